@@ -1,0 +1,28 @@
+"""The audit log: every change of the store, with staff, time and session."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from frontdesk.models import AuditEntry, Staff
+
+SESSION = os.environ.get("FRONTDESK_SESSION", f"local:{os.getpid()}")
+
+
+def record(
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    staff: Staff | None = None,
+    **detail: object,
+) -> None:
+    """Write one audit entry (call inside the transaction of the change it records)."""
+    AuditEntry.create(
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        staff=staff,
+        session=SESSION,
+        detail=json.dumps(detail, ensure_ascii=False, default=str),
+    )

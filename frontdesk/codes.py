@@ -1,0 +1,43 @@
+"""The store's code lists: information channels (信息来源) and models (车型).
+
+They are store settings, not code: the welcome screen, the demo and the CLI fill them.
+"""
+
+from __future__ import annotations
+
+from peewee import fn
+
+from frontdesk.models import CodeItem, database
+
+CHANNEL = "channel"
+MODEL = "model"
+KINDS = (CHANNEL, MODEL)
+
+
+def names(kind: str) -> list[str]:
+    """The active names of a code list, in the store's order."""
+    query = (
+        CodeItem.select(CodeItem.name)
+        .where((CodeItem.kind == kind) & CodeItem.active)
+        .order_by(CodeItem.position, CodeItem.id)
+    )
+    return [name for (name,) in query.tuples()]
+
+
+def add(kind: str, *items: str) -> int:
+    """Append names to a code list; names already there are kept as they are."""
+    with database.atomic():
+        known = {
+            name for (name,) in CodeItem.select(CodeItem.name).where(CodeItem.kind == kind).tuples()
+        }
+        position = (
+            CodeItem.select(fn.MAX(CodeItem.position)).where(CodeItem.kind == kind).scalar() or 0
+        )
+        fresh = [name for name in dict.fromkeys(item.strip() for item in items) if name]
+        rows = [
+            {"kind": kind, "name": name, "position": position + offset}
+            for offset, name in enumerate((n for n in fresh if n not in known), start=1)
+        ]
+        if rows:
+            CodeItem.insert_many(rows).execute()
+    return len(rows)

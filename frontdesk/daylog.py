@@ -1,0 +1,81 @@
+"""Today's registration log (the paper form on screen): one query, a row per registration."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import JOIN
+
+from frontdesk import clock, rules
+from frontdesk.models import Registration, Staff
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One row of the day's log, with the consultant's name already joined."""
+
+    id: int
+    kind: str
+    time_in: dt.datetime
+    time_out: dt.datetime | None
+    name: str
+    phone: str | None
+    party_size: int
+    visit: str
+    model: str
+    channel: str
+    level: str | None
+    consultant: str
+    test_drive: bool
+    quote: bool
+    ordered: bool
+    notes: str
+    version: int
+
+    @property
+    def is_open(self) -> bool:
+        """A walk-in party still in the showroom."""
+        return self.kind == "walkin" and self.time_out is None
+
+    def stay_minutes(self, now: dt.datetime) -> int | None:
+        if self.kind != "walkin":
+            return None
+        return rules.stay_minutes(self.time_in, self.time_out, now)
+
+
+def day_log(day: dt.date) -> list[LogRow]:
+    """Every registration whose time in falls on ``day``, in order of arrival."""
+    start, end = clock.day_bounds(day)
+    query = (
+        Registration.select(
+            Registration.id,
+            Registration.kind,
+            Registration.time_in,
+            Registration.time_out,
+            Registration.name,
+            Registration.phone,
+            Registration.party_size,
+            Registration.visit,
+            Registration.model,
+            Registration.channel,
+            Registration.level,
+            Staff.name.alias("consultant_name"),
+            Registration.test_drive,
+            Registration.quote,
+            Registration.ordered,
+            Registration.notes,
+            Registration.version,
+        )
+        .join(Staff, on=(Registration.consultant == Staff.id), join_type=JOIN.LEFT_OUTER)
+        .where((Registration.time_in >= start) & (Registration.time_in < end))
+        .order_by(Registration.time_in, Registration.id)
+        .dicts()
+    )
+    return [
+        LogRow(
+            **{k: v for k, v in row.items() if k != "consultant_name"},
+            consultant=row["consultant_name"] or "",
+        )
+        for row in query
+    ]

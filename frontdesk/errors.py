@@ -1,0 +1,23 @@
+"""Errors a user can cause, each carrying a sentence they can act on."""
+
+from __future__ import annotations
+
+
+class FrontdeskError(Exception):
+    """A refusal the user can understand and act on; ``str()`` is the translated sentence."""
+
+
+class ValidationError(FrontdeskError):
+    """Input that cannot be stored. ``errors`` maps a field id (``party-size``) to a message."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{field}: {message}" for field, message in self.errors.items()))
+
+
+class NotFound(FrontdeskError):
+    """The record asked for does not exist."""
+
+
+class ConflictError(FrontdeskError):
+    """Someone else saved the same record since it was read (optimistic locking)."""

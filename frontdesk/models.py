@@ -1,0 +1,197 @@
+"""The Peewee models of the store.
+
+The tables are created and changed only by the migrations in ``frontdesk/migrations``;
+these classes describe the current schema (a test checks that both agree).
+Business terms, as the paper forms name them:
+
+- ``Staff``: 员工 — receptionists (展厅接待), sales consultants (销售顾问), managers (展厅主管)
+  and admins; consultants on duty form the up rotation (接待轮序).
+- ``Customer``: 客户 — identified by phone; an intent customer (意向客户) has a level
+  H/A/B/C (or O, an order not yet delivered).
+- ``Registration``: one row of 来店(电)客户登记表, a walk-in party (来店, 批) or a phone
+  call (来电).
+- ``Contact`` and ``LevelChange``: follow-up contacts (接触) and level changes (升降级).
+- ``CodeItem``: the store's code lists — information channels (信息来源) and models (车型).
+- ``Draft``: a form being typed, kept so that a crash loses nothing.
+- ``AuditEntry``: who changed what, when.
+"""
+
+from __future__ import annotations
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from frontdesk import clock
+
+database = DatabaseProxy()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Setting(BaseModel):
+    """A store setting (store name, follow-up intervals, …) as text."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class Staff(BaseModel):
+    """A member of staff. ``rotation_order`` orders the consultants on duty (接待轮序)."""
+
+    id = AutoField()
+    name = CharField(unique=True)
+    login = CharField(unique=True)
+    role = CharField()  # receptionist | consultant | manager | admin
+    active = BooleanField(default=True)
+    on_duty = BooleanField(default=True)
+    rotation_order = IntegerField(default=0)
+    created_at = DateTimeField(default=clock.now)
+
+
+class Customer(BaseModel):
+    """A customer on file (留档), identified by a normalised phone number."""
+
+    id = AutoField()
+    name = CharField(default="")
+    phone = CharField(unique=True)
+    initials = CharField(default="", index=True)  # pinyin initials of the name: 张三 → zs
+    gender = CharField(default="")  # "" | M | F
+    region = CharField(default="")
+    customer_class = CharField(default="base")  # see rules.CUSTOMER_CLASSES
+    level = CharField(null=True, index=True)  # O | H | A | B | C | None
+    model = CharField(default="")
+    channel = CharField(default="")
+    source = IntegerField(default=4)  # 来源区分 1–7; 4 = walk-in / phone
+    consultant = ForeignKeyField(Staff, null=True, backref="customers", on_delete="SET NULL")
+    first_contact = DateField(null=True)
+    notes = TextField(default="")
+    created_at = DateTimeField(default=clock.now)
+    updated_at = DateTimeField(default=clock.now)
+    version = IntegerField(default=1)
+
+
+class Registration(BaseModel):
+    """One row of the registration form: a walk-in party or a phone call."""
+
+    id = AutoField()
+    kind = CharField()  # walkin | phone
+    time_in = DateTimeField(index=True)
+    time_out = DateTimeField(null=True)
+    customer = ForeignKeyField(Customer, null=True, backref="registrations", on_delete="SET NULL")
+    name = CharField(default="")
+    phone = CharField(null=True, index=True)
+    gender = CharField(default="")
+    party_size = IntegerField(default=1)
+    visit = CharField(default="first")  # first | returning (首次 / 再次)
+    model = CharField(default="")
+    colour = CharField(default="")
+    channel = CharField(default="")
+    level = CharField(null=True)
+    consultant = ForeignKeyField(Staff, null=True, backref="registrations", on_delete="SET NULL")
+    test_drive = BooleanField(default=False)
+    quote = BooleanField(default=False)
+    ordered = BooleanField(default=False)
+    notes = TextField(default="")
+    registered_by = ForeignKeyField(
+        Staff, null=True, backref="registered", on_delete="SET NULL", column_name="registered_by_id"
+    )
+    created_at = DateTimeField(default=clock.now)
+    updated_at = DateTimeField(default=clock.now)
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("kind", "time_in"), False),)
+
+
+class Contact(BaseModel):
+    """A follow-up contact with an intent customer (电话 / 拜访 / 来店 / 短信·微信)."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="contacts", on_delete="CASCADE")
+    staff = ForeignKeyField(Staff, null=True, backref="contacts", on_delete="SET NULL")
+    at = DateTimeField(index=True)
+    method = CharField()  # call | visit | walkin | message
+    account = TextField(default="")  # 访问经过
+    level_after = CharField(null=True)
+    next_date = DateField(null=True)
+    registration = ForeignKeyField(Registration, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=clock.now)
+
+
+class LevelChange(BaseModel):
+    """A change of an intent customer's level, with who made it and through what."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="level_changes", on_delete="CASCADE")
+    from_level = CharField(null=True)
+    to_level = CharField(null=True)
+    at = DateTimeField(index=True)
+    staff = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+    contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
+    registration = ForeignKeyField(Registration, null=True, on_delete="SET NULL")
+
+
+class CodeItem(BaseModel):
+    """An entry of a store code list: ``kind`` is ``channel`` or ``model``."""
+
+    id = AutoField()
+    kind = CharField()
+    name = CharField()
+    position = IntegerField(default=0)
+    active = BooleanField(default=True)
+
+    class Meta:
+        indexes = ((("kind", "name"), True),)
+
+
+class Draft(BaseModel):
+    """The form a staff member was typing, saved as JSON as they type."""
+
+    id = AutoField()
+    owner = CharField()  # staff login, or "" for the desk terminal signed in as nobody
+    form = CharField()  # walkin | phone | edit:<registration id>
+    payload = TextField()
+    updated_at = DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = ((("owner", "form"), True),)
+
+
+class AuditEntry(BaseModel):
+    """One change of the store: who (staff), when, in which session, what."""
+
+    id = AutoField()
+    at = DateTimeField(default=clock.now, index=True)
+    staff = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+    session = CharField(default="")
+    action = CharField()
+    entity = CharField()
+    entity_id = IntegerField(null=True)
+    detail = TextField(default="")
+
+
+ALL_MODELS = (
+    Setting,
+    Staff,
+    Customer,
+    Registration,
+    Contact,
+    LevelChange,
+    CodeItem,
+    Draft,
+    AuditEntry,
+)

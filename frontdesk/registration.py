@@ -1,0 +1,457 @@
+"""The walk-in / phone registration form (来店(电)客户登记表) as a service.
+
+The form, the CLI and the importer all hand a ``RegistrationInput`` to ``register``: the
+same validation, the same rules. Only the time in is required; an anonymous walk-in is a
+valid, not-on-file (未留档) party. A valid phone number puts the customer on file (留档):
+it finds or creates the customer, decides first or returning (首次/再次), and proposes
+their own consultant, or the head of the up rotation for a new customer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from frontdesk import audit, clock, codes, rules
+from frontdesk import staff as staff_service
+from frontdesk.errors import ConflictError, NotFound, ValidationError
+from frontdesk.i18n import t
+from frontdesk.models import Customer, LevelChange, Registration, Staff, database
+
+
+@dataclass
+class RegistrationInput:
+    """What the receptionist typed, field ids as on the form. Text is validated by ``clean``."""
+
+    kind: str = "walkin"
+    time_in: dt.datetime | str | None = None
+    time_out: dt.datetime | str | None = None
+    phone: str = ""
+    name: str = ""
+    gender: str = ""
+    party_size: int | str = 1
+    model: str = ""
+    colour: str = ""
+    channel: str = ""
+    level: str | None = ""
+    consultant: str = ""  # a staff name or login; blank: the proposed consultant
+    test_drive: bool = False
+    quote: bool = False
+    ordered: bool = False
+    notes: str = ""
+
+
+@dataclass
+class CleanRegistration:
+    kind: str
+    time_in: dt.datetime
+    time_out: dt.datetime | None
+    phone: str | None
+    name: str
+    gender: str
+    party_size: int
+    model: str
+    colour: str
+    channel: str
+    level: str | None
+    consultant: Staff | None
+    test_drive: bool
+    quote: bool
+    ordered: bool
+    notes: str
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class CustomerSummary:
+    """What the form shows when a typed phone number is known."""
+
+    id: int
+    name: str
+    phone: str
+    gender: str
+    level: str | None
+    model: str
+    channel: str
+    consultant: str
+    consultant_login: str
+    last_visit: dt.datetime | None
+    visits: int
+    walkins: int
+
+
+def _parse_moment(value, default_day: dt.date) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0)
+    return rules.parse_time_of_day(str(value), default_day)
+
+
+def clean(data: RegistrationInput, *, today: dt.date | None = None) -> CleanRegistration:
+    """Validate every field at once; raises ValidationError naming each bad field."""
+    errors: dict[str, str] = {}
+    day = today or clock.today()
+
+    kind = data.kind if data.kind in rules.KINDS else None
+    if kind is None:
+        errors["kind"] = t("error.kind")
+
+    time_in = clock.now()
+    if data.time_in not in (None, ""):
+        try:
+            time_in = _parse_moment(data.time_in, day)
+        except ValueError:
+            errors["time-in"] = t("error.time")
+    time_out = None
+    if data.time_out not in (None, ""):
+        try:
+            time_out = _parse_moment(data.time_out, time_in.date())
+        except ValueError:
+            errors["time-out"] = t("error.time")
+        else:
+            if kind == "phone":
+                errors["time-out"] = t("error.phone_no_time_out")
+            elif time_out < time_in:
+                errors["time-out"] = t("error.out_before_in")
+
+    phone = None
+    if (data.phone or "").strip():
+        phone = rules.normalise_phone(data.phone)
+        if phone is None:
+            errors["phone"] = t("error.phone")
+
+    texts = {}
+    for key, value, limit in (
+        ("name", data.name, rules.MAX_NAME),
+        ("colour", data.colour, rules.MAX_TEXT),
+        ("notes", data.notes, rules.MAX_NOTES),
+        ("model", data.model, rules.MAX_TEXT),
+        ("channel", data.channel, rules.MAX_TEXT),
+        ("consultant", data.consultant, rules.MAX_TEXT),
+    ):
+        try:
+            texts[key] = rules.clean_text(value, limit)
+        except ValueError:
+            errors[key] = t("error.too_long", limit=limit)
+            texts[key] = ""
+
+    gender = (data.gender or "").strip().upper()[:1]
+    gender = {"男": "M", "女": "F"}.get((data.gender or "").strip(), gender)
+    if gender not in rules.GENDERS:
+        errors["gender"] = t("error.gender")
+
+    party_size = 1
+    try:
+        party_size = int(str(data.party_size).strip() or 1)
+    except ValueError:
+        errors["party-size"] = t("error.party_size", max=rules.MAX_PARTY)
+    else:
+        if not 1 <= party_size <= rules.MAX_PARTY:
+            errors["party-size"] = t("error.party_size", max=rules.MAX_PARTY)
+
+    level = None
+    try:
+        level = rules.normalise_level(data.level)
+    except ValueError:
+        errors["level"] = t("error.level")
+
+    for key, kind_name in (("model", codes.MODEL), ("channel", codes.CHANNEL)):
+        if texts[key] and key not in errors:
+            known = codes.names(kind_name)
+            if texts[key] not in known:
+                matches = rules.choice_matches(texts[key], known)
+                if len(matches) == 1:
+                    texts[key] = matches[0]
+                else:
+                    errors[key] = t(f"error.unknown_{key}", value=texts[key])
+
+    consultant = None
+    if texts["consultant"] and "consultant" not in errors:
+        consultant = staff_service.find_staff(texts["consultant"])
+        if consultant is None or not consultant.active:
+            errors["consultant"] = t("error.no_staff", name=texts["consultant"])
+
+    if errors:
+        raise ValidationError(errors)
+    return CleanRegistration(
+        kind=kind,
+        time_in=time_in,
+        time_out=time_out,
+        phone=phone,
+        name=texts["name"],
+        gender=gender,
+        party_size=party_size if kind == "walkin" else 1,
+        model=texts["model"],
+        colour=texts["colour"],
+        channel=texts["channel"],
+        level=level,
+        consultant=consultant,
+        test_drive=bool(data.test_drive),
+        quote=bool(data.quote),
+        ordered=bool(data.ordered),
+        notes=texts["notes"],
+    )
+
+
+def lookup(raw_phone: str) -> CustomerSummary | None:
+    """The customer a typed phone number belongs to, if it is valid and on file."""
+    phone = rules.normalise_phone(raw_phone)
+    if phone is None:
+        return None
+    customer = Customer.get_or_none(Customer.phone == phone)
+    if customer is None:
+        return None
+    registrations = Registration.select().where(Registration.customer == customer)
+    last = registrations.order_by(Registration.time_in.desc()).first()
+    consultant = customer.consultant
+    return CustomerSummary(
+        id=customer.id,
+        name=customer.name,
+        phone=customer.phone,
+        gender=customer.gender,
+        level=customer.level,
+        model=customer.model,
+        channel=customer.channel,
+        consultant=consultant.name if consultant else "",
+        consultant_login=consultant.login if consultant else "",
+        last_visit=last.time_in if last else None,
+        visits=registrations.count(),
+        walkins=registrations.where(Registration.kind == "walkin").count(),
+    )
+
+
+def decide_visit(customer: Customer | None, kind: str, time_in: dt.datetime, exclude=None) -> str:
+    """First or returning (首次/再次): a walk-in returns when the customer walked in before;
+    a call is a repeat when the customer is already known from any earlier registration."""
+    if customer is None:
+        return "first"
+    earlier = Registration.select().where(
+        (Registration.customer == customer) & (Registration.time_in < time_in)
+    )
+    if kind == "walkin":
+        earlier = earlier.where(Registration.kind == "walkin")
+    if exclude is not None:
+        earlier = earlier.where(Registration.id != exclude)
+    return "returning" if earlier.exists() else "first"
+
+
+def propose_consultant(customer_phone: str = "") -> Staff | None:
+    """A returning customer's own consultant, else the head of the up rotation."""
+    phone = rules.normalise_phone(customer_phone) if customer_phone else None
+    if phone:
+        customer = Customer.get_or_none(Customer.phone == phone)
+        if customer is not None and customer.consultant is not None:
+            return customer.consultant
+    return staff_service.proposed_consultant()
+
+
+def _apply_to_customer(
+    clean_data: CleanRegistration,
+    consultant: Staff | None,
+    by: Staff | None,
+) -> Customer | None:
+    """Find or create the customer behind a phone number and bring them up to date."""
+    if clean_data.phone is None:
+        return None
+    now = clock.now()
+    customer = Customer.get_or_none(Customer.phone == clean_data.phone)
+    if customer is None:
+        customer = Customer.create(
+            name=clean_data.name,
+            phone=clean_data.phone,
+            initials=rules.pinyin_initials(clean_data.name),
+            gender=clean_data.gender,
+            customer_class="intent" if clean_data.level else "base",
+            level=clean_data.level,
+            model=clean_data.model,
+            channel=clean_data.channel,
+            source=rules.SOURCE_WALKIN_PHONE,
+            consultant=consultant,
+            first_contact=clean_data.time_in.date(),
+            created_at=now,
+            updated_at=now,
+        )
+        audit.record("create", "customer", customer.id, by, phone=customer.phone)
+        return customer
+    changes = {}
+    for key in ("name", "gender", "model", "channel"):
+        value = getattr(clean_data, key)
+        if value and value != getattr(customer, key):
+            changes[key] = value
+    if "name" in changes:
+        changes["initials"] = rules.pinyin_initials(changes["name"])
+    if clean_data.level and clean_data.level != customer.level:
+        changes["level"] = clean_data.level
+        changes["customer_class"] = "intent"
+    if customer.consultant_id is None and consultant is not None:
+        changes["consultant"] = consultant
+    if customer.first_contact is None or clean_data.time_in.date() < customer.first_contact:
+        changes["first_contact"] = clean_data.time_in.date()
+    if changes:
+        (
+            Customer.update(**changes, updated_at=now, version=Customer.version + 1)
+            .where(Customer.id == customer.id)
+            .execute()
+        )
+        audit.record("update", "customer", customer.id, by, **changes)
+    return customer
+
+
+def _record_level(customer, old_level, new_level, at, by, registration) -> None:
+    if customer is not None and new_level and new_level != old_level:
+        LevelChange.create(
+            customer=customer,
+            from_level=old_level,
+            to_level=new_level,
+            at=at,
+            staff=by,
+            registration=registration,
+        )
+
+
+def register(data: RegistrationInput, by: Staff | None = None) -> Registration:
+    """Validate and store one registration, in one IMMEDIATE transaction."""
+    with database.atomic():
+        clean_data = clean(data)
+        existing = (
+            Customer.get_or_none(Customer.phone == clean_data.phone) if clean_data.phone else None
+        )
+        old_level = existing.level if existing else None
+        consultant = clean_data.consultant or propose_consultant(clean_data.phone or "")
+        visit = decide_visit(existing, clean_data.kind, clean_data.time_in)
+        customer = _apply_to_customer(clean_data, consultant, by)
+        now = clock.now()
+        registration = Registration.create(
+            kind=clean_data.kind,
+            time_in=clean_data.time_in,
+            time_out=clean_data.time_out,
+            customer=customer,
+            name=clean_data.name or (customer.name if customer else ""),
+            phone=clean_data.phone,
+            gender=clean_data.gender,
+            party_size=clean_data.party_size,
+            visit=visit,
+            model=clean_data.model,
+            colour=clean_data.colour,
+            channel=clean_data.channel,
+            level=clean_data.level,
+            consultant=consultant,
+            test_drive=clean_data.test_drive,
+            quote=clean_data.quote,
+            ordered=clean_data.ordered,
+            notes=clean_data.notes,
+            registered_by=by,
+            created_at=now,
+            updated_at=now,
+        )
+        _record_level(customer, old_level, clean_data.level, clean_data.time_in, by, registration)
+        if (
+            clean_data.kind == "walkin"
+            and visit == "first"
+            and consultant is not None
+            and consultant.on_duty
+            and consultant.role == "consultant"
+        ):
+            staff_service.move_to_end(consultant)
+        audit.record("create", "registration", registration.id, by, kind=clean_data.kind)
+    return registration
+
+
+def update(
+    registration_id: int, data: RegistrationInput, version: int, by: Staff | None = None
+) -> Registration:
+    """Correct a registration. Refused if someone else saved it since ``version`` was read."""
+    with database.atomic():
+        current = Registration.get_or_none(Registration.id == registration_id)
+        if current is None:
+            raise NotFound(t("error.no_registration", id=registration_id))
+        if current.version != version:
+            raise ConflictError(t("error.conflict"))
+        data.kind = current.kind
+        clean_data = clean(data, today=current.time_in.date())
+        existing = (
+            Customer.get_or_none(Customer.phone == clean_data.phone) if clean_data.phone else None
+        )
+        old_level = existing.level if existing else None
+        consultant = clean_data.consultant or current.consultant
+        customer = _apply_to_customer(clean_data, consultant, by)
+        visit = decide_visit(customer, current.kind, clean_data.time_in, exclude=current.id)
+        changes = dict(
+            time_in=clean_data.time_in,
+            time_out=clean_data.time_out,
+            customer=customer,
+            name=clean_data.name,
+            phone=clean_data.phone,
+            gender=clean_data.gender,
+            party_size=clean_data.party_size,
+            visit=visit,
+            model=clean_data.model,
+            colour=clean_data.colour,
+            channel=clean_data.channel,
+            level=clean_data.level,
+            consultant=consultant,
+            test_drive=clean_data.test_drive,
+            quote=clean_data.quote,
+            ordered=clean_data.ordered,
+            notes=clean_data.notes,
+        )
+        updated = (
+            Registration.update(**changes, updated_at=clock.now(), version=version + 1)
+            .where((Registration.id == registration_id) & (Registration.version == version))
+            .execute()
+        )
+        if not updated:
+            raise ConflictError(t("error.conflict"))
+        _record_level(customer, old_level, clean_data.level, clean_data.time_in, by, current)
+        audit.record("update", "registration", registration_id, by)
+    return Registration.get_by_id(registration_id)
+
+
+def checkout(
+    registration_id: int, at: dt.datetime | str | None = None, by: Staff | None = None
+) -> Registration:
+    """Record a walk-in party's departure (time out), now or at a corrected time."""
+    with database.atomic():
+        registration = Registration.get_or_none(Registration.id == registration_id)
+        if registration is None:
+            raise NotFound(t("error.no_registration", id=registration_id))
+        if registration.kind != "walkin":
+            raise ValidationError({"time-out": t("error.phone_no_time_out")})
+        try:
+            time_out = (
+                clock.now() if at in (None, "") else _parse_moment(at, registration.time_in.date())
+            )
+        except ValueError:
+            raise ValidationError({"time-out": t("error.time")}) from None
+        if time_out < registration.time_in:
+            raise ValidationError({"time-out": t("error.out_before_in")})
+        (
+            Registration.update(
+                time_out=time_out, updated_at=clock.now(), version=Registration.version + 1
+            )
+            .where(Registration.id == registration_id)
+            .execute()
+        )
+        audit.record("checkout", "registration", registration_id, by, time_out=time_out)
+    return Registration.get_by_id(registration_id)
+
+
+def to_input(registration: Registration) -> RegistrationInput:
+    """The form's view of a stored registration, for editing."""
+    return RegistrationInput(
+        kind=registration.kind,
+        time_in=registration.time_in,
+        time_out=registration.time_out,
+        phone=registration.phone or "",
+        name=registration.name,
+        gender=registration.gender,
+        party_size=registration.party_size,
+        model=registration.model,
+        colour=registration.colour,
+        channel=registration.channel,
+        level=registration.level or "",
+        consultant=registration.consultant.name if registration.consultant else "",
+        test_drive=registration.test_drive,
+        quote=registration.quote,
+        ordered=registration.ordered,
+        notes=registration.notes,
+    )

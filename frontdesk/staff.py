@@ -1,0 +1,128 @@
+"""Staff: who works the desk, who receives customers, who manages.
+
+The up rotation (接待轮序) is the queue of consultants on duty: the head is proposed for the
+next first-visit party, and whoever takes one moves to the end.
+"""
+
+from __future__ import annotations
+
+from peewee import fn
+
+from frontdesk import audit, rules
+from frontdesk.errors import NotFound, ValidationError
+from frontdesk.i18n import t
+from frontdesk.models import Staff, database
+
+
+def add_staff(name: str, role: str, login: str | None = None, by: Staff | None = None) -> Staff:
+    """Add a staff member; the login defaults to the pinyin of the name (王磊 → wanglei)."""
+    errors: dict[str, str] = {}
+    try:
+        name = rules.clean_text(name, rules.MAX_NAME)
+    except ValueError:
+        errors["name"] = t("error.too_long", limit=rules.MAX_NAME)
+    if not errors and not name:
+        errors["name"] = t("error.required")
+    if role not in rules.ROLES:
+        errors["role"] = t("error.role", roles=", ".join(rules.ROLES))
+    if login is not None and not (login.isascii() and login.isalnum()):
+        errors["login"] = t("error.login")
+    if errors:
+        raise ValidationError(errors)
+    with database.atomic():
+        if Staff.select().where(Staff.name == name).exists():
+            raise ValidationError({"name": t("error.staff_exists", name=name)})
+        if login is None:
+            login = _free_login(rules.login_for(name))
+        elif Staff.select().where(Staff.login == login.lower()).exists():
+            raise ValidationError({"login": t("error.login_taken", login=login)})
+        order = (Staff.select(fn.MAX(Staff.rotation_order)).scalar() or 0) + 1
+        member = Staff.create(name=name, login=login.lower(), role=role, rotation_order=order)
+        audit.record("create", "staff", member.id, by, name=name, role=role)
+    return member
+
+
+def _free_login(base: str) -> str:
+    taken = {
+        login for (login,) in Staff.select(Staff.login).where(Staff.login.startswith(base)).tuples()
+    }
+    if base not in taken:
+        return base
+    suffix = 2
+    while f"{base}{suffix}" in taken:
+        suffix += 1
+    return f"{base}{suffix}"
+
+
+def list_staff(active_only: bool = False) -> list[Staff]:
+    query = Staff.select().order_by(Staff.role, Staff.rotation_order, Staff.id)
+    if active_only:
+        query = query.where(Staff.active)
+    return list(query)
+
+
+def consultants() -> list[Staff]:
+    """Active consultants (and managers, who may receive customers), in rotation order."""
+    return list(
+        Staff.select()
+        .where(Staff.active & Staff.role.in_(("consultant", "manager")))
+        .order_by(Staff.rotation_order, Staff.id)
+    )
+
+
+def find_staff(name_or_login: str) -> Staff | None:
+    """A staff member by name or login (case-insensitive login)."""
+    key = (name_or_login or "").strip()
+    if not key:
+        return None
+    return Staff.get_or_none((Staff.name == key) | (Staff.login == key.lower()))
+
+
+def require_staff(name_or_login: str) -> Staff:
+    member = find_staff(name_or_login)
+    if member is None:
+        raise NotFound(t("error.no_staff", name=name_or_login))
+    return member
+
+
+def _rotation_query():
+    return (
+        Staff.select()
+        .where(Staff.active & Staff.on_duty & (Staff.role == "consultant"))
+        .order_by(Staff.rotation_order, Staff.id)
+    )
+
+
+def rotation() -> list[Staff]:
+    """The up rotation: active consultants on duty, head first."""
+    return list(_rotation_query())
+
+
+def proposed_consultant() -> Staff | None:
+    """The consultant at the head of the up rotation, if anyone is on duty."""
+    return _rotation_query().first()
+
+
+def move_to_end(member: Staff) -> None:
+    """Send a consultant to the end of the up rotation (they took a party, or were skipped)."""
+    with database.atomic():
+        last = Staff.select(fn.MAX(Staff.rotation_order)).scalar() or 0
+        Staff.update(rotation_order=last + 1).where(Staff.id == member.id).execute()
+        member.rotation_order = last + 1
+
+
+def skip_head(by: Staff | None = None) -> Staff | None:
+    """Skip the head of the rotation (not available right now); returns the new head."""
+    with database.atomic():
+        head = proposed_consultant()
+        if head is not None:
+            move_to_end(head)
+            audit.record("skip", "rotation", head.id, by)
+        return proposed_consultant()
+
+
+def set_on_duty(member: Staff, on_duty: bool, by: Staff | None = None) -> None:
+    with database.atomic():
+        Staff.update(on_duty=on_duty).where(Staff.id == member.id).execute()
+        member.on_duty = on_duty
+        audit.record("duty", "staff", member.id, by, on_duty=on_duty)

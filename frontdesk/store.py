@@ -1,0 +1,115 @@
+"""Opening the store: the database file, its pragmas, and its migrations.
+
+Several processes share one SQLite file (the front-desk terminal, the managers' SSH
+sessions, the CLI), so every connection uses WAL, a long busy timeout and
+``BEGIN IMMEDIATE`` for writes: a writer waits for the lock up front instead of failing
+half-way with "database is locked".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from peewee import Database, SqliteDatabase
+from playhouse.db_url import connect as connect_url
+from playhouse.migrations import Runner
+
+from frontdesk.models import ALL_MODELS, database
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+MIGRATIONS_TABLE = "schema_migration"
+BUSY_TIMEOUT_S = 15
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": "full",
+    "busy_timeout": BUSY_TIMEOUT_S * 1000,
+    "cache_size": -32 * 1024,  # 32 MiB
+}
+
+
+def make_database(target: str) -> Database:
+    """A database for a file path, ``:memory:``, or a URL such as ``sqlite:///path``."""
+    if "://" in target:
+        if target.startswith("sqlite"):
+            return connect_url(
+                target, pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE"
+            )
+        return connect_url(target)
+    if target != ":memory:":
+        Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        target = str(Path(target).expanduser())
+    return SqliteDatabase(
+        target, pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE"
+    )
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply pending migrations, in one transaction so two processes never race."""
+    with db.atomic():
+        return Runner(db, str(MIGRATIONS_DIR), table_name=MIGRATIONS_TABLE).up()
+
+
+def schema_version(db: Database) -> int:
+    """The number of the newest applied migration (0 on an empty store)."""
+    runner = Runner(db, str(MIGRATIONS_DIR), table_name=MIGRATIONS_TABLE)
+    applied = [m.idx for m in runner.status() if m.applied]
+    return max(applied, default=0)
+
+
+def open_store(target: str) -> Database:
+    """Open (and create or upgrade) the store, and bind the models to it."""
+    db = make_database(target)
+    database.initialize(db)
+    db.connect(reuse_if_open=True)
+    migrate(db)
+    return db
+
+
+def close_store() -> None:
+    """Close this thread's connection, if the store is open."""
+    if database.obj is not None and not database.is_closed():
+        database.close()
+
+
+@contextlib.contextmanager
+def connection() -> Iterator[None]:
+    """A connection for the current thread for the length of a block (worker threads)."""
+    opened = database.is_closed()
+    if opened:
+        database.connect()
+    try:
+        yield
+    finally:
+        if opened:
+            database.close()
+
+
+def backup(dest: str | Path) -> Path:
+    """Copy the store to ``dest`` with SQLite's online backup: safe while others write."""
+    dest = Path(dest).expanduser()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.exists():
+        dest.unlink()
+    source = database.connection()
+    target = sqlite3.connect(str(dest))
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+    return dest
+
+
+__all__ = [
+    "ALL_MODELS",
+    "backup",
+    "close_store",
+    "connection",
+    "make_database",
+    "migrate",
+    "open_store",
+    "schema_version",
+]
