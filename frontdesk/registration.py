@@ -10,7 +10,7 @@ their own consultant, or the head of the up rotation for a new customer.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from frontdesk import audit, clock, codes, rules
 from frontdesk import staff as staff_service
@@ -221,12 +221,21 @@ def lookup(raw_phone: str) -> CustomerSummary | None:
 
 def decide_visit(customer: Customer | None, kind: str, time_in: dt.datetime, exclude=None) -> str:
     """First or returning (首次/再次): a walk-in returns when the customer walked in before;
-    a call is a repeat when the customer is already known from any earlier registration."""
+    a call is a repeat when the customer is already known from any earlier registration.
+
+    "Before" is by time in, ties broken by the order of saving: a new registration follows
+    every one already stored at the same second; a corrected one (``exclude``, its id)
+    follows those with a smaller id.
+    """
     if customer is None:
         return "first"
-    earlier = Registration.select().where(
-        (Registration.customer == customer) & (Registration.time_in < time_in)
-    )
+    if exclude is None:
+        earlier_clause = Registration.time_in <= time_in
+    else:
+        earlier_clause = (Registration.time_in < time_in) | (
+            (Registration.time_in == time_in) & (Registration.id < exclude)
+        )
+    earlier = Registration.select().where((Registration.customer == customer) & earlier_clause)
     if kind == "walkin":
         earlier = earlier.where(Registration.kind == "walkin")
     if exclude is not None:
@@ -373,7 +382,17 @@ def update(
         )
         old_level = existing.level if existing else None
         consultant = clean_data.consultant or current.consultant
-        customer = _apply_to_customer(clean_data, consultant, by)
+        for_customer = clean_data
+        if clean_data.phone is not None and clean_data.phone == current.phone:
+            # Only what this correction changes reaches the customer: re-saving an older row
+            # must not undo the level or model that later contacts recorded on the customer.
+            unchanged = {
+                key: None if key == "level" else ""
+                for key in ("name", "gender", "model", "channel", "level")
+                if getattr(clean_data, key) == getattr(current, key)
+            }
+            for_customer = replace(clean_data, **unchanged)
+        customer = _apply_to_customer(for_customer, consultant, by)
         visit = decide_visit(customer, current.kind, clean_data.time_in, exclude=current.id)
         changes = dict(
             time_in=clean_data.time_in,
@@ -401,7 +420,7 @@ def update(
         )
         if not updated:
             raise ConflictError(t("error.conflict"))
-        _record_level(customer, old_level, clean_data.level, clean_data.time_in, by, current)
+        _record_level(customer, old_level, for_customer.level, clean_data.time_in, by, current)
         audit.record("update", "registration", registration_id, by)
     return Registration.get_by_id(registration_id)
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from peewee import Database, SqliteDatabase
+from peewee import Database, OperationalError, SqliteDatabase
 from playhouse.db_url import connect as connect_url
 from playhouse.migrations import Runner
 
@@ -60,11 +61,29 @@ def schema_version(db: Database) -> int:
     return max(applied, default=0)
 
 
+def _connect(db: Database) -> None:
+    """Connect, retrying while another process turns a new file into WAL.
+
+    ``PRAGMA journal_mode = wal`` on a file still in rollback mode needs an exclusive lock
+    and SQLite answers "database is locked" at once, without the busy timeout, when another
+    connection holds the file: two processes creating the same store would otherwise race.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            db.connect(reuse_if_open=True)
+            return
+        except OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
 def open_store(target: str) -> Database:
     """Open (and create or upgrade) the store, and bind the models to it."""
     db = make_database(target)
     database.initialize(db)
-    db.connect(reuse_if_open=True)
+    _connect(db)
     migrate(db)
     return db
 

@@ -60,3 +60,47 @@ def showroom(db):
     }
     codes.add(codes.MODEL, "凯美瑞", "卡罗拉", "汉兰达", "RAV4荣放")
     return members
+
+
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch):
+    """A cursor that does not blink, so snapshots and screens never flake."""
+    from textual.widgets import Input
+
+    monkeypatch.setattr(Input, "cursor_blink", False)
+
+
+@pytest.fixture
+def make_app(db):
+    """Build the real app on the test's store, without the change watcher unless asked."""
+    from frontdesk import settings
+    from screens.app import FrontdeskApp
+
+    def build(staff=None, show_welcome=False, watch_interval=None):
+        return FrontdeskApp(
+            staff=staff,
+            store_name=settings.store_name(),
+            show_welcome=show_welcome,
+            watch_interval=watch_interval,
+        )
+
+    return build
+
+
+async def settle(pilot, delay: float = 0.0) -> None:
+    """Let timers fire and thread workers finish, then let the screen catch up."""
+    if delay:
+        await pilot.pause(delay)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """What the terminal shows, as plain text (from the SVG screenshot)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")

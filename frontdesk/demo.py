@@ -1,0 +1,362 @@
+"""Demo data: a month of a plausible showroom, for trying the desk and the statistics.
+
+Everything goes through the same services as the form (``registration.register`` and
+``registration.checkout``), so every rule holds: phone numbers are normalised, returning
+customers are recognised by their phone, the up rotation turns. The whole generation is
+one transaction (the services' own transactions become savepoints), so it is fast and a
+failure leaves nothing half-made. The same seed on the same store and day gives the same
+data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from frontdesk import clock, codes, rules, settings
+from frontdesk import registration as registration_service
+from frontdesk import staff as staff_service
+from frontdesk.errors import ValidationError
+from frontdesk.i18n import t
+from frontdesk.models import Customer, Staff, database
+
+MAX_DAYS = 366
+
+DEMO_STAFF = (
+    ("王磊", "consultant"),
+    ("李娜", "consultant"),
+    ("张伟", "consultant"),
+    ("刘洋", "consultant"),
+    ("黄婷", "consultant"),
+    ("赵敏", "receptionist"),
+    ("陈静", "manager"),
+    ("周杰", "admin"),
+)
+DEMO_MODELS = ("凯美瑞", "卡罗拉", "汉兰达", "RAV4荣放", "雷凌", "威兰达", "亚洲龙", "赛那")
+# Relative interest in each model (by name; models the store added itself get 1.0).
+MODEL_WEIGHTS = {
+    "凯美瑞": 3.0,
+    "卡罗拉": 3.0,
+    "汉兰达": 1.5,
+    "RAV4荣放": 2.5,
+    "雷凌": 2.0,
+    "威兰达": 1.5,
+    "亚洲龙": 1.2,
+    "赛那": 0.8,
+}
+CHANNEL_WEIGHTS = {
+    "网络": 5.0,
+    "电视": 0.6,
+    "广播": 0.5,
+    "报纸杂志": 0.3,
+    "户外广告": 0.8,
+    "朋友介绍": 2.5,
+    "老客户": 1.5,
+    "车展/活动": 1.0,
+    "路过": 2.0,
+    "其他": 0.5,
+}
+COLOURS = ("珍珠白", "曜石黑", "铂金银", "星光蓝", "熔岩红", "钛金灰")
+NOTES = (
+    "询问置换补贴",
+    "对比本田雅阁",
+    "关注油耗",
+    "咨询贷款方案",
+    "带家人看车",
+    "等新款上市",
+    "问现车和提车时间",
+    "预算有限，再考虑",
+)
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程"
+)
+MALE_GIVEN = ("伟", "强", "磊", "军", "勇", "杰", "涛", "明", "超", "浩然", "志强", "建华", "子轩")
+FEMALE_GIVEN = (
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "艳",
+    "婷",
+    "雪",
+    "慧",
+    "欣怡",
+    "晓燕",
+    "雨涵",
+    "佳琪",
+)
+MOBILE_PREFIXES = ("138", "139", "135", "136", "150", "151", "158", "186", "187", "188", "177")
+
+OPEN_HOUR, CLOSE_HOUR = 9, 18
+# Relative arrivals per hour from 09:00 to 17:00: peaks at 10–11 and 14–16, lunch dip.
+HOURLY_WEIGHTS = (0.6, 1.4, 1.2, 0.6, 0.6, 1.2, 1.4, 1.0, 0.6)
+WEEKEND_FACTOR = 1.8
+WEEKDAY_WALKINS = (15, 30)
+WEEKDAY_CALLS = (5, 12)
+LEVEL_UP = {None: "C", "C": "B", "B": "A", "A": "H", "H": "H", "O": "O"}
+
+
+@dataclass
+class DemoSummary:
+    """What the demo generated."""
+
+    days: int = 0
+    staff_added: int = 0
+    models_added: int = 0
+    walkins: int = 0
+    people: int = 0
+    calls: int = 0
+    new_customers: int = 0
+    returning: int = 0
+    test_drives: int = 0
+    orders: int = 0
+    open_walkins: int = 0
+
+    def line(self) -> str:
+        """The one-line summary the CLI prints."""
+        return t(
+            "demo.summary",
+            days=self.days,
+            walkins=self.walkins,
+            people=self.people,
+            calls=self.calls,
+            customers=self.new_customers,
+            returning=self.returning,
+            test_drives=self.test_drives,
+            orders=self.orders,
+            open=self.open_walkins,
+        )
+
+
+@dataclass
+class _Known:
+    """What the demo remembers of a customer it has already put on file."""
+
+    name: str
+    gender: str
+    model: str
+    channel: str
+    level: str | None
+    walked_in: bool
+    last_day: dt.date  # the day of their latest walk-in or call
+
+
+class _Generator:
+    def __init__(self, rng: random.Random, by: Staff | None, summary: DemoSummary):
+        self.rng = rng
+        self.by = by
+        self.summary = summary
+        self.models = codes.names(codes.MODEL)
+        self.channels = codes.names(codes.CHANNEL)
+        self.used_phones = {phone for (phone,) in Customer.select(Customer.phone).tuples()}
+        self.known: dict[str, _Known] = {}  # phone → customer, in order of creation
+
+    # -- small random helpers -------------------------------------------------------------
+
+    def weighted(self, items, weights):
+        return self.rng.choices(list(items), weights=list(weights))[0]
+
+    def model(self) -> str:
+        if not self.models:
+            return ""
+        return self.weighted(self.models, (MODEL_WEIGHTS.get(m, 1.0) for m in self.models))
+
+    def channel(self) -> str:
+        if not self.channels:
+            return ""
+        return self.weighted(self.channels, (CHANNEL_WEIGHTS.get(c, 1.0) for c in self.channels))
+
+    def person(self) -> tuple[str, str]:
+        gender = self.rng.choice(("M", "F"))
+        surname = self.rng.choice(SURNAMES)
+        if self.rng.random() < 0.3:  # the receptionist only caught the surname
+            return surname + ("先生" if gender == "M" else "女士"), gender
+        given = self.rng.choice(MALE_GIVEN if gender == "M" else FEMALE_GIVEN)
+        return surname + given, gender
+
+    def phone(self) -> str:
+        while True:
+            candidate = self.rng.choice(MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
+            if candidate not in self.used_phones and rules.normalise_phone(candidate) == candidate:
+                self.used_phones.add(candidate)
+                return candidate
+
+    def moment(self, day: dt.date) -> dt.datetime:
+        hour = OPEN_HOUR + self.weighted(range(len(HOURLY_WEIGHTS)), HOURLY_WEIGHTS)
+        return dt.datetime.combine(
+            day, dt.time(hour, self.rng.randrange(60), self.rng.randrange(60))
+        )
+
+    def returning_customer(self, day: dt.date, walkin: bool) -> str | None:
+        """A customer seen on an earlier day (who walked in before, for a walk-in)."""
+        pool = [
+            phone
+            for phone, known in self.known.items()
+            if known.last_day < day and (known.walked_in or not walkin)
+        ]
+        return self.rng.choice(pool) if pool else None
+
+    # -- one day --------------------------------------------------------------------------
+
+    def day(self, day: dt.date, until: dt.datetime | None) -> None:
+        factor = WEEKEND_FACTOR if day.weekday() >= 5 else 1.0
+        walkins = round(self.rng.randint(*WEEKDAY_WALKINS) * factor)
+        calls = round(self.rng.randint(*WEEKDAY_CALLS) * factor)
+        events = [(self.moment(day), "walkin") for _ in range(walkins)]
+        events += [(self.moment(day), "phone") for _ in range(calls)]
+        events.sort()
+        for at, kind in events:
+            if until is not None and at > until:
+                break
+            if kind == "walkin":
+                self.walkin(at, until)
+            else:
+                self.call(at)
+
+    def new_level(self, weights) -> str | None:
+        return self.weighted((None, "C", "B", "A", "H"), weights)
+
+    def walkin(self, at: dt.datetime, until: dt.datetime | None) -> None:
+        rng = self.rng
+        data = registration_service.RegistrationInput(kind="walkin", time_in=at)
+        data.party_size = self.weighted((1, 2, 3, 4), (35, 35, 20, 10))
+        identified = rng.random() >= 0.30
+        phone = (
+            self.returning_customer(at.date(), walkin=True)
+            if identified and rng.random() < 0.36
+            else None
+        )
+        if not identified:
+            data.gender = rng.choice(("M", "F", ""))
+            data.model = self.model() if rng.random() < 0.6 else ""
+            data.test_drive = rng.random() < 0.12
+        elif phone is not None:
+            known = self.known[phone]
+            data.phone, data.name, data.gender = phone, known.name, known.gender
+            data.model = known.model if rng.random() < 0.85 else self.model()
+            data.channel = known.channel
+            data.ordered = rng.random() < 0.20
+            level = known.level
+            if rng.random() < 0.45:
+                level = LEVEL_UP[level]
+            data.level = level or ""
+            data.test_drive = rng.random() < 0.38
+            data.quote = rng.random() < 0.55
+        else:
+            data.phone = self.phone()
+            data.name, data.gender = self.person()
+            data.model = self.model() if rng.random() < 0.9 else ""
+            data.channel = self.channel()
+            data.level = self.new_level((25, 30, 25, 12, 8)) or ""
+            data.ordered = rng.random() < 0.06
+            data.test_drive = rng.random() < 0.28
+            data.quote = rng.random() < 0.35
+        if data.ordered:
+            data.level, data.quote = "O", True
+            data.model = data.model or self.model()
+            data.test_drive = data.test_drive or rng.random() < 0.7
+        if data.model and rng.random() < 0.4:
+            data.colour = rng.choice(COLOURS)
+        if rng.random() < 0.15:
+            data.notes = rng.choice(NOTES)
+        registration = registration_service.register(data, by=self.by)
+        self.remember(data, at.date(), walkin=True)
+
+        summary = self.summary
+        summary.walkins += 1
+        summary.people += registration.party_size
+        summary.returning += registration.visit == "returning"
+        summary.test_drives += registration.test_drive
+        summary.orders += registration.ordered
+        stay = rng.randint(40, 90) if data.test_drive or data.ordered else rng.randint(15, 75)
+        time_out = at + dt.timedelta(minutes=stay, seconds=rng.randrange(60))
+        if until is not None and time_out > until:
+            summary.open_walkins += 1  # still in the showroom
+        else:
+            registration_service.checkout(registration.id, at=time_out, by=self.by)
+
+    def call(self, at: dt.datetime) -> None:
+        rng = self.rng
+        data = registration_service.RegistrationInput(kind="phone", time_in=at)
+        if rng.random() < 0.92:
+            phone = (
+                self.returning_customer(at.date(), walkin=False) if rng.random() < 0.25 else None
+            )
+            if phone is not None:
+                known = self.known[phone]
+                data.phone, data.name, data.gender = phone, known.name, known.gender
+                data.model, data.channel = known.model, known.channel
+                data.level = known.level or ""
+            else:
+                data.phone = self.phone()
+                data.name, data.gender = self.person()
+                data.model = self.model() if rng.random() < 0.85 else ""
+                data.channel = self.channel()
+                data.level = self.new_level((40, 35, 15, 8, 2)) or ""
+            data.quote = rng.random() < 0.15
+        else:  # hung up without leaving a number
+            data.model = self.model() if rng.random() < 0.5 else ""
+        if rng.random() < 0.1:
+            data.notes = rng.choice(NOTES)
+        registration_service.register(data, by=self.by)
+        self.remember(data, at.date(), walkin=False)
+        self.summary.calls += 1
+
+    def remember(
+        self, data: registration_service.RegistrationInput, day: dt.date, walkin: bool
+    ) -> None:
+        if not data.phone:
+            return
+        known = self.known.get(data.phone)
+        level = data.level or None
+        if known is None:
+            self.known[data.phone] = _Known(
+                data.name, data.gender, data.model, data.channel, level, walkin, day
+            )
+            return
+        known.model = data.model or known.model
+        known.level = level or known.level
+        known.walked_in = known.walked_in or walkin
+        known.last_day = day
+
+
+def _set_up_store(summary: DemoSummary, by: Staff | None) -> None:
+    if not Staff.select().exists():
+        for name, role in DEMO_STAFF:
+            staff_service.add_staff(name, role, by=by)
+            summary.staff_added += 1
+    summary.models_added = codes.add(codes.MODEL, *DEMO_MODELS)
+    if not settings.store_name():
+        settings.put(settings.STORE_NAME, t("demo.store_name"))
+    settings.put(settings.WELCOMED, "1")
+
+
+def generate(days: int = 30, seed: int = 1, *, by: Staff | None = None) -> DemoSummary:
+    """Fill the store with ``days`` days of walk-ins and calls, ending now.
+
+    ``by`` is who registers them; by default the store's first receptionist.
+    """
+    if not 1 <= days <= MAX_DAYS:
+        raise ValidationError({"days": t("demo.bad_days", max=MAX_DAYS)})
+    summary = DemoSummary(days=days)
+    rng = random.Random(seed)
+    now = clock.now()
+    today = now.date()
+    with database.atomic():
+        customers_before = Customer.select().count()
+        _set_up_store(summary, by)
+        if by is None:
+            by = (
+                Staff.select()
+                .where(Staff.active & (Staff.role == "receptionist"))
+                .order_by(Staff.id)
+                .first()
+            )
+        generator = _Generator(rng, by, summary)
+        for offset in range(days - 1, -1, -1):
+            day = today - dt.timedelta(days=offset)
+            generator.day(day, now if day == today else None)
+        summary.new_customers = Customer.select().count() - customers_before
+    return summary

@@ -1,0 +1,311 @@
+"""Importing a registration log kept elsewhere (a spreadsheet, another system) from a file.
+
+A CSV (UTF-8, with or without BOM; GB18030 as Excel saves it on Chinese Windows) or XLSX
+file, one row per registration, the header row first. Headers are accepted in English
+(``time_in``) or Chinese (``来店时间``). Every row goes through ``registration.register``,
+so the import follows the same rules as the form.
+
+All or nothing: the rows are stored in one transaction, and if any row is refused the
+whole transaction is rolled back and every row's errors are reported, with the row number
+as the spreadsheet shows it (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from frontdesk import clock, rules
+from frontdesk import registration as registration_service
+from frontdesk.errors import FrontdeskError, ValidationError
+from frontdesk.i18n import t
+from frontdesk.models import Staff, database
+
+CSV_EXTENSIONS = (".csv",)
+XLSX_EXTENSIONS = (".xlsx", ".xlsm")
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+# Column → the headers accepted for it (compared case-insensitively; "_", "-" and spaces
+# are interchangeable in English headers).
+HEADERS: dict[str, tuple[str, ...]] = {
+    "kind": ("kind", "类别", "类型"),
+    "time_in": ("time_in", "来店时间", "时间", "来店(电)时间", "来电时间"),
+    "time_out": ("time_out", "离店时间"),
+    "phone": ("phone", "电话", "手机", "联系电话"),
+    "name": ("name", "姓名", "客户姓名"),
+    "gender": ("gender", "性别"),
+    "party_size": ("party_size", "人数"),
+    "model": ("model", "意向车型", "车型"),
+    "colour": ("colour", "color", "颜色"),
+    "channel": ("channel", "信息来源", "来源"),
+    "level": ("level", "意向级别", "级别"),
+    "consultant": ("consultant", "接待顾问", "顾问", "销售顾问"),
+    "test_drive": ("test_drive", "试乘试驾", "试驾"),
+    "quote": ("quote", "报价"),
+    "order": ("order", "ordered", "订车"),
+    "notes": ("notes", "备注"),
+}
+REQUIRED = ("kind", "time_in")
+# The field ids of ``registration.clean`` (and of its ValidationError) for each column.
+FIELD_IDS = {
+    "kind": "kind",
+    "time_in": "time-in",
+    "time_out": "time-out",
+    "phone": "phone",
+    "name": "name",
+    "gender": "gender",
+    "party_size": "party-size",
+    "model": "model",
+    "colour": "colour",
+    "channel": "channel",
+    "level": "level",
+    "consultant": "consultant",
+    "test_drive": "test-drive",
+    "quote": "quote",
+    "order": "order",
+    "notes": "notes",
+}
+KIND_VALUES = {
+    "walkin": "walkin",
+    "walk-in": "walkin",
+    "walk_in": "walkin",
+    "walk in": "walkin",
+    "来店": "walkin",
+    "phone": "phone",
+    "call": "phone",
+    "来电": "phone",
+}
+TRUE_VALUES = {"1", "yes", "y", "true", "是", "√", "✓", "✔", "有"}
+FALSE_VALUES = {"", "0", "no", "n", "false", "否", "×", "✗", "无", "空"}
+NO_LEVEL_VALUES = {"无", "空"}
+
+
+class ImportFileError(FrontdeskError):
+    """The file cannot be read as a registration log (missing, wrong type, bad header)."""
+
+
+@dataclass
+class ImportResult:
+    """How many rows were stored, or (when any row was refused) why nothing was."""
+
+    imported: int = 0
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _Rollback(Exception):
+    """Raised inside the import transaction to undo every row."""
+
+
+def _header_key(text: str) -> str:
+    key = " ".join(str(text).replace("\u3000", " ").split()).casefold()
+    return key.replace("-", "_").replace(" ", "_")
+
+
+_HEADER_LOOKUP = {
+    _header_key(alias): column for column, names in HEADERS.items() for alias in names
+}
+
+
+def _read_csv(path: Path) -> list[list[object]]:
+    raw = path.read_bytes()
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ImportFileError(t("import.encoding", path=path))
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    if not first_line.count(delimiter):
+        delimiter = ","
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as error:
+        raise ImportFileError(t("import.bad_file", path=path, error=error)) from None
+
+
+def _read_xlsx(path: Path) -> list[list[object]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
+        raise ImportFileError(t("import.bad_file", path=path, error=error)) from None
+    try:
+        return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def read_rows(path: str | Path) -> list[list[object]]:
+    """The rows of a CSV or XLSX file, header first, cells as the file holds them."""
+    path = Path(path).expanduser()
+    suffix = path.suffix.lower()
+    if suffix not in CSV_EXTENSIONS + XLSX_EXTENSIONS:
+        raise ImportFileError(
+            t("import.unsupported", ext=suffix or path.name, supported=".csv, .xlsx")
+        )
+    if not path.is_file():
+        raise ImportFileError(t("import.not_found", path=path))
+    return _read_csv(path) if suffix in CSV_EXTENSIONS else _read_xlsx(path)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _columns(header: list[object]) -> dict[int, tuple[str, str]]:
+    """Map each header cell's index to (column, header as written); refuse unknown ones."""
+    columns: dict[int, tuple[str, str]] = {}
+    unknown, seen = [], {}
+    for index, cell in enumerate(header):
+        if _blank(cell):
+            continue
+        written = str(cell).strip()
+        column = _HEADER_LOOKUP.get(_header_key(written))
+        if column is None:
+            unknown.append(written)
+        elif column in seen:
+            raise ImportFileError(t("import.duplicate_header", first=seen[column], second=written))
+        else:
+            seen[column] = written
+            columns[index] = (column, written)
+    if unknown:
+        known = ", ".join(f"{names[0]}/{names[1]}" for names in HEADERS.values())
+        raise ImportFileError(t("import.unknown_header", names="、".join(unknown), known=known))
+    missing = [HEADERS[column][0] for column in REQUIRED if column not in seen]
+    if missing:
+        raise ImportFileError(t("import.missing_header", names=", ".join(missing)))
+    return columns
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _moment(value: object) -> dt.datetime | str:
+    """A time cell as ``register`` takes it: a datetime, or text it parses."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    return _text(value).replace("/", "-")
+
+
+def _boolean(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(value).casefold()
+    if text in TRUE_VALUES:
+        return True
+    if text in FALSE_VALUES:
+        return False
+    raise ValueError(text)
+
+
+def _to_input(
+    cells: dict[str, object],
+) -> tuple[registration_service.RegistrationInput, dict[str, str]]:
+    """A row as the form's input, and the errors found before the form's own validation."""
+    errors: dict[str, str] = {}
+    data = registration_service.RegistrationInput()
+    kind = _text(cells.get("kind"))
+    data.kind = KIND_VALUES.get(kind.casefold(), kind)
+    if _blank(cells.get("time_in")):
+        errors["time_in"] = t("error.required")
+    else:
+        data.time_in = _moment(cells["time_in"])
+    if not _blank(cells.get("time_out")):
+        data.time_out = _moment(cells["time_out"])
+    for column in ("phone", "name", "gender", "model", "colour", "channel", "consultant", "notes"):
+        setattr(data, column, _text(cells.get(column)))
+    data.party_size = _text(cells.get("party_size")) or 1
+    level = _text(cells.get("level"))
+    data.level = "" if level in NO_LEVEL_VALUES else level
+    for column, attribute in (
+        ("test_drive", "test_drive"),
+        ("quote", "quote"),
+        ("order", "ordered"),
+    ):
+        try:
+            setattr(data, attribute, _boolean(cells.get(column)))
+        except ValueError:
+            errors[column] = t("import.bad_bool", value=_text(cells.get(column)))
+    return data, errors
+
+
+def _sort_key(item: tuple[int, registration_service.RegistrationInput, dict]) -> tuple:
+    """Rows are stored in order of time in, so first and returning visits come out right."""
+    row_number, data, _ = item
+    moment = data.time_in
+    if isinstance(moment, str):
+        try:
+            moment = rules.parse_time_of_day(moment, clock.today())
+        except ValueError:
+            moment = None
+    if isinstance(moment, dt.datetime):
+        return (0, moment, row_number)
+    return (1, dt.datetime.min, row_number)
+
+
+def import_file(path: str | Path, by: Staff | None = None) -> ImportResult:
+    """Store every registration of a CSV or XLSX file, or none of them.
+
+    Raises ImportFileError when the file itself cannot be used (missing, unsupported type,
+    unknown or missing header). Row errors come back in the result, and then nothing has
+    been stored.
+    """
+    rows = read_rows(path)
+    numbered = [(number, row) for number, row in enumerate(rows, start=1)]
+    numbered = [(number, row) for number, row in numbered if not all(map(_blank, row))]
+    if not numbered:
+        raise ImportFileError(t("import.empty", path=path))
+    (_, header), body = numbered[0], numbered[1:]
+    columns = _columns(header)
+    by_field_id = {FIELD_IDS[column]: written for column, written in columns.values()}
+    by_column = {column: written for column, written in columns.values()}
+
+    prepared = []
+    for number, row in body:
+        cells = {column: row[index] for index, (column, _) in columns.items() if index < len(row)}
+        data, errors = _to_input(cells)
+        prepared.append((number, data, {by_column.get(c, c): m for c, m in errors.items()}))
+    prepared.sort(key=_sort_key)
+
+    failures: list[tuple[int, str, str]] = []
+    imported = 0
+    try:
+        with database.atomic():
+            for number, data, row_errors in prepared:
+                try:
+                    if row_errors:
+                        registration_service.clean(data)
+                    else:
+                        registration_service.register(data, by=by)
+                        imported += 1
+                except ValidationError as error:
+                    for field_id, message in error.errors.items():
+                        row_errors[by_field_id.get(field_id, field_id)] = message
+                failures.extend((number, column, message) for column, message in row_errors.items())
+            if failures:
+                raise _Rollback
+    except _Rollback:
+        return ImportResult(imported=0, errors=sorted(failures))
+    return ImportResult(imported=imported)

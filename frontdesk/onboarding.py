@@ -1,0 +1,50 @@
+"""First run on an empty store: the store's name, its staff and its models."""
+
+from __future__ import annotations
+
+import re
+
+from frontdesk import codes, settings
+from frontdesk import staff as staff_service
+from frontdesk.models import Registration, Staff, database
+
+
+def split_names(text: str) -> list[str]:
+    """Names typed in one field, separated by commas (, ，、) or semicolons."""
+    parts = re.split(r"[,，、;；]+", text or "")
+    return [name for name in (part.strip() for part in parts) if name]
+
+
+def needs_welcome() -> bool:
+    """An empty store that has never been set up (or skipped) gets the welcome screen."""
+    if settings.is_welcomed():
+        return False
+    return not Staff.select().exists() and not Registration.select().exists()
+
+
+def set_up_store(
+    store_name: str,
+    consultants: str = "",
+    receptionists: str = "",
+    managers: str = "",
+    models: str = "",
+) -> str:
+    """Name the store and add its staff and models, in one transaction; returns the name."""
+    with database.atomic():
+        if store_name.strip():
+            settings.put(settings.STORE_NAME, store_name.strip())
+        for role, names in (
+            ("consultant", consultants),
+            ("receptionist", receptionists),
+            ("manager", managers),
+        ):
+            for name in split_names(names):
+                if staff_service.find_staff(name) is None:
+                    staff_service.add_staff(name, role)
+        codes.add(codes.MODEL, *split_names(models))
+        settings.put(settings.WELCOMED, "1")
+    return settings.store_name()
+
+
+def skip_welcome() -> None:
+    settings.put(settings.WELCOMED, "1")

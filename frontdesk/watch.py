@@ -1,0 +1,37 @@
+"""Noticing commits made by other connections and processes.
+
+SQLite's ``PRAGMA data_version`` changes on a connection whenever *another* connection
+commits to the same file. A watcher keeps one connection of its own open and polls that
+pragma: a cheap read of a counter, no query over any table.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from frontdesk.models import database
+
+
+class ChangeWatcher:
+    """Polls ``PRAGMA data_version`` on a dedicated connection (use from one thread at a time)."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path or database.database
+        self._conn: sqlite3.Connection | None = None
+        self._version: int | None = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = sqlite3.connect(self.path, check_same_thread=False, timeout=15)
+        return self._conn
+
+    def changed(self) -> bool:
+        """True when someone committed since the last call (False on the first call)."""
+        (version,) = self._connection().execute("PRAGMA data_version").fetchone()
+        previous, self._version = self._version, version
+        return previous is not None and version != previous
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None

@@ -1,0 +1,45 @@
+"""Key bindings whose descriptions come from the catalogue.
+
+Bindings are declared with catalogue keys as descriptions (``"key.save"``) and translated
+when a screen or widget is created, so the footer, the F1 help screen and the command
+palette all speak the user's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.binding import Binding, BindingsMap
+from textual.dom import DOMNode
+
+from frontdesk.i18n import t
+
+
+def translated(binding: Binding) -> Binding:
+    """A copy of ``binding`` with its description and tooltip read from the catalogue."""
+    return replace(
+        binding,
+        description=t(binding.description) if binding.description else "",
+        tooltip=t(binding.tooltip) if binding.tooltip else "",
+    )
+
+
+def translate_bindings(node: DOMNode) -> None:
+    """Translate the bindings of one widget, screen or app in place (call in ``__init__``)."""
+    node._bindings = BindingsMap.from_keys(
+        {
+            key: [translated(binding) for binding in bindings]
+            for key, bindings in node._bindings.key_to_bindings.items()
+        }
+    )
+
+
+def key_label(key: str) -> str:
+    """How a key is written on the help screen: ``ctrl+s`` → ``Ctrl+S``."""
+    names = {"escape": "Esc", "enter": "Enter", "tab": "Tab", "shift+tab": "Shift+Tab"}
+    return ", ".join(
+        names.get(
+            part, "+".join(p.capitalize() if len(p) > 1 else p.upper() for p in part.split("+"))
+        )
+        for part in key.split(",")
+    )

@@ -1,0 +1,201 @@
+"""Today's registration log (F4): the paper form on screen.
+
+Every registration of the day in order of arrival; open walk-ins are marked with their
+minutes in the showroom. ``o`` or Enter records a party's departure (now, correctable),
+``e`` corrects a row, ``s`` skips the consultant at the head of the up rotation.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from frontdesk import clock, daylog, registration, rules
+from frontdesk import staff as staff_service
+from frontdesk.i18n import t
+from frontdesk.models import Registration
+from screens.bindings import translate_bindings
+from screens.db import run_db
+from screens.dialogs import TimeScreen
+from screens.widgets import FdFooter, FdHeader
+
+COLUMNS = (
+    "col_no",
+    "col_time_in",
+    "col_time_out",
+    "col_stay",
+    "col_kind",
+    "col_visit",
+    "col_name",
+    "col_phone",
+    "col_party",
+    "col_model",
+    "col_channel",
+    "col_level",
+    "col_consultant",
+    "col_flags",
+)
+
+
+def _cells(row: daylog.LogRow, now) -> list[Text]:
+    stay = row.stay_minutes(now)
+    flags = "/".join("✓" if flag else "·" for flag in (row.test_drive, row.quote, row.ordered))
+    time_out = row.time_out.strftime("%H:%M") if row.time_out else ""
+    if row.is_open:
+        time_out = t("log.open_mark")
+    cells = [
+        str(row.id),
+        row.time_in.strftime("%H:%M"),
+        time_out,
+        "" if stay is None else str(stay),
+        t(f"kind.{row.kind}"),
+        t(f"visit.{row.visit}"),
+        row.name,
+        rules.format_phone(row.phone),
+        str(row.party_size) if row.kind == "walkin" else "",
+        row.model,
+        row.channel,
+        row.level or "",
+        row.consultant,
+        flags,
+    ]
+    style = "bold" if row.is_open else ""
+    return [Text(cell, style=style) for cell in cells]  # user text: never markup
+
+
+class DayLogScreen(Screen):
+    """The day's registrations, with departures and corrections by key."""
+
+    BINDINGS = [
+        Binding("o", "checkout", "key.checkout", id="checkout"),
+        Binding("e", "edit", "key.edit", id="edit"),
+        Binding("s", "skip", "key.skip", id="skip"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.rows: dict[int, daylog.LogRow] = {}
+
+    def compose(self) -> ComposeResult:
+        yield FdHeader(id="header")
+        yield Static(Content(""), id="log-title")
+        table = DataTable(id="log-table", cursor_type="row", zebra_stripes=True)
+        for key in COLUMNS:
+            table.add_column(t(f"log.{key}"), key=key)
+        yield table
+        yield Static(Content(""), id="log-summary")
+        yield Static(Content(""), id="log-rotation")
+        yield FdFooter()
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Reload the day's rows and the rotation from the store (in a worker)."""
+        run_db(self, self._load, on_done=self._show, group="log", exclusive=True)
+
+    @staticmethod
+    def _load():
+        day = clock.today()
+        return day, daylog.day_log(day), [member.name for member in staff_service.rotation()]
+
+    def _show(self, loaded) -> None:
+        day, rows, queue = loaded
+        now = clock.now()
+        self.rows = {row.id: row for row in rows}
+        table = self.query_one("#log-table", DataTable)
+        cursor_key = None
+        if table.row_count:
+            cursor_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        table.clear()
+        for row in rows:
+            table.add_row(*_cells(row, now), key=str(row.id))
+        if cursor_key is not None and cursor_key in {str(r.id) for r in rows}:
+            table.move_cursor(row=table.get_row_index(cursor_key))
+        elif rows:
+            table.move_cursor(row=len(rows) - 1)
+        date = t("app.date", date=day.isoformat(), weekday=t(f"weekday.{day.weekday()}"))
+        self.query_one("#log-title", Static).update(
+            Content.styled(t("log.title", date=date), "bold")
+        )
+        walkins = [row for row in rows if row.kind == "walkin"]
+        summary = t(
+            "log.summary",
+            walkins=len(walkins),
+            people=sum(row.party_size for row in walkins),
+            open=sum(1 for row in walkins if row.is_open),
+            calls=len(rows) - len(walkins),
+        )
+        if not rows:
+            summary = t("log.empty")
+        self.query_one("#log-summary", Static).update(Content(summary))
+        rotation = " → ".join(queue) if queue else t("form.hint_consultant_none")
+        self.query_one("#log-rotation", Static).update(
+            Content.assemble((t("log.rotation"), "bold"), " ", Content(rotation))
+        )
+
+    def _current(self) -> daylog.LogRow | None:
+        table = self.query_one("#log-table", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.rows.get(int(key)) if key else None
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_checkout()
+
+    def action_checkout(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        if row.kind != "walkin":
+            self.notify(t("log.not_walkin"), severity="warning", markup=False)
+            return
+        suggested = (row.time_out or clock.now()).strftime("%H:%M")
+        if row.time_in.date() != clock.today():
+            suggested = (row.time_out or clock.now()).strftime("%Y-%m-%d %H:%M")
+
+        def chosen(value: str | None) -> None:
+            if value:
+                # The suggestion, untouched, means "now" to the second (not the minute).
+                at = None if value == suggested and row.time_out is None else value
+                run_db(self, registration.checkout, row.id, at, on_done=self._checked_out)
+
+        self.app.push_screen(
+            TimeScreen(t("log.checkout_title", id=row.id), suggested, row.time_in.date()), chosen
+        )
+
+    def _checked_out(self, saved: Registration) -> None:
+        self.notify(
+            t("log.checked_out", id=saved.id, time=saved.time_out.strftime("%H:%M")), markup=False
+        )
+        self.refresh_data()
+
+    def action_edit(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        run_db(self, self._load_for_edit, row.id, on_done=self._open_editor)
+
+    @staticmethod
+    def _load_for_edit(registration_id: int):
+        saved = Registration.get_by_id(registration_id)
+        return saved.id, saved.version, registration.to_input(saved)
+
+    def _open_editor(self, loaded) -> None:
+        registration_id, version, data = loaded
+        self.app.open_registration(
+            data.kind, edit_id=registration_id, edit_version=version, initial=data
+        )
+
+    def action_skip(self) -> None:
+        run_db(self, staff_service.skip_head, on_done=lambda _: self.refresh_data())

@@ -1,0 +1,58 @@
+"""Running core calls in thread workers, never on the UI thread.
+
+Each job opens the store on its worker thread for its own length (SQLite connections
+belong to one thread), and its result or error comes back to the UI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from textual.dom import DOMNode
+
+from frontdesk import store
+from frontdesk.errors import FrontdeskError
+from frontdesk.i18n import t
+
+log = logging.getLogger("frontdesk.screens")
+
+
+def run_db(
+    node: DOMNode,
+    job: Callable[..., Any],
+    *args: Any,
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[FrontdeskError], None] | None = None,
+    group: str = "db",
+    exclusive: bool = False,
+) -> None:
+    """Run ``job(*args)`` on a thread worker; hand its result to ``on_done`` on the UI thread.
+
+    A refusal the user can act on (``FrontdeskError``) goes to ``on_error`` (or a
+    notification); anything else is logged and shown as a database error, and the screen
+    stays as it was, so nothing typed is lost.
+    """
+    app = node.app
+
+    def work() -> None:
+        try:
+            with store.connection():
+                result = job(*args)
+        except FrontdeskError as error:
+            if on_error is not None:
+                app.call_from_thread(on_error, error)
+            else:
+                app.call_from_thread(app.notify, str(error), severity="error", markup=False)
+            return
+        except Exception as error:  # the store failed: tell the user, keep the screen
+            log.exception("database job %s failed", getattr(job, "__name__", job))
+            app.call_from_thread(
+                app.notify, t("error.database", error=error), severity="error", markup=False
+            )
+            return
+        if on_done is not None:
+            app.call_from_thread(on_done, result)
+
+    node.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False)

@@ -1,0 +1,508 @@
+"""The registration form (来店(电)客户登记表): one walk-in party or one phone call.
+
+Phone first: as the number is typed it is normalised and looked up; a known customer is
+shown, the form is prefilled, and first/returning is decided for the receptionist. Enter
+moves to the next field (and saves on the last), Ctrl+S saves from any field, Esc backs
+out (asking first when something was typed). A draft is kept in the store as you type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static
+
+from frontdesk import clock, codes, drafts, registration, rules
+from frontdesk import staff as staff_service
+from frontdesk.errors import ConflictError, FrontdeskError, ValidationError
+from frontdesk.i18n import t
+from screens.bindings import translate_bindings
+from screens.db import run_db
+from screens.dialogs import ConfirmScreen
+from screens.widgets import FdChoice, FdCycle, FdFooter, FdHeader, yes_no
+
+LOOKUP_DELAY_S = 0.25
+DRAFT_DELAY_S = 0.5
+TIME_FORMAT = "%H:%M"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One line of the paper form: widget id, label key, hint key, which kinds show it."""
+
+    id: str
+    label: str
+    hint: str
+    kinds: tuple[str, ...] = ("walkin", "phone")
+    edit_only: bool = False
+
+
+# Tab order follows the paper form, phone first; time in is stamped and comes last.
+FIELDS = (
+    Field("phone", "form.phone", "form.hint_phone"),
+    Field("name", "form.name", "form.hint_name"),
+    Field("gender", "form.gender", "form.hint_gender"),
+    Field("party-size", "form.party_size", "form.hint_party", kinds=("walkin",)),
+    Field("model", "form.model", "form.hint_choice"),
+    Field("channel", "form.channel", "form.hint_choice"),
+    Field("level", "form.level", "form.hint_level"),
+    Field("consultant", "form.consultant", "form.hint_choice"),
+    Field("test-drive", "form.test_drive", "form.hint_toggle", kinds=("walkin",)),
+    Field("quote", "form.quote", "form.hint_toggle"),
+    Field("order", "form.order", "form.hint_toggle"),
+    Field("notes", "form.notes", ""),
+    Field("time-in", "form.time_in", "form.hint_time"),
+    Field("time-out", "form.time_out", "form.hint_time", kinds=("walkin",), edit_only=True),
+)
+
+
+class RegistrationScreen(Screen[int | None]):
+    """Register (or correct) one walk-in party or phone call; dismisses with the id saved."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", priority=True, id="save"),
+        Binding("escape", "cancel", "key.cancel", id="cancel"),
+        Binding("enter", "next_field", "key.next", show=False, id="next"),
+    ]
+
+    def __init__(
+        self,
+        kind: str = "walkin",
+        *,
+        owner: str = "",
+        edit_id: int | None = None,
+        edit_version: int = 0,
+        initial: registration.RegistrationInput | None = None,
+    ) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.kind = kind
+        self.owner = owner
+        self.edit_id = edit_id
+        self.edit_version = edit_version
+        self.initial = initial
+        self.opened_at = clock.now()
+        self.dirty = False
+        self.touched: set[str] = set()
+        self.proposed = ""
+        self.saving = False
+        self._lookup_timer = None
+        self._draft_timer = None
+        self._filled: dict[str, object] = {}
+
+    # -- layout --------------------------------------------------------------------------
+
+    @property
+    def form_key(self) -> str:
+        return f"edit:{self.edit_id}" if self.edit_id else self.kind
+
+    def fields(self) -> list[Field]:
+        return [
+            f
+            for f in FIELDS
+            if self.kind in f.kinds and (not f.edit_only or self.edit_id is not None)
+        ]
+
+    def _make_widget(self, field: Field) -> Widget:
+        if field.id == "gender":
+            options = [
+                ("", t("gender.none"), " -"),
+                ("M", t("gender.M"), "m"),
+                ("F", t("gender.F"), "f"),
+            ]
+            return FdCycle(options, id="gender")
+        if field.id == "level":
+            options = [(None, "—", "-0")] + [(lv, lv, lv.lower()) for lv in rules.LEVELS]
+            return FdCycle(options, id="level")
+        if field.id in ("test-drive", "quote", "order"):
+            return FdCycle(yes_no(), id=field.id)
+        if field.id in ("model", "channel", "consultant"):
+            return FdChoice(id=field.id, compact=True, max_length=rules.MAX_TEXT)
+        limits = {"phone": rules.MAX_PHONE_INPUT, "name": rules.MAX_NAME, "notes": rules.MAX_NOTES}
+        widget = Input(id=field.id, compact=True, max_length=limits.get(field.id, 20))
+        if field.id == "party-size":
+            widget.restrict = r"[0-9]*"
+            widget.placeholder = "1"
+        return widget
+
+    def compose(self) -> ComposeResult:
+        yield FdHeader(id="header")
+        if self.edit_id:
+            title = t("form.title_edit", id=self.edit_id)
+        else:
+            title = t(f"form.title_{self.kind}")
+        yield Static(Content.styled(title, "bold"), id="form-title")
+        yield Static(Content(""), id="known")
+        with VerticalScroll(id="form-fields"):
+            for field in self.fields():
+                label = field.label
+                if field.id == "time-in" and self.kind == "phone":
+                    label = "form.time_in_phone"
+                with Horizontal(classes="field-row", id=f"row-{field.id}"):
+                    yield Label(Content(t(label)), classes="field-label")
+                    yield self._make_widget(field)
+                    yield Static(
+                        Content(t(field.hint)) if field.hint else Content(""),
+                        classes="field-hint",
+                        id=f"hint-{field.id}",
+                    )
+        yield FdFooter()
+
+    def on_mount(self) -> None:
+        self._set_quietly(self.query_one("#time-in", Input), self.opened_at.strftime(TIME_FORMAT))
+        if self.initial is not None:
+            self._fill(self.initial)
+        self.query_one("#phone").focus()
+        run_db(self, self._load_lists, on_done=self._lists_loaded)
+
+    def _load_lists(self):
+        """Code lists, consultants, the proposed consultant and any kept draft."""
+        draft = None if self.initial is not None else drafts.load_draft(self.owner, self.form_key)
+        proposed = staff_service.proposed_consultant()
+        return (
+            codes.names(codes.MODEL),
+            codes.names(codes.CHANNEL),
+            [member.name for member in staff_service.consultants()],
+            proposed.name if proposed else "",
+            draft,
+        )
+
+    def _lists_loaded(self, loaded) -> None:
+        models, channels, consultants, proposed, draft = loaded
+        self.query_one("#model", FdChoice).set_choices(models)
+        self.query_one("#channel", FdChoice).set_choices(channels)
+        consultant = self.query_one("#consultant", FdChoice)
+        consultant.set_choices(consultants)
+        self.proposed = proposed
+        if not consultant.value and proposed and self.initial is None:
+            self._set_quietly(consultant, proposed)
+        self._show_consultant_hint()
+        if draft is not None:
+            payload, saved_at = draft
+            question = t("form.draft_found", time=saved_at.strftime("%H:%M"))
+
+            def answered(restore: bool | None) -> None:
+                if restore:
+                    self._restore_draft(payload)
+                else:
+                    run_db(self.app, drafts.discard_draft, self.owner, self.form_key)
+
+            self.app.push_screen(ConfirmScreen(question, "key.restore", "key.discard"), answered)
+
+    # -- reading and filling the form ----------------------------------------------------
+
+    def _widget(self, field_id: str) -> Widget | None:
+        found = self.query(f"#{field_id}")
+        return found.first() if found else None
+
+    def _set_quietly(self, widget: Widget, value) -> None:
+        """Fill a field for the receptionist: not a change they made, so not "touched"."""
+        if isinstance(widget, Input):
+            value = "" if value is None else str(value)
+        self._filled[widget.id or ""] = value
+        if isinstance(widget, Input | FdCycle):
+            widget.value = value
+
+    def _value(self, field_id: str):
+        widget = self._widget(field_id)
+        return widget.value if isinstance(widget, Input | FdCycle) else None
+
+    def collect(self) -> dict:
+        """The form's values by field id, as typed."""
+        return {field.id: self._value(field.id) for field in self.fields()}
+
+    def to_input(self) -> registration.RegistrationInput:
+        values = self.collect()
+        time_in: dt.datetime | str = values.get("time-in", "")
+        if time_in == self.opened_at.strftime(TIME_FORMAT) and self.initial is None:
+            time_in = self.opened_at  # untouched: keep the stamp to the second
+        return registration.RegistrationInput(
+            kind=self.kind,
+            time_in=time_in,
+            time_out=values.get("time-out") or None,
+            phone=values.get("phone", ""),
+            name=values.get("name", ""),
+            gender=values.get("gender") or "",
+            party_size=values.get("party-size") or 1,
+            model=values.get("model", ""),
+            channel=values.get("channel", ""),
+            level=values.get("level") or "",
+            consultant=values.get("consultant", ""),
+            test_drive=bool(values.get("test-drive")),
+            quote=bool(values.get("quote")),
+            ordered=bool(values.get("order")),
+            notes=values.get("notes", ""),
+        )
+
+    def _fill(self, data: registration.RegistrationInput) -> None:
+        values = {
+            "phone": rules.format_phone(data.phone) if data.phone else "",
+            "name": data.name,
+            "gender": data.gender or "",
+            "party-size": str(data.party_size or 1),
+            "model": data.model,
+            "channel": data.channel,
+            "level": data.level or None,
+            "consultant": data.consultant,
+            "test-drive": bool(data.test_drive),
+            "quote": bool(data.quote),
+            "order": bool(data.ordered),
+            "notes": data.notes,
+        }
+        if isinstance(data.time_in, dt.datetime):
+            values["time-in"] = data.time_in.strftime(TIME_FORMAT)
+        if isinstance(data.time_out, dt.datetime):
+            values["time-out"] = data.time_out.strftime(TIME_FORMAT)
+        for field_id, value in values.items():
+            widget = self._widget(field_id)
+            if widget is not None:
+                self._set_quietly(widget, value)
+
+    def _restore_draft(self, payload: dict) -> None:
+        for field_id, value in payload.items():
+            widget = self._widget(field_id)
+            if widget is not None:
+                self._set_quietly(widget, value)
+        self.dirty = True
+        self.touched.update(payload)
+        self._schedule_lookup()
+
+    # -- as the receptionist types -------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._changed(event.input.id or "")
+
+    def on_fd_cycle_changed(self, event: FdCycle.Changed) -> None:
+        if event.cycle.id == "level":
+            level = event.value
+            hint = t(f"level.{level}") if level else t("form.hint_level")
+            self.query_one("#hint-level", Static).update(Content(hint))
+        self._changed(event.cycle.id or "")
+
+    def _changed(self, field_id: str) -> None:
+        if field_id in self._filled and self._filled[field_id] == self._value(field_id):
+            return  # the form filled this itself
+        self._filled.pop(field_id, None)
+        self.dirty = True
+        self.touched.add(field_id)
+        self._clear_error(field_id)
+        if field_id == "phone":
+            self._schedule_lookup()
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY_S, self._save_draft)
+
+    def on_fd_choice_matches_changed(self, event: FdChoice.MatchesChanged) -> None:
+        choice = event.choice
+        hint = self.query_one(f"#hint-{choice.id}", Static)
+        if choice.value:
+            hint.update(choice.matches_content())
+        elif choice.id == "consultant":
+            self._show_consultant_hint()
+        else:
+            hint.update(Content(t("form.hint_choice")))
+
+    def _show_consultant_hint(self) -> None:
+        hint = self.query_one("#hint-consultant", Static)
+        if self.proposed:
+            hint.update(Content(t("form.hint_consultant", name=self.proposed)))
+        else:
+            hint.update(Content.styled(t("form.hint_consultant_none"), "dim"))
+
+    def _save_draft(self) -> None:
+        if self.saving or not self.dirty:
+            return
+        payload = {k: v for k, v in self.collect().items() if k in self.touched}
+        run_db(self, drafts.save_draft, self.owner, self.form_key, payload, group="draft")
+
+    def _schedule_lookup(self) -> None:
+        if self._lookup_timer is not None:
+            self._lookup_timer.stop()
+        self._lookup_timer = self.set_timer(LOOKUP_DELAY_S, self._lookup)
+
+    def _lookup(self) -> None:
+        phone = self.query_one("#phone", Input).value
+        known = self.query_one("#known", Static)
+        if not phone.strip():
+            known.update(Content.styled(t("form.anonymous"), "dim"))
+            return
+        if rules.normalise_phone(phone) is None:
+            known.update(Content(""))
+            return
+        run_db(
+            self,
+            registration.lookup,
+            phone,
+            on_done=lambda summary: self._show_lookup(phone, summary),
+            group="lookup",
+            exclusive=True,
+        )
+
+    def _show_lookup(self, phone: str, summary: registration.CustomerSummary | None) -> None:
+        if self.query_one("#phone", Input).value != phone:
+            return  # typed on since the lookup started
+        known = self.query_one("#known", Static)
+        if summary is None:
+            known.update(Content.styled(t("form.new_customer"), "italic"))
+            return
+        returning = summary.walkins > 0 if self.kind == "walkin" else summary.visits > 0
+        last = summary.last_visit.strftime("%Y-%m-%d") if summary.last_visit else "—"
+        text = t(
+            "form.known",
+            name=summary.name or "—",
+            level=summary.level or t("level.none"),
+            consultant=summary.consultant or "—",
+            last=last,
+            visits=summary.visits,
+        )
+        visit = t("visit.returning" if returning else "visit.first")
+        known.update(Content.assemble((f"{visit} ", "bold reverse"), " ", Content(text)))
+        prefill = {
+            "name": summary.name,
+            "gender": summary.gender,
+            "model": summary.model,
+            "channel": summary.channel,
+            "level": summary.level,
+        }
+        for field_id, value in prefill.items():
+            widget = self._widget(field_id)
+            if widget is not None and value and field_id not in self.touched:
+                self._set_quietly(widget, value)
+        if summary.consultant and "consultant" not in self.touched and self.initial is None:
+            self._set_quietly(self.query_one("#consultant", FdChoice), summary.consultant)
+            self.query_one("#hint-consultant", Static).update(
+                Content(t("form.hint_consultant_own", name=summary.consultant))
+            )
+
+    # -- validation at the edge ----------------------------------------------------------
+
+    def _check_field(self, field_id: str) -> str | None:
+        """The error of one field, from the rules alone (no database), or None."""
+        widget = self._widget(field_id)
+        value = widget.value if isinstance(widget, Input) else None
+        if field_id == "phone" and value and rules.normalise_phone(value) is None:
+            return t("error.phone")
+        if (
+            field_id == "party-size"
+            and value
+            and not (value.isdigit() and 1 <= int(value) <= rules.MAX_PARTY)
+        ):
+            return t("error.party_size", max=rules.MAX_PARTY)
+        if field_id in ("time-in", "time-out") and value:
+            try:
+                rules.parse_time_of_day(value, clock.today())
+            except ValueError:
+                return t("error.time")
+        if isinstance(widget, FdChoice) and not widget.is_valid_choice():
+            return t(f"error.unknown_{field_id}", value=widget.value)
+        return None
+
+    def _show_error(self, field_id: str, message: str) -> None:
+        hint = self.query(f"#hint-{field_id}")
+        if hint:
+            hint.first().update(Content.styled(message, "bold $error"))
+            hint.first().add_class("-error")
+        widget = self._widget(field_id)
+        if widget is not None:
+            widget.add_class("-invalid")
+
+    def _clear_error(self, field_id: str) -> None:
+        hint = self.query(f"#hint-{field_id}")
+        if hint and hint.first().has_class("-error"):
+            hint.first().remove_class("-error")
+            field = next((f for f in FIELDS if f.id == field_id), None)
+            hint.first().update(Content(t(field.hint)) if field and field.hint else Content(""))
+        widget = self._widget(field_id)
+        if widget is not None:
+            widget.remove_class("-invalid")
+
+    # -- keys ----------------------------------------------------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_next_field()
+
+    def action_next_field(self) -> None:
+        focused = self.focused
+        if isinstance(focused, FdChoice):
+            focused.take_pick()
+        if focused is not None and focused.id:
+            error = self._check_field(focused.id)
+            if error:
+                self._show_error(focused.id, error)
+                return
+        ids = [f.id for f in self.fields()]
+        if focused is not None and focused.id == ids[-1]:
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        errors = {f.id: e for f in self.fields() if (e := self._check_field(f.id))}
+        if errors:
+            self._show_errors(errors)
+            return
+        self.saving = True
+        data = self.to_input()
+        if self.edit_id:
+            job, args = registration.update, (self.edit_id, data, self.edit_version)
+        else:
+            job, args = registration.register, (data,)
+        run_db(self, self._save_job, job, args, on_done=self._saved, on_error=self._refused)
+
+    def _save_job(self, job, args):
+        by = staff_service.find_staff(self.owner) if self.owner else None
+        saved = job(*args, by=by)
+        drafts.discard_draft(self.owner, self.form_key)
+        return saved
+
+    def _saved(self, saved) -> None:
+        self.saving = False
+        self.dirty = False
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        key = "form.saved_returning" if saved.visit == "returning" else "form.saved"
+        self.app.notify(t(key, id=saved.id), markup=False)
+        self.dismiss(saved.id)
+
+    def _refused(self, error: FrontdeskError) -> None:
+        self.saving = False
+        if isinstance(error, ValidationError):
+            self._show_errors(error.errors)
+        elif isinstance(error, ConflictError):
+            self.app.notify(str(error), severity="error", markup=False)
+        else:
+            self.app.notify(str(error), severity="error", markup=False)
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        ids = [f.id for f in self.fields()]
+        for field_id, message in errors.items():
+            self._show_error(field_id if field_id in ids else "notes", message)
+        first = next((i for i in ids if i in errors), None)
+        if first:
+            self.query_one(f"#{first}").focus()
+        self.app.notify(t("form.not_saved"), severity="warning", markup=False)
+
+    def action_cancel(self) -> None:
+        if not self.dirty:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dirty = False
+                if self._draft_timer is not None:
+                    self._draft_timer.stop()
+                run_db(self.app, drafts.discard_draft, self.owner, self.form_key, group="draft")
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(t("form.confirm_cancel"), "key.yes", "key.no"), answered)

@@ -1,0 +1,208 @@
+"""Thin widgets of the front desk, each with the ``Fd`` prefix.
+
+- ``FdHeader``: store name, date and weekday, clock, signed-in staff.
+- ``FdCycle``: a one-line choice changed by hot keys or ←/→ (gender, level, yes/no flags).
+- ``FdChoice``: an input that filters a code list as you type (pinyin initials too) and
+  takes the highlighted match on Enter (model, channel, consultant).
+
+User text is always shown as ``Content`` (never parsed as markup).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Static
+
+from frontdesk import clock, rules
+from frontdesk.i18n import t
+from screens.bindings import translate_bindings
+
+MAX_SHOWN_MATCHES = 4
+
+
+class FdHeader(Static):
+    """The top line: store, date and weekday, clock, and who is signed in."""
+
+    def on_mount(self) -> None:
+        self.refresh_clock()
+        self.set_interval(1, self.refresh_clock)
+
+    def refresh_clock(self) -> None:
+        now = clock.now()
+        date = t("app.date", date=now.strftime("%Y-%m-%d"), weekday=t(f"weekday.{now.weekday()}"))
+        who = t("app.signed_in", name=getattr(self.app, "staff_name", "") or t("app.desk"))
+        store_name = getattr(self.app, "store_name", "") or t("app.no_store_name")
+        self.update(
+            Content.assemble(
+                (store_name, "bold"),
+                "  │  ",
+                date,
+                "  │  ",
+                now.strftime("%H:%M:%S"),
+                "  │  ",
+                who,
+            )
+        )
+
+
+class FdFooter(Footer):
+    """The key line: compact, the command palette listed like every other key."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(compact=True, show_command_palette=False, **kwargs)
+
+
+class FdCycle(Widget, can_focus=True):
+    """A one-line choice: hot keys pick an option, ←/→ or space step through them."""
+
+    DEFAULT_CSS = """
+    FdCycle { height: 1; width: 1fr; }
+    """
+    BINDINGS = [
+        Binding("right,space", "step(1)", "key.choose_next", show=False),
+        Binding("left", "step(-1)", "key.choose_prev", show=False),
+    ]
+
+    value: reactive[object] = reactive(None, init=False)
+
+    class Changed(Message):
+        def __init__(self, cycle: FdCycle, value: object) -> None:
+            super().__init__()
+            self.cycle = cycle
+            self.value = value
+
+        @property
+        def control(self) -> FdCycle:
+            return self.cycle
+
+    def __init__(
+        self,
+        options: Sequence[tuple[object, str, str]],
+        value: object = None,
+        **kwargs,
+    ) -> None:
+        """``options`` are (value, label, hot keys) triples, e.g. ("M", "男", "m")."""
+        super().__init__(**kwargs)
+        translate_bindings(self)
+        self.options = list(options)
+        self.set_reactive(FdCycle.value, value if value is not None else self.options[0][0])
+
+    def _index(self) -> int:
+        for index, (value, _, _) in enumerate(self.options):
+            if value == self.value:
+                return index
+        return 0
+
+    def render(self) -> Content:
+        parts: list[Content | str] = []
+        for value, label, _ in self.options:
+            if value == self.value:
+                parts.append(Content.styled(f"[{label}]", "reverse" if self.has_focus else "bold"))
+            else:
+                parts.append(Content.styled(f" {label} ", "dim"))
+        return Content.assemble(*parts)
+
+    def action_step(self, delta: int) -> None:
+        self.value = self.options[(self._index() + delta) % len(self.options)][0]
+
+    def on_key(self, event) -> None:
+        character = (event.character or "").lower()
+        if not character or not character.isprintable() or character == " ":
+            return
+        for value, _, hot_keys in self.options:
+            if character in hot_keys:
+                self.value = value
+                event.stop()
+                event.prevent_default()
+                return
+
+    def watch_value(self, value: object) -> None:
+        self.post_message(self.Changed(self, value))
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+
+def yes_no() -> list[tuple[object, str, str]]:
+    return [(False, t("key.no"), "n0"), (True, t("key.yes"), "y1")]
+
+
+class FdChoice(Input):
+    """An input over a code list: typing filters, ↑/↓ pick, Enter takes the pick."""
+
+    BINDINGS = [
+        Binding("down", "pick(1)", "key.choose_next", show=False),
+        Binding("up", "pick(-1)", "key.choose_prev", show=False),
+    ]
+
+    class MatchesChanged(Message):
+        def __init__(self, choice: FdChoice) -> None:
+            super().__init__()
+            self.choice = choice
+
+        @property
+        def control(self) -> FdChoice:
+            return self.choice
+
+    def __init__(self, choices: Sequence[str] = (), **kwargs) -> None:
+        super().__init__(**kwargs)
+        translate_bindings(self)
+        self.choices = list(choices)
+        self.matches: list[str] = []
+        self.picked = 0
+
+    def set_choices(self, choices: Sequence[str]) -> None:
+        self.choices = list(choices)
+        self._refilter()
+
+    def _refilter(self) -> None:
+        self.matches = rules.choice_matches(self.value, self.choices) if self.value else []
+        self.picked = 0
+        self.post_message(self.MatchesChanged(self))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input is self:
+            self._refilter()
+
+    def action_pick(self, delta: int) -> None:
+        if self.matches:
+            self.picked = (self.picked + delta) % len(self.matches)
+            self.post_message(self.MatchesChanged(self))
+
+    def take_pick(self) -> None:
+        """Replace what was typed by the highlighted match (when it is not already exact)."""
+        if self.value and self.matches and self.value not in self.choices:
+            chosen = self.matches[self.picked]
+            with self.prevent(Input.Changed):
+                self.value = chosen
+            self.matches = [chosen]
+            self.picked = 0
+            self.post_message(self.MatchesChanged(self))
+
+    def is_valid_choice(self) -> bool:
+        return not self.value or self.value in self.choices
+
+    def matches_content(self) -> Content:
+        """The matches as a hint line: the picked one highlighted."""
+        if not self.value:
+            return Content("")
+        if not self.matches:
+            return Content.styled(t("form.choices_none"), "dim")
+        start = max(0, self.picked - MAX_SHOWN_MATCHES + 1)
+        shown = self.matches[start : start + MAX_SHOWN_MATCHES]
+        parts: list[Content | str] = []
+        for index, name in enumerate(shown, start=start):
+            style = "reverse" if index == self.picked else ""
+            parts.extend([Content.styled(name, style), " "])
+        if len(self.matches) > start + MAX_SHOWN_MATCHES:
+            parts.append("…")
+        return Content.assemble(*parts)

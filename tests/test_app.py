@@ -1,0 +1,117 @@
+"""Pilot tests of the app as a whole: help, command palette, welcome, sizes, languages."""
+
+from __future__ import annotations
+
+from textual.command import CommandPalette
+from textual.widgets import Input
+
+from frontdesk import i18n, onboarding, settings
+from frontdesk.models import CodeItem, Staff
+from screens.app import FrontdeskApp
+from screens.bindings import key_label
+from screens.day_log import DayLogScreen
+from screens.help import HelpScreen
+from screens.help import _sections as help_sections
+from screens.registration_form import RegistrationScreen
+from screens.welcome import WelcomeScreen
+from tests.conftest import screen_text, settle
+
+
+async def test_f1_lists_every_key_of_every_screen(showroom, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for label in ("F2", "F3", "F4", "Ctrl+Q", "来店", "离店", "轮序跳过"):
+            assert label in text
+        listed = {keys for _, rows in help_sections() for keys, _ in rows}
+        for screen in (FrontdeskApp, RegistrationScreen, DayLogScreen, WelcomeScreen):
+            for binding in screen.BINDINGS:
+                assert key_label(binding.key) in listed, binding
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_header_shows_store_date_weekday_clock_and_staff(showroom, make_app):
+    app = make_app(staff=showroom["zhaomin"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        header = str(app.screen.query_one("#header").render())
+        for part in ("丰田4S店", "2026-11-25", "星期三", "10:30:00", "赵敏"):
+            assert part in header
+
+
+async def test_command_palette_lists_the_actions(showroom, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"来电")
+        await settle(pilot, 0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RegistrationScreen) and app.screen.kind == "phone"
+
+
+async def test_every_form_field_is_visible_at_80_by_24(showroom, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        for row in app.screen.query(".field-row"):
+            assert row.region.y > 0 and row.region.bottom <= 23, row.id
+            assert row.region.right <= 80
+
+
+async def test_welcome_sets_up_an_empty_store(db, make_app):
+    assert onboarding.needs_welcome()
+    app = make_app(show_welcome=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.press(*"一汽丰田城东店", "enter")
+        await pilot.press(*"王磊,李娜", "enter")
+        await pilot.press(*"赵敏", "enter", "enter")
+        await pilot.press(*"凯美瑞,卡罗拉", "enter")  # Enter on the last field saves
+        await settle(pilot)
+        assert not isinstance(app.screen, WelcomeScreen)
+        assert "一汽丰田城东店" in str(app.screen.query_one("#header").render())
+    assert settings.store_name() == "一汽丰田城东店"
+    assert [s.name for s in Staff.select().order_by(Staff.id)] == ["王磊", "李娜", "赵敏"]
+    assert CodeItem.select().where(CodeItem.kind == "model").count() == 2
+    assert not onboarding.needs_welcome()
+
+
+async def test_escape_skips_the_welcome_for_good(db, make_app):
+    app = make_app(show_welcome=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, WelcomeScreen)
+    assert not onboarding.needs_welcome()
+
+
+async def test_english_is_complete_on_the_log(showroom, make_app):
+    i18n.set_language("en")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Today's registrations" in text and "Wednesday" in text
+        for data in ("丰田4S店", "王磊", "李娜"):  # the store's own data stays as typed
+            text = text.replace(data, "")
+        chinese = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+        assert not chinese
+
+
+def test_stylesheet_is_found():
+    assert FrontdeskApp.CSS_PATH.name == "frontdesk.tcss"
+    assert Input  # the widgets module imports cleanly

@@ -1,0 +1,356 @@
+"""The command line, run in-process: what it prints, what it stores, how it refuses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from rich.cells import cell_len
+
+from frontdesk import cli, codes, store
+from frontdesk.models import Customer, Registration, Staff
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    for name in ("FRONTDESK_DB", "FRONTDESK_LANG", "FRONTDESK_AS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def path(tmp_path, frozen_clock):
+    yield str(tmp_path / "store.db")
+    store.close_store()
+
+
+@pytest.fixture
+def run(path, capsys):
+    """Run ``frontdesk --db path ARGS…``; returns (exit status, stdout, stderr)."""
+
+    def run(*args: str, tui=None) -> tuple[int, str, str]:
+        capsys.readouterr()
+        status = cli.main(["--db", path, *args], tui=tui)
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run
+
+
+@pytest.fixture
+def staffed(run):
+    assert run("staff", "add", "王磊", "--role", "consultant")[0] == 0
+    assert run("staff", "add", "赵敏", "--role", "receptionist")[0] == 0
+    return run
+
+
+def cell_starts(line: str) -> list[int]:
+    """The display columns where the cells of a table line start (cells are split by 2+
+    spaces; one space may appear inside a cell)."""
+    return [cell_len(line[: m.start()]) for m in re.finditer(r"\S+(?: \S+)*", line)]
+
+
+def opened(path: str):
+    """Open the store the CLI wrote, to look at it (closed by the ``path`` fixture)."""
+    return store.open_store(path)
+
+
+def test_register_prints_only_the_new_id(staffed, path):
+    status, out, err = staffed(
+        "--as",
+        "zhaomin",
+        "register",
+        "--kind",
+        "walkin",
+        "--at",
+        "2026-11-25 09:15",
+        "--phone",
+        "+86 138-1234-5678",
+        "--name",
+        "张三",
+        "--gender",
+        "m",
+        "--party",
+        "3",
+        "--level",
+        "h",
+        "--test-drive",
+        "--order",
+        "--notes",
+        "看凯美瑞",
+    )
+    assert (status, err) == (0, "")
+    assert out.strip().isdigit() and out == out.strip() + "\n"
+    opened(path)
+    registration = Registration.get_by_id(int(out))
+    assert registration.kind == "walkin"
+    assert registration.time_in == dt.datetime(2026, 11, 25, 9, 15)
+    assert registration.phone == "13812345678"
+    assert (registration.party_size, registration.level, registration.gender) == (3, "H", "M")
+    assert registration.test_drive and registration.ordered and not registration.quote
+    assert registration.registered_by.login == "zhaomin"
+    assert registration.consultant.name == "王磊"  # head of the up rotation
+    assert Customer.get(Customer.phone == "13812345678").name == "张三"
+
+
+def test_register_goes_through_the_form_rules(staffed, path):
+    opened(path)
+    codes.add(codes.MODEL, "凯美瑞", "卡罗拉")
+    store.close_store()
+    status, out, _ = staffed(
+        "register", "--kind", "来电", "--at", "10:05", "--phone", "13900001111", "--model", "km"
+    )
+    assert status == 0
+    opened(path)
+    registration = Registration.get_by_id(int(out))
+    assert registration.kind == "phone"
+    assert registration.model == "凯美瑞"  # pinyin initials picked the one model
+    assert registration.time_in == dt.datetime(2026, 11, 25, 10, 5)
+
+
+def test_register_refuses_bad_input_field_by_field(staffed, path):
+    status, out, err = staffed(
+        "register", "--kind", "walkin", "--at", "2026-13-01 09:00", "--phone", "123", "--party", "0"
+    )
+    assert status == 1
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert "time-in: 时间格式：HH:MM 或 YYYY-MM-DD HH:MM" in lines
+    assert "phone: 不是有效的电话号码" in lines
+    assert "party-size: 人数：1 到 99" in lines
+    assert "Traceback" not in err
+    opened(path)
+    assert Registration.select().count() == 0
+
+
+def test_phone_call_with_time_out_is_refused(staffed):
+    status, _, err = staffed(
+        "register", "--kind", "phone", "--at", "2026-11-25 09:00", "--out", "09:30"
+    )
+    assert status == 1
+    assert "time-out: 来电没有离店时间" in err
+
+
+def test_english_messages(staffed, monkeypatch):
+    status, _, err = staffed(
+        "--lang", "en", "register", "--kind", "walkin", "--at", "09:00", "--phone", "12"
+    )
+    assert status == 1
+    assert "phone: Not a valid phone number" in err
+    monkeypatch.setenv("FRONTDESK_LANG", "en")
+    status, _, err = staffed("register", "--kind", "walkin", "--at", "09:00", "--level", "Z")
+    assert status == 1
+    assert "level: The level is H, A, B, C, O or blank" in err
+
+
+def test_help_is_in_the_chosen_language(run):
+    status, out, _ = run("--lang", "en", "--help")
+    assert status == 0
+    assert "show this help and exit" in out
+    status, out, _ = run("--help")
+    assert status == 0
+    assert "显示本帮助并退出" in out
+
+
+def test_unknown_signed_in_staff_is_refused(staffed, path):
+    status, out, err = staffed("--as", "nobody", "register", "--kind", "walkin", "--at", "09:00")
+    assert (status, out) == (1, "")
+    assert err.strip() == "没有这位员工：nobody"
+    opened(path)
+    assert Registration.select().count() == 0
+
+
+def test_signed_in_by_name_or_login(staffed):
+    assert staffed("--as", "赵敏", "staff", "list")[0] == 0
+    assert staffed("--as", "ZhaoMin", "staff", "list")[0] == 0
+
+
+def test_checkout(staffed, path):
+    _, out, _ = staffed("register", "--kind", "walkin", "--at", "2026-11-25 09:00")
+    walkin = int(out)
+    status, out, _ = staffed("checkout", str(walkin), "--at", "09:45")
+    assert status == 0
+    assert f"#{walkin}" in out and "2026-11-25 09:45" in out
+    _, out, _ = staffed("register", "--kind", "walkin", "--at", "2026-11-25 10:00")
+    assert staffed("checkout", out.strip())[0] == 0  # now: the frozen 10:30
+    _, out, _ = staffed("register", "--kind", "phone", "--at", "2026-11-25 10:10")
+    call = int(out)
+
+    status, _, err = staffed("checkout", str(call))
+    assert status == 1 and "time-out: 来电没有离店时间" in err
+    status, _, err = staffed("checkout", str(walkin), "--at", "08:00")
+    assert status == 1 and "time-out: 离店时间早于来店时间" in err
+    status, _, err = staffed("checkout", "999")
+    assert status == 1 and err.strip() == "没有登记 #999"
+
+    opened(path)
+    assert Registration.get_by_id(walkin).time_out == dt.datetime(2026, 11, 25, 9, 45)
+    assert Registration.get_by_id(walkin + 1).time_out == dt.datetime(2026, 11, 25, 10, 30)
+    assert Registration.get_by_id(call).time_out is None
+
+
+def test_staff_add_and_aligned_list(run, path):
+    status, out, _ = run("staff", "add", "王磊", "--role", "consultant")
+    assert status == 0 and "wanglei" in out
+    assert run("staff", "add", "欧阳娜娜", "--role", "manager")[0] == 0
+    assert run("staff", "add", "Tom Li", "--role", "admin", "--login", "Tom")[0] == 0
+    assert run("staff", "add", "王 磊", "--role", "consultant")[0] == 0  # same pinyin
+
+    status, out, _ = run("staff", "list")
+    assert status == 0
+    lines = out.rstrip("\n").splitlines()
+    assert lines[0].split() == ["登录名", "姓名", "岗位", "在职", "当班"]
+    assert len(lines) == 5
+    logins = [line.split()[0] for line in lines[1:]]
+    assert sorted(logins) == ["ouyangnana", "tom", "wanglei", "wanglei2"]
+    # Each column starts at the same display column on every line, CJK counting double.
+    starts = {tuple(cell_starts(line)) for line in lines}
+    assert len(starts) == 1, lines
+    assert len(next(iter(starts))) == 5
+
+
+def test_staff_add_refusals(run):
+    status, _, err = run("staff", "add", "王磊", "--role", "boss")
+    assert status == 1 and err.startswith("role: ")
+    assert run("staff", "add", "王磊", "--role", "consultant")[0] == 0
+    status, _, err = run("staff", "add", "王磊", "--role", "consultant")
+    assert status == 1 and "name: 已有员工“王磊”" in err
+    status, _, err = run(
+        "--lang", "en", "staff", "add", "李娜", "--role", "consultant", "--login", "wanglei"
+    )
+    assert status == 1 and "login: The login “wanglei” is taken" in err
+
+
+def test_staff_list_in_english(run):
+    run("staff", "add", "王磊", "--role", "consultant")
+    status, out, _ = run("--lang", "en", "staff", "list")
+    assert status == 0
+    assert out.splitlines()[0].split() == ["Login", "Name", "Role", "Active", "On", "duty"]
+    assert "Consultant" in out and "yes" in out
+
+
+def test_backup_opens_with_the_same_rows(staffed, path, tmp_path):
+    for at in ("09:00", "09:10", "09:20"):
+        staffed("register", "--kind", "walkin", "--at", at, "--phone", f"1381234{at[:2]}{at[3:]}")
+    dest = tmp_path / "backups" / "copy.db"
+    status, out, _ = staffed("backup", str(dest))
+    assert status == 0
+    assert out.strip() == str(dest)
+
+    opened(path)
+    counts = [model.select().count() for model in (Registration, Customer, Staff)]
+    store.close_store()
+    opened(str(dest))
+    assert [model.select().count() for model in (Registration, Customer, Staff)] == counts
+    assert counts[0] == 3
+
+
+def test_backup_refuses_to_overwrite_the_store(staffed, path):
+    status, _, err = staffed("backup", path)
+    assert status == 1 and "备份目标不能是店铺数据库本身" in err
+    opened(path)
+    assert Staff.select().count() == 2
+
+
+def test_backup_into_a_folder(staffed, tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    status, out, _ = staffed("backup", str(folder))
+    assert status == 0
+    assert out.strip() == str(folder / "frontdesk-20261125-103000.db")
+
+
+def test_demo_prints_one_line(run, path):
+    status, out, _ = run("demo", "--days", "2", "--seed", "7")
+    assert status == 0
+    assert len(out.strip().splitlines()) == 1 and "演示数据已生成" in out
+    opened(path)
+    assert Registration.select().count() > 0
+    assert Staff.select().count() == 8
+
+
+def test_demo_bad_days(run):
+    status, _, err = run("demo", "--days", "0")
+    assert status == 1 and err.startswith("days: ")
+
+
+def test_import_command(staffed, tmp_path, path):
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "kind,time_in,phone\nwalkin,2026-11-20 10:00,13812345678\nphone,2026-11-20 11:00,\n",
+        encoding="utf-8",
+    )
+    status, out, _ = staffed("import", str(good))
+    assert status == 0 and out.strip() == "已导入 2 条登记"
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "kind,time_in,phone\nwalkin,2026-11-21 10:00,13812345679\nwalkin,2026-11-21 11:00,42\n",
+        encoding="utf-8",
+    )
+    status, out, err = staffed("import", str(bad))
+    assert status == 1 and out == ""
+    assert "第 3 行 phone：不是有效的电话号码" in err
+    opened(path)
+    assert Registration.select().count() == 2
+
+
+def test_import_file_problems_are_one_line(staffed, tmp_path):
+    status, _, err = staffed("import", str(tmp_path / "missing.csv"))
+    assert status == 1 and err.startswith("找不到文件") and len(err.splitlines()) == 1
+    (tmp_path / "log.xls").write_bytes(b"old excel")
+    status, _, err = staffed("import", str(tmp_path / "log.xls"))
+    assert status == 1 and ".xls" in err
+    (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
+    status, _, err = staffed("import", str(tmp_path / "broken.xlsx"))
+    assert status == 1 and "Traceback" not in err and err.startswith("无法读取文件")
+
+
+def test_a_file_that_is_not_a_store(tmp_path, frozen_clock, capsys):
+    not_a_store = tmp_path / "notes.txt"
+    not_a_store.write_text("hello " * 1000)
+    status = cli.main(["--db", str(not_a_store), "staff", "list"])
+    _, err = capsys.readouterr()
+    assert status == 1
+    assert err.startswith("无法打开店铺数据库") and "Traceback" not in err
+
+
+def test_usage_errors_exit_2(run):
+    status, _, err = run("checkout", "abc")
+    assert status == 2 and "错误" in err
+    status, _, _ = run("register", "--at", "09:00")  # --kind missing
+    assert status == 2
+
+
+def test_no_command_hands_over_to_the_tui(staffed):
+    seen = []
+
+    def tui(args, staff):
+        seen.append((args.command, staff.login if staff else None))
+        return 7
+
+    assert staffed("--as", "wanglei", tui=tui)[0] == 7
+    assert seen == [(None, "wanglei")]
+    status, out, _ = staffed()
+    assert status == 2 and "register" in out
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["demo"],
+        ["register"],
+        ["checkout"],
+        ["import"],
+        ["staff"],
+        ["staff", "add"],
+        ["staff", "list"],
+        ["backup"],
+    ],
+)
+def test_every_help_page_renders(run, lang, command):
+    status, out, err = run("--lang", lang, *command, "--help")
+    assert (status, err) == (0, "")
+    assert ("显示本帮助并退出" if lang == "zh_CN" else "show this help and exit") in out

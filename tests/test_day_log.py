@@ -1,0 +1,115 @@
+"""Pilot tests: today's log (F4) — departures, corrections, the rotation, live updates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.widgets import DataTable, Input, Static
+
+from frontdesk import registration
+from frontdesk.models import Registration
+from screens.day_log import DayLogScreen
+from screens.dialogs import TimeScreen
+from screens.registration_form import RegistrationScreen
+from tests.conftest import FROZEN_NOW, settle
+
+
+def walkin(**fields) -> Registration:
+    fields.setdefault("time_in", FROZEN_NOW - dt.timedelta(minutes=40))
+    return registration.register(registration.RegistrationInput(kind="walkin", **fields))
+
+
+def table_text(app) -> list[list[str]]:
+    table = app.screen.query_one("#log-table", DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_log_lists_the_day_with_open_parties_and_literal_names(showroom, make_app):
+    walkin(name="[/x]", phone="13812345678")
+    walkin(name="[VIP]张三", time_out=FROZEN_NOW - dt.timedelta(minutes=10))
+    registration.register(
+        registration.RegistrationInput(kind="phone", time_in=FROZEN_NOW, name="王芳")
+    )
+    walkin(name="昨天的客人", time_in=FROZEN_NOW - dt.timedelta(days=1))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        rows = table_text(app)
+        assert [row[6] for row in rows] == ["[/x]", "[VIP]张三", "王芳"]  # shown literally
+        assert rows[0][2] == "在店" and rows[0][3] == "40"  # open, 40 minutes in
+        assert rows[1][2] == "10:20" and rows[1][3] == "30"
+        summary = str(app.screen.query_one("#log-summary", Static).render())
+        assert "来店 2 批" in summary and "在店 1 批" in summary and "来电 1 个" in summary
+
+
+async def test_checkout_records_departure_now_or_corrected(showroom, make_app):
+    party = walkin(name="张三")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, TimeScreen)
+        assert app.screen.query_one("#time", Input).value == "10:30"
+        await pilot.press(*"10:2", "enter")  # an impossible correction is refused…
+        await settle(pilot)
+        assert isinstance(app.screen, TimeScreen)
+        await pilot.press("5", "enter")  # …10:25 is accepted
+        await settle(pilot)
+        assert isinstance(app.screen, DayLogScreen)
+        assert table_text(app)[0][2] == "10:25"
+    assert Registration.get_by_id(party.id).time_out == dt.datetime(2026, 11, 25, 10, 25)
+
+
+async def test_enter_on_a_row_also_checks_out(showroom, make_app):
+    party = walkin(name="张三")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    assert Registration.get_by_id(party.id).time_out == FROZEN_NOW
+
+
+async def test_edit_corrects_a_row(showroom, make_app):
+    party = walkin(name="张三", phone="13812345678")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RegistrationScreen) and form.edit_id == party.id
+        assert form.query_one("#name", Input).value == "张三"
+        assert form.query_one("#time-in", Input).value == "09:50"
+        form.query_one("#name", Input).focus()
+        await pilot.press(*"张三丰", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DayLogScreen)
+    saved = Registration.get_by_id(party.id)
+    assert (saved.name, saved.version, saved.time_in) == ("张三丰", 2, party.time_in)
+
+
+async def test_skip_moves_the_head_of_the_rotation(showroom, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        rotation = str(app.screen.query_one("#log-rotation", Static).render())
+        assert "王磊 → 李娜" in rotation
+        await pilot.press("s")
+        await settle(pilot)
+        rotation = str(app.screen.query_one("#log-rotation", Static).render())
+        assert "李娜 → 王磊" in rotation
+
+
+async def test_a_registration_from_another_connection_appears_by_itself(showroom, make_app):
+    app = make_app(watch_interval=0.1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.3)
+        assert table_text(app) == []
+        walkin(name="另一台终端")  # committed on this thread's own connection
+        await settle(pilot, 0.4)
+        await settle(pilot)
+        assert [row[6] for row in table_text(app)] == ["另一台终端"]

@@ -1,0 +1,286 @@
+"""The day's log, drafts, settings, code lists and staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from frontdesk import codes, daylog, drafts, registration, settings
+from frontdesk import staff as staff_service
+from frontdesk.errors import NotFound, ValidationError
+from frontdesk.models import AuditEntry, Draft, Registration, Staff
+from frontdesk.registration import RegistrationInput
+
+TUESDAY = dt.date(2026, 11, 25)
+NOW = dt.datetime(2026, 11, 25, 10, 30)
+
+
+def register(**fields) -> Registration:
+    return registration.register(RegistrationInput(**fields))
+
+
+# ---------------------------------------------------------------- the day's log
+
+
+@pytest.fixture
+def busy_tuesday(showroom):
+    """Monday evening's last party, Tuesday's morning, and Wednesday's first call."""
+    monday = register(time_in="2026-11-24 23:59:59", name="周一晚")
+    later = register(time_in="10:10", name="张三", phone="13812345678", party_size=3)
+    early = register(time_in="2026-11-25 00:00", name="开门前")
+    call = register(kind="phone", time_in="09:00", name="李四", consultant="陈静")
+    left = register(time_in="09:30", time_out="09:50", name="王五")
+    wednesday = register(kind="phone", time_in="2026-11-26 00:00", name="周三")
+    return {
+        "monday": monday,
+        "later": later,
+        "early": early,
+        "call": call,
+        "left": left,
+        "wednesday": wednesday,
+    }
+
+
+def test_day_log_holds_only_that_days_registrations_in_order(busy_tuesday):
+    rows = daylog.day_log(TUESDAY)
+    assert [row.name for row in rows] == ["开门前", "李四", "王五", "张三"]
+    assert [row.id for row in rows] == [
+        busy_tuesday[key].id for key in ("early", "call", "left", "later")
+    ]
+
+
+def test_day_log_of_the_neighbouring_days(busy_tuesday):
+    assert [row.name for row in daylog.day_log(dt.date(2026, 11, 24))] == ["周一晚"]
+    assert [row.name for row in daylog.day_log(dt.date(2026, 11, 26))] == ["周三"]
+    assert daylog.day_log(dt.date(2026, 11, 27)) == []
+
+
+def test_day_log_rows_carry_the_form(busy_tuesday):
+    rows = {row.name: row for row in daylog.day_log(TUESDAY)}
+    zhang = rows["张三"]
+    assert zhang.consultant == "李娜"  # Monday's last party went to 王磊, the head then
+    assert rows["李四"].consultant == "陈静"
+    assert daylog.day_log(dt.date(2026, 11, 24))[0].consultant == "王磊"
+    assert (zhang.kind, zhang.phone, zhang.party_size, zhang.visit) == (
+        "walkin",
+        "13812345678",
+        3,
+        "first",
+    )
+    assert zhang.time_in == dt.datetime(2026, 11, 25, 10, 10)
+    assert zhang.version == 1
+
+
+def test_day_log_without_a_consultant_shows_blank(showroom):
+    for member in staff_service.rotation():
+        staff_service.set_on_duty(member, False)
+    register(time_in="10:00", name="没人接")
+    [row] = daylog.day_log(TUESDAY)
+    assert row.consultant == ""
+
+
+def test_open_parties_and_their_stay(busy_tuesday):
+    rows = {row.name: row for row in daylog.day_log(TUESDAY)}
+    assert rows["张三"].is_open
+    assert rows["张三"].stay_minutes(NOW) == 20
+    assert not rows["王五"].is_open
+    assert rows["王五"].stay_minutes(NOW) == 20  # 09:30 to 09:50
+    assert not rows["李四"].is_open  # a call is never "in the showroom"
+    assert rows["李四"].stay_minutes(NOW) is None
+
+
+def test_a_checkout_closes_the_row(busy_tuesday):
+    registration.checkout(busy_tuesday["later"].id, "10:25")
+    row = next(r for r in daylog.day_log(TUESDAY) if r.name == "张三")
+    assert not row.is_open
+    assert row.time_out == dt.datetime(2026, 11, 25, 10, 25)
+    assert row.stay_minutes(NOW) == 15
+    assert row.version == 2
+
+
+# ---------------------------------------------------------------- drafts
+
+
+def test_a_draft_is_kept_per_owner_and_form(db):
+    drafts.save_draft("zhaomin", "walkin", {"phone": "138", "name": "张三"})
+    drafts.save_draft("zhaomin", "phone", {"phone": "010"})
+    drafts.save_draft("", "walkin", {"name": "前台草稿"})
+    payload, saved_at = drafts.load_draft("zhaomin", "walkin")
+    assert payload == {"phone": "138", "name": "张三"}
+    assert saved_at == NOW
+    assert drafts.load_draft("zhaomin", "phone")[0] == {"phone": "010"}
+    assert drafts.load_draft("", "walkin")[0] == {"name": "前台草稿"}
+    assert drafts.load_draft("lina", "walkin") is None
+    assert drafts.load_draft("zhaomin", "edit:1") is None
+
+
+def test_saving_again_replaces_the_draft(db, frozen_clock):
+    drafts.save_draft("zhaomin", "walkin", {"name": "张"})
+    frozen_clock.shift(dt.timedelta(minutes=2))
+    drafts.save_draft("zhaomin", "walkin", {"name": "张三", "party_size": "2"})
+    assert Draft.select().count() == 1
+    payload, saved_at = drafts.load_draft("zhaomin", "walkin")
+    assert payload == {"name": "张三", "party_size": "2"}
+    assert saved_at == dt.datetime(2026, 11, 25, 10, 32)
+
+
+def test_a_draft_keeps_text_literally(db):
+    payload = {"notes": "[/x] {name} 🚗", "when": dt.datetime(2026, 11, 25, 10, 5)}
+    drafts.save_draft("zhaomin", "walkin", payload)
+    assert drafts.load_draft("zhaomin", "walkin")[0] == {
+        "notes": "[/x] {name} 🚗",
+        "when": "2026-11-25 10:05:00",
+    }
+
+
+def test_discarding_a_draft(db):
+    drafts.save_draft("zhaomin", "walkin", {"name": "张三"})
+    drafts.save_draft("zhaomin", "phone", {"name": "李四"})
+    drafts.discard_draft("zhaomin", "walkin")
+    assert drafts.load_draft("zhaomin", "walkin") is None
+    assert drafts.load_draft("zhaomin", "phone") is not None
+    drafts.discard_draft("zhaomin", "walkin")  # nothing left: no error
+
+
+def test_a_corrupted_draft_is_none(db):
+    drafts.save_draft("zhaomin", "walkin", {"name": "张三"})
+    Draft.update(payload='{"name": "张').execute()
+    assert drafts.load_draft("zhaomin", "walkin") is None
+
+
+# ---------------------------------------------------------------- settings
+
+
+def test_settings_get_and_put(db):
+    assert settings.get("store_name") == ""
+    assert settings.get("store_name", "无名店") == "无名店"
+    assert settings.store_name() == ""
+    assert not settings.is_welcomed()
+    settings.put(settings.STORE_NAME, "丰田4S店")
+    settings.put(settings.STORE_NAME, "广汽丰田4S店")
+    settings.put(settings.WELCOMED, "1")
+    assert settings.store_name() == "广汽丰田4S店"
+    assert settings.is_welcomed()
+
+
+# ---------------------------------------------------------------- code lists
+
+
+def test_the_default_channels_are_there(db):
+    channels = codes.names(codes.CHANNEL)
+    assert channels[0] == "网络"
+    assert channels[-1] == "其他"
+    assert len(channels) == 10
+
+
+def test_codes_add_keeps_order_and_ignores_duplicates_and_blanks(showroom):
+    assert codes.names(codes.MODEL) == ["凯美瑞", "卡罗拉", "汉兰达", "RAV4荣放"]
+    added = codes.add(codes.MODEL, "威兰达", "  ", "", "凯美瑞", " 威兰达 ", "bZ3")
+    assert added == 2
+    assert codes.names(codes.MODEL) == ["凯美瑞", "卡罗拉", "汉兰达", "RAV4荣放", "威兰达", "bZ3"]
+
+
+def test_code_lists_are_separate(showroom):
+    assert codes.add(codes.CHANNEL, "凯美瑞") == 1  # a channel may share a model's name
+    assert codes.names(codes.CHANNEL)[-1] == "凯美瑞"
+    assert codes.names(codes.MODEL).count("凯美瑞") == 1
+
+
+def test_a_retired_code_is_not_offered(showroom):
+    from frontdesk.models import CodeItem
+
+    CodeItem.update(active=False).where(CodeItem.name == "卡罗拉").execute()
+    assert codes.names(codes.MODEL) == ["凯美瑞", "汉兰达", "RAV4荣放"]
+    assert codes.add(codes.MODEL, "卡罗拉") == 0  # kept as it is, still retired
+
+
+# ---------------------------------------------------------------- staff
+
+
+def test_the_same_name_twice_is_refused(showroom):
+    with pytest.raises(ValidationError) as caught:
+        staff_service.add_staff("王磊", "consultant")
+    assert set(caught.value.errors) == {"name"}
+    assert Staff.select().where(Staff.name == "王磊").count() == 1
+
+
+def test_colliding_pinyin_gets_a_numbered_login(showroom):
+    wang_lei = staff_service.add_staff("王蕾", "consultant")  # also wáng lěi
+    assert wang_lei.login == "wanglei2"
+    assert staff_service.add_staff("汪磊", "receptionist").login == "wanglei3"
+    assert staff_service.find_staff("wanglei2") == wang_lei
+    assert staff_service.find_staff("王磊") == showroom["wanglei"]
+
+
+def test_an_explicit_login_is_lower_cased_and_must_be_free(showroom):
+    member = staff_service.add_staff("孙悦", "consultant", login="SunYue")
+    assert member.login == "sunyue"
+    assert staff_service.find_staff("SUNYUE") == member
+    with pytest.raises(ValidationError) as caught:
+        staff_service.add_staff("孙月", "consultant", login="sunyue")
+    assert set(caught.value.errors) == {"login"}
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "login", "field_id"),
+    [
+        ("孙悦", "boss", None, "role"),
+        ("孙悦", "consultant", "sun yue", "login"),
+        ("孙悦", "consultant", "孙悦", "login"),
+        ("", "consultant", None, "name"),
+        ("   ", "consultant", None, "name"),
+        ("孙" * 41, "consultant", None, "name"),
+    ],
+)
+def test_add_staff_validation(showroom, name, role, login, field_id):
+    before = Staff.select().count()
+    with pytest.raises(ValidationError) as caught:
+        staff_service.add_staff(name, role, login=login)
+    assert set(caught.value.errors) == {field_id}
+    assert Staff.select().count() == before
+
+
+def test_add_staff_is_audited(showroom):
+    member = showroom["chenjing"]
+    entry = AuditEntry.get((AuditEntry.entity == "staff") & (AuditEntry.entity_id == member.id))
+    assert entry.action == "create"
+
+
+def test_list_staff(showroom):
+    names = [member.name for member in staff_service.list_staff()]
+    # by role, then by rotation order
+    assert names == ["王磊", "李娜", "陈静", "赵敏"]
+    Staff.update(active=False).where(Staff.name == "赵敏").execute()
+    assert [m.name for m in staff_service.list_staff(active_only=True)] == ["王磊", "李娜", "陈静"]
+    assert len(staff_service.list_staff()) == 4
+
+
+def test_consultants_include_managers_who_receive_customers(showroom):
+    assert [m.name for m in staff_service.consultants()] == ["王磊", "李娜", "陈静"]
+
+
+def test_set_on_duty_removes_from_the_rotation(showroom):
+    wang = showroom["wanglei"]
+    assert [m.name for m in staff_service.rotation()] == ["王磊", "李娜"]
+    staff_service.set_on_duty(wang, False)
+    assert [m.name for m in staff_service.rotation()] == ["李娜"]
+    assert staff_service.proposed_consultant() == showroom["lina"]
+    assert register(time_in="10:00").consultant == showroom["lina"]
+    staff_service.set_on_duty(wang, True)
+    assert [m.name for m in staff_service.rotation()] == ["王磊", "李娜"]
+    duty = AuditEntry.select().where(AuditEntry.action == "duty").count()
+    assert duty == 2
+
+
+def test_nobody_on_duty_proposes_nobody(showroom):
+    for member in staff_service.rotation():
+        staff_service.set_on_duty(member, False)
+    assert staff_service.proposed_consultant() is None
+    assert staff_service.skip_head() is None
+
+
+def test_require_staff(showroom):
+    assert staff_service.require_staff("zhaomin") == showroom["zhaomin"]
+    with pytest.raises(NotFound):
+        staff_service.require_staff("孙悟空")

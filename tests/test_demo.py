@@ -1,0 +1,227 @@
+"""The demo data: deterministic, plausible, and made through the real services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+
+from frontdesk import clock, codes, demo, rules, settings, store
+from frontdesk.errors import ValidationError
+from frontdesk.models import Customer, LevelChange, Registration, Staff
+
+from .conftest import FROZEN_NOW
+
+
+def snapshot() -> list[tuple]:
+    """Everything that matters of every registration, in order."""
+    return [
+        (
+            r.kind,
+            r.time_in,
+            r.time_out,
+            r.phone,
+            r.name,
+            r.gender,
+            r.party_size,
+            r.visit,
+            r.model,
+            r.colour,
+            r.channel,
+            r.level,
+            r.consultant.login if r.consultant else None,
+            r.test_drive,
+            r.quote,
+            r.ordered,
+            r.notes,
+        )
+        for r in Registration.select().order_by(Registration.id)
+    ]
+
+
+def generate_in_new_store(tmp_path, name: str, **kwargs) -> tuple[demo.DemoSummary, list]:
+    store.open_store(str(tmp_path / name))
+    try:
+        return demo.generate(**kwargs), snapshot()
+    finally:
+        store.close_store()
+
+
+@pytest.fixture(scope="module")
+def month(tmp_path_factory):
+    """Thirty days of demo data with seed 1, generated once for the module's tests."""
+    import time_machine
+
+    path = str(tmp_path_factory.mktemp("demo") / "month.db")
+    with time_machine.travel(FROZEN_NOW, tick=False):
+        store.open_store(path)
+        summary = demo.generate(days=30, seed=1)
+        store.close_store()
+    return path, summary
+
+
+@pytest.fixture
+def month_store(month, frozen_clock):
+    path, summary = month
+    store.open_store(path)
+    yield summary
+    store.close_store()
+
+
+def test_same_seed_same_data(tmp_path, frozen_clock):
+    first, rows_a = generate_in_new_store(tmp_path, "a.db", days=5, seed=42)
+    second, rows_b = generate_in_new_store(tmp_path, "b.db", days=5, seed=42)
+    _, rows_c = generate_in_new_store(tmp_path, "c.db", days=5, seed=43)
+    assert first == second
+    assert rows_a == rows_b
+    assert len(rows_a) > 50
+    assert rows_a != rows_c
+
+
+def test_store_is_set_up(month_store):
+    roles = Counter(member.role for member in Staff.select())
+    assert roles == {"consultant": 5, "receptionist": 1, "manager": 1, "admin": 1}
+    assert set(demo.DEMO_MODELS) <= set(codes.names(codes.MODEL))
+    assert settings.store_name() == "演示丰田4S店"
+    assert settings.is_welcomed()
+    assert month_store.staff_added == 8 and month_store.models_added == len(demo.DEMO_MODELS)
+
+
+def test_summary_matches_the_store(month_store):
+    walkins = Registration.select().where(Registration.kind == "walkin")
+    calls = Registration.select().where(Registration.kind == "phone")
+    assert month_store.walkins == walkins.count()
+    assert month_store.calls == calls.count()
+    assert month_store.people == sum(r.party_size for r in walkins)
+    assert month_store.new_customers == Customer.select().count()
+    assert month_store.orders == walkins.where(Registration.ordered).count()
+    assert month_store.test_drives == walkins.where(Registration.test_drive).count()
+    assert month_store.returning == walkins.where(Registration.visit == "returning").count()
+
+
+def test_sane_proportions(month_store):
+    registrations = list(Registration.select())
+    walkins = [r for r in registrations if r.kind == "walkin"]
+    calls = [r for r in registrations if r.kind == "phone"]
+    today = clock.today()
+    per_day = Counter((r.time_in.date(), r.kind) for r in registrations)
+    assert len({day for day, _ in per_day}) == 30
+    weekday_walkins = [
+        n for (d, k), n in per_day.items() if k == "walkin" and d != today and d.weekday() < 5
+    ]
+    weekend_walkins = [n for (d, k), n in per_day.items() if k == "walkin" and d.weekday() >= 5]
+    weekday_calls = [
+        n for (d, k), n in per_day.items() if k == "phone" and d != today and d.weekday() < 5
+    ]
+    assert all(15 <= n <= 30 for n in weekday_walkins)
+    assert all(5 <= n <= 12 for n in weekday_calls)
+    assert (
+        1.4
+        < (sum(weekend_walkins) / len(weekend_walkins))
+        / (sum(weekday_walkins) / len(weekday_walkins))
+        < 2.3
+    )
+
+    def share(rows, test) -> float:
+        return sum(1 for r in rows if test(r)) / len(rows)
+
+    assert 0.2 < share(walkins, lambda r: r.phone is None) < 0.4
+    assert 0.2 < share(walkins, lambda r: r.test_drive) < 0.4
+    assert 0.04 < share(walkins, lambda r: r.ordered) < 0.13
+    assert 0.1 < share(walkins, lambda r: r.visit == "returning") < 0.4
+    assert {r.party_size for r in walkins} == {1, 2, 3, 4}
+    assert {r.level for r in registrations} == {None, "O", "H", "A", "B", "C"}
+    assert all(r.level == "O" for r in walkins if r.ordered)
+    assert {r.time_in.hour for r in registrations} <= set(range(9, 18))
+    # The traffic curve: the 10 o'clock and 15 o'clock hours beat the lunch hour.
+    hours = Counter(r.time_in.hour for r in walkins)
+    assert hours[10] > hours[12] and hours[15] > hours[12]
+    assert set(r.channel for r in registrations if r.channel) <= set(codes.names(codes.CHANNEL))
+    assert all(r.party_size == 1 for r in calls)
+
+
+def test_phone_numbers_are_valid_mobiles(month_store):
+    phones = [c.phone for c in Customer.select()]
+    assert phones
+    for phone in phones:
+        assert rules.normalise_phone(phone) == phone
+        assert len(phone) == 11 and phone[:3] in demo.MOBILE_PREFIXES
+
+
+def test_returning_customers_exist(month_store):
+    returning = Registration.select().where(
+        (Registration.kind == "walkin") & (Registration.visit == "returning")
+    )
+    assert returning.count() > 0
+    for registration in returning.limit(20):
+        earlier = Registration.select().where(
+            (Registration.customer == registration.customer)
+            & (Registration.kind == "walkin")
+            & (Registration.time_in < registration.time_in)
+        )
+        assert earlier.exists()
+        # They came back on a later day, not twice in one morning.
+        assert all(r.time_in.date() < registration.time_in.date() for r in earlier)
+    # A customer keeps one consultant across visits.
+    for customer in Customer.select().limit(50):
+        consultants = {r.consultant_id for r in customer.registrations}
+        assert consultants == {customer.consultant_id}
+
+
+def test_every_past_walkin_is_checked_out(month_store):
+    now = clock.now()
+    today = now.date()
+    walkins = list(Registration.select().where(Registration.kind == "walkin"))
+    past = [r for r in walkins if r.time_in.date() < today]
+    assert past and all(r.time_out is not None for r in past)
+    for r in walkins:
+        if r.time_out is not None:
+            assert dt.timedelta(minutes=15) <= r.time_out - r.time_in <= dt.timedelta(minutes=91)
+            assert r.time_out <= now
+    still_in = [r for r in walkins if r.time_out is None]
+    assert len(still_in) == month_store.open_walkins
+    assert all(
+        r.time_in.date() == today and now - r.time_in < dt.timedelta(minutes=91) for r in still_in
+    )
+    assert all(
+        r.time_out is None for r in Registration.select().where(Registration.kind == "phone")
+    )
+
+
+def test_today_stops_at_now(month_store):
+    now = clock.now()
+    assert Registration.select().where(Registration.time_in > now).count() == 0
+    today = Registration.select().where(
+        Registration.time_in >= dt.datetime.combine(now.date(), dt.time())
+    )
+    assert today.count() > 0
+
+
+def test_made_through_the_services(month_store):
+    receptionist = Staff.get(Staff.role == "receptionist")
+    assert Registration.select().where(Registration.registered_by != receptionist).count() == 0
+    assert LevelChange.select().count() > 0  # levels changed through registrations
+    assert all(c.initials for c in Customer.select().limit(20))
+
+
+def test_existing_staff_and_store_name_are_kept(showroom):
+    summary = demo.generate(days=2, seed=3)
+    assert summary.staff_added == 0
+    assert Staff.select().count() == len(showroom)
+    assert settings.store_name() == "丰田4S店"
+    # Registered by the showroom's own receptionist.
+    assert {r.registered_by.login for r in Registration.select()} == {"zhaomin"}
+    assert {r.consultant.login for r in Registration.select() if r.consultant} <= {
+        "wanglei",
+        "lina",
+    }
+
+
+def test_days_must_be_sensible(db):
+    for days in (0, -1, demo.MAX_DAYS + 1):
+        with pytest.raises(ValidationError) as caught:
+            demo.generate(days=days)
+        assert "days" in caught.value.errors
+    assert Registration.select().count() == 0
+    assert Staff.select().count() == 0

@@ -1,0 +1,180 @@
+"""End to end in a real terminal: tmux runs ``frontdesk`` at 80×24 and we type into it.
+
+A receptionist, keys only, logs a walk-in, a returning walk-in (recognised by phone) and a
+phone call, checks the first walk-in out, and everything is in the store and on today's
+log — in zh-CN and in en.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+WAIT_S = 20
+
+
+class Terminal:
+    """One tmux session running a command, read back as a person would see it."""
+
+    def __init__(self, command: list[str], env: dict[str, str], size=(80, 24)):
+        self.name = f"fd-{uuid.uuid4().hex[:8]}"
+        width, height = size
+        subprocess.run(
+            [
+                *("tmux", "new-session", "-d", "-s", self.name),
+                *("-x", str(width), "-y", str(height)),
+                f"env {' '.join(f'{k}={v}' for k, v in env.items())} {' '.join(command)}",
+            ],
+            check=True,
+        )
+
+    def screen(self) -> str:
+        result = subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+        )
+        return result.stdout
+
+    def wait_for(self, text: str) -> str:
+        deadline = time.monotonic() + WAIT_S
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared on the screen:\n{self.screen()}")
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+            time.sleep(0.05)
+
+    def type(self, text: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
+        time.sleep(0.1)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    terminals = []
+
+    def start(lang: str):
+        store = tmp_path / f"{lang}.db"
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "screens.main",
+                "--db",
+                str(store),
+                "staff",
+                "add",
+                "王磊",
+                "--role",
+                "consultant",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        env = {
+            "FRONTDESK_DB": str(store),
+            "FRONTDESK_LANG": lang,
+            "TERM": "xterm-256color",
+            "PYTHONPATH": os.getcwd(),
+        }
+        term = Terminal([sys.executable, "-m", "screens.main"], env)
+        terminals.append(term)
+        return term, store
+
+    yield start
+    for term in terminals:
+        term.close()
+
+
+CASES = {
+    "zh_CN": {
+        "log": "今日来店(电)登记表",
+        "form": "来店客户登记",
+        "phone_form": "来电客户登记",
+        "returning": "再次",
+        "left": "已离店",
+        "time_title": "离店时间",
+    },
+    "en": {
+        "log": "Today's registrations",
+        "form": "Walk-in registration",
+        "phone_form": "Phone-call registration",
+        "returning": "Return",
+        "left": "left at",
+        "time_title": "Time out",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_a_morning_at_the_desk_by_keys_only(terminal, lang):
+    words = CASES[lang]
+    term, store = terminal(lang)
+    term.wait_for(words["log"])
+
+    # A first-time walk-in party of two.
+    term.keys("F2")
+    term.wait_for(words["form"])
+    term.type("13812345678")
+    term.keys("Enter")
+    term.type("张三")
+    term.keys("Enter", "m", "Enter")
+    term.type("2")
+    term.keys("C-s")
+    term.wait_for(words["log"])
+    term.wait_for("138 1234 5678")
+
+    # The same customer walks in again: recognised by the phone alone.
+    term.keys("F2")
+    term.wait_for(words["form"])
+    term.type("138-1234-5678")
+    term.wait_for(words["returning"])
+    term.keys("C-s")
+    term.wait_for(words["log"])
+
+    # A phone call.
+    term.keys("F3")
+    term.wait_for(words["phone_form"])
+    term.type("13900002222")
+    term.keys("Enter")
+    term.type("王芳")
+    term.keys("C-s")
+    term.wait_for("王芳")
+
+    # The first party leaves: move to the first row, o, Enter accepts "now".
+    term.keys("Home", "o")
+    term.wait_for(words["time_title"])
+    term.keys("Enter")
+    term.wait_for(words["left"])
+    term.keys("C-q")
+
+    with sqlite3.connect(store) as conn:
+        rows = conn.execute(
+            "SELECT kind, name, phone, party_size, visit, time_out IS NOT NULL, customer_id "
+            "FROM registration ORDER BY id"
+        ).fetchall()
+    assert [row[:6] for row in rows] == [
+        ("walkin", "张三", "13812345678", 2, "first", 1),
+        ("walkin", "张三", "13812345678", 1, "returning", 0),
+        ("phone", "王芳", "13900002222", 1, "first", 0),
+    ]
+    assert rows[0][6] == rows[1][6]  # one customer, two visits

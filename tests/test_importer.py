@@ -1,0 +1,292 @@
+"""Importing registrations from CSV and XLSX: same rules as the form, all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from openpyxl import Workbook
+
+from frontdesk import importer
+from frontdesk.importer import ImportFileError, import_file
+from frontdesk.models import AuditEntry, Customer, LevelChange, Registration
+
+
+def write_csv(path, lines: list[str], encoding: str = "utf-8") -> str:
+    path.write_text("\n".join(lines) + "\n", encoding=encoding)
+    return str(path)
+
+
+def write_xlsx(path, rows: list[list]) -> str:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return str(path)
+
+
+def registrations() -> list[Registration]:
+    return list(Registration.select().order_by(Registration.time_in))
+
+
+def test_csv_with_english_headers(showroom, tmp_path):
+    path = write_csv(
+        tmp_path / "log.csv",
+        [
+            "kind,time_in,time_out,phone,name,gender,party_size,model,colour,channel,level,"
+            "consultant,test_drive,quote,order,notes",
+            "walkin,2026-11-20 10:00,10:45,138 1234 5678,张三,m,2,凯美瑞,白色,网络,h,"
+            "李娜,yes,1,no,看了两次",
+            "phone,2026/11/20 11:30,,13912345678,李四,F,,km,,朋友介绍,,,0,true,N,",
+            "walkin,2026-11-21 09:05,,,,,1,,,,,,,,,",
+        ],
+    )
+    result = import_file(path, by=showroom["zhaomin"])
+    assert result == importer.ImportResult(imported=3)
+    first, second, third = registrations()
+    assert first.kind == "walkin"
+    assert (first.time_in, first.time_out) == (
+        dt.datetime(2026, 11, 20, 10, 0),
+        dt.datetime(2026, 11, 20, 10, 45),
+    )
+    assert (first.phone, first.name, first.gender, first.party_size) == (
+        "13812345678",
+        "张三",
+        "M",
+        2,
+    )
+    assert (first.model, first.colour, first.channel, first.level) == (
+        "凯美瑞",
+        "白色",
+        "网络",
+        "H",
+    )
+    assert first.consultant.login == "lina"
+    assert (first.test_drive, first.quote, first.ordered, first.notes) == (
+        True,
+        True,
+        False,
+        "看了两次",
+    )
+    assert first.registered_by.login == "zhaomin"
+    assert second.kind == "phone" and second.time_in == dt.datetime(2026, 11, 20, 11, 30)
+    assert second.model == "凯美瑞"  # pinyin initials, as on the form
+    assert (second.test_drive, second.quote, second.ordered) == (False, True, False)
+    assert third.phone is None and third.customer is None
+    assert Customer.select().count() == 2
+
+
+def test_csv_with_chinese_headers_and_bom(showroom, tmp_path):
+    path = write_csv(
+        tmp_path / "登记.csv",
+        [
+            "类别,来店时间,离店时间,电话,姓名,性别,人数,意向车型,信息来源,意向级别,接待顾问,试乘试驾,报价,订车,备注",
+            "来店,2026-11-22 14:00,15:10,13812345678,王先生,男,3,汉兰达,路过,A,王磊,√,是,否,",
+            "来电,2026-11-22 16:00,,13812345678,,,,汉兰达,,H,,,否,,再次咨询",
+        ],
+        encoding="utf-8-sig",
+    )
+    assert import_file(path).imported == 2
+    walkin, call = registrations()
+    assert (walkin.kind, walkin.gender, walkin.party_size, walkin.level) == ("walkin", "M", 3, "A")
+    assert walkin.consultant.login == "wanglei"
+    assert (walkin.test_drive, walkin.quote, walkin.ordered) == (True, True, False)
+    assert call.kind == "phone" and call.visit == "returning"
+    assert call.customer_id == walkin.customer_id
+    assert Customer.get_by_id(walkin.customer_id).level == "H"
+    assert [(c.from_level, c.to_level) for c in LevelChange.select().order_by(LevelChange.id)] == [
+        (None, "A"),
+        ("A", "H"),
+    ]
+
+
+def test_short_chinese_headers_and_gb18030(showroom, tmp_path):
+    path = write_csv(
+        tmp_path / "excel.csv",
+        ["类别,时间,车型,级别,顾问,电话", "来店,2026-11-23 10:00,卡罗拉,b,李娜,13612345678"],
+        encoding="gb18030",
+    )
+    assert import_file(path).imported == 1
+    (row,) = registrations()
+    assert (row.model, row.level, row.consultant.login) == ("卡罗拉", "B", "lina")
+
+
+def test_xlsx_with_chinese_headers_and_typed_cells(showroom, tmp_path):
+    path = write_xlsx(
+        tmp_path / "log.xlsx",
+        [
+            [
+                "类别",
+                "来店时间",
+                "离店时间",
+                "电话",
+                "姓名",
+                "人数",
+                "试乘试驾",
+                "订车",
+                "意向级别",
+            ],
+            [
+                "来店",
+                dt.datetime(2026, 11, 24, 9, 30),
+                dt.time(10, 15),
+                13812345678,
+                "赵六",
+                2,
+                1,
+                0,
+                "C",
+            ],
+            [
+                "来店",
+                dt.datetime(2026, 11, 24, 11, 0),
+                dt.datetime(2026, 11, 24, 11, 40),
+                None,
+                None,
+                4.0,
+                None,
+                None,
+                None,
+            ],
+            [None, None, None, None, None, None, None, None, None],
+            [
+                "来电",
+                dt.datetime(2026, 11, 24, 15, 0),
+                None,
+                "13812345678",
+                None,
+                None,
+                "否",
+                None,
+                "无",
+            ],
+        ],
+    )
+    result = import_file(path)
+    assert result.ok and result.imported == 3
+    first, second, third = registrations()
+    assert first.time_out == dt.datetime(2026, 11, 24, 10, 15)
+    assert first.phone == "13812345678" and first.party_size == 2 and first.test_drive
+    assert second.party_size == 4 and second.phone is None
+    assert third.kind == "phone" and third.level is None and third.visit == "returning"
+
+
+def test_xlsx_with_english_headers(showroom, tmp_path):
+    path = write_xlsx(
+        tmp_path / "log.xlsx",
+        [
+            ["Kind", "Time In", "Phone", "Model", "Test Drive", "Order", "Level"],
+            ["walkin", dt.datetime(2026, 11, 24, 10, 0), "13812345678", "RAV4荣放", "y", "y", "O"],
+        ],
+    )
+    assert import_file(path).imported == 1
+    (row,) = registrations()
+    assert (row.model, row.test_drive, row.ordered, row.level) == ("RAV4荣放", True, True, "O")
+
+
+def test_one_bad_row_stores_nothing(showroom, tmp_path):
+    path = write_csv(
+        tmp_path / "log.csv",
+        [
+            "类别,来店时间,电话,姓名,人数",
+            "来店,2026-11-20 10:00,13812345678,张三,2",
+            "来店,2026-11-20 10:30,13912345678,李四,1",
+            "来店,2026-11-20 11:00,12345,王五,1",
+            "来电,2026-11-20 11:30,13712345678,赵六,",
+        ],
+    )
+    audit_before = AuditEntry.select().count()
+    result = import_file(path)
+    assert result.imported == 0
+    assert result.errors == [(4, "电话", "不是有效的电话号码")]
+    assert Registration.select().count() == 0
+    assert Customer.select().count() == 0
+    assert LevelChange.select().count() == 0
+    assert AuditEntry.select().count() == audit_before
+    assert [s.rotation_order for s in showroom.values()] == [1, 2, 3, 4]
+
+
+def test_every_bad_row_and_field_is_reported(showroom, tmp_path):
+    path = write_xlsx(
+        tmp_path / "log.xlsx",
+        [
+            ["kind", "time_in", "time_out", "phone", "party_size", "level", "test_drive", "model"],
+            ["walkin", "2026-11-20 10:00", "09:00", "13812345678", 1, "H", "yes", "凯美瑞"],
+            ["visit", "2026-11-20 10:00", None, None, 0, "Z", "maybe", "思域"],
+            ["walkin", None, None, None, 1, None, None, None],
+            ["walkin", "2026-11-20 12:00", None, None, 1, None, None, None],
+        ],
+    )
+    result = import_file(path)
+    assert result.imported == 0
+    assert sorted((row, field) for row, field, _ in result.errors) == [
+        (2, "time_out"),
+        (3, "kind"),
+        (3, "level"),
+        (3, "model"),
+        (3, "party_size"),
+        (3, "test_drive"),
+        (4, "time_in"),
+    ]
+    messages = {(row, field): message for row, field, message in result.errors}
+    assert messages[(2, "time_out")] == "离店时间早于来店时间"
+    assert messages[(3, "model")] == "不在车型表中：思域"
+    assert messages[(3, "test_drive")].startswith("无法识别“maybe”")
+    assert messages[(4, "time_in")] == "必填"
+    assert Registration.select().count() == 0
+
+
+def test_rows_are_stored_in_order_of_time(showroom, tmp_path):
+    path = write_csv(
+        tmp_path / "log.csv",
+        [
+            "kind,time_in,phone",
+            "walkin,2026-11-21 10:00,13812345678",
+            "walkin,2026-11-20 10:00,13812345678",
+        ],
+    )
+    assert import_file(path).imported == 2
+    first, second = registrations()
+    assert (first.visit, second.visit) == ("first", "returning")
+    assert first.id < second.id
+
+
+def test_header_only_imports_nothing(showroom, tmp_path):
+    path = write_csv(tmp_path / "log.csv", ["kind,time_in"])
+    assert import_file(path) == importer.ImportResult(imported=0)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("log.txt", "kind,time_in\n", "不支持的文件类型"),
+        ("log.xls", "", "不支持的文件类型"),
+        ("log.csv", "kind,time_in,mood\nwalkin,10:00,good\n", "无法识别的列名：mood"),
+        ("log.csv", "kind,phone\nwalkin,13812345678\n", "缺少必需的列：time_in"),
+        ("log.csv", "kind,时间,time_in\n", "两列表示同一项：时间 和 time_in"),
+        ("log.csv", "\n\n", "是空的"),
+        ("log.xlsx", "not a zip file", "无法读取文件"),
+    ],
+)
+def test_unusable_files_are_refused_clearly(showroom, tmp_path, name, content, expected):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ImportFileError) as caught:
+        import_file(path)
+    assert expected in str(caught.value)
+    assert Registration.select().count() == 0
+
+
+def test_missing_file(showroom, tmp_path):
+    with pytest.raises(ImportFileError, match="找不到文件"):
+        import_file(tmp_path / "nowhere.csv")
+
+
+def test_unknown_header_in_english(showroom, tmp_path):
+    from frontdesk import i18n
+
+    i18n.set_language("en")
+    path = write_csv(tmp_path / "log.csv", ["kind,time_in,weather", "walkin,10:00,sunny"])
+    with pytest.raises(ImportFileError, match="Unknown column headers: weather"):
+        import_file(path)

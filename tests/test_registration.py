@@ -1,0 +1,442 @@
+"""The registration form as a service: walk-ins, calls, customers, the up rotation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from frontdesk import i18n, registration
+from frontdesk import staff as staff_service
+from frontdesk.errors import ConflictError, NotFound, ValidationError
+from frontdesk.models import AuditEntry, Customer, LevelChange, Registration
+from frontdesk.registration import RegistrationInput
+
+ZHANG_SAN = "13812345678"  # 张三's mobile, as stored
+
+
+def at(hhmm: str) -> dt.datetime:
+    """A time on the frozen day, Tuesday 25 November 2026."""
+    hour, minute = map(int, hhmm.split(":"))
+    return dt.datetime(2026, 11, 25, hour, minute)
+
+
+@pytest.fixture
+def desk(showroom):
+    """Register as the receptionist 赵敏 does."""
+
+    def register(**fields):
+        return registration.register(RegistrationInput(**fields), by=showroom["zhaomin"])
+
+    return register
+
+
+def rotation_names() -> list[str]:
+    return [member.name for member in staff_service.rotation()]
+
+
+def counts() -> tuple[int, ...]:
+    return tuple(
+        model.select().count() for model in (Registration, Customer, LevelChange, AuditEntry)
+    )
+
+
+# ---------------------------------------------------------------- walk-ins
+
+
+def test_an_anonymous_walkin_needs_only_the_time_in(desk, showroom):
+    reg = desk(time_in="10:05")
+    assert reg.kind == "walkin"
+    assert reg.time_in == at("10:05")
+    assert reg.time_out is None
+    assert reg.party_size == 1
+    assert reg.visit == "first"
+    assert reg.customer is None
+    assert reg.phone is None
+    assert reg.name == ""
+    assert reg.consultant == showroom["wanglei"]  # the head of the up rotation
+    assert reg.registered_by == showroom["zhaomin"]
+    assert Customer.select().count() == 0
+
+
+def test_a_walkin_without_time_in_arrives_now(desk):
+    assert desk().time_in == at("10:30")
+
+
+def test_a_walkin_with_a_phone_puts_the_customer_on_file(desk, showroom):
+    reg = desk(
+        time_in="10:00", phone="138 1234 5678", name="张三", gender="男", level="h", model="凯美瑞"
+    )
+    customer = Customer.get(Customer.phone == ZHANG_SAN)
+    assert reg.customer == customer
+    assert reg.phone == ZHANG_SAN
+    assert (customer.name, customer.initials, customer.gender) == ("张三", "zs", "M")
+    assert customer.first_contact == dt.date(2026, 11, 25)
+    assert customer.customer_class == "intent"
+    assert customer.level == "H"
+    assert customer.model == "凯美瑞"
+    assert customer.source == 4  # 来店/电
+    assert customer.consultant == showroom["wanglei"]
+    change = LevelChange.get(LevelChange.customer == customer)
+    assert (change.from_level, change.to_level) == (None, "H")
+    assert change.registration == reg
+    assert change.staff == showroom["zhaomin"]
+    assert change.at == at("10:00")
+
+
+def test_a_customer_without_a_level_is_a_base_customer(desk):
+    desk(time_in="10:00", phone=ZHANG_SAN, name="张三")
+    customer = Customer.get(Customer.phone == ZHANG_SAN)
+    assert customer.customer_class == "base"
+    assert customer.level is None
+    assert LevelChange.select().count() == 0
+
+
+def test_the_same_phone_typed_differently_is_a_returning_walkin(desk, showroom):
+    first = desk(time_in="09:00", phone="138 1234 5678", name="张三", level="H")
+    assert rotation_names() == ["李娜", "王磊"]  # 王磊 took 张三; 李娜 is now the head
+    again = desk(time_in="10:20", phone="+86 138-1234-5678")
+    assert first.visit == "first"
+    assert again.visit == "returning"
+    assert again.customer_id == first.customer_id
+    assert again.name == "张三"  # taken from the customer on file
+    assert again.consultant == showroom["wanglei"]  # their own consultant, not the head
+    assert Customer.select().count() == 1
+
+
+def test_a_returning_walkin_does_not_move_the_rotation(desk, showroom):
+    desk(time_in="09:00", phone=ZHANG_SAN, name="张三")  # 王磊 takes 张三
+    desk(time_in="09:30")  # 李娜 takes an anonymous party
+    assert rotation_names() == ["王磊", "李娜"]
+    desk(time_in="10:00", phone=ZHANG_SAN)  # 张三 comes back to 王磊
+    assert rotation_names() == ["王磊", "李娜"]
+
+
+def test_a_first_visit_walkin_sends_its_consultant_to_the_end(desk, showroom):
+    assert rotation_names() == ["王磊", "李娜"]
+    desk(time_in="09:00")
+    assert rotation_names() == ["李娜", "王磊"]
+    assert desk(time_in="09:10").consultant == showroom["lina"]
+    assert rotation_names() == ["王磊", "李娜"]
+
+
+def test_skip_head_moves_the_head_to_the_end(desk, showroom):
+    new_head = staff_service.skip_head(by=showroom["zhaomin"])
+    assert new_head == showroom["lina"]
+    assert rotation_names() == ["李娜", "王磊"]
+    assert desk(time_in="10:00").consultant == showroom["lina"]
+    skip = AuditEntry.get(AuditEntry.action == "skip")
+    assert (skip.entity, skip.entity_id) == ("rotation", showroom["wanglei"].id)
+
+
+def test_a_phone_call_does_not_move_the_rotation(desk):
+    desk(kind="phone", time_in="09:00", phone=ZHANG_SAN)
+    assert rotation_names() == ["王磊", "李娜"]
+
+
+def test_a_call_before_the_first_walkin_keeps_the_walkin_first(desk, showroom):
+    call = desk(kind="phone", time_in="09:00", phone=ZHANG_SAN, name="张三")
+    walkin = desk(time_in="09:30", phone=ZHANG_SAN)
+    second_call = desk(kind="phone", time_in="10:00", phone=ZHANG_SAN)
+    assert call.visit == "first"
+    assert walkin.visit == "first"  # only an earlier walk-in makes a walk-in returning
+    assert second_call.visit == "returning"  # any earlier contact makes a call a repeat
+    assert walkin.consultant == showroom["wanglei"]  # the consultant who took the call
+    assert rotation_names() == ["李娜", "王磊"]  # the first walk-in moved him
+
+
+def test_a_phone_call_is_always_a_party_of_one(desk):
+    assert desk(kind="phone", time_in="09:00", party_size=3).party_size == 1
+
+
+@pytest.mark.parametrize("chosen", ["李娜", "lina", "LiNa"])
+def test_the_consultant_can_be_chosen_by_name_or_login(desk, showroom, chosen):
+    reg = desk(time_in="10:00", phone=ZHANG_SAN, consultant=chosen)
+    assert reg.consultant == showroom["lina"]
+    assert Customer.get(Customer.phone == ZHANG_SAN).consultant == showroom["lina"]
+    assert rotation_names() == ["王磊", "李娜"]  # 李娜 took a first visit: to the end
+
+
+def test_the_proposed_consultant(showroom, desk):
+    assert registration.propose_consultant() == showroom["wanglei"]
+    desk(time_in="09:00", phone=ZHANG_SAN, consultant="李娜")
+    assert registration.propose_consultant("138-1234-5678") == showroom["lina"]
+    assert registration.propose_consultant("13900000000") == showroom["wanglei"]
+
+
+# ---------------------------------------------------------------- validation
+
+
+def errors_of(desk, **fields) -> dict[str, str]:
+    with pytest.raises(ValidationError) as caught:
+        desk(**fields)
+    return caught.value.errors
+
+
+@pytest.mark.parametrize(
+    ("fields", "field_id"),
+    [
+        ({"phone": "12345"}, "phone"),
+        ({"phone": "138-1234-567x"}, "phone"),
+        ({"party_size": 0}, "party-size"),
+        ({"party_size": 100}, "party-size"),
+        ({"party_size": "abc"}, "party-size"),
+        ({"party_size": "-1"}, "party-size"),
+        ({"level": "X"}, "level"),
+        ({"level": "HH"}, "level"),
+        ({"model": "宝马X5"}, "model"),
+        ({"model": "k"}, "model"),  # 凯美瑞 and 卡罗拉: ambiguous
+        ({"channel": "抖音"}, "channel"),
+        ({"name": "张" * 41}, "name"),
+        ({"notes": "备" * 501}, "notes"),
+        ({"time_in": "10:20", "time_out": "10:00"}, "time-out"),
+        ({"time_in": "10:20", "time_out": "abc"}, "time-out"),
+        ({"kind": "phone", "time_in": "10:00", "time_out": "10:10"}, "time-out"),
+        ({"time_in": "25:00"}, "time-in"),
+        ({"consultant": "孙悟空"}, "consultant"),
+        ({"gender": "x"}, "gender"),
+        ({"kind": "visit"}, "kind"),
+    ],
+)
+def test_a_bad_field_is_named_by_its_form_id(desk, fields, field_id):
+    before = counts()
+    rotation = rotation_names()
+    assert set(errors_of(desk, **fields)) == {field_id}
+    assert counts() == before  # nothing stored
+    assert rotation_names() == rotation
+
+
+def test_several_errors_are_reported_at_once(desk):
+    before = counts()
+    errors = errors_of(
+        desk,
+        phone="12345",
+        party_size=0,
+        level="X",
+        model="宝马X5",
+        name="张" * 41,
+        time_in="10:20",
+        time_out="10:00",
+        consultant="孙悟空",
+    )
+    assert set(errors) == {
+        "phone",
+        "party-size",
+        "level",
+        "model",
+        "name",
+        "time-out",
+        "consultant",
+    }
+    assert all(errors.values())
+    assert counts() == before
+
+
+def test_an_inactive_consultant_cannot_be_chosen(desk, showroom):
+    Staff = type(showroom["lina"])
+    Staff.update(active=False).where(Staff.id == showroom["lina"].id).execute()
+    assert set(errors_of(desk, consultant="李娜")) == {"consultant"}
+
+
+def test_a_unique_fuzzy_model_is_resolved(desk):
+    assert desk(time_in="10:00", model="km").model == "凯美瑞"
+    assert desk(time_in="10:01", model="rav").model == "RAV4荣放"
+    assert desk(time_in="10:02", channel="朋友").channel == "朋友介绍"
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("", 1), (" 3 ", 3), (99, 99), ("1", 1)])
+def test_party_size(desk, typed, stored):
+    assert desk(time_in="10:00", party_size=typed).party_size == stored
+
+
+def test_user_text_is_stored_literally(desk):
+    reg = desk(
+        time_in="10:00",
+        phone=ZHANG_SAN,
+        name="[VIP]张三",
+        notes="[/x] [bold]别解析[/bold] {name} %s",
+        colour="珍珠白[/]",
+    )
+    stored = Registration.get_by_id(reg.id)
+    assert stored.name == "[VIP]张三"
+    assert stored.notes == "[/x] [bold]别解析[/bold] {name} %s"
+    assert stored.colour == "珍珠白[/]"
+    customer = Customer.get(Customer.phone == ZHANG_SAN)
+    assert customer.name == "[VIP]张三"
+    assert customer.initials == "vzs"
+
+
+def test_terminal_escapes_are_dropped_from_user_text(desk):
+    reg = desk(time_in="10:00", name="\x1b[2J张三\x07")
+    assert Registration.get_by_id(reg.id).name == "[2J张三"
+
+
+def test_validation_errors_follow_the_language(desk):
+    chinese = errors_of(desk, phone="12345", party_size=0)
+    assert chinese == {"phone": "不是有效的电话号码", "party-size": "人数：1 到 99"}
+    i18n.set_language("en")
+    english = errors_of(desk, phone="12345", party_size=0)
+    assert english == {"phone": "Not a valid phone number", "party-size": "Party size: 1 to 99"}
+    with pytest.raises(ValidationError, match=r"^phone: Not a valid phone number$"):
+        desk(phone="12345")
+
+
+# ---------------------------------------------------------------- lookup
+
+
+def test_lookup_summarises_a_known_customer(desk):
+    desk(time_in="09:00", phone=ZHANG_SAN, name="张三", level="H", model="凯美瑞", gender="M")
+    desk(kind="phone", time_in="10:00", phone="+86 138 1234 5678")
+    summary = registration.lookup("138-1234-5678")
+    assert summary is not None
+    assert summary.name == "张三"
+    assert summary.phone == ZHANG_SAN
+    assert summary.gender == "M"
+    assert summary.level == "H"
+    assert summary.model == "凯美瑞"
+    assert (summary.consultant, summary.consultant_login) == ("王磊", "wanglei")
+    assert summary.last_visit == at("10:00")
+    assert (summary.visits, summary.walkins) == (2, 1)
+
+
+@pytest.mark.parametrize("typed", ["13900000000", "12345", "", "abc"])
+def test_lookup_of_an_unknown_or_invalid_phone_is_none(desk, typed):
+    desk(time_in="09:00", phone=ZHANG_SAN, name="张三")
+    assert registration.lookup(typed) is None
+
+
+# ---------------------------------------------------------------- checkout
+
+
+def test_checkout_now(desk, showroom):
+    reg = desk(time_in="10:00")
+    left = registration.checkout(reg.id, by=showroom["zhaomin"])
+    assert left.time_out == at("10:30")
+    assert left.version == reg.version + 1
+    entry = AuditEntry.get(AuditEntry.action == "checkout")
+    assert (entry.entity, entry.entity_id, entry.staff) == (
+        "registration",
+        reg.id,
+        left.registered_by,
+    )
+
+
+def test_checkout_at_a_corrected_time(desk):
+    reg = desk(time_in="10:00")
+    assert registration.checkout(reg.id, "10:20").time_out == at("10:20")
+    assert registration.checkout(reg.id, "2026-11-25 10:25").time_out == at("10:25")
+
+
+@pytest.mark.parametrize("typed", ["09:59", "abc"])
+def test_checkout_refuses_a_bad_time(desk, typed):
+    reg = desk(time_in="10:00")
+    with pytest.raises(ValidationError) as caught:
+        registration.checkout(reg.id, typed)
+    assert set(caught.value.errors) == {"time-out"}
+    assert Registration.get_by_id(reg.id).time_out is None
+
+
+def test_checkout_refuses_a_phone_call(desk):
+    call = desk(kind="phone", time_in="10:00")
+    with pytest.raises(ValidationError) as caught:
+        registration.checkout(call.id)
+    assert set(caught.value.errors) == {"time-out"}
+
+
+def test_checkout_of_an_unknown_registration(desk):
+    with pytest.raises(NotFound):
+        registration.checkout(9999)
+
+
+# ---------------------------------------------------------------- update
+
+
+def test_update_with_the_current_version(desk, showroom):
+    reg = desk(time_in="10:00", phone=ZHANG_SAN, name="张三")
+    data = registration.to_input(reg)
+    data.party_size = 3
+    data.notes = "带孩子"
+    updated = registration.update(reg.id, data, reg.version, by=showroom["zhaomin"])
+    assert updated.version == reg.version + 1
+    assert (updated.party_size, updated.notes) == (3, "带孩子")
+    assert updated.visit == "first"
+    entry = AuditEntry.get(AuditEntry.action == "update", AuditEntry.entity == "registration")
+    assert entry.entity_id == reg.id
+
+
+def test_update_with_a_stale_version_is_refused(desk):
+    reg = desk(time_in="10:00")
+    first = registration.to_input(reg)
+    first.party_size = 2
+    registration.update(reg.id, first, reg.version)
+    second = registration.to_input(reg)  # read before the first save
+    second.party_size = 5
+    with pytest.raises(ConflictError):
+        registration.update(reg.id, second, reg.version)
+    assert Registration.get_by_id(reg.id).party_size == 2
+
+
+def test_update_of_an_unknown_registration(desk):
+    with pytest.raises(NotFound):
+        registration.update(9999, RegistrationInput(), 1)
+
+
+def test_update_validates_like_register(desk):
+    reg = desk(time_in="10:00")
+    data = registration.to_input(reg)
+    data.party_size = 0
+    with pytest.raises(ValidationError) as caught:
+        registration.update(reg.id, data, reg.version)
+    assert set(caught.value.errors) == {"party-size"}
+    assert Registration.get_by_id(reg.id).version == reg.version
+
+
+def test_a_level_change_through_update_is_recorded(desk, showroom):
+    reg = desk(time_in="10:00", phone=ZHANG_SAN, name="张三", level="H")
+    data = registration.to_input(reg)
+    data.level = "a"
+    registration.update(reg.id, data, reg.version, by=showroom["lina"])
+    customer = Customer.get(Customer.phone == ZHANG_SAN)
+    assert customer.level == "A"
+    changes = list(LevelChange.select().order_by(LevelChange.id))
+    assert [(c.from_level, c.to_level) for c in changes] == [(None, "H"), ("H", "A")]
+    assert changes[1].registration_id == reg.id
+    assert changes[1].staff == showroom["lina"]
+
+
+def test_correcting_an_old_registration_keeps_the_customers_later_level(desk):
+    morning = desk(time_in="09:00", phone=ZHANG_SAN, name="张三", level="H", model="凯美瑞")
+    desk(kind="phone", time_in="10:00", phone=ZHANG_SAN, level="A", model="汉兰达")
+    data = registration.to_input(morning)
+    data.notes = "补记：试驾了"
+    registration.update(morning.id, data, morning.version)
+    customer = Customer.get(Customer.phone == ZHANG_SAN)
+    assert (customer.level, customer.model) == ("A", "汉兰达")
+    changes = [(c.from_level, c.to_level) for c in LevelChange.select().order_by(LevelChange.id)]
+    assert changes == [(None, "H"), ("H", "A")]
+
+
+# ---------------------------------------------------------------- audit
+
+
+def test_every_write_leaves_an_audit_entry(desk, showroom):
+    AuditEntry.delete().execute()  # forget the showroom's own set-up
+    anonymous = desk(time_in="09:00")
+    on_file = desk(time_in="09:10", phone=ZHANG_SAN, name="张三")
+    registration.checkout(anonymous.id, "09:40", by=showroom["zhaomin"])
+    data = registration.to_input(on_file)
+    data.party_size = 2
+    registration.update(on_file.id, data, on_file.version, by=showroom["zhaomin"])
+    entries = list(AuditEntry.select().order_by(AuditEntry.id))
+    customer_id = on_file.customer_id
+    assert [(e.action, e.entity, e.entity_id) for e in entries] == [
+        ("create", "registration", anonymous.id),
+        ("create", "customer", customer_id),
+        ("create", "registration", on_file.id),
+        ("checkout", "registration", anonymous.id),
+        ("update", "registration", on_file.id),
+    ]
+    assert {e.staff_id for e in entries} == {showroom["zhaomin"].id}
+    assert all(e.at == at("10:30") and e.session for e in entries)
+    assert json.loads(entries[1].detail) == {"phone": ZHANG_SAN}

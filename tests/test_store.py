@@ -1,0 +1,294 @@
+"""The store: pragmas, write locks, migrations (against the models) and backups."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+from pathlib import Path
+
+import pytest
+from peewee import SqliteDatabase
+from playhouse.migrations import Runner
+
+from frontdesk import store
+from frontdesk.models import ALL_MODELS, database
+from frontdesk.registration import RegistrationInput, register
+
+LATEST_VERSION = 2  # 0001_initial, 0002_default_channels
+
+
+def _pragma(db, name):
+    return db.execute_sql(f"PRAGMA {name}").fetchone()[0]
+
+
+def _user_tables(conn) -> list[str]:
+    rows = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name"
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+# ---------------------------------------------------------------- pragmas and locks
+
+
+def test_open_store_creates_the_file_with_the_pragmas(db_path, frozen_clock):
+    db = store.open_store(db_path)
+    try:
+        assert Path(db_path).is_file()
+        assert _pragma(db, "journal_mode") == "wal"
+        assert _pragma(db, "foreign_keys") == 1
+        assert _pragma(db, "synchronous") == 2  # FULL
+        assert _pragma(db, "busy_timeout") >= 10_000
+    finally:
+        store.close_store()
+
+
+def test_open_store_creates_missing_folders(tmp_path, frozen_clock):
+    path = tmp_path / "新店" / "data" / "frontdesk.db"
+    store.open_store(str(path))
+    try:
+        assert path.is_file()
+    finally:
+        store.close_store()
+
+
+def test_writes_lock_the_file_as_soon_as_the_transaction_begins(db, db_path):
+    assert database.obj._lock_type == "IMMEDIATE"
+    other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    try:
+        # Nothing is written in the block: a deferred BEGIN would not hold the lock yet.
+        with db.atomic(), pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")  # free again once the block is over
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+
+
+def test_foreign_keys_are_enforced(db):
+    with pytest.raises(Exception, match="FOREIGN KEY"):
+        db.execute_sql(
+            "INSERT INTO contact (customer_id, at, method, account, created_at) "
+            "VALUES (9999, '2026-11-25 10:30:00', 'call', '', '2026-11-25 10:30:00')"
+        )
+
+
+def test_a_sqlite_url_works(tmp_path, frozen_clock):
+    path = tmp_path / "url.db"
+    db = store.make_database(f"sqlite:///{path}")
+    assert isinstance(db, SqliteDatabase)
+    assert db._lock_type == "IMMEDIATE"
+    db.connect()
+    try:
+        assert _pragma(db, "journal_mode") == "wal"
+        assert _pragma(db, "foreign_keys") == 1
+        assert _pragma(db, "busy_timeout") >= 10_000
+    finally:
+        db.close()
+    store.open_store(f"sqlite:///{path}")
+    try:
+        assert store.schema_version(database.obj) == LATEST_VERSION
+        assert path.is_file()
+    finally:
+        store.close_store()
+
+
+# ---------------------------------------------------------------- migrations
+
+
+def test_migrations_are_idempotent(db_path, frozen_clock):
+    db = store.open_store(db_path)
+    assert store.schema_version(db) == LATEST_VERSION
+    store.close_store()
+    db = store.open_store(db_path)
+    try:
+        assert store.migrate(db) == []
+        assert store.schema_version(db) == LATEST_VERSION
+        channels = db.execute_sql("SELECT COUNT(*) FROM code_item WHERE kind = 'channel'")
+        assert channels.fetchone()[0] == 10  # the default channels went in once
+    finally:
+        store.close_store()
+
+
+def test_an_empty_database_is_version_zero(tmp_path):
+    db = store.make_database(str(tmp_path / "empty.db"))
+    db.connect()
+    try:
+        assert store.schema_version(db) == 0
+    finally:
+        db.close()
+
+
+def _affinity(declared: str) -> str:
+    """SQLite's type affinity of a declared column type (section 3.1 of datatype3)."""
+    declared = declared.upper()
+    if "INT" in declared:
+        return "INTEGER"
+    if any(word in declared for word in ("CHAR", "CLOB", "TEXT")):
+        return "TEXT"
+    if not declared or "BLOB" in declared:
+        return "BLOB"
+    if any(word in declared for word in ("REAL", "FLOA", "DOUB")):
+        return "REAL"
+    return "NUMERIC"
+
+
+def _schema(conn, table: str) -> dict:
+    columns = {
+        name: (_affinity(kind), bool(notnull), bool(pk))
+        for (_, name, kind, notnull, _, pk) in conn.execute(f'PRAGMA table_info("{table}")')
+    }
+    indexes = {}
+    for _, name, unique, origin, _ in conn.execute(f'PRAGMA index_list("{table}")'):
+        cols = tuple(row[2] for row in conn.execute(f'PRAGMA index_info("{name}")'))
+        indexes[name] = (bool(unique), origin, cols)
+    foreign_keys = sorted(
+        (row[3], row[2], row[4], row[6])  # from, table, to, on_delete
+        for row in conn.execute(f'PRAGMA foreign_key_list("{table}")')
+    )
+    return {"columns": columns, "indexes": indexes, "foreign_keys": foreign_keys}
+
+
+def test_the_migrated_schema_equals_the_models(db):
+    scratch = SqliteDatabase(":memory:")
+    with scratch.bind_ctx(ALL_MODELS):
+        scratch.create_tables(ALL_MODELS)
+    migrated = db.connection()
+    expected = scratch.connection()
+    tables = [model._meta.table_name for model in ALL_MODELS]
+    assert set(_user_tables(migrated)) == {*tables, store.MIGRATIONS_TABLE}
+    for table in tables:
+        assert _schema(migrated, table) == _schema(expected, table), table
+
+
+def test_a_store_at_the_first_migration_upgrades_keeping_every_row(db_path, frozen_clock):
+    old = store.make_database(db_path)
+    old.connect()
+    runner = Runner(old, str(store.MIGRATIONS_DIR), table_name=store.MIGRATIONS_TABLE)
+    assert runner.up(target="0001_initial") == ["0001_initial"]
+    assert store.schema_version(old) == 1
+    now = "2026-11-20 09:00:00"
+    statements = [
+        (
+            "INSERT INTO staff (id, name, login, role, active, on_duty, rotation_order, "
+            "created_at) VALUES (1, '王磊', 'wanglei', 'consultant', 1, 1, 1, ?)",
+            (now,),
+        ),
+        (
+            "INSERT INTO customer (id, name, phone, initials, gender, region, customer_class, "
+            "level, model, channel, source, consultant_id, first_contact, notes, created_at, "
+            "updated_at, version) VALUES (1, '张三', '13812345678', 'zs', 'M', '', 'intent', "
+            "'H', '凯美瑞', '网络', 4, 1, '2026-11-20', '', ?, ?, 1)",
+            (now, now),
+        ),
+        (
+            "INSERT INTO registration (id, kind, time_in, customer_id, name, phone, gender, "
+            "party_size, visit, model, colour, channel, level, consultant_id, test_drive, quote, "
+            "ordered, notes, created_at, updated_at, version) VALUES (1, 'walkin', ?, 1, '张三', "
+            "'13812345678', 'M', 2, 'first', '凯美瑞', '', '网络', 'H', 1, 1, 0, 0, '', ?, ?, 1)",
+            (now, now, now),
+        ),
+        # A store that already had its own 网络 channel, at its own position.
+        (
+            "INSERT INTO code_item (kind, name, position, active) VALUES ('channel', '网络', 7, 1)",
+            (),
+        ),
+    ]
+    for sql, params in statements:
+        old.execute_sql(sql, params)
+    before = {
+        table: old.execute_sql(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+        for table in ("staff", "customer", "registration")
+    }
+    old.close()
+
+    db = store.open_store(db_path)
+    try:
+        assert store.schema_version(db) == LATEST_VERSION
+        for table, rows in before.items():
+            assert db.execute_sql(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall() == rows
+        own = db.execute_sql(
+            "SELECT position FROM code_item WHERE kind = 'channel' AND name = '网络'"
+        ).fetchall()
+        assert own == [(7,)]
+        count = db.execute_sql("SELECT COUNT(*) FROM code_item WHERE kind = 'channel'")
+        assert count.fetchone()[0] == 10
+    finally:
+        store.close_store()
+
+
+def _open_fresh_stores(paths, barrier, results):
+    """Child process: open each new store at the same moment as the other child."""
+    outcome = []
+    for path in paths:
+        barrier.wait(timeout=30)
+        try:
+            db = store.open_store(path)
+            outcome.append((store.schema_version(db), _pragma(db, "journal_mode")))
+        except Exception as error:  # reported to the parent, which fails the test
+            outcome.append(repr(error))
+        finally:
+            store.close_store()
+    results.put(outcome)
+
+
+def test_two_processes_creating_the_same_store_both_succeed(tmp_path):
+    context = multiprocessing.get_context("spawn")
+    paths = [str(tmp_path / f"race{i}.db") for i in range(12)]
+    barrier = context.Barrier(2)
+    results = context.Queue()
+    children = [
+        context.Process(target=_open_fresh_stores, args=(paths, barrier, results)) for _ in range(2)
+    ]
+    for child in children:
+        child.start()
+    try:
+        outcomes = [results.get(timeout=60) for _ in children]
+    finally:
+        for child in children:
+            child.join(timeout=30)
+    assert outcomes == [[(LATEST_VERSION, "wal")] * len(paths)] * 2
+    for path in paths:
+        conn = sqlite3.connect(path)
+        try:
+            applied = conn.execute(f"SELECT COUNT(*) FROM {store.MIGRATIONS_TABLE}").fetchone()
+            channels = conn.execute("SELECT COUNT(*) FROM code_item").fetchone()
+        finally:
+            conn.close()
+        assert applied == (LATEST_VERSION,)
+        assert channels == (10,)
+
+
+# ---------------------------------------------------------------- backup
+
+
+def test_backup_copies_every_row_and_is_sound(showroom, db, tmp_path):
+    register(RegistrationInput(time_in="10:00", phone="13812345678", name="张三", level="H"))
+    register(RegistrationInput(kind="phone", time_in="10:10", phone="010-12345678"))
+    target = store.backup(tmp_path / "backups" / "frontdesk-20261125.db")
+    assert target.is_file()
+    source = db.connection()
+    copy = sqlite3.connect(target)
+    try:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        tables = _user_tables(source)
+        assert _user_tables(copy) == tables
+        for table in tables:
+            query = f'SELECT * FROM "{table}" ORDER BY rowid'
+            assert copy.execute(query).fetchall() == source.execute(query).fetchall(), table
+        registrations = copy.execute("SELECT COUNT(*) FROM registration").fetchone()
+        assert registrations == (2,)
+    finally:
+        copy.close()
+
+
+def test_backup_replaces_an_older_backup(showroom, db, tmp_path):
+    target = tmp_path / "frontdesk-backup.db"
+    target.write_bytes(b"not a database")
+    store.backup(target)
+    copy = sqlite3.connect(target)
+    try:
+        assert copy.execute("SELECT COUNT(*) FROM staff").fetchone() == (4,)
+    finally:
+        copy.close()
