@@ -95,12 +95,16 @@ def clean(data: RegistrationInput, *, today: dt.date | None = None) -> CleanRegi
     if kind is None:
         errors["kind"] = t("error.kind")
 
-    time_in = clock.now()
+    now = clock.now()
+    time_in = now
     if data.time_in not in (None, ""):
         try:
             time_in = _parse_moment(data.time_in, day)
         except ValueError:
             errors["time-in"] = t("error.time")
+        else:
+            if rules.is_future(time_in, now):
+                errors["time-in"] = t("error.future")
     time_out = None
     if data.time_out not in (None, ""):
         try:
@@ -112,6 +116,8 @@ def clean(data: RegistrationInput, *, today: dt.date | None = None) -> CleanRegi
                 errors["time-out"] = t("error.phone_no_time_out")
             elif time_out < time_in:
                 errors["time-out"] = t("error.out_before_in")
+            elif rules.is_future(time_out, now):
+                errors["time-out"] = t("error.future")
 
     phone = None
     if (data.phone or "").strip():
@@ -443,6 +449,8 @@ def checkout(
             raise ValidationError({"time-out": t("error.time")}) from None
         if time_out < registration.time_in:
             raise ValidationError({"time-out": t("error.out_before_in")})
+        if rules.is_future(time_out, clock.now()):
+            raise ValidationError({"time-out": t("error.future")})
         (
             Registration.update(
                 time_out=time_out, updated_at=clock.now(), version=Registration.version + 1

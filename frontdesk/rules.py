@@ -37,6 +37,14 @@ SOURCES = (1, 2, 3, 4, 5, 6, 7)
 SOURCE_WALKIN_PHONE = 4
 FOLLOW_UP_DAYS = {"O": 7, "H": 2, "A": 3, "B": 7, "C": 14}
 
+DATETIME_FORMATS = tuple(
+    f"%Y{sep}%m{sep}%d{between}%H:%M{seconds}"
+    for sep in ("-", "/")
+    for between in (" ", "T")
+    for seconds in ("", ":%S")
+)
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)  # clocks of two terminals never agree exactly
+
 MAX_NAME = 40
 MAX_TEXT = 60
 MAX_NOTES = 500
@@ -153,7 +161,7 @@ def choice_matches(query: str, names: list[str]) -> list[str]:
 def parse_time_of_day(raw: str, day: dt.date) -> dt.datetime:
     """``HH:MM`` on ``day``, or a full ``YYYY-MM-DD HH:MM``. Raises ValueError otherwise."""
     text = (raw or "").strip()
-    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"):
+    for fmt in DATETIME_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt)
         except ValueError:
@@ -169,3 +177,8 @@ def stay_minutes(time_in: dt.datetime, time_out: dt.datetime | None, now: dt.dat
     """Minutes a walk-in party has spent (or spent) in the showroom."""
     end = time_out or now
     return max(0, int((end - time_in).total_seconds() // 60))
+
+
+def is_future(moment: dt.datetime, now: dt.datetime) -> bool:
+    """A time that has not happened yet (beyond the tolerance between terminals' clocks)."""
+    return moment > now + FUTURE_TOLERANCE

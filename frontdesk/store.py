@@ -18,6 +18,9 @@ from peewee import Database, OperationalError, SqliteDatabase
 from playhouse.db_url import connect as connect_url
 from playhouse.migrations import Runner
 
+from frontdesk import clock
+from frontdesk.errors import FrontdeskError
+from frontdesk.i18n import t
 from frontdesk.models import ALL_MODELS, database
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -107,16 +110,30 @@ def connection() -> Iterator[None]:
             database.close()
 
 
+class BackupError(FrontdeskError):
+    """A backup that must not be taken (onto the store itself, or of a non-file store)."""
+
+
 def backup(dest: str | Path) -> Path:
-    """Copy the store to ``dest`` with SQLite's online backup: safe while others write."""
+    """Copy the store to ``dest`` with SQLite's online backup: safe while others write.
+
+    A folder as ``dest`` gets a file named after the moment (``frontdesk-YYYYMMDD-HHMMSS.db``);
+    an older backup at ``dest`` is replaced, with any WAL it left behind.
+    """
+    source_path = getattr(database.obj, "database", ":memory:")
+    if not isinstance(database.obj, SqliteDatabase) or source_path == ":memory:":
+        raise BackupError(t("error.backup_sqlite_only"))
     dest = Path(dest).expanduser()
+    if dest.is_dir():
+        dest = dest / f"frontdesk-{clock.now():%Y%m%d-%H%M%S}.db"
+    if dest.exists() and dest.resolve() == Path(source_path).expanduser().resolve():
+        raise BackupError(t("error.backup_same", path=dest))
     dest.parent.mkdir(parents=True, exist_ok=True)
-    if dest.exists():
-        dest.unlink()
-    source = database.connection()
+    for stale in (dest, Path(f"{dest}-wal"), Path(f"{dest}-shm")):
+        stale.unlink(missing_ok=True)
     target = sqlite3.connect(str(dest))
     try:
-        source.backup(target)
+        database.connection().backup(target)
     finally:
         target.close()
     return dest

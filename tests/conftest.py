@@ -9,7 +9,7 @@ import time_machine
 
 from frontdesk import i18n, store
 
-# Tuesday 25 November 2026, 10:30 local time: a weekday morning in the showroom.
+# Wednesday 25 November 2026, 10:30 local time: a weekday morning in the showroom.
 FROZEN_NOW = dt.datetime(2026, 11, 25, 10, 30, 0)
 
 

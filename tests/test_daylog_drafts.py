@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 
 from frontdesk import codes, daylog, drafts, registration, settings
 from frontdesk import staff as staff_service
@@ -12,7 +13,7 @@ from frontdesk.errors import NotFound, ValidationError
 from frontdesk.models import AuditEntry, Draft, Registration, Staff
 from frontdesk.registration import RegistrationInput
 
-TUESDAY = dt.date(2026, 11, 25)
+WEDNESDAY = dt.date(2026, 11, 25)
 NOW = dt.datetime(2026, 11, 25, 10, 30)
 
 
@@ -24,42 +25,43 @@ def register(**fields) -> Registration:
 
 
 @pytest.fixture
-def busy_tuesday(showroom):
-    """Monday evening's last party, Tuesday's morning, and Wednesday's first call."""
-    monday = register(time_in="2026-11-24 23:59:59", name="周一晚")
+def busy_wednesday(showroom):
+    """Tuesday evening's last party, Wednesday's morning, and Thursday's first call."""
+    tuesday_evening = register(time_in="2026-11-24 23:59:59", name="周二晚")
     later = register(time_in="10:10", name="张三", phone="13812345678", party_size=3)
     early = register(time_in="2026-11-25 00:00", name="开门前")
     call = register(kind="phone", time_in="09:00", name="李四", consultant="陈静")
     left = register(time_in="09:30", time_out="09:50", name="王五")
-    wednesday = register(kind="phone", time_in="2026-11-26 00:00", name="周三")
+    with time_machine.travel(dt.datetime(2026, 11, 26, 0, 5), tick=False):
+        thursday = register(kind="phone", time_in="2026-11-26 00:00", name="周四")
     return {
-        "monday": monday,
+        "tuesday_evening": tuesday_evening,
         "later": later,
         "early": early,
         "call": call,
         "left": left,
-        "wednesday": wednesday,
+        "thursday": thursday,
     }
 
 
-def test_day_log_holds_only_that_days_registrations_in_order(busy_tuesday):
-    rows = daylog.day_log(TUESDAY)
+def test_day_log_holds_only_that_days_registrations_in_order(busy_wednesday):
+    rows = daylog.day_log(WEDNESDAY)
     assert [row.name for row in rows] == ["开门前", "李四", "王五", "张三"]
     assert [row.id for row in rows] == [
-        busy_tuesday[key].id for key in ("early", "call", "left", "later")
+        busy_wednesday[key].id for key in ("early", "call", "left", "later")
     ]
 
 
-def test_day_log_of_the_neighbouring_days(busy_tuesday):
-    assert [row.name for row in daylog.day_log(dt.date(2026, 11, 24))] == ["周一晚"]
-    assert [row.name for row in daylog.day_log(dt.date(2026, 11, 26))] == ["周三"]
+def test_day_log_of_the_neighbouring_days(busy_wednesday):
+    assert [row.name for row in daylog.day_log(dt.date(2026, 11, 24))] == ["周二晚"]
+    assert [row.name for row in daylog.day_log(dt.date(2026, 11, 26))] == ["周四"]
     assert daylog.day_log(dt.date(2026, 11, 27)) == []
 
 
-def test_day_log_rows_carry_the_form(busy_tuesday):
-    rows = {row.name: row for row in daylog.day_log(TUESDAY)}
+def test_day_log_rows_carry_the_form(busy_wednesday):
+    rows = {row.name: row for row in daylog.day_log(WEDNESDAY)}
     zhang = rows["张三"]
-    assert zhang.consultant == "李娜"  # Monday's last party went to 王磊, the head then
+    assert zhang.consultant == "李娜"  # Tuesday's last party went to 王磊, the head then
     assert rows["李四"].consultant == "陈静"
     assert daylog.day_log(dt.date(2026, 11, 24))[0].consultant == "王磊"
     assert (zhang.kind, zhang.phone, zhang.party_size, zhang.visit) == (
@@ -76,12 +78,12 @@ def test_day_log_without_a_consultant_shows_blank(showroom):
     for member in staff_service.rotation():
         staff_service.set_on_duty(member, False)
     register(time_in="10:00", name="没人接")
-    [row] = daylog.day_log(TUESDAY)
+    [row] = daylog.day_log(WEDNESDAY)
     assert row.consultant == ""
 
 
-def test_open_parties_and_their_stay(busy_tuesday):
-    rows = {row.name: row for row in daylog.day_log(TUESDAY)}
+def test_open_parties_and_their_stay(busy_wednesday):
+    rows = {row.name: row for row in daylog.day_log(WEDNESDAY)}
     assert rows["张三"].is_open
     assert rows["张三"].stay_minutes(NOW) == 20
     assert not rows["王五"].is_open
@@ -90,9 +92,9 @@ def test_open_parties_and_their_stay(busy_tuesday):
     assert rows["李四"].stay_minutes(NOW) is None
 
 
-def test_a_checkout_closes_the_row(busy_tuesday):
-    registration.checkout(busy_tuesday["later"].id, "10:25")
-    row = next(r for r in daylog.day_log(TUESDAY) if r.name == "张三")
+def test_a_checkout_closes_the_row(busy_wednesday):
+    registration.checkout(busy_wednesday["later"].id, "10:25")
+    row = next(r for r in daylog.day_log(WEDNESDAY) if r.name == "张三")
     assert not row.is_open
     assert row.time_out == dt.datetime(2026, 11, 25, 10, 25)
     assert row.stay_minutes(NOW) == 15

@@ -440,3 +440,13 @@ def test_every_write_leaves_an_audit_entry(desk, showroom):
     assert {e.staff_id for e in entries} == {showroom["zhaomin"].id}
     assert all(e.at == at("10:30") and e.session for e in entries)
     assert json.loads(entries[1].detail) == {"phone": ZHANG_SAN}
+
+
+def test_times_that_have_not_come_yet_are_refused(showroom):
+    with pytest.raises(ValidationError) as refused:
+        registration.register(RegistrationInput(kind="walkin", time_in="11:00"))
+    assert set(refused.value.errors) == {"time-in"}
+    party = registration.register(RegistrationInput(kind="walkin", time_in="10:00"))
+    with pytest.raises(ValidationError) as refused:
+        registration.checkout(party.id, "23:00")
+    assert set(refused.value.errors) == {"time-out"}

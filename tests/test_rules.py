@@ -318,3 +318,14 @@ def test_stay_minutes_of_a_party_still_in_the_showroom_counts_to_now():
 def test_stay_minutes_is_never_negative():
     time_in = dt.datetime(2026, 11, 25, 10, 0)
     assert rules.stay_minutes(time_in, None, dt.datetime(2026, 11, 25, 9, 0)) == 0
+
+
+def test_slashed_dates_from_chinese_spreadsheets_are_read():
+    day = dt.date(2026, 11, 25)
+    assert rules.parse_time_of_day("2026/11/20 10:00", day) == dt.datetime(2026, 11, 20, 10, 0)
+
+
+def test_a_time_more_than_five_minutes_ahead_is_the_future():
+    now = dt.datetime(2026, 11, 25, 10, 30)
+    assert not rules.is_future(now + dt.timedelta(minutes=5), now)
+    assert rules.is_future(now + dt.timedelta(minutes=6), now)

@@ -292,3 +292,14 @@ def test_backup_replaces_an_older_backup(showroom, db, tmp_path):
         assert copy.execute("SELECT COUNT(*) FROM staff").fetchone() == (4,)
     finally:
         copy.close()
+
+
+def test_backup_into_a_folder_names_the_file_and_never_overwrites_the_store(db, db_path, tmp_path):
+    from frontdesk.errors import FrontdeskError
+
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    made = store.backup(folder)
+    assert made.parent == folder and made.name == "frontdesk-20261125-103000.db"
+    with pytest.raises(FrontdeskError):
+        store.backup(db_path)

@@ -1,0 +1,120 @@
+"""The command line: everything the desk does that needs no screen.
+
+``frontdesk [--db PATH_OR_URL] [--lang zh_CN|en] [--as NAME_OR_LOGIN] COMMAND …``
+
+Every command goes through the same services as the form, with the same validation; a
+mistake the user made is one translated sentence on stderr (``field: message`` for each
+bad field) and exit status 1, never a traceback. Without a command, ``main`` hands over to
+the terminal UI when one is given (the ``screens`` package passes it in: this package, like
+all of ``frontdesk``, never imports Textual).
+
+Each area of the business adds its commands from a module of its own (``AREAS``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+
+from peewee import DatabaseError, ImproperlyConfigured
+
+from frontdesk import config, i18n, store
+from frontdesk import staff as staff_service
+from frontdesk.cli import admin, desk
+from frontdesk.cli.base import Handler, Parser
+from frontdesk.errors import FrontdeskError, NotFound, ValidationError
+from frontdesk.i18n import t
+from frontdesk.models import Staff
+
+PROG = "frontdesk"
+AREAS = (desk, admin)
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
+    """The parser of the whole command line (in the language set) and its commands."""
+    parser = Parser(prog=PROG, description=t("cli.description"))
+    parser.add_argument("--db", metavar="PATH_OR_URL", help=t("cli.opt_db"))
+    parser.add_argument("--lang", metavar="zh_CN|en", help=t("cli.opt_lang"))
+    parser.add_argument("--as", dest="as_staff", metavar="NAME_OR_LOGIN", help=t("cli.opt_as"))
+    commands = parser.add_subparsers(dest="command", title=t("cli.commands"), metavar="COMMAND")
+    handlers: dict[str, Handler] = {}
+    for area in AREAS:
+        handlers.update(area.add_commands(commands))
+    return parser, handlers
+
+
+def prepare(args: argparse.Namespace) -> Staff | None:
+    """Set the language, open the store, and find who this terminal is signed in as."""
+    i18n.set_language(config.resolve_lang(getattr(args, "lang", None)))
+    target = config.resolve_db(getattr(args, "db", None))
+    try:
+        store.open_store(target)
+    except (DatabaseError, sqlite3.Error, ImproperlyConfigured, OSError, RuntimeError) as error:
+        raise FrontdeskError(t("cli.open_failed", target=target, error=error)) from None
+    name = config.resolve_staff(getattr(args, "as_staff", None))
+    if not name:
+        return None
+    member = staff_service.find_staff(name)
+    if member is None:
+        raise NotFound(t("error.no_staff", name=name))
+    if not member.active:
+        raise NotFound(t("cli.staff_inactive", name=member.name))
+    return member
+
+
+def _language_option(argv: Sequence[str]) -> str | None:
+    """``--lang`` from the raw arguments, so the help is built in the right language."""
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _report(error: BaseException) -> int:
+    """Tell the user what went wrong, on stderr; the exit status of a refusal."""
+    if isinstance(error, ValidationError):
+        for field, message in error.errors.items():
+            print(f"{field}: {message}", file=sys.stderr)
+    elif isinstance(error, FrontdeskError):
+        print(str(error), file=sys.stderr)
+    elif isinstance(error, DatabaseError | sqlite3.Error):
+        print(t("error.database", error=error), file=sys.stderr)
+    else:
+        print(t("cli.os_error", error=error), file=sys.stderr)
+    return 1
+
+
+def main(
+    argv: list[str] | None = None,
+    tui: Callable[[argparse.Namespace, Staff | None], int] | None = None,
+) -> int:
+    """Run the command line; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    i18n.set_language(config.resolve_lang(_language_option(argv)))
+    parser, handlers = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help, or a usage error already printed
+        return done.code if isinstance(done.code, int) else 0 if done.code is None else 2
+    if args.command is None and tui is None:
+        parser.print_help()
+        return 2
+    try:
+        try:
+            staff = prepare(args)
+            if args.command is None:
+                return tui(args, staff)
+            return handlers[args.command](args, staff)
+        finally:
+            store.close_store()
+    except (FrontdeskError, DatabaseError, sqlite3.Error, OSError) as error:
+        return _report(error)
+    except KeyboardInterrupt:
+        print(t("cli.interrupted"), file=sys.stderr)
+        return 130

@@ -1,0 +1,66 @@
+"""What every command-line area shares: the translated parser, aligned tables, time format."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from rich.cells import cell_len
+
+from frontdesk.i18n import t
+from frontdesk.models import Staff
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+Handler = Callable[[argparse.Namespace, Staff | None], int]
+"""A command: the parsed arguments and the signed-in staff member in, the exit status out."""
+
+
+class Formatter(argparse.HelpFormatter):
+    """argparse's help, with the "usage:" prefix from the catalogue."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        if prefix is None:
+            prefix = t("cli.usage")
+        return super().add_usage(usage, actions, groups, prefix)
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose headings, help option and error line are translated."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", Formatter)
+        kwargs.setdefault("add_help", False)
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = t("cli.positionals")
+        self._optionals.title = t("cli.optionals")
+        self.add_argument(
+            "-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help")
+        )
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, t("cli.usage_error", prog=self.prog, message=message) + "\n")
+
+
+def add_command(commands, name: str, help_key: str) -> argparse.ArgumentParser:
+    """A subcommand whose one-line help and description are the same catalogue entry."""
+    return commands.add_parser(name, help=t(help_key), description=t(help_key))
+
+
+def role_label(role: str) -> str:
+    label = t(f"cli.role_{role}")
+    return role if label == f"cli.role_{role}" else label
+
+
+def table(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Rows of text in columns aligned by display width (CJK characters count double)."""
+    widths = [max(cell_len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(
+            cell + " " * (width - cell_len(cell)) for cell, width in zip(row, widths, strict=True)
+        ).rstrip()
+        for row in rows
+    ]
