@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint snapshots clean
+.PHONY: run test lint snapshots bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +20,14 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 snapshots: $(STAMP)
-	$(BIN)/python -m pytest -q tests/test_snapshots.py --snapshot-update
+	$(BIN)/python -m pytest -q -k snapshots --snapshot-update
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .bench
