@@ -9,7 +9,6 @@ out (asking first when something was typed). A draft is kept in the store as you
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,41 +25,12 @@ from frontdesk.i18n import t
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.dialogs import ConfirmScreen
-from screens.widgets import FdChoice, FdCycle, FdFooter, FdHeader, yes_no
+from screens.form_fields import FIELDS, Field, make_widget
+from screens.widgets import FdChoice, FdCycle, FdFooter, FdHeader
 
 LOOKUP_DELAY_S = 0.25
 DRAFT_DELAY_S = 0.5
 TIME_FORMAT = "%H:%M"
-
-
-@dataclass(frozen=True)
-class Field:
-    """One line of the paper form: widget id, label key, hint key, which kinds show it."""
-
-    id: str
-    label: str
-    hint: str
-    kinds: tuple[str, ...] = ("walkin", "phone")
-    edit_only: bool = False
-
-
-# Tab order follows the paper form, phone first; time in is stamped and comes last.
-FIELDS = (
-    Field("phone", "form.phone", "form.hint_phone"),
-    Field("name", "form.name", "form.hint_name"),
-    Field("gender", "form.gender", "form.hint_gender"),
-    Field("party-size", "form.party_size", "form.hint_party", kinds=("walkin",)),
-    Field("model", "form.model", "form.hint_choice"),
-    Field("channel", "form.channel", "form.hint_choice"),
-    Field("level", "form.level", "form.hint_level"),
-    Field("consultant", "form.consultant", "form.hint_choice"),
-    Field("test-drive", "form.test_drive", "form.hint_toggle", kinds=("walkin",)),
-    Field("quote", "form.quote", "form.hint_toggle"),
-    Field("order", "form.order", "form.hint_toggle"),
-    Field("notes", "form.notes", ""),
-    Field("time-in", "form.time_in", "form.hint_time"),
-    Field("time-out", "form.time_out", "form.hint_time", kinds=("walkin",), edit_only=True),
-)
 
 
 class RegistrationScreen(Screen[int | None]):
@@ -110,28 +80,6 @@ class RegistrationScreen(Screen[int | None]):
             if self.kind in f.kinds and (not f.edit_only or self.edit_id is not None)
         ]
 
-    def _make_widget(self, field: Field) -> Widget:
-        if field.id == "gender":
-            options = [
-                ("", t("gender.none"), " -"),
-                ("M", t("gender.M"), "m"),
-                ("F", t("gender.F"), "f"),
-            ]
-            return FdCycle(options, id="gender")
-        if field.id == "level":
-            options = [(None, "—", "-0")] + [(lv, lv, lv.lower()) for lv in rules.LEVELS]
-            return FdCycle(options, id="level")
-        if field.id in ("test-drive", "quote", "order"):
-            return FdCycle(yes_no(), id=field.id)
-        if field.id in ("model", "channel", "consultant"):
-            return FdChoice(id=field.id, compact=True, max_length=rules.MAX_TEXT)
-        limits = {"phone": rules.MAX_PHONE_INPUT, "name": rules.MAX_NAME, "notes": rules.MAX_NOTES}
-        widget = Input(id=field.id, compact=True, max_length=limits.get(field.id, 20))
-        if field.id == "party-size":
-            widget.restrict = r"[0-9]*"
-            widget.placeholder = "1"
-        return widget
-
     def compose(self) -> ComposeResult:
         yield FdHeader(id="header")
         if self.edit_id:
@@ -147,7 +95,7 @@ class RegistrationScreen(Screen[int | None]):
                     label = "form.time_in_phone"
                 with Horizontal(classes="field-row", id=f"row-{field.id}"):
                     yield Label(Content(t(label)), classes="field-label")
-                    yield self._make_widget(field)
+                    yield make_widget(field)
                     yield Static(
                         Content(t(field.hint)) if field.hint else Content(""),
                         classes="field-hint",

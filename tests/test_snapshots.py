@@ -55,10 +55,11 @@ def busy_morning(showroom):
 def shoot(snap_compare, app, size, *keys):
     async def steps(pilot):
         await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot, 0.05)
-        await settle(pilot, 0.4)  # lookups and drafts wait for typing to pause
+        if keys:
+            await pilot.press(keys[0])  # the key that opens a screen: let it load first
+            await settle(pilot)
+            await pilot.press(*keys[1:])
+            await settle(pilot, 0.4)  # lookups and drafts wait for typing to pause
 
     return snap_compare(app, terminal_size=size, run_before=steps)
 
