@@ -46,8 +46,15 @@ class FrontdeskApp(App[None]):
         Binding("f1", "help", "key.help", id="help"),
         Binding("f2", "walkin", "key.walkin", id="walkin"),
         Binding("f3", "phone", "key.phone", id="phone"),
-        Binding("f4", "log", "key.log", id="log"),
-        Binding("ctrl+p", "command_palette", "key.palette", priority=True, id="palette"),
+        Binding("f4", "log", "key.log", tooltip="help.log_key", id="log"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "key.palette",
+            tooltip="help.palette",
+            priority=True,
+            id="palette",
+        ),
         Binding("ctrl+q", "quit", "key.quit", priority=True, id="quit"),
     ]
 
@@ -117,6 +124,15 @@ class FrontdeskApp(App[None]):
             refresh()
 
     # -- actions -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide the keys that would do nothing where the user is (the footer shows the rest)."""
+        hidden = {
+            RegistrationScreen: {"walkin", "phone"},
+            WelcomeScreen: {"walkin", "phone", "log"},
+            DayLogScreen: {"log"},
+        }
+        return action not in hidden.get(type(self.screen), set())
 
     def open_registration(
         self,

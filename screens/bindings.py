@@ -35,11 +35,14 @@ def translate_bindings(node: DOMNode) -> None:
 
 
 def key_label(key: str) -> str:
-    """How a key is written on the help screen: ``ctrl+s`` → ``Ctrl+S``."""
+    """How a key is written on the help screen: ``ctrl+s`` → ``Ctrl+S``, ``o`` stays ``o``."""
     names = {"escape": "Esc", "enter": "Enter", "tab": "Tab", "shift+tab": "Shift+Tab"}
-    return ", ".join(
-        names.get(
-            part, "+".join(p.capitalize() if len(p) > 1 else p.upper() for p in part.split("+"))
+
+    def one(part: str) -> str:
+        if part in names or len(part) == 1:
+            return names.get(part, part)
+        return "+".join(
+            word.capitalize() if len(word) > 1 else word.upper() for word in part.split("+")
         )
-        for part in key.split(",")
-    )
+
+    return ", ".join(one(part) for part in key.split(","))

@@ -71,9 +71,9 @@ class DayLogScreen(Screen):
     """The day's registrations, with departures and corrections by key."""
 
     BINDINGS = [
-        Binding("o", "checkout", "key.checkout", id="checkout"),
-        Binding("e", "edit", "key.edit", id="edit"),
-        Binding("s", "skip", "key.skip", id="skip"),
+        Binding("o", "checkout", "key.checkout", tooltip="help.checkout", id="checkout"),
+        Binding("e", "edit", "key.edit", tooltip="help.edit", id="edit"),
+        Binding("s", "skip", "key.skip", tooltip="help.skip", id="skip"),
     ]
 
     def __init__(self) -> None:

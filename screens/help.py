@@ -25,7 +25,9 @@ def _sections():
     from screens.widgets import FdChoice, FdCycle
 
     def rows(*bindings: Binding) -> list[tuple[str, str]]:
-        return [(key_label(b.key), translated(b).description) for b in bindings]
+        return [
+            (key_label(b.key), translated(b).tooltip or translated(b).description) for b in bindings
+        ]
 
     form = rows(*RegistrationScreen.BINDINGS)
     form.insert(0, ("Enter", t("help.form_enter")))
@@ -33,7 +35,7 @@ def _sections():
     form += rows(*FdChoice.BINDINGS, *FdCycle.BINDINGS)
     return [
         (t("help.global"), rows(*FrontdeskApp.BINDINGS)),
-        (t("help.log"), [("Enter", t("key.checkout")), *rows(*DayLogScreen.BINDINGS)]),
+        (t("help.log"), [("Enter", t("help.checkout")), *rows(*DayLogScreen.BINDINGS)]),
         (t("help.form"), form),
         (t("help.welcome"), rows(*WelcomeScreen.BINDINGS)),
     ]

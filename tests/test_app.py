@@ -25,7 +25,7 @@ async def test_f1_lists_every_key_of_every_screen(showroom, make_app):
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        for label in ("F2", "F3", "F4", "Ctrl+Q", "来店", "离店", "轮序跳过"):
+        for label in ("F2", "F3", "F4", "Ctrl+Q", "来店", "记录离店", "跳过排头"):
             assert label in text
         listed = {keys for _, rows in help_sections() for keys, _ in rows}
         for screen in (FrontdeskApp, RegistrationScreen, DayLogScreen, WelcomeScreen):
