@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint snapshots bench clean
+.PHONY: run test soak lint snapshots bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not soak" -n auto --dist loadfile
+
+# The long reliability runs: 50 kills, 4 × 500 concurrent saves, thousands of bad inputs.
+soak: $(STAMP)
+	$(BIN)/python -m pytest -q -m soak -s
 
 snapshots: $(STAMP)
 	$(BIN)/python -m pytest -q -k snapshots --snapshot-update

@@ -15,14 +15,20 @@ def record(
     entity: str,
     entity_id: int | None,
     staff: Staff | None = None,
+    *,
+    session: str | None = None,
     **detail: object,
 ) -> None:
-    """Write one audit entry (call inside the transaction of the change it records)."""
+    """Write one audit entry (call inside the transaction of the change it records).
+
+    ``session`` defaults to this process's (``FRONTDESK_SESSION``); the SSH server names
+    the connection it speaks of.
+    """
     AuditEntry.create(
         action=action,
         entity=entity,
         entity_id=entity_id,
         staff=staff,
-        session=SESSION,
+        session=SESSION if session is None else session,
         detail=json.dumps(detail, ensure_ascii=False, default=str),
     )

@@ -21,3 +21,7 @@ class NotFound(FrontdeskError):
 
 class ConflictError(FrontdeskError):
     """Someone else saved the same record since it was read (optimistic locking)."""
+
+
+class Forbidden(FrontdeskError):
+    """The signed-in staff member's role does not allow this (see ``frontdesk.roles``)."""

@@ -82,6 +82,24 @@ class Customer(BaseModel):
     created_at = DateTimeField(default=clock.now)
     updated_at = DateTimeField(default=clock.now)
     version = IntegerField(default=1)
+    # Follow-up (contacts.recompute_follow_up keeps these in the same transaction as the
+    # registration or contact): the latest registration or contact, and the day the next
+    # follow-up is due — set exactly for open intent customers (a level), so it orders and
+    # filters the contact table through an index.
+    last_contact = DateField(null=True)
+    next_due = DateField(null=True, index=True)
+    # How an intent customer was last closed: deal | defeat | lost (成交 / 战败 / 失控).
+    closed_at = DateTimeField(null=True)
+    closed_as = CharField(null=True)
+    close_reason = TextField(default="")
+    competitor = CharField(default="")  # the brand / model bought instead (战败)
+
+    class Meta:
+        indexes = (
+            (("consultant", "next_due"), False),
+            (("level", "next_due"), False),
+            (("level", "next_due", "first_contact"), False),  # the table's totals, index only
+        )
 
 
 class Registration(BaseModel):
@@ -91,7 +109,11 @@ class Registration(BaseModel):
     kind = CharField()  # walkin | phone
     time_in = DateTimeField(index=True)
     time_out = DateTimeField(null=True)
-    customer = ForeignKeyField(Customer, null=True, backref="registrations", on_delete="SET NULL")
+    # Indexed with kind and time in (Meta): "did this customer walk in before?" is answered
+    # from the index alone (first or returning, 首次/再次, and the statistics).
+    customer = ForeignKeyField(
+        Customer, null=True, backref="registrations", on_delete="SET NULL", index=False
+    )
     name = CharField(default="")
     phone = CharField(null=True, index=True)
     gender = CharField(default="")
@@ -114,7 +136,10 @@ class Registration(BaseModel):
     version = IntegerField(default=1)
 
     class Meta:
-        indexes = ((("kind", "time_in"), False),)
+        indexes = (
+            (("kind", "time_in"), False),
+            (("customer", "kind", "time_in"), False),
+        )
 
 
 class Contact(BaseModel):
@@ -184,6 +209,19 @@ class AuditEntry(BaseModel):
     detail = TextField(default="")
 
 
+class StaffKey(BaseModel):
+    """An SSH public key a staff member signs in with (``frontdesk staff key add``)."""
+
+    id = AutoField()
+    staff = ForeignKeyField(Staff, backref="keys", on_delete="CASCADE")
+    algorithm = CharField()  # ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa, …
+    public_key = TextField()  # one OpenSSH line: "algorithm base64"
+    fingerprint = CharField(unique=True)  # SHA256:…, as ssh-keygen -l prints it
+    comment = CharField(default="")
+    created_at = DateTimeField(default=clock.now)
+    last_used_at = DateTimeField(null=True)
+
+
 ALL_MODELS = (
     Setting,
     Staff,
@@ -194,4 +232,5 @@ ALL_MODELS = (
     CodeItem,
     Draft,
     AuditEntry,
+    StaffKey,
 )

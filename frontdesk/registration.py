@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from frontdesk import audit, clock, codes, rules
+from frontdesk import audit, clock, codes, contacts, roles, rules
 from frontdesk import staff as staff_service
 from frontdesk.errors import ConflictError, NotFound, ValidationError
 from frontdesk.i18n import t
@@ -323,8 +323,32 @@ def _record_level(customer, old_level, new_level, at, by, registration) -> None:
         )
 
 
+def _row(clean_data: CleanRegistration) -> dict:
+    """The registration's own columns, as validated (the rest is decided by the rules)."""
+    return {
+        key: getattr(clean_data, key)
+        for key in (
+            "kind",
+            "time_in",
+            "time_out",
+            "phone",
+            "gender",
+            "party_size",
+            "model",
+            "colour",
+            "channel",
+            "level",
+            "test_drive",
+            "quote",
+            "ordered",
+            "notes",
+        )
+    }
+
+
 def register(data: RegistrationInput, by: Staff | None = None) -> Registration:
     """Validate and store one registration, in one IMMEDIATE transaction."""
+    roles.require(by, roles.REGISTRATION_CREATE)
     with database.atomic():
         clean_data = clean(data)
         existing = (
@@ -336,29 +360,18 @@ def register(data: RegistrationInput, by: Staff | None = None) -> Registration:
         customer = _apply_to_customer(clean_data, consultant, by)
         now = clock.now()
         registration = Registration.create(
-            kind=clean_data.kind,
-            time_in=clean_data.time_in,
-            time_out=clean_data.time_out,
+            **_row(clean_data),
             customer=customer,
             name=clean_data.name or (customer.name if customer else ""),
-            phone=clean_data.phone,
-            gender=clean_data.gender,
-            party_size=clean_data.party_size,
             visit=visit,
-            model=clean_data.model,
-            colour=clean_data.colour,
-            channel=clean_data.channel,
-            level=clean_data.level,
             consultant=consultant,
-            test_drive=clean_data.test_drive,
-            quote=clean_data.quote,
-            ordered=clean_data.ordered,
-            notes=clean_data.notes,
             registered_by=by,
             created_at=now,
             updated_at=now,
         )
         _record_level(customer, old_level, clean_data.level, clean_data.time_in, by, registration)
+        if customer is not None:  # last contact and next follow-up, in this transaction
+            contacts.recompute_follow_up(customer_ids=[customer.id])
         if (
             clean_data.kind == "walkin"
             and visit == "first"
@@ -375,6 +388,7 @@ def update(
     registration_id: int, data: RegistrationInput, version: int, by: Staff | None = None
 ) -> Registration:
     """Correct a registration. Refused if someone else saved it since ``version`` was read."""
+    roles.require(by, roles.REGISTRATION_UPDATE)
     with database.atomic():
         current = Registration.get_or_none(Registration.id == registration_id)
         if current is None:
@@ -401,23 +415,11 @@ def update(
         customer = _apply_to_customer(for_customer, consultant, by)
         visit = decide_visit(customer, current.kind, clean_data.time_in, exclude=current.id)
         changes = dict(
-            time_in=clean_data.time_in,
-            time_out=clean_data.time_out,
+            **_row(clean_data),
             customer=customer,
             name=clean_data.name,
-            phone=clean_data.phone,
-            gender=clean_data.gender,
-            party_size=clean_data.party_size,
             visit=visit,
-            model=clean_data.model,
-            colour=clean_data.colour,
-            channel=clean_data.channel,
-            level=clean_data.level,
             consultant=consultant,
-            test_drive=clean_data.test_drive,
-            quote=clean_data.quote,
-            ordered=clean_data.ordered,
-            notes=clean_data.notes,
         )
         updated = (
             Registration.update(**changes, updated_at=clock.now(), version=version + 1)
@@ -427,6 +429,10 @@ def update(
         if not updated:
             raise ConflictError(t("error.conflict"))
         _record_level(customer, old_level, for_customer.level, clean_data.time_in, by, current)
+        # Both the customer it now belongs to and the one it was moved from, if any.
+        contacts.recompute_follow_up(
+            customer_ids=[customer.id if customer else None, current.customer_id]
+        )
         audit.record("update", "registration", registration_id, by)
     return Registration.get_by_id(registration_id)
 
@@ -435,6 +441,7 @@ def checkout(
     registration_id: int, at: dt.datetime | str | None = None, by: Staff | None = None
 ) -> Registration:
     """Record a walk-in party's departure (time out), now or at a corrected time."""
+    roles.require(by, roles.REGISTRATION_CHECKOUT)
     with database.atomic():
         registration = Registration.get_or_none(Registration.id == registration_id)
         if registration is None:

@@ -13,9 +13,6 @@ import datetime as dt
 import re
 import unicodedata
 
-import phonenumbers
-from pypinyin import Style, lazy_pinyin
-
 DEFAULT_REGION = "CN"
 KINDS = ("walkin", "phone")
 VISITS = ("first", "returning")
@@ -58,6 +55,8 @@ def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str | None:
     Chinese numbers keep their national digits (mobiles ``13812345678``, landlines with the
     area code ``01012345678``); others are E.164 (``+85291234567``).
     """
+    import phonenumbers  # 0.1 s of metadata: loaded when first needed, not at start-up
+
     text = (raw or "").strip()
     if not text or len(text) > MAX_PHONE_INPUT:
         return None
@@ -116,6 +115,8 @@ def clean_text(raw: str | None, limit: int) -> str:
 
 def pinyin_initials(name: str) -> str:
     """The pinyin initials of a name, for search: 张三 → ``zs``; latin letters kept."""
+    from pypinyin import Style, lazy_pinyin  # its dictionaries: imported when first needed
+
     parts = lazy_pinyin(name or "", style=Style.FIRST_LETTER, errors="default")
     words = (re.sub(r"[^0-9A-Za-z]+", " ", part).split() for part in parts)
     return "".join(word[0] for split in words for word in split).lower()
@@ -123,6 +124,8 @@ def pinyin_initials(name: str) -> str:
 
 def pinyin_full(name: str) -> str:
     """The full pinyin of a name without tones: 王磊 → ``wanglei``."""
+    from pypinyin import lazy_pinyin
+
     return "".join(lazy_pinyin(name or "", errors="default")).lower()
 
 
@@ -182,3 +185,10 @@ def stay_minutes(time_in: dt.datetime, time_out: dt.datetime | None, now: dt.dat
 def is_future(moment: dt.datetime, now: dt.datetime) -> bool:
     """A time that has not happened yet (beyond the tolerance between terminals' clocks)."""
     return moment > now + FUTURE_TOLERANCE
+
+
+def warm_up() -> None:
+    """Load the phone-number and pinyin libraries (0.2 s) before the first keystroke needs
+    them; the app calls this on a thread once its first screen is up."""
+    normalise_phone("13800000000")
+    pinyin_initials("王磊")

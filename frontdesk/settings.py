@@ -1,7 +1,9 @@
-"""Store settings kept in the ``setting`` table (store name, first-run state, …)."""
+"""Store settings kept in the ``setting`` table (store name, first-run state, follow-up
+intervals, …)."""
 
 from __future__ import annotations
 
+from frontdesk import rules
 from frontdesk.models import Setting, database
 
 STORE_NAME = "store_name"
@@ -24,3 +26,16 @@ def store_name() -> str:
 
 def is_welcomed() -> bool:
     return get(WELCOMED) == "1"
+
+
+FOLLOW_UP_DAYS = "follow_up_days."  # + level: days between follow-ups (H → follow_up_days.H)
+
+
+def follow_up_days() -> dict[str, int]:
+    """Days between follow-ups by intent level: the store's settings over the seed's defaults."""
+    days = dict(rules.FOLLOW_UP_DAYS)
+    for row in Setting.select().where(Setting.key.startswith(FOLLOW_UP_DAYS)):
+        level = row.key.removeprefix(FOLLOW_UP_DAYS)
+        if level in days and row.value.strip().isdigit() and int(row.value) > 0:
+            days[level] = int(row.value)
+    return days

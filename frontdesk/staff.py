@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from peewee import fn
 
-from frontdesk import audit, rules
+from frontdesk import audit, roles, rules
 from frontdesk.errors import NotFound, ValidationError
 from frontdesk.i18n import t
 from frontdesk.models import Staff, database
@@ -16,6 +16,7 @@ from frontdesk.models import Staff, database
 
 def add_staff(name: str, role: str, login: str | None = None, by: Staff | None = None) -> Staff:
     """Add a staff member; the login defaults to the pinyin of the name (王磊 → wanglei)."""
+    roles.require_operator(by, roles.STAFF_MANAGE)
     errors: dict[str, str] = {}
     try:
         name = rules.clean_text(name, rules.MAX_NAME)
@@ -113,6 +114,7 @@ def move_to_end(member: Staff) -> None:
 
 def skip_head(by: Staff | None = None) -> Staff | None:
     """Skip the head of the rotation (not available right now); returns the new head."""
+    roles.require(by, roles.ROTATION_SKIP)
     with database.atomic():
         head = proposed_consultant()
         if head is not None:
@@ -122,6 +124,7 @@ def skip_head(by: Staff | None = None) -> Staff | None:
 
 
 def set_on_duty(member: Staff, on_duty: bool, by: Staff | None = None) -> None:
+    roles.require(by, roles.ROTATION_SKIP)
     with database.atomic():
         Staff.update(on_duty=on_duty).where(Staff.id == member.id).execute()
         member.on_duty = on_duty

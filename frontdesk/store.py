@@ -9,6 +9,7 @@ half-way with "database is locked".
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -52,9 +53,16 @@ def make_database(target: str) -> Database:
 
 
 def migrate(db: Database) -> list[str]:
-    """Apply pending migrations, in one transaction so two processes never race."""
+    """Apply pending migrations, in one transaction so two processes never race.
+
+    When nothing is pending (every start but the first after an upgrade) this is a read:
+    a terminal that starts while others save does not queue for the write lock.
+    """
+    runner = Runner(db, str(MIGRATIONS_DIR), table_name=MIGRATIONS_TABLE)
+    if all(m.applied for m in runner.status() if m.path is not None):
+        return []
     with db.atomic():
-        return Runner(db, str(MIGRATIONS_DIR), table_name=MIGRATIONS_TABLE).up()
+        return runner.up()  # looks again inside the transaction: another may have won
 
 
 def schema_version(db: Database) -> int:
@@ -117,14 +125,16 @@ class BackupError(FrontdeskError):
 def backup(dest: str | Path) -> Path:
     """Copy the store to ``dest`` with SQLite's online backup: safe while others write.
 
-    A folder as ``dest`` gets a file named after the moment (``frontdesk-YYYYMMDD-HHMMSS.db``);
+    A folder as ``dest`` (an existing one, or a path ending in ``/``) gets a file named after
+    the moment (``frontdesk-YYYYMMDD-HHMMSS.db``);
     an older backup at ``dest`` is replaced, with any WAL it left behind.
     """
     source_path = getattr(database.obj, "database", ":memory:")
     if not isinstance(database.obj, SqliteDatabase) or source_path == ":memory:":
         raise BackupError(t("error.backup_sqlite_only"))
+    named_folder = str(dest).endswith(("/", os.sep))  # "usb/": a folder, even if not there yet
     dest = Path(dest).expanduser()
-    if dest.is_dir():
+    if dest.is_dir() or named_folder:
         dest = dest / f"frontdesk-{clock.now():%Y%m%d-%H%M%S}.db"
     if dest.exists() and dest.resolve() == Path(source_path).expanduser().resolve():
         raise BackupError(t("error.backup_same", path=dest))

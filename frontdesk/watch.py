@@ -26,10 +26,15 @@ class ChangeWatcher:
         return self._conn
 
     def changed(self) -> bool:
-        """True when someone committed since the last call (False on the first call)."""
+        """True when someone committed since the last call, and on the first call.
+
+        The first call has nothing to compare with, and a commit made between the screen's
+        first read and this call would otherwise be missed until the next one: answering
+        True costs one reload at start-up, and nothing typed elsewhere is ever left unseen.
+        """
         (version,) = self._connection().execute("PRAGMA data_version").fetchone()
         previous, self._version = self._version, version
-        return previous is not None and version != previous
+        return previous is None or version != previous
 
     def close(self) -> None:
         if self._conn is not None:

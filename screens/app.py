@@ -1,31 +1,47 @@
 """The frontdesk Textual app: one App, the day's log as its home screen.
 
-F2 opens a walk-in registration, F3 a phone call, F4 returns to today's log, F1 shows
-every key, Ctrl+P the command palette, Ctrl+Q quits. Commits by other processes (another
-terminal, a manager over SSH, the CLI) are noticed through ``PRAGMA data_version`` and
-the visible screen reloads itself.
+F2 opens a walk-in registration, F3 a phone call, F4 returns to today's log, F5 shows the
+showroom statistics, F6 opens the intent-customer contact table, F1 shows every key, Ctrl+P
+the command palette, Ctrl+Q quits. Commits by other processes (another terminal, a manager
+over SSH, the CLI) are noticed through ``PRAGMA data_version`` and the visible screen
+reloads itself.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import signal
 from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import ModalScreen
 
-from frontdesk import registration
+from frontdesk import registration, roles, rules
 from frontdesk.i18n import t
 from frontdesk.models import Staff
 from frontdesk.watch import ChangeWatcher
+from screens import access
 from screens.bindings import translate_bindings
 from screens.commands import FrontdeskCommands
+from screens.contacts import ContactsScreen
+from screens.customer_card import CustomerScreen
 from screens.day_log import DayLogScreen
 from screens.help import HelpScreen
+from screens.month_sheet import MonthSheetScreen
 from screens.registration_form import RegistrationScreen
+from screens.sign_in import SignInScreen
+from screens.statistics import StatisticsScreen
 from screens.welcome import WelcomeScreen
 from screens.widgets import FdHeader
 
 WATCH_INTERVAL_S = 0.5
+HANGUP_EXIT_STATUS = 128 + signal.SIGHUP
+
+log = logging.getLogger("frontdesk.screens")
+WARM_UP_DELAY_S = 1.0  # after the first frame: start-up does not wait for it
 
 
 def stylesheet() -> Path:
@@ -47,6 +63,8 @@ class FrontdeskApp(App[None]):
         Binding("f2", "walkin", "key.walkin", id="walkin"),
         Binding("f3", "phone", "key.phone", id="phone"),
         Binding("f4", "log", "key.log", tooltip="help.log_key", id="log"),
+        Binding("f5", "statistics", "stats.key.open", tooltip="stats.help.open", id="statistics"),
+        Binding("f6", "contacts", "contacts.key.open", tooltip="contacts.help.open", id="contacts"),
         Binding(
             "ctrl+p",
             "command_palette",
@@ -57,6 +75,14 @@ class FrontdeskApp(App[None]):
         ),
         Binding("ctrl+q", "quit", "key.quit", priority=True, id="quit"),
     ]
+    # What each action needs (frontdesk.roles): keys a role may not use are not shown.
+    ACTION_RIGHTS = {
+        "walkin": roles.REGISTRATION_CREATE,
+        "phone": roles.REGISTRATION_CREATE,
+        "statistics": roles.STATISTICS_VIEW,
+        "contacts": roles.CONTACTS_VIEW,
+        "skip": roles.ROTATION_SKIP,
+    }
 
     def __init__(
         self,
@@ -64,7 +90,9 @@ class FrontdeskApp(App[None]):
         store_name: str = "",
         show_welcome: bool = False,
         watch_interval: float | None = WATCH_INTERVAL_S,
+        sign_in: list[Staff] | None = None,
     ) -> None:
+        """``sign_in``: the staff to choose from at start (a desk terminal signed in as nobody)."""
         super().__init__()
         translate_bindings(self)
         self.staff = staff
@@ -72,6 +100,7 @@ class FrontdeskApp(App[None]):
         self.show_welcome = show_welcome
         self.watch_interval = watch_interval
         self.watcher: ChangeWatcher | None = None
+        self.sign_in = sign_in or []
         self.title = store_name or t("app.title")
 
     @property
@@ -89,13 +118,42 @@ class FrontdeskApp(App[None]):
     def on_mount(self) -> None:
         if self.show_welcome:
             self.push_screen(WelcomeScreen(), self._welcomed)
+        elif self.sign_in:
+            self.push_screen(SignInScreen(self.sign_in), self._signed_in)
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hung_up)
         if self.watch_interval:
             self.watcher = ChangeWatcher()
             self.set_interval(self.watch_interval, self._poll_changes)
+        self.set_timer(WARM_UP_DELAY_S, self._warm_up)
+
+    def _warm_up(self) -> None:
+        """Import the phone and pinyin libraries off the UI thread, before the form needs them."""
+        self.run_worker(rules.warm_up, thread=True, group="warm-up", exit_on_error=False)
 
     def on_unmount(self) -> None:
         if self.watcher is not None:
             self.watcher.close()
+
+    def _signed_in(self, member: Staff | None) -> None:
+        """Sign in as ``member`` (None: stay the front desk): their name, keys and drafts."""
+        self.staff = member
+        for screen in self.screen_stack:
+            for header in screen.query(FdHeader):
+                header.refresh_clock()
+        self.refresh_bindings()
+        self.refresh_visible()
+
+    def _hung_up(self) -> None:
+        """SIGHUP (an SSH connection dropped, a terminal closed): keep the drafts, then go."""
+        for screen in reversed(self.screen_stack):
+            flush = getattr(screen, "flush_draft", None)
+            if callable(flush):
+                try:
+                    flush()
+                except Exception:  # the store failed: nothing more can be done from here
+                    log.exception("could not keep the draft on hang-up")
+        self.exit(return_code=HANGUP_EXIT_STATUS)
 
     def _welcomed(self, store_name: str | None) -> None:
         if store_name:
@@ -127,12 +185,21 @@ class FrontdeskApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide the keys that would do nothing where the user is (the footer shows the rest)."""
+        if not access.allowed(self, action):
+            return False  # the signed-in role may not (frontdesk.roles)
         hidden = {
-            RegistrationScreen: {"walkin", "phone"},
-            WelcomeScreen: {"walkin", "phone", "log"},
+            RegistrationScreen: {"walkin", "phone", "contacts", "statistics"},
+            WelcomeScreen: {"walkin", "phone", "log", "contacts", "statistics"},
             DayLogScreen: {"log"},
+            ContactsScreen: {"contacts"},
+            CustomerScreen: {"contacts"},
+            StatisticsScreen: {"statistics"},
+            MonthSheetScreen: {"statistics"},
         }
-        return action not in hidden.get(type(self.screen), set())
+        # Decide by the screen under any dialog: a footer drawn behind a dialog then shows
+        # the same keys whenever it happens to refresh.
+        base = next(s for s in reversed(self.screen_stack) if not isinstance(s, ModalScreen))
+        return action not in hidden.get(type(base), set())
 
     def open_registration(
         self,
@@ -142,7 +209,10 @@ class FrontdeskApp(App[None]):
         edit_version: int = 0,
         initial: registration.RegistrationInput | None = None,
     ) -> None:
-        if isinstance(self.screen, RegistrationScreen | WelcomeScreen):
+        if isinstance(self.screen, RegistrationScreen | WelcomeScreen | SignInScreen):
+            return
+        right = roles.REGISTRATION_UPDATE if edit_id else roles.REGISTRATION_CREATE
+        if not access.may(self, right):
             return
         self.push_screen(
             RegistrationScreen(
@@ -160,7 +230,31 @@ class FrontdeskApp(App[None]):
     def action_phone(self) -> None:
         self.open_registration("phone")
 
+    def action_contacts(self) -> None:
+        """F6: the intent-customer contact table, over today's log."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+        while isinstance(self.screen, StatisticsScreen | MonthSheetScreen):
+            self.pop_screen()
+        if isinstance(self.screen_stack[-1], DayLogScreen):
+            self.push_screen(ContactsScreen())
+
+    def action_statistics(self) -> None:
+        """F5: the showroom statistics, over today's log (from the contact table too)."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+        while isinstance(self.screen, ContactsScreen | CustomerScreen):
+            self.pop_screen()
+        if isinstance(self.screen_stack[-1], DayLogScreen):
+            self.push_screen(StatisticsScreen())
+
     def action_log(self) -> None:
+        # From the contact table, a customer's card or the statistics (not from a dialog):
+        # back to the log.
+        while isinstance(
+            self.screen, ContactsScreen | CustomerScreen | StatisticsScreen | MonthSheetScreen
+        ):
+            self.pop_screen()
         if isinstance(self.screen, RegistrationScreen):
             self.screen.action_cancel()
         elif isinstance(self.screen, HelpScreen):

@@ -36,7 +36,17 @@ def translate_bindings(node: DOMNode) -> None:
 
 def key_label(key: str) -> str:
     """How a key is written on the help screen: ``ctrl+s`` → ``Ctrl+S``, ``o`` stays ``o``."""
-    names = {"escape": "Esc", "enter": "Enter", "tab": "Tab", "shift+tab": "Shift+Tab"}
+    names = {
+        "escape": "Esc",
+        "enter": "Enter",
+        "tab": "Tab",
+        "shift+tab": "Shift+Tab",
+        "left": "←",
+        "right": "→",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+        "question_mark": "?",
+    }
 
     def one(part: str) -> str:
         if part in names or len(part) == 1:

@@ -7,12 +7,15 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from frontdesk.i18n import t
+from screens import access
 
 # (catalogue key of the command's name, app action)
 COMMANDS = (
     ("command.walkin", "walkin"),
     ("command.phone", "phone"),
     ("command.log", "log"),
+    ("stats.command.open", "statistics"),
+    ("contacts.command.open", "contacts"),
     ("command.help", "help"),
     ("command.skip", "skip"),
     ("command.quit", "quit"),
@@ -24,7 +27,8 @@ class FrontdeskCommands(Provider):
 
     def _commands(self):
         for key, action in COMMANDS:
-            yield t(key), partial(self.app.run_action, action)
+            if access.allowed(self.app, action):  # what the signed-in role may do, only
+                yield t(key), partial(self.app.run_action, action)
 
     async def discover(self) -> Hits:
         for name, callback in self._commands():

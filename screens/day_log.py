@@ -14,10 +14,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from frontdesk import clock, daylog, registration, rules
+from frontdesk import clock, daylog, registration, roles, rules
 from frontdesk import staff as staff_service
 from frontdesk.i18n import t
 from frontdesk.models import Registration
+from screens import access
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.dialogs import TimeScreen
@@ -75,6 +76,12 @@ class DayLogScreen(Screen):
         Binding("e", "edit", "key.edit", tooltip="help.edit", id="edit"),
         Binding("s", "skip", "key.skip", tooltip="help.skip", id="skip"),
     ]
+    # What each key needs (frontdesk.roles): a consultant reads the log, and changes nothing.
+    ACTION_RIGHTS = {
+        "checkout": roles.REGISTRATION_CHECKOUT,
+        "edit": roles.REGISTRATION_UPDATE,
+        "skip": roles.ROTATION_SKIP,
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -92,10 +99,8 @@ class DayLogScreen(Screen):
         yield Static(Content(""), id="log-rotation")
         yield FdFooter()
 
-    def on_mount(self) -> None:
-        self.refresh_data()
-
     def on_screen_resume(self) -> None:
+        # Also sent when the app first shows this screen: one load at start-up, not two.
         self.refresh_data()
 
     def refresh_data(self) -> None:
@@ -149,9 +154,13 @@ class DayLogScreen(Screen):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return self.rows.get(int(key)) if key else None
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return access.allowed(self, action)
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.action_checkout()
+        if access.allowed(self, "checkout"):
+            self.action_checkout()
 
     def action_checkout(self) -> None:
         row = self._current()

@@ -11,33 +11,68 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from frontdesk import roles
 from frontdesk.i18n import t
+from screens import access
 from screens.bindings import key_label, translate_bindings, translated
 from screens.widgets import FdFooter
 
 
-def _sections():
-    """(title, [(keys, description)]) for each screen, from the classes' BINDINGS."""
+def _sections(app=None):
+    """(title, [(keys, description)]) for each screen, from the classes' BINDINGS.
+
+    Given the app, only what its signed-in staff member may use (``screens.access``).
+    """
     from screens.app import FrontdeskApp
+    from screens.conflict import ConflictScreen
+    from screens.contacts import form_help_rows, help_rows
     from screens.day_log import DayLogScreen
+    from screens.month_sheet import MonthSheetScreen
     from screens.registration_form import RegistrationScreen
+    from screens.sign_in import SignInScreen
+    from screens.statistics import StatisticsScreen
     from screens.welcome import WelcomeScreen
     from screens.widgets import FdChoice, FdCycle
 
-    def rows(*bindings: Binding) -> list[tuple[str, str]]:
+    def rows(*bindings: Binding, owner: type | None = None) -> list[tuple[str, str]]:
         return [
-            (key_label(b.key), translated(b).tooltip or translated(b).description) for b in bindings
+            (key_label(b.key), translated(b).tooltip or translated(b).description)
+            for b in bindings
+            if app is None or owner is None or access.allowed(app, b.action.split("(")[0], owner)
         ]
+
+    def may(right: str) -> bool:
+        return app is None or access.may(app, right)
 
     form = rows(*RegistrationScreen.BINDINGS)
     form.insert(0, ("Enter", t("help.form_enter")))
     form.append(("Tab, Shift+Tab", t("help.form_tab")))
     form += rows(*FdChoice.BINDINGS, *FdCycle.BINDINGS)
-    return [
-        (t("help.global"), rows(*FrontdeskApp.BINDINGS)),
-        (t("help.log"), [("Enter", t("help.checkout")), *rows(*DayLogScreen.BINDINGS)]),
-        (t("help.form"), form),
+    log = rows(*DayLogScreen.BINDINGS, owner=DayLogScreen)
+    if may(roles.REGISTRATION_CHECKOUT):
+        log.insert(0, ("Enter", t("help.checkout")))
+    sections = [
+        (t("help.global"), rows(*FrontdeskApp.BINDINGS, owner=FrontdeskApp)),
+        (t("help.log"), log),
+        (t("help.form"), form, roles.REGISTRATION_CREATE),
+        (t("conflict.help"), rows(*ConflictScreen.BINDINGS), roles.REGISTRATION_UPDATE),
         (t("help.welcome"), rows(*WelcomeScreen.BINDINGS)),
+        (t("signin.help"), rows(*SignInScreen.BINDINGS)),
+        (
+            t("stats.help.day"),
+            [*rows(*StatisticsScreen.BINDINGS), ("↑ ↓ PgUp PgDn", t("stats.help.scroll"))],
+            roles.STATISTICS_VIEW,
+        ),
+        (
+            t("stats.help.month"),
+            [*rows(*MonthSheetScreen.BINDINGS), ("← →", t("stats.help.scroll_columns"))],
+            roles.STATISTICS_VIEW,
+        ),
+        (t("contacts.help.section"), help_rows(app), roles.CONTACTS_VIEW),
+        (t("contacts.help.section_form"), form_help_rows(), roles.CONTACTS_VIEW),
+    ]
+    return [
+        (section[0], section[1]) for section in sections if len(section) == 2 or may(section[2])
     ]
 
 
@@ -53,7 +88,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body", classes="dialog"):
             yield Static(Content.styled(t("help.title"), "bold"), id="help-title")
-            for title, rows in _sections():
+            for title, rows in _sections(self.app):
                 table = Table(title=Text(title, style="bold"), show_header=False, expand=True)
                 table.add_column(Text(t("help.key")), style="bold", no_wrap=True, width=16)
                 table.add_column(Text(t("help.action")))

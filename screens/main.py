@@ -5,15 +5,25 @@ from __future__ import annotations
 import argparse
 
 from frontdesk import cli, onboarding, settings
+from frontdesk import staff as staff_service
 from frontdesk.models import Staff
 
 
 def run_tui(args: argparse.Namespace, staff: Staff | None) -> int:
-    """Open the app on the store that ``cli.prepare`` opened."""
+    """Open the app on the store that ``cli.prepare`` opened.
+
+    A terminal signed in as nobody (no ``--as``, no ``FRONTDESK_AS``) asks once, at start,
+    who is at it, when the store has staff; the front desk (no name) is the first answer.
+    """
     from screens.app import FrontdeskApp
 
+    show_welcome = onboarding.needs_welcome()
+    choose_from = [] if staff or show_welcome else staff_service.list_staff(active_only=True)
     app = FrontdeskApp(
-        staff=staff, store_name=settings.store_name(), show_welcome=onboarding.needs_welcome()
+        staff=staff,
+        store_name=settings.store_name(),
+        show_welcome=show_welcome,
+        sign_in=choose_from,
     )
     app.run()
     return app.return_code or 0

@@ -18,11 +18,12 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from frontdesk import clock, codes, drafts, registration, rules
+from frontdesk import clock, codes, conflicts, drafts, registration, rules, store
 from frontdesk import staff as staff_service
 from frontdesk.errors import ConflictError, FrontdeskError, ValidationError
 from frontdesk.i18n import t
 from screens.bindings import translate_bindings
+from screens.conflict import MINE, THEIRS, ConflictScreen, differences
 from screens.db import run_db
 from screens.dialogs import ConfirmScreen
 from screens.form_fields import FIELDS, Field, make_widget
@@ -33,13 +34,41 @@ DRAFT_DELAY_S = 0.5
 TIME_FORMAT = "%H:%M"
 
 
+def form_values(data: registration.RegistrationInput) -> dict[str, object]:
+    """A registration as the form's widgets hold it, by field id."""
+    values: dict[str, object] = {
+        "phone": rules.format_phone(data.phone) if data.phone else "",
+        "name": data.name,
+        "gender": data.gender or "",
+        "party-size": str(data.party_size or 1),
+        "model": data.model,
+        "channel": data.channel,
+        "level": data.level or None,
+        "consultant": data.consultant,
+        "test-drive": bool(data.test_drive),
+        "quote": bool(data.quote),
+        "order": bool(data.ordered),
+        "notes": data.notes,
+    }
+    if isinstance(data.time_in, dt.datetime):
+        values["time-in"] = data.time_in.strftime(TIME_FORMAT)
+    if isinstance(data.time_out, dt.datetime):
+        values["time-out"] = data.time_out.strftime(TIME_FORMAT)
+    elif data.time_out in (None, ""):
+        values["time-out"] = ""
+    return values
+
+
 class RegistrationScreen(Screen[int | None]):
     """Register (or correct) one walk-in party or phone call; dismisses with the id saved."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", priority=True, id="save"),
         Binding("escape", "cancel", "key.cancel", id="cancel"),
-        Binding("enter", "next_field", "key.next", show=False, id="next"),
+        # Priority, so that the focus moves on within the key press itself: keys typed right
+        # after Enter (a fast typist, a burst over SSH) land in the next field. The field
+        # left is checked once it has taken the keys it already had (``_after_typing``).
+        Binding("enter", "next_field", "key.next", show=False, priority=True, id="next"),
     ]
 
     def __init__(
@@ -190,25 +219,7 @@ class RegistrationScreen(Screen[int | None]):
         )
 
     def _fill(self, data: registration.RegistrationInput) -> None:
-        values = {
-            "phone": rules.format_phone(data.phone) if data.phone else "",
-            "name": data.name,
-            "gender": data.gender or "",
-            "party-size": str(data.party_size or 1),
-            "model": data.model,
-            "channel": data.channel,
-            "level": data.level or None,
-            "consultant": data.consultant,
-            "test-drive": bool(data.test_drive),
-            "quote": bool(data.quote),
-            "order": bool(data.ordered),
-            "notes": data.notes,
-        }
-        if isinstance(data.time_in, dt.datetime):
-            values["time-in"] = data.time_in.strftime(TIME_FORMAT)
-        if isinstance(data.time_out, dt.datetime):
-            values["time-out"] = data.time_out.strftime(TIME_FORMAT)
-        for field_id, value in values.items():
+        for field_id, value in form_values(data).items():
             widget = self._widget(field_id)
             if widget is not None:
                 self._set_quietly(widget, value)
@@ -269,6 +280,16 @@ class RegistrationScreen(Screen[int | None]):
             return
         payload = {k: v for k, v in self.collect().items() if k in self.touched}
         run_db(self, drafts.save_draft, self.owner, self.form_key, payload, group="draft")
+
+    def flush_draft(self) -> None:
+        """Keep the draft now, on this thread: the terminal hung up, no time for a worker."""
+        if self.saving or not self.dirty:
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        payload = {k: v for k, v in self.collect().items() if k in self.touched}
+        with store.connection():
+            drafts.save_draft(self.owner, self.form_key, payload)
 
     def _schedule_lookup(self) -> None:
         if self._lookup_timer is not None:
@@ -377,22 +398,47 @@ class RegistrationScreen(Screen[int | None]):
         event.stop()
         self.action_next_field()
 
+    def _after_typing(self, callback, *args) -> None:
+        """Run ``callback`` once the focused field has handled the keys it was sent.
+
+        Keys go to the focused field's own queue; Enter and Ctrl+S are handled at once
+        (priority bindings), so a burst like "2", Ctrl+S would otherwise be read before
+        the "2" is in the field.
+        """
+        focused = self.focused
+        if focused is None:
+            callback(*args)
+        else:
+            focused.call_later(callback, *args)
+
     def action_next_field(self) -> None:
         focused = self.focused
-        if isinstance(focused, FdChoice):
-            focused.take_pick()
-        if focused is not None and focused.id:
-            error = self._check_field(focused.id)
-            if error:
-                self._show_error(focused.id, error)
-                return
         ids = [f.id for f in self.fields()]
-        if focused is not None and focused.id == ids[-1]:
-            self.action_save()
-        else:
+        last = focused is not None and focused.id == ids[-1]
+        if focused is not None and not last:
+            self.focus_next()
+        self._after_typing(self._left_field, focused, last)
+
+    def _left_field(self, widget: Widget | None, last: bool) -> None:
+        """The field Enter left: take its pick, check it (back to it if wrong), or save."""
+        if isinstance(widget, FdChoice):
+            widget.take_pick()
+        if widget is not None and widget.id:
+            error = self._check_field(widget.id)
+            if error:
+                self._show_error(widget.id, error)
+                widget.focus()
+                return
+        if last:
+            self._save_now()
+        elif widget is None:
             self.focus_next()
 
     def action_save(self) -> None:
+        if not self.saving:
+            self._after_typing(self._save_now)
+
+    def _save_now(self) -> None:
         if self.saving:
             return
         errors = {f.id: e for f in self.fields() if (e := self._check_field(f.id))}
@@ -426,10 +472,42 @@ class RegistrationScreen(Screen[int | None]):
         self.saving = False
         if isinstance(error, ValidationError):
             self._show_errors(error.errors)
-        elif isinstance(error, ConflictError):
-            self.app.notify(str(error), severity="error", markup=False)
+        elif isinstance(error, ConflictError) and self.edit_id:
+            run_db(
+                self,
+                conflicts.stored_version,
+                self.edit_id,
+                on_done=self._show_conflict,
+                on_error=self._refused,
+            )
         else:
             self.app.notify(str(error), severity="error", markup=False)
+
+    def _show_conflict(self, stored: conflicts.StoredVersion) -> None:
+        """Someone saved this registration since it was opened: theirs against yours."""
+        when = stored.saved_at.strftime("%H:%M:%S")
+        who = (
+            t("conflict.who", name=stored.saved_by, time=when)
+            if stored.saved_by
+            else t("conflict.who_unknown", time=when)
+        )
+        rows = differences(self.fields(), form_values(stored.data), self.collect())
+
+        def answered(answer: str | None) -> None:
+            if answer == THEIRS:
+                self.edit_version, self.initial = stored.version, stored.data
+                self._fill(stored.data)
+                self.dirty = False
+                self.touched.clear()
+                if self._draft_timer is not None:
+                    self._draft_timer.stop()
+                run_db(self, drafts.discard_draft, self.owner, self.form_key, group="draft")
+                self.app.notify(t("conflict.reloaded", id=stored.id), markup=False)
+            elif answer == MINE:
+                self.edit_version = stored.version
+                self.action_save()
+
+        self.app.push_screen(ConflictScreen(stored.id, who, rows), answered)
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         ids = [f.id for f in self.fields()]

@@ -104,3 +104,23 @@ def screen_text(app) -> str:
 
     svg = app.export_screenshot()
     return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
+SNAPSHOT_SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
+
+
+def shoot(snap_compare, app, size, *keys, pause: float = 0.4) -> bool:
+    """Compare a snapshot of ``app`` at ``size`` after pressing ``keys``, one at a time.
+
+    Each key's work (screens opening, thread workers) settles before the next key; at the
+    end ``pause`` lets the debounced lookups and drafts fire.
+    """
+
+    async def steps(pilot):
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        await settle(pilot, pause)
+
+    return snap_compare(app, terminal_size=size, run_before=steps)

@@ -12,60 +12,15 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
-import uuid
 
 import pytest
+
+from tests.terminal import Terminal
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
-
-WAIT_S = 20
-
-
-class Terminal:
-    """One tmux session running a command, read back as a person would see it."""
-
-    def __init__(self, command: list[str], env: dict[str, str], size=(80, 24)):
-        self.name = f"fd-{uuid.uuid4().hex[:8]}"
-        width, height = size
-        subprocess.run(
-            [
-                *("tmux", "new-session", "-d", "-s", self.name),
-                *("-x", str(width), "-y", str(height)),
-                f"env {' '.join(f'{k}={v}' for k, v in env.items())} {' '.join(command)}",
-            ],
-            check=True,
-        )
-
-    def screen(self) -> str:
-        result = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
-        )
-        return result.stdout
-
-    def wait_for(self, text: str) -> str:
-        deadline = time.monotonic() + WAIT_S
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared on the screen:\n{self.screen()}")
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
-            time.sleep(0.05)
-
-    def type(self, text: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
-        time.sleep(0.1)
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
 
 
 @pytest.fixture
@@ -113,6 +68,7 @@ CASES = {
         "returning": "再次",
         "left": "已离店",
         "time_title": "离店时间",
+        "sign_in": "谁在使用这台终端",
     },
     "en": {
         "log": "Today's registrations",
@@ -121,6 +77,7 @@ CASES = {
         "returning": "Return",
         "left": "left at",
         "time_title": "Time out",
+        "sign_in": "Who is at this terminal",
     },
 }
 
@@ -129,6 +86,9 @@ CASES = {
 def test_a_morning_at_the_desk_by_keys_only(terminal, lang):
     words = CASES[lang]
     term, store = terminal(lang)
+    # The store has staff and the terminal no --as: it asks who is there; Enter keeps the desk.
+    term.wait_for(words["sign_in"])
+    term.keys("Enter")
     term.wait_for(words["log"])
 
     # A first-time walk-in party of two.

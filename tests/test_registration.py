@@ -396,13 +396,13 @@ def test_a_level_change_through_update_is_recorded(desk, showroom):
     reg = desk(time_in="10:00", phone=ZHANG_SAN, name="张三", level="H")
     data = registration.to_input(reg)
     data.level = "a"
-    registration.update(reg.id, data, reg.version, by=showroom["lina"])
+    registration.update(reg.id, data, reg.version, by=showroom["chenjing"])  # a manager
     customer = Customer.get(Customer.phone == ZHANG_SAN)
     assert customer.level == "A"
     changes = list(LevelChange.select().order_by(LevelChange.id))
     assert [(c.from_level, c.to_level) for c in changes] == [(None, "H"), ("H", "A")]
     assert changes[1].registration_id == reg.id
-    assert changes[1].staff == showroom["lina"]
+    assert changes[1].staff == showroom["chenjing"]
 
 
 def test_correcting_an_old_registration_keeps_the_customers_later_level(desk):

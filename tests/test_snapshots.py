@@ -11,9 +11,7 @@ import datetime as dt
 import pytest
 
 from frontdesk import registration
-from tests.conftest import FROZEN_NOW, settle
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
+from tests.conftest import FROZEN_NOW, SNAPSHOT_SIZES, shoot
 
 
 @pytest.fixture
@@ -52,48 +50,36 @@ def busy_morning(showroom):
     return showroom
 
 
-def shoot(snap_compare, app, size, *keys):
-    async def steps(pilot):
-        await settle(pilot)
-        if keys:
-            await pilot.press(keys[0])  # the key that opens a screen: let it load first
-            await settle(pilot)
-            await pilot.press(*keys[1:])
-            await settle(pilot, 0.4)  # lookups and drafts wait for typing to pause
-
-    return snap_compare(app, terminal_size=size, run_before=steps)
-
-
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
 def test_day_log(snap_compare, busy_morning, make_app, size):
     assert shoot(snap_compare, make_app(), size)
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
 def test_walkin_form_known_customer(snap_compare, busy_morning, make_app, size):
     assert shoot(snap_compare, make_app(), size, "f2", *"13912345678")
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
 def test_walkin_form_errors(snap_compare, busy_morning, make_app, size):
     assert shoot(snap_compare, make_app(), size, "f2", *"12345", "tab", "tab", "tab", "0", "ctrl+s")
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
 def test_phone_form(snap_compare, busy_morning, make_app, size):
     assert shoot(snap_compare, make_app(), size, "f3", "tab", "tab", "tab", *"km")
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
 def test_checkout_dialog(snap_compare, busy_morning, make_app, size):
     assert shoot(snap_compare, make_app(), size, "o")
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
 def test_help(snap_compare, busy_morning, make_app, size):
     assert shoot(snap_compare, make_app(), size, "f1")
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
 def test_welcome(snap_compare, db, make_app, size):
     assert shoot(snap_compare, make_app(show_welcome=True), size)

@@ -14,7 +14,8 @@ from frontdesk import store
 from frontdesk.models import ALL_MODELS, database
 from frontdesk.registration import RegistrationInput, register
 
-LATEST_VERSION = 2  # 0001_initial, 0002_default_channels
+# 0001_initial, 0002_default_channels, 0003_follow_up, …: every migration file shipped.
+LATEST_VERSION = max(int(path.name[:4]) for path in store.MIGRATIONS_DIR.glob("[0-9]*.py"))
 
 
 def _pragma(db, name):
@@ -207,7 +208,8 @@ def test_a_store_at_the_first_migration_upgrades_keeping_every_row(db_path, froz
     try:
         assert store.schema_version(db) == LATEST_VERSION
         for table, rows in before.items():
-            assert db.execute_sql(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall() == rows
+            after = db.execute_sql(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+            assert [row[: len(rows[0])] for row in after] == rows  # added columns come last
         own = db.execute_sql(
             "SELECT position FROM code_item WHERE kind = 'channel' AND name = '网络'"
         ).fetchall()
@@ -303,3 +305,5 @@ def test_backup_into_a_folder_names_the_file_and_never_overwrites_the_store(db, 
     assert made.parent == folder and made.name == "frontdesk-20261125-103000.db"
     with pytest.raises(FrontdeskError):
         store.backup(db_path)
+    unmounted = store.backup(f"{tmp_path}/usb/")  # a folder that is not there yet
+    assert unmounted.parent == tmp_path / "usb" and unmounted.suffix == ".db"

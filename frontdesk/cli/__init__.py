@@ -22,14 +22,14 @@ from peewee import DatabaseError, ImproperlyConfigured
 
 from frontdesk import config, i18n, store
 from frontdesk import staff as staff_service
-from frontdesk.cli import admin, desk
+from frontdesk.cli import admin, contacts, desk, doctor, serve, stats
 from frontdesk.cli.base import Handler, Parser
 from frontdesk.errors import FrontdeskError, NotFound, ValidationError
 from frontdesk.i18n import t
 from frontdesk.models import Staff
 
 PROG = "frontdesk"
-AREAS = (desk, admin)
+AREAS = (desk, admin, contacts, stats, serve, doctor)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:

@@ -7,6 +7,7 @@ import sys
 
 from frontdesk import staff as staff_service
 from frontdesk import store
+from frontdesk.cli import keys as staff_keys
 from frontdesk.cli.base import Handler, add_command, role_label, table
 from frontdesk.i18n import t
 from frontdesk.models import Staff
@@ -28,6 +29,7 @@ def add_commands(commands) -> dict[str, Handler]:
     )
     add.add_argument("--login", metavar="L", help=t("cli.staff_login"))
     add_command(staff_commands, "list", "cli.cmd_staff_list")
+    staff_keys.add_commands(staff_commands)
 
     backup = add_command(commands, "backup", "cli.cmd_backup")
     backup.add_argument("dest", metavar="DEST", help=t("cli.backup_dest"))
@@ -35,6 +37,8 @@ def add_commands(commands) -> dict[str, Handler]:
 
 
 def _staff(args: argparse.Namespace, staff: Staff | None) -> int:
+    if args.staff_command == "key":
+        return staff_keys.run(args, staff)
     if args.staff_command == "add":
         member = staff_service.add_staff(args.name, args.role, login=args.login, by=staff)
         print(
@@ -60,5 +64,9 @@ def _staff(args: argparse.Namespace, staff: Staff | None) -> int:
 
 
 def _backup(args: argparse.Namespace, staff: Staff | None) -> int:
-    print(store.backup(args.dest))
+    from frontdesk import doctor
+
+    dest = store.backup(args.dest)
+    doctor.record_backup(dest)  # ``frontdesk doctor`` reports the last backup
+    print(dest)
     return 0

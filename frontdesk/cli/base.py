@@ -50,6 +50,30 @@ def add_command(commands, name: str, help_key: str) -> argparse.ArgumentParser:
     return commands.add_parser(name, help=t(help_key), description=t(help_key))
 
 
+EXPORT = "export"
+
+
+def export_subparsers(commands):
+    """The sub-commands of ``export`` (``export stats``, ``export contacts``, …), made once.
+
+    Several areas write files: the first to ask creates the ``export`` command, each adds
+    its own sub-command to what this returns and sets ``export_handler`` on it with
+    ``set_defaults``; the area's handlers map ``EXPORT`` to ``run_export``, which calls it.
+    """
+    parser = commands.choices.get(EXPORT)
+    if parser is None:
+        parser = add_command(commands, EXPORT, "cli_export.cmd")
+        parser.export_commands = parser.add_subparsers(
+            dest="export_what", title=t("cli_export.what"), metavar="WHAT", required=True
+        )
+    return parser.export_commands
+
+
+def run_export(args: argparse.Namespace, staff: Staff | None) -> int:
+    """The ``export`` command: run the sub-command's own handler."""
+    return args.export_handler(args, staff)
+
+
 def role_label(role: str) -> str:
     label = t(f"cli.role_{role}")
     return role if label == f"cli.role_{role}" else label

@@ -1,0 +1,239 @@
+"""The contact table (F6): opening it with 100 000 open intent customers ÷ with 100
+(target ≤ 1.5), and the peak memory of the process, the same way (target ≤ 1.3).
+
+Each measurement is a fresh process (``python bench/bench_contacts.py --probe DB``): the
+real app headless at 120×36 (``App.run_test``), today's log loaded first, then F6 is
+pressed and the clock runs until the grid has painted its first page of rows (the first
+``render_line`` of a loaded row); the process's peak resident memory (``ru_maxrss``) is read
+once the screen has finished loading (the totals in the foot too). The two stores are
+measured alternately, after one warm-up each; the figures are ratios of medians. As
+context, the time to jump to the last row (End) and where the opening time goes (median
+time in each query of ``frontdesk.contact_table``).
+
+``python bench/bench_contacts.py LARGE_DB`` runs it on its own; ``python -m bench`` runs it
+with the others.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script
+    sys.path.insert(0, str(ROOT))
+
+RUNS = 7
+TIME_TARGET = 1.5
+MEMORY_TARGET = 1.3
+SIZE = (120, 36)
+TIMEOUT_S = 300
+SMALL = {"registrations": 1_000, "intent_customers": 100, "contacts": 300}
+QUERIES = ("count", "rows_from", "page", "with_marks", "totals")
+
+
+# -- the child process --------------------------------------------------------------------
+
+
+async def _probe(db_path: str) -> dict:
+    import resource
+
+    from frontdesk import contact_table, settings, store
+    from frontdesk.models import Staff
+    from screens import app as app_module
+    from screens import contact_grid
+    from screens.app import FrontdeskApp
+
+    spent: dict[str, float] = {name: 0.0 for name in QUERIES}
+
+    def timed(name, function):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - started
+
+        return wrapper
+
+    for name in QUERIES:
+        setattr(contact_table, name, timed(name, getattr(contact_table, name)))
+
+    painted: dict[str, float] = {}
+    real_render_line = contact_grid.ContactGrid.render_line
+
+    def render_line(self, y):
+        strip = real_render_line(self, y)
+        index = int(self.scroll_y) + y - contact_grid.HEADER_LINES
+        if y >= contact_grid.HEADER_LINES and self.row_at(index) is not None:
+            painted.setdefault(f"row{index}", time.perf_counter())
+        return strip
+
+    contact_grid.ContactGrid.render_line = render_line
+
+    store.open_store(db_path)
+    # A manager: the table shows every consultant's customers (a consultant sees their own).
+    manager = Staff.select().where(Staff.role == "manager").order_by(Staff.id).first()
+    app = FrontdeskApp(staff=manager, store_name=settings.store_name(), watch_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        # Start-up done first, its delayed warm-up (the pinyin and phone libraries) too: it
+        # happens in every session, and must not fall inside the measured opening.
+        await pilot.pause(getattr(app_module, "WARM_UP_DELAY_S", 0) + 0.1)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        for name in QUERIES:
+            spent[name] = 0.0
+        started = time.perf_counter()
+        await pilot.press("f6")
+        while "row0" not in painted:
+            await pilot.pause(0.001)
+        opened = painted["row0"] - started
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        grid = app.screen.query_one(contact_grid.ContactGrid)
+        total = grid.total
+        last = f"row{total - 1}"
+        started = time.perf_counter()
+        await pilot.press("end")
+        while last not in painted:
+            await pilot.pause(0.001)
+        to_end = painted[last] - started
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "open_s": opened,
+        "end_s": to_end,
+        "peak_mb": peak_kb / 1024,
+        "rows": total,
+        "queries_ms": {name: spent[name] * 1000 for name in QUERIES},
+    }
+
+
+def _child(db_path: str) -> int:
+    import asyncio
+
+    print(json.dumps(asyncio.run(_probe(db_path))), flush=True)
+    return 0
+
+
+# -- the parent ---------------------------------------------------------------------------
+
+
+def probe(db_path: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FRONTDESK_")}
+    env["PYTHONPATH"] = str(ROOT)
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--probe", db_path],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    if done.returncode != 0 or not done.stdout.strip():
+        raise RuntimeError(
+            f"contact-table probe on {db_path} failed:\n{done.stdout}\n{done.stderr}"
+        )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def small_store(folder: Path) -> Path:
+    from bench.generate import build_store
+
+    path = folder / "store-contacts-small.db"
+    build_store(path, **SMALL)
+    return path
+
+
+def measure(large: str, runs: int = RUNS) -> dict:
+    from bench.support import migrated
+
+    migrated(large)
+    with tempfile.TemporaryDirectory() as folder:
+        small = str(small_store(Path(folder)))
+        migrated(small)
+        probe(small)  # warm-up: the .pyc files and the page cache, the same for both
+        probe(large)
+        results: dict[str, list[dict]] = {"small": [], "large": []}
+        for _ in range(runs):
+            results["small"].append(probe(small))
+            results["large"].append(probe(large))
+
+    def median(which: str, key: str) -> float:
+        return statistics.median(r[key] for r in results[which])
+
+    summary = {
+        which: {
+            "open_s": median(which, "open_s"),
+            "end_s": median(which, "end_s"),
+            "peak_mb": median(which, "peak_mb"),
+            "rows": results[which][0]["rows"],
+            "queries_ms": {
+                name: statistics.median(r["queries_ms"][name] for r in results[which])
+                for name in QUERIES
+            },
+        }
+        for which in results
+    }
+    summary["time_ratio"] = summary["large"]["open_s"] / summary["small"]["open_s"]
+    summary["memory_ratio"] = summary["large"]["peak_mb"] / summary["small"]["peak_mb"]
+    summary["runs"] = runs
+    return summary
+
+
+def run(store_path: str) -> str:
+    result = measure(store_path)
+    small, large = result["small"], result["large"]
+
+    def verdict(ratio: float, target: float) -> str:
+        return "met" if ratio <= target else "**missed**"
+
+    lines = [
+        "## The contact table (F6)",
+        "",
+        f"Opening F6 to its first painted page of rows, {large['rows']:,} open intent customers"
+        f" ÷ {small['rows']:,}: **{result['time_ratio']:.2f}** (target ≤ {TIME_TARGET}:"
+        f" {verdict(result['time_ratio'], TIME_TARGET)}).",
+        "",
+        f"Peak memory of the process, the same two: **{result['memory_ratio']:.2f}**"
+        f" (target ≤ {MEMORY_TARGET}: {verdict(result['memory_ratio'], MEMORY_TARGET)}).",
+        "",
+        f"- open: {large['open_s'] * 1000:.0f} ms with {large['rows']:,},"
+        f" {small['open_s'] * 1000:.0f} ms with {small['rows']:,}; peak memory"
+        f" {large['peak_mb']:.0f} MB and {small['peak_mb']:.0f} MB; medians of"
+        f" {result['runs']} alternating runs in fresh processes, headless at"
+        f" {SIZE[0]}×{SIZE[1]}, from pressing F6 on today's log to the first row painted.",
+        f"- End (jump to the last row) to its row painted: {large['end_s'] * 1000:.0f} ms with"
+        f" {large['rows']:,}, {small['end_s'] * 1000:.0f} ms with {small['rows']:,}.",
+        "- the small store: `build_store(registrations=1_000, intent_customers=100,"
+        " contacts=300)`; the rows are paged by keyset from the index on `customer.next_due`"
+        " and drawn by a virtual grid (`screens/contact_grid.py`).",
+        "- reproduce: `.venv/bin/python -m bench --only contacts`"
+        " (or `.venv/bin/python bench/bench_contacts.py LARGE_DB`)",
+        "",
+        "Time in each query while opening and jumping to the end (median ms per run):",
+        "",
+        f"| query | {large['rows']:,} | {small['rows']:,} |",
+        "|---|---:|---:|",
+    ]
+    for name in QUERIES:
+        lines.append(
+            f"| `contact_table.{name}` | {large['queries_ms'][name]:.1f}"
+            f" | {small['queries_ms'][name]:.1f} |"
+        )
+    lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--probe":
+        raise SystemExit(_child(sys.argv[2]))
+    print(run(sys.argv[1]))

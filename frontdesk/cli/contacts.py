@@ -1,0 +1,174 @@
+"""Command-line commands of the follow-up discipline: contacts, closing, due follow-ups, the
+monthly contact table as a file."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+
+from frontdesk import contact_export, contact_table, contacts, rules
+from frontdesk import staff as staff_service
+from frontdesk.cli.base import (
+    EXPORT,
+    TIME_FORMAT,
+    Handler,
+    add_command,
+    export_subparsers,
+    run_export,
+    table,
+)
+from frontdesk.errors import ValidationError
+from frontdesk.i18n import t
+from frontdesk.models import Staff
+
+
+def add_commands(commands) -> dict[str, Handler]:
+    contact = add_command(commands, "contact", "contacts.cli.cmd_contact")
+    contact.add_argument("--phone", required=True, metavar="P", help=t("contacts.cli.phone"))
+    contact.add_argument(
+        "--at", required=True, metavar='"YYYY-MM-DD HH:MM"', help=t("contacts.cli.at")
+    )
+    contact.add_argument(
+        "--method",
+        required=True,
+        metavar="call|visit|walkin|message",
+        help=t("contacts.cli.method"),
+    )
+    contact.add_argument("--level", default="", metavar="O|H|A|B|C", help=t("contacts.cli.level"))
+    contact.add_argument("--next", default="", metavar="YYYY-MM-DD", help=t("contacts.cli.next"))
+    contact.add_argument("--notes", default="", metavar="TEXT", help=t("contacts.cli.notes"))
+    contact.add_argument("--by", default="", metavar="NAME", help=t("contacts.cli.by"))
+
+    close = add_command(commands, "close", "contacts.cli.cmd_close")
+    close.add_argument("--phone", required=True, metavar="P", help=t("contacts.cli.phone"))
+    close.add_argument("outcome", metavar="deal|defeat|lost", help=t("contacts.cli.outcome"))
+    close.add_argument("--reason", default="", metavar="TEXT", help=t("contacts.cli.reason"))
+    close.add_argument(
+        "--competitor", default="", metavar="TEXT", help=t("contacts.cli.competitor")
+    )
+
+    move = add_command(commands, "reassign", "contacts.cli.cmd_reassign")
+    move.add_argument("--phone", required=True, metavar="P", help=t("contacts.cli.phone"))
+    move.add_argument("--to", required=True, metavar="NAME", help=t("contacts.cli.to"))
+
+    due = add_command(commands, "followups", "contacts.cli.cmd_followups")
+    due.add_argument("--date", metavar="YYYY-MM-DD", help=t("contacts.cli.date"))
+    due.add_argument("--consultant", metavar="NAME", help=t("contacts.cli.consultant"))
+    due.add_argument("--all", action="store_true", help=t("contacts.cli.all"))
+    due.add_argument("--json", action="store_true", help=t("contacts.cli.json"))
+
+    export = export_subparsers(commands).add_parser(
+        "contacts",
+        help=t("contacts.cli.cmd_export"),
+        description=t("contacts.cli.cmd_export"),
+    )
+    export.add_argument("--month", required=True, metavar="YYYY-MM", help=t("contacts.cli.month"))
+    export.add_argument("--out", required=True, metavar="FILE", help=t("contacts.cli.out"))
+    export.add_argument("--consultant", metavar="NAME", help=t("contacts.cli.consultant"))
+    export.set_defaults(export_handler=_export)
+
+    return {
+        "contact": _contact,
+        "close": _close,
+        "reassign": _reassign,
+        "followups": _followups,
+        EXPORT: run_export,
+    }
+
+
+def _contact(args: argparse.Namespace, staff: Staff | None) -> int:
+    customer = contacts.find_customer(args.phone)
+    data = contacts.ContactInput(
+        method=args.method,
+        at=args.at,
+        account=args.notes,
+        level=args.level,
+        next_date=args.next,
+        staff=args.by,
+    )
+    saved = contacts.record_contact(customer.id, data, by=staff)
+    card = contacts.customer_card(customer.id)
+    print(
+        t(
+            "contacts.cli.recorded",
+            name=card.name or rules.format_phone(card.phone),
+            method=t(f"contacts.method.{saved.method}"),
+            at=saved.at.strftime(TIME_FORMAT),
+            level=card.level,
+            next=card.next_due.isoformat() if card.next_due else "—",
+        )
+    )
+    return 0
+
+
+def _close(args: argparse.Namespace, staff: Staff | None) -> int:
+    customer = contacts.find_customer(args.phone)
+    closed = contacts.close_customer(
+        customer.id, args.outcome, reason=args.reason, competitor=args.competitor, by=staff
+    )
+    name = closed.name or rules.format_phone(closed.phone)
+    print(t("contacts.cli.closed", name=name, outcome=t(f"contacts.outcome.{closed.closed_as}")))
+    return 0
+
+
+def _reassign(args: argparse.Namespace, staff: Staff | None) -> int:
+    customer = contacts.find_customer(args.phone)
+    moved = contacts.reassign(customer.id, args.to, by=staff)
+    name = moved.name or rules.format_phone(moved.phone)
+    print(t("contacts.cli.reassigned", name=name, consultant=moved.consultant.name))
+    return 0
+
+
+def _day(text: str | None, field: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError({field: t("contacts.error.date")}) from None
+
+
+def _consultant_id(name: str | None) -> int | None:
+    return staff_service.require_staff(name).id if name else None
+
+
+def _followups(args: argparse.Namespace, staff: Staff | None) -> int:
+    day = _day(args.date, "date")
+    found = contact_table.followups(day, _consultant_id(args.consultant), include_later=args.all)
+    if args.json:
+        print(json.dumps([item.as_json() for item in found], ensure_ascii=False, indent=2))
+        return 0
+    if not found:
+        print(t("contacts.cli.none_due"))
+        return 0
+    header = [
+        t(f"contacts.col.{key}")
+        for key in ("next_due", "overdue", "level", "name", "phone", "model", "consultant")
+    ]
+    rows = [
+        [
+            item.next_due.isoformat(),
+            str(item.overdue_days) if item.overdue_days else "",
+            item.level,
+            item.name,
+            rules.format_phone(item.phone),
+            item.model,
+            item.consultant,
+        ]
+        for item in found
+    ]
+    for line in table([header, *rows]):
+        print(line)
+    return 0
+
+
+def _export(args: argparse.Namespace, staff: Staff | None) -> int:
+    try:
+        month = contact_table.parse_month(args.month)
+    except ValueError:
+        raise ValidationError({"month": t("contacts.error.month")}) from None
+    f = contact_table.current_filter(month=month, consultant_id=_consultant_id(args.consultant))
+    written = contact_export.export_month(args.out, f)
+    print(t("contacts.cli.exported", count=written, path=args.out))
+    return 0

@@ -1,0 +1,71 @@
+"""``frontdesk staff key add|list|remove``: the SSH keys staff sign in with."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from frontdesk import keys
+from frontdesk.cli.base import TIME_FORMAT, add_command, table
+from frontdesk.i18n import t
+from frontdesk.models import Staff
+
+
+def add_commands(staff_commands) -> None:
+    """Add ``key`` and its sub-commands under ``staff``."""
+    key_parser = add_command(staff_commands, "key", "cli_keys.cmd")
+    key_parser.set_defaults(key_parser=key_parser)
+    key_commands = key_parser.add_subparsers(
+        dest="key_command", title=t("cli.commands"), metavar="COMMAND"
+    )
+    add = add_command(key_commands, "add", "cli_keys.cmd_add")
+    add.add_argument("name", metavar="NAME", help=t("cli_keys.name"))
+    add.add_argument("keyfile", metavar="KEYFILE", help=t("cli_keys.keyfile"))
+    listing = add_command(key_commands, "list", "cli_keys.cmd_list")
+    listing.add_argument("name", nargs="?", metavar="NAME", help=t("cli_keys.name_optional"))
+    remove = add_command(key_commands, "remove", "cli_keys.cmd_remove")
+    remove.add_argument("name", metavar="NAME", help=t("cli_keys.name"))
+    remove.add_argument("which", metavar="ID|FINGERPRINT", help=t("cli_keys.which"))
+
+
+def run(args: argparse.Namespace, staff: Staff | None) -> int:
+    if args.key_command == "add":
+        row = keys.add_key(args.name, args.keyfile, by=staff)
+        print(
+            t(
+                "cli_keys.added",
+                name=row.staff.name,
+                login=row.staff.login,
+                fingerprint=row.fingerprint,
+                id=row.id,
+            )
+        )
+        return 0
+    if args.key_command == "list":
+        rows = keys.list_keys(args.name)
+        if not rows:
+            print(t("cli_keys.none"))
+            return 0
+        header = [
+            t(f"cli_keys.col_{key}") for key in ("id", "login", "name", "key", "added", "used")
+        ]
+        body = [
+            [
+                str(row.id),
+                row.staff.login,
+                row.staff.name,
+                f"{row.fingerprint} {row.algorithm} {row.comment}".rstrip(),
+                row.created_at.strftime(TIME_FORMAT),
+                row.last_used_at.strftime(TIME_FORMAT) if row.last_used_at else "—",
+            ]
+            for row in rows
+        ]
+        for line in table([header, *body]):
+            print(line)
+        return 0
+    if args.key_command == "remove":
+        row = keys.remove_key(args.name, args.which, by=staff)
+        print(t("cli_keys.removed", fingerprint=row.fingerprint, name=args.name))
+        return 0
+    args.key_parser.print_help(sys.stderr)
+    return 2

@@ -1,0 +1,126 @@
+"""``frontdesk serve``: the built-in SSH server for managers and staff away from the desk."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from pathlib import Path
+
+from frontdesk import config, roles, settings
+from frontdesk.cli.base import Handler, add_command
+from frontdesk.errors import ValidationError
+from frontdesk.i18n import t
+from frontdesk.models import Staff, database
+from frontdesk.ssh import backoff
+from frontdesk.ssh import options as server
+
+# Store settings (the ``setting`` table) that a command-line option overrides.
+SETTING_MAX_SESSIONS = "ssh.max_sessions"
+SETTING_IDLE_MINUTES = "ssh.idle_timeout_minutes"
+SETTING_BACKOFF_AFTER = "ssh.backoff_after"
+SETTING_BACKOFF_SECONDS = "ssh.backoff_seconds"
+
+
+def add_commands(commands) -> dict[str, Handler]:
+
+    serve = add_command(commands, "serve", "cli_serve.cmd")
+    serve.add_argument("--host", default=server.DEFAULT_HOST, help=t("cli_serve.host"))
+    serve.add_argument(
+        "--port", type=int, default=server.DEFAULT_PORT, metavar="N", help=t("cli_serve.port")
+    )
+    serve.add_argument("--host-key", metavar="PATH", help=t("cli_serve.host_key"))
+    serve.add_argument(
+        "--max-sessions",
+        type=int,
+        metavar="N",
+        help=t("cli_serve.max_sessions", default=server.DEFAULT_MAX_SESSIONS),
+    )
+    serve.add_argument(
+        "--idle-timeout",
+        type=float,
+        metavar="MINUTES",
+        help=t("cli_serve.idle_timeout", default=server.DEFAULT_IDLE_TIMEOUT_S // 60),
+    )
+    serve.add_argument(
+        "--backoff-after",
+        type=int,
+        metavar="N",
+        help=t("cli_serve.backoff_after", default=backoff.DEFAULT_AFTER),
+    )
+    serve.add_argument(
+        "--backoff-seconds",
+        type=float,
+        metavar="S",
+        help=t("cli_serve.backoff_seconds", default=int(backoff.DEFAULT_BASE_S)),
+    )
+    return {"serve": _serve}
+
+
+def _number(option, setting: str, default, kind=int, minimum=0):
+    """The option if given, else the store setting, else the default; checked."""
+    value = option
+    if value is None:
+        stored = settings.get(setting)
+        try:
+            value = kind(stored) if stored else default
+        except ValueError:
+            value = default
+    if value < minimum:
+        raise ValidationError({setting: t("cli_serve.bad_number", minimum=minimum)})
+    return value
+
+
+def options_from(args: argparse.Namespace) -> server.ServeOptions:
+    if not 0 <= args.port <= 65535:
+        raise ValidationError({"port": t("cli_serve.bad_port")})
+    host_key = (
+        Path(args.host_key) if args.host_key else server.default_host_key_path(database.database)
+    )
+    if host_key is None:
+        raise ValidationError({"host-key": t("cli_serve.host_key_needed")})
+    idle_minutes = _number(
+        args.idle_timeout, SETTING_IDLE_MINUTES, server.DEFAULT_IDLE_TIMEOUT_S / 60, float
+    )
+    return server.ServeOptions(
+        db=config.resolve_db(getattr(args, "db", None)),
+        host_key=host_key,
+        host=args.host,
+        port=args.port,
+        max_sessions=_number(
+            args.max_sessions, SETTING_MAX_SESSIONS, server.DEFAULT_MAX_SESSIONS, minimum=1
+        ),
+        idle_timeout=idle_minutes * 60,
+        backoff_after=_number(
+            args.backoff_after, SETTING_BACKOFF_AFTER, backoff.DEFAULT_AFTER, minimum=1
+        ),
+        backoff_seconds=_number(
+            args.backoff_seconds, SETTING_BACKOFF_SECONDS, backoff.DEFAULT_BASE_S, float
+        ),
+    )
+
+
+def _serve(args: argparse.Namespace, staff: Staff | None) -> int:
+    from frontdesk.ssh.server import run_server  # the SSH library, only when serving
+
+    roles.require_operator(staff, roles.SETTINGS_MANAGE)
+    options = options_from(args)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)
+
+    def ready(acceptor, host_key) -> None:
+        print(
+            t(
+                "cli_serve.listening",
+                host=options.host,
+                port=acceptor.get_port(),
+                fingerprint=host_key.get_fingerprint(),
+                store=options.db,
+            ),
+            flush=True,
+        )
+
+    asyncio.run(run_server(options, ready=ready))
+    return 0

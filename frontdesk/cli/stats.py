@@ -1,0 +1,174 @@
+"""Command-line commands of the statistics (展厅来店(电)统计表): a day or a month, as aligned
+text or as JSON, and the month sheet as a file (``export stats``)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+
+from rich.cells import cell_len
+
+from frontdesk import clock, settings, statistics
+from frontdesk import statistics_sheet as sheet_layout
+from frontdesk.cli.base import EXPORT, Handler, add_command, export_subparsers, run_export, table
+from frontdesk.errors import ValidationError
+from frontdesk.i18n import t
+from frontdesk.models import Staff
+
+MONTH_PATTERN = re.compile(r"(\d{4})-(\d{1,2})")
+
+
+def add_commands(commands) -> dict[str, Handler]:
+    stats = add_command(commands, "stats", "stats.cli.cmd")
+    when = stats.add_mutually_exclusive_group()
+    when.add_argument("--date", metavar="YYYY-MM-DD", help=t("stats.cli.date"))
+    when.add_argument("--month", metavar="YYYY-MM", help=t("stats.cli.month"))
+    stats.add_argument("--json", action="store_true", help=t("stats.cli.json"))
+
+    export = add_command(export_subparsers(commands), "stats", "stats.cli.cmd_export")
+    export.add_argument("--month", required=True, metavar="YYYY-MM", help=t("stats.cli.month"))
+    export.add_argument(
+        "--out", required=True, metavar="FILE.xlsx|FILE.csv", help=t("stats.cli.out")
+    )
+    export.set_defaults(export_handler=_export)
+    return {"stats": _stats, EXPORT: run_export}
+
+
+def parse_day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError({"date": t("stats.bad_date")}) from None
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    match = MONTH_PATTERN.fullmatch(text.strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise ValidationError({"month": t("stats.bad_month")})
+    return int(match[1]), int(match[2])
+
+
+def _stats(args: argparse.Namespace, staff: Staff | None) -> int:
+    if args.month:
+        sheet = statistics.month_sheet(*parse_month(args.month))
+        result, lines = sheet, month_lines(sheet)
+    else:
+        day = parse_day(args.date) if args.date else clock.today()
+        result = statistics.daily_statistics(day)
+        lines = day_lines(result)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(lines))
+    return 0
+
+
+def _export(args: argparse.Namespace, staff: Staff | None) -> int:
+    year, month = parse_month(args.month)
+    path = sheet_layout.export_month(year, month, args.out)
+    print(t("stats.exported", path=path))
+    return 0
+
+
+# -- text ----------------------------------------------------------------------------------
+
+
+def _value(value: object, kind: str = sheet_layout.COUNT) -> str:
+    return sheet_layout.format_value(value, kind)
+
+
+def _name(key: str) -> str:
+    return key if key != statistics.UNASSIGNED else t("stats.unassigned")
+
+
+def figure_rows(stats: statistics.Statistics) -> list[list[str]]:
+    """[label, value] of each headline figure, in the order of the paper form."""
+    new_intent = "  ".join(f"{level} {count}" for level, count in stats.new_intent.items())
+    return [
+        *(
+            [t(figure.label), _value(figure.value(stats), figure.kind)]
+            for figure in sheet_layout.FIGURES
+        ),
+        [t("stats.new_intent"), new_intent],
+    ]
+
+
+def split_sections(stats: statistics.Statistics) -> list[tuple[str, list[list[str]]]]:
+    """(title, rows with a header first) of each split that has any rows."""
+    walkin, phone = t("stats.col.walkin"), t("stats.col.phone")
+    sections = [
+        (
+            t("stats.hours"),
+            [[t("stats.col.hour"), walkin, phone]]
+            + [[hour, str(n["walkin"]), str(n["phone"])] for hour, n in stats.by_hour.items()],
+        ),
+        (
+            t("stats.by_channel"),
+            [[t("stats.col.channel"), walkin, phone]]
+            + [[_name(k), str(n["walkin"]), str(n["phone"])] for k, n in stats.by_channel.items()],
+        ),
+        (
+            t("stats.by_model"),
+            [[t("stats.col.model"), walkin, phone]]
+            + [[_name(k), str(n["walkin"]), str(n["phone"])] for k, n in stats.by_model.items()],
+        ),
+        (
+            t("stats.by_consultant"),
+            [
+                [
+                    t("stats.col.consultant"),
+                    t("stats.col.parties"),
+                    t("stats.col.first_on_file"),
+                    t("stats.col.test_drives"),
+                    t("stats.col.orders"),
+                ]
+            ]
+            + [
+                [_name(k), *(str(n[name]) for name in statistics.CONSULTANT_FIGURES)]
+                for k, n in stats.by_consultant.items()
+            ],
+        ),
+    ]
+    return [(title, rows) for title, rows in sections if len(rows) > 1]
+
+
+def day_lines(stats: statistics.DayStatistics) -> list[str]:
+    date = t("app.date", date=stats.day.isoformat(), weekday=t(f"weekday.{stats.day.weekday()}"))
+    lines = [t("stats.day_title", date=date), ""]
+    lines += table(figure_rows(stats))
+    for title, rows in split_sections(stats):
+        lines += ["", title, *table(rows)]
+    return lines
+
+
+def month_lines(sheet: statistics.MonthSheet) -> list[str]:
+    store_name = settings.store_name() or t("app.no_store_name")
+    rows = [[t(column.label) for column in sheet_layout.COLUMNS]]
+    for _, values in sheet_layout.sheet_rows(sheet):
+        rows.append(
+            [
+                str(value) if column.kind == sheet_layout.TEXT else _value(value, column.kind)
+                for column, value in zip(sheet_layout.COLUMNS, values, strict=True)
+            ]
+        )
+    return [
+        t("stats.month_title", month=sheet.label),
+        t("stats.store", name=store_name),
+        "",
+        _group_line(rows),
+        *table(rows),
+    ]
+
+
+def _group_line(rows: list[list[str]]) -> str:
+    """The header over the columns' headers: each group's name where its first column starts
+    (it may run on over the group's other columns, as on the paper form)."""
+    line, start, previous = "", 0, None
+    for index, column in enumerate(sheet_layout.COLUMNS):
+        if column.group and column.group != previous:
+            line += " " * max(start - cell_len(line), 1 if line else 0) + t(column.group)
+        previous = column.group
+        start += max(cell_len(row[index]) for row in rows) + 2
+    return line

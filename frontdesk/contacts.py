@@ -1,0 +1,509 @@
+"""Follow-up discipline for intent customers (意向客户跟进): contacts, levels, closing.
+
+The seed's rule: H is followed up every 2 days, A every 3, B weekly, C every 2 weeks, O
+weekly until delivery (store settings, ``settings.follow_up_days``), and a level changes
+only through a recorded contact (意向客户升降级别均应通过日报表).
+
+- ``record_contact``: a call, visit, walk-in or message (电话 / 拜访 / 来店 / 短信·微信):
+  who, when, the account of it (访问经过), the level after it and an optional agreed next
+  date. A change of level is written to ``LevelChange`` with the contact.
+- ``close_customer``: 成交 deal (an own-sold owner now), 战败 defeat (bought a competitor:
+  brand/model and reason required), 失控 lost (lost contact: reason required). The
+  customer leaves the open table and keeps its whole history.
+- ``recompute_follow_up``: ``customer.last_contact`` (the latest registration or contact)
+  and ``customer.next_due`` (the agreed date of the latest contact, else the last contact
+  plus the level's interval), in SQL, for some customers or all. The registration service
+  and this module call it in the transaction of every change, so the contact table can
+  page through 100 000 open intent customers by an index on ``next_due``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from peewee import JOIN
+
+from frontdesk import audit, clock, roles, rules, settings
+from frontdesk import staff as staff_service
+from frontdesk.errors import NotFound, ValidationError
+from frontdesk.i18n import t
+from frontdesk.models import Contact, Customer, LevelChange, Registration, Staff, database
+
+CLOSE_OUTCOMES = ("deal", "defeat", "lost")
+# What a closed intent customer becomes (客户分类): a lost one stays a base customer (基盘).
+CLASS_AFTER_CLOSE = {"deal": "own_sold", "defeat": "defeated", "lost": "base"}
+MAX_COMPETITOR = 60
+IDS_PER_STATEMENT = 500  # customer ids per recompute statement (SQLite's variable limit)
+
+# The latest registration or contact, else the first contact, else the day on file.
+_LAST_CONTACT_SQL = """
+UPDATE "customer" SET "last_contact" = COALESCE(
+    (SELECT date(MAX("moment")) FROM (
+        SELECT MAX(r."time_in") AS "moment" FROM "registration" r
+         WHERE r."customer_id" = "customer"."id"
+        UNION ALL
+        SELECT MAX(c."at") FROM "contact" c WHERE c."customer_id" = "customer"."id")),
+    "first_contact",
+    date("created_at"))
+"""
+
+# Open intent customers (a level) are due at the date agreed at their latest contact when
+# no registration came after it, else at the last contact plus the level's interval.
+_NEXT_DUE_SQL = """
+UPDATE "customer" SET "next_due" = CASE WHEN "level" IS NULL THEN NULL ELSE COALESCE(
+    (SELECT c."next_date" FROM "contact" c
+      WHERE c."customer_id" = "customer"."id"
+        AND c."at" >= COALESCE((SELECT MAX(r."time_in") FROM "registration" r
+                                 WHERE r."customer_id" = "customer"."id"), '')
+      ORDER BY c."at" DESC, c."id" DESC LIMIT 1),
+    date("last_contact", '+' || (CASE "level" {cases} END) || ' days')) END
+"""
+
+
+def _execute(db, sql: str, params: Iterable = ()) -> list[tuple]:
+    """Run one statement on a peewee database or a plain sqlite3 connection."""
+    if isinstance(db, sqlite3.Connection):
+        return db.execute(sql, tuple(params)).fetchall()
+    return db.execute_sql(sql, tuple(params)).fetchall()
+
+
+def _intervals(db) -> dict[str, int]:
+    if db is database or getattr(database, "obj", None) is db:
+        return settings.follow_up_days()
+    days = dict(rules.FOLLOW_UP_DAYS)  # a connection of its own: read the settings there
+    rows = _execute(
+        db, "SELECT key, value FROM setting WHERE key LIKE ?", (settings.FOLLOW_UP_DAYS + "%",)
+    )
+    for key, value in rows:
+        level = key.removeprefix(settings.FOLLOW_UP_DAYS)
+        if level in days and str(value).strip().isdigit() and int(value) > 0:
+            days[level] = int(value)
+    return days
+
+
+def recompute_follow_up(db=None, customer_ids: Iterable[int] | None = None) -> None:
+    """(Re)compute ``last_contact`` and ``next_due`` of some customers, or of all of them.
+
+    ``db`` is a peewee database or a sqlite3 connection (the benchmark generator writes
+    with raw SQL and calls this once at the end); by default the store in use. Call it in
+    the transaction of the change, so the table never shows a stale due date.
+    """
+    db = database if db is None else db
+    days = _intervals(db)
+    cases = " ".join(f"WHEN '{level}' THEN {int(days[level])}" for level in rules.LEVELS)
+    next_due_sql = _NEXT_DUE_SQL.format(cases=cases)
+    if customer_ids is None:
+        _execute(db, _LAST_CONTACT_SQL)
+        _execute(db, next_due_sql)
+        return
+    ids = sorted({int(i) for i in customer_ids if i is not None})
+    for start in range(0, len(ids), IDS_PER_STATEMENT):
+        chunk = ids[start : start + IDS_PER_STATEMENT]
+        where = f' WHERE "id" IN ({", ".join("?" * len(chunk))})'
+        _execute(db, _LAST_CONTACT_SQL + where, chunk)
+        _execute(db, next_due_sql + where, chunk)
+
+
+def overdue_days(next_due: dt.date | None, today: dt.date) -> int:
+    """Days a follow-up is past due on ``today`` (the store's local day); 0 if not."""
+    if next_due is None:
+        return 0
+    return max(0, (today - next_due).days)
+
+
+def parse_next_date(raw: str | dt.date | None, day: dt.date) -> dt.date | None:
+    """An agreed next date: ``YYYY-MM-DD``, ``MM-DD`` (the next such day) or ``+N`` days
+    after ``day``; blank is None. Raises ValueError for anything else."""
+    if isinstance(raw, dt.date):
+        return raw
+    text = (raw or "").strip()
+    if not text:
+        return None
+    if match := re.fullmatch(r"\+(\d{1,3})", text):
+        return day + dt.timedelta(days=int(match[1]))
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    if match := re.fullmatch(r"(\d{1,2})[-/.月](\d{1,2})日?", text):
+        month, day_of_month = int(match[1]), int(match[2])
+        candidate = dt.date(day.year, month, day_of_month)  # ValueError for 02-30
+        if candidate < day:
+            candidate = dt.date(day.year + 1, month, day_of_month)
+        return candidate
+    raise ValueError(text)
+
+
+def find_customer(raw_phone: str) -> Customer:
+    """The customer on file with this phone number; a sentence to act on otherwise."""
+    phone = rules.normalise_phone(raw_phone)
+    if phone is None:
+        raise ValidationError({"phone": t("error.phone")})
+    customer = Customer.get_or_none(Customer.phone == phone)
+    if customer is None:
+        raise NotFound(t("contacts.error.no_customer", phone=rules.format_phone(phone)))
+    return customer
+
+
+def _customer(customer_id: int) -> Customer:
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        raise NotFound(t("contacts.error.no_customer_id", id=customer_id))
+    return customer
+
+
+# -- recording a contact --------------------------------------------------------------------
+
+
+@dataclass
+class ContactInput:
+    """A contact as typed (form or CLI); ``clean`` in ``record_contact`` validates it."""
+
+    method: str = "call"
+    at: dt.datetime | str | None = None  # blank: now
+    account: str = ""  # 访问经过
+    level: str | None = ""  # the level after the contact; blank: unchanged
+    next_date: dt.date | str | None = None  # agreed next contact, overrides the cadence
+    staff: str = ""  # who made it (name or login); blank: the customer's consultant
+
+
+def record_contact(customer_id: int, data: ContactInput, by: Staff | None = None) -> Contact:
+    """Store one contact, its level change and the customer's next due date, atomically.
+
+    ``by`` is who is signed in: a consultant may record contacts with their own customers
+    only (frontdesk.roles); nobody (``None``) is the store machine's operator at the CLI.
+    """
+    with database.atomic():
+        customer = _customer(customer_id)
+        if by is not None:
+            roles.require(by, roles.CONTACT_RECORD, customer)
+        errors: dict[str, str] = {}
+        method = (data.method or "").strip().lower()
+        if method not in rules.CONTACT_METHODS:
+            errors["method"] = t("contacts.error.method")
+        now = clock.now()
+        at = now
+        if data.at not in (None, ""):
+            try:
+                at = (
+                    data.at.replace(microsecond=0)
+                    if isinstance(data.at, dt.datetime)
+                    else rules.parse_time_of_day(str(data.at), now.date())
+                )
+            except ValueError:
+                errors["at"] = t("error.time")
+            else:
+                if rules.is_future(at, now):
+                    errors["at"] = t("error.future")
+        try:
+            account = rules.clean_text(data.account, rules.MAX_NOTES)
+        except ValueError:
+            errors["account"] = t("error.too_long", limit=rules.MAX_NOTES)
+        level = customer.level
+        try:
+            level = rules.normalise_level(data.level) or customer.level
+        except ValueError:
+            errors["level"] = t("error.level")
+        if level is None and "level" not in errors:
+            errors["level"] = t("contacts.error.level_required")
+        next_date = None
+        try:
+            next_date = parse_next_date(data.next_date, at.date())
+        except ValueError:
+            errors["next"] = t("contacts.error.next_date")
+        else:
+            if next_date is not None and next_date < at.date():
+                errors["next"] = t("contacts.error.next_before")
+        who = customer.consultant or by
+        if (data.staff or "").strip():
+            who = staff_service.find_staff(data.staff)
+            if who is None or not who.active:
+                errors["staff"] = t("error.no_staff", name=data.staff.strip())
+        if errors:
+            raise ValidationError(errors)
+
+        contact = Contact.create(
+            customer=customer,
+            staff=who,
+            at=at,
+            method=method,
+            account=account,
+            level_after=level,
+            next_date=next_date,
+            created_at=now,
+        )
+        changes: dict[str, object] = {}
+        if level != customer.level:
+            LevelChange.create(
+                customer=customer,
+                from_level=customer.level,
+                to_level=level,
+                at=at,
+                staff=who,
+                contact=contact,
+            )
+            changes["level"] = level
+        if customer.customer_class != "intent":
+            changes["customer_class"] = "intent"
+        (
+            Customer.update(**changes, updated_at=now, version=Customer.version + 1)
+            .where(Customer.id == customer.id)
+            .execute()
+        )
+        recompute_follow_up(customer_ids=[customer.id])
+        audit.record(
+            "create",
+            "contact",
+            contact.id,
+            by,
+            customer=customer.id,
+            method=method,
+            level=level,
+            **({"from_level": customer.level} if "level" in changes else {}),
+            **({"next_date": next_date} if next_date else {}),
+        )
+    return contact
+
+
+# -- closing and reassigning --------------------------------------------------------------
+
+
+def close_customer(
+    customer_id: int,
+    outcome: str,
+    reason: str = "",
+    competitor: str = "",
+    by: Staff | None = None,
+) -> Customer:
+    """Close an open intent customer as a deal, a defeat or lost; history is kept.
+
+    The level goes (recorded as a level change to none, with who closed it), so the
+    customer leaves the open table; a later registration or contact with a level reopens
+    them.
+    """
+    with database.atomic():
+        customer = _customer(customer_id)
+        roles.require_operator(by, roles.CONTACT_CLOSE)
+        errors: dict[str, str] = {}
+        outcome = (outcome or "").strip().lower()
+        if outcome not in CLOSE_OUTCOMES:
+            errors["outcome"] = t("contacts.error.outcome")
+        texts = {}
+        for key, value, limit in (
+            ("reason", reason, rules.MAX_NOTES),
+            ("competitor", competitor, MAX_COMPETITOR),
+        ):
+            try:
+                texts[key] = rules.clean_text(value, limit)
+            except ValueError:
+                errors[key] = t("error.too_long", limit=limit)
+                texts[key] = ""
+        if outcome in ("defeat", "lost") and not texts["reason"] and "reason" not in errors:
+            errors["reason"] = t("contacts.error.reason_required")
+        if outcome == "defeat" and not texts["competitor"] and "competitor" not in errors:
+            errors["competitor"] = t("contacts.error.competitor_required")
+        if customer.level is None:
+            errors["outcome"] = t("contacts.error.not_open", name=customer.name or customer.phone)
+        if errors:
+            raise ValidationError(errors)
+        now = clock.now()
+        LevelChange.create(
+            customer=customer, from_level=customer.level, to_level=None, at=now, staff=by
+        )
+        (
+            Customer.update(
+                level=None,
+                next_due=None,
+                customer_class=CLASS_AFTER_CLOSE[outcome],
+                closed_at=now,
+                closed_as=outcome,
+                close_reason=texts["reason"],
+                competitor=texts["competitor"] if outcome == "defeat" else "",
+                updated_at=now,
+                version=Customer.version + 1,
+            )
+            .where(Customer.id == customer.id)
+            .execute()
+        )
+        audit.record(
+            "close",
+            "customer",
+            customer.id,
+            by,
+            outcome=outcome,
+            level=customer.level,
+            reason=texts["reason"],
+            competitor=texts["competitor"],
+        )
+    return Customer.get_by_id(customer.id)
+
+
+def reassign(customer_id: int, consultant: str | Staff, by: Staff | None = None) -> Customer:
+    """Give a customer to another consultant (a manager's call, seed: 客户是公司的资产)."""
+    with database.atomic():
+        customer = _customer(customer_id)
+        roles.require_operator(by, roles.CONTACT_REASSIGN)
+        member = (
+            consultant if isinstance(consultant, Staff) else staff_service.find_staff(consultant)
+        )
+        allowed = {m.id for m in staff_service.consultants()}
+        if member is None or member.id not in allowed:
+            name = consultant.name if isinstance(consultant, Staff) else consultant
+            raise ValidationError({"consultant": t("contacts.error.not_consultant", name=name)})
+        if customer.consultant_id != member.id:
+            (
+                Customer.update(
+                    consultant=member, updated_at=clock.now(), version=Customer.version + 1
+                )
+                .where(Customer.id == customer.id)
+                .execute()
+            )
+            audit.record(
+                "reassign",
+                "customer",
+                customer.id,
+                by,
+                from_consultant=customer.consultant_id,
+                to_consultant=member.id,
+            )
+    return Customer.get_by_id(customer.id)
+
+
+# -- a customer's whole history -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a customer's history, newest first: a registration, contact or change."""
+
+    at: dt.datetime
+    kind: str  # registration | contact | level
+    method: str  # walkin | phone (registration), call | visit | walkin | message (contact)
+    level: str | None  # the level at a registration or after a contact
+    from_level: str | None  # level changes
+    staff: str
+    text: str  # notes, the account of a contact
+    next_date: dt.date | None
+    via: str = ""  # level changes: contact | registration | close
+
+
+@dataclass(frozen=True)
+class CustomerCard:
+    """A customer with every registration, contact and level change (客户信息卡)."""
+
+    id: int
+    name: str
+    phone: str
+    level: str | None
+    customer_class: str
+    model: str
+    channel: str
+    source: int
+    consultant: str
+    first_contact: dt.date | None
+    last_contact: dt.date | None
+    next_due: dt.date | None
+    closed_at: dt.datetime | None
+    closed_as: str | None
+    close_reason: str
+    competitor: str
+    entries: tuple[HistoryEntry, ...]
+
+    def overdue_days(self, today: dt.date) -> int:
+        return overdue_days(self.next_due, today)
+
+
+def customer_card(customer_id: int, by: Staff | None = None) -> CustomerCard:
+    """The customer and their history, in three queries (a consultant: their own only)."""
+    customer = _customer(customer_id)
+    if by is not None:
+        roles.require(by, roles.CUSTOMER_VIEW, customer)
+    entries: list[HistoryEntry] = []
+    registrations = (
+        Registration.select(Registration, Staff.name.alias("staff_name"))
+        .join(Staff, JOIN.LEFT_OUTER, on=(Registration.consultant == Staff.id))
+        .where(Registration.customer == customer.id)
+        .dicts()
+    )
+    for row in registrations:
+        entries.append(
+            HistoryEntry(
+                at=row["time_in"],
+                kind="registration",
+                method=row["kind"],
+                level=row["level"],
+                from_level=None,
+                staff=row["staff_name"] or "",
+                text=row["notes"],
+                next_date=None,
+            )
+        )
+    contacts = (
+        Contact.select(Contact, Staff.name.alias("staff_name"))
+        .join(Staff, JOIN.LEFT_OUTER, on=(Contact.staff == Staff.id))
+        .where(Contact.customer == customer.id)
+        .dicts()
+    )
+    for row in contacts:
+        entries.append(
+            HistoryEntry(
+                at=row["at"],
+                kind="contact",
+                method=row["method"],
+                level=row["level_after"],
+                from_level=None,
+                staff=row["staff_name"] or "",
+                text=row["account"],
+                next_date=row["next_date"],
+            )
+        )
+    changes = (
+        LevelChange.select(LevelChange, Staff.name.alias("staff_name"))
+        .join(Staff, JOIN.LEFT_OUTER, on=(LevelChange.staff == Staff.id))
+        .where(LevelChange.customer == customer.id)
+        .dicts()
+    )
+    for row in changes:
+        via = "contact" if row["contact"] else "registration" if row["registration"] else ""
+        if not via and row["to_level"] is None:
+            via = "close"
+        entries.append(
+            HistoryEntry(
+                at=row["at"],
+                kind="level",
+                method="",
+                level=row["to_level"],
+                from_level=row["from_level"],
+                staff=row["staff_name"] or "",
+                text="",
+                next_date=None,
+                via=via,
+            )
+        )
+    order = {"level": 0, "contact": 1, "registration": 2}  # same moment: the change on top
+    entries.sort(key=lambda e: (e.at, -order[e.kind]), reverse=True)
+    consultant = customer.consultant
+    return CustomerCard(
+        id=customer.id,
+        name=customer.name,
+        phone=customer.phone,
+        level=customer.level,
+        customer_class=customer.customer_class,
+        model=customer.model,
+        channel=customer.channel,
+        source=customer.source,
+        consultant=consultant.name if consultant else "",
+        first_contact=customer.first_contact,
+        last_contact=customer.last_contact,
+        next_due=customer.next_due,
+        closed_at=customer.closed_at,
+        closed_as=customer.closed_as,
+        close_reason=customer.close_reason,
+        competitor=customer.competitor,
+        entries=tuple(entries),
+    )

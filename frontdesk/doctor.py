@@ -1,0 +1,170 @@
+"""``frontdesk doctor``: is the store sound? Plain answers on one screen.
+
+Five questions, each answered ok or not, with what to do when not:
+
+- integrity (``PRAGMA integrity_check``): the file is not damaged;
+- foreign keys (``PRAGMA foreign_key_check``): no row points at a row that is gone;
+- the WAL: the ``-wal`` file beside the store stays small; a large one means checkpoints
+  cannot finish because some connection never stops reading;
+- the schema version (``store.schema_version``): not newer than this program knows (a
+  newer frontdesk wrote the store — upgrade this one before using it);
+- the last backup (recorded by ``frontdesk backup``): there is one, and it is recent —
+  once the store holds registrations, a store never backed up is a problem.
+
+The command exits 1 when any answer is not ok, so cron or a monitoring script can run it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from peewee import DatabaseError, SqliteDatabase
+from playhouse.migrations import Runner
+
+from frontdesk import clock, settings, store
+from frontdesk.errors import FrontdeskError
+from frontdesk.i18n import t
+from frontdesk.models import Registration, database
+
+LAST_BACKUP = "last_backup"  # setting: {"at": "YYYY-MM-DD HH:MM:SS", "path": "…"}
+BACKUP_MAX_AGE_DAYS = 7
+WAL_LIMIT_BYTES = 64 * 1024 * 1024
+INTEGRITY_LINES = 5  # integrity_check stops after this many problems
+FOREIGN_KEY_EXAMPLES = 3
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The answer to one question: which, whether it is ok, and the plain sentence."""
+
+    check: str  # integrity | foreign_keys | wal | schema | backup
+    ok: bool
+    answer: str
+
+    @property
+    def label(self) -> str:
+        return t(f"doctor.{self.check}")
+
+
+@dataclass(frozen=True)
+class LastBackup:
+    at: dt.datetime
+    path: str
+
+
+def record_backup(dest: str | Path) -> None:
+    """Note when and where the store was last backed up (``frontdesk backup`` calls this)."""
+    value = json.dumps(
+        {"at": f"{clock.now():%Y-%m-%d %H:%M:%S}", "path": str(Path(dest).resolve())},
+        ensure_ascii=False,
+    )
+    settings.put(LAST_BACKUP, value)
+
+
+def last_backup() -> LastBackup | None:
+    """The last backup recorded, if any (an unreadable record counts as none)."""
+    try:
+        value = json.loads(settings.get(LAST_BACKUP) or "null")
+        return LastBackup(dt.datetime.fromisoformat(value["at"]), str(value["path"]))
+    except (TypeError, KeyError, ValueError):
+        return None
+
+
+def _size(count: int) -> str:
+    return f"{count / MIB:.1f} MB"
+
+
+def check_integrity() -> Finding:
+    rows = database.execute_sql(f"PRAGMA integrity_check({INTEGRITY_LINES})").fetchall()
+    problems = [row[0] for row in rows if row[0] != "ok"]
+    if not problems:
+        return Finding("integrity", True, t("doctor.integrity_ok"))
+    return Finding("integrity", False, t("doctor.integrity_bad", detail="; ".join(problems)))
+
+
+def check_foreign_keys() -> Finding:
+    rows = database.execute_sql("PRAGMA foreign_key_check").fetchall()
+    if not rows:
+        return Finding("foreign_keys", True, t("doctor.foreign_keys_ok"))
+    examples = ", ".join(
+        f"{table} #{rowid} → {parent}" for table, rowid, parent, _ in rows[:FOREIGN_KEY_EXAMPLES]
+    )
+    return Finding(
+        "foreign_keys", False, t("doctor.foreign_keys_bad", count=len(rows), examples=examples)
+    )
+
+
+def check_wal(path: Path) -> Finding:
+    wal = Path(f"{path}-wal")
+    size = wal.stat().st_size if wal.exists() else 0
+    if size <= WAL_LIMIT_BYTES:
+        return Finding("wal", True, t("doctor.wal_ok", size=_size(size)))
+    return Finding(
+        "wal", False, t("doctor.wal_big", size=_size(size), limit=_size(WAL_LIMIT_BYTES))
+    )
+
+
+def check_schema() -> Finding:
+    runner = Runner(database.obj, str(store.MIGRATIONS_DIR), table_name=store.MIGRATIONS_TABLE)
+    migrations = runner.status()  # the files, and the applied ones whose file is unknown here
+    latest = max((m.idx for m in migrations if m.path is not None), default=0)
+    version = store.schema_version(database.obj)
+    if version > latest:  # applied by a newer program
+        return Finding("schema", False, t("doctor.schema_newer", version=version, latest=latest))
+    pending = [m.name for m in migrations if m.path is not None and not m.applied]
+    if pending:
+        return Finding(
+            "schema", False, t("doctor.schema_pending", version=version, names=", ".join(pending))
+        )
+    return Finding("schema", True, t("doctor.schema_ok", version=version, latest=latest))
+
+
+def check_backup(now: dt.datetime) -> Finding:
+    last = last_backup()
+    if last is None:
+        if not Registration.select().exists():
+            return Finding("backup", True, t("doctor.backup_not_needed"))
+        return Finding("backup", False, t("doctor.backup_never"))
+    days = (now - last.at).days
+    when = f"{last.at:%Y-%m-%d %H:%M}"
+    if days > BACKUP_MAX_AGE_DAYS:
+        return Finding(
+            "backup",
+            False,
+            t("doctor.backup_old", time=when, days=days, limit=BACKUP_MAX_AGE_DAYS, path=last.path),
+        )
+    return Finding("backup", True, t("doctor.backup_ok", time=when, days=days, path=last.path))
+
+
+def store_path() -> Path:
+    """The file of the open store; only a SQLite file can be examined."""
+    obj = database.obj
+    if not isinstance(obj, SqliteDatabase) or obj.database == ":memory:":
+        raise FrontdeskError(t("doctor.sqlite_only"))
+    return Path(obj.database).resolve()
+
+
+def _answer(check: str, ask: Callable[[], Finding]) -> Finding:
+    """One answer; a store too damaged to answer the question is the answer."""
+    try:
+        return ask()
+    except (DatabaseError, sqlite3.DatabaseError) as error:
+        return Finding(check, False, t("doctor.integrity_bad", detail=error))
+
+
+def examine(now: dt.datetime | None = None) -> list[Finding]:
+    """Every answer about the open store, in the order they are shown."""
+    path = store_path()
+    return [
+        _answer("integrity", check_integrity),
+        _answer("foreign_keys", check_foreign_keys),
+        _answer("wal", lambda: check_wal(path)),
+        _answer("schema", check_schema),
+        _answer("backup", lambda: check_backup(now or clock.now())),
+    ]

@@ -1,0 +1,12 @@
+"""The built-in SSH server (``frontdesk serve``): the app, and nothing else, for the staff.
+
+- ``server``: listening, host key, authentication by the staff's own keys (``keys``),
+  refusals logged and audited, a per-address back-off for failed logins.
+- ``session``: one child process per session on a pty of its own, running the app signed
+  in as the key's staff member; window sizes forwarded, SIGHUP when the connection drops.
+- ``backoff``: the per-address back-off, free of any I/O.
+- ``child``: what the child process runs first (the pty becomes its controlling terminal).
+
+Like all of ``frontdesk`` it never imports Textual: the app is started as a module by name.
+Nothing here is imported by ``frontdesk`` itself until ``frontdesk serve`` runs.
+"""

@@ -1,0 +1,423 @@
+"""Showroom statistics (展厅来店(电)统计表): one day, or a month sheet of days.
+
+For the store's local day D, counted from the registration log (来店(电)客户登记表):
+
+- parties (来店批次): walk-in registrations with time in on D; people (人数): their party sizes.
+- returning (再次): walk-ins whose customer walked in before (by time in, then by order of
+  saving); every other walk-in, anonymous ones included, is first (首次).
+- first_on_file (首次留档): first walk-ins that left a valid phone; on_file_rate (留档率) =
+  first_on_file / first.
+- test_drives (试驾) and test_drive_rate = test_drives / parties; orders (成交) and
+  order_rate (成交率) = orders / parties.
+- avg_stay_min: mean minutes from time in to time out over the walk-ins of D that have
+  left; open: the walk-ins of D still in the showroom.
+- calls (来电): phone registrations on D; calls_on_file: those with a valid phone.
+- new_intent (新增意向客户): customers whose first intent level was set on D, by that level
+  (the first ``level_change`` row of a customer with a level).
+- the splits: by hour of time in, by channel and by model (walk-ins and calls apart), and
+  by consultant (parties, first_on_file, test_drives, orders; walk-ins only).
+
+A rate whose denominator is zero is None (shown "—"). In the splits, a blank channel or
+model and a walk-in without a consultant are all keyed ``UNASSIGNED`` (the empty string:
+no code-list entry or staff name can be empty).
+
+Returning is decided here by its definition, not read from ``registration.visit``: that
+column is stamped when a row is saved and goes stale if an earlier walk-in of the same
+customer is registered afterwards (a late entry from paper), while this never does.
+
+Every figure is an SQL aggregate: a handful of GROUP BY queries over a range of
+``time_in`` (the index), bucketed by day with ``substr(time_in, 1, 10)`` of the stored text
+``YYYY-MM-DD HH:MM:SS``. A day and a month run the same queries (``_collect``), so a month
+sheet's days are exactly the daily statistics, and its total is summed from the days' counts
+(rates from the sums, never an average of daily rates).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+from peewee import JOIN, SQL, Case, Select, fn
+
+from frontdesk import clock, rules
+from frontdesk.models import LevelChange, Registration, Staff, database
+
+WALKIN, PHONE = "walkin", "phone"
+UNASSIGNED = ""  # the split key of a blank channel or model, or of no consultant
+RATE_PLACES = 4
+STAY_PLACES = 1
+CONSULTANT_FIGURES = ("parties", "first_on_file", "test_drives", "orders")
+
+Split = dict[str, dict[str, int]]
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    """A fraction, or None when it is undefined (nothing to divide by)."""
+    return numerator / denominator if denominator else None
+
+
+def _busiest_first(item: tuple[str, dict[str, int]]) -> tuple:
+    key, counts = item
+    return (key == UNASSIGNED, *(-count for count in counts.values()), key)
+
+
+def _rounded(value: float | None, places: int) -> float | None:
+    return None if value is None else round(value, places)
+
+
+@dataclass
+class Statistics:
+    """The figures of the statistics sheet over some days (one day, or a month's total)."""
+
+    parties: int = 0
+    people: int = 0
+    returning: int = 0
+    first_on_file: int = 0
+    test_drives: int = 0
+    orders: int = 0
+    stay_seconds: int = 0  # summed over the walk-ins that have left
+    left: int = 0  # walk-ins with a time out
+    open: int = 0
+    calls: int = 0
+    calls_on_file: int = 0
+    new_intent: dict[str, int] = field(default_factory=lambda: dict.fromkeys(rules.LEVELS, 0))
+    by_hour: Split = field(default_factory=dict)  # "09" → {"walkin": n, "phone": n}
+    by_channel: Split = field(default_factory=dict)  # name → {"walkin": n, "phone": n}
+    by_model: Split = field(default_factory=dict)
+    by_consultant: Split = field(default_factory=dict)  # name → CONSULTANT_FIGURES
+
+    @property
+    def first(self) -> int:
+        return self.parties - self.returning
+
+    @property
+    def on_file_rate(self) -> float | None:
+        return rate(self.first_on_file, self.first)
+
+    @property
+    def test_drive_rate(self) -> float | None:
+        return rate(self.test_drives, self.parties)
+
+    @property
+    def order_rate(self) -> float | None:
+        return rate(self.orders, self.parties)
+
+    @property
+    def avg_stay_min(self) -> float | None:
+        return rate(self.stay_seconds, self.left * 60)
+
+    def add(self, other: Statistics) -> None:
+        """Add another span's counts to these (rates follow from the sums); call
+        ``sort_splits`` when done adding."""
+        for name in (
+            "parties",
+            "people",
+            "returning",
+            "first_on_file",
+            "test_drives",
+            "orders",
+            "stay_seconds",
+            "left",
+            "open",
+            "calls",
+            "calls_on_file",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for level, count in other.new_intent.items():
+            self.new_intent[level] += count
+        for mine, theirs in (
+            (self.by_hour, other.by_hour),
+            (self.by_channel, other.by_channel),
+            (self.by_model, other.by_model),
+            (self.by_consultant, other.by_consultant),
+        ):
+            for key, counts in theirs.items():
+                row = mine.setdefault(key, dict.fromkeys(counts, 0))
+                for name, count in counts.items():
+                    row[name] += count
+
+    def sort_splits(self) -> None:
+        """Hours in order; the other splits busiest first, then by name, unassigned last."""
+        self.by_hour = dict(sorted(self.by_hour.items()))
+        for name in ("by_channel", "by_model", "by_consultant"):
+            split = getattr(self, name)
+            setattr(self, name, dict(sorted(split.items(), key=_busiest_first)))
+
+    def figures_json(self) -> dict:
+        """The figures as plain JSON types: rates rounded to 4 places, minutes to 1."""
+        return {
+            "walkin": {
+                "parties": self.parties,
+                "people": self.people,
+                "first": self.first,
+                "returning": self.returning,
+                "first_on_file": self.first_on_file,
+                "on_file_rate": _rounded(self.on_file_rate, RATE_PLACES),
+                "test_drives": self.test_drives,
+                "test_drive_rate": _rounded(self.test_drive_rate, RATE_PLACES),
+                "orders": self.orders,
+                "order_rate": _rounded(self.order_rate, RATE_PLACES),
+                "avg_stay_min": _rounded(self.avg_stay_min, STAY_PLACES),
+                "open": self.open,
+            },
+            "phone": {"calls": self.calls, "on_file": self.calls_on_file},
+            "new_intent": dict(self.new_intent),
+            "by_hour": {key: dict(value) for key, value in self.by_hour.items()},
+            "by_channel": {key: dict(value) for key, value in self.by_channel.items()},
+            "by_model": {key: dict(value) for key, value in self.by_model.items()},
+            "by_consultant": {key: dict(value) for key, value in self.by_consultant.items()},
+        }
+
+
+@dataclass
+class DayStatistics(Statistics):
+    """The statistics of one store day."""
+
+    day: dt.date = field(kw_only=True)
+
+    def to_json(self) -> dict:
+        return {"date": self.day.isoformat(), **self.figures_json()}
+
+
+@dataclass
+class MonthSheet:
+    """The month sheet: one row per day 1..last, and the month's total."""
+
+    year: int
+    month: int
+    days: list[DayStatistics]
+    total: Statistics
+
+    @property
+    def label(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def to_json(self) -> dict:
+        """``{"month", "days": [day…], "total": {figures}}`` (the total has no "date")."""
+        return {
+            "month": self.label,
+            "days": [day.to_json() for day in self.days],
+            "total": self.total.figures_json(),
+        }
+
+
+# -- the queries --------------------------------------------------------------------------
+#
+# Each query is built by peewee once, for a placeholder range, and its SQL kept: a call only
+# binds the real range (building the SQL of these correlated queries costs as much as
+# running them on a day). The rows come back raw, as SQLite computed them.
+
+_START, _END = dt.datetime(1, 1, 1), dt.datetime(1, 1, 2)  # the placeholder range
+_Earlier = Registration.alias("earlier")
+_FirstLevel = LevelChange.alias("earlier_level")
+
+
+def _day_of(column):
+    """``YYYY-MM-DD`` of a stored ``YYYY-MM-DD HH:MM:SS``, as text (not a parsed date)."""
+    return fn.SUBSTR(column, 1, 10).coerce(False)
+
+
+def _is_returning():
+    """1 for a walk-in whose customer walked in before it (time in, then id), else 0."""
+    R, E = Registration, _Earlier
+    earlier_walkin = E.select(SQL("1")).where(
+        (E.customer == R.customer)
+        & (E.kind == WALKIN)
+        & (E.time_in <= R.time_in)  # a range on the index; the tie is broken by id
+        & ((E.time_in < R.time_in) | (E.id < R.id))
+    )
+    walkin_of_a_customer = (R.kind == WALKIN) & R.customer.is_null(False)
+    return Case(None, [(walkin_of_a_customer & fn.EXISTS(earlier_walkin), 1)], 0)
+
+
+def _count_if(condition):
+    return fn.SUM(Case(None, [(condition, 1)], 0))
+
+
+def _in_range():
+    return (Registration.time_in >= _START) & (Registration.time_in < _END)
+
+
+def _totals():
+    """(day, kind, is_returning, count, people, on file, test drives, orders, stay seconds,
+    left, open)."""
+    R = Registration
+    stay = Case(
+        None,
+        [(R.time_out.is_null(False), fn.STRFTIME("%s", R.time_out) - fn.STRFTIME("%s", R.time_in))],
+    )
+    return (
+        R.select(
+            _day_of(R.time_in).alias("day"),
+            R.kind,
+            _is_returning().alias("is_returning"),
+            fn.COUNT(SQL("*")),
+            fn.SUM(R.party_size),
+            _count_if(R.phone.is_null(False)),
+            fn.SUM(R.test_drive),
+            fn.SUM(R.ordered),
+            fn.SUM(stay),
+            fn.COUNT(R.time_out),
+            _count_if(R.time_out.is_null()),
+        )
+        .where(_in_range())
+        .group_by(SQL("day"), R.kind, SQL("is_returning"))
+    )
+
+
+def _by_kind(key):
+    """(day, key, kind, count): a split of walk-ins and calls. ``kind IN (…)`` lets the
+    (kind, time_in) index answer the hour split alone."""
+    R = Registration
+    return (
+        R.select(_day_of(R.time_in).alias("day"), key.alias("key"), R.kind, fn.COUNT(SQL("*")))
+        .where(R.kind.in_([WALKIN, PHONE]) & _in_range())
+        .group_by(SQL("day"), SQL("key"), R.kind)
+    )
+
+
+def _by_hour():
+    return _by_kind(fn.SUBSTR(Registration.time_in, 12, 2).coerce(False))
+
+
+def _by_channel():
+    return _by_kind(Registration.channel)
+
+
+def _by_model():
+    return _by_kind(Registration.model)
+
+
+def _by_consultant():
+    """(day, consultant name, is_returning, parties, on file, test drives, orders)."""
+    R = Registration
+    return (
+        R.select(
+            _day_of(R.time_in).alias("day"),
+            Staff.name,
+            _is_returning().alias("is_returning"),
+            fn.COUNT(SQL("*")),
+            _count_if(R.phone.is_null(False)),
+            fn.SUM(R.test_drive),
+            fn.SUM(R.ordered),
+        )
+        .join(Staff, JOIN.LEFT_OUTER, on=(R.consultant == Staff.id))
+        .where((R.kind == WALKIN) & _in_range())
+        .group_by(SQL("day"), R.consultant, SQL("is_returning"))
+    )
+
+
+def _new_intent():
+    """(day, level, customers): each customer's first level change with a level, by day."""
+    L, F = LevelChange, _FirstLevel
+    earlier_level = F.select(SQL("1")).where(
+        (F.customer == L.customer)
+        & F.to_level.is_null(False)
+        & (F.at <= L.at)
+        & ((F.at < L.at) | (F.id < L.id))
+    )
+    return (
+        L.select(_day_of(L.at).alias("day"), L.to_level, fn.COUNT(SQL("*")))
+        .where((L.at >= _START) & (L.at < _END) & L.to_level.is_null(False))
+        .where(~fn.EXISTS(earlier_level))
+        .group_by(SQL("day"), L.to_level)
+    )
+
+
+@cache
+def _compiled(build: Callable[[], Select]) -> tuple[str, list]:
+    return build().sql()
+
+
+def _rows(build: Callable[[], Select], start: dt.datetime, end: dt.datetime) -> list[tuple]:
+    """The rows of a query for the range [start, end)."""
+    sql, params = _compiled(build)
+    bound = [start if p == _START else end if p == _END else p for p in params]
+    return database.execute_sql(sql, bound).fetchall()
+
+
+def _collect(first_day: dt.date, last_day: dt.date) -> list[DayStatistics]:
+    """The statistics of every day from ``first_day`` to ``last_day`` included."""
+    start = clock.day_bounds(first_day)[0]
+    end = clock.day_bounds(last_day)[1]
+    count = (last_day - first_day).days + 1
+    days = {
+        (first_day + dt.timedelta(days=n)).isoformat(): DayStatistics(
+            day=first_day + dt.timedelta(days=n)
+        )
+        for n in range(count)
+    }
+
+    for day, kind, is_returning, n, people, on_file, drives, orders, stay, left, open_ in _rows(
+        _totals, start, end
+    ):
+        stats = days[day]
+        if kind == WALKIN:
+            stats.parties += n
+            stats.people += people or 0
+            stats.test_drives += drives or 0
+            stats.orders += orders or 0
+            stats.stay_seconds += stay or 0
+            stats.left += left
+            stats.open += open_ or 0
+            if is_returning:
+                stats.returning += n
+            else:
+                stats.first_on_file += on_file or 0
+        elif kind == PHONE:
+            stats.calls += n
+            stats.calls_on_file += on_file or 0
+
+    for split, query in (
+        ("by_hour", _by_hour),
+        ("by_channel", _by_channel),
+        ("by_model", _by_model),
+    ):
+        for day, name, kind, n in _rows(query, start, end):
+            row = getattr(days[day], split).setdefault(name or UNASSIGNED, {WALKIN: 0, PHONE: 0})
+            row[kind] += n
+
+    for day, name, is_returning, parties, on_file, drives, orders in _rows(
+        _by_consultant, start, end
+    ):
+        row = days[day].by_consultant.setdefault(
+            name or UNASSIGNED, dict.fromkeys(CONSULTANT_FIGURES, 0)
+        )
+        row["parties"] += parties
+        row["test_drives"] += drives or 0
+        row["orders"] += orders or 0
+        if not is_returning:
+            row["first_on_file"] += on_file or 0
+
+    for day, level, n in _rows(_new_intent, start, end):
+        if level in rules.LEVELS:
+            days[day].new_intent[level] += n
+
+    for stats in days.values():
+        stats.sort_splits()
+    return list(days.values())
+
+
+def daily_statistics(day: dt.date) -> DayStatistics:
+    """The statistics of one store day."""
+    return _collect(day, day)[0]
+
+
+def month_days(year: int, month: int) -> list[dt.date]:
+    """Every day of a month, 1 to the last."""
+    last = calendar.monthrange(year, month)[1]
+    return [dt.date(year, month, number) for number in range(1, last + 1)]
+
+
+def month_sheet(year: int, month: int) -> MonthSheet:
+    """The month sheet: every day 1..last, and the total summed from the days' counts."""
+    dates = month_days(year, month)
+    days = _collect(dates[0], dates[-1])
+    total = Statistics()
+    for stats in days:
+        total.add(stats)
+    total.sort_splits()
+    return MonthSheet(year=year, month=month, days=days, total=total)

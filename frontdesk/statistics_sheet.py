@@ -1,0 +1,283 @@
+"""The statistics (展厅来店(电)统计表) as the paper form lays them out, and as a file.
+
+``FIGURES`` are the day's headline figures and ``COLUMNS`` the month sheet's columns — day,
+weekday, the walk-in figures, the calls, the new intent customers by level — shared by the
+screens, the CLI, the XLSX and the CSV, so that they all show the same figures in the same
+order with the same labels. The XLSX is laid out like the paper form (title, store, month,
+two header rows, one row per day, a total row) and prints on one landscape page width; the
+CSV has the same columns under one header row.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from frontdesk import clock, rules, settings
+from frontdesk.errors import FrontdeskError
+from frontdesk.i18n import t
+from frontdesk.statistics import DayStatistics, MonthSheet, Statistics, month_sheet
+
+COUNT, RATE, MINUTES, TEXT = "count", "rate", "minutes", "text"
+XLSX, CSV = ".xlsx", ".csv"
+EXTENSIONS = (XLSX, CSV)
+NO_VALUE = "—"  # an undefined rate, or no walk-in left yet
+NOT_YET = ""  # a figure of a day still to come: left blank, as on the paper form
+
+
+class ExportError(FrontdeskError):
+    """A file that cannot be written (unknown type, no such folder, no permission)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the month sheet: its key, header (group and label) and value."""
+
+    key: str
+    group: str  # catalogue key of the header over several columns, or ""
+    label: str  # catalogue key of the column's own header
+    kind: str
+    value: Callable[[Statistics], object]
+
+    def header(self) -> str:
+        """One-line header (CSV, CLI): the group and the label."""
+        if not self.group:
+            return t(self.label)
+        return t("stats.col_full", group=t(self.group), label=t(self.label))
+
+
+def _figure(name: str) -> Callable[[Statistics], object]:
+    return lambda stats: getattr(stats, name)
+
+
+def _new_intent(level: str) -> Callable[[Statistics], object]:
+    return lambda stats: stats.new_intent[level]
+
+
+def _day_number(stats: Statistics) -> object:
+    return stats.day.day if isinstance(stats, DayStatistics) else t("stats.total")
+
+
+def _weekday(stats: Statistics) -> object:
+    return t(f"stats.wd.{stats.day.weekday()}") if isinstance(stats, DayStatistics) else ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A headline figure of the day: its label (catalogue key), kind and value."""
+
+    label: str
+    kind: str
+    value: Callable[[Statistics], object]
+
+
+FIGURES = tuple(
+    Figure(f"stats.fig.{label}", kind, _figure(name))
+    for label, kind, name in (
+        ("parties", COUNT, "parties"),
+        ("people", COUNT, "people"),
+        ("first", COUNT, "first"),
+        ("returning", COUNT, "returning"),
+        ("first_on_file", COUNT, "first_on_file"),
+        ("on_file_rate", RATE, "on_file_rate"),
+        ("test_drives", COUNT, "test_drives"),
+        ("test_drive_rate", RATE, "test_drive_rate"),
+        ("orders", COUNT, "orders"),
+        ("order_rate", RATE, "order_rate"),
+        ("avg_stay", MINUTES, "avg_stay_min"),
+        ("open", COUNT, "open"),
+        ("calls", COUNT, "calls"),
+        ("calls_on_file", COUNT, "calls_on_file"),
+    )
+)
+
+_WALKIN, _PHONE, _INTENT = "stats.group.walkin", "stats.group.phone", "stats.group.new_intent"
+COLUMNS = (
+    Column("day", "", "stats.col.day", TEXT, _day_number),
+    Column("weekday", "", "stats.col.weekday", TEXT, _weekday),
+    Column("parties", _WALKIN, "stats.col.parties", COUNT, _figure("parties")),
+    Column("people", _WALKIN, "stats.col.people", COUNT, _figure("people")),
+    Column("first", _WALKIN, "stats.col.first", COUNT, _figure("first")),
+    Column("returning", _WALKIN, "stats.col.returning", COUNT, _figure("returning")),
+    Column("first_on_file", _WALKIN, "stats.col.first_on_file", COUNT, _figure("first_on_file")),
+    Column("on_file_rate", _WALKIN, "stats.col.on_file_rate", RATE, _figure("on_file_rate")),
+    Column("test_drives", _WALKIN, "stats.col.test_drives", COUNT, _figure("test_drives")),
+    Column(
+        "test_drive_rate", _WALKIN, "stats.col.test_drive_rate", RATE, _figure("test_drive_rate")
+    ),
+    Column("orders", _WALKIN, "stats.col.orders", COUNT, _figure("orders")),
+    Column("order_rate", _WALKIN, "stats.col.order_rate", RATE, _figure("order_rate")),
+    Column("avg_stay_min", _WALKIN, "stats.col.avg_stay", MINUTES, _figure("avg_stay_min")),
+    Column("calls", _PHONE, "stats.col.calls", COUNT, _figure("calls")),
+    Column("calls_on_file", _PHONE, "stats.col.calls_on_file", COUNT, _figure("calls_on_file")),
+    *(
+        Column(f"new_{level}", _INTENT, f"stats.level.{level}", COUNT, _new_intent(level))
+        for level in rules.LEVELS
+    ),
+)
+
+
+def format_value(value: object, kind: str) -> str:
+    """A figure as text: rates in percent with one decimal, minutes with one, "—" if none."""
+    if value is None:
+        return NO_VALUE
+    if value == NOT_YET:
+        return NOT_YET
+    if kind == RATE:
+        return f"{value * 100:.1f}%"
+    if kind == MINUTES:
+        return f"{value:.1f}"
+    return str(value)
+
+
+def sheet_rows(sheet: MonthSheet) -> list[tuple[Statistics, list[object]]]:
+    """Each day's row of values, then the total's: numbers, None where a rate is undefined,
+    and ``NOT_YET`` for the figures of the days after today."""
+    today = clock.today()
+    rows = []
+    for stats in (*sheet.days, sheet.total):
+        values = [column.value(stats) for column in COLUMNS]
+        if isinstance(stats, DayStatistics) and stats.day > today:
+            values = [
+                v if c.kind == TEXT else NOT_YET for c, v in zip(COLUMNS, values, strict=True)
+            ]
+        rows.append((stats, values))
+    return rows
+
+
+def default_filename(year: int, month: int) -> str:
+    """``展厅来店统计-2026-11.xlsx`` (or its English name), for the current directory."""
+    return t("stats.default_file", month=f"{year:04d}-{month:02d}") + XLSX
+
+
+def export_month(year: int, month: int, path: str | Path) -> Path:
+    """Write the month sheet to ``path`` (.xlsx or .csv); returns the path written."""
+    path = Path(path).expanduser()
+    suffix = path.suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise ExportError(t("stats.export_bad_ext"))
+    sheet = month_sheet(year, month)
+    store_name = settings.store_name()
+    try:
+        if suffix == CSV:
+            _write_csv(sheet, path)
+        else:
+            _write_xlsx(sheet, path, store_name)
+    except OSError as error:
+        raise ExportError(t("stats.export_failed", path=path, error=error)) from None
+    return path.resolve()
+
+
+def _write_csv(sheet: MonthSheet, path: Path) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([column.header() for column in COLUMNS])
+        for _, values in sheet_rows(sheet):
+            writer.writerow(
+                [
+                    value if column.kind == TEXT else format_value(value, column.kind)
+                    for column, value in zip(COLUMNS, values, strict=True)
+                ]
+            )
+
+
+# -- the XLSX, like the paper form ---------------------------------------------------------
+
+TITLE_ROW, STORE_ROW, GROUP_ROW, LABEL_ROW, FIRST_DAY_ROW = 1, 2, 3, 4, 5
+WIDTHS = {TEXT: 6, COUNT: 7, RATE: 8, MINUTES: 9}
+NUMBER_FORMATS = {COUNT: "0", RATE: "0.0%", MINUTES: "0.0"}
+WEEKEND_FILL = "F2F2F2"
+HEADER_FILL = "DDEBF7"
+
+
+def _write_xlsx(sheet: MonthSheet, path: Path, store_name: str) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = sheet.label
+    last_col = len(COLUMNS)
+    last_letter = get_column_letter(last_col)
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    header_fill = PatternFill("solid", fgColor=HEADER_FILL)
+    weekend_fill = PatternFill("solid", fgColor=WEEKEND_FILL)
+
+    ws.merge_cells(f"A{TITLE_ROW}:{last_letter}{TITLE_ROW}")
+    title = ws.cell(TITLE_ROW, 1, t("stats.sheet_title"))
+    title.font = Font(bold=True, size=16)
+    title.alignment = Alignment(horizontal="center")
+    ws.row_dimensions[TITLE_ROW].height = 26
+
+    half = last_col // 2
+    ws.merge_cells(start_row=STORE_ROW, start_column=1, end_row=STORE_ROW, end_column=half)
+    ws.cell(STORE_ROW, 1, t("stats.store", name=store_name or t("app.no_store_name")))
+    ws.merge_cells(
+        start_row=STORE_ROW, start_column=half + 1, end_row=STORE_ROW, end_column=last_col
+    )
+    month = ws.cell(STORE_ROW, half + 1, t("stats.month", month=sheet.label))
+    month.alignment = Alignment(horizontal="right")
+
+    # Two header rows: a group over its columns, the label under it (merged down alone).
+    start = 1
+    while start <= last_col:
+        group = COLUMNS[start - 1].group
+        end = start
+        while end < last_col and group and COLUMNS[end].group == group:
+            end += 1
+        if group:
+            ws.merge_cells(
+                start_row=GROUP_ROW, start_column=start, end_row=GROUP_ROW, end_column=end
+            )
+            ws.cell(GROUP_ROW, start, t(group))
+            for index in range(start, end + 1):
+                ws.cell(LABEL_ROW, index, t(COLUMNS[index - 1].label))
+        else:
+            ws.merge_cells(
+                start_row=GROUP_ROW, start_column=start, end_row=LABEL_ROW, end_column=start
+            )
+            ws.cell(GROUP_ROW, start, t(COLUMNS[start - 1].label))
+        start = end + 1
+    for row in (GROUP_ROW, LABEL_ROW):
+        for index in range(1, last_col + 1):
+            cell = ws.cell(row, index)
+            cell.font = Font(bold=True)
+            cell.alignment = centre
+            cell.border = box
+            cell.fill = header_fill
+
+    for offset, (stats, values) in enumerate(sheet_rows(sheet)):
+        row = FIRST_DAY_ROW + offset
+        is_total = not isinstance(stats, DayStatistics)
+        weekend = not is_total and stats.day.weekday() >= 5
+        for index, (column, value) in enumerate(zip(COLUMNS, values, strict=True), start=1):
+            if value is None:
+                value = NO_VALUE
+            elif value == NOT_YET:
+                value = None  # an empty cell
+            cell = ws.cell(row, index, value)
+            cell.border = box
+            cell.alignment = Alignment(horizontal="center" if column.kind == TEXT else "right")
+            if isinstance(value, int | float) and column.kind in NUMBER_FORMATS:
+                cell.number_format = NUMBER_FORMATS[column.kind]
+            if is_total:
+                cell.font = Font(bold=True)
+            elif weekend:
+                cell.fill = weekend_fill
+
+    for index, column in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = WIDTHS[column.kind]
+    ws.freeze_panes = ws.cell(FIRST_DAY_ROW, 3)  # headers and day/weekday stay in view
+    ws.print_title_rows = f"{GROUP_ROW}:{LABEL_ROW}"
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    workbook.save(path)

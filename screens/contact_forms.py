@@ -1,0 +1,439 @@
+"""The follow-up dialogs: record a contact (and so change a level), close an intent
+customer, choose a consultant (to reassign, or to filter the table).
+
+``CustomerActions`` gives a screen the keys ``c`` (contact), ``l`` (level, through a
+contact), ``x`` (close) and ``r`` (reassign) on the customer it points at; the contact
+table and the customer card both use it. Every save goes through the core in a worker
+and a refusal is shown next to the field it is about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static
+
+from frontdesk import clock, contacts, roles, rules, settings
+from frontdesk import staff as staff_service
+from frontdesk.errors import FrontdeskError, ValidationError
+from frontdesk.i18n import t
+from screens import access
+from screens.bindings import translate_bindings
+from screens.db import run_db
+from screens.dialogs import ConfirmScreen
+from screens.widgets import FdChoice, FdCycle, FdFooter
+
+TIME_FORMAT = "%H:%M"
+
+
+@dataclass(frozen=True)
+class ContactTarget:
+    """The customer a dialog is about, as the screen that opens it knows them."""
+
+    customer_id: int
+    name: str
+    phone: str
+    level: str | None
+    consultant: str
+
+    @property
+    def label(self) -> str:
+        return self.name or rules.format_phone(self.phone)
+
+
+def method_options() -> list[tuple[object, str, str]]:
+    hot_keys = {"call": "c1", "visit": "v2", "walkin": "w3", "message": "m4"}
+    return [(m, t(f"contacts.method.{m}"), hot_keys[m]) for m in rules.CONTACT_METHODS]
+
+
+def level_options() -> list[tuple[object, str, str]]:
+    return [(level, level, level.lower()) for level in rules.LEVELS]
+
+
+def outcome_options() -> list[tuple[object, str, str]]:
+    hot_keys = {"deal": "d1", "defeat": "f2", "lost": "l3"}
+    return [(o, t(f"contacts.outcome.{o}"), hot_keys[o]) for o in contacts.CLOSE_OUTCOMES]
+
+
+class _FormDialog(ModalScreen):
+    """A modal form: one line per field, Enter to the next (saving on the last), Ctrl+S
+    saves from anywhere, Esc backs out (asking first when something was typed)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", priority=True, id="save"),
+        Binding("escape", "cancel", "key.cancel", id="cancel"),
+        Binding("enter", "next_field", "key.next", show=False, id="next"),
+    ]
+    FIELDS: tuple[tuple[str, str, str], ...] = ()  # (widget id, label key, hint key)
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.saving = False
+        self.dirty = False
+
+    def title_text(self) -> str:
+        raise NotImplementedError
+
+    def make_widget(self, field_id: str) -> Widget:
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide-dialog"):
+            yield Static(Content.styled(self.title_text(), "bold"), classes="dialog-question")
+            for field_id, label, hint in self.FIELDS:
+                with Horizontal(classes="field-row", id=f"row-{field_id}"):
+                    yield Label(Content(t(label)), classes="field-label")
+                    yield self.make_widget(field_id)
+                    yield Static(Content(t(hint)), classes="field-hint", id=f"hint-{field_id}")
+            yield Static(Content(""), id="dialog-error", classes="field-hint")
+            yield FdFooter()
+
+    def field_ids(self) -> list[str]:
+        return [field_id for field_id, _, _ in self.FIELDS]
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.dirty = True
+
+    def on_fd_cycle_changed(self, event: FdCycle.Changed) -> None:
+        self.dirty = True
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_next_field()
+
+    def action_next_field(self) -> None:
+        ids = self.field_ids()
+        focused = self.focused.id if self.focused else None
+        if focused not in ids or focused == ids[-1]:
+            self.action_save()
+            return
+        self.query_one(f"#{ids[ids.index(focused) + 1]}").focus()
+
+    def set_hint(self, field_id: str, text: str, error: bool = False) -> None:
+        hint = self.query_one(f"#hint-{field_id}", Static)
+        hint.update(Content(text))
+        hint.set_class(error, "-error")
+
+    def show_errors(self, error: FrontdeskError) -> None:
+        self.saving = False
+        if not isinstance(error, ValidationError):
+            self.query_one("#dialog-error", Static).update(Content.styled(str(error), "$error"))
+            return
+        first = None
+        for field_id, _, hint in self.FIELDS:
+            message = error.errors.get(field_id)
+            if message:
+                self.set_hint(field_id, message, error=True)
+                first = first or field_id
+            else:
+                self.set_hint(field_id, self.hint_text(field_id, hint))
+        others = [m for k, m in error.errors.items() if k not in self.field_ids()]
+        self.query_one("#dialog-error", Static).update(
+            Content.styled(" ".join(others), "$error") if others else Content("")
+        )
+        if first:
+            self.query_one(f"#{first}").focus()
+
+    def hint_text(self, field_id: str, hint_key: str) -> str:
+        return t(hint_key)
+
+    def action_save(self) -> None:
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        if not self.dirty:
+            self.dismiss(False)
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.dismiss(False)
+
+        self.app.push_screen(ConfirmScreen(t("form.confirm_cancel")), answered)
+
+
+class ContactScreen(_FormDialog):
+    """Record one contact with a customer; the level after it may change their level."""
+
+    FIELDS = (
+        ("method", "contacts.form.method", "contacts.form.hint_method"),
+        ("account", "contacts.form.account", "contacts.form.hint_account"),
+        ("level", "contacts.form.level", "contacts.form.hint_level"),
+        ("next", "contacts.form.next", "contacts.form.hint_next"),
+        ("at", "contacts.form.at", "form.hint_time"),
+    )
+
+    def __init__(self, target: ContactTarget, focus: str = "method", staff: str = "") -> None:
+        super().__init__()
+        self.target = target
+        self.focus_first = focus
+        self.staff = staff  # who made the contact; blank: the customer's consultant
+        self.opened_at = clock.now()
+        self.intervals = dict(rules.FOLLOW_UP_DAYS)
+
+    def title_text(self) -> str:
+        return t(
+            "contacts.form.title",
+            name=self.target.label,
+            level=self.target.level or "—",
+            consultant=self.target.consultant or "—",
+        )
+
+    def make_widget(self, field_id: str) -> Widget:
+        if field_id == "method":
+            return FdCycle(method_options(), id="method")
+        if field_id == "level":
+            return FdCycle(level_options(), value=self.target.level or "C", id="level")
+        limits = {"account": rules.MAX_NOTES, "next": 10, "at": 19}
+        return Input(id=field_id, compact=True, max_length=limits[field_id])
+
+    def on_mount(self) -> None:
+        at = self.query_one("#at", Input)
+        with at.prevent(Input.Changed):
+            at.value = self.opened_at.strftime(TIME_FORMAT)
+        self.query_one(f"#{self.focus_first}").focus()
+        self.dirty = False
+        self._show_default_next()
+        run_db(self, settings.follow_up_days, on_done=self._intervals_loaded)
+
+    def _intervals_loaded(self, intervals: dict[str, int]) -> None:
+        self.intervals = intervals
+        self._show_default_next()
+
+    def _show_default_next(self) -> None:
+        """The hint of the next date: when the cadence of the chosen level puts it."""
+        self.set_hint("next", self.hint_text("next", "contacts.form.hint_next"))
+
+    def hint_text(self, field_id: str, hint_key: str) -> str:
+        if field_id == "next":
+            level = self.query_one("#level", FdCycle).value
+            days = self.intervals.get(str(level), 0)
+            due = self.opened_at.date() + dt.timedelta(days=days)
+            return t("contacts.form.hint_next", date=due.strftime("%m-%d"), level=level, days=days)
+        return t(hint_key)
+
+    def on_fd_cycle_changed(self, event: FdCycle.Changed) -> None:
+        # (The base class's handler runs too: Textual calls each class's in the MRO.)
+        if event.cycle.id == "level" and self.is_mounted:
+            self._show_default_next()
+
+    def to_input(self) -> contacts.ContactInput:
+        at_text = self.query_one("#at", Input).value.strip()
+        at: dt.datetime | str = at_text
+        if at_text == self.opened_at.strftime(TIME_FORMAT):
+            at = self.opened_at  # untouched: now, to the second
+        return contacts.ContactInput(
+            method=str(self.query_one("#method", FdCycle).value),
+            at=at,
+            account=self.query_one("#account", Input).value,
+            level=str(self.query_one("#level", FdCycle).value),
+            next_date=self.query_one("#next", Input).value,
+            staff=self.staff,
+        )
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        self.saving = True
+        run_db(
+            self,
+            contacts.record_contact,
+            self.target.customer_id,
+            self.to_input(),
+            getattr(self.app, "staff", None),
+            on_done=self._saved,
+            on_error=self.show_errors,
+        )
+
+    def _saved(self, contact) -> None:
+        level = contact.level_after
+        if level != self.target.level:
+            message = t(
+                "contacts.saved_level", name=self.target.label, old=self.target.level, new=level
+            )
+        else:
+            message = t("contacts.saved", name=self.target.label)
+        self.app.notify(message, markup=False)
+        self.dismiss(True)
+
+
+class CloseScreen(_FormDialog):
+    """Close an intent customer: deal, defeat (competitor and reason) or lost (reason)."""
+
+    FIELDS = (
+        ("outcome", "contacts.close.outcome", "contacts.close.hint_outcome"),
+        ("reason", "contacts.close.reason", "contacts.close.hint_reason"),
+        ("competitor", "contacts.close.competitor", "contacts.close.hint_competitor"),
+    )
+
+    def __init__(self, target: ContactTarget) -> None:
+        super().__init__()
+        self.target = target
+
+    def title_text(self) -> str:
+        return t("contacts.close.title", name=self.target.label, level=self.target.level or "—")
+
+    def make_widget(self, field_id: str) -> Widget:
+        if field_id == "outcome":
+            return FdCycle(outcome_options(), id="outcome")
+        limit = rules.MAX_NOTES if field_id == "reason" else contacts.MAX_COMPETITOR
+        return Input(id=field_id, compact=True, max_length=limit)
+
+    def on_mount(self) -> None:
+        self.query_one("#outcome").focus()
+        self.dirty = False
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        self.saving = True
+        run_db(
+            self,
+            contacts.close_customer,
+            self.target.customer_id,
+            str(self.query_one("#outcome", FdCycle).value),
+            self.query_one("#reason", Input).value,
+            self.query_one("#competitor", Input).value,
+            getattr(self.app, "staff", None),
+            on_done=self._saved,
+            on_error=self.show_errors,
+        )
+
+    def _saved(self, customer) -> None:
+        outcome = t(f"contacts.outcome.{customer.closed_as}")
+        self.app.notify(t("contacts.closed", name=self.target.label, outcome=outcome), markup=False)
+        self.dismiss(True)
+
+
+class StaffChoiceScreen(ModalScreen[str | None]):
+    """Choose a consultant by typing (pinyin initials too); Enter takes the match.
+
+    Dismisses with the name, "" for everyone (when ``allow_all``), None when backed out.
+    """
+
+    BINDINGS = [Binding("escape", "back", "key.cancel", id="cancel")]
+
+    def __init__(self, title: str, names: list[str], allow_all: bool = False) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.title_text = title
+        self.names = names
+        self.allow_all = allow_all
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content.styled(self.title_text, "bold"), classes="dialog-question")
+            yield FdChoice(self.names, id="staff-choice", compact=True, max_length=rules.MAX_TEXT)
+            yield Static(Content(""), id="staff-matches", classes="field-hint")
+            hint = "contacts.choose.hint_all" if self.allow_all else "contacts.choose.hint"
+            all_names = "、".join(self.names) or "—"
+            yield Static(Content(t(hint, names=all_names)), id="staff-hint", classes="dialog-hint")
+            yield FdFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#staff-choice").focus()
+
+    def on_fd_choice_matches_changed(self, event: FdChoice.MatchesChanged) -> None:
+        self.query_one("#staff-matches", Static).update(event.choice.matches_content())
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        choice = self.query_one("#staff-choice", FdChoice)
+        if not choice.value:
+            if self.allow_all:
+                self.dismiss("")
+            return
+        choice.take_pick()
+        if choice.value in self.names:
+            self.dismiss(choice.value)
+        else:
+            self.query_one("#staff-matches", Static).update(
+                Content.styled(t("error.no_staff", name=choice.value), "$error")
+            )
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class CustomerActions:
+    """Keys on the customer a screen points at. The screen provides ``contact_target()``
+    and ``refresh_data()``."""
+
+    # What each key needs (frontdesk.roles): hidden, and refused, for a role without it.
+    ACTION_RIGHTS = {
+        "open_customer": roles.CUSTOMER_VIEW,
+        "contact": roles.CONTACT_RECORD,
+        "level": roles.CONTACT_RECORD,
+        "close_customer": roles.CONTACT_CLOSE,
+        "reassign": roles.CONTACT_REASSIGN,
+    }
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return access.allowed(self, action)
+
+    def contact_target(self) -> ContactTarget | None:
+        raise NotImplementedError
+
+    def refresh_data(self) -> None:
+        raise NotImplementedError
+
+    def _contact_staff(self) -> str:
+        """Who makes a contact from this terminal: the signed-in consultant or manager;
+        the desk (or a receptionist) records it for the customer's own consultant."""
+        member = getattr(self.app, "staff", None)
+        if member is not None and member.role in ("consultant", "manager"):
+            return member.name
+        return ""
+
+    def action_contact(self, focus: str = "method") -> None:
+        target = self.contact_target()
+        if target is None:
+            return
+        # Saved before the dialog closes: the screen reloads when it shows again.
+        self.app.push_screen(ContactScreen(target, focus, self._contact_staff()))
+
+    def action_level(self) -> None:
+        self.action_contact("level")
+
+    def action_close_customer(self) -> None:
+        target = self.contact_target()
+        if target is not None:
+            self.app.push_screen(CloseScreen(target))
+
+    def action_reassign(self) -> None:
+        target = self.contact_target()
+        if target is None:
+            return
+
+        def chosen(name: str | None) -> None:
+            if name and name != target.consultant:
+                run_db(
+                    self,
+                    contacts.reassign,
+                    target.customer_id,
+                    name,
+                    getattr(self.app, "staff", None),
+                    on_done=lambda _: self._reassigned(target, name),
+                )
+
+        def loaded(names: list[str]) -> None:
+            title = t("contacts.choose.reassign", name=target.label, consultant=target.consultant)
+            self.app.push_screen(StaffChoiceScreen(title, names), chosen)
+
+        run_db(self, consultant_names, on_done=loaded)
+
+    def _reassigned(self, target: ContactTarget, name: str) -> None:
+        self.notify(t("contacts.reassigned", name=target.label, consultant=name), markup=False)
+        self.refresh_data()
+
+
+def consultant_names() -> list[str]:
+    return [member.name for member in staff_service.consultants()]

@@ -1,0 +1,312 @@
+"""F6: the intent-customer contact table (意向客户接触状况表).
+
+One row per open intent customer in due order (most overdue first), the days of the month
+with the level at each contact and ``*`` on planned days; overdue rows in red. Enter opens
+the customer, ``c`` records a contact, ``l`` changes the level (through a contact), ``x``
+closes, ``r`` reassigns; ``,``/``.`` change the month, ``/`` searches (name, phone digits,
+pinyin initials), ``f`` ``v`` ``o`` ``d`` filter by consultant, level, overdue, due today.
+A consultant signed in sees their own customers first (``f`` and Enter on a blank line
+shows everyone's). The rows are a virtual grid (``ContactGrid``) paged from the store.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from frontdesk import clock, contact_table, roles, rules
+from frontdesk import staff as staff_service
+from frontdesk.contact_table import TableFilter, Totals
+from frontdesk.i18n import t
+from screens import access
+from screens.bindings import translate_bindings
+from screens.contact_forms import ContactTarget, CustomerActions, StaffChoiceScreen
+from screens.contact_grid import ContactGrid
+from screens.customer_card import CustomerScreen
+from screens.db import run_db
+from screens.widgets import FdFooter, FdHeader
+
+SEARCH_DELAY_S = 0.25
+LEVEL_FILTERS = (None, *rules.LEVELS)
+
+
+class ContactsScreen(CustomerActions, Screen):
+    """The contact table: who is due, who is overdue, and what was done this month."""
+
+    BINDINGS = [
+        Binding("enter", "open_customer", "contacts.key.open_customer",
+                tooltip="contacts.help.open_customer", id="open-customer"),
+        Binding("c", "contact", "contacts.key.contact", tooltip="contacts.help.contact",
+                id="contact"),
+        Binding("l", "level", "contacts.key.level", tooltip="contacts.help.level", id="level"),
+        Binding("x", "close_customer", "contacts.key.close", tooltip="contacts.help.close",
+                id="close-customer"),
+        Binding("r", "reassign", "contacts.key.reassign", tooltip="contacts.help.reassign",
+                id="reassign"),
+        Binding("slash", "search", "contacts.key.search", tooltip="contacts.help.search",
+                id="search"),
+        Binding("comma", "month(-1)", "contacts.key.prev_month",
+                tooltip="contacts.help.prev_month", id="prev-month"),
+        Binding("full_stop", "month(1)", "contacts.key.next_month",
+                tooltip="contacts.help.next_month", id="next-month"),
+        Binding("f", "filter_consultant", "contacts.key.consultant",
+                tooltip="contacts.help.consultant", show=False, id="by-consultant"),
+        Binding("v", "filter_level", "contacts.key.level_filter",
+                tooltip="contacts.help.level_filter", show=False, id="by-level"),
+        Binding("o", "filter_due('overdue')", "contacts.key.overdue",
+                tooltip="contacts.help.overdue", show=False, id="overdue"),
+        Binding("d", "filter_due('today')", "contacts.key.due_today",
+                tooltip="contacts.help.due_today", show=False, id="due-today"),
+        Binding("escape", "back", "contacts.key.back", tooltip="contacts.help.back", id="back"),
+    ]  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        today = clock.today()
+        self.filter = TableFilter(month=contact_table.month_of(today), today=today)
+        self.consultant_name = ""
+        self.consultant_ids: dict[str, int] = {}
+        self._search_timer = None
+        self._place_days = True  # bring today (or the month's first day) into view
+
+    def compose(self) -> ComposeResult:
+        yield FdHeader(id="header")
+        yield Static(Content(""), id="contacts-title")
+        yield Input(id="contacts-search", compact=True, max_length=rules.MAX_NAME)
+        yield ContactGrid(id="contacts-grid")
+        yield Static(Content(""), id="contacts-current")
+        yield Static(Content(""), id="contacts-foot")
+        yield FdFooter()
+
+    @property
+    def grid(self) -> ContactGrid:
+        return self.query_one(ContactGrid)
+
+    def on_mount(self) -> None:
+        self.query_one("#contacts-search").display = False
+        member = getattr(self.app, "staff", None)
+        if member is not None and roles.own_customers_only(member):
+            # A consultant's table is their own customers; no filter key can widen it.
+            self.filter = self.filter.with_(owner_id=member.id, consultant_id=member.id)
+            self.consultant_name = member.name
+        self.grid.focus()
+        self._show_title()
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        if self.grid.loaded:  # back from a dialog, a card or a form (not the first showing)
+            self.refresh_data()
+
+    # -- loading --------------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        """Reload the rows in view and the totals (workers; called on every commit seen)."""
+        today = clock.today()
+        if today != self.filter.today:  # past midnight: overdue counts from the new day
+            self.filter = self.filter.with_(today=today)
+        self.grid.reload(self.filter)  # the totals follow once its rows are painted
+
+    def _reload(self) -> None:
+        self._show_title()
+        self.refresh_data()
+
+    def on_contact_grid_loaded(self, event: ContactGrid.Loaded) -> None:
+        run_db(self, contact_table.totals, event.grid.filter, on_done=self._show_totals,
+               group="contact-totals", exclusive=True)  # fmt: skip
+        if self._place_days:
+            self._place_days = False
+            # After the refresh that applies the new virtual size (and so the scroll range).
+            if contact_table.month_of(self.filter.today) == self.filter.month:
+                self.grid.call_after_refresh(self.grid.show_day, self.filter.today.day)
+            else:
+                self.grid.call_after_refresh(self.grid.show_first_day)
+
+    def _show_title(self) -> None:
+        f = self.filter
+        parts = [t("contacts.title"), f.month.strftime("%Y-%m")]
+        if f.consultant_id:
+            parts.append(t("contacts.filter.consultant", name=self.consultant_name))
+        if f.level:
+            parts.append(t("contacts.filter.level", level=f.level))
+        if f.due:
+            parts.append(t(f"contacts.filter.{f.due}"))
+        if f.search.strip():
+            parts.append(t("contacts.filter.search", text=f.search.strip()))
+        self.query_one("#contacts-title", Static).update(
+            Content.assemble((parts[0], "bold"), " · ", Content(" · ".join(parts[1:])))
+        )
+
+    def _show_totals(self, totals: Totals) -> None:
+        levels = " ".join(f"{level} {totals.by_level.get(level, 0)}" for level in rules.LEVELS)
+        text = t(
+            "contacts.foot.line",
+            total=totals.total,
+            levels=levels,
+            carried=totals.carried,
+            new=totals.new,
+            overdue=totals.overdue,
+            due_today=totals.due_today,
+        )
+        self.query_one("#contacts-foot", Static).update(Content(text))
+
+    def on_contact_grid_cursor_moved(self, event: ContactGrid.CursorMoved) -> None:
+        line = self.query_one("#contacts-current", Static)
+        grid = event.grid
+        if not grid.total:
+            key = "contacts.none_filtered" if self.filter.is_filtered else "contacts.none"
+            line.update(Content.styled(t(key), "dim"))
+            return
+        if event.row is None:
+            line.update(Content.styled(t("contacts.loading"), "dim"))
+            return
+        row = event.row.row
+        overdue = row.overdue_days(self.filter.today)
+        due = row.next_due.strftime("%m-%d")
+        status = t("contacts.current.overdue", days=overdue) if overdue else ""
+        text = t(
+            "contacts.current.line",
+            number=grid.cursor + 1,
+            total=grid.total,
+            name=row.name or "—",
+            phone=rules.format_phone(row.phone),
+            level=row.level,
+            consultant=row.consultant or "—",
+            last=row.last_contact.strftime("%m-%d") if row.last_contact else "—",
+            due=due,
+        )
+        line.update(
+            Content.assemble(Content(text), (f" {status}" if status else "", "bold $error"))
+        )
+
+    # -- the customer under the cursor ----------------------------------------------------
+
+    def contact_target(self) -> ContactTarget | None:
+        current = self.grid.current()
+        if current is None:
+            return None
+        row = current.row
+        return ContactTarget(row.id, row.name, row.phone, row.level, row.consultant or "")
+
+    def action_open_customer(self) -> None:
+        target = self.contact_target()
+        if target is not None:
+            self.app.push_screen(CustomerScreen(target.customer_id))
+
+    # -- months, filters, search ----------------------------------------------------------
+
+    def action_month(self, delta: int) -> None:
+        self.filter = self.filter.with_(month=contact_table.shift_month(self.filter.month, delta))
+        self._place_days = True
+        self._reload()
+
+    def action_filter_level(self) -> None:
+        index = LEVEL_FILTERS.index(self.filter.level)
+        self.filter = self.filter.with_(level=LEVEL_FILTERS[(index + 1) % len(LEVEL_FILTERS)])
+        self._reload()
+
+    def action_filter_due(self, mode: str) -> None:
+        self.filter = self.filter.with_(due=None if self.filter.due == mode else mode)
+        self._reload()
+
+    def action_filter_consultant(self) -> None:
+        def chosen(name: str | None) -> None:
+            if name is None:
+                return
+            self.consultant_name = name
+            self.filter = self.filter.with_(consultant_id=self.consultant_ids.get(name))
+            self._reload()
+
+        def loaded(members) -> None:
+            self.consultant_ids = {member.name: member.id for member in members}
+            title = t("contacts.choose.filter")
+            names = list(self.consultant_ids)
+            self.app.push_screen(StaffChoiceScreen(title, names, allow_all=True), chosen)
+
+        run_db(self, staff_service.consultants, on_done=loaded)
+
+    def action_search(self) -> None:
+        search = self.query_one("#contacts-search", Input)
+        search.display = True
+        search.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "contacts-search":
+            return
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DELAY_S, self._apply_search)
+
+    def _apply_search(self) -> None:
+        self._search_timer = None
+        text = self.query_one("#contacts-search", Input).value
+        if text != self.filter.search:
+            self.filter = self.filter.with_(search=text)
+            self.grid.move_to(0)
+            self._reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "contacts-search":
+            return
+        event.stop()
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._apply_search()
+        if not event.value.strip():
+            event.input.display = False
+        self.grid.focus()
+
+    def action_back(self) -> None:
+        """Esc: leave the search line, then drop the filters, then go back to the log."""
+        search = self.query_one("#contacts-search", Input)
+        if search.has_focus or search.value:
+            if self._search_timer is not None:
+                self._search_timer.stop()
+            search.value = ""
+            search.display = False
+            self.grid.focus()
+            if self.filter.search:
+                self.filter = self.filter.with_(search="")
+                self._reload()
+            return
+        if self.filter.is_filtered:
+            self.filter = self.filter.with_(consultant_id=None, level=None, due=None, search="")
+            self._reload()
+            return
+        self.dismiss()
+
+
+KEY_NAMES = {"comma": ",", "full_stop": ".", "slash": "/", "up": "↑", "down": "↓"}
+KEY_NAMES |= {"left": "←", "right": "→", "pageup": "PgUp", "pagedown": "PgDn"}
+
+
+def help_rows(app=None) -> list[tuple[str, str]]:
+    """The contact table's keys for the help screen (F1), from the bindings themselves;
+    given the app, only those its signed-in staff member may use."""
+    from screens.bindings import key_label, translated
+
+    def label(key: str) -> str:
+        return ", ".join(KEY_NAMES.get(part, key_label(part)) for part in key.split(","))
+
+    found = []
+    for binding in (*ContactsScreen.BINDINGS, *ContactGrid.BINDINGS):
+        action = binding.action.split("(")[0]
+        if app is not None and not access.allowed(app, action, ContactsScreen):
+            continue
+        shown = translated(binding)
+        found.append((label(binding.key), shown.tooltip or shown.description))
+    return found
+
+
+def form_help_rows() -> list[tuple[str, str]]:
+    """The contact dialog's keys for the help screen."""
+    return [
+        ("Enter", t("help.form_enter")),
+        ("Ctrl+S", t("key.save")),
+        ("Esc", t("key.cancel")),
+        ("1 2 3 4", t("contacts.form.hint_method")),
+        ("O H A B C", t("contacts.form.hint_level")),
+    ]

@@ -1,0 +1,113 @@
+"""The statistics' two dialogs: where to export the month sheet, and how figures are counted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+from frontdesk import statistics_sheet
+from frontdesk.i18n import t
+from screens.bindings import translate_bindings
+from screens.db import run_db
+from screens.widgets import FdFooter
+
+# The formulas in the order of the sheet (catalogue keys under stats.formula).
+FORMULAS = (
+    "parties",
+    "first",
+    "on_file",
+    "test_drive",
+    "order",
+    "stay",
+    "calls",
+    "new_intent",
+    "splits",
+    "zero",
+    "last_week",
+    "month",
+)
+
+
+class ExportScreen(ModalScreen[str | None]):
+    """Ask for the file to export a month sheet to: a name in the current folder is offered."""
+
+    BINDINGS = [Binding("escape", "back", "key.cancel", id="cancel")]
+
+    def __init__(self, year: int, month: int) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.year, self.month = year, month
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            label = f"{self.year:04d}-{self.month:02d}"
+            yield Static(Content(t("stats.export_title", month=label)), classes="dialog-question")
+            yield Input(
+                statistics_sheet.default_filename(self.year, self.month),
+                id="export-path",
+                compact=True,
+            )
+            yield Static(Content(t("stats.export_hint")), id="export-hint", classes="field-hint")
+            yield FdFooter()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if Path(event.value.strip()).suffix.lower() not in statistics_sheet.EXTENSIONS:
+            self.query_one("#export-hint", Static).update(
+                Content.styled(t("stats.export_bad_ext"), "bold $error")
+            )
+            return
+        self.dismiss(event.value.strip())
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def export_month(node: Widget, year: int, month: int) -> None:
+    """Ask for a file and write the month sheet to it (in a worker); tell how it went."""
+
+    def chosen(path: str | None) -> None:
+        if path:
+            run_db(
+                node,
+                statistics_sheet.export_month,
+                year,
+                month,
+                path,
+                on_done=lambda written: node.notify(
+                    t("stats.exported", path=written), markup=False
+                ),
+                group="stats-export",
+            )
+
+    node.app.push_screen(ExportScreen(year, month), chosen)
+
+
+class FormulasScreen(ModalScreen[None]):
+    """How every figure of the statistics is counted, in the user's language."""
+
+    BINDINGS = [Binding("escape,question_mark", "close", "key.back", id="close")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="formulas-body", classes="dialog"):
+            yield Static(Content.styled(t("stats.formulas_title"), "bold"))
+            for key in FORMULAS:
+                with Horizontal(classes="formula"):
+                    yield Static("·", classes="formula-bullet")
+                    yield Static(Content(t(f"stats.formula.{key}")), classes="formula-text")
+            yield Static(Content.styled(t("stats.formulas_close"), "dim"))
+        yield FdFooter()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,304 @@
+"""Pilot tests: the contact table (F6), the customer card and the follow-up dialogs, by keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from frontdesk import contacts, registration
+from frontdesk.contact_table import Mark
+from frontdesk.models import Contact, Customer, LevelChange
+from screens.contact_forms import CloseScreen, ContactScreen, StaffChoiceScreen
+from screens.contact_grid import DAY_WIDTH, DAYS_AT, FIXED_WIDTH, HEADER_LINES, ContactGrid
+from screens.contacts import ContactsScreen
+from screens.customer_card import CustomerScreen
+from screens.day_log import DayLogScreen
+from screens.dialogs import ConfirmScreen
+from tests.conftest import FROZEN_NOW, screen_text, settle
+
+
+def walkin(phone: str, name: str, level: str, days_ago: int, **more) -> Customer:
+    at = FROZEN_NOW - dt.timedelta(days=days_ago, hours=1)
+    data = registration.RegistrationInput(
+        kind="walkin", time_in=at, phone=phone, name=name, level=level, **more
+    )
+    return Customer.get_by_id(registration.register(data).customer_id)
+
+
+@pytest.fixture
+def intent(showroom):
+    """Four open intent customers: 张三 overdue since the 22nd (H, met on the 20th), 李四 due
+    today (A, 李娜's), [/x] due 12-02 (B, met today), [VIP]王五 due 12-08 (C)."""
+    return {
+        "zhang": walkin("13812345678", "张三", "H", 5, model="凯美瑞"),
+        "li": walkin("13912345678", "李四", "A", 3, consultant="李娜"),
+        "wang": walkin("13700001111", "[VIP]王五", "C", 1),
+        "x": walkin("13600002222", "[/x]", "B", 0),
+    }
+
+
+def grid(app) -> ContactGrid:
+    return app.screen.query_one(ContactGrid)
+
+
+def names(app) -> list[str]:
+    return [row.row.name for row in grid(app).loaded_rows()]
+
+
+def text_of(app, widget_id: str) -> str:
+    return str(app.screen.query_one(f"#{widget_id}", Static).render())
+
+
+async def open_table(pilot) -> ContactsScreen:
+    await settle(pilot)
+    await pilot.press("f6")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ContactsScreen)
+    return pilot.app.screen
+
+
+async def test_f6_opens_the_table_in_due_order_with_literal_names(intent, make_app, showroom):
+    app = make_app(staff=showroom["chenjing"])  # a manager: everyone's customers
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_table(pilot)
+        assert names(app) == ["张三", "李四", "[/x]", "[VIP]王五"]
+        shown = screen_text(app)
+        assert "[VIP]王五" in shown and "[/x]" in shown  # never read as markup
+        assert "意向客户接触状况表" in shown and "2026-11" in shown
+        foot = text_of(app, "contacts-foot")
+        assert "合计 4" in foot and "逾期 1" in foot and "今日到期 1" in foot
+        assert "本月新生 4" in foot
+        current = text_of(app, "contacts-current")
+        assert "张三" in current and "逾期 3 天" in current
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DayLogScreen)
+
+
+async def test_a_consultant_finds_an_overdue_customer_by_initials_and_calls(
+    intent, make_app, showroom
+):
+    app = make_app(staff=showroom["wanglei"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_table(pilot)
+        assert "李四" not in names(app)  # 李娜's customer: not in 王磊's table
+        await pilot.press("slash", "z", "s", "enter")
+        await settle(pilot, 0.3)
+        assert names(app) == ["张三"]
+        await pilot.press("c")  # a call, by default
+        await settle(pilot)
+        assert isinstance(app.screen, ContactScreen)
+        await pilot.press("enter", *"约周六试驾", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactsScreen)
+    saved = Contact.get()
+    assert (saved.method, saved.account, saved.level_after) == ("call", "约周六试驾", "H")
+    assert (saved.staff.name, saved.at) == ("王磊", FROZEN_NOW)
+    assert Customer.get_by_id(intent["zhang"].id).next_due == dt.date(2026, 11, 27)
+
+
+async def test_the_grid_shows_the_level_on_the_contact_day(intent, make_app, showroom):
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_table(pilot)
+        await pilot.press("l")  # the level, through a contact
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ContactScreen) and dialog.focused.id == "level"
+        await pilot.press("a", "ctrl+s")
+        await settle(pilot)
+        the_grid = grid(app)
+        zhang = next(row for row in the_grid.loaded_rows() if row.row.name == "张三")
+        assert zhang.marks[25] == Mark("contact", "A") and zhang.marks[20] == Mark("contact", "H")
+        y = HEADER_LINES + the_grid.loaded_rows().index(zhang) - int(the_grid.scroll_y)
+        line = the_grid.render_line(y)
+        assert "张三" in line.crop(0, FIXED_WIDTH).text  # the name stays in view
+        x = FIXED_WIDTH + DAYS_AT + 24 * DAY_WIDTH - int(the_grid.scroll_x)  # the 25th
+        assert line.crop(x, x + DAY_WIDTH).text == " A"
+    change = LevelChange.select().order_by(LevelChange.id.desc()).first()
+    assert (change.from_level, change.to_level, change.staff.name) == ("H", "A", "陈静")
+
+
+async def test_a_closed_customer_leaves_the_table(intent, make_app, showroom):
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_table(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, CloseScreen)
+        await pilot.press("2", "ctrl+s")  # a defeat, without its reasons: refused
+        await settle(pilot)
+        assert isinstance(app.screen, CloseScreen)
+        hint = str(app.screen.query_one("#hint-reason", Static).render())
+        assert "必须写明原因" in hint
+        app.screen.query_one("#reason", Input).focus()
+        await pilot.press(*"雅阁优惠大", "enter", *"本田雅阁", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactsScreen)
+        assert names(app) == ["李四", "[/x]", "[VIP]王五"]
+    zhang = Customer.get_by_id(intent["zhang"].id)
+    assert (zhang.customer_class, zhang.competitor, zhang.level) == ("defeated", "本田雅阁", None)
+
+
+async def test_commas_and_full_stops_change_the_month(intent, make_app, showroom):
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_table(pilot)
+        await pilot.press("comma")
+        await settle(pilot)
+        assert screen.filter.month == dt.date(2026, 10, 1)
+        assert "2026-10" in text_of(app, "contacts-title")
+        assert names(app) == []  # nobody had been met by the end of October
+        await pilot.press("full_stop", "full_stop")
+        await settle(pilot)
+        assert screen.filter.month == dt.date(2026, 12, 1)
+        assert len(names(app)) == 4
+        zhang = grid(app).loaded_rows()[0]
+        assert zhang.marks == {}  # H, due on 11-22, overdue: nothing planned in December
+
+
+async def test_enter_opens_the_customer_with_their_history(intent, make_app, showroom):
+    contacts.record_contact(
+        intent["zhang"].id,
+        contacts.ContactInput(method="visit", at="2026-11-23 15:00", account="[送资料]", level="A"),
+    )
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_table(pilot)
+        assert names(app)[:2] == ["李四", "张三"]  # 张三 is due on the 26th now (A)
+        await pilot.press("enter")
+        await settle(pilot)
+        card = app.screen
+        assert isinstance(card, CustomerScreen) and card.customer_id == intent["li"].id
+        await pilot.press("escape", "down", "enter")
+        await settle(pilot)
+        card = app.screen
+        assert card.customer_id == intent["zhang"].id
+        table = card.query_one("#card-history", DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert rows[0][1:3] == ["级别变更", "H→A"]
+        assert rows[1][1:] == ["拜访", "A", "王磊", "[送资料]"]
+        assert rows[-1][1:3] == ["来店", "H"]
+        assert "[送资料]" in screen_text(app)
+        await pilot.press("f4")  # F4: back to today's log from anywhere
+        await settle(pilot)
+        assert isinstance(app.screen, DayLogScreen)
+
+
+async def test_reassign_by_pinyin_initials(intent, make_app, showroom):
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_table(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffChoiceScreen)
+        await pilot.press("l", "n", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactsScreen)
+        assert grid(app).current().row.consultant == "李娜"
+    assert Customer.get_by_id(intent["zhang"].id).consultant.name == "李娜"
+
+
+async def test_filter_keys_and_escape_clears_them(intent, make_app, showroom):
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_table(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert names(app) == ["张三"]
+        await pilot.press("d")  # due today instead
+        await settle(pilot)
+        assert names(app) == ["李四"] and "今日到期" in text_of(app, "contacts-title")
+        await pilot.press("d", "v", "v", "v")  # off; level: O, H, A
+        await settle(pilot)
+        assert names(app) == ["李四"]
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("w", "l", "enter")
+        await settle(pilot)
+        assert names(app) == [] and "没有符合条件" in text_of(app, "contacts-current")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(names(app)) == 4 and isinstance(app.screen, ContactsScreen)
+
+
+async def test_escape_in_the_contact_dialog_asks_before_losing_text(intent, make_app, showroom):
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_table(pilot)
+        await pilot.press("c", "enter", *"聊了", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactsScreen)
+        await pilot.press("c", "enter", "ctrl+s")  # nothing but the method: still a contact
+        await settle(pilot)
+    assert Contact.select().count() == 1
+
+
+async def test_a_contact_from_another_connection_appears_by_itself(intent, make_app, showroom):
+    app = make_app(staff=showroom["chenjing"], watch_interval=0.1)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_table(pilot)
+        await settle(pilot, 0.3)
+        assert grid(app).loaded_rows()[0].row.name == "张三"
+        contacts.record_contact(  # committed on this thread's own connection
+            intent["zhang"].id, contacts.ContactInput(method="call", level="B")
+        )
+        expected = ["李四", "张三", "[/x]", "[VIP]王五"]  # 张三 due 12-02 now, as [/x]
+        for _ in range(40):  # the watcher polls every 0.1 s; a loaded machine may be slow
+            await settle(pilot, 0.1)
+            if names(app) == expected:
+                break
+        assert names(app) == expected
+        zhang = grid(app).loaded_rows()[1]
+        assert (zhang.row.level, zhang.marks[25]) == ("B", Mark("contact", "B"))
+
+
+def many_customers(count: int) -> None:
+    rows = [
+        {
+            "name": f"客户{n:04d}",
+            "phone": f"139{n:08d}",
+            "initials": "kh",
+            "level": "HABCO"[n % 5],
+            "customer_class": "intent",
+            "next_due": dt.date(2026, 11, 1) + dt.timedelta(days=n // 40),
+            "last_contact": dt.date(2026, 10, 30),
+            "first_contact": dt.date(2026, 10, 1),
+        }
+        for n in range(count)
+    ]
+    with Customer._meta.database.atomic():
+        for start in range(0, count, 500):
+            Customer.insert_many(rows[start : start + 500]).execute()
+
+
+async def test_scrolling_two_thousand_customers(showroom, make_app):
+    many_customers(2000)
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_table(pilot)
+        the_grid = grid(app)
+        assert the_grid.total == 2000
+        assert len(the_grid.pages) <= 2  # a page or two, never all rows
+        await pilot.press("end")
+        await settle(pilot)
+        assert the_grid.cursor == 1999 and the_grid.current().row.name == "客户1999"
+        assert "2000/2000 客户1999" in text_of(app, "contacts-current")
+        await pilot.press("pageup", "pageup", "up")
+        await settle(pilot)
+        expected = 1999 - 2 * the_grid.rows_in_view - 1
+        assert the_grid.current().row.name == f"客户{expected:04d}"
+        await pilot.press("home", "pagedown", "down")
+        await settle(pilot)
+        assert the_grid.current().row.name == f"客户{the_grid.rows_in_view + 1:04d}"
+        seen = {row.row.id for row in the_grid.loaded_rows()}
+        assert len(seen) == len(the_grid.loaded_rows())  # no row twice
+        the_grid.move_to(1000)  # the scroll bar dragged to the middle
+        await settle(pilot)
+        assert the_grid.current().row.name == "客户1000"
+        assert "客户1000" in screen_text(app)

@@ -1,0 +1,396 @@
+"""End to end over SSH: ``frontdesk serve`` on 127.0.0.1, the real OpenSSH client in tmux.
+
+One server for the module, a store with a manager, a receptionist, two consultants and a
+member who left, each with a key made by ssh-keygen. A manager gets the app at the size
+of their terminal and keeps it laid out through resizes; registrations cross between the
+desk and the manager within a second; strangers, passwords, a former member, commands,
+SFTP and forwarding are refused and logged; a dropped connection keeps its draft; ten
+sessions open at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.terminal import Terminal
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        shutil.which("tmux") is None or shutil.which("ssh") is None,
+        reason="tmux and the OpenSSH client are needed",
+    ),
+]
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LOG_TITLE = "今日来店(电)登记表"
+START_WAIT_S = 30
+CROWD_WAIT_S = 120  # ten apps starting at once on two cores
+STAFF = (
+    ("陈静", "manager", "chenjing"),
+    ("赵敏", "receptionist", "zhaomin"),
+    ("王磊", "consultant", "wanglei"),
+    ("李娜", "consultant", "lina"),
+    ("孙离", "receptionist", "sunli"),  # leaves the store before the tests
+)
+
+
+def frontdesk(store, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "screens.main", "--db", str(store), *args],
+        capture_output=True,
+        text=True,
+        check=check,
+        env={**os.environ, "PYTHONPATH": ROOT, "FRONTDESK_LANG": "zh_CN"},
+    )
+
+
+class Showroom:
+    """The store, the keys and the server of this module."""
+
+    def __init__(self, folder) -> None:
+        self.folder = folder
+        self.store = folder / "store.db"
+        self.keys = {}
+        self.server: subprocess.Popen | None = None
+        self.port = 0
+        self.terminals: list[Terminal] = []
+
+    def set_up(self) -> None:
+        for name, role, login in STAFF:
+            frontdesk(self.store, "staff", "add", name, "--role", role, "--login", login)
+        for login in [login for _, _, login in STAFF] + ["stranger"]:
+            path = self.folder / f"id_{login}"
+            subprocess.run(
+                ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", login, "-f", str(path)],
+                check=True,
+            )
+            self.keys[login] = path
+            if login != "stranger":
+                frontdesk(self.store, "staff", "key", "add", login, f"{path}.pub")
+        with sqlite3.connect(self.store) as conn:
+            conn.execute("UPDATE staff SET active = 0 WHERE login = 'sunli'")
+
+    def start(self, *options: str) -> None:
+        self.server = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "screens.main", "--db", str(self.store), "serve"),
+                *("--host", "127.0.0.1", "--port", "0", "--backoff-after", "100"),
+                *("--max-sessions", "30", *options),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=open(self.folder / "serve.log", "w"),  # noqa: SIM115 (the server's log)
+            text=True,
+            env={**os.environ, "PYTHONPATH": ROOT, "FRONTDESK_LANG": "zh_CN"},
+        )
+        line = self.server.stdout.readline()
+        assert "127.0.0.1:" in line, line
+        self.port = int(line.split("127.0.0.1:")[1].split("，")[0].split(",")[0])
+
+    def stop(self) -> None:
+        for term in self.terminals:
+            term.close()
+        if self.server is not None:
+            self.server.terminate()
+            try:
+                self.server.wait(30)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+
+    def ssh(self, login: str, *extra: str, key: str | None = None) -> list[str]:
+        return [
+            *("ssh", "-p", str(self.port), "-i", str(self.keys[key or login])),
+            *("-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no"),
+            *("-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes"),
+            *("-o", "LogLevel=ERROR"),
+            *extra,
+            f"{login}@127.0.0.1",
+        ]
+
+    def open(self, login: str, size=(100, 30)) -> Terminal:
+        """A terminal of the given size connected as ``login``; the ssh status is shown at exit."""
+        command = " ".join(self.ssh(login))
+        term = Terminal(
+            ["sh", "-c", f"{command}; echo SSH-EXIT=$?; sleep 600"],
+            {"TERM": "xterm-256color", "PATH": os.environ["PATH"]},
+            size=size,
+        )
+        self.terminals.append(term)
+        return term
+
+    def query(self, sql: str, *params) -> list[tuple]:
+        with sqlite3.connect(self.store) as conn:
+            return conn.execute(sql, params).fetchall()
+
+    def audit(self, action: str) -> list[dict]:
+        rows = self.query(
+            "SELECT session, staff_id, detail FROM audit_entry "
+            "WHERE entity = 'ssh' AND action = ? ORDER BY id",
+            action,
+        )
+        return [{"session": s, "staff": staff, **json.loads(d)} for s, staff, d in rows]
+
+    def wait_for_audit(self, action: str, check) -> list[dict]:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            rows = self.audit(action)
+            if check(rows):
+                return rows
+            time.sleep(0.2)
+        raise AssertionError(f"no such {action} in the audit: {self.audit(action)}")
+
+
+@pytest.fixture(scope="module")
+def showroom(tmp_path_factory):
+    place = Showroom(tmp_path_factory.mktemp("ssh"))
+    place.set_up()
+    place.start()
+    yield place
+    place.stop()
+
+
+@pytest.fixture
+def terminals(showroom):
+    """Terminals opened by one test are closed after it."""
+    before = len(showroom.terminals)
+    yield showroom
+    for term in showroom.terminals[before:]:
+        term.close()
+    del showroom.terminals[before:]
+
+
+def fill(term: Terminal, phone: str, name: str) -> None:
+    """Type a phone number, Enter and a name at once: the name must land in its own field."""
+    term.type(phone)
+    term.keys("Enter")
+    term.type(name)
+    term.wait_until(
+        lambda screen: any(line.split()[:2] == ["姓名", name] for line in screen.split("\n"))
+    )
+
+
+def last_line(screen: str, height: int) -> str:
+    lines = screen.split("\n")
+    return lines[height - 1] if len(lines) >= height else ""
+
+
+def test_a_manager_gets_the_app_at_the_terminals_size_and_it_follows_resizes(terminals):
+    term = terminals.open("chenjing", size=(120, 30))
+    screen = term.wait_for(LOG_TITLE, START_WAIT_S)
+    assert "陈静" in screen.split("\n")[0]  # signed in as the key's owner
+    screen = term.wait_until(lambda s: "帮助" in last_line(s, 30))  # the footer: last line
+    assert "试/报/订" in screen  # 120 columns: every column of the log
+    term.resize(70, 20)
+    screen = term.wait_until(lambda s: "帮助" in last_line(s, 20) and "试/报/订" not in s)
+    assert LOG_TITLE in screen
+    term.resize(132, 40)
+    term.wait_until(lambda s: "帮助" in last_line(s, 40) and "试/报/订" in s)
+    term.keys("C-q")  # the app exits: so does the session, with the app's status
+    term.wait_for("SSH-EXIT=0")
+    login = terminals.wait_for_audit("login", lambda rows: rows)[-1]
+    assert login["login"] == "chenjing"
+
+
+def test_registrations_cross_between_the_desk_and_the_manager(terminals):
+    manager = terminals.open("chenjing")
+    desk = terminals.open("zhaomin")
+    manager.wait_for(LOG_TITLE, START_WAIT_S)
+    desk.wait_for(LOG_TITLE, START_WAIT_S)
+    # A registration made by another process (the command line at the desk's machine).
+    at = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    frontdesk(
+        terminals.store,
+        "--as",
+        "zhaomin",
+        "register",
+        "--kind",
+        "walkin",
+        "--at",
+        at,
+        "--name",
+        "远方来客",
+    )
+    manager.wait_for("远方来客", 10)
+    # …and the other way round: the manager registers a call over SSH.
+    manager.keys("F3")
+    manager.wait_for("来电客户登记")
+    fill(manager, "13900002222", "经理登记")
+    manager.keys("C-s")
+    manager.wait_for(LOG_TITLE)
+    desk.wait_for("经理登记", 10)
+    rows = terminals.query(
+        "SELECT r.kind, s.login FROM registration r JOIN staff s ON s.id = r.registered_by_id "
+        "WHERE r.name = '经理登记'"
+    )
+    assert rows == [("phone", "chenjing")]
+    sessions = terminals.query(
+        "SELECT session FROM audit_entry WHERE entity = 'registration' AND action = 'create' "
+        "AND staff_id = (SELECT id FROM staff WHERE login = 'chenjing')"
+    )
+    assert sessions and sessions[-1][0].startswith("ssh:")  # the SSH session is recorded
+
+
+def test_strangers_passwords_and_former_staff_are_refused_and_logged(terminals, tmp_path):
+    stranger = subprocess.run(
+        terminals.ssh("chenjing", key="stranger"), capture_output=True, text=True, timeout=30
+    )
+    assert stranger.returncode == 255 and "Permission denied" in stranger.stderr
+    former = subprocess.run(terminals.ssh("sunli"), capture_output=True, text=True, timeout=30)
+    assert former.returncode == 255 and "Permission denied" in former.stderr
+    askpass = tmp_path / "askpass"
+    askpass.write_text("#!/bin/sh\necho not-a-key\n")
+    askpass.chmod(0o700)
+    password = subprocess.run(
+        [
+            *("ssh", "-p", str(terminals.port)),
+            *("-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null"),
+            *("-o", "PreferredAuthentications=password", "-o", "PubkeyAuthentication=no"),
+            *("-o", "NumberOfPasswordPrompts=1", "-o", "LogLevel=ERROR"),
+            "chenjing@127.0.0.1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "SSH_ASKPASS": str(askpass), "SSH_ASKPASS_REQUIRE": "force"},
+    )
+    assert password.returncode == 255 and "Permission denied" in password.stderr
+    refused = terminals.wait_for_audit(
+        "refuse",
+        lambda rows: {"unknown_key", "inactive", "password"} <= {r["reason"] for r in rows},
+    )
+    reasons = {r["reason"]: r for r in refused}
+    assert reasons["inactive"]["login"] == "sunli"
+    assert "not-a-key" not in json.dumps(refused)
+    log = (terminals.folder / "serve.log").read_text()
+    assert "refused 'chenjing' from 127.0.0.1: password" in log
+
+
+def test_nothing_but_the_app_commands_sftp_and_forwarding_are_refused(terminals):
+    command = subprocess.run(
+        [*terminals.ssh("chenjing", "-T"), "cat", "/etc/passwd"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert command.returncode != 0 and "root:" not in command.stdout
+    forward = subprocess.run(
+        terminals.ssh("chenjing", "-W", "127.0.0.1:22"),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
+    assert forward.returncode != 0
+    sftp = subprocess.run(
+        [*terminals.ssh("chenjing", "-s"), "sftp"],
+        capture_output=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
+    assert sftp.returncode != 0
+    no_terminal = subprocess.run(
+        terminals.ssh("chenjing", "-T"),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
+    assert no_terminal.returncode == 1 and "ssh -t" in no_terminal.stdout
+    terminals.wait_for_audit(
+        "refuse", lambda rows: {"exec", "forwarding", "subsystem"} <= {r["reason"] for r in rows}
+    )
+
+
+def test_a_consultant_reads_the_log_and_cannot_register(terminals):
+    term = terminals.open("wanglei")
+    screen = term.wait_for(LOG_TITLE, START_WAIT_S)
+    footer = last_line(term.wait_until(lambda s: "帮助" in last_line(s, 30)), 30)
+    assert "来店" not in footer and "离店" not in footer, footer
+    term.keys("F2")
+    time.sleep(1)
+    assert "来店客户登记" not in term.screen()
+    assert "王磊" in screen.split("\n")[0]
+
+
+def test_a_connection_killed_mid_form_leaves_its_draft(terminals):
+    term = terminals.open("chenjing")
+    term.wait_for(LOG_TITLE, START_WAIT_S)
+    term.keys("F2")
+    term.wait_for("来店客户登记")
+    fill(term, "13700001111", "断线客")
+    term.close()  # the terminal and its ssh client are gone: the connection drops
+    deadline = time.monotonic() + 30
+    payload = {}
+    while time.monotonic() < deadline and payload.get("name") != "断线客":
+        rows = terminals.query(
+            "SELECT payload FROM draft WHERE owner = 'chenjing' AND form = 'walkin'"
+        )
+        payload = json.loads(rows[0][0]) if rows else {}
+        time.sleep(0.2)
+    assert payload == {"phone": "13700001111", "name": "断线客"}
+    again = terminals.open("chenjing")
+    again.wait_for(LOG_TITLE, START_WAIT_S)
+    again.keys("F2")
+    again.wait_for("未保存的草稿")
+    again.keys("y")
+    again.wait_until(
+        lambda s: "断线客" in s and "137 0000 1111" in s.replace("13700001111", "137 0000 1111")
+    )
+    again.keys("Escape")
+    again.wait_for("放弃")  # "discard what you typed?" — yes: the draft goes
+    again.keys("y")
+    again.wait_for(LOG_TITLE)
+
+
+def test_ten_sessions_at_once_all_work(terminals):
+    logins = ["chenjing", "zhaomin", "wanglei", "lina"] * 3
+    before = len(terminals.audit("login"))
+    crowd = [terminals.open(login, size=(80, 24)) for login in logins[:10]]
+    for term in crowd:
+        term.wait_for(LOG_TITLE, CROWD_WAIT_S)
+    for term, login in zip(crowd, logins, strict=False):
+        header = term.wait_until(lambda s: "当前" in s.split("\n")[0]).split("\n")[0]
+        name = next(name for name, _, staff_login in STAFF if staff_login == login)
+        assert name in header
+    assert len(terminals.audit("login")) - before >= 10
+    crowd[0].keys("F1")  # each session is its own app: one's help leaves the others alone
+    crowd[0].wait_for("帮助")
+    assert all("按键" not in term.screen() for term in crowd[1:])
+
+
+def test_an_idle_session_is_closed_and_keeps_its_draft(tmp_path):
+    place = Showroom(tmp_path)
+    place.set_up()
+    place.start("--idle-timeout", "0.1", "--max-sessions", "1")  # six seconds; one session
+    try:
+        term = place.open("zhaomin")
+        term.wait_for(LOG_TITLE, START_WAIT_S)
+        busy = subprocess.run(  # the one session is taken: a second is refused
+            place.ssh("chenjing", "-tt"),
+            capture_output=True,
+            text=True,
+            timeout=30,
+            stdin=subprocess.DEVNULL,
+        )
+        assert busy.returncode != 0
+        term.keys("F2")
+        term.wait_for("来店客户登记")
+        term.type("13600001111")
+        term.wait_for("13600001111")
+        screen = term.wait_for("SSH-EXIT=", 60)  # no key for six seconds: closed
+        assert "没有按键，会话已关闭" in screen
+        rows = place.query("SELECT payload FROM draft WHERE owner = 'zhaomin'")
+        assert rows and json.loads(rows[0][0])["phone"] == "13600001111"
+        place.wait_for_audit("idle", lambda rows: rows)
+    finally:
+        place.stop()

@@ -1,0 +1,172 @@
+"""Processes for the reliability tests: ``python -m tests.workers ROLE STORE [options]``.
+
+- ``writer``: registers walk-ins and calls through ``registration.register`` exactly as
+  the form does, and after each one is committed prints ``ack ID NOTE PHONE PARTY MS`` —
+  the acknowledgement a receptionist sees ("saved #ID"), and how long the save took,
+  waiting for the write lock included. Any exception is an error that would reach a user:
+  it prints ``error …`` and exits 1.
+- ``reader``: the manager's screen: reads today's statistics (``frontdesk.statistics``
+  when it exists, else the day's log) and the raw counts in one read transaction, over and
+  over, checking that they agree and never go backwards, until the stop file appears.
+
+The parent test owns the store (it creates it with ``prepare_store``) and decides when a
+writer dies (SIGKILL) or stops (the stop file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import traceback
+
+RECEPTIONIST = "赵敏"
+CONSULTANTS = ("王磊", "李娜", "张伟")
+LEVELS = ("H", "A", "", "B", "C", "")
+
+
+def prepare_store(path: str) -> None:
+    """A store with staff and models, as every worker expects it (call in the parent)."""
+    from frontdesk import codes, settings, store
+    from frontdesk import staff as staff_service
+
+    store.open_store(path)
+    try:
+        settings.put(settings.WELCOMED, "1")
+        for name in CONSULTANTS:
+            staff_service.add_staff(name, "consultant")
+        staff_service.add_staff(RECEPTIONIST, "receptionist")
+        codes.add(codes.MODEL, "凯美瑞", "卡罗拉", "汉兰达")
+    finally:
+        store.close_store()
+
+
+def phone_for(writer: int, number: int, shared: int) -> str:
+    """Even numbers: one of ``shared`` phones all writers use (returning customers, and two
+    writers creating the same customer at once); odd: a phone of this writer alone."""
+    if number % 2 == 0 and shared:
+        return f"1390000{(number // 2) % shared:04d}"
+    return f"13{writer % 9}{number:08d}"
+
+
+def writer(
+    path: str, writer_id: int, count: int, shared: int, stop_file: str | None, pause: float
+) -> int:
+    from frontdesk import registration, rules, store
+    from frontdesk import staff as staff_service
+
+    store.open_store(path)
+    by = staff_service.find_staff(RECEPTIONIST)
+    models = ("凯美瑞", "卡罗拉", "汉兰达", "")
+    rules.warm_up()  # as the app does after its first frame: the first save is not slower
+    print("ready", flush=True)
+    number = 0
+    while count <= 0 or number < count:
+        if stop_file and os.path.exists(stop_file):
+            break
+        phone = "" if number % 7 == 3 else phone_for(writer_id, number, shared)
+        kind = "phone" if number % 5 == 4 else "walkin"
+        party = 1 + number % 4 if kind == "walkin" else 1
+        note = f"w{writer_id}-{number}"
+        data = registration.RegistrationInput(
+            kind=kind,
+            phone=phone,
+            name=f"客户{phone[-4:]}" if phone else "",
+            party_size=party,
+            model=models[number % len(models)],
+            level=LEVELS[number % len(LEVELS)] if phone else "",
+            test_drive=kind == "walkin" and number % 3 == 0,
+            notes=note,
+        )
+        started = time.perf_counter()
+        try:
+            saved = registration.register(data, by=by)
+        except Exception as error:
+            print(f"error {type(error).__name__}: {error}", flush=True)
+            traceback.print_exc()
+            return 1
+        waited_ms = (time.perf_counter() - started) * 1000
+        print(f"ack {saved.id} {note} {phone or '-'} {party} {waited_ms:.1f}", flush=True)
+        number += 1
+        if pause:
+            time.sleep(pause)
+    store.close_store()
+    return 0
+
+
+def _read_once(today) -> tuple[int, int]:
+    """(walk-ins today, registrations in all) — checked against each other in one snapshot."""
+    from frontdesk import clock, daylog
+    from frontdesk.models import Registration
+
+    try:
+        from frontdesk import statistics
+    except ImportError:  # the statistics of F5 are not there yet: the day's log alone
+        statistics = None
+    start, end = clock.day_bounds(today)
+    today_rows = Registration.select().where(
+        (Registration.time_in >= start) & (Registration.time_in < end)
+    )
+    walkins = today_rows.where(Registration.kind == "walkin").count()
+    calls = today_rows.where(Registration.kind == "phone").count()
+    log = daylog.day_log(today)
+    if sum(row.kind == "walkin" for row in log) != walkins or len(log) != walkins + calls:
+        raise AssertionError(f"day log {len(log)} rows, raw {walkins} walk-ins {calls} calls")
+    daily = getattr(statistics, "daily_statistics", None)
+    if daily is not None:
+        figures = daily(today)
+        if (figures.parties, figures.calls) != (walkins, calls):
+            raise AssertionError(
+                f"statistics {figures.parties}/{figures.calls}, raw {walkins}/{calls}"
+            )
+        if figures.people != sum(row.party_size for row in log if row.kind == "walkin"):
+            raise AssertionError("statistics people differ from the day's log")
+    return walkins, Registration.select().count()
+
+
+def reader(path: str, stop_file: str) -> int:
+    from frontdesk import clock, store
+    from frontdesk.models import database
+
+    store.open_store(path)
+    reads, last_total = 0, 0
+    try:
+        while True:
+            stopping = os.path.exists(stop_file)  # one more read after the writers stopped
+            with database.atomic("DEFERRED"):  # one snapshot: never blocks a writer
+                walkins, total = _read_once(clock.today())
+            if total < last_total:
+                raise AssertionError(f"registrations went from {last_total} to {total}")
+            last_total = total
+            reads += 1
+            if stopping:
+                break
+            time.sleep(0.01)
+    except Exception as error:
+        print(f"error {type(error).__name__}: {error}", flush=True)
+        traceback.print_exc()
+        return 1
+    finally:
+        store.close_store()
+    print(f"reads {reads} total {last_total} walkins {walkins}", flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.workers")
+    parser.add_argument("role", choices=("writer", "reader"))
+    parser.add_argument("store")
+    parser.add_argument("--id", type=int, default=0)
+    parser.add_argument("--count", type=int, default=0, help="0: until killed or stopped")
+    parser.add_argument("--shared", type=int, default=20)
+    parser.add_argument("--stop-file")
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds between saves")
+    args = parser.parse_args(argv)
+    if args.role == "writer":
+        return writer(args.store, args.id, args.count, args.shared, args.stop_file, args.pause)
+    return reader(args.store, args.stop_file)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
