@@ -28,7 +28,7 @@ from screens import access
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.dialogs import ConfirmScreen
-from screens.widgets import FdChoice, FdCycle, FdFooter
+from screens.widgets import FdChoice, FdCycle, FdFooter, after_typing
 
 TIME_FORMAT = "%H:%M"
 
@@ -66,10 +66,13 @@ class _FormDialog(ModalScreen):
     """A modal form: one line per field, Enter to the next (saving on the last), Ctrl+S
     saves from anywhere, Esc backs out (asking first when something was typed)."""
 
+    # Enter and Ctrl+S are priority bindings, so the focus moves within the key press, and
+    # both wait for the keys the field already had (``after_typing``): a burst of typing
+    # followed by Enter (a fast typist, a paste, keys over SSH) lands where it was meant.
     BINDINGS = [
-        Binding("ctrl+s", "save", "key.save", priority=True, id="save"),
+        Binding("ctrl+s", "submit", "key.save", priority=True, id="save"),
         Binding("escape", "cancel", "key.cancel", id="cancel"),
-        Binding("enter", "next_field", "key.next", show=False, id="next"),
+        Binding("enter", "next_field", "key.next", show=False, priority=True, id="next"),
     ]
     FIELDS: tuple[tuple[str, str, str], ...] = ()  # (widget id, label key, hint key)
 
@@ -113,9 +116,13 @@ class _FormDialog(ModalScreen):
         ids = self.field_ids()
         focused = self.focused.id if self.focused else None
         if focused not in ids or focused == ids[-1]:
-            self.action_save()
+            self.action_submit()
             return
-        self.query_one(f"#{ids[ids.index(focused) + 1]}").focus()
+        self.set_focus(self.query_one(f"#{ids[ids.index(focused) + 1]}"))
+
+    def action_submit(self) -> None:
+        """Save, once the focused field has taken every key typed before."""
+        after_typing(self, self.action_save)
 
     def set_hint(self, field_id: str, text: str, error: bool = False) -> None:
         hint = self.query_one(f"#hint-{field_id}", Static)

@@ -150,6 +150,10 @@ class ContactGrid(ScrollView, can_focus=True):
         self._reload_token = 0
         self._counted = False
         self.loaded = False
+        # While rows of another filter (a search, a month) are on their way, the rows on
+        # screen are not the ones the user asked for: no row is "current" until they come,
+        # so a key pressed in between (c, l, x) never acts on the wrong customer.
+        self._switching = False
 
     # -- loading --------------------------------------------------------------------------
 
@@ -162,6 +166,8 @@ class ContactGrid(ScrollView, can_focus=True):
         """
         self._reload_token += 1
         token = self._reload_token
+        if f != self.filter:
+            self._switching = True
         cursor = self.cursor if keep_position else 0
         top = int(self.scroll_y) if keep_position else 0
         height = self.rows_in_view
@@ -186,9 +192,17 @@ class ContactGrid(ScrollView, can_focus=True):
 
         run_db(self, load, on_done=counted, group="contact-grid", exclusive=True)
 
+    def hold(self) -> None:
+        """No current row until the next reload has swapped its rows in (or ``release``)."""
+        self._switching = True
+
+    def release(self) -> None:
+        self._switching = False
+
     def _swap(self, token, f, pages, known, keep_position, cursor) -> None:
         if token != self._reload_token:
             return  # a newer reload is on its way
+        self._switching = False
         same = keep_position and self.filter == f  # the same rows: keep the length till counted
         self._generation += 1
         self._counted = False
@@ -265,7 +279,9 @@ class ContactGrid(ScrollView, can_focus=True):
         return rows[offset] if offset < len(rows) else None
 
     def current(self) -> GridRow | None:
-        """The row under the cursor, if loaded."""
+        """The row under the cursor, if loaded (None while another filter's rows load)."""
+        if self._switching:
+            return None
         return self.row_at(self.cursor) if self.total else None
 
     def loaded_rows(self) -> list[GridRow]:

@@ -37,8 +37,10 @@ class ContactsScreen(CustomerActions, Screen):
     """The contact table: who is due, who is overdue, and what was done this month."""
 
     BINDINGS = [
+        # Priority: on the search line Enter moves to the table within the key press, so the
+        # keys typed right after it (c, l, x…) reach the table, not the search.
         Binding("enter", "open_customer", "contacts.key.open_customer",
-                tooltip="contacts.help.open_customer", id="open-customer"),
+                tooltip="contacts.help.open_customer", priority=True, id="open-customer"),
         Binding("c", "contact", "contacts.key.contact", tooltip="contacts.help.contact",
                 id="contact"),
         Binding("l", "level", "contacts.key.level", tooltip="contacts.help.level", id="level"),
@@ -192,6 +194,12 @@ class ContactsScreen(CustomerActions, Screen):
         return ContactTarget(row.id, row.name, row.phone, row.level, row.consultant or "")
 
     def action_open_customer(self) -> None:
+        search = self.query_one("#contacts-search", Input)
+        if search.has_focus:
+            self.grid.hold()  # keys pressed next wait for the rows of this search
+            self.set_focus(self.grid)
+            search.call_later(self._finish_search, search)  # after the keys it already has
+            return
         target = self.contact_target()
         if target is not None:
             self.app.push_screen(CustomerScreen(target.customer_id))
@@ -247,17 +255,16 @@ class ContactsScreen(CustomerActions, Screen):
             self.filter = self.filter.with_(search=text)
             self.grid.move_to(0)
             self._reload()
+        elif self.grid.filter == self.filter:
+            self.grid.release()  # the rows on screen are already this search's
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "contacts-search":
-            return
-        event.stop()
+    def _finish_search(self, search: Input) -> None:
+        """Enter on the search line: search now, and hide the line if it is empty."""
         if self._search_timer is not None:
             self._search_timer.stop()
         self._apply_search()
-        if not event.value.strip():
-            event.input.display = False
-        self.grid.focus()
+        if not search.value.strip():
+            search.display = False
 
     def action_back(self) -> None:
         """Esc: leave the search line, then drop the filters, then go back to the log."""

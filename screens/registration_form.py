@@ -27,7 +27,7 @@ from screens.conflict import MINE, THEIRS, ConflictScreen, differences
 from screens.db import run_db
 from screens.dialogs import ConfirmScreen
 from screens.form_fields import FIELDS, Field, make_widget
-from screens.widgets import FdChoice, FdCycle, FdFooter, FdHeader
+from screens.widgets import FdChoice, FdCycle, FdFooter, FdHeader, after_typing
 
 LOOKUP_DELAY_S = 0.25
 DRAFT_DELAY_S = 0.5
@@ -399,17 +399,7 @@ class RegistrationScreen(Screen[int | None]):
         self.action_next_field()
 
     def _after_typing(self, callback, *args) -> None:
-        """Run ``callback`` once the focused field has handled the keys it was sent.
-
-        Keys go to the focused field's own queue; Enter and Ctrl+S are handled at once
-        (priority bindings), so a burst like "2", Ctrl+S would otherwise be read before
-        the "2" is in the field.
-        """
-        focused = self.focused
-        if focused is None:
-            callback(*args)
-        else:
-            focused.call_later(callback, *args)
+        after_typing(self, callback, *args)
 
     def action_next_field(self) -> None:
         focused = self.focused

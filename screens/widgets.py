@@ -51,6 +51,21 @@ class FdHeader(Static):
         )
 
 
+def after_typing(screen, callback, *args) -> None:
+    """Run ``callback`` once the focused field of ``screen`` has handled the keys it was sent.
+
+    Keys go to the focused field's own queue, while Enter and Ctrl+S on a form are priority
+    bindings handled at once (so that the focus moves within the key press): without this,
+    a burst like "2", Ctrl+S — a fast typist, or keys over SSH — would be read before the
+    "2" is in the field.
+    """
+    focused = screen.focused
+    if focused is None:
+        callback(*args)
+    else:
+        focused.call_later(callback, *args)
+
+
 class FdFooter(Footer):
     """The key line: compact, the command palette listed like every other key."""
 

@@ -99,6 +99,23 @@ async def test_a_consultant_finds_an_overdue_customer_by_initials_and_calls(
     assert Customer.get_by_id(intent["zhang"].id).next_due == dt.date(2026, 11, 27)
 
 
+async def test_keys_right_after_a_search_never_act_on_a_row_of_the_old_list(
+    intent, make_app, showroom
+):
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_table(pilot)
+        assert screen.contact_target().name == "张三"  # under the cursor before the search
+        await pilot.press("slash")
+        # A burst, as over SSH: the search typed and Enter handled before anything else ran.
+        screen.query_one("#contacts-search", Input).value = "王五"
+        screen.action_open_customer()
+        assert screen.contact_target() is None  # a `c` now must not open 张三's dialog
+        await settle(pilot, 0.3)
+        assert names(app) == ["[VIP]王五"]
+        assert screen.contact_target().name == "[VIP]王五"
+
+
 async def test_the_grid_shows_the_level_on_the_contact_day(intent, make_app, showroom):
     app = make_app(staff=showroom["chenjing"])
     async with app.run_test(size=(80, 24)) as pilot:
