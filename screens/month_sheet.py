@@ -21,7 +21,7 @@ from frontdesk import statistics_sheet as sheet
 from frontdesk.i18n import t
 from screens.bindings import translate_bindings
 from screens.db import run_db
-from screens.statistics_dialogs import FormulasScreen, export_month
+from screens.statistics_dialogs import MONTH_KEYS, FormulasScreen, export_month
 from screens.widgets import FdFooter, FdHeader
 
 TOTAL_KEY = "total"
@@ -68,17 +68,7 @@ class MonthSheetScreen(Screen[dt.date | None]):
             tooltip="stats.help.open_day_key",
             id="stats-open-day",
         ),
-        Binding(
-            "x", "export", "stats.key.export", tooltip="stats.help.export_key", id="stats-export"
-        ),
-        Binding(
-            "question_mark",
-            "formulas",
-            "stats.key.formulas",
-            tooltip="stats.help.formulas_key",
-            id="stats-formulas",
-        ),
-        Binding("escape", "back", "stats.key.back", id="stats-back"),
+        *MONTH_KEYS,
     ]
 
     def __init__(self, year: int, month: int) -> None:

@@ -29,7 +29,7 @@ from frontdesk.i18n import t
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.month_sheet import MonthSheetScreen
-from screens.statistics_dialogs import FormulasScreen, export_month
+from screens.statistics_dialogs import MONTH_KEYS, FormulasScreen, export_month
 from screens.widgets import FdFooter, FdHeader
 
 WEEK = dt.timedelta(days=7)
@@ -142,17 +142,7 @@ class StatisticsScreen(Screen):
         ),
         Binding("t", "today", "stats.key.today", id="stats-today"),
         Binding("m", "month", "stats.key.month", tooltip="stats.help.month_key", id="stats-month"),
-        Binding(
-            "x", "export", "stats.key.export", tooltip="stats.help.export_key", id="stats-export"
-        ),
-        Binding(
-            "question_mark",
-            "formulas",
-            "stats.key.formulas",
-            tooltip="stats.help.formulas_key",
-            id="stats-formulas",
-        ),
-        Binding("escape", "back", "stats.key.back", id="stats-back"),
+        *MONTH_KEYS,
     ]
 
     def __init__(self, day: dt.date | None = None) -> None:

@@ -34,6 +34,19 @@ FORMULAS = (
     "month",
 )
 
+# The keys both the day and the month sheet have: export the month, the formulas, back.
+MONTH_KEYS = (
+    Binding("x", "export", "stats.key.export", tooltip="stats.help.export_key", id="stats-export"),
+    Binding(
+        "question_mark",
+        "formulas",
+        "stats.key.formulas",
+        tooltip="stats.help.formulas_key",
+        id="stats-formulas",
+    ),
+    Binding("escape", "back", "stats.key.back", id="stats-back"),
+)
+
 
 class ExportScreen(ModalScreen[str | None]):
     """Ask for the file to export a month sheet to: a name in the current folder is offered."""

@@ -124,3 +124,26 @@ def shoot(snap_compare, app, size, *keys, pause: float = 0.4) -> bool:
         await settle(pilot, pause)
 
     return snap_compare(app, terminal_size=size, run_before=steps)
+
+
+@pytest.fixture
+def cli_store(tmp_path, frozen_clock, monkeypatch):
+    """A store path for the command line, free of FRONTDESK_* settings; closed after."""
+    for name in ("FRONTDESK_DB", "FRONTDESK_LANG", "FRONTDESK_AS"):
+        monkeypatch.delenv(name, raising=False)
+    yield str(tmp_path / "store.db")
+    store.close_store()
+
+
+@pytest.fixture
+def run_cli(cli_store, capsys):
+    """Run ``frontdesk --db STORE ARGS…`` in-process; returns (exit status, stdout, stderr)."""
+    from frontdesk import cli
+
+    def run(*args: str, tui=None) -> tuple[int, str, str]:
+        capsys.readouterr()
+        status = cli.main(["--db", cli_store, *args], tui=tui)
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run

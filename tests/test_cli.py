@@ -12,29 +12,14 @@ from frontdesk import cli, codes, store
 from frontdesk.models import Customer, Registration, Staff
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
-    for name in ("FRONTDESK_DB", "FRONTDESK_LANG", "FRONTDESK_AS"):
-        monkeypatch.delenv(name, raising=False)
+@pytest.fixture
+def path(cli_store):
+    return cli_store
 
 
 @pytest.fixture
-def path(tmp_path, frozen_clock):
-    yield str(tmp_path / "store.db")
-    store.close_store()
-
-
-@pytest.fixture
-def run(path, capsys):
-    """Run ``frontdesk --db path ARGS…``; returns (exit status, stdout, stderr)."""
-
-    def run(*args: str, tui=None) -> tuple[int, str, str]:
-        capsys.readouterr()
-        status = cli.main(["--db", path, *args], tui=tui)
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return run
+def run(run_cli):
+    return run_cli
 
 
 @pytest.fixture

@@ -7,33 +7,20 @@ import sqlite3
 
 import pytest
 
-from frontdesk import cli, doctor, i18n, store
+from frontdesk import doctor, i18n, store
 from tests.conftest import FROZEN_NOW
 
 SCREEN_LINES = 24
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
-    for name in ("FRONTDESK_DB", "FRONTDESK_LANG", "FRONTDESK_AS"):
-        monkeypatch.delenv(name, raising=False)
+@pytest.fixture
+def path(cli_store):
+    return cli_store
 
 
 @pytest.fixture
-def path(tmp_path, frozen_clock):
-    yield str(tmp_path / "store.db")
-    store.close_store()
-
-
-@pytest.fixture
-def run(path, capsys):
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        status = cli.main(["--db", path, *args])
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return run
+def run(run_cli):
+    return run_cli
 
 
 @pytest.fixture
