@@ -10,6 +10,7 @@ only through a recorded contact (意向客户升降级别均应通过日报表).
 - ``close_customer``: 成交 deal (an own-sold owner now), 战败 defeat (bought a competitor:
   brand/model and reason required), 失控 lost (lost contact: reason required). The
   customer leaves the open table and keeps its whole history.
+- The customer card (all of a customer's history) is in ``frontdesk.customer_card``.
 - ``recompute_follow_up``: ``customer.last_contact`` (the latest registration or contact)
   and ``customer.next_due`` (the agreed date of the latest contact, else the last contact
   plus the level's interval), in SQL, for some customers or all. The registration service
@@ -25,13 +26,11 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from peewee import JOIN
-
 from frontdesk import audit, clock, roles, rules, settings
 from frontdesk import staff as staff_service
 from frontdesk.errors import NotFound, ValidationError
 from frontdesk.i18n import t
-from frontdesk.models import Contact, Customer, LevelChange, Registration, Staff, database
+from frontdesk.models import Contact, Customer, LevelChange, Staff, database
 
 CLOSE_OUTCOMES = ("deal", "defeat", "lost")
 # What a closed intent customer becomes (客户分类): a lost one stays a base customer (基盘).
@@ -150,7 +149,8 @@ def find_customer(raw_phone: str) -> Customer:
     return customer
 
 
-def _customer(customer_id: int) -> Customer:
+def get_customer(customer_id: int) -> Customer:
+    """The customer with this id; a clear refusal when there is none."""
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None:
         raise NotFound(t("contacts.error.no_customer_id", id=customer_id))
@@ -179,7 +179,7 @@ def record_contact(customer_id: int, data: ContactInput, by: Staff | None = None
     only (frontdesk.roles); nobody (``None``) is the store machine's operator at the CLI.
     """
     with database.atomic():
-        customer = _customer(customer_id)
+        customer = get_customer(customer_id)
         if by is not None:
             roles.require(by, roles.CONTACT_RECORD, customer)
         errors: dict[str, str] = {}
@@ -287,7 +287,7 @@ def close_customer(
     them.
     """
     with database.atomic():
-        customer = _customer(customer_id)
+        customer = get_customer(customer_id)
         roles.require_operator(by, roles.CONTACT_CLOSE)
         errors: dict[str, str] = {}
         outcome = (outcome or "").strip().lower()
@@ -346,7 +346,7 @@ def close_customer(
 def reassign(customer_id: int, consultant: str | Staff, by: Staff | None = None) -> Customer:
     """Give a customer to another consultant (a manager's call, seed: 客户是公司的资产)."""
     with database.atomic():
-        customer = _customer(customer_id)
+        customer = get_customer(customer_id)
         roles.require_operator(by, roles.CONTACT_REASSIGN)
         member = (
             consultant if isinstance(consultant, Staff) else staff_service.find_staff(consultant)
@@ -372,138 +372,3 @@ def reassign(customer_id: int, consultant: str | Staff, by: Staff | None = None)
                 to_consultant=member.id,
             )
     return Customer.get_by_id(customer.id)
-
-
-# -- a customer's whole history -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One line of a customer's history, newest first: a registration, contact or change."""
-
-    at: dt.datetime
-    kind: str  # registration | contact | level
-    method: str  # walkin | phone (registration), call | visit | walkin | message (contact)
-    level: str | None  # the level at a registration or after a contact
-    from_level: str | None  # level changes
-    staff: str
-    text: str  # notes, the account of a contact
-    next_date: dt.date | None
-    via: str = ""  # level changes: contact | registration | close
-
-
-@dataclass(frozen=True)
-class CustomerCard:
-    """A customer with every registration, contact and level change (客户信息卡)."""
-
-    id: int
-    name: str
-    phone: str
-    level: str | None
-    customer_class: str
-    model: str
-    channel: str
-    source: int
-    consultant: str
-    first_contact: dt.date | None
-    last_contact: dt.date | None
-    next_due: dt.date | None
-    closed_at: dt.datetime | None
-    closed_as: str | None
-    close_reason: str
-    competitor: str
-    entries: tuple[HistoryEntry, ...]
-
-    def overdue_days(self, today: dt.date) -> int:
-        return overdue_days(self.next_due, today)
-
-
-def customer_card(customer_id: int, by: Staff | None = None) -> CustomerCard:
-    """The customer and their history, in three queries (a consultant: their own only)."""
-    customer = _customer(customer_id)
-    if by is not None:
-        roles.require(by, roles.CUSTOMER_VIEW, customer)
-    entries: list[HistoryEntry] = []
-    registrations = (
-        Registration.select(Registration, Staff.name.alias("staff_name"))
-        .join(Staff, JOIN.LEFT_OUTER, on=(Registration.consultant == Staff.id))
-        .where(Registration.customer == customer.id)
-        .dicts()
-    )
-    for row in registrations:
-        entries.append(
-            HistoryEntry(
-                at=row["time_in"],
-                kind="registration",
-                method=row["kind"],
-                level=row["level"],
-                from_level=None,
-                staff=row["staff_name"] or "",
-                text=row["notes"],
-                next_date=None,
-            )
-        )
-    contacts = (
-        Contact.select(Contact, Staff.name.alias("staff_name"))
-        .join(Staff, JOIN.LEFT_OUTER, on=(Contact.staff == Staff.id))
-        .where(Contact.customer == customer.id)
-        .dicts()
-    )
-    for row in contacts:
-        entries.append(
-            HistoryEntry(
-                at=row["at"],
-                kind="contact",
-                method=row["method"],
-                level=row["level_after"],
-                from_level=None,
-                staff=row["staff_name"] or "",
-                text=row["account"],
-                next_date=row["next_date"],
-            )
-        )
-    changes = (
-        LevelChange.select(LevelChange, Staff.name.alias("staff_name"))
-        .join(Staff, JOIN.LEFT_OUTER, on=(LevelChange.staff == Staff.id))
-        .where(LevelChange.customer == customer.id)
-        .dicts()
-    )
-    for row in changes:
-        via = "contact" if row["contact"] else "registration" if row["registration"] else ""
-        if not via and row["to_level"] is None:
-            via = "close"
-        entries.append(
-            HistoryEntry(
-                at=row["at"],
-                kind="level",
-                method="",
-                level=row["to_level"],
-                from_level=row["from_level"],
-                staff=row["staff_name"] or "",
-                text="",
-                next_date=None,
-                via=via,
-            )
-        )
-    order = {"level": 0, "contact": 1, "registration": 2}  # same moment: the change on top
-    entries.sort(key=lambda e: (e.at, -order[e.kind]), reverse=True)
-    consultant = customer.consultant
-    return CustomerCard(
-        id=customer.id,
-        name=customer.name,
-        phone=customer.phone,
-        level=customer.level,
-        customer_class=customer.customer_class,
-        model=customer.model,
-        channel=customer.channel,
-        source=customer.source,
-        consultant=consultant.name if consultant else "",
-        first_contact=customer.first_contact,
-        last_contact=customer.last_contact,
-        next_due=customer.next_due,
-        closed_at=customer.closed_at,
-        closed_as=customer.closed_as,
-        close_reason=customer.close_reason,
-        competitor=customer.competitor,
-        entries=tuple(entries),
-    )

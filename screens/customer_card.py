@@ -12,8 +12,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from frontdesk import clock, contacts, rules
-from frontdesk.contacts import CustomerCard, HistoryEntry
+from frontdesk import clock, customer_card, rules
+from frontdesk.customer_card import CustomerCard, HistoryEntry
 from frontdesk.i18n import t
 from screens.bindings import translate_bindings
 from screens.contact_forms import ContactTarget, CustomerActions
@@ -96,7 +96,7 @@ class CustomerScreen(CustomerActions, Screen):
     def refresh_data(self) -> None:
         run_db(
             self,
-            contacts.customer_card,
+            customer_card.customer_card,
             self.customer_id,
             getattr(self.app, "staff", None),
             on_done=self._show,

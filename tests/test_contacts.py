@@ -19,6 +19,7 @@ from frontdesk import (
     contact_export,
     contact_table,
     contacts,
+    customer_card,
     registration,
     rules,
     settings,
@@ -282,7 +283,7 @@ def test_closed_customers_keep_their_whole_history_and_can_come_back(showroom):
     )
     with pytest.raises(ValidationError):  # already closed
         contacts.close_customer(customer.id, "lost", reason="x")
-    card = contacts.customer_card(customer.id)
+    card = customer_card.customer_card(customer.id)
     kinds = [(entry.kind, entry.level) for entry in card.entries]
     assert kinds == [("level", None), ("level", "B"), ("contact", "B"), ("level", "H"),
                      ("registration", "H")]  # fmt: skip

@@ -7,7 +7,7 @@ import argparse
 import datetime as dt
 import json
 
-from frontdesk import contact_export, contact_table, contacts, rules
+from frontdesk import contact_export, contact_table, contacts, customer_card, rules
 from frontdesk import staff as staff_service
 from frontdesk.cli.base import (
     EXPORT,
@@ -88,7 +88,7 @@ def _contact(args: argparse.Namespace, staff: Staff | None) -> int:
         staff=args.by,
     )
     saved = contacts.record_contact(customer.id, data, by=staff)
-    card = contacts.customer_card(customer.id)
+    card = customer_card.customer_card(customer.id)
     print(
         t(
             "contacts.cli.recorded",
