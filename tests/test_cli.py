@@ -13,20 +13,10 @@ from frontdesk.models import Customer, Registration, Staff
 
 
 @pytest.fixture
-def path(cli_store):
-    return cli_store
-
-
-@pytest.fixture
-def run(run_cli):
+def staffed(run_cli):
+    assert run_cli("staff", "add", "王磊", "--role", "consultant")[0] == 0
+    assert run_cli("staff", "add", "赵敏", "--role", "receptionist")[0] == 0
     return run_cli
-
-
-@pytest.fixture
-def staffed(run):
-    assert run("staff", "add", "王磊", "--role", "consultant")[0] == 0
-    assert run("staff", "add", "赵敏", "--role", "receptionist")[0] == 0
-    return run
 
 
 def cell_starts(line: str) -> list[int]:
@@ -35,12 +25,12 @@ def cell_starts(line: str) -> list[int]:
     return [cell_len(line[: m.start()]) for m in re.finditer(r"\S+(?: \S+)*", line)]
 
 
-def opened(path: str):
-    """Open the store the CLI wrote, to look at it (closed by the ``path`` fixture)."""
-    return store.open_store(path)
+def opened(cli_store: str):
+    """Open the store the CLI wrote, to look at it (closed by the ``cli_store`` fixture)."""
+    return store.open_store(cli_store)
 
 
-def test_register_prints_only_the_new_id(staffed, path):
+def test_register_prints_only_the_new_id(staffed, cli_store):
     status, out, err = staffed(
         "--as",
         "zhaomin",
@@ -66,7 +56,7 @@ def test_register_prints_only_the_new_id(staffed, path):
     )
     assert (status, err) == (0, "")
     assert out.strip().isdigit() and out == out.strip() + "\n"
-    opened(path)
+    opened(cli_store)
     registration = Registration.get_by_id(int(out))
     assert registration.kind == "walkin"
     assert registration.time_in == dt.datetime(2026, 11, 25, 9, 15)
@@ -78,22 +68,22 @@ def test_register_prints_only_the_new_id(staffed, path):
     assert Customer.get(Customer.phone == "13812345678").name == "张三"
 
 
-def test_register_goes_through_the_form_rules(staffed, path):
-    opened(path)
+def test_register_goes_through_the_form_rules(staffed, cli_store):
+    opened(cli_store)
     codes.add(codes.MODEL, "凯美瑞", "卡罗拉")
     store.close_store()
     status, out, _ = staffed(
         "register", "--kind", "来电", "--at", "10:05", "--phone", "13900001111", "--model", "km"
     )
     assert status == 0
-    opened(path)
+    opened(cli_store)
     registration = Registration.get_by_id(int(out))
     assert registration.kind == "phone"
     assert registration.model == "凯美瑞"  # pinyin initials picked the one model
     assert registration.time_in == dt.datetime(2026, 11, 25, 10, 5)
 
 
-def test_register_refuses_bad_input_field_by_field(staffed, path):
+def test_register_refuses_bad_input_field_by_field(staffed, cli_store):
     status, out, err = staffed(
         "register", "--kind", "walkin", "--at", "2026-13-01 09:00", "--phone", "123", "--party", "0"
     )
@@ -104,7 +94,7 @@ def test_register_refuses_bad_input_field_by_field(staffed, path):
     assert "phone: 不是有效的电话号码" in lines
     assert "party-size: 人数：1 到 99" in lines
     assert "Traceback" not in err
-    opened(path)
+    opened(cli_store)
     assert Registration.select().count() == 0
 
 
@@ -128,20 +118,20 @@ def test_english_messages(staffed, monkeypatch):
     assert "level: The level is H, A, B, C, O or blank" in err
 
 
-def test_help_is_in_the_chosen_language(run):
-    status, out, _ = run("--lang", "en", "--help")
+def test_help_is_in_the_chosen_language(run_cli):
+    status, out, _ = run_cli("--lang", "en", "--help")
     assert status == 0
     assert "show this help and exit" in out
-    status, out, _ = run("--help")
+    status, out, _ = run_cli("--help")
     assert status == 0
     assert "显示本帮助并退出" in out
 
 
-def test_unknown_signed_in_staff_is_refused(staffed, path):
+def test_unknown_signed_in_staff_is_refused(staffed, cli_store):
     status, out, err = staffed("--as", "nobody", "register", "--kind", "walkin", "--at", "09:00")
     assert (status, out) == (1, "")
     assert err.strip() == "没有这位员工：nobody"
-    opened(path)
+    opened(cli_store)
     assert Registration.select().count() == 0
 
 
@@ -150,7 +140,7 @@ def test_signed_in_by_name_or_login(staffed):
     assert staffed("--as", "ZhaoMin", "staff", "list")[0] == 0
 
 
-def test_checkout(staffed, path):
+def test_checkout(staffed, cli_store):
     _, out, _ = staffed("register", "--kind", "walkin", "--at", "2026-11-25 09:00")
     walkin = int(out)
     status, out, _ = staffed("checkout", str(walkin), "--at", "09:45")
@@ -168,20 +158,20 @@ def test_checkout(staffed, path):
     status, _, err = staffed("checkout", "999")
     assert status == 1 and err.strip() == "没有登记 #999"
 
-    opened(path)
+    opened(cli_store)
     assert Registration.get_by_id(walkin).time_out == dt.datetime(2026, 11, 25, 9, 45)
     assert Registration.get_by_id(walkin + 1).time_out == dt.datetime(2026, 11, 25, 10, 30)
     assert Registration.get_by_id(call).time_out is None
 
 
-def test_staff_add_and_aligned_list(run, path):
-    status, out, _ = run("staff", "add", "王磊", "--role", "consultant")
+def test_staff_add_and_aligned_list(run_cli, cli_store):
+    status, out, _ = run_cli("staff", "add", "王磊", "--role", "consultant")
     assert status == 0 and "wanglei" in out
-    assert run("staff", "add", "欧阳娜娜", "--role", "manager")[0] == 0
-    assert run("staff", "add", "Tom Li", "--role", "admin", "--login", "Tom")[0] == 0
-    assert run("staff", "add", "王 磊", "--role", "consultant")[0] == 0  # same pinyin
+    assert run_cli("staff", "add", "欧阳娜娜", "--role", "manager")[0] == 0
+    assert run_cli("staff", "add", "Tom Li", "--role", "admin", "--login", "Tom")[0] == 0
+    assert run_cli("staff", "add", "王 磊", "--role", "consultant")[0] == 0  # same pinyin
 
-    status, out, _ = run("staff", "list")
+    status, out, _ = run_cli("staff", "list")
     assert status == 0
     lines = out.rstrip("\n").splitlines()
     assert lines[0].split() == ["登录名", "姓名", "岗位", "在职", "当班"]
@@ -194,27 +184,27 @@ def test_staff_add_and_aligned_list(run, path):
     assert len(next(iter(starts))) == 5
 
 
-def test_staff_add_refusals(run):
-    status, _, err = run("staff", "add", "王磊", "--role", "boss")
+def test_staff_add_refusals(run_cli):
+    status, _, err = run_cli("staff", "add", "王磊", "--role", "boss")
     assert status == 1 and err.startswith("role: ")
-    assert run("staff", "add", "王磊", "--role", "consultant")[0] == 0
-    status, _, err = run("staff", "add", "王磊", "--role", "consultant")
+    assert run_cli("staff", "add", "王磊", "--role", "consultant")[0] == 0
+    status, _, err = run_cli("staff", "add", "王磊", "--role", "consultant")
     assert status == 1 and "name: 已有员工“王磊”" in err
-    status, _, err = run(
+    status, _, err = run_cli(
         "--lang", "en", "staff", "add", "李娜", "--role", "consultant", "--login", "wanglei"
     )
     assert status == 1 and "login: The login “wanglei” is taken" in err
 
 
-def test_staff_list_in_english(run):
-    run("staff", "add", "王磊", "--role", "consultant")
-    status, out, _ = run("--lang", "en", "staff", "list")
+def test_staff_list_in_english(run_cli):
+    run_cli("staff", "add", "王磊", "--role", "consultant")
+    status, out, _ = run_cli("--lang", "en", "staff", "list")
     assert status == 0
     assert out.splitlines()[0].split() == ["Login", "Name", "Role", "Active", "On", "duty"]
     assert "Consultant" in out and "yes" in out
 
 
-def test_backup_opens_with_the_same_rows(staffed, path, tmp_path):
+def test_backup_opens_with_the_same_rows(staffed, cli_store, tmp_path):
     for at in ("09:00", "09:10", "09:20"):
         staffed("register", "--kind", "walkin", "--at", at, "--phone", f"1381234{at[:2]}{at[3:]}")
     dest = tmp_path / "backups" / "copy.db"
@@ -222,7 +212,7 @@ def test_backup_opens_with_the_same_rows(staffed, path, tmp_path):
     assert status == 0
     assert out.strip() == str(dest)
 
-    opened(path)
+    opened(cli_store)
     counts = [model.select().count() for model in (Registration, Customer, Staff)]
     store.close_store()
     opened(str(dest))
@@ -230,10 +220,10 @@ def test_backup_opens_with_the_same_rows(staffed, path, tmp_path):
     assert counts[0] == 3
 
 
-def test_backup_refuses_to_overwrite_the_store(staffed, path):
-    status, _, err = staffed("backup", path)
+def test_backup_refuses_to_overwrite_the_store(staffed, cli_store):
+    status, _, err = staffed("backup", cli_store)
     assert status == 1 and "备份目标不能是店铺数据库本身" in err
-    opened(path)
+    opened(cli_store)
     assert Staff.select().count() == 2
 
 
@@ -245,21 +235,21 @@ def test_backup_into_a_folder(staffed, tmp_path):
     assert out.strip() == str(folder / "frontdesk-20261125-103000.db")
 
 
-def test_demo_prints_one_line(run, path):
-    status, out, _ = run("demo", "--days", "2", "--seed", "7")
+def test_demo_prints_one_line(run_cli, cli_store):
+    status, out, _ = run_cli("demo", "--days", "2", "--seed", "7")
     assert status == 0
     assert len(out.strip().splitlines()) == 1 and "演示数据已生成" in out
-    opened(path)
+    opened(cli_store)
     assert Registration.select().count() > 0
     assert Staff.select().count() == 8
 
 
-def test_demo_bad_days(run):
-    status, _, err = run("demo", "--days", "0")
+def test_demo_bad_days(run_cli):
+    status, _, err = run_cli("demo", "--days", "0")
     assert status == 1 and err.startswith("days: ")
 
 
-def test_import_command(staffed, tmp_path, path):
+def test_import_command(staffed, tmp_path, cli_store):
     good = tmp_path / "good.csv"
     good.write_text(
         "kind,time_in,phone\nwalkin,2026-11-20 10:00,13812345678\nphone,2026-11-20 11:00,\n",
@@ -276,7 +266,7 @@ def test_import_command(staffed, tmp_path, path):
     status, out, err = staffed("import", str(bad))
     assert status == 1 and out == ""
     assert "第 3 行 phone：不是有效的电话号码" in err
-    opened(path)
+    opened(cli_store)
     assert Registration.select().count() == 2
 
 
@@ -300,10 +290,10 @@ def test_a_file_that_is_not_a_store(tmp_path, frozen_clock, capsys):
     assert err.startswith("无法打开店铺数据库") and "Traceback" not in err
 
 
-def test_usage_errors_exit_2(run):
-    status, _, err = run("checkout", "abc")
+def test_usage_errors_exit_2(run_cli):
+    status, _, err = run_cli("checkout", "abc")
     assert status == 2 and "错误" in err
-    status, _, _ = run("register", "--at", "09:00")  # --kind missing
+    status, _, _ = run_cli("register", "--at", "09:00")  # --kind missing
     assert status == 2
 
 
@@ -335,7 +325,7 @@ def test_no_command_hands_over_to_the_tui(staffed):
         ["backup"],
     ],
 )
-def test_every_help_page_renders(run, lang, command):
-    status, out, err = run("--lang", lang, *command, "--help")
+def test_every_help_page_renders(run_cli, lang, command):
+    status, out, err = run_cli("--lang", lang, *command, "--help")
     assert (status, err) == (0, "")
     assert ("显示本帮助并退出" if lang == "zh_CN" else "show this help and exit") in out

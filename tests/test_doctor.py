@@ -14,22 +14,12 @@ SCREEN_LINES = 24
 
 
 @pytest.fixture
-def path(cli_store):
-    return cli_store
-
-
-@pytest.fixture
-def run(run_cli):
-    return run_cli
-
-
-@pytest.fixture
-def busy(run):
+def busy(run_cli):
     """A store with registrations (so it needs a backup)."""
-    assert run("staff", "add", "王磊", "--role", "consultant")[0] == 0
+    assert run_cli("staff", "add", "王磊", "--role", "consultant")[0] == 0
     for at in ("09:00", "09:10"):
-        assert run("register", "--kind", "walkin", "--at", at, "--phone", "13812345678")[0] == 0
-    return run
+        assert run_cli("register", "--kind", "walkin", "--at", at, "--phone", "13812345678")[0] == 0
+    return run_cli
 
 
 def line_of(out: str, label_key: str) -> str:
@@ -60,8 +50,8 @@ def test_in_english(busy, tmp_path):
     assert "Integrity" in out and "Last backup" in out and out.splitlines()[-1] == "All is well."
 
 
-def test_an_empty_store_needs_no_backup_yet(run):
-    status, out, _ = run("doctor")
+def test_an_empty_store_needs_no_backup_yet(run_cli):
+    status, out, _ = run_cli("doctor")
     assert status == 0
     assert "尚未备份" in line_of(out, "backup")
 
@@ -83,8 +73,8 @@ def test_an_old_backup_is_a_problem(busy, tmp_path, frozen_clock):
     assert "8 天" in line_of(out, "backup") and "超过 7 天" in line_of(out, "backup")
 
 
-def test_a_row_pointing_at_nothing_is_found(busy, path):
-    conn = sqlite3.connect(path)
+def test_a_row_pointing_at_nothing_is_found(busy, cli_store):
+    conn = sqlite3.connect(cli_store)
     with conn:  # foreign keys are off on this connection: the damage a bad tool could do
         conn.execute("UPDATE registration SET customer_id = 999 WHERE id = 1")
     conn.close()
@@ -94,8 +84,8 @@ def test_a_row_pointing_at_nothing_is_found(busy, path):
     assert "registration #1 → customer" in out
 
 
-def test_an_index_that_disagrees_with_its_table_is_found(busy, path):
-    conn = sqlite3.connect(path)
+def test_an_index_that_disagrees_with_its_table_is_found(busy, cli_store):
+    conn = sqlite3.connect(cli_store)
     with conn:  # the index's entries no longer match its definition: integrity_check says so
         conn.execute("PRAGMA writable_schema = ON")
         conn.execute(
@@ -109,15 +99,15 @@ def test_an_index_that_disagrees_with_its_table_is_found(busy, path):
     assert "registration_phone" in line_of(out, "integrity") and "已损坏" in out
 
 
-def test_a_scribbled_page_is_found(busy, path):
-    conn = sqlite3.connect(path)
+def test_a_scribbled_page_is_found(busy, cli_store):
+    conn = sqlite3.connect(cli_store)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     (page_size,) = conn.execute("PRAGMA page_size").fetchone()
     (root,) = conn.execute(
         "SELECT rootpage FROM sqlite_master WHERE name = 'registration_phone'"
     ).fetchone()
     conn.close()
-    with open(path, "r+b") as handle:  # scribble over the index's entries, as a bad disk would
+    with open(cli_store, "r+b") as handle:  # scribble over the index's entries, as a bad disk would
         handle.seek((root - 1) * page_size + page_size - 64)
         handle.write(b"\xff" * 64)
     status, out, _ = busy("doctor")
@@ -126,8 +116,8 @@ def test_a_scribbled_page_is_found(busy, path):
     assert "malformed" in line_of(out, "integrity")
 
 
-def test_a_store_written_by_a_newer_program_is_found(busy, path):
-    conn = sqlite3.connect(path)
+def test_a_store_written_by_a_newer_program_is_found(busy, cli_store):
+    conn = sqlite3.connect(cli_store)
     with conn:
         conn.execute(
             f"INSERT INTO {store.MIGRATIONS_TABLE} (name, applied) VALUES ('9999_future', ?)",
