@@ -4,14 +4,21 @@ A small store of its own (demo data, a manager with a key), one server on 127.0.
 an asyncssh client in this process asking for a pty at 120×36. "First screen" is the day's
 log title on the wire: the app has started, read the store and drawn the log. The figure
 is the time until *all* of ten sessions opened at the same moment show it, divided by the
-time one session alone takes (target ≤ 2), medians of several runs; the memory of an
-idle session is the resident size of its app process.
+time one session alone takes (target ≤ 2), medians of several runs.
+
+Measured side by side for the two ways the server starts an app: forked from its
+pre-forked process (the default) and as a new Python process (``--no-prefork``). For the
+default, also: two at once ÷ one, and the CPU that the ten first screens cost (server, apps
+and this client, read from ``/proc`` the moment the tenth screen showed), which bounds
+what two cores can do. Memory of an idle session: resident (RSS) and proportional (PSS,
+shared pages divided among the processes sharing them) size of its app.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -24,11 +31,14 @@ import asyncssh
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "今日来店(电)登记表".encode()
 SINGLE_RUNS = 5
+PAIR_RUNS = 3
 CROWD_RUNS = 3
 CROWD = 10
 TARGET = 2.0
 IDLE_S = 3.0
 TIMEOUT_S = 120.0
+TICK = os.sysconf("SC_CLK_TCK")
+MODES = (("forked from the pre-forked process", ()), ("new process each", ("--no-prefork",)))
 
 
 class _Screen(asyncssh.SSHClientSession):
@@ -45,15 +55,77 @@ class _Screen(asyncssh.SSHClientSession):
                 self.shown.set()
 
 
-def _frontdesk(store: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
+def _frontdesk(store: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "screens.main", "--db", str(store), *args],
         capture_output=True,
         text=True,
         check=True,
         env={**os.environ, "PYTHONPATH": str(ROOT), "FRONTDESK_LANG": "zh_CN"},
-        **kwargs,
     )
+
+
+# -- processes, from /proc ------------------------------------------------------------------
+
+
+def _stat(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the command name (field 3 onwards)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _cpu_s(pid: int) -> float:
+    """User and system CPU seconds of a live process (its own, not its children's)."""
+    fields = _stat(pid)
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int(_stat(int(entry.name))[1]) == parent:
+                    found.append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue
+    return found
+
+
+def _is_prefork(pid: int) -> bool:
+    try:
+        return b"frontdesk.ssh.prefork" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def _processes(server: int) -> tuple[list[int], list[int]]:
+    """(the server and its pre-forked process, the session apps) below ``server``."""
+    helpers, apps = [server], []
+    for child in _children(server):
+        if _is_prefork(child):
+            helpers.append(child)
+            apps.extend(_children(child))
+        else:
+            apps.append(child)
+    return helpers, apps
+
+
+def _memory_mib(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) in MiB, from /proc/PID/smaps_rollup."""
+    sizes = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("Rss", "Pss"):
+            sizes[name] = int(rest.split()[0]) / 1024
+    return sizes["Rss"], sizes["Pss"]
+
+
+def _client_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+# -- sessions -------------------------------------------------------------------------------
 
 
 async def _open(port: int, key) -> tuple[float, asyncssh.SSHClientConnection]:
@@ -75,96 +147,131 @@ async def _close(conns) -> None:
     await asyncio.sleep(1.0)  # the apps exit on SIGHUP before the next run
 
 
-def _children_rss_mb(parent: int) -> list[float]:
-    """Resident sizes (MiB) of the processes whose parent is ``parent`` (Linux /proc)."""
-    sizes = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            if ppid != parent:
-                continue
-            for line in (entry / "status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    sizes.append(int(line.split()[1]) / 1024)
-        except (OSError, ValueError, IndexError):
-            continue
-    return sizes
+async def _at_once(port: int, key, count: int) -> tuple[float, list]:
+    started = time.perf_counter()
+    opened = await asyncio.gather(*(_open(port, key) for _ in range(count)))
+    return time.perf_counter() - started, opened
 
 
-async def _measure(port: int, key, server_pid: int) -> dict:
-    singles = []
+async def _measure(port: int, key, server: int) -> dict:
+    figures: dict = {"single": [], "pair": [], "crowd": [], "each": [], "cpu": [], "memory": []}
     for _ in range(SINGLE_RUNS):
         elapsed, conn = await _open(port, key)
-        singles.append(elapsed)
+        figures["single"].append(elapsed)
         await _close([conn])
-    crowds, each, rss = [], [], []
+    for _ in range(PAIR_RUNS):
+        elapsed, opened = await _at_once(port, key, 2)
+        figures["pair"].append(elapsed)
+        await _close([conn for _, conn in opened])
     for run in range(CROWD_RUNS):
-        started = time.perf_counter()
-        opened = await asyncio.gather(*(_open(port, key) for _ in range(CROWD)))
-        crowds.append(time.perf_counter() - started)
-        each.extend(elapsed for elapsed, _ in opened)
+        helpers, _ = _processes(server)
+        before = sum(_cpu_s(pid) for pid in helpers) + _client_cpu_s()
+        elapsed, opened = await _at_once(port, key, CROWD)
+        helpers, apps = _processes(server)
+        after = sum(_cpu_s(pid) for pid in helpers + apps) + _client_cpu_s()
+        figures["crowd"].append(elapsed)
+        figures["cpu"].append((after - before) / CROWD)
+        figures["each"].extend(elapsed for elapsed, _ in opened)
         if run == 0:
             await asyncio.sleep(IDLE_S)
-            rss = _children_rss_mb(server_pid)
+            figures["memory"] = [_memory_mib(pid) for pid in _processes(server)[1]]
         await _close([conn for _, conn in opened])
-    return {"single": singles, "crowd": crowds, "each": each, "rss": rss}
+    return figures
+
+
+def _serve(store: Path, *options: str) -> tuple[subprocess.Popen, int]:
+    server = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "screens.main", "--db", str(store), "serve"),
+            *("--port", "0", "--max-sessions", str(CROWD * 2), *options),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "FRONTDESK_LANG": "zh_CN"},
+    )
+    line = server.stdout.readline()
+    return server, int(line.split("127.0.0.1:")[1].split("，")[0].split(",")[0])
+
+
+def _summary(figures: dict) -> dict:
+    median = statistics.median
+    rss = [r for r, _ in figures["memory"]]
+    pss = [p for _, p in figures["memory"]]
+    return {
+        "single": median(figures["single"]),
+        "pair": median(figures["pair"]),
+        "crowd": median(figures["crowd"]),
+        "each": median(figures["each"]),
+        "cpu": median(figures["cpu"]),
+        "rss": median(rss) if rss else float("nan"),
+        "pss": median(pss) if pss else float("nan"),
+    }
 
 
 def run(store_path: str) -> str:
     """Measure on a small store of its own (``store_path``, the large store, is not used:
     the figure is about starting sessions, and a key must not be added to the shared store)."""
     del store_path
+    results = {}
     with tempfile.TemporaryDirectory(prefix="bench-ssh-") as folder:
         store = Path(folder) / "store.db"
         _frontdesk(store, "demo", "--days", "7")
         key = asyncssh.generate_private_key("ssh-ed25519", comment="bench")
         (Path(folder) / "bench.pub").write_bytes(key.export_public_key())
         _frontdesk(store, "staff", "key", "add", "chenjing", str(Path(folder) / "bench.pub"))
-        server = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "screens.main", "--db", str(store), "serve"),
-                *("--port", "0", "--max-sessions", str(CROWD * 2)),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT), "FRONTDESK_LANG": "zh_CN"},
-        )
-        try:
-            line = server.stdout.readline()
-            port = int(line.split("127.0.0.1:")[1].split("，")[0].split(",")[0])
-            figures = asyncio.run(_measure(port, key, server.pid))
-        finally:
-            server.terminate()
-            server.wait(30)
-    single = statistics.median(figures["single"])
-    crowd = statistics.median(figures["crowd"])
-    ratio = crowd / single
-    rss = figures["rss"]
-    verdict = "meets" if ratio <= TARGET else "misses"
+        for mode, options in MODES:
+            server, port = _serve(store, *options)
+            try:
+                time.sleep(1.0)  # the pre-forked process has imported the app
+                results[mode] = _summary(asyncio.run(_measure(port, key, server.pid)))
+            finally:
+                server.terminate()
+                server.wait(30)
+    return _report(results)
+
+
+def _report(results: dict) -> str:
+    fork, fresh = (results[mode] for mode, _ in MODES)
+    ratio = fork["crowd"] / fork["single"]
+    cores = os.cpu_count() or 1
+    bound = CROWD * fork["cpu"] / cores  # ten first screens' CPU on every core, no waiting
+    verdict = "met" if ratio <= TARGET else "**missed**"
+    rows = [
+        ("one session alone", "single", "{:.2f} s"),
+        ("two at once, both shown", "pair", "{:.2f} s"),
+        (f"{CROWD} at once, all shown", "crowd", "{:.2f} s"),
+        (f"each of the {CROWD} (median)", "each", "{:.2f} s"),
+        ("CPU per session to its first screen (server, app, client)", "cpu", "{:.3f} s"),
+        ("idle session's app, resident (RSS)", "rss", "{:.0f} MiB"),
+        ("idle session's app, proportional (PSS)", "pss", "{:.0f} MiB"),
+    ]
+    table = [f"| measure | {MODES[0][0]} | {MODES[1][0]} |", "|---|---:|---:|"]
+    for label, name, form in rows:
+        table.append(f"| {label} | {form.format(fork[name])} | {form.format(fresh[name])} |")
     return "\n".join(
         [
             "## SSH sessions (`frontdesk serve`)",
             "",
-            f"Connect to first screen (the day's log drawn, 120×36, asyncssh client on"
-            f" 127.0.0.1), median of {SINGLE_RUNS} single sessions and of {CROWD_RUNS} runs"
-            f" of {CROWD} sessions opened at once.",
+            f"Connect to first screen, {CROWD} sessions opened at once ÷ one alone:"
+            f" **{ratio:.2f}** (target ≤ {TARGET:g}: {verdict}).",
             "",
-            "| measure | value |",
-            "|---|---|",
-            f"| one session alone | {single:.2f} s |",
-            f"| all {CROWD} of {CROWD} at once | {crowd:.2f} s |",
-            f"| each of the {CROWD} (median) | {statistics.median(figures['each']):.2f} s |",
-            f"| **ratio {CROWD} ÷ 1** (target ≤ {TARGET:g}) | **{ratio:.2f}** ({verdict}) |",
-            f"| memory of an idle session (RSS of its app, median of {len(rss)}) |"
-            f" {statistics.median(rss) if rss else float('nan'):.0f} MiB |",
+            f"- the day's log drawn at 120×36, asyncssh client on 127.0.0.1; medians of"
+            f" {SINGLE_RUNS} single sessions, {PAIR_RUNS} pairs and {CROWD_RUNS} crowds of"
+            f" {CROWD}, each way of starting the app against the same store, one after the other.",
+            f"- two at once ÷ one: {fork['pair'] / fork['single']:.2f}; the new-process way:"
+            f" {CROWD} ÷ 1 = {fresh['crowd'] / fresh['single']:.2f}, and its {CROWD} at once"
+            f" take {fresh['crowd'] / fork['crowd']:.1f}× as long.",
+            f"- why the target is missed on this machine: the {CROWD} first screens cost"
+            f" {CROWD} × {fork['cpu']:.3f} s of CPU, and {cores} cores give at most"
+            f" {cores} s of CPU a second, so they cannot all be shown sooner than"
+            f" {bound:.2f} s, which is {bound / fork['single']:.1f}× one session alone."
+            f" Measured: {fork['crowd']:.2f} s,"
+            f" {fork['crowd'] / bound:.2f}× that bound. Two sessions, one per core, stay within"
+            " the target.",
+            "- reproduce: `.venv/bin/python -m bench --only ssh`",
             "",
-            f"On {os.cpu_count()} cores ten sessions start ten interpreters, each importing"
-            " Textual and drawing its first frame: the crowd figure is bounded by"
-            " CPU time ÷ cores, not by the server.",
+            *table,
             "",
         ]
     )

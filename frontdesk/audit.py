@@ -7,7 +7,11 @@ import os
 
 from frontdesk.models import AuditEntry, Staff
 
-SESSION = os.environ.get("FRONTDESK_SESSION", f"local:{os.getpid()}")
+
+def this_session() -> str:
+    """This process's session: ``FRONTDESK_SESSION`` (set by the SSH server), else
+    ``local:PID``. Read at each call: a pre-forked app gets its environment after import."""
+    return os.environ.get("FRONTDESK_SESSION") or f"local:{os.getpid()}"
 
 
 def record(
@@ -29,6 +33,6 @@ def record(
         entity=entity,
         entity_id=entity_id,
         staff=staff,
-        session=SESSION if session is None else session,
+        session=this_session() if session is None else session,
         detail=json.dumps(detail, ensure_ascii=False, default=str),
     )

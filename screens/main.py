@@ -29,6 +29,27 @@ def run_tui(args: argparse.Namespace, staff: Staff | None) -> int:
     return app.return_code or 0
 
 
+def preload() -> None:
+    """Import every screen, both catalogues and the phone and pinyin libraries, once.
+
+    Called by ``frontdesk serve``'s pre-forked process (``frontdesk.ssh.prefork``) before it
+    forks the first session's app: each session then starts with all of this in memory,
+    shared with the others, instead of spending 0.2 s of CPU loading it again.
+    """
+    import importlib
+    import pkgutil
+
+    import screens
+    from frontdesk import i18n, rules
+
+    for module in pkgutil.iter_modules(screens.__path__):
+        if not module.name.startswith("_"):  # never a __main__ that would run something
+            importlib.import_module(f"screens.{module.name}")
+    for language in i18n.LANGUAGES:
+        i18n.catalogue(language)
+    rules.warm_up()
+
+
 def main(argv: list[str] | None = None) -> int:
     return cli.main(argv, tui=run_tui)
 

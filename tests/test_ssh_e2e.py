@@ -3,9 +3,11 @@
 One server for the module, a store with a manager, a receptionist, two consultants and a
 member who left, each with a key made by ssh-keygen. A manager gets the app at the size
 of their terminal and keeps it laid out through resizes; registrations cross between the
-desk and the manager within a second; strangers, passwords, a former member, commands,
-SFTP and forwarding are refused and logged; a dropped connection keeps its draft; ten
-sessions open at once.
+desk and the manager within a second; a manager may read English; strangers, passwords,
+a former member, commands, SFTP and forwarding are refused and logged; a dropped
+connection keeps its draft; ten sessions open at once. The module's server forks each app
+from its pre-forked process; the idle test's server starts each as a process of its own
+(``--no-prefork``).
 """
 
 from __future__ import annotations
@@ -116,9 +118,9 @@ class Showroom:
             f"{login}@127.0.0.1",
         ]
 
-    def open(self, login: str, size=(100, 30)) -> Terminal:
+    def open(self, login: str, size=(100, 30), *extra: str) -> Terminal:
         """A terminal of the given size connected as ``login``; the ssh status is shown at exit."""
-        command = " ".join(self.ssh(login))
+        command = " ".join(self.ssh(login, *extra))
         term = Terminal(
             ["sh", "-c", f"{command}; echo SSH-EXIT=$?; sleep 600"],
             {"TERM": "xterm-256color", "PATH": os.environ["PATH"]},
@@ -198,6 +200,14 @@ def test_a_manager_gets_the_app_at_the_terminals_size_and_it_follows_resizes(ter
     term.wait_for("SSH-EXIT=0")
     login = terminals.wait_for_audit("login", lambda rows: rows)[-1]
     assert login["login"] == "chenjing"
+
+
+def test_a_manager_who_asks_for_english_reads_english(terminals):
+    # The pre-forked process imported the app in Chinese; this session's app is in English.
+    term = terminals.open("chenjing", (100, 30), "-o", "SetEnv=FRONTDESK_LANG=en")
+    term.wait_for("Today's registrations", START_WAIT_S)
+    screen = term.wait_until(lambda s: "Help" in last_line(s, 30))  # the footer too
+    assert LOG_TITLE not in screen and "帮助" not in screen
 
 
 def test_registrations_cross_between_the_desk_and_the_manager(terminals):
@@ -371,7 +381,8 @@ def test_ten_sessions_at_once_all_work(terminals):
 def test_an_idle_session_is_closed_and_keeps_its_draft(tmp_path):
     place = Showroom(tmp_path)
     place.set_up()
-    place.start("--idle-timeout", "0.1", "--max-sessions", "1")  # six seconds; one session
+    # Six seconds; one session; each app started as a process of its own, the slow way.
+    place.start("--idle-timeout", "0.1", "--max-sessions", "1", "--no-prefork")
     try:
         term = place.open("zhaomin")
         term.wait_for(LOG_TITLE, START_WAIT_S)

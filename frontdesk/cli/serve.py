@@ -54,6 +54,9 @@ def add_commands(commands) -> dict[str, Handler]:
         metavar="S",
         help=t("cli_serve.backoff_seconds", default=int(backoff.DEFAULT_BASE_S)),
     )
+    serve.add_argument(
+        "--no-prefork", dest="prefork", action="store_false", help=t("cli_serve.no_prefork")
+    )
     return {"serve": _serve}
 
 
@@ -97,6 +100,7 @@ def options_from(args: argparse.Namespace) -> server.ServeOptions:
         backoff_seconds=_number(
             args.backoff_seconds, SETTING_BACKOFF_SECONDS, backoff.DEFAULT_BASE_S, float
         ),
+        prefork=args.prefork,
     )
 
 

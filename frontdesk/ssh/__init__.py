@@ -5,7 +5,10 @@
 - ``session``: one child process per session on a pty of its own, running the app signed
   in as the key's staff member; window sizes forwarded, SIGHUP when the connection drops.
 - ``backoff``: the per-address back-off, free of any I/O.
-- ``child``: what the child process runs first (the pty becomes its controlling terminal).
+- ``prefork``: the pre-forked process. It imports the app once and forks each session's
+  app from it, on the pty the server sends (``launcher`` is the server's side of it).
+- ``child``: the slower way without it: a new Python process that makes the pty its
+  controlling terminal, then runs the app.
 
 Like all of ``frontdesk`` it never imports Textual: the app is started as a module by name.
 Nothing here is imported by ``frontdesk`` itself until ``frontdesk serve`` runs.

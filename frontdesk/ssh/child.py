@@ -1,5 +1,8 @@
 """``python -m frontdesk.ssh.child MODULE ARGS…``: run MODULE on the pty the server gave.
 
+This is the way without the pre-forked process (``prefork``): ``frontdesk serve
+--no-prefork``, or when that process cannot start.
+
 The server starts each session's app in a new session (``setsid``) with the pty on its
 standard streams. Here the pty becomes the session's controlling terminal before the app
 starts, so that the kernel sends it SIGWINCH when the window changes size and SIGHUP
@@ -16,13 +19,19 @@ import sys
 import termios
 
 
+def take_terminal(fd: int) -> None:
+    """Make the tty ``fd`` the controlling terminal of this session (whose leader we are).
+
+    Not a session leader, or not a tty (tests, tools): carry on all the same."""
+    with contextlib.suppress(OSError):
+        fcntl.ioctl(fd, termios.TIOCSCTTY, 0)
+
+
 def main(argv: list[str]) -> None:
     if not argv:
         raise SystemExit("usage: python -m frontdesk.ssh.child MODULE [ARGS…]")
     module, *args = argv
-    # Not a session leader, or no tty (tests, tools): run all the same.
-    with contextlib.suppress(OSError):
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    take_terminal(0)
     sys.argv = [module, *args]
     runpy.run_module(module, run_name="__main__", alter_sys=True)
 

@@ -33,6 +33,7 @@ class ServeOptions:
     backoff_seconds: float = DEFAULT_BASE_S
     login_timeout: float = LOGIN_TIMEOUT_S
     app_module: str = APP_MODULE
+    prefork: bool = True  # fork each app from a process that has imported it (``prefork``)
     python: str = sys.executable
 
 

@@ -26,13 +26,15 @@ from frontdesk import audit, keys, store
 from frontdesk.i18n import t
 from frontdesk.models import Staff
 from frontdesk.ssh.backoff import LoginBackoff
+from frontdesk.ssh.launcher import Launcher, LauncherGone
 from frontdesk.ssh.options import ServeOptions
-from frontdesk.ssh.session import AppSession
+from frontdesk.ssh.session import AppSession, server_environment
 
 log = logging.getLogger("frontdesk.ssh")
 
 KEEPALIVE_S = 30  # a phone that lost its network is noticed in about 90 s
 SHUTDOWN_GRACE_S = 15.0
+RELAUNCH_AFTER_S = 60.0  # a pre-forked process that died sooner is not started again
 
 
 @dataclass
@@ -42,6 +44,7 @@ class Hub:
     options: ServeOptions
     backoff: LoginBackoff = field(init=False)
     sessions: set[AppSession] = field(default_factory=set)
+    launcher: Launcher | None = None
     _numbers: itertools.count = field(default_factory=lambda: itertools.count(1))
     # One thread for the store: lookups and audit entries in the order they were asked for,
     # and never on the event loop (a writer elsewhere may hold the lock for a moment).
@@ -61,6 +64,44 @@ class Hub:
 
     def close(self) -> None:
         self._store_thread.shutdown(wait=True)
+
+    async def start_launcher(self) -> None:
+        """Start the pre-forked process that forks each session's app (unless told not to)."""
+        if not self.options.prefork:
+            return
+        launcher = Launcher(self.options.python, self.options.app_module, server_environment())
+        try:
+            await launcher.start()
+        except OSError as error:
+            log.error("cannot start the pre-forked process (%s): apps start the slow way", error)
+            return
+        self.launcher = launcher
+
+    async def start_app(self, session: AppSession, tty: int):
+        """The session's app on ``tty``: forked by the pre-forked process, or else started
+        as a process of its own (slower: it imports everything itself)."""
+        launcher = self.launcher
+        if launcher is not None and not launcher.alive:
+            age = asyncio.get_running_loop().time() - launcher.started_at
+            if age > RELAUNCH_AFTER_S:  # it did not die young: not a crash loop, start another
+                self.launcher = None
+                await launcher.close()
+                await self.start_launcher()
+                launcher = self.launcher
+        if launcher is not None and launcher.alive:
+            try:
+                return await launcher.spawn(session.app_args(), session.environment(), tty)
+            except LauncherGone as error:
+                log.warning("session %s: the pre-forked process failed (%s)", session.name, error)
+        return await asyncio.create_subprocess_exec(
+            *session.command(),
+            stdin=tty,
+            stdout=tty,
+            stderr=tty,
+            env=session.environment(),
+            start_new_session=True,
+            close_fds=True,
+        )
 
     def next_number(self) -> int:
         return next(self._numbers)
@@ -290,6 +331,7 @@ async def run_server(
         keepalive_interval=KEEPALIVE_S,
         keepalive_count_max=3,
     )
+    await hub.start_launcher()
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -308,5 +350,7 @@ async def run_server(
         if tasks:
             await asyncio.wait(tasks, timeout=SHUTDOWN_GRACE_S)
         await acceptor.wait_closed()
+        if hub.launcher is not None:
+            await hub.launcher.close()
         await asyncio.sleep(0)  # let the last audit entries be queued
         hub.close()

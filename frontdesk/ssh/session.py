@@ -1,6 +1,7 @@
 """One SSH session: the app in a child process of its own, on a pty of its own.
 
-The child (``python -m frontdesk.ssh.child screens.main --db … --as LOGIN``) gets the
+The child (``screens.main --db … --as LOGIN``, forked by the pre-forked process, or else
+started as ``python -m frontdesk.ssh.child screens.main …``) gets the
 pty as its controlling terminal, the client's TERM (and COLORTERM, NO_COLOR) and never
 COLUMNS or LINES, so it lays itself out for the window it is really in; every window-size
 change of the client is set on the pty (TIOCSWINSZ), and the kernel tells the app
@@ -40,6 +41,16 @@ SERVER_ENVIRONMENT = ("PATH", "HOME", "TZ", "PYTHONPATH", "VIRTUAL_ENV", "TMPDIR
 # From the client, when it sends them (ssh -o SetEnv=… / SendEnv): its terminal's abilities
 # and the language it wants to read.
 CLIENT_ENVIRONMENT = ("COLORTERM", "NO_COLOR", "FRONTDESK_LANG")
+
+
+def server_environment() -> dict[str, str]:
+    """What every app process gets from the server: where Python and the clock live, UTF-8,
+    and the server's language (a client may ask for another)."""
+    env = {name: os.environ[name] for name in SERVER_ENVIRONMENT if os.environ.get(name)}
+    env.setdefault("LANG", "C.UTF-8")
+    env["PYTHONIOENCODING"] = "utf-8"
+    env["FRONTDESK_LANG"] = i18n.language()
+    return env
 
 
 def set_window_size(fd: int, columns: int, rows: int, xpixels: int = 0, ypixels: int = 0) -> None:
@@ -147,11 +158,8 @@ class AppSession(asyncssh.SSHServerSession):
 
     def environment(self) -> dict[str, str]:
         """The child's environment: the server's essentials, the client's terminal, no size."""
-        env = {name: os.environ[name] for name in SERVER_ENVIRONMENT if os.environ.get(name)}
-        env.setdefault("LANG", "C.UTF-8")
-        env["PYTHONIOENCODING"] = "utf-8"
+        env = server_environment()
         env["TERM"] = self.term or DEFAULT_TERM
-        env["FRONTDESK_LANG"] = i18n.language()
         assert self.chan is not None
         sent = self.chan.get_environment() or {}
         for name in CLIENT_ENVIRONMENT:
@@ -162,18 +170,14 @@ class AppSession(asyncssh.SSHServerSession):
             env.pop(name, None)
         return env
 
+    def app_args(self) -> list[str]:
+        """The app's command line: the server's store, signed in as the key's owner."""
+        return ["--db", self.hub.options.db, "--as", self.server.login]
+
     def command(self) -> list[str]:
+        """The app as a process of its own, when the pre-forked process cannot fork it."""
         options = self.hub.options
-        return [
-            options.python,
-            "-m",
-            "frontdesk.ssh.child",
-            options.app_module,
-            "--db",
-            options.db,
-            "--as",
-            self.server.login,
-        ]
+        return [options.python, "-m", "frontdesk.ssh.child", options.app_module, *self.app_args()]
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -184,15 +188,7 @@ class AppSession(asyncssh.SSHServerSession):
             columns, rows, xpixels, ypixels = self.size
             set_window_size(slave, columns, rows, xpixels, ypixels)
             try:
-                self.process = await asyncio.create_subprocess_exec(
-                    *self.command(),
-                    stdin=slave,
-                    stdout=slave,
-                    stderr=slave,
-                    env=self.environment(),
-                    start_new_session=True,
-                    close_fds=True,
-                )
+                self.process = await self.hub.start_app(self, slave)
             finally:
                 os.close(slave)
             if self.reason:  # the connection dropped while the app was starting
