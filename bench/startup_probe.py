@@ -75,7 +75,7 @@ def frontdesk(t0_ns: int, db_path: str) -> int:
 
     _phase(t0_ns, "import screens")
 
-    real_load = day_log.DayLogScreen._load
+    real_load = day_log.DayLogScreen.load
     real_show = day_log.DayLogScreen._show
     real_resume = day_log.DayLogScreen.on_screen_resume
     reported = []
@@ -102,7 +102,7 @@ def frontdesk(t0_ns: int, db_path: str) -> int:
             self.call_after_refresh(first_frame)
 
     day_log.DayLogScreen.on_screen_resume = resume
-    day_log.DayLogScreen._load = staticmethod(load)
+    day_log.DayLogScreen.load = staticmethod(load)
     day_log.DayLogScreen._show = show
     return main.main(["--db", db_path])
 

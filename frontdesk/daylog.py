@@ -1,11 +1,12 @@
-"""Today's registration log (the paper form on screen): one query, a row per registration."""
+"""Today's registration log (the paper form on screen): one query, a row per registration,
+and one aggregate for the line under it (parties in, people, still in the showroom, calls)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import JOIN
+from peewee import JOIN, Case, fn
 
 from frontdesk import clock, rules
 from frontdesk.models import Registration, Staff
@@ -79,3 +80,36 @@ def day_log(day: dt.date) -> list[LogRow]:
         )
         for row in query
     ]
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    """The line under the log: walk-in parties (批), their people (人), the parties still in
+    the showroom (在店), and phone calls (来电)."""
+
+    walkins: int
+    people: int
+    open: int
+    calls: int
+
+
+def day_summary(day: dt.date) -> DaySummary:
+    """The day's counts, from one SQL aggregate over the same rows as ``day_log``."""
+    start, end = clock.day_bounds(day)
+    walkin = Registration.kind == "walkin"
+
+    def total(value, condition):
+        return fn.COALESCE(fn.SUM(Case(None, [(condition, value)], 0)), 0)
+
+    walkins, people, still_in, calls = (
+        Registration.select(
+            total(1, walkin),
+            total(Registration.party_size, walkin),
+            total(1, walkin & Registration.time_out.is_null()),
+            total(1, Registration.kind == "phone"),
+        )
+        .where((Registration.time_in >= start) & (Registration.time_in < end))
+        .tuples()
+        .get()
+    )
+    return DaySummary(walkins=walkins, people=people, open=still_in, calls=calls)

@@ -13,6 +13,8 @@ import asyncio
 import contextlib
 import logging
 import signal
+from concurrent import futures
+from concurrent.futures import Future
 from pathlib import Path
 
 from textual.app import App
@@ -29,6 +31,7 @@ from screens.commands import FrontdeskCommands
 from screens.contacts import ContactsScreen
 from screens.customer_card import CustomerScreen
 from screens.day_log import DayLogScreen
+from screens.db import start_now
 from screens.help import HelpScreen
 from screens.month_sheet import MonthSheetScreen
 from screens.registration_form import RegistrationScreen
@@ -42,6 +45,7 @@ HANGUP_EXIT_STATUS = 128 + signal.SIGHUP
 
 log = logging.getLogger("frontdesk.screens")
 WARM_UP_DELAY_S = 1.0  # after the first frame: start-up does not wait for it
+EARLY_LOG_WAIT_S = 0.5  # a store that slow: the log shows first, its rows when they come
 
 
 def stylesheet() -> Path:
@@ -102,6 +106,8 @@ class FrontdeskApp(App[None]):
         self.watcher: ChangeWatcher | None = None
         self.sign_in = sign_in or []
         self.title = store_name or t("app.title")
+        # Today's log is read while Textual starts, so the first frame can show it.
+        self._early_log: Future | None = start_now(DayLogScreen.load)
 
     @property
     def owner(self) -> str:
@@ -113,7 +119,16 @@ class FrontdeskApp(App[None]):
         return self.staff.name if self.staff else ""
 
     def get_default_screen(self) -> DayLogScreen:
-        return DayLogScreen()
+        """Today's log, with its rows when the early read is done.
+
+        Waited for here, a moment at most, before the first frame: while the UI thread is
+        busy the reading thread gets the GIL back only every few milliseconds for each row
+        it steps through, so a busy day's rows would arrive after an empty first frame,
+        which would then be laid out and painted twice."""
+        early, self._early_log = self._early_log, None
+        if early is not None:
+            futures.wait([early], timeout=EARLY_LOG_WAIT_S)
+        return DayLogScreen(early)
 
     def on_mount(self) -> None:
         if self.show_welcome:

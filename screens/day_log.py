@@ -7,6 +7,8 @@ minutes in the showroom. ``o`` or Enter records a party's departure (now, correc
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -83,10 +85,12 @@ class DayLogScreen(Screen):
         "skip": roles.ROTATION_SKIP,
     }
 
-    def __init__(self) -> None:
+    def __init__(self, early: Future | None = None) -> None:
+        """``early``: today's log already being read (``load``), taken if it is ready."""
         super().__init__()
         translate_bindings(self)
         self.rows: dict[int, daylog.LogRow] = {}
+        self._early = early
 
     def compose(self) -> ComposeResult:
         yield FdHeader(id="header")
@@ -105,15 +109,21 @@ class DayLogScreen(Screen):
 
     def refresh_data(self) -> None:
         """Reload the day's rows and the rotation from the store (in a worker)."""
-        run_db(self, self._load, on_done=self._show, group="log", exclusive=True)
+        early, self._early = self._early, None
+        if early is not None and early.done() and early.exception() is None:
+            self._show(early.result())  # read while the app started: the first frame has it
+            return
+        run_db(self, self.load, on_done=self._show, group="log", exclusive=True)
 
     @staticmethod
-    def _load():
+    def load():
+        """Today, its log and the up rotation (call in a store thread)."""
         day = clock.today()
-        return day, daylog.day_log(day), [member.name for member in staff_service.rotation()]
+        rotation = [member.name for member in staff_service.rotation()]
+        return day, daylog.day_log(day), daylog.day_summary(day), rotation
 
     def _show(self, loaded) -> None:
-        day, rows, queue = loaded
+        day, rows, counts, queue = loaded
         now = clock.now()
         self.rows = {row.id: row for row in rows}
         table = self.query_one("#log-table", DataTable)
@@ -131,13 +141,12 @@ class DayLogScreen(Screen):
         self.query_one("#log-title", Static).update(
             Content.styled(t("log.title", date=date), "bold")
         )
-        walkins = [row for row in rows if row.kind == "walkin"]
         summary = t(
             "log.summary",
-            walkins=len(walkins),
-            people=sum(row.party_size for row in walkins),
-            open=sum(1 for row in walkins if row.is_open),
-            calls=len(rows) - len(walkins),
+            walkins=counts.walkins,
+            people=counts.people,
+            open=counts.open,
+            calls=counts.calls,
         )
         if not rows:
             summary = t("log.empty")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from textual.dom import DOMNode
@@ -56,3 +57,21 @@ def run_db(
             app.call_from_thread(on_done, result)
 
     node.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+
+
+def _in_store(job: Callable[..., Any], *args: Any) -> Any:
+    with store.connection():
+        return job(*args)
+
+
+def start_now(job: Callable[..., Any], *args: Any) -> Future:
+    """Run ``job(*args)`` on a thread of its own at once, before the app's event loop runs.
+
+    For the first screen's data: the read overlaps the app's start-up, and the screen takes
+    the result when it mounts (``Future.done()``) or else loads it again the usual way.
+    """
+    executor = ThreadPoolExecutor(1, thread_name_prefix="frontdesk-early")
+    try:
+        return executor.submit(_in_store, job, *args)
+    finally:
+        executor.shutdown(wait=False)  # the thread ends with its one job

@@ -42,6 +42,22 @@ async def test_log_lists_the_day_with_open_parties_and_literal_names(showroom, m
         assert "来店 2 批" in summary and "在店 1 批" in summary and "来电 1 个" in summary
 
 
+async def test_the_rows_read_while_the_app_started_are_shown_at_once(
+    showroom, make_app, monkeypatch
+):
+    walkin(name="早到的客人")
+    loads = []
+    monkeypatch.setattr(
+        "screens.day_log.run_db", lambda *args, **kwargs: loads.append(args)
+    )  # any load through a worker is recorded, and never done
+    app = make_app()  # reads today's log on a thread of its own, at once
+    async with app.run_test(size=(80, 24)):
+        assert [row[6] for row in table_text(app)] == ["早到的客人"]  # no worker was needed
+        assert loads == []
+        app.screen.refresh_data()  # later loads go through a worker, as before
+        assert len(loads) == 1
+
+
 async def test_checkout_records_departure_now_or_corrected(showroom, make_app):
     party = walkin(name="张三")
     app = make_app()

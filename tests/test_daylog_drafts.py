@@ -58,6 +58,13 @@ def test_day_log_of_the_neighbouring_days(busy_wednesday):
     assert daylog.day_log(dt.date(2026, 11, 27)) == []
 
 
+def test_day_summary_counts_parties_people_those_still_in_and_calls(busy_wednesday):
+    # Wednesday: 开门前 (1, still in), 张三 (3, still in), 王五 (1, left) and 李四's call.
+    assert daylog.day_summary(WEDNESDAY) == daylog.DaySummary(walkins=3, people=5, open=2, calls=1)
+    assert daylog.day_summary(dt.date(2026, 11, 26)) == daylog.DaySummary(0, 0, 0, 1)
+    assert daylog.day_summary(dt.date(2026, 11, 27)) == daylog.DaySummary(0, 0, 0, 0)
+
+
 def test_day_log_rows_carry_the_form(busy_wednesday):
     rows = {row.name: row for row in daylog.day_log(WEDNESDAY)}
     zhang = rows["张三"]
