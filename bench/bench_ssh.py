@@ -30,9 +30,9 @@ import asyncssh
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "今日来店(电)登记表".encode()
-SINGLE_RUNS = 5
-PAIR_RUNS = 3
-CROWD_RUNS = 3
+SINGLE_RUNS = 7
+PAIR_RUNS = 5
+CROWD_RUNS = 5
 CROWD = 10
 TARGET = 2.0
 IDLE_S = 3.0
@@ -202,6 +202,7 @@ def _summary(figures: dict) -> dict:
         "single": median(figures["single"]),
         "pair": median(figures["pair"]),
         "crowd": median(figures["crowd"]),
+        "crowds": (min(figures["crowd"]), max(figures["crowd"])),
         "each": median(figures["each"]),
         "cpu": median(figures["cpu"]),
         "rss": median(rss) if rss else float("nan"),
@@ -261,7 +262,10 @@ def _report(results: dict) -> str:
             f" {CROWD}, each way of starting the app against the same store, one after the other.",
             f"- two at once ÷ one: {fork['pair'] / fork['single']:.2f}; the new-process way:"
             f" {CROWD} ÷ 1 = {fresh['crowd'] / fresh['single']:.2f}, and its {CROWD} at once"
-            f" take {fresh['crowd'] / fork['crowd']:.1f}× as long.",
+            f" take {fresh['crowd'] / fork['crowd']:.1f}× as long. The runs of {CROWD} took"
+            " {:.2f}–{:.2f} s (forked) and {:.2f}–{:.2f} s (new processes).".format(
+                *fork["crowds"], *fresh["crowds"]
+            ),
             f"- why the target is missed on this machine: the {CROWD} first screens cost"
             f" {CROWD} × {fork['cpu']:.3f} s of CPU, and {cores} cores give at most"
             f" {cores} s of CPU a second, so they cannot all be shown sooner than"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.text import Text
 from textual.widgets import DataTable, Input, Static
 
 from frontdesk import registration
 from frontdesk.models import Registration
-from screens.day_log import DayLogScreen
+from screens.day_log import DayLogScreen, LogCell, column_widths
 from screens.dialogs import TimeScreen
 from screens.registration_form import RegistrationScreen
 from tests.conftest import FROZEN_NOW, settle
@@ -56,6 +57,17 @@ async def test_the_rows_read_while_the_app_started_are_shown_at_once(
         assert loads == []
         app.screen.refresh_data()  # later loads go through a worker, as before
         assert len(loads) == 1
+
+
+def test_log_columns_fit_their_widest_cell_or_heading_with_cjk_counting_two():
+    rows = [
+        [LogCell(Text("张三丰")), LogCell(Text("1"))],
+        [LogCell(Text("ab")), LogCell(Text("[b]12345"))],  # measured as typed: no markup
+    ]
+    assert column_widths(["姓名", "#"], rows) == [6, 8]
+    assert column_widths(["姓名啊啊啊", "#"], rows) == [10, 8]
+    assert column_widths(["姓名", "#"], []) == [4, 1]
+    assert str(rows[1][1]) == "[b]12345"
 
 
 async def test_checkout_records_departure_now_or_corrected(showroom, make_app):

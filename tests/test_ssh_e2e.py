@@ -405,3 +405,44 @@ def test_an_idle_session_is_closed_and_keeps_its_draft(tmp_path):
         place.wait_for_audit("idle", lambda rows: rows)
     finally:
         place.stop()
+
+
+def _children(parent: int) -> list[int]:
+    """The pids whose parent is ``parent`` (Linux /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == parent:
+                        found.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue
+    return found
+
+
+def test_a_killed_server_leaves_the_drafts_and_no_process_behind(tmp_path):
+    place = Showroom(tmp_path)
+    place.set_up()
+    place.start()
+    try:
+        term = place.open("zhaomin")
+        term.wait_for(LOG_TITLE, START_WAIT_S)
+        term.keys("F2")
+        term.wait_for("来店客户登记")
+        fill(term, "13500001111", "断电客")
+        prefork = _children(place.server.pid)  # the pre-forked process…
+        apps = [pid for parent in prefork for pid in _children(parent)]  # …and the app
+        assert len(prefork) == 1 and len(apps) == 1
+        place.server.kill()  # SIGKILL: no shutdown of its own
+        place.server.wait(10)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(os.path.exists(f"/proc/{p}") for p in apps):
+            time.sleep(0.1)
+        alive = [p for p in prefork + apps if os.path.exists(f"/proc/{p}")]
+        assert alive == [], "left behind"
+        rows = place.query("SELECT payload FROM draft WHERE owner = 'zhaomin'")
+        assert json.loads(rows[0][0]) == {"phone": "13500001111", "name": "断电客"}
+        term.wait_for("SSH-EXIT=")
+    finally:
+        place.stop()
