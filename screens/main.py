@@ -29,6 +29,22 @@ def run_tui(args: argparse.Namespace, staff: Staff | None) -> int:
     return app.return_code or 0
 
 
+# What Textual and Rich import only once an app runs on a terminal (found by comparing
+# sys.modules before and after a session's first screen).
+RUNTIME_MODULES = (
+    "textual.drivers.linux_driver",
+    "textual.drivers._writer_thread",
+    "textual._xterm_parser",
+    "textual._keyboard_protocol",
+    "textual.layouts.factory",
+    "textual.layouts.horizontal",
+    "textual.layouts.stream",
+    "textual.scrollbar",
+    "rich._emoji_codes",
+    "tty",
+)
+
+
 def preload() -> None:
     """Import every screen, both catalogues and the phone and pinyin libraries, once.
 
@@ -36,8 +52,11 @@ def preload() -> None:
     forks the first session's app: each session then starts with all of this in memory,
     shared with the others, instead of spending 0.2 s of CPU loading it again.
     """
+    import contextlib
     import importlib
     import pkgutil
+
+    from rich.cells import cell_len
 
     import screens
     from frontdesk import i18n, rules
@@ -45,6 +64,10 @@ def preload() -> None:
     for module in pkgutil.iter_modules(screens.__path__):
         if not module.name.startswith("_"):  # never a __main__ that would run something
             importlib.import_module(f"screens.{module.name}")
+    for name in RUNTIME_MODULES:
+        with contextlib.suppress(ImportError):  # Textual's own names: they may move
+            importlib.import_module(name)
+    cell_len("宽")  # rich's table of character widths
     for language in i18n.LANGUAGES:
         i18n.catalogue(language)
     rules.warm_up()

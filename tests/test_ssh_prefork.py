@@ -192,4 +192,6 @@ def test_the_apps_preload_imports_every_screen_and_catalogue():
 
     main.preload()
     assert {"screens.app", "screens.contacts", "screens.help", "pypinyin"} <= set(sys.modules)
+    # What an app on a terminal imports once it runs: loaded too, or a name has moved.
+    assert set(main.RUNTIME_MODULES) <= set(sys.modules)
     assert i18n.catalogue.cache_info().currsize >= len(i18n.LANGUAGES)
