@@ -11,7 +11,7 @@ from peewee import fn
 from frontdesk import audit, roles, rules
 from frontdesk.errors import NotFound, ValidationError
 from frontdesk.i18n import t
-from frontdesk.models import Staff, database
+from frontdesk.models import Customer, Staff, database
 
 
 def add_staff(name: str, role: str, login: str | None = None, by: Staff | None = None) -> Staff:
@@ -41,6 +41,35 @@ def add_staff(name: str, role: str, login: str | None = None, by: Staff | None =
         member = Staff.create(name=name, login=login.lower(), role=role, rotation_order=order)
         audit.record("create", "staff", member.id, by, name=name, role=role)
     return member
+
+
+def set_active(name_or_login: str, active: bool, by: Staff | None = None) -> tuple[Staff, int]:
+    """A staff member leaves the store (``active=False``) or comes back.
+
+    One who has left cannot sign in, at a terminal or over SSH (their keys stop working at
+    once), is out of the up rotation, and an app they have open closes itself; their
+    customers stay theirs until a manager reassigns them. Returns the member and how many
+    open intent customers they still have.
+    """
+    roles.require_operator(by, roles.STAFF_MANAGE)
+    member = require_staff(name_or_login)
+    if by is not None and by.id == member.id and not active:
+        raise ValidationError({"name": t("error.staff_self")})
+    with database.atomic():
+        Staff.update(active=active).where(Staff.id == member.id).execute()
+        member.active = active
+        audit.record("activate" if active else "deactivate", "staff", member.id, by)
+        still_open = (
+            Customer.select()
+            .where((Customer.consultant == member.id) & Customer.next_due.is_null(False))
+            .count()
+        )
+    return member, still_open
+
+
+def is_active(staff_id: int) -> bool:
+    """Whether this staff member may still work (an open app checks when the store changes)."""
+    return Staff.select().where((Staff.id == staff_id) & Staff.active).exists()
 
 
 def _free_login(base: str) -> str:

@@ -17,11 +17,13 @@ from concurrent import futures
 from concurrent.futures import Future
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
-from frontdesk import registration, roles, rules
+from frontdesk import registration, roles, rules, store
+from frontdesk import staff as staff_service
 from frontdesk.i18n import t
 from frontdesk.models import Staff
 from frontdesk.watch import ChangeWatcher
@@ -42,6 +44,7 @@ from screens.widgets import FdHeader
 
 WATCH_INTERVAL_S = 0.5
 HANGUP_EXIT_STATUS = 128 + signal.SIGHUP
+DEACTIVATED_EXIT_STATUS = 3
 
 log = logging.getLogger("frontdesk.screens")
 WARM_UP_DELAY_S = 1.0  # after the first frame: start-up does not wait for it
@@ -104,6 +107,7 @@ class FrontdeskApp(App[None]):
         self.show_welcome = show_welcome
         self.watch_interval = watch_interval
         self.watcher: ChangeWatcher | None = None
+        self._leaving = False  # closing because the signed-in member was deactivated
         self.sign_in = sign_in or []
         self.title = store_name or t("app.title")
         # Today's log is read while Textual starts, so the first frame can show it.
@@ -159,16 +163,31 @@ class FrontdeskApp(App[None]):
         self.refresh_bindings()
         self.refresh_visible()
 
-    def _hung_up(self) -> None:
-        """SIGHUP (an SSH connection dropped, a terminal closed): keep the drafts, then go."""
+    def _keep_drafts(self) -> None:
         for screen in reversed(self.screen_stack):
             flush = getattr(screen, "flush_draft", None)
             if callable(flush):
                 try:
                     flush()
                 except Exception:  # the store failed: nothing more can be done from here
-                    log.exception("could not keep the draft on hang-up")
+                    log.exception("could not keep the draft")
+
+    def _hung_up(self) -> None:
+        """SIGHUP (an SSH connection dropped, a terminal closed): keep the drafts, then go."""
+        self._keep_drafts()
         self.exit(return_code=HANGUP_EXIT_STATUS)
+
+    def _deactivated(self) -> None:
+        """The signed-in staff member has left the store (``frontdesk staff deactivate``):
+        their drafts are kept, and the app closes with a word on the terminal."""
+        if self.staff is None or self._leaving:
+            return
+        self._leaving = True
+        self._keep_drafts()
+        self.exit(
+            return_code=DEACTIVATED_EXIT_STATUS,
+            message=Text(t("app.deactivated", name=self.staff.name)),
+        )
 
     def _welcomed(self, store_name: str | None) -> None:
         if store_name:
@@ -184,9 +203,18 @@ class FrontdeskApp(App[None]):
     def _poll_changes(self) -> None:
         watcher = self.watcher
 
+        member = self.staff
+
         def poll() -> None:
-            if watcher is not None and watcher.changed():
-                self.call_from_thread(self.refresh_visible)
+            if watcher is None or not watcher.changed():
+                return
+            if member is not None:
+                with store.connection():
+                    still_here = staff_service.is_active(member.id)
+                if not still_here:
+                    self.call_from_thread(self._deactivated)
+                    return
+            self.call_from_thread(self.refresh_visible)
 
         self.run_worker(poll, thread=True, group="watch", exclusive=True, exit_on_error=False)
 

@@ -217,3 +217,26 @@ async def test_a_hang_up_keeps_the_draft_typed_a_moment_ago(showroom, make_app):
     payload, _ = drafts.load_draft("chenjing", "walkin")
     assert payload == {"phone": "13812345678"}
     assert app.return_code == 129
+
+
+async def test_a_member_who_leaves_is_closed_out_with_the_draft_kept(showroom, make_app):
+    from frontdesk import staff as staff_service
+
+    app = make_app(staff=showroom["chenjing"], watch_interval=0.05)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        staff_service.set_active("lina", False)  # someone else leaving changes nothing here
+        await settle(pilot, 0.3)
+        assert app.is_running and isinstance(app.screen, RegistrationScreen)
+        await pilot.press(*"13812345678")  # no pause: the draft timer has not fired
+        staff_service.set_active("chenjing", False)  # the admin, from another terminal
+        for _ in range(40):
+            if not app.is_running:
+                break
+            await pilot.pause(0.05)
+        assert not app.is_running
+    assert app.return_code == 3
+    payload, _ = drafts.load_draft("chenjing", "walkin")
+    assert payload == {"phone": "13812345678"}

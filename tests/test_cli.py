@@ -196,6 +196,30 @@ def test_staff_add_refusals(run_cli):
     assert status == 1 and "login: The login “wanglei” is taken" in err
 
 
+def test_a_member_who_leaves_and_comes_back(staffed):
+    staffed(
+        "register", "--kind", "walkin", "--at", "09:00", "--phone", "13812345678", "--level", "H"
+    )
+    status, out, _ = staffed("staff", "deactivate", "王磊")
+    assert status == 0
+    said, still_open = out.splitlines()
+    assert said == "王磊（wanglei）已停用：不能再登录，密钥已失效"
+    assert still_open.startswith("王磊 名下还有 1 位未结案的意向客户")
+    assert "--consultant wanglei" in still_open
+    status, out, _ = staffed("staff", "list")
+    assert [line.split()[:4] for line in out.splitlines()[1:]] == [
+        ["wanglei", "王磊", "销售顾问", "否"],
+        ["zhaomin", "赵敏", "前台接待", "是"],
+    ]
+    status, _, err = staffed("--as", "王磊", "staff", "list")
+    assert status == 1 and err.strip() == "员工 王磊 已停用"  # no more sign-ins
+    status, out, _ = staffed("--lang", "en", "staff", "reactivate", "wanglei")
+    assert (status, out.strip()) == (0, "王磊 (wanglei) is back: they can sign in again")
+    status, _, err = staffed("--as", "赵敏", "staff", "deactivate", "王磊")
+    assert status != 0 and err  # a receptionist may not
+    assert staffed("staff", "deactivate", "孙悟空")[0] != 0
+
+
 def test_staff_list_in_english(run_cli):
     run_cli("staff", "add", "王磊", "--role", "consultant")
     status, out, _ = run_cli("--lang", "en", "staff", "list")

@@ -9,7 +9,7 @@ import time_machine
 
 from frontdesk import codes, daylog, drafts, registration, settings
 from frontdesk import staff as staff_service
-from frontdesk.errors import NotFound, ValidationError
+from frontdesk.errors import Forbidden, NotFound, ValidationError
 from frontdesk.models import AuditEntry, Draft, Registration, Staff
 from frontdesk.registration import RegistrationInput
 
@@ -287,6 +287,40 @@ def test_nobody_on_duty_proposes_nobody(showroom):
         staff_service.set_on_duty(member, False)
     assert staff_service.proposed_consultant() is None
     assert staff_service.skip_head() is None
+
+
+def test_a_member_who_leaves_is_out_of_the_rotation_and_back_when_reactivated(showroom):
+    from frontdesk import contacts
+
+    wang, admin = showroom["wanglei"], staff_service.add_staff("周杰", "admin")
+    customer = register(time_in="10:00", phone="13812345678", level="H").customer
+    assert customer.consultant == wang
+    member, still_open = staff_service.set_active("王磊", False, by=admin)
+    assert (member.id, member.active, still_open) == (wang.id, False, 1)  # 张三 is still his
+    assert not staff_service.is_active(wang.id)
+    assert [m.name for m in staff_service.rotation()] == ["李娜"]
+    contacts.close_customer(customer.id, "lost", "电话停机", by=showroom["chenjing"])
+    member, still_open = staff_service.set_active("wanglei", True, by=admin)
+    assert (member.active, still_open, staff_service.is_active(wang.id)) == (True, 0, True)
+    assert [m.name for m in staff_service.rotation()] == ["李娜", "王磊"]
+    actions = [
+        e.action
+        for e in AuditEntry.select().where(AuditEntry.entity_id == wang.id).order_by(AuditEntry.id)
+        if e.entity == "staff"
+    ]
+    assert actions[-2:] == ["deactivate", "activate"]
+
+
+def test_only_an_admin_deactivates_and_never_themselves(showroom):
+    admin = staff_service.add_staff("周杰", "admin")
+    with pytest.raises(Forbidden):
+        staff_service.set_active("王磊", False, by=showroom["chenjing"])  # a manager may not
+    with pytest.raises(ValidationError) as refused:
+        staff_service.set_active("周杰", False, by=admin)
+    assert refused.value.errors == {"name": "不能停用自己"}
+    with pytest.raises(NotFound):
+        staff_service.set_active("孙悟空", False, by=admin)
+    assert all(member.active for member in staff_service.list_staff())
 
 
 def test_require_staff(showroom):

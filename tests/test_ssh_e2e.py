@@ -4,8 +4,9 @@ One server for the module, a store with a manager, a receptionist, two consultan
 member who left, each with a key made by ssh-keygen. A manager gets the app at the size
 of their terminal and keeps it laid out through resizes; registrations cross between the
 desk and the manager within a second; a manager may read English; strangers, passwords,
-a former member, commands, SFTP and forwarding are refused and logged; a dropped
-connection keeps its draft; ten sessions open at once. The module's server forks each app
+a former member, commands, SFTP and forwarding are refused and logged; a member deactivated
+while connected is closed out; a dropped connection, or a killed server, keeps the draft;
+ten sessions open at once. The module's server forks each app
 from its pre-forked process; the idle test's server starts each as a process of its own
 (``--no-prefork``).
 """
@@ -79,8 +80,7 @@ class Showroom:
             self.keys[login] = path
             if login != "stranger":
                 frontdesk(self.store, "staff", "key", "add", login, f"{path}.pub")
-        with sqlite3.connect(self.store) as conn:
-            conn.execute("UPDATE staff SET active = 0 WHERE login = 'sunli'")
+        frontdesk(self.store, "staff", "deactivate", "sunli")  # 孙离 has left the store
 
     def start(self, *options: str) -> None:
         self.server = subprocess.Popen(
@@ -360,6 +360,25 @@ def test_a_connection_killed_mid_form_leaves_its_draft(terminals):
     again.wait_for("放弃")  # "discard what you typed?" — yes: the draft goes
     again.keys("y")
     again.wait_for(LOG_TITLE)
+
+
+def test_a_member_deactivated_while_connected_is_closed_out(terminals):
+    term = terminals.open("lina")
+    term.wait_for(LOG_TITLE, START_WAIT_S)
+    try:
+        frontdesk(terminals.store, "staff", "deactivate", "lina")  # the admin, elsewhere
+        screen = term.wait_for("SSH-EXIT=3", 15)
+        assert "李娜 已在本店停用，应用已关闭" in screen
+        again = subprocess.run(  # …and her key no longer lets her in
+            terminals.ssh("lina", "-tt"),
+            capture_output=True,
+            text=True,
+            timeout=30,
+            stdin=subprocess.DEVNULL,
+        )
+        assert again.returncode == 255
+    finally:
+        frontdesk(terminals.store, "staff", "reactivate", "lina")
 
 
 def test_ten_sessions_at_once_all_work(terminals):

@@ -29,6 +29,9 @@ def add_commands(commands) -> dict[str, Handler]:
     )
     add.add_argument("--login", metavar="L", help=t("cli.staff_login"))
     add_command(staff_commands, "list", "cli.cmd_staff_list")
+    for command in ("deactivate", "reactivate"):
+        change = add_command(staff_commands, command, f"cli.cmd_staff_{command}")
+        change.add_argument("name", metavar="NAME", help=t("cli.staff_name_or_login"))
     staff_keys.add_commands(staff_commands)
 
     backup = add_command(commands, "backup", "cli.cmd_backup")
@@ -44,6 +47,14 @@ def _staff(args: argparse.Namespace, staff: Staff | None) -> int:
         print(
             t("cli.staff_added", name=member.name, login=member.login, role=role_label(member.role))
         )
+        return 0
+    if args.staff_command in ("deactivate", "reactivate"):
+        active = args.staff_command == "reactivate"
+        member, still_open = staff_service.set_active(args.name, active, by=staff)
+        print(t(f"cli.staff_{args.staff_command}d", name=member.name, login=member.login))
+        if not active and still_open:
+            name, login = member.name, member.login
+            print(t("cli.staff_customers_left", name=name, login=login, count=still_open))
         return 0
     if args.staff_command == "list":
         members = staff_service.list_staff()
