@@ -1,10 +1,19 @@
 """Store settings kept in the ``setting`` table (store name, first-run state, follow-up
-intervals, …)."""
+intervals, the SSH server's limits).
+
+``KNOWN`` lists the ones an admin may change (``frontdesk settings``): each with its kind,
+its default and its lower bound, checked by ``change``; the others (first-run state, last
+backup) are the program's own.
+"""
 
 from __future__ import annotations
 
-from frontdesk import rules
-from frontdesk.models import Setting, database
+from dataclasses import dataclass
+
+from frontdesk import audit, roles, rules
+from frontdesk.errors import ValidationError
+from frontdesk.i18n import t
+from frontdesk.models import Setting, Staff, database
 
 STORE_NAME = "store_name"
 WELCOMED = "welcomed"
@@ -39,3 +48,89 @@ def follow_up_days() -> dict[str, int]:
         if level in days and row.value.strip().isdigit() and int(row.value) > 0:
             days[level] = int(row.value)
     return days
+
+
+SSH_MAX_SESSIONS = "ssh.max_sessions"
+SSH_IDLE_MINUTES = "ssh.idle_timeout_minutes"
+SSH_BACKOFF_AFTER = "ssh.backoff_after"
+SSH_BACKOFF_SECONDS = "ssh.backoff_seconds"
+
+
+@dataclass(frozen=True)
+class Known:
+    """A setting an admin may change: ``kind`` is "text", "int" or "number"."""
+
+    key: str
+    kind: str
+    default: str
+    minimum: float = 0
+
+    @property
+    def description(self) -> str:
+        return t(f"settings.about.{self.key}")
+
+
+def _known() -> dict[str, Known]:
+    # The SSH server's defaults, without loading the SSH library.
+    from frontdesk.ssh.backoff import DEFAULT_AFTER, DEFAULT_BASE_S
+    from frontdesk.ssh.options import DEFAULT_IDLE_TIMEOUT_S, DEFAULT_MAX_SESSIONS
+
+    known = [
+        Known(STORE_NAME, "text", ""),
+        *(
+            Known(f"{FOLLOW_UP_DAYS}{level}", "int", str(days), minimum=1)
+            for level, days in rules.FOLLOW_UP_DAYS.items()
+        ),
+        Known(SSH_MAX_SESSIONS, "int", str(DEFAULT_MAX_SESSIONS), minimum=1),
+        Known(SSH_IDLE_MINUTES, "number", f"{DEFAULT_IDLE_TIMEOUT_S / 60:g}"),
+        Known(SSH_BACKOFF_AFTER, "int", str(DEFAULT_AFTER), minimum=1),
+        Known(SSH_BACKOFF_SECONDS, "number", f"{DEFAULT_BASE_S:g}"),
+    ]
+    return {entry.key: entry for entry in known}
+
+
+def known() -> list[tuple[Known, str | None]]:
+    """Every setting an admin may change, with its stored value (None: the default holds)."""
+    stored = {row.key: row.value for row in Setting.select()}
+    return [(entry, stored.get(key)) for key, entry in _known().items()]
+
+
+def _checked(entry: Known, raw: str) -> str:
+    value = raw.strip()
+    if entry.kind == "text":
+        try:
+            value = rules.clean_text(value, rules.MAX_NAME)
+        except ValueError:
+            raise ValidationError({entry.key: t("error.too_long", limit=rules.MAX_NAME)}) from None
+        if not value:
+            raise ValidationError({entry.key: t("error.required")})
+        return value
+    try:
+        number = int(value) if entry.kind == "int" else float(value)
+    except ValueError:
+        raise ValidationError({entry.key: t(f"settings.not_{entry.kind}")}) from None
+    if not number >= entry.minimum or number > 1_000_000:  # NaN fails the first test
+        raise ValidationError({entry.key: t("settings.out_of_range", minimum=f"{entry.minimum:g}")})
+    return str(number) if entry.kind == "int" else f"{number:g}"
+
+
+def change(key: str, value: str | None, by: Staff | None = None) -> str:
+    """Set a known setting (``value`` None: back to its default); returns what is stored
+    now, or the default. A follow-up interval changes every open customer's due date, in
+    the same transaction."""
+    roles.require_operator(by, roles.SETTINGS_MANAGE)
+    entry = _known().get(key)
+    if entry is None:
+        raise ValidationError({"key": t("settings.unknown", key=key)})
+    stored = None if value is None else _checked(entry, value)
+    with database.atomic():
+        if stored is None:
+            Setting.delete().where(Setting.key == key).execute()
+        else:
+            put(key, stored)
+        if key.startswith(FOLLOW_UP_DAYS):
+            from frontdesk import contacts  # it reads the settings: imported when needed
+
+            contacts.recompute_follow_up()
+        audit.record("setting", "setting", None, by, key=key, value=stored)
+    return entry.default if stored is None else stored

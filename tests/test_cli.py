@@ -220,6 +220,23 @@ def test_a_member_who_leaves_and_comes_back(staffed):
     assert staffed("staff", "deactivate", "孙悟空")[0] != 0
 
 
+def test_settings_list_change_and_reset(staffed):
+    status, out, _ = staffed("settings")
+    lines = out.splitlines()
+    assert status == 0 and lines[0].split() == ["设置项", "当前值", "默认值", "说明"]
+    rows = {line.split()[0]: line.split()[1:3] for line in lines[1:]}
+    assert rows["follow_up_days.C"] == ["—", "14"] and rows["ssh.max_sessions"] == ["—", "20"]
+    assert staffed("settings", "set", "ssh.max_sessions", "8") == (0, "ssh.max_sessions = 8\n", "")
+    status, out, _ = staffed("--lang", "en", "settings")
+    rows = {line.split()[0]: line.split()[1:3] for line in out.splitlines()[1:]}
+    assert rows["ssh.max_sessions"] == ["8", "20"]
+    status, _, err = staffed("settings", "set", "ssh.max_sessions", "0")
+    assert (status, err.strip()) == (1, "ssh.max_sessions: 不能小于 1")
+    status, _, err = staffed("--as", "赵敏", "settings", "reset", "ssh.max_sessions")
+    assert status != 0 and err  # a receptionist may not
+    assert staffed("settings", "reset", "ssh.max_sessions")[1] == "ssh.max_sessions = 20\n"
+
+
 def test_staff_list_in_english(run_cli):
     run_cli("staff", "add", "王磊", "--role", "consultant")
     status, out, _ = run_cli("--lang", "en", "staff", "list")

@@ -133,6 +133,46 @@ def test_follow_up_intervals_are_store_settings(showroom):
     assert fresh(customer).next_due == D(2026, 11, 21)
 
 
+def test_changing_an_interval_moves_every_due_date_at_once(showroom):
+    from frontdesk import staff as staff_service
+    from frontdesk.errors import Forbidden
+
+    customer = walkin("13812345678", "张三", "H", at=on(20))
+    assert fresh(customer).next_due == D(2026, 11, 22)  # H: every 2 days
+    admin = staff_service.add_staff("周杰", "admin")
+    assert settings.change("follow_up_days.H", " 5 ", by=admin) == "5"
+    assert fresh(customer).next_due == D(2026, 11, 25)  # the same transaction moved it
+    assert dict((e.key, v) for e, v in settings.known())["follow_up_days.H"] == "5"
+    assert settings.change("follow_up_days.H", None, by=admin) == "2"  # back to the default
+    assert fresh(customer).next_due == D(2026, 11, 22)
+    entries = AuditEntry.select().where(AuditEntry.action == "setting").count()
+    assert entries == 2
+    with pytest.raises(Forbidden):
+        settings.change("follow_up_days.H", "5", by=showroom["chenjing"])  # a manager may not
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("follow_up_days.H", "0", "不能小于 1"),
+        ("follow_up_days.H", "2.5", "必须是整数"),
+        ("ssh.idle_timeout_minutes", "nan", "不能小于 0"),
+        ("ssh.backoff_seconds", "-1", "不能小于 0"),
+        ("ssh.max_sessions", "１０x", "必须是整数"),
+        ("store_name", "  ", "必填"),
+        ("store_name", "店" * 41, "最多 40 个字"),
+    ],
+)
+def test_a_bad_setting_is_refused_and_nothing_changes(showroom, key, value, message):
+    before = [(entry.key, stored) for entry, stored in settings.known()]
+    with pytest.raises(ValidationError) as refused:
+        settings.change(key, value)
+    assert message in refused.value.errors[key]
+    assert [(entry.key, stored) for entry, stored in settings.known()] == before
+    with pytest.raises(ValidationError):
+        settings.change("welcomed", "0")  # the program's own: not an admin's to change
+
+
 def test_recomputing_everything_gives_what_the_services_kept(showroom):
     a = walkin("13812345678", "张三", "H", at=on(2))
     b = walkin("13912345678", "李四", "C", at=on(5))

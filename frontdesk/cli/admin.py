@@ -1,24 +1,20 @@
-"""Command-line commands of the admin: staff and backups."""
+"""Command-line commands of the admin: staff, settings and backups."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from frontdesk import settings, store
 from frontdesk import staff as staff_service
-from frontdesk import store
 from frontdesk.cli import keys as staff_keys
-from frontdesk.cli.base import Handler, add_command, role_label, table
+from frontdesk.cli.base import Handler, add_command, add_command_group, role_label, table
 from frontdesk.i18n import t
 from frontdesk.models import Staff
 
 
 def add_commands(commands) -> dict[str, Handler]:
-    staff_parser = add_command(commands, "staff", "cli.cmd_staff")
-    staff_parser.set_defaults(command_parser=staff_parser)
-    staff_commands = staff_parser.add_subparsers(
-        dest="staff_command", title=t("cli.commands"), metavar="COMMAND"
-    )
+    _, staff_commands = add_command_group(commands, "staff", "cli.cmd_staff", "staff_command")
     add = add_command(staff_commands, "add", "cli.cmd_staff_add")
     add.add_argument("name", metavar="NAME", help=t("cli.staff_name"))
     add.add_argument(
@@ -36,7 +32,33 @@ def add_commands(commands) -> dict[str, Handler]:
 
     backup = add_command(commands, "backup", "cli.cmd_backup")
     backup.add_argument("dest", metavar="DEST", help=t("cli.backup_dest"))
-    return {"staff": _staff, "backup": _backup}
+
+    _, settings_commands = add_command_group(
+        commands, "settings", "settings.cmd", "settings_command"
+    )
+    change = add_command(settings_commands, "set", "settings.cmd_set")
+    change.add_argument("key", metavar="KEY", help=t("settings.key"))
+    change.add_argument("value", metavar="VALUE", help=t("settings.value"))
+    reset = add_command(settings_commands, "reset", "settings.cmd_reset")
+    reset.add_argument("key", metavar="KEY", help=t("settings.key"))
+    return {"staff": _staff, "backup": _backup, "settings": _settings}
+
+
+def _settings(args: argparse.Namespace, staff: Staff | None) -> int:
+    """``frontdesk settings``: the list; ``… set KEY VALUE``, ``… reset KEY``: a change."""
+    if args.settings_command in ("set", "reset"):
+        value = args.value if args.settings_command == "set" else None
+        now = settings.change(args.key, value, by=staff)
+        print(t("settings.changed", key=args.key, value=now))
+        return 0
+    header = [t(f"settings.col_{key}") for key in ("key", "value", "default", "about")]
+    body = [
+        [entry.key, value if value is not None else "—", entry.default or "—", entry.description]
+        for entry, value in settings.known()
+    ]
+    for line in table([header, *body]):
+        print(line)
+    return 0
 
 
 def _staff(args: argparse.Namespace, staff: Staff | None) -> int:
@@ -70,7 +92,7 @@ def _staff(args: argparse.Namespace, staff: Staff | None) -> int:
         for line in table([header, *body]):
             print(line)
         return 0
-    args.command_parser.print_help(sys.stderr)
+    args.staff_command_parser.print_help(sys.stderr)
     return 2
 
 

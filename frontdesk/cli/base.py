@@ -50,6 +50,17 @@ def add_command(commands, name: str, help_key: str) -> argparse.ArgumentParser:
     return commands.add_parser(name, help=t(help_key), description=t(help_key))
 
 
+def add_command_group(commands, name: str, help_key: str, dest: str):
+    """A subcommand with sub-commands of its own (``staff add``…); returns (it, them).
+
+    The parser is also set as ``<dest>_parser`` on the arguments, to print its help when
+    no sub-command is given."""
+    parser = add_command(commands, name, help_key)
+    parser.set_defaults(**{f"{dest}_parser": parser})
+    group = parser.add_subparsers(dest=dest, title=t("cli.commands"), metavar="COMMAND")
+    return parser, group
+
+
 EXPORT = "export"
 
 

@@ -6,18 +6,14 @@ import argparse
 import sys
 
 from frontdesk import keys
-from frontdesk.cli.base import TIME_FORMAT, add_command, table
+from frontdesk.cli.base import TIME_FORMAT, add_command, add_command_group, table
 from frontdesk.i18n import t
 from frontdesk.models import Staff
 
 
 def add_commands(staff_commands) -> None:
     """Add ``key`` and its sub-commands under ``staff``."""
-    key_parser = add_command(staff_commands, "key", "cli_keys.cmd")
-    key_parser.set_defaults(key_parser=key_parser)
-    key_commands = key_parser.add_subparsers(
-        dest="key_command", title=t("cli.commands"), metavar="COMMAND"
-    )
+    _, key_commands = add_command_group(staff_commands, "key", "cli_keys.cmd", "key_command")
     add = add_command(key_commands, "add", "cli_keys.cmd_add")
     add.add_argument("name", metavar="NAME", help=t("cli_keys.name"))
     add.add_argument("keyfile", metavar="KEYFILE", help=t("cli_keys.keyfile"))
@@ -67,5 +63,5 @@ def run(args: argparse.Namespace, staff: Staff | None) -> int:
         row = keys.remove_key(args.name, args.which, by=staff)
         print(t("cli_keys.removed", fingerprint=row.fingerprint, name=args.name))
         return 0
-    args.key_parser.print_help(sys.stderr)
+    args.key_command_parser.print_help(sys.stderr)
     return 2

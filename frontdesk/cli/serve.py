@@ -15,11 +15,11 @@ from frontdesk.models import Staff, database
 from frontdesk.ssh import backoff
 from frontdesk.ssh import options as server
 
-# Store settings (the ``setting`` table) that a command-line option overrides.
-SETTING_MAX_SESSIONS = "ssh.max_sessions"
-SETTING_IDLE_MINUTES = "ssh.idle_timeout_minutes"
-SETTING_BACKOFF_AFTER = "ssh.backoff_after"
-SETTING_BACKOFF_SECONDS = "ssh.backoff_seconds"
+# Store settings (the ``setting`` table, ``frontdesk settings``) that an option overrides.
+SETTING_MAX_SESSIONS = settings.SSH_MAX_SESSIONS
+SETTING_IDLE_MINUTES = settings.SSH_IDLE_MINUTES
+SETTING_BACKOFF_AFTER = settings.SSH_BACKOFF_AFTER
+SETTING_BACKOFF_SECONDS = settings.SSH_BACKOFF_SECONDS
 
 
 def add_commands(commands) -> dict[str, Handler]:

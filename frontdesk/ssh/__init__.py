@@ -11,5 +11,6 @@
   controlling terminal, then runs the app.
 
 Like all of ``frontdesk`` it never imports Textual: the app is started as a module by name.
-Nothing here is imported by ``frontdesk`` itself until ``frontdesk serve`` runs.
+The SSH library is imported only when ``frontdesk serve`` runs; ``options`` and ``backoff``
+need none, so the store's settings (``frontdesk settings``) show their defaults.
 """
