@@ -226,7 +226,8 @@ class DayLogScreen(Screen):
             if value:
                 # The suggestion, untouched, means "now" to the second (not the minute).
                 at = None if value == suggested and row.time_out is None else value
-                run_db(self, registration.checkout, row.id, at, on_done=self._checked_out)
+                by = access.staff_of(self)  # the audit says who
+                run_db(self, registration.checkout, row.id, at, by, on_done=self._checked_out)
 
         self.app.push_screen(
             TimeScreen(t("log.checkout_title", id=row.id), suggested, row.time_in.date()), chosen
@@ -256,4 +257,5 @@ class DayLogScreen(Screen):
         )
 
     def action_skip(self) -> None:
-        run_db(self, staff_service.skip_head, on_done=lambda _: self.refresh_data())
+        by = access.staff_of(self)
+        run_db(self, staff_service.skip_head, by, on_done=lambda _: self.refresh_data())

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import DataTable, Input, Static
 
 from frontdesk import registration
-from frontdesk.models import Registration
+from frontdesk.models import AuditEntry, Registration
 from screens.day_log import DayLogScreen, LogCell, column_widths
 from screens.dialogs import TimeScreen
 from screens.registration_form import RegistrationScreen
@@ -118,6 +118,25 @@ async def test_edit_corrects_a_row(showroom, make_app):
         assert isinstance(app.screen, DayLogScreen)
     saved = Registration.get_by_id(party.id)
     assert (saved.name, saved.version, saved.time_in) == ("张三丰", 2, party.time_in)
+
+
+async def test_departures_and_skips_are_audited_as_the_signed_in_member(showroom, make_app):
+    party = walkin(name="张三")
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+    assert Registration.get_by_id(party.id).time_out == FROZEN_NOW
+    done = {
+        entry.action: entry.staff_id
+        for entry in AuditEntry.select().where(AuditEntry.action.in_(("checkout", "skip")))
+    }
+    assert done == {"checkout": showroom["chenjing"].id, "skip": showroom["chenjing"].id}
 
 
 async def test_skip_moves_the_head_of_the_rotation(showroom, make_app):
