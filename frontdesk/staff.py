@@ -6,6 +6,8 @@ next first-visit party, and whoever takes one moves to the end.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from peewee import fn
 
 from frontdesk import audit, roles, rules
@@ -158,3 +160,26 @@ def set_on_duty(member: Staff, on_duty: bool, by: Staff | None = None) -> None:
         Staff.update(on_duty=on_duty).where(Staff.id == member.id).execute()
         member.on_duty = on_duty
         audit.record("duty", "staff", member.id, by, on_duty=on_duty)
+
+
+def duty_roster() -> list[Staff]:
+    """The active consultants in rotation order, each with whether they are on duty (当班)."""
+    return list(
+        Staff.select()
+        .where(Staff.active & (Staff.role == "consultant"))
+        .order_by(Staff.rotation_order, Staff.id)
+    )
+
+
+def set_roster(on_duty: Iterable[int], by: Staff | None = None) -> list[Staff]:
+    """Who is on duty today: the consultants whose ids are in ``on_duty``, and no others.
+
+    Only those who change are written (and audited), in one transaction; returns the up
+    rotation as it now stands."""
+    roles.require(by, roles.ROTATION_SKIP)
+    wanted = set(on_duty)
+    with database.atomic():
+        for member in duty_roster():
+            if member.on_duty != (member.id in wanted):
+                set_on_duty(member, member.id in wanted, by)
+    return rotation()

@@ -89,6 +89,7 @@ class FrontdeskApp(App[None]):
         "statistics": roles.STATISTICS_VIEW,
         "contacts": roles.CONTACTS_VIEW,
         "skip": roles.ROTATION_SKIP,
+        "duty": roles.ROTATION_SKIP,
     }
 
     def __init__(
@@ -314,3 +315,9 @@ class FrontdeskApp(App[None]):
         log = self.screen_stack[0]
         if isinstance(log, DayLogScreen):
             log.action_skip()
+
+    def action_duty(self) -> None:
+        """Who is on duty today (from the command palette)."""
+        log = self.screen_stack[0]
+        if isinstance(log, DayLogScreen):
+            log.action_duty()

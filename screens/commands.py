@@ -18,6 +18,7 @@ COMMANDS = (
     ("contacts.command.open", "contacts"),
     ("command.help", "help"),
     ("command.skip", "skip"),
+    ("command.duty", "duty"),
     ("command.quit", "quit"),
 )
 

@@ -2,7 +2,8 @@
 
 Every registration of the day in order of arrival; open walk-ins are marked with their
 minutes in the showroom. ``o`` or Enter records a party's departure (now, correctable),
-``e`` corrects a row, ``s`` skips the consultant at the head of the up rotation.
+``e`` corrects a row, ``s`` skips the consultant at the head of the up rotation, ``d``
+sets who is on duty today.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from screens import access
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.dialogs import TimeScreen
+from screens.duty import DutyScreen
 from screens.widgets import FdFooter, FdHeader
 
 COLUMNS = (
@@ -110,12 +112,14 @@ class DayLogScreen(Screen):
         Binding("o", "checkout", "key.checkout", tooltip="help.checkout", id="checkout"),
         Binding("e", "edit", "key.edit", tooltip="help.edit", id="edit"),
         Binding("s", "skip", "key.skip", tooltip="help.skip", id="skip"),
+        Binding("d", "duty", "key.duty", tooltip="help.duty", id="duty"),
     ]
     # What each key needs (frontdesk.roles): a consultant reads the log, and changes nothing.
     ACTION_RIGHTS = {
         "checkout": roles.REGISTRATION_CHECKOUT,
         "edit": roles.REGISTRATION_UPDATE,
         "skip": roles.ROTATION_SKIP,
+        "duty": roles.ROTATION_SKIP,
     }
 
     def __init__(self, early: Future | None = None) -> None:
@@ -255,6 +259,23 @@ class DayLogScreen(Screen):
         self.app.open_registration(
             data.kind, edit_id=registration_id, edit_version=version, initial=data
         )
+
+    def action_duty(self) -> None:
+        """Who is on duty today: the roster in a dialog, kept with Ctrl+S."""
+        by = access.staff_of(self)
+
+        def chosen(on_duty: set[int] | None) -> None:
+            if on_duty is not None:
+                run_db(self, staff_service.set_roster, on_duty, by, on_done=self._roster_set)
+
+        run_db(
+            self,
+            staff_service.duty_roster,
+            on_done=lambda roster: self.app.push_screen(DutyScreen(roster), chosen),
+        )
+
+    def _roster_set(self, rotation) -> None:
+        self.refresh_data()
 
     def action_skip(self) -> None:
         by = access.staff_of(self)

@@ -27,6 +27,7 @@ def _sections(app=None):
     from screens.conflict import ConflictScreen
     from screens.contacts import form_help_rows, help_rows
     from screens.day_log import DayLogScreen
+    from screens.duty import DutyScreen
     from screens.month_sheet import MonthSheetScreen
     from screens.registration_form import RegistrationScreen
     from screens.sign_in import SignInScreen
@@ -56,6 +57,11 @@ def _sections(app=None):
         (t("help.log"), log),
         (t("help.form"), form, roles.REGISTRATION_CREATE),
         (t("conflict.help"), rows(*ConflictScreen.BINDINGS), roles.REGISTRATION_UPDATE),
+        (
+            t("duty.title"),
+            [("Space, Enter", t("duty.help_toggle")), *rows(*DutyScreen.BINDINGS)],
+            roles.ROTATION_SKIP,
+        ),
         (t("help.welcome"), rows(*WelcomeScreen.BINDINGS)),
         (t("signin.help"), rows(*SignInScreen.BINDINGS)),
         (

@@ -33,16 +33,20 @@ def walkin(**fields) -> Registration:
 @pytest.mark.parametrize(
     ("login", "present", "absent"),
     [
-        (None, {"walkin", "phone", "checkout", "edit", "skip", "statistics"}, {"contacts"}),
-        ("zhaomin", {"walkin", "phone", "checkout", "edit", "skip", "statistics"}, {"contacts"}),
+        (None, {"walkin", "phone", "checkout", "edit", "skip", "duty", "statistics"}, {"contacts"}),
+        (
+            "zhaomin",
+            {"walkin", "phone", "checkout", "edit", "skip", "duty", "statistics"},
+            {"contacts"},
+        ),
         (
             "wanglei",
             {"statistics", "contacts", "help", "quit"},
-            {"walkin", "phone", "checkout", "edit", "skip"},
+            {"walkin", "phone", "checkout", "edit", "skip", "duty"},
         ),
         (
             "chenjing",
-            {"walkin", "phone", "checkout", "edit", "skip", "statistics", "contacts"},
+            {"walkin", "phone", "checkout", "edit", "skip", "duty", "statistics", "contacts"},
             set(),
         ),
     ],

@@ -139,6 +139,36 @@ async def test_departures_and_skips_are_audited_as_the_signed_in_member(showroom
     assert done == {"checkout": showroom["chenjing"].id, "skip": showroom["chenjing"].id}
 
 
+async def test_who_is_on_duty_is_set_in_a_dialog_and_esc_changes_nothing(showroom, make_app):
+    from textual.widgets import SelectionList
+
+    from screens.duty import DutyScreen
+
+    app = make_app(staff=showroom["zhaomin"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DutyScreen)
+        assert app.screen.query_one(SelectionList).selected == [
+            showroom["wanglei"].id,
+            showroom["lina"].id,
+        ]
+        await pilot.press("space", "escape")  # 王磊 out… then backed out of
+        await settle(pilot)
+        assert isinstance(app.screen, DayLogScreen)
+        assert "王磊 → 李娜" in str(app.screen.query_one("#log-rotation", Static).render())
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("space", "ctrl+s")  # 王磊 is off today
+        await settle(pilot)
+        assert isinstance(app.screen, DayLogScreen)
+        rotation = str(app.screen.query_one("#log-rotation", Static).render())
+        assert "李娜" in rotation and "王磊" not in rotation
+    duty = AuditEntry.get(AuditEntry.action == "duty")
+    assert (duty.entity_id, duty.staff_id) == (showroom["wanglei"].id, showroom["zhaomin"].id)
+
+
 async def test_skip_moves_the_head_of_the_rotation(showroom, make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

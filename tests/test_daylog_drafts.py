@@ -282,6 +282,23 @@ def test_set_on_duty_removes_from_the_rotation(showroom):
     assert duty == 2
 
 
+def test_the_roster_sets_who_is_on_duty_in_one_go(showroom):
+    wang, li = showroom["wanglei"], showroom["lina"]
+    assert [(m.name, m.on_duty) for m in staff_service.duty_roster()] == [
+        ("王磊", True),
+        ("李娜", True),
+    ]  # consultants only: the manager receives customers but is not in the rotation
+    assert staff_service.set_roster({li.id}) == [li]
+    assert [(m.name, m.on_duty) for m in staff_service.duty_roster()] == [
+        ("王磊", False),
+        ("李娜", True),
+    ]
+    assert staff_service.set_roster([wang.id, li.id]) == [wang, li]
+    assert AuditEntry.select().where(AuditEntry.action == "duty").count() == 2  # changes only
+    with pytest.raises(Forbidden):
+        staff_service.set_roster([], by=wang)  # a consultant does not set the roster
+
+
 def test_nobody_on_duty_proposes_nobody(showroom):
     for member in staff_service.rotation():
         staff_service.set_on_duty(member, False)

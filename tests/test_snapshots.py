@@ -56,6 +56,11 @@ def test_day_log(snap_compare, busy_morning, make_app, size):
 
 
 @pytest.mark.parametrize("size", SNAPSHOT_SIZES)
+def test_duty_roster(snap_compare, busy_morning, make_app, size):
+    assert shoot(snap_compare, make_app(), size, "d", "down", "space")
+
+
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
 def test_walkin_form_known_customer(snap_compare, busy_morning, make_app, size):
     assert shoot(snap_compare, make_app(), size, "f2", *"13912345678")
 
