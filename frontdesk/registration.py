@@ -97,10 +97,12 @@ def decide_visit(customer: Customer | None, kind: str, time_in: dt.datetime, exc
 def propose_consultant(customer_phone: str = "") -> Staff | None:
     """A returning customer's own consultant, else the head of the up rotation."""
     phone = rules.normalise_phone(customer_phone) if customer_phone else None
-    if phone:
-        customer = Customer.get_or_none(Customer.phone == phone)
-        if customer is not None and customer.consultant is not None:
-            return customer.consultant
+    return _consultant_for(Customer.get_or_none(Customer.phone == phone) if phone else None)
+
+
+def _consultant_for(customer: Customer | None) -> Staff | None:
+    if customer is not None and customer.consultant_id is not None:
+        return customer.consultant
     return staff_service.proposed_consultant()
 
 
@@ -108,12 +110,13 @@ def _apply_to_customer(
     clean_data: CleanRegistration,
     consultant: Staff | None,
     by: Staff | None,
+    customer: Customer | None,
 ) -> Customer | None:
-    """Find or create the customer behind a phone number and bring them up to date."""
+    """Create the customer behind a phone number, or bring ``customer`` (the one on file
+    with that phone, read in this transaction) up to date."""
     if clean_data.phone is None:
         return None
     now = clock.now()
-    customer = Customer.get_or_none(Customer.phone == clean_data.phone)
     if customer is None:
         customer = Customer.create(
             name=clean_data.name,
@@ -200,9 +203,9 @@ def register(data: RegistrationInput, by: Staff | None = None) -> Registration:
             Customer.get_or_none(Customer.phone == clean_data.phone) if clean_data.phone else None
         )
         old_level = existing.level if existing else None
-        consultant = clean_data.consultant or propose_consultant(clean_data.phone or "")
+        consultant = clean_data.consultant or _consultant_for(existing)
         visit = decide_visit(existing, clean_data.kind, clean_data.time_in)
-        customer = _apply_to_customer(clean_data, consultant, by)
+        customer = _apply_to_customer(clean_data, consultant, by, existing)
         now = clock.now()
         registration = Registration.create(
             **_row(clean_data),
@@ -257,7 +260,7 @@ def update(
                 if getattr(clean_data, key) == getattr(current, key)
             }
             for_customer = replace(clean_data, **unchanged)
-        customer = _apply_to_customer(for_customer, consultant, by)
+        customer = _apply_to_customer(for_customer, consultant, by, existing)
         visit = decide_visit(customer, current.kind, clean_data.time_in, exclude=current.id)
         changes = dict(
             **_row(clean_data),
