@@ -1,9 +1,9 @@
 """Store settings kept in the ``setting`` table (store name, first-run state, follow-up
 intervals, the SSH server's limits).
 
-``KNOWN`` lists the ones an admin may change (``frontdesk settings``): each with its kind,
-its default and its lower bound, checked by ``change``; the others (first-run state, last
-backup) are the program's own.
+``known()`` lists the ones an admin may change (``frontdesk settings``), each with its
+kind, its default and its lower bound, checked by ``change``; the others (first-run state,
+last backup) are the program's own.
 """
 
 from __future__ import annotations

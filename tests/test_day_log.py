@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rich.text import Text
 from textual.widgets import DataTable, Input, Static
 
 from frontdesk import registration
@@ -61,8 +60,8 @@ async def test_the_rows_read_while_the_app_started_are_shown_at_once(
 
 def test_log_columns_fit_their_widest_cell_or_heading_with_cjk_counting_two():
     rows = [
-        [LogCell(Text("张三丰")), LogCell(Text("1"))],
-        [LogCell(Text("ab")), LogCell(Text("[b]12345"))],  # measured as typed: no markup
+        [LogCell("张三丰"), LogCell("1")],
+        [LogCell("ab"), LogCell("[b]12345", "bold")],  # measured as typed: no markup
     ]
     assert column_widths(["姓名", "#"], rows) == [6, 8]
     assert column_widths(["姓名啊啊啊", "#"], rows) == [10, 8]
