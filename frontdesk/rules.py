@@ -64,7 +64,9 @@ def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str | None:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number):
+    # An extension ("ext 9", "x9", "转 9") names a desk behind a switchboard, not a customer:
+    # refused, so that the number kept is always one that reads back as itself.
+    if number.extension or not phonenumbers.is_valid_number(number):
         return None
     if number.country_code == phonenumbers.country_code_for_region(region):
         national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

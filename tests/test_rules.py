@@ -70,6 +70,9 @@ def test_a_foreign_number_is_stored_as_e164(typed, stored):
         "电话",
         "138 1234 5678 " + "-" * 30,  # longer than MAX_PHONE_INPUT
         "1" * 40,
+        "138 1234 5678 ext 9",  # an extension is a desk behind a switchboard, not a customer
+        "13812345678x9",
+        "010-12345678 转 9",
     ],
 )
 def test_an_invalid_phone_is_none(typed):
@@ -104,7 +107,7 @@ def test_normalise_phone_never_raises(text):
 
 
 @settings(max_examples=100, deadline=None, database=None)
-@given(st.text(alphabet="0123456789 -+()", max_size=30))
+@given(st.text(alphabet="0123456789 -+()#xet转", max_size=30))
 def test_normalise_phone_is_idempotent(text):
     once = rules.normalise_phone(text)
     if once is not None:
