@@ -4,7 +4,8 @@ One server for the module, a store with a manager, a receptionist, two consultan
 member who left, each with a key made by ssh-keygen. A manager gets the app at the size
 of their terminal and keeps it laid out through resizes; registrations cross between the
 desk and the manager within a second; a manager may read English; strangers, passwords,
-a former member, commands, SFTP and forwarding are refused and logged; a member deactivated
+a former member, commands, SFTP and forwarding are refused and logged; a consultant sees
+only their own intent customers; a member deactivated
 while connected is closed out; a dropped connection, or a killed server, keeps the draft;
 ten sessions open at once. The module's server forks each app
 from its pre-forked process; the idle test's server starts each as a process of its own
@@ -330,6 +331,28 @@ def test_a_consultant_reads_the_log_and_cannot_register(terminals):
     time.sleep(1)
     assert "来店客户登记" not in term.screen()
     assert "王磊" in screen.split("\n")[0]
+
+
+def test_a_consultant_sees_only_their_own_intent_customers(terminals):
+    at = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    frontdesk(
+        *(terminals.store, "--as", "zhaomin", "register", "--kind", "walkin", "--at", at),
+        *("--phone", "13611112222", "--name", "李娜的客户", "--level", "H"),
+        *("--consultant", "李娜"),
+    )
+    lina = terminals.open("lina")
+    lina.wait_for(LOG_TITLE, START_WAIT_S)
+    lina.keys("F6")
+    lina.wait_for("李娜的客户")  # her own customer, in her contact table
+    wang = terminals.open("wanglei")
+    wang.wait_for(LOG_TITLE, START_WAIT_S)
+    wang.keys("F6")
+    wang.wait_for("意向客户接触状况表")
+    wang.keys("/")
+    wang.type("13611112222")
+    wang.keys("Enter")
+    screen = wang.wait_for("没有符合条件的意向客户")  # searched by phone: not his to see
+    assert "李娜的客户" not in screen
 
 
 def test_a_connection_killed_mid_form_leaves_its_draft(terminals):
