@@ -89,6 +89,22 @@ def _known() -> dict[str, Known]:
     return {entry.key: entry for entry in known}
 
 
+def known_setting(key: str) -> Known:
+    """The description of one setting an admin may change (KeyError for any other)."""
+    return _known()[key]
+
+
+def number(key: str) -> int | float:
+    """A numeric setting as stored, else its default (also when the stored text no longer
+    reads as a number: it was written by hand)."""
+    entry = known_setting(key)
+    kind = int if entry.kind == "int" else float
+    try:
+        return kind(get(key) or entry.default)
+    except ValueError:
+        return kind(entry.default)
+
+
 def known() -> list[tuple[Known, str | None]]:
     """Every setting an admin may change, with its stored value (None: the default holds)."""
     stored = {row.key: row.value for row in Setting.select()}

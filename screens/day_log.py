@@ -269,16 +269,19 @@ class DayLogScreen(Screen):
 
         def chosen(on_duty: set[int] | None) -> None:
             if on_duty is not None:
-                run_db(self, staff_service.set_roster, on_duty, by, on_done=self._roster_set)
+                run_db(
+                    self,
+                    staff_service.set_roster,
+                    on_duty,
+                    by,
+                    on_done=lambda _: self.refresh_data(),
+                )
 
         run_db(
             self,
             staff_service.duty_roster,
             on_done=lambda roster: self.app.push_screen(DutyScreen(roster), chosen),
         )
-
-    def _roster_set(self, rotation) -> None:
-        self.refresh_data()
 
     def action_skip(self) -> None:
         by = access.staff_of(self)

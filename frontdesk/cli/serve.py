@@ -15,12 +15,6 @@ from frontdesk.models import Staff, database
 from frontdesk.ssh import backoff
 from frontdesk.ssh import options as server
 
-# Store settings (the ``setting`` table, ``frontdesk settings``) that an option overrides.
-SETTING_MAX_SESSIONS = settings.SSH_MAX_SESSIONS
-SETTING_IDLE_MINUTES = settings.SSH_IDLE_MINUTES
-SETTING_BACKOFF_AFTER = settings.SSH_BACKOFF_AFTER
-SETTING_BACKOFF_SECONDS = settings.SSH_BACKOFF_SECONDS
-
 
 def add_commands(commands) -> dict[str, Handler]:
 
@@ -60,17 +54,13 @@ def add_commands(commands) -> dict[str, Handler]:
     return {"serve": _serve}
 
 
-def _number(option, setting: str, default, kind=int, minimum=0):
-    """The option if given, else the store setting, else the default; checked."""
-    value = option
-    if value is None:
-        stored = settings.get(setting)
-        try:
-            value = kind(stored) if stored else default
-        except ValueError:
-            value = default
+def _number(option, key: str):
+    """The option if given, else the store setting (``frontdesk settings``), else its
+    default; checked against the setting's lower bound."""
+    value = settings.number(key) if option is None else option
+    minimum = settings.known_setting(key).minimum
     if value < minimum:
-        raise ValidationError({setting: t("cli_serve.bad_number", minimum=minimum)})
+        raise ValidationError({key: t("cli_serve.bad_number", minimum=f"{minimum:g}")})
     return value
 
 
@@ -82,24 +72,16 @@ def options_from(args: argparse.Namespace) -> server.ServeOptions:
     )
     if host_key is None:
         raise ValidationError({"host-key": t("cli_serve.host_key_needed")})
-    idle_minutes = _number(
-        args.idle_timeout, SETTING_IDLE_MINUTES, server.DEFAULT_IDLE_TIMEOUT_S / 60, float
-    )
+    idle_minutes = _number(args.idle_timeout, settings.SSH_IDLE_MINUTES)
     return server.ServeOptions(
         db=config.resolve_db(getattr(args, "db", None)),
         host_key=host_key,
         host=args.host,
         port=args.port,
-        max_sessions=_number(
-            args.max_sessions, SETTING_MAX_SESSIONS, server.DEFAULT_MAX_SESSIONS, minimum=1
-        ),
+        max_sessions=_number(args.max_sessions, settings.SSH_MAX_SESSIONS),
         idle_timeout=idle_minutes * 60,
-        backoff_after=_number(
-            args.backoff_after, SETTING_BACKOFF_AFTER, backoff.DEFAULT_AFTER, minimum=1
-        ),
-        backoff_seconds=_number(
-            args.backoff_seconds, SETTING_BACKOFF_SECONDS, backoff.DEFAULT_BASE_S, float
-        ),
+        backoff_after=_number(args.backoff_after, settings.SSH_BACKOFF_AFTER),
+        backoff_seconds=_number(args.backoff_seconds, settings.SSH_BACKOFF_SECONDS),
         prefork=args.prefork,
     )
 

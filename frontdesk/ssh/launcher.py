@@ -68,7 +68,6 @@ class Launcher:
         self._numbers = itertools.count(1)
         self._asked: dict[int, asyncio.Future[LaunchedApp]] = {}
         self._apps: dict[int, LaunchedApp] = {}
-        self._watched: set[int] = set()  # pidfds of apps outliving the pre-forked process
         self._stopping = False
 
     @property
@@ -191,8 +190,6 @@ class Launcher:
         def ended() -> None:
             loop.remove_reader(pidfd)
             os.close(pidfd)
-            self._watched.discard(pidfd)
             app.ended(LOST_STATUS)
 
-        self._watched.add(pidfd)
         loop.add_reader(pidfd, ended)
