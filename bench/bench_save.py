@@ -25,6 +25,7 @@ from pathlib import Path
 from bench.support import migrated
 from frontdesk import codes, registration, store
 from frontdesk import staff as staff_service
+from frontdesk.actor import OPERATOR, Actor
 from frontdesk.models import Customer, Staff
 
 ROUNDS = 7
@@ -63,12 +64,13 @@ def _empty_store(path: Path, like: str, count: int) -> list[str]:
     store.open_store(str(path))
     try:
         for name, role in staff:
-            staff_service.add_staff(name, role)
+            staff_service.add_staff(name, role, by=OPERATOR)
         codes.add(codes.MODEL, *models)
         phones = [f"139{n:08d}" for n in range(1, count + 1)]
         for phone in phones:
             registration.register(
-                registration.RegistrationInput(phone=phone, name="老客户", model=models[0])
+                registration.RegistrationInput(phone=phone, name="老客户", model=models[0]),
+                by=OPERATOR,
             )
     finally:
         store.close_store()
@@ -79,7 +81,7 @@ def _saves(path: str, phones: list[str]) -> list[float]:
     """Register one returning walk-in per phone on the store at ``path``; each save's seconds."""
     store.open_store(path)
     try:
-        by = staff_service.find_staff(RECEPTIONIST)
+        by = Actor.member(staff_service.require_staff(RECEPTIONIST))
         timings = []
         for phone in phones:
             data = registration.RegistrationInput(kind="walkin", phone=phone, party_size=2)

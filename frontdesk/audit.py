@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import os
 
-from frontdesk.models import AuditEntry, Staff
+from frontdesk.actor import Actor
+from frontdesk.models import AuditEntry
 
 
 def this_session() -> str:
@@ -18,21 +19,25 @@ def record(
     action: str,
     entity: str,
     entity_id: int | None,
-    staff: Staff | None = None,
+    by: Actor | None,
     *,
     session: str | None = None,
     **detail: object,
 ) -> None:
     """Write one audit entry (call inside the transaction of the change it records).
 
-    ``session`` defaults to this process's (``FRONTDESK_SESSION``); the SSH server names
-    the connection it speaks of.
+    ``by`` is who acted; a change by the desk or the store machine's operator names that
+    kind in the detail (``actor``). None is the SSH server itself, noting a connection that
+    has no member (an unknown key). ``session`` defaults to this process's
+    (``FRONTDESK_SESSION``); the SSH server names the connection it speaks of.
     """
+    if by is not None and not by.is_staff:
+        detail = {"actor": str(by.kind), **detail}
     AuditEntry.create(
         action=action,
         entity=entity,
         entity_id=entity_id,
-        staff=staff,
+        staff=by.staff if by is not None else None,
         session=this_session() if session is None else session,
         detail=json.dumps(detail, ensure_ascii=False, default=str),
     )

@@ -23,6 +23,7 @@ from typing import NamedTuple
 from peewee import JOIN, SQL, Tuple, fn
 
 from frontdesk import clock, roles, settings
+from frontdesk.actor import Actor
 from frontdesk.contacts import overdue_days
 from frontdesk.models import Customer, Staff, database
 
@@ -68,16 +69,20 @@ def parse_month(text: str) -> dt.date:
 
 @dataclass(frozen=True)
 class TableFilter:
-    """Which open intent customers the table shows, and which month's days."""
+    """Which open intent customers the table shows, and which month's days.
+
+    ``viewer`` is who reads the table: every query narrows the rows to the customers they
+    may see (``roles.customer_scope``: a consultant their own only), whatever else the
+    filter says, so no screen filter, search or Esc widens it.
+    """
 
     month: dt.date  # first day of the month shown
     today: dt.date
+    viewer: Actor
     consultant_id: int | None = None
     level: str | None = None
     due: str | None = None  # None | "overdue" | "today"
     search: str = ""  # name, phone digits or pinyin initials
-    # A consultant's own customers only (roles: they see no one else's); no filter widens it.
-    owner_id: int | None = None
 
     def with_(self, **changes) -> TableFilter:
         return replace(self, **changes)
@@ -87,11 +92,10 @@ class TableFilter:
         return bool(self.consultant_id or self.level or self.due or self.search.strip())
 
 
-def current_filter(viewer: Staff | None = None, **changes) -> TableFilter:
-    """Today's month, narrowed to the viewer's own customers when their role says so."""
+def current_filter(viewer: Actor, **changes) -> TableFilter:
+    """Today's month as ``viewer`` may see it."""
     today = clock.today()
-    owner_id = viewer.id if viewer is not None and roles.own_customers_only(viewer) else None
-    return TableFilter(month=month_of(today), today=today, owner_id=owner_id).with_(**changes)
+    return TableFilter(month=month_of(today), today=today, viewer=viewer).with_(**changes)
 
 
 @dataclass(frozen=True)
@@ -134,8 +138,9 @@ def _search_clause(text: str):
 
 def _where(f: TableFilter) -> list:
     clauses = [Customer.next_due.is_null(False)]  # exactly the open intent customers
-    if f.owner_id:
-        clauses.append(Customer.consultant == f.owner_id)
+    scope = roles.customer_scope(f.viewer, roles.CONTACTS_VIEW)
+    if scope is not None:
+        clauses.append(scope)
     if f.consultant_id:
         clauses.append(Customer.consultant == f.consultant_id)
     if f.level:
@@ -450,12 +455,16 @@ class FollowUp:
 
 
 def followups(
-    day: dt.date | None = None, consultant_id: int | None = None, include_later: bool = False
+    viewer: Actor,
+    day: dt.date | None = None,
+    consultant_id: int | None = None,
+    include_later: bool = False,
 ) -> list[FollowUp]:
-    """Open intent customers due on or before ``day`` (all of them with ``include_later``),
-    sorted by next due date; overdue days counted on ``day`` (default today)."""
+    """Open intent customers ``viewer`` may see, due on or before ``day`` (all of them with
+    ``include_later``), sorted by next due date; overdue days counted on ``day`` (default
+    today)."""
     day = day or clock.today()
-    f = TableFilter(month=month_of(day), today=day, consultant_id=consultant_id)
+    f = TableFilter(month=month_of(day), today=day, viewer=viewer, consultant_id=consultant_id)
     found = []
     for row in all_rows(f):
         if not include_later and row.next_due > day:

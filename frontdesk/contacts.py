@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from frontdesk import audit, clock, roles, rules, settings
 from frontdesk import staff as staff_service
+from frontdesk.actor import Actor
 from frontdesk.errors import NotFound, ValidationError
 from frontdesk.i18n import t
 from frontdesk.models import Contact, Customer, LevelChange, Staff, database
@@ -169,19 +170,21 @@ class ContactInput:
     account: str = ""  # 访问经过
     level: str | None = ""  # the level after the contact; blank: unchanged
     next_date: dt.date | str | None = None  # agreed next contact, overrides the cadence
-    staff: str = ""  # who made it (name or login); blank: the customer's consultant
+    # Who made it (name or login): only a manager (or the operator) names someone else.
+    # Blank: the signed-in consultant or manager; at the desk or the operator's CLI, the
+    # customer's consultant.
+    staff: str = ""
 
 
-def record_contact(customer_id: int, data: ContactInput, by: Staff | None = None) -> Contact:
+def record_contact(customer_id: int, data: ContactInput, *, by: Actor) -> Contact:
     """Store one contact, its level change and the customer's next due date, atomically.
 
-    ``by`` is who is signed in: a consultant may record contacts with their own customers
-    only (frontdesk.roles); nobody (``None``) is the store machine's operator at the CLI.
+    ``by`` is who acts: a consultant may record contacts with their own customers only,
+    as themselves; a manager for anyone's, and as made by another member (``data.staff``).
     """
     with database.atomic():
         customer = get_customer(customer_id)
-        if by is not None:
-            roles.require(by, roles.CONTACT_RECORD, customer)
+        roles.require(by, roles.CONTACT_RECORD, customer)
         errors: dict[str, str] = {}
         method = (data.method or "").strip().lower()
         if method not in rules.CONTACT_METHODS:
@@ -219,11 +222,14 @@ def record_contact(customer_id: int, data: ContactInput, by: Staff | None = None
         else:
             if next_date is not None and next_date < at.date():
                 errors["next"] = t("contacts.error.next_before")
-        who = customer.consultant or by
+        who = _contact_maker(customer, by)
         if (data.staff or "").strip():
-            who = staff_service.find_staff(data.staff)
-            if who is None or not who.active:
+            named = staff_service.find_staff(data.staff)
+            if named is None or not named.active:
                 errors["staff"] = t("error.no_staff", name=data.staff.strip())
+            elif named.id != by.staff_id:
+                roles.require(by, roles.CONTACT_ON_BEHALF)
+                who = named
         if errors:
             raise ValidationError(errors)
 
@@ -270,6 +276,14 @@ def record_contact(customer_id: int, data: ContactInput, by: Staff | None = None
     return contact
 
 
+def _contact_maker(customer: Customer, by: Actor) -> Staff | None:
+    """Who made a contact nobody named: the signed-in consultant or manager; for the desk
+    and the operator, the customer's consultant."""
+    if by.staff is not None and by.staff.role in staff_service.RECEIVING_ROLES:
+        return by.staff
+    return customer.consultant
+
+
 # -- closing and reassigning --------------------------------------------------------------
 
 
@@ -278,7 +292,8 @@ def close_customer(
     outcome: str,
     reason: str = "",
     competitor: str = "",
-    by: Staff | None = None,
+    *,
+    by: Actor,
 ) -> Customer:
     """Close an open intent customer as a deal, a defeat or lost; history is kept.
 
@@ -288,7 +303,7 @@ def close_customer(
     """
     with database.atomic():
         customer = get_customer(customer_id)
-        roles.require_operator(by, roles.CONTACT_CLOSE)
+        roles.require(by, roles.CONTACT_CLOSE)
         errors: dict[str, str] = {}
         outcome = (outcome or "").strip().lower()
         if outcome not in CLOSE_OUTCOMES:
@@ -313,7 +328,7 @@ def close_customer(
             raise ValidationError(errors)
         now = clock.now()
         LevelChange.create(
-            customer=customer, from_level=customer.level, to_level=None, at=now, staff=by
+            customer=customer, from_level=customer.level, to_level=None, at=now, staff=by.staff
         )
         (
             Customer.update(
@@ -343,11 +358,11 @@ def close_customer(
     return Customer.get_by_id(customer.id)
 
 
-def reassign(customer_id: int, consultant: str | Staff, by: Staff | None = None) -> Customer:
+def reassign(customer_id: int, consultant: str | Staff, *, by: Actor) -> Customer:
     """Give a customer to another consultant (a manager's call, seed: 客户是公司的资产)."""
     with database.atomic():
         customer = get_customer(customer_id)
-        roles.require_operator(by, roles.CONTACT_REASSIGN)
+        roles.require(by, roles.CONTACT_REASSIGN)
         member = (
             consultant if isinstance(consultant, Staff) else staff_service.find_staff(consultant)
         )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from frontdesk import roles
+from frontdesk.actor import Actor
 from frontdesk.contacts import get_customer, overdue_days
 from frontdesk.models import Contact, LevelChange, Registration, Staff
 
@@ -54,11 +55,10 @@ class CustomerCard:
         return overdue_days(self.next_due, today)
 
 
-def customer_card(customer_id: int, by: Staff | None = None) -> CustomerCard:
+def customer_card(customer_id: int, *, by: Actor) -> CustomerCard:
     """The customer and their history, in three queries (a consultant: their own only)."""
     customer = get_customer(customer_id)
-    if by is not None:
-        roles.require(by, roles.CUSTOMER_VIEW, customer)
+    roles.require(by, roles.CUSTOMER_VIEW, customer)
     entries: list[HistoryEntry] = []
     registrations = (
         Registration.select(Registration, Staff.name.alias("staff_name"))

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from frontdesk import clock, codes, rules, settings
 from frontdesk import registration as registration_service
 from frontdesk import staff as staff_service
+from frontdesk.actor import Actor
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
 from frontdesk.models import Customer, Staff, database
+from frontdesk.onboarding import setting_up
 
 MAX_DAYS = 366
 
@@ -144,7 +146,7 @@ class _Known:
 
 
 class _Generator:
-    def __init__(self, rng: random.Random, by: Staff | None, summary: DemoSummary):
+    def __init__(self, rng: random.Random, by: Actor, summary: DemoSummary):
         self.rng = rng
         self.by = by
         self.summary = summary
@@ -322,8 +324,9 @@ class _Generator:
         known.last_day = day
 
 
-def _set_up_store(summary: DemoSummary, by: Staff | None) -> None:
+def _set_up_store(summary: DemoSummary, by: Actor) -> None:
     if not Staff.select().exists():
+        by = setting_up(by)
         for name, role in DEMO_STAFF:
             staff_service.add_staff(name, role, by=by)
             summary.staff_added += 1
@@ -333,10 +336,11 @@ def _set_up_store(summary: DemoSummary, by: Staff | None) -> None:
     settings.put(settings.WELCOMED, "1")
 
 
-def generate(days: int = 30, seed: int = 1, *, by: Staff | None = None) -> DemoSummary:
+def generate(days: int = 30, seed: int = 1, *, by: Actor) -> DemoSummary:
     """Fill the store with ``days`` days of walk-ins and calls, ending now.
 
-    ``by`` is who registers them; by default the store's first receptionist.
+    ``by`` is who registers them; the desk and the operator register them as the store's
+    first receptionist (the demo's desk).
     """
     if not 1 <= days <= MAX_DAYS:
         raise ValidationError({"days": t("demo.bad_days", max=MAX_DAYS)})
@@ -347,13 +351,14 @@ def generate(days: int = 30, seed: int = 1, *, by: Staff | None = None) -> DemoS
     with database.atomic():
         customers_before = Customer.select().count()
         _set_up_store(summary, by)
-        if by is None:
-            by = (
+        if not by.is_staff:
+            receptionist = (
                 Staff.select()
                 .where(Staff.active & (Staff.role == "receptionist"))
                 .order_by(Staff.id)
                 .first()
             )
+            by = Actor.signed_in(receptionist)
         generator = _Generator(rng, by, summary)
         for offset in range(days - 1, -1, -1):
             day = today - dt.timedelta(days=offset)

@@ -21,9 +21,10 @@ from pathlib import Path
 
 from frontdesk import clock, rules
 from frontdesk import registration as registration_service
+from frontdesk.actor import Actor
 from frontdesk.errors import FrontdeskError, ValidationError
 from frontdesk.i18n import t
-from frontdesk.models import Staff, database
+from frontdesk.models import database
 
 CSV_EXTENSIONS = (".csv",)
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
@@ -265,7 +266,7 @@ def _sort_key(item: tuple[int, registration_service.RegistrationInput, dict]) ->
     return (1, dt.datetime.min, row_number)
 
 
-def import_file(path: str | Path, by: Staff | None = None) -> ImportResult:
+def import_file(path: str | Path, *, by: Actor) -> ImportResult:
     """Store every registration of a CSV or XLSX file, or none of them.
 
     Raises ImportFileError when the file itself cannot be used (missing, unsupported type,

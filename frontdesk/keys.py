@@ -13,6 +13,7 @@ from pathlib import Path
 
 from frontdesk import audit, clock, roles
 from frontdesk import staff as staff_service
+from frontdesk.actor import Actor
 from frontdesk.errors import NotFound, ValidationError
 from frontdesk.i18n import t
 from frontdesk.models import Staff, StaffKey, database
@@ -75,9 +76,9 @@ def read_key_file(path: str | Path) -> PublicKey:
     return parse_public_key(text)
 
 
-def add_key(name_or_login: str, key: PublicKey | str | Path, by: Staff | None = None) -> StaffKey:
+def add_key(name_or_login: str, key: PublicKey | str | Path, *, by: Actor) -> StaffKey:
     """Give a staff member a key (a parsed key, or the path of a ``.pub`` file)."""
-    roles.require_operator(by, roles.KEYS_MANAGE)
+    roles.require(by, roles.KEYS_MANAGE)
     if not isinstance(key, PublicKey):
         key = read_key_file(key)
     with database.atomic():
@@ -99,17 +100,18 @@ def add_key(name_or_login: str, key: PublicKey | str | Path, by: Staff | None = 
     return row
 
 
-def list_keys(name_or_login: str | None = None) -> list[StaffKey]:
+def list_keys(name_or_login: str | None = None, *, by: Actor) -> list[StaffKey]:
     """Every key (of one staff member, if named), with its owner, by owner then age."""
+    roles.require(by, roles.KEYS_MANAGE)
     query = StaffKey.select(StaffKey, Staff).join(Staff).order_by(Staff.login, StaffKey.id)
     if name_or_login:
         query = query.where(StaffKey.staff == staff_service.require_staff(name_or_login))
     return list(query)
 
 
-def remove_key(name_or_login: str, which: str, by: Staff | None = None) -> StaffKey:
+def remove_key(name_or_login: str, which: str, *, by: Actor) -> StaffKey:
     """Take a key from a staff member: ``which`` is its number in the list or its fingerprint."""
-    roles.require_operator(by, roles.KEYS_MANAGE)
+    roles.require(by, roles.KEYS_MANAGE)
     with database.atomic():
         member = staff_service.require_staff(name_or_login)
         query = StaffKey.select().where(StaffKey.staff == member)

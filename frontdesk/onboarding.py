@@ -6,6 +6,7 @@ import re
 
 from frontdesk import codes, settings
 from frontdesk import staff as staff_service
+from frontdesk.actor import OPERATOR, Actor
 from frontdesk.models import Registration, Staff, database
 
 
@@ -13,6 +14,13 @@ def split_names(text: str) -> list[str]:
     """Names typed in one field, separated by commas (, ，、) or semicolons."""
     parts = re.split(r"[,，、;；]+", text or "")
     return [name for name in (part.strip() for part in parts) if name]
+
+
+def setting_up(by: Actor) -> Actor:
+    """Who acts while a store is set up: on a store with no staff yet there is nobody to
+    check against, so whoever is at it (the first-run welcome, ``demo``) is its operator;
+    once it has staff, ``by`` is checked like everywhere else."""
+    return OPERATOR if not Staff.select().exists() else by
 
 
 def needs_welcome() -> bool:
@@ -28,9 +36,12 @@ def set_up_store(
     receptionists: str = "",
     managers: str = "",
     models: str = "",
+    *,
+    by: Actor,
 ) -> str:
     """Name the store and add its staff and models, in one transaction; returns the name."""
     with database.atomic():
+        by = setting_up(by)
         if store_name.strip():
             settings.put(settings.STORE_NAME, store_name.strip())
         for role, names in (
@@ -40,7 +51,7 @@ def set_up_store(
         ):
             for name in split_names(names):
                 if staff_service.find_staff(name) is None:
-                    staff_service.add_staff(name, role)
+                    staff_service.add_staff(name, role, by=by)
         codes.add(codes.MODEL, *split_names(models))
         settings.put(settings.WELCOMED, "1")
     return settings.store_name()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from frontdesk import audit, clock, contacts, roles, rules
 from frontdesk import staff as staff_service
+from frontdesk.actor import Actor
 from frontdesk.errors import ConflictError, NotFound, ValidationError
 from frontdesk.i18n import t
 from frontdesk.models import Customer, LevelChange, Registration, Staff, database
@@ -109,7 +110,7 @@ def _consultant_for(customer: Customer | None) -> Staff | None:
 def _apply_to_customer(
     clean_data: CleanRegistration,
     consultant: Staff | None,
-    by: Staff | None,
+    by: Actor,
     customer: Customer | None,
 ) -> Customer | None:
     """Create the customer behind a phone number, or bring ``customer`` (the one on file
@@ -166,7 +167,7 @@ def _record_level(customer, old_level, new_level, at, by, registration) -> None:
             from_level=old_level,
             to_level=new_level,
             at=at,
-            staff=by,
+            staff=by.staff,
             registration=registration,
         )
 
@@ -194,7 +195,7 @@ def _row(clean_data: CleanRegistration) -> dict:
     }
 
 
-def register(data: RegistrationInput, by: Staff | None = None) -> Registration:
+def register(data: RegistrationInput, *, by: Actor) -> Registration:
     """Validate and store one registration, in one IMMEDIATE transaction."""
     roles.require(by, roles.REGISTRATION_CREATE)
     with database.atomic():
@@ -213,7 +214,7 @@ def register(data: RegistrationInput, by: Staff | None = None) -> Registration:
             name=clean_data.name or (customer.name if customer else ""),
             visit=visit,
             consultant=consultant,
-            registered_by=by,
+            registered_by=by.staff,
             created_at=now,
             updated_at=now,
         )
@@ -233,7 +234,7 @@ def register(data: RegistrationInput, by: Staff | None = None) -> Registration:
 
 
 def update(
-    registration_id: int, data: RegistrationInput, version: int, by: Staff | None = None
+    registration_id: int, data: RegistrationInput, version: int, *, by: Actor
 ) -> Registration:
     """Correct a registration. Refused if someone else saved it since ``version`` was read."""
     roles.require(by, roles.REGISTRATION_UPDATE)
@@ -286,7 +287,7 @@ def update(
 
 
 def checkout(
-    registration_id: int, at: dt.datetime | str | None = None, by: Staff | None = None
+    registration_id: int, at: dt.datetime | str | None = None, *, by: Actor
 ) -> Registration:
     """Record a walk-in party's departure (time out), now or at a corrected time."""
     roles.require(by, roles.REGISTRATION_CHECKOUT)

@@ -156,6 +156,8 @@ def clean(data: RegistrationInput, *, today: dt.date | None = None) -> CleanRegi
         consultant = staff_service.find_staff(texts["consultant"])
         if consultant is None or not consultant.active:
             errors["consultant"] = t("error.no_staff", name=texts["consultant"])
+        elif consultant.role not in staff_service.RECEIVING_ROLES:
+            errors["consultant"] = t("error.not_consultant", name=consultant.name)
 
     if errors:
         raise ValidationError(errors)

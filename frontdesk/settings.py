@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from frontdesk import audit, roles, rules
+from frontdesk.actor import Actor
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
-from frontdesk.models import Setting, Staff, database
+from frontdesk.models import Setting, database
 
 STORE_NAME = "store_name"
 WELCOMED = "welcomed"
@@ -130,11 +131,11 @@ def _checked(entry: Known, raw: str) -> str:
     return str(number) if entry.kind == "int" else f"{number:g}"
 
 
-def change(key: str, value: str | None, by: Staff | None = None) -> str:
+def change(key: str, value: str | None, *, by: Actor) -> str:
     """Set a known setting (``value`` None: back to its default); returns what is stored
     now, or the default. A follow-up interval changes every open customer's due date, in
     the same transaction."""
-    roles.require_operator(by, roles.SETTINGS_MANAGE)
+    roles.require(by, roles.SETTINGS_MANAGE)
     entry = _known().get(key)
     if entry is None:
         raise ValidationError({"key": t("settings.unknown", key=key)})

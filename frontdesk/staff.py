@@ -11,14 +11,20 @@ from collections.abc import Iterable
 from peewee import fn
 
 from frontdesk import audit, roles, rules
+from frontdesk.actor import Actor
 from frontdesk.errors import NotFound, ValidationError
 from frontdesk.i18n import t
 from frontdesk.models import Customer, Staff, database
 
 
-def add_staff(name: str, role: str, login: str | None = None, by: Staff | None = None) -> Staff:
-    """Add a staff member; the login defaults to the pinyin of the name (王磊 → wanglei)."""
-    roles.require_operator(by, roles.STAFF_MANAGE)
+def add_staff(name: str, role: str, login: str | None = None, *, by: Actor) -> Staff:
+    """Add a staff member; the login defaults to the pinyin of the name (王磊 → wanglei).
+
+    A name may not be another member's login, nor a login another's name: ``--as``, SSH
+    user names and the staff commands look a member up by either, and must never find
+    the wrong one (``find_staff``).
+    """
+    roles.require(by, roles.STAFF_MANAGE)
     errors: dict[str, str] = {}
     try:
         name = rules.clean_text(name, rules.MAX_NAME)
@@ -35,9 +41,15 @@ def add_staff(name: str, role: str, login: str | None = None, by: Staff | None =
     with database.atomic():
         if Staff.select().where(Staff.name == name).exists():
             raise ValidationError({"name": t("error.staff_exists", name=name)})
+        if Staff.select().where(Staff.login == name.lower()).exists():
+            raise ValidationError({"name": t("error.name_is_login", name=name)})
         if login is None:
             login = _free_login(rules.login_for(name))
-        elif Staff.select().where(Staff.login == login.lower()).exists():
+        elif (
+            Staff.select()
+            .where((Staff.login == login.lower()) | (fn.LOWER(Staff.name) == login.lower()))
+            .exists()
+        ):
             raise ValidationError({"login": t("error.login_taken", login=login)})
         order = (Staff.select(fn.MAX(Staff.rotation_order)).scalar() or 0) + 1
         member = Staff.create(name=name, login=login.lower(), role=role, rotation_order=order)
@@ -45,7 +57,7 @@ def add_staff(name: str, role: str, login: str | None = None, by: Staff | None =
     return member
 
 
-def set_active(name_or_login: str, active: bool, by: Staff | None = None) -> tuple[Staff, int]:
+def set_active(name_or_login: str, active: bool, *, by: Actor) -> tuple[Staff, int]:
     """A staff member leaves the store (``active=False``) or comes back.
 
     One who has left cannot sign in, at a terminal or over SSH (their keys stop working at
@@ -53,9 +65,9 @@ def set_active(name_or_login: str, active: bool, by: Staff | None = None) -> tup
     customers stay theirs until a manager reassigns them. Returns the member and how many
     open intent customers they still have.
     """
-    roles.require_operator(by, roles.STAFF_MANAGE)
+    roles.require(by, roles.STAFF_MANAGE)
     member = require_staff(name_or_login)
-    if by is not None and by.id == member.id and not active:
+    if by.staff_id == member.id and not active:
         raise ValidationError({"name": t("error.staff_self")})
     with database.atomic():
         Staff.update(active=active).where(Staff.id == member.id).execute()
@@ -75,8 +87,12 @@ def is_active(staff_id: int) -> bool:
 
 
 def _free_login(base: str) -> str:
+    """``base``, or ``base2``, ``base3``…: the first that is no member's login nor name."""
     taken = {
         login for (login,) in Staff.select(Staff.login).where(Staff.login.startswith(base)).tuples()
+    } | {
+        name.lower()
+        for (name,) in Staff.select(Staff.name).where(Staff.name.startswith(base)).tuples()
     }
     if base not in taken:
         return base
@@ -84,6 +100,9 @@ def _free_login(base: str) -> str:
     while f"{base}{suffix}" in taken:
         suffix += 1
     return f"{base}{suffix}"
+
+
+RECEIVING_ROLES = ("consultant", "manager")  # who may receive a customer (接待 / 负责)
 
 
 def list_staff(active_only: bool = False) -> list[Staff]:
@@ -97,17 +116,25 @@ def consultants() -> list[Staff]:
     """Active consultants (and managers, who may receive customers), in rotation order."""
     return list(
         Staff.select()
-        .where(Staff.active & Staff.role.in_(("consultant", "manager")))
+        .where(Staff.active & Staff.role.in_(RECEIVING_ROLES))
         .order_by(Staff.rotation_order, Staff.id)
     )
 
 
 def find_staff(name_or_login: str) -> Staff | None:
-    """A staff member by name or login (case-insensitive login)."""
+    """A staff member by login (case-insensitive), exactly; else by name, if only one has it.
+
+    A login is never confused with a name: ``--as lina`` is the member whose login is
+    ``lina``, even beside a member named ``lina`` (which ``add_staff`` no longer allows).
+    """
     key = (name_or_login or "").strip()
     if not key:
         return None
-    return Staff.get_or_none((Staff.name == key) | (Staff.login == key.lower()))
+    member = Staff.get_or_none(Staff.login == key.lower())
+    if member is not None:
+        return member
+    named = list(Staff.select().where(Staff.name == key).limit(2))
+    return named[0] if len(named) == 1 else None
 
 
 def require_staff(name_or_login: str) -> Staff:
@@ -143,7 +170,7 @@ def move_to_end(member: Staff) -> None:
         member.rotation_order = last + 1
 
 
-def skip_head(by: Staff | None = None) -> Staff | None:
+def skip_head(*, by: Actor) -> Staff | None:
     """Skip the head of the rotation (not available right now); returns the new head."""
     roles.require(by, roles.ROTATION_SKIP)
     with database.atomic():
@@ -154,7 +181,7 @@ def skip_head(by: Staff | None = None) -> Staff | None:
         return proposed_consultant()
 
 
-def set_on_duty(member: Staff, on_duty: bool, by: Staff | None = None) -> None:
+def set_on_duty(member: Staff, on_duty: bool, *, by: Actor) -> None:
     roles.require(by, roles.ROTATION_SKIP)
     with database.atomic():
         Staff.update(on_duty=on_duty).where(Staff.id == member.id).execute()
@@ -171,7 +198,7 @@ def duty_roster() -> list[Staff]:
     )
 
 
-def set_roster(on_duty: Iterable[int], by: Staff | None = None) -> list[Staff]:
+def set_roster(on_duty: Iterable[int], *, by: Actor) -> list[Staff]:
     """Who is on duty today: the consultants whose ids are in ``on_duty``, and no others.
 
     Only those who change are written (and audited), in one transaction; returns the up
@@ -181,5 +208,5 @@ def set_roster(on_duty: Iterable[int], by: Staff | None = None) -> list[Staff]:
     with database.atomic():
         for member in duty_roster():
             if member.on_duty != (member.id in wanted):
-                set_on_duty(member, member.id in wanted, by)
+                set_on_duty(member, member.id in wanted, by=by)
     return rotation()

@@ -19,7 +19,8 @@ from peewee import Database, OperationalError, SqliteDatabase
 from playhouse.db_url import connect as connect_url
 from playhouse.migrations import Runner
 
-from frontdesk import clock
+from frontdesk import clock, roles
+from frontdesk.actor import Actor
 from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
 from frontdesk.models import ALL_MODELS, database
@@ -122,13 +123,16 @@ class BackupError(FrontdeskError):
     """A backup that must not be taken (onto the store itself, or of a non-file store)."""
 
 
-def backup(dest: str | Path) -> Path:
+def backup(dest: str | Path, *, by: Actor) -> Path:
     """Copy the store to ``dest`` with SQLite's online backup: safe while others write.
+
+    An admin's, or the store machine's operator's (``roles.BACKUP``).
 
     A folder as ``dest`` (an existing one, or a path ending in ``/``) gets a file named after
     the moment (``frontdesk-YYYYMMDD-HHMMSS.db``);
     an older backup at ``dest`` is replaced, with any WAL it left behind.
     """
+    roles.require(by, roles.BACKUP)
     source_path = getattr(database.obj, "database", ":memory:")
     if not isinstance(database.obj, SqliteDatabase) or source_path == ":memory:":
         raise BackupError(t("error.backup_sqlite_only"))

@@ -12,14 +12,16 @@ from __future__ import annotations
 from textual.dom import DOMNode
 
 from frontdesk import roles
+from frontdesk.actor import DESK, Actor
 
 
-def staff_of(node: DOMNode | None):
-    """The staff member signed in at this app (None: the front desk)."""
+def actor_of(node: DOMNode | None) -> Actor:
+    """Who acts at this app: the staff member signed in, or the desk."""
     if node is None:
-        return None
-    app = node if hasattr(node, "staff") else getattr(node, "app", None)
-    return getattr(app, "staff", None)
+        return DESK
+    app = node if hasattr(node, "actor") else getattr(node, "app", None)
+    actor = getattr(app, "actor", None)
+    return actor if isinstance(actor, Actor) else DESK
 
 
 def right_for(owner: type | object, action: str) -> str | None:
@@ -31,9 +33,9 @@ def right_for(owner: type | object, action: str) -> str | None:
 def allowed(node: DOMNode, action: str, owner: type | object | None = None) -> bool:
     """May the signed-in staff member run ``action`` of ``owner`` (default: ``node``)?"""
     right = right_for(owner if owner is not None else node, action)
-    return right is None or roles.may(staff_of(node), right)
+    return right is None or roles.may(actor_of(node), right)
 
 
 def may(node: DOMNode | None, right: str) -> bool:
     """May the signed-in staff member do the ``roles`` action ``right``?"""
-    return roles.may(staff_of(node), right)
+    return roles.may(actor_of(node), right)

@@ -24,6 +24,7 @@ from textual.screen import ModalScreen
 
 from frontdesk import registration, roles, rules, store
 from frontdesk import staff as staff_service
+from frontdesk.actor import Actor
 from frontdesk.i18n import t
 from frontdesk.models import Staff
 from frontdesk.watch import ChangeWatcher
@@ -115,9 +116,14 @@ class FrontdeskApp(App[None]):
         self._early_log: Future | None = start_now(DayLogScreen.load)
 
     @property
+    def actor(self) -> Actor:
+        """Who acts at this app: the staff member signed in, or the desk."""
+        return Actor.signed_in(self.staff)
+
+    @property
     def owner(self) -> str:
         """Whose drafts these are: the signed-in staff member's login ("" for the desk)."""
-        return self.staff.login if self.staff else ""
+        return self.actor.login
 
     @property
     def staff_name(self) -> str:

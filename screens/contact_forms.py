@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -252,10 +253,9 @@ class ContactScreen(_FormDialog):
         self.saving = True
         run_db(
             self,
-            contacts.record_contact,
+            partial(contacts.record_contact, by=access.actor_of(self)),
             self.target.customer_id,
             self.to_input(),
-            getattr(self.app, "staff", None),
             on_done=self._saved,
             on_error=self.show_errors,
         )
@@ -304,12 +304,11 @@ class CloseScreen(_FormDialog):
         self.saving = True
         run_db(
             self,
-            contacts.close_customer,
+            partial(contacts.close_customer, by=access.actor_of(self)),
             self.target.customer_id,
             str(self.query_one("#outcome", FdCycle).value),
             self.query_one("#reason", Input).value,
             self.query_one("#competitor", Input).value,
-            getattr(self.app, "staff", None),
             on_done=self._saved,
             on_error=self.show_errors,
         )
@@ -424,10 +423,9 @@ class CustomerActions:
             if name and name != target.consultant:
                 run_db(
                     self,
-                    contacts.reassign,
+                    partial(contacts.reassign, by=access.actor_of(self)),
                     target.customer_id,
                     name,
-                    getattr(self.app, "staff", None),
                     on_done=lambda _: self._reassigned(target, name),
                 )
 

@@ -19,6 +19,7 @@ from textual.widgets import Input, Static
 
 from frontdesk import clock, contact_table, roles, rules
 from frontdesk import staff as staff_service
+from frontdesk.actor import DESK
 from frontdesk.contact_table import TableFilter, Totals
 from frontdesk.i18n import t
 from screens import access
@@ -69,7 +70,8 @@ class ContactsScreen(CustomerActions, Screen):
         super().__init__()
         translate_bindings(self)
         today = clock.today()
-        self.filter = TableFilter(month=contact_table.month_of(today), today=today)
+        # Who reads it is set on mount; until then the desk, which sees no row.
+        self.filter = TableFilter(month=contact_table.month_of(today), today=today, viewer=DESK)
         self.consultant_name = ""
         self.consultant_ids: dict[str, int] = {}
         self._search_timer = None
@@ -90,11 +92,12 @@ class ContactsScreen(CustomerActions, Screen):
 
     def on_mount(self) -> None:
         self.query_one("#contacts-search").display = False
-        member = getattr(self.app, "staff", None)
-        if member is not None and roles.own_customers_only(member):
-            # A consultant's table is their own customers; no filter key can widen it.
-            self.filter = self.filter.with_(owner_id=member.id, consultant_id=member.id)
-            self.consultant_name = member.name
+        viewer = access.actor_of(self)
+        self.filter = self.filter.with_(viewer=viewer)  # the core narrows every query to it
+        if viewer.staff is not None and roles.own_customers_only(viewer):
+            # A consultant's table is their own customers: say so in the title.
+            self.filter = self.filter.with_(consultant_id=viewer.staff_id)
+            self.consultant_name = viewer.staff.name
         self.grid.focus()
         self._show_title()
         self.refresh_data()

@@ -5,6 +5,8 @@ the contact table act on them: ``c`` contact, ``l`` level, ``x`` close, ``r`` re
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +17,7 @@ from textual.widgets import DataTable, Static
 from frontdesk import clock, customer_card, rules
 from frontdesk.customer_card import CustomerCard, HistoryEntry
 from frontdesk.i18n import t
+from screens import access
 from screens.bindings import translate_bindings
 from screens.contact_forms import ContactTarget, CustomerActions
 from screens.db import run_db
@@ -96,9 +99,8 @@ class CustomerScreen(CustomerActions, Screen):
     def refresh_data(self) -> None:
         run_db(
             self,
-            customer_card.customer_card,
+            partial(customer_card.customer_card, by=access.actor_of(self)),
             self.customer_id,
-            getattr(self.app, "staff", None),
             on_done=self._show,
             group="card", exclusive=True,
         )  # fmt: skip

@@ -9,6 +9,7 @@ sets who is on duty today.
 from __future__ import annotations
 
 from concurrent.futures import Future
+from functools import partial
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -233,8 +234,8 @@ class DayLogScreen(Screen):
             if value:
                 # The suggestion, untouched, means "now" to the second (not the minute).
                 at = None if value == suggested and row.time_out is None else value
-                by = access.staff_of(self)  # the audit says who
-                run_db(self, registration.checkout, row.id, at, by, on_done=self._checked_out)
+                checkout = partial(registration.checkout, by=access.actor_of(self))
+                run_db(self, checkout, row.id, at, on_done=self._checked_out)
 
         self.app.push_screen(
             TimeScreen(t("log.checkout_title", id=row.id), suggested, row.time_in.date()), chosen
@@ -265,15 +266,14 @@ class DayLogScreen(Screen):
 
     def action_duty(self) -> None:
         """Who is on duty today: the roster in a dialog, kept with Ctrl+S."""
-        by = access.staff_of(self)
+        by = access.actor_of(self)
 
         def chosen(on_duty: set[int] | None) -> None:
             if on_duty is not None:
                 run_db(
                     self,
-                    staff_service.set_roster,
+                    partial(staff_service.set_roster, by=by),
                     on_duty,
-                    by,
                     on_done=lambda _: self.refresh_data(),
                 )
 
@@ -284,5 +284,6 @@ class DayLogScreen(Screen):
         )
 
     def action_skip(self) -> None:
-        by = access.staff_of(self)
-        run_db(self, staff_service.skip_head, by, on_done=lambda _: self.refresh_data())
+        by = access.actor_of(self)
+        skip = partial(staff_service.skip_head, by=by)
+        run_db(self, skip, on_done=lambda _: self.refresh_data())

@@ -6,16 +6,19 @@ import argparse
 
 from frontdesk import cli, onboarding, settings
 from frontdesk import staff as staff_service
-from frontdesk.models import Staff
+from frontdesk.actor import Actor
 
 
-def run_tui(args: argparse.Namespace, staff: Staff | None) -> int:
-    """Open the app on the store that ``cli.prepare`` opened.
+def run_tui(args: argparse.Namespace, actor: Actor) -> int:
+    """Open the app on the store that ``cli.prepare`` opened, as the member ``--as`` named.
 
-    A terminal signed in as nobody (no ``--as``, no ``FRONTDESK_AS``) asks once, at start,
-    who is at it, when the store has staff; the front desk (no name) is the first answer.
+    A terminal signed in as nobody (no ``--as``, no ``FRONTDESK_AS``: on the command line,
+    the machine's operator) is the front desk, and asks once, at start, who is at it, when
+    the store has staff; the front desk (no name) is the first answer.
     """
     from screens.app import FrontdeskApp
+
+    staff = actor.staff
 
     show_welcome = onboarding.needs_welcome()
     choose_from = [] if staff or show_welcome else staff_service.list_staff(active_only=True)

@@ -22,6 +22,7 @@ from frontdesk import clock, codes, conflicts, drafts, registration, rules, stor
 from frontdesk import staff as staff_service
 from frontdesk.errors import ConflictError, FrontdeskError, ValidationError
 from frontdesk.i18n import t
+from screens import access
 from screens.bindings import translate_bindings
 from screens.conflict import MINE, THEIRS, ConflictScreen, differences
 from screens.db import run_db
@@ -444,8 +445,7 @@ class RegistrationScreen(Screen[int | None]):
         run_db(self, self._save_job, job, args, on_done=self._saved, on_error=self._refused)
 
     def _save_job(self, job, args):
-        by = staff_service.find_staff(self.owner) if self.owner else None
-        saved = job(*args, by=by)
+        saved = job(*args, by=access.actor_of(self))
         drafts.discard_draft(self.owner, self.form_key)
         return saved
 

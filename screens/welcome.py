@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -11,6 +13,7 @@ from textual.widgets import Input, Label, Static
 
 from frontdesk import demo, onboarding, settings
 from frontdesk.i18n import t
+from screens import access
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.widgets import FdFooter
@@ -65,9 +68,8 @@ class WelcomeScreen(Screen[str | None]):
             return
         self.busy = True
         values = [self.query_one(f"#{field_id}", Input).value for field_id, _, _ in FIELDS]
-        run_db(
-            self.app, onboarding.set_up_store, *values, on_done=self._done, on_error=self._failed
-        )
+        set_up = partial(onboarding.set_up_store, by=access.actor_of(self))
+        run_db(self.app, set_up, *values, on_done=self._done, on_error=self._failed)
 
     def action_demo(self) -> None:
         if self.busy:
@@ -75,8 +77,10 @@ class WelcomeScreen(Screen[str | None]):
         self.busy = True
         self.notify(t("welcome.demo_loading"), markup=False)
 
+        by = access.actor_of(self)
+
         def load() -> str:
-            demo.generate()
+            demo.generate(by=by)
             return settings.store_name()
 
         def loaded(name: str) -> None:

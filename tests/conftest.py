@@ -8,6 +8,7 @@ import pytest
 import time_machine
 
 from frontdesk import i18n, store
+from frontdesk.actor import OPERATOR
 
 # Wednesday 25 November 2026, 10:30 local time: a weekday morning in the showroom.
 FROZEN_NOW = dt.datetime(2026, 11, 25, 10, 30, 0)
@@ -53,10 +54,10 @@ def showroom(db):
     settings.put(settings.STORE_NAME, "丰田4S店")
     settings.put(settings.WELCOMED, "1")
     members = {
-        "wanglei": staff_service.add_staff("王磊", "consultant"),
-        "lina": staff_service.add_staff("李娜", "consultant"),
-        "zhaomin": staff_service.add_staff("赵敏", "receptionist"),
-        "chenjing": staff_service.add_staff("陈静", "manager"),
+        "wanglei": staff_service.add_staff("王磊", "consultant", by=OPERATOR),
+        "lina": staff_service.add_staff("李娜", "consultant", by=OPERATOR),
+        "zhaomin": staff_service.add_staff("赵敏", "receptionist", by=OPERATOR),
+        "chenjing": staff_service.add_staff("陈静", "manager", by=OPERATOR),
     }
     codes.add(codes.MODEL, "凯美瑞", "卡罗拉", "汉兰达", "RAV4荣放")
     return members

@@ -9,6 +9,7 @@ from textual.command import CommandPalette
 from textual.widgets import Input, OptionList
 
 from frontdesk import drafts, registration
+from frontdesk.actor import DESK, OPERATOR
 from frontdesk.models import Registration
 from screens.app import FrontdeskApp
 from screens.conflict import ConflictScreen, differences
@@ -17,6 +18,7 @@ from screens.form_fields import FIELDS
 from screens.help import HelpScreen
 from screens.registration_form import RegistrationScreen
 from screens.sign_in import SignInScreen
+from tests.actors import as_member
 from tests.conftest import FROZEN_NOW, screen_text, settle
 
 
@@ -27,7 +29,7 @@ def shown_actions(app) -> set[str]:
 
 def walkin(**fields) -> Registration:
     fields.setdefault("time_in", FROZEN_NOW - dt.timedelta(minutes=40))
-    return registration.register(registration.RegistrationInput(kind="walkin", **fields))
+    return registration.register(registration.RegistrationInput(kind="walkin", **fields), by=DESK)
 
 
 @pytest.mark.parametrize(
@@ -158,8 +160,10 @@ async def test_the_later_saver_sees_theirs_against_yours_and_chooses(showroom, m
         # Meanwhile the desk corrects the same row and records the departure.
         data = registration.to_input(party)
         data.name = "张三(前台)"
-        saved = registration.update(party.id, data, party.version, by=showroom["zhaomin"])
-        registration.checkout(party.id, at="10:20", by=showroom["zhaomin"])
+        saved = registration.update(
+            party.id, data, party.version, by=as_member(showroom["zhaomin"])
+        )
+        registration.checkout(party.id, at="10:20", by=as_member(showroom["zhaomin"]))
         form.query_one("#name", Input).focus()
         await pilot.press("end", *"丰", "ctrl+s")
         await settle(pilot)
@@ -196,7 +200,7 @@ async def test_save_mine_overwrites_knowingly(showroom, make_app):
         await settle(pilot)
         data = registration.to_input(party)
         data.notes = "前台的备注"
-        registration.update(party.id, data, party.version, by=showroom["zhaomin"])
+        registration.update(party.id, data, party.version, by=as_member(showroom["zhaomin"]))
         app.screen.query_one("#name", Input).focus()
         await pilot.press("end", *"丰", "ctrl+s")
         await settle(pilot)
@@ -231,11 +235,13 @@ async def test_a_member_who_leaves_is_closed_out_with_the_draft_kept(showroom, m
         await settle(pilot)
         await pilot.press("f2")
         await settle(pilot)
-        staff_service.set_active("lina", False)  # someone else leaving changes nothing here
+        staff_service.set_active(
+            "lina", False, by=OPERATOR
+        )  # someone else leaving changes nothing here
         await settle(pilot, 0.3)
         assert app.is_running and isinstance(app.screen, RegistrationScreen)
         await pilot.press(*"13812345678")  # no pause: the draft timer has not fired
-        staff_service.set_active("chenjing", False)  # the admin, from another terminal
+        staff_service.set_active("chenjing", False, by=OPERATOR)  # the admin, from another terminal
         for _ in range(40):
             if not app.is_running:
                 break

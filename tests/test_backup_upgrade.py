@@ -21,6 +21,7 @@ import pytest
 from playhouse.migrations import Runner
 
 from frontdesk import daylog, registration, store
+from frontdesk.actor import OPERATOR
 from tests import reliability
 from tests.workers import prepare_store
 
@@ -54,7 +55,7 @@ def test_a_backup_taken_while_four_writers_run_restores_consistent(tmp_path):
         store.open_store(str(path))
         try:
             for number in range(BACKUPS):
-                copies.append(store.backup(tmp_path / f"backup{number}.db"))
+                copies.append(store.backup(tmp_path / f"backup{number}.db", by=OPERATOR))
                 time.sleep(0.1)
         finally:
             store.close_store()

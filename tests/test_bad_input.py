@@ -32,6 +32,7 @@ from textual.app import App
 from textual.widgets import DataTable, Input
 
 from frontdesk import cli, clock, daylog, importer, registration, rules
+from frontdesk.actor import DESK, OPERATOR
 from frontdesk.errors import ValidationError
 from frontdesk.models import Customer, Registration
 from screens.day_log import _cells
@@ -199,7 +200,8 @@ def _baseline() -> dict:
         registration.register(
             registration.RegistrationInput(
                 time_in=time_in, phone=phone, name=name, model="凯美瑞", level="H"
-            )
+            ),
+            by=DESK,
         )
     return _rows()
 
@@ -323,7 +325,7 @@ def test_register_refuses_or_stores_clean_text(showroom, request):
     def register_anything(data: registration.RegistrationInput) -> None:
         count = Registration.select().count()
         try:
-            saved = registration.register(data)
+            saved = registration.register(data, by=DESK)
         except ValidationError as error:
             assert_clear_refusal(error)
             assert Registration.select().count() == count
@@ -457,7 +459,7 @@ def test_the_command_line_refuses_clearly(showroom, db_path, request, monkeypatc
         monkeypatch.delenv(name, raising=False)
     before = _baseline()
     ids = [  # rows the fuzzed ``checkout`` may change (the baseline must stay as it was)
-        registration.register(registration.RegistrationInput(time_in=at)).id
+        registration.register(registration.RegistrationInput(time_in=at), by=DESK).id
         for at in ("09:40", "09:50")
     ]
 
@@ -580,7 +582,7 @@ def test_the_importer_stores_all_or_nothing_of_any_file(showroom, tmp_path, requ
             path.write_bytes(text.getvalue().encode(encoding, errors="replace"))
         count = Registration.select().count()
         try:
-            result = importer.import_file(path)
+            result = importer.import_file(path, by=OPERATOR)
         except importer.ImportFileError as error:
             assert str(error).strip()
             assert Registration.select().count() == count

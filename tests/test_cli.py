@@ -136,8 +136,8 @@ def test_unknown_signed_in_staff_is_refused(staffed, cli_store):
 
 
 def test_signed_in_by_name_or_login(staffed):
-    assert staffed("--as", "赵敏", "staff", "list")[0] == 0
-    assert staffed("--as", "ZhaoMin", "staff", "list")[0] == 0
+    assert staffed("--as", "赵敏", "stats")[0] == 0
+    assert staffed("--as", "ZhaoMin", "stats")[0] == 0
 
 
 def test_checkout(staffed, cli_store):

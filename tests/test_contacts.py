@@ -25,9 +25,11 @@ from frontdesk import (
     settings,
     store,
 )
+from frontdesk.actor import DESK, OPERATOR
 from frontdesk.contact_table import Event, Mark
 from frontdesk.errors import NotFound, ValidationError
 from frontdesk.models import AuditEntry, Contact, Customer, LevelChange
+from tests.actors import as_member
 from tests.conftest import FROZEN_NOW
 
 TODAY = FROZEN_NOW.date()
@@ -39,7 +41,7 @@ def walkin(phone: str, name: str = "", level: str = "", at: dt.datetime | None =
     data = registration.RegistrationInput(
         kind="walkin", time_in=at or FROZEN_NOW, phone=phone, name=name, level=level, **more
     )
-    saved = registration.register(data)
+    saved = registration.register(data, by=DESK)
     return Customer.get_by_id(saved.customer_id)
 
 
@@ -52,7 +54,7 @@ def fresh(customer: Customer) -> Customer:
 
 
 def contact(customer: Customer, **fields) -> Contact:
-    return contacts.record_contact(customer.id, contacts.ContactInput(**fields))
+    return contacts.record_contact(customer.id, contacts.ContactInput(**fields), by=OPERATOR)
 
 
 # ---------------------------------------------------------------- due dates
@@ -92,12 +94,12 @@ def test_correcting_a_registration_recomputes_both_customers(showroom):
     first = walkin("13812345678", "张三", "A", at=on(20))
     other = walkin("13912345678", "李四", "H", at=on(10))
     later = registration.register(
-        registration.RegistrationInput(kind="walkin", time_in=on(24), phone="13912345678")
+        registration.RegistrationInput(kind="walkin", time_in=on(24), phone="13912345678"), by=DESK
     )
     assert fresh(other).last_contact == D(2026, 11, 24)
     data = registration.to_input(later)
     data.phone = "13812345678"  # it was 张三 who came, not 李四
-    registration.update(later.id, data, later.version)
+    registration.update(later.id, data, later.version, by=DESK)
     assert fresh(first).last_contact == D(2026, 11, 24)
     assert fresh(first).next_due == D(2026, 11, 27)
     assert fresh(other).last_contact == D(2026, 11, 10)
@@ -139,16 +141,20 @@ def test_changing_an_interval_moves_every_due_date_at_once(showroom):
 
     customer = walkin("13812345678", "张三", "H", at=on(20))
     assert fresh(customer).next_due == D(2026, 11, 22)  # H: every 2 days
-    admin = staff_service.add_staff("周杰", "admin")
-    assert settings.change("follow_up_days.H", " 5 ", by=admin) == "5"
+    admin = staff_service.add_staff("周杰", "admin", by=OPERATOR)
+    assert settings.change("follow_up_days.H", " 5 ", by=as_member(admin)) == "5"
     assert fresh(customer).next_due == D(2026, 11, 25)  # the same transaction moved it
     assert dict((e.key, v) for e, v in settings.known())["follow_up_days.H"] == "5"
-    assert settings.change("follow_up_days.H", None, by=admin) == "2"  # back to the default
+    assert (
+        settings.change("follow_up_days.H", None, by=as_member(admin)) == "2"
+    )  # back to the default
     assert fresh(customer).next_due == D(2026, 11, 22)
     entries = AuditEntry.select().where(AuditEntry.action == "setting").count()
     assert entries == 2
     with pytest.raises(Forbidden):
-        settings.change("follow_up_days.H", "5", by=showroom["chenjing"])  # a manager may not
+        settings.change(
+            "follow_up_days.H", "5", by=as_member(showroom["chenjing"])
+        )  # a manager may not
 
 
 @pytest.mark.parametrize(
@@ -166,11 +172,11 @@ def test_changing_an_interval_moves_every_due_date_at_once(showroom):
 def test_a_bad_setting_is_refused_and_nothing_changes(showroom, key, value, message):
     before = [(entry.key, stored) for entry, stored in settings.known()]
     with pytest.raises(ValidationError) as refused:
-        settings.change(key, value)
+        settings.change(key, value, by=OPERATOR)
     assert message in refused.value.errors[key]
     assert [(entry.key, stored) for entry, stored in settings.known()] == before
     with pytest.raises(ValidationError):
-        settings.change("welcomed", "0")  # the program's own: not an admin's to change
+        settings.change("welcomed", "0", by=OPERATOR)  # the program's own: not an admin's to change
 
 
 def test_recomputing_everything_gives_what_the_services_kept(showroom):
@@ -179,7 +185,7 @@ def test_recomputing_everything_gives_what_the_services_kept(showroom):
     walkin("13700001111", "王五", at=on(6))
     contact(a, method="visit", at=on(9), level="A", next_date="2026-11-30")
     contact(b, method="call", at=on(21))
-    contacts.close_customer(a.id, "lost", reason="电话停机")
+    contacts.close_customer(a.id, "lost", reason="电话停机", by=OPERATOR)
     kept = sorted(Customer.select(Customer.id, Customer.last_contact, Customer.next_due).tuples())
     Customer.update(last_contact=None, next_due=None).execute()
     contacts.recompute_follow_up()
@@ -208,7 +214,7 @@ def test_a_level_change_through_a_contact_is_recorded_with_it(showroom):
         contacts.ContactInput(
             method="call", at="2026-11-25 09:15", account="约周六试驾", level="a"
         ),
-        by=showroom["chenjing"],
+        by=as_member(showroom["chenjing"]),
     )
     change = LevelChange.get(LevelChange.contact == saved.id)
     assert (change.from_level, change.to_level, change.at) == (
@@ -216,7 +222,7 @@ def test_a_level_change_through_a_contact_is_recorded_with_it(showroom):
         "A",
         on(25, hour=9) + dt.timedelta(minutes=15),
     )
-    assert change.staff.name == "王磊"  # who made the contact: the customer's consultant
+    assert change.staff.name == "陈静"  # who made the contact: the manager signed in
     assert (saved.method, saved.account, saved.level_after) == ("call", "约周六试驾", "A")
     customer = fresh(customer)
     assert (customer.level, customer.next_due) == ("A", D(2026, 11, 28))
@@ -272,7 +278,7 @@ def test_a_base_customer_needs_a_level_to_be_contacted(showroom):
 
 def test_a_contact_with_an_unknown_customer_is_refused(showroom):
     with pytest.raises(NotFound):
-        contacts.record_contact(999, contacts.ContactInput(method="call"))
+        contacts.record_contact(999, contacts.ContactInput(method="call"), by=OPERATOR)
     with pytest.raises(NotFound):
         contacts.find_customer("13800000000")
     with pytest.raises(ValidationError):
@@ -284,13 +290,13 @@ def test_a_contact_with_an_unknown_customer_is_refused(showroom):
 
 def test_a_deal_makes_an_own_sold_owner_and_leaves_the_table(showroom):
     customer = walkin("13812345678", "张三", "O", at=on(20))
-    contacts.close_customer(customer.id, "deal", by=showroom["chenjing"])
+    contacts.close_customer(customer.id, "deal", by=as_member(showroom["chenjing"]))
     customer = fresh(customer)
     assert (customer.customer_class, customer.level, customer.next_due) == ("own_sold", None, None)
     assert (customer.closed_as, customer.closed_at) == ("deal", FROZEN_NOW)
     change = LevelChange.select().order_by(LevelChange.id.desc()).first()
     assert (change.from_level, change.to_level, change.staff.name) == ("O", None, "陈静")
-    assert contact_table.count(contact_table.current_filter()) == 0
+    assert contact_table.count(contact_table.current_filter(OPERATOR)) == 0
 
 
 @pytest.mark.parametrize(
@@ -305,7 +311,9 @@ def test_a_deal_makes_an_own_sold_owner_and_leaves_the_table(showroom):
 def test_defeat_and_lost_need_their_reasons(showroom, outcome, reason, competitor, missing):
     customer = walkin("13812345678", "张三", "H", at=on(20))
     with pytest.raises(ValidationError) as refused:
-        contacts.close_customer(customer.id, outcome, reason=reason, competitor=competitor)
+        contacts.close_customer(
+            customer.id, outcome, reason=reason, competitor=competitor, by=OPERATOR
+        )
     assert missing in refused.value.errors
     assert fresh(customer).level == "H"
 
@@ -314,7 +322,7 @@ def test_closed_customers_keep_their_whole_history_and_can_come_back(showroom):
     customer = walkin("13812345678", "张三", "H", at=on(18))
     contact(customer, method="call", at=on(20), account="嫌贵", level="B")
     closed = contacts.close_customer(
-        customer.id, "defeat", reason="雅阁优惠大", competitor="本田雅阁"
+        customer.id, "defeat", reason="雅阁优惠大", competitor="本田雅阁", by=OPERATOR
     )
     assert (closed.customer_class, closed.competitor, closed.close_reason) == (
         "defeated",
@@ -322,13 +330,13 @@ def test_closed_customers_keep_their_whole_history_and_can_come_back(showroom):
         "雅阁优惠大",
     )
     with pytest.raises(ValidationError):  # already closed
-        contacts.close_customer(customer.id, "lost", reason="x")
-    card = customer_card.customer_card(customer.id)
+        contacts.close_customer(customer.id, "lost", reason="x", by=OPERATOR)
+    card = customer_card.customer_card(customer.id, by=OPERATOR)
     kinds = [(entry.kind, entry.level) for entry in card.entries]
     assert kinds == [("level", None), ("level", "B"), ("contact", "B"), ("level", "H"),
                      ("registration", "H")]  # fmt: skip
     assert card.entries[1].via == "contact" and card.entries[0].via == "close"
-    assert contact_table.count(contact_table.current_filter()) == 0
+    assert contact_table.count(contact_table.current_filter(OPERATOR)) == 0
     walkin("13812345678", level="A", at=on(25, hour=9))  # back, interested again
     customer = fresh(customer)
     assert (customer.level, customer.customer_class, customer.next_due) == (
@@ -336,16 +344,16 @@ def test_closed_customers_keep_their_whole_history_and_can_come_back(showroom):
         "intent",
         D(2026, 11, 28),
     )
-    assert contact_table.count(contact_table.current_filter()) == 1
+    assert contact_table.count(contact_table.current_filter(OPERATOR)) == 1
 
 
 def test_reassign_gives_the_customer_to_another_consultant(showroom):
     customer = walkin("13812345678", "张三", "H", at=on(20))
     assert fresh(customer).consultant.name == "王磊"
-    contacts.reassign(customer.id, "lina", by=showroom["chenjing"])
+    contacts.reassign(customer.id, "lina", by=as_member(showroom["chenjing"]))
     assert fresh(customer).consultant.name == "李娜"
     with pytest.raises(ValidationError):
-        contacts.reassign(customer.id, "赵敏")  # a receptionist owns no customers
+        contacts.reassign(customer.id, "赵敏", by=OPERATOR)  # a receptionist owns no customers
     assert AuditEntry.select().where(AuditEntry.action == "reassign").count() == 1
 
 
@@ -373,7 +381,7 @@ def insert_customers(count: int) -> list[int]:
 
 def test_keyset_paging_returns_every_customer_once_in_due_order(db):
     insert_customers(150)
-    f = contact_table.current_filter()
+    f = contact_table.current_filter(OPERATOR)
     expected = [
         i for (i,) in Customer.select(Customer.id).order_by(Customer.next_due, Customer.id).tuples()
     ]
@@ -396,7 +404,7 @@ def test_filters_by_consultant_level_and_due(showroom):
     a = walkin("13812345678", "张三", "H", at=on(20))  # due 22: overdue
     walkin("13912345678", "李四", "A", at=on(22), consultant="李娜")  # due 25: today
     walkin("13700001111", "王五", "C", at=on(24))  # due 12-08
-    f = contact_table.current_filter()
+    f = contact_table.current_filter(OPERATOR)
     names = lambda g: [row.name for row in contact_table.page(g)]  # noqa: E731
     assert names(f) == ["张三", "李四", "王五"]
     assert names(f.with_(consultant_id=showroom["lina"].id)) == ["李四"]
@@ -412,7 +420,7 @@ def test_search_by_name_phone_digits_or_pinyin_initials(showroom):
     walkin("13912345678", "张三丰", "A", at=on(20))
     walkin("13700001111", "李四", "B", at=on(20))
     walkin("13600002222", "[VIP]赵六", "C", at=on(20))
-    f = contact_table.current_filter()
+    f = contact_table.current_filter(OPERATOR)
 
     def found(text: str) -> list[str]:
         return sorted(row.name for row in contact_table.page(f.with_(search=text)))
@@ -433,7 +441,7 @@ def test_totals_count_levels_carried_over_and_new_this_month(showroom):
     walkin("13912345678", "李四", "A", at=on(3))
     walkin("13700001111", "王五", "A", at=on(24))
     walkin("13600002222", "赵六", at=on(24))  # no level: not in the table
-    f = contact_table.current_filter()
+    f = contact_table.current_filter(OPERATOR)
     totals = contact_table.totals(f)
     assert totals.by_level == {"H": 1, "A": 2} and totals.total == 3
     assert (totals.carried, totals.new) == (1, 2)
@@ -470,7 +478,8 @@ def test_the_grid_rows_carry_the_month_of_contacts_in_one_query(showroom):
     contact(customer, method="call", at=on(10), level="A")
     walkin("13812345678", at=on(13))  # a registration without a level: the level then
     rows = contact_table.with_marks(
-        contact_table.page(contact_table.current_filter()), contact_table.current_filter()
+        contact_table.page(contact_table.current_filter(OPERATOR)),
+        contact_table.current_filter(OPERATOR),
     )
     marks = rows[0].marks
     assert marks[3] == Mark("contact", "B")
@@ -483,14 +492,16 @@ def test_followups_lists_who_is_due_sorted_with_overdue_days(showroom):
     walkin("13812345678", "张三", "H", at=on(20))
     walkin("13912345678", "李四", "A", at=on(22), consultant="李娜")
     walkin("13700001111", "王五", "C", at=on(24))
-    due = contact_table.followups()
+    due = contact_table.followups(OPERATOR)
     assert [(f.name, f.next_due, f.overdue_days) for f in due] == [
         ("张三", D(2026, 11, 22), 3),
         ("李四", D(2026, 11, 25), 0),
     ]
-    assert len(contact_table.followups(include_later=True)) == 3
-    assert [f.name for f in contact_table.followups(consultant_id=showroom["lina"].id)] == ["李四"]
-    later = contact_table.followups(D(2026, 12, 8))
+    assert len(contact_table.followups(OPERATOR, include_later=True)) == 3
+    assert [
+        f.name for f in contact_table.followups(OPERATOR, consultant_id=showroom["lina"].id)
+    ] == ["李四"]
+    later = contact_table.followups(OPERATOR, D(2026, 12, 8))
     assert [(f.name, f.overdue_days) for f in later] == [("张三", 16), ("李四", 13), ("王五", 0)]
     assert due[0].as_json() == {
         "name": "张三",
@@ -605,11 +616,12 @@ def test_cli_followups_json_equals_the_core(showroom, run):
     walkin("13700001111", "王五", "C", at=on(24))
     status, out, _ = run("followups", "--json")
     assert status == 0
-    assert json.loads(out) == [f.as_json() for f in contact_table.followups()]
+    assert json.loads(out) == [f.as_json() for f in contact_table.followups(OPERATOR)]
     assert [row["name"] for row in json.loads(out)] == ["[VIP]张三", "李四"]
     status, out, _ = run("followups", "--json", "--date", "2026-12-08", "--consultant", "王磊")
     assert json.loads(out) == [
-        f.as_json() for f in contact_table.followups(D(2026, 12, 8), showroom["wanglei"].id)
+        f.as_json()
+        for f in contact_table.followups(OPERATOR, D(2026, 12, 8), showroom["wanglei"].id)
     ]
     status, out, _ = run("followups")
     assert status == 0 and out.splitlines()[1].startswith("2026-11-22  3")
@@ -689,6 +701,6 @@ def test_export_contacts_lays_out_the_month_like_the_paper_form(showroom, run, t
 def test_export_lists_a_past_month_without_customers_met_later(showroom, tmp_path):
     walkin("13812345678", "张三", "H", at=on(20, month=10))
     walkin("13912345678", "李四", "H", at=on(3))
-    f = contact_table.current_filter(month=D(2026, 10, 1))
+    f = contact_table.current_filter(OPERATOR, month=D(2026, 10, 1))
     assert contact_export.export_month(tmp_path / "october.csv", f) == 1
     assert grid_of(tmp_path / "october.csv")[3][1] == "张三"

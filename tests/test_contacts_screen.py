@@ -8,6 +8,7 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from frontdesk import contacts, registration
+from frontdesk.actor import DESK, OPERATOR
 from frontdesk.contact_table import Mark
 from frontdesk.models import Contact, Customer, LevelChange
 from screens.contact_forms import CloseScreen, ContactScreen, StaffChoiceScreen
@@ -24,7 +25,7 @@ def walkin(phone: str, name: str, level: str, days_ago: int, **more) -> Customer
     data = registration.RegistrationInput(
         kind="walkin", time_in=at, phone=phone, name=name, level=level, **more
     )
-    return Customer.get_by_id(registration.register(data).customer_id)
+    return Customer.get_by_id(registration.register(data, by=DESK).customer_id)
 
 
 @pytest.fixture
@@ -180,6 +181,7 @@ async def test_enter_opens_the_customer_with_their_history(intent, make_app, sho
     contacts.record_contact(
         intent["zhang"].id,
         contacts.ContactInput(method="visit", at="2026-11-23 15:00", account="[送资料]", level="A"),
+        by=OPERATOR,
     )
     app = make_app(staff=showroom["chenjing"])
     async with app.run_test(size=(80, 24)) as pilot:
@@ -263,7 +265,7 @@ async def test_a_contact_from_another_connection_appears_by_itself(intent, make_
         await settle(pilot, 0.3)
         assert grid(app).loaded_rows()[0].row.name == "张三"
         contacts.record_contact(  # committed on this thread's own connection
-            intent["zhang"].id, contacts.ContactInput(method="call", level="B")
+            intent["zhang"].id, contacts.ContactInput(method="call", level="B"), by=OPERATOR
         )
         expected = ["李四", "张三", "[/x]", "[VIP]王五"]  # 张三 due 12-02 now, as [/x]
         for _ in range(40):  # the watcher polls every 0.1 s; a loaded machine may be slow

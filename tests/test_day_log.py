@@ -7,6 +7,7 @@ import datetime as dt
 from textual.widgets import DataTable, Input, Static
 
 from frontdesk import registration
+from frontdesk.actor import DESK
 from frontdesk.models import AuditEntry, Registration
 from screens.day_log import DayLogScreen, LogCell, column_widths
 from screens.dialogs import TimeScreen
@@ -16,7 +17,7 @@ from tests.conftest import FROZEN_NOW, settle
 
 def walkin(**fields) -> Registration:
     fields.setdefault("time_in", FROZEN_NOW - dt.timedelta(minutes=40))
-    return registration.register(registration.RegistrationInput(kind="walkin", **fields))
+    return registration.register(registration.RegistrationInput(kind="walkin", **fields), by=DESK)
 
 
 def table_text(app) -> list[list[str]]:
@@ -28,7 +29,7 @@ async def test_log_lists_the_day_with_open_parties_and_literal_names(showroom, m
     walkin(name="[/x]", phone="13812345678")
     walkin(name="[VIP]张三", time_out=FROZEN_NOW - dt.timedelta(minutes=10))
     registration.register(
-        registration.RegistrationInput(kind="phone", time_in=FROZEN_NOW, name="王芳")
+        registration.RegistrationInput(kind="phone", time_in=FROZEN_NOW, name="王芳"), by=DESK
     )
     walkin(name="昨天的客人", time_in=FROZEN_NOW - dt.timedelta(days=1))
     app = make_app()

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 from frontdesk import clock, codes, demo, rules, settings, store
+from frontdesk.actor import OPERATOR
 from frontdesk.errors import ValidationError
 from frontdesk.models import Customer, LevelChange, Registration, Staff
 
@@ -43,7 +44,7 @@ def snapshot() -> list[tuple]:
 def generate_in_new_store(tmp_path, name: str, **kwargs) -> tuple[demo.DemoSummary, list]:
     store.open_store(str(tmp_path / name))
     try:
-        return demo.generate(**kwargs), snapshot()
+        return demo.generate(**kwargs, by=OPERATOR), snapshot()
     finally:
         store.close_store()
 
@@ -56,7 +57,7 @@ def month(tmp_path_factory):
     path = str(tmp_path_factory.mktemp("demo") / "month.db")
     with time_machine.travel(FROZEN_NOW, tick=False):
         store.open_store(path)
-        summary = demo.generate(days=30, seed=1)
+        summary = demo.generate(days=30, seed=1, by=OPERATOR)
         store.close_store()
     return path, summary
 
@@ -206,7 +207,7 @@ def test_made_through_the_services(month_store):
 
 
 def test_existing_staff_and_store_name_are_kept(showroom):
-    summary = demo.generate(days=2, seed=3)
+    summary = demo.generate(days=2, seed=3, by=OPERATOR)
     assert summary.staff_added == 0
     assert Staff.select().count() == len(showroom)
     assert settings.store_name() == "丰田4S店"
@@ -221,7 +222,7 @@ def test_existing_staff_and_store_name_are_kept(showroom):
 def test_days_must_be_sensible(db):
     for days in (0, -1, demo.MAX_DAYS + 1):
         with pytest.raises(ValidationError) as caught:
-            demo.generate(days=days)
+            demo.generate(days=days, by=OPERATOR)
         assert "days" in caught.value.errors
     assert Registration.select().count() == 0
     assert Staff.select().count() == 0

@@ -7,6 +7,7 @@ import datetime as dt
 from textual.widgets import Input, Static
 
 from frontdesk import drafts, i18n, registration
+from frontdesk.actor import DESK
 from frontdesk.models import Customer, Registration
 from screens.dialogs import ConfirmScreen
 from screens.registration_form import RegistrationScreen
@@ -75,7 +76,8 @@ async def test_returning_walkin_is_recognised_by_phone(showroom, make_app):
             model="汉兰达",
             level="A",
             consultant="李娜",
-        )
+        ),
+        by=DESK,
     )
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -8,8 +8,10 @@ import pytest
 from openpyxl import Workbook
 
 from frontdesk import importer
+from frontdesk.actor import OPERATOR
 from frontdesk.importer import ImportFileError, import_file
 from frontdesk.models import AuditEntry, Customer, LevelChange, Registration
+from tests.actors import as_member
 
 
 def write_csv(path, lines: list[str], encoding: str = "utf-8") -> str:
@@ -42,7 +44,7 @@ def test_csv_with_english_headers(showroom, tmp_path):
             "walkin,2026-11-21 09:05,,,,,1,,,,,,,,,",
         ],
     )
-    result = import_file(path, by=showroom["zhaomin"])
+    result = import_file(path, by=as_member(showroom["zhaomin"]))
     assert result == importer.ImportResult(imported=3)
     first, second, third = registrations()
     assert first.kind == "walkin"
@@ -87,7 +89,7 @@ def test_csv_with_chinese_headers_and_bom(showroom, tmp_path):
         ],
         encoding="utf-8-sig",
     )
-    assert import_file(path).imported == 2
+    assert import_file(path, by=OPERATOR).imported == 2
     walkin, call = registrations()
     assert (walkin.kind, walkin.gender, walkin.party_size, walkin.level) == ("walkin", "M", 3, "A")
     assert walkin.consultant.login == "wanglei"
@@ -107,7 +109,7 @@ def test_short_chinese_headers_and_gb18030(showroom, tmp_path):
         ["类别,时间,车型,级别,顾问,电话", "来店,2026-11-23 10:00,卡罗拉,b,李娜,13612345678"],
         encoding="gb18030",
     )
-    assert import_file(path).imported == 1
+    assert import_file(path, by=OPERATOR).imported == 1
     (row,) = registrations()
     assert (row.model, row.level, row.consultant.login) == ("卡罗拉", "B", "lina")
 
@@ -163,7 +165,7 @@ def test_xlsx_with_chinese_headers_and_typed_cells(showroom, tmp_path):
             ],
         ],
     )
-    result = import_file(path)
+    result = import_file(path, by=OPERATOR)
     assert result.ok and result.imported == 3
     first, second, third = registrations()
     assert first.time_out == dt.datetime(2026, 11, 24, 10, 15)
@@ -180,7 +182,7 @@ def test_xlsx_with_english_headers(showroom, tmp_path):
             ["walkin", dt.datetime(2026, 11, 24, 10, 0), "13812345678", "RAV4荣放", "y", "y", "O"],
         ],
     )
-    assert import_file(path).imported == 1
+    assert import_file(path, by=OPERATOR).imported == 1
     (row,) = registrations()
     assert (row.model, row.test_drive, row.ordered, row.level) == ("RAV4荣放", True, True, "O")
 
@@ -197,7 +199,7 @@ def test_one_bad_row_stores_nothing(showroom, tmp_path):
         ],
     )
     audit_before = AuditEntry.select().count()
-    result = import_file(path)
+    result = import_file(path, by=OPERATOR)
     assert result.imported == 0
     assert result.errors == [(4, "电话", "不是有效的电话号码")]
     assert Registration.select().count() == 0
@@ -218,7 +220,7 @@ def test_every_bad_row_and_field_is_reported(showroom, tmp_path):
             ["walkin", "2026-11-20 12:00", None, None, 1, None, None, None],
         ],
     )
-    result = import_file(path)
+    result = import_file(path, by=OPERATOR)
     assert result.imported == 0
     assert sorted((row, field) for row, field, _ in result.errors) == [
         (2, "time_out"),
@@ -246,7 +248,7 @@ def test_rows_are_stored_in_order_of_time(showroom, tmp_path):
             "walkin,2026-11-20 10:00,13812345678",
         ],
     )
-    assert import_file(path).imported == 2
+    assert import_file(path, by=OPERATOR).imported == 2
     first, second = registrations()
     assert (first.visit, second.visit) == ("first", "returning")
     assert first.id < second.id
@@ -254,7 +256,7 @@ def test_rows_are_stored_in_order_of_time(showroom, tmp_path):
 
 def test_header_only_imports_nothing(showroom, tmp_path):
     path = write_csv(tmp_path / "log.csv", ["kind,time_in"])
-    assert import_file(path) == importer.ImportResult(imported=0)
+    assert import_file(path, by=OPERATOR) == importer.ImportResult(imported=0)
 
 
 @pytest.mark.parametrize(
@@ -273,14 +275,14 @@ def test_unusable_files_are_refused_clearly(showroom, tmp_path, name, content, e
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ImportFileError) as caught:
-        import_file(path)
+        import_file(path, by=OPERATOR)
     assert expected in str(caught.value)
     assert Registration.select().count() == 0
 
 
 def test_missing_file(showroom, tmp_path):
     with pytest.raises(ImportFileError, match="找不到文件"):
-        import_file(tmp_path / "nowhere.csv")
+        import_file(tmp_path / "nowhere.csv", by=OPERATOR)
 
 
 def test_unknown_header_in_english(showroom, tmp_path):
@@ -289,4 +291,4 @@ def test_unknown_header_in_english(showroom, tmp_path):
     i18n.set_language("en")
     path = write_csv(tmp_path / "log.csv", ["kind,time_in,weather", "walkin,10:00,sunny"])
     with pytest.raises(ImportFileError, match="Unknown column headers: weather"):
-        import_file(path)
+        import_file(path, by=OPERATOR)

@@ -6,8 +6,10 @@ import asyncssh
 import pytest
 
 from frontdesk import cli, keys, store
+from frontdesk.actor import OPERATOR
 from frontdesk.errors import Forbidden, NotFound, ValidationError
 from frontdesk.models import AuditEntry, StaffKey
+from tests.actors import as_member
 
 
 def make_key(folder, name: str, comment: str = "") -> tuple:
@@ -27,7 +29,7 @@ def key_files(tmp_path):
 
 def test_a_key_is_added_from_its_pub_file_and_listed(showroom, key_files):
     key, pub = key_files["chenjing_laptop"]
-    row = keys.add_key("陈静", pub)
+    row = keys.add_key("陈静", pub, by=OPERATOR)
     assert row.staff == showroom["chenjing"]
     assert row.fingerprint == key.get_fingerprint("sha256")
     assert row.algorithm == "ssh-ed25519"
@@ -38,23 +40,25 @@ def test_a_key_is_added_from_its_pub_file_and_listed(showroom, key_files):
         + " "
         + (key.export_public_key().decode().split()[1])
     )
-    keys.add_key("chenjing", key_files["chenjing_phone"][1])  # by login too; a second key
-    keys.add_key("lina", key_files["lina"][1])
-    assert [(k.staff.login, k.comment) for k in keys.list_keys()] == [
+    keys.add_key(
+        "chenjing", key_files["chenjing_phone"][1], by=OPERATOR
+    )  # by login too; a second key
+    keys.add_key("lina", key_files["lina"][1], by=OPERATOR)
+    assert [(k.staff.login, k.comment) for k in keys.list_keys(by=OPERATOR)] == [
         ("chenjing", "chenjing_laptop"),
         ("chenjing", "chenjing_phone"),
         ("lina", "lina"),
     ]
-    assert [k.comment for k in keys.list_keys("李娜")] == ["lina"]
+    assert [k.comment for k in keys.list_keys("李娜", by=OPERATOR)] == ["lina"]
     assert AuditEntry.select().where(AuditEntry.action == "key_add").count() == 3
 
 
 def test_the_same_key_cannot_be_added_twice_to_anyone(showroom, key_files):
     _, pub = key_files["lina"]
-    keys.add_key("lina", pub)
+    keys.add_key("lina", pub, by=OPERATOR)
     for owner in ("lina", "wanglei"):
         with pytest.raises(ValidationError) as refused:
-            keys.add_key(owner, pub)
+            keys.add_key(owner, pub, by=OPERATOR)
         assert "已经登记给了 李娜" in refused.value.errors["keyfile"]
     assert StaffKey.select().count() == 1
 
@@ -77,34 +81,34 @@ def test_wrong_key_files_are_refused_with_a_reason(showroom, tmp_path, key_files
     }
     for path, words in cases.items():
         with pytest.raises(ValidationError) as refused:
-            keys.add_key("陈静", path)
+            keys.add_key("陈静", path, by=OPERATOR)
         assert words in refused.value.errors["keyfile"], path
     with pytest.raises(NotFound):
-        keys.add_key("nobody", key_files["lina"][1])
+        keys.add_key("nobody", key_files["lina"][1], by=OPERATOR)
     assert StaffKey.select().count() == 0
 
 
 def test_a_key_is_removed_by_number_or_fingerprint(showroom, key_files):
-    first = keys.add_key("陈静", key_files["chenjing_laptop"][1])
-    second = keys.add_key("陈静", key_files["chenjing_phone"][1])
+    first = keys.add_key("陈静", key_files["chenjing_laptop"][1], by=OPERATOR)
+    second = keys.add_key("陈静", key_files["chenjing_phone"][1], by=OPERATOR)
     with pytest.raises(NotFound):
-        keys.remove_key("lina", str(first.id))  # not hers
-    keys.remove_key("chenjing", str(first.id))
-    keys.remove_key("chenjing", second.fingerprint.removeprefix("SHA256:"))
+        keys.remove_key("lina", str(first.id), by=OPERATOR)  # not hers
+    keys.remove_key("chenjing", str(first.id), by=OPERATOR)
+    keys.remove_key("chenjing", second.fingerprint.removeprefix("SHA256:"), by=OPERATOR)
     assert StaffKey.select().count() == 0
     with pytest.raises(NotFound):
-        keys.remove_key("chenjing", str(first.id))
+        keys.remove_key("chenjing", str(first.id), by=OPERATOR)
 
 
 def test_a_key_goes_with_its_staff_member(showroom, key_files):
-    keys.add_key("lina", key_files["lina"][1])
+    keys.add_key("lina", key_files["lina"][1], by=OPERATOR)
     showroom["lina"].delete_instance()
     assert StaffKey.select().count() == 0
 
 
 def test_sign_in_needs_an_active_member_and_a_key_of_their_own(showroom, key_files):
     key, pub = key_files["chenjing_laptop"]
-    row = keys.add_key("chenjing", pub)
+    row = keys.add_key("chenjing", pub, by=OPERATOR)
     fingerprint = key.get_fingerprint("sha256")
     other = key_files["lina"][0].get_fingerprint("sha256")
     assert keys.sign_in("chenjing", fingerprint) == keys.SignIn(showroom["chenjing"], row.id, "ok")
@@ -119,7 +123,7 @@ def test_sign_in_needs_an_active_member_and_a_key_of_their_own(showroom, key_fil
 
 def test_only_an_admin_manages_keys_when_signed_in(showroom, key_files):
     with pytest.raises(Forbidden):
-        keys.add_key("lina", key_files["lina"][1], by=showroom["chenjing"])
+        keys.add_key("lina", key_files["lina"][1], by=as_member(showroom["chenjing"]))
 
 
 # ---------------------------------------------------------------- the command line

@@ -10,6 +10,7 @@ import datetime as dt
 
 from bench.bench_keystrokes import TARGET, log_returning_walkin
 from frontdesk import registration
+from frontdesk.actor import DESK
 from frontdesk.models import Customer, LevelChange, Registration
 from screens.registration_form import RegistrationScreen
 from tests.conftest import FROZEN_NOW
@@ -29,7 +30,8 @@ def _earlier_visit() -> Registration:
             channel="网络",
             level="A",
             consultant="李娜",
-        )
+        ),
+        by=DESK,
     )
 
 

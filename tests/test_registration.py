@@ -9,9 +9,11 @@ import pytest
 
 from frontdesk import i18n, registration
 from frontdesk import staff as staff_service
+from frontdesk.actor import DESK
 from frontdesk.errors import ConflictError, NotFound, ValidationError
 from frontdesk.models import AuditEntry, Customer, LevelChange, Registration
 from frontdesk.registration import RegistrationInput
+from tests.actors import as_member
 
 ZHANG_SAN = "13812345678"  # 张三's mobile, as stored
 
@@ -27,7 +29,7 @@ def desk(showroom):
     """Register as the receptionist 赵敏 does."""
 
     def register(**fields):
-        return registration.register(RegistrationInput(**fields), by=showroom["zhaomin"])
+        return registration.register(RegistrationInput(**fields), by=as_member(showroom["zhaomin"]))
 
     return register
 
@@ -122,7 +124,7 @@ def test_a_first_visit_walkin_sends_its_consultant_to_the_end(desk, showroom):
 
 
 def test_skip_head_moves_the_head_to_the_end(desk, showroom):
-    new_head = staff_service.skip_head(by=showroom["zhaomin"])
+    new_head = staff_service.skip_head(by=as_member(showroom["zhaomin"]))
     assert new_head == showroom["lina"]
     assert rotation_names() == ["李娜", "王磊"]
     assert desk(time_in="10:00").consultant == showroom["lina"]
@@ -311,7 +313,7 @@ def test_lookup_of_an_unknown_or_invalid_phone_is_none(desk, typed):
 
 def test_checkout_now(desk, showroom):
     reg = desk(time_in="10:00")
-    left = registration.checkout(reg.id, by=showroom["zhaomin"])
+    left = registration.checkout(reg.id, by=as_member(showroom["zhaomin"]))
     assert left.time_out == at("10:30")
     assert left.version == reg.version + 1
     entry = AuditEntry.get(AuditEntry.action == "checkout")
@@ -324,15 +326,15 @@ def test_checkout_now(desk, showroom):
 
 def test_checkout_at_a_corrected_time(desk):
     reg = desk(time_in="10:00")
-    assert registration.checkout(reg.id, "10:20").time_out == at("10:20")
-    assert registration.checkout(reg.id, "2026-11-25 10:25").time_out == at("10:25")
+    assert registration.checkout(reg.id, "10:20", by=DESK).time_out == at("10:20")
+    assert registration.checkout(reg.id, "2026-11-25 10:25", by=DESK).time_out == at("10:25")
 
 
 @pytest.mark.parametrize("typed", ["09:59", "abc"])
 def test_checkout_refuses_a_bad_time(desk, typed):
     reg = desk(time_in="10:00")
     with pytest.raises(ValidationError) as caught:
-        registration.checkout(reg.id, typed)
+        registration.checkout(reg.id, typed, by=DESK)
     assert set(caught.value.errors) == {"time-out"}
     assert Registration.get_by_id(reg.id).time_out is None
 
@@ -340,13 +342,13 @@ def test_checkout_refuses_a_bad_time(desk, typed):
 def test_checkout_refuses_a_phone_call(desk):
     call = desk(kind="phone", time_in="10:00")
     with pytest.raises(ValidationError) as caught:
-        registration.checkout(call.id)
+        registration.checkout(call.id, by=DESK)
     assert set(caught.value.errors) == {"time-out"}
 
 
 def test_checkout_of_an_unknown_registration(desk):
     with pytest.raises(NotFound):
-        registration.checkout(9999)
+        registration.checkout(9999, by=DESK)
 
 
 # ---------------------------------------------------------------- update
@@ -357,7 +359,7 @@ def test_update_with_the_current_version(desk, showroom):
     data = registration.to_input(reg)
     data.party_size = 3
     data.notes = "带孩子"
-    updated = registration.update(reg.id, data, reg.version, by=showroom["zhaomin"])
+    updated = registration.update(reg.id, data, reg.version, by=as_member(showroom["zhaomin"]))
     assert updated.version == reg.version + 1
     assert (updated.party_size, updated.notes) == (3, "带孩子")
     assert updated.visit == "first"
@@ -369,17 +371,17 @@ def test_update_with_a_stale_version_is_refused(desk):
     reg = desk(time_in="10:00")
     first = registration.to_input(reg)
     first.party_size = 2
-    registration.update(reg.id, first, reg.version)
+    registration.update(reg.id, first, reg.version, by=DESK)
     second = registration.to_input(reg)  # read before the first save
     second.party_size = 5
     with pytest.raises(ConflictError):
-        registration.update(reg.id, second, reg.version)
+        registration.update(reg.id, second, reg.version, by=DESK)
     assert Registration.get_by_id(reg.id).party_size == 2
 
 
 def test_update_of_an_unknown_registration(desk):
     with pytest.raises(NotFound):
-        registration.update(9999, RegistrationInput(), 1)
+        registration.update(9999, RegistrationInput(), 1, by=DESK)
 
 
 def test_update_validates_like_register(desk):
@@ -387,7 +389,7 @@ def test_update_validates_like_register(desk):
     data = registration.to_input(reg)
     data.party_size = 0
     with pytest.raises(ValidationError) as caught:
-        registration.update(reg.id, data, reg.version)
+        registration.update(reg.id, data, reg.version, by=DESK)
     assert set(caught.value.errors) == {"party-size"}
     assert Registration.get_by_id(reg.id).version == reg.version
 
@@ -396,7 +398,7 @@ def test_a_level_change_through_update_is_recorded(desk, showroom):
     reg = desk(time_in="10:00", phone=ZHANG_SAN, name="张三", level="H")
     data = registration.to_input(reg)
     data.level = "a"
-    registration.update(reg.id, data, reg.version, by=showroom["chenjing"])  # a manager
+    registration.update(reg.id, data, reg.version, by=as_member(showroom["chenjing"]))  # a manager
     customer = Customer.get(Customer.phone == ZHANG_SAN)
     assert customer.level == "A"
     changes = list(LevelChange.select().order_by(LevelChange.id))
@@ -410,7 +412,7 @@ def test_correcting_an_old_registration_keeps_the_customers_later_level(desk):
     desk(kind="phone", time_in="10:00", phone=ZHANG_SAN, level="A", model="汉兰达")
     data = registration.to_input(morning)
     data.notes = "补记：试驾了"
-    registration.update(morning.id, data, morning.version)
+    registration.update(morning.id, data, morning.version, by=DESK)
     customer = Customer.get(Customer.phone == ZHANG_SAN)
     assert (customer.level, customer.model) == ("A", "汉兰达")
     changes = [(c.from_level, c.to_level) for c in LevelChange.select().order_by(LevelChange.id)]
@@ -424,10 +426,10 @@ def test_every_write_leaves_an_audit_entry(desk, showroom):
     AuditEntry.delete().execute()  # forget the showroom's own set-up
     anonymous = desk(time_in="09:00")
     on_file = desk(time_in="09:10", phone=ZHANG_SAN, name="张三")
-    registration.checkout(anonymous.id, "09:40", by=showroom["zhaomin"])
+    registration.checkout(anonymous.id, "09:40", by=as_member(showroom["zhaomin"]))
     data = registration.to_input(on_file)
     data.party_size = 2
-    registration.update(on_file.id, data, on_file.version, by=showroom["zhaomin"])
+    registration.update(on_file.id, data, on_file.version, by=as_member(showroom["zhaomin"]))
     entries = list(AuditEntry.select().order_by(AuditEntry.id))
     customer_id = on_file.customer_id
     assert [(e.action, e.entity, e.entity_id) for e in entries] == [
@@ -444,9 +446,9 @@ def test_every_write_leaves_an_audit_entry(desk, showroom):
 
 def test_times_that_have_not_come_yet_are_refused(showroom):
     with pytest.raises(ValidationError) as refused:
-        registration.register(RegistrationInput(kind="walkin", time_in="11:00"))
+        registration.register(RegistrationInput(kind="walkin", time_in="11:00"), by=DESK)
     assert set(refused.value.errors) == {"time-in"}
-    party = registration.register(RegistrationInput(kind="walkin", time_in="10:00"))
+    party = registration.register(RegistrationInput(kind="walkin", time_in="10:00"), by=DESK)
     with pytest.raises(ValidationError) as refused:
-        registration.checkout(party.id, "23:00")
+        registration.checkout(party.id, "23:00", by=DESK)
     assert set(refused.value.errors) == {"time-out"}

@@ -6,9 +6,11 @@ import pytest
 
 from frontdesk import registration, roles
 from frontdesk import staff as staff_service
+from frontdesk.actor import DESK, OPERATOR
 from frontdesk.errors import Forbidden
 from frontdesk.models import Customer, Registration, Staff
 from frontdesk.registration import RegistrationInput
+from tests.actors import as_member
 
 ZHANG_SAN = "13812345678"
 
@@ -16,7 +18,10 @@ ZHANG_SAN = "13812345678"
 @pytest.fixture
 def customer_of_wanglei(showroom) -> Customer:
     registration.register(
-        RegistrationInput(kind="walkin", phone=ZHANG_SAN, name="张三", level="H", consultant="王磊")
+        RegistrationInput(
+            kind="walkin", phone=ZHANG_SAN, name="张三", level="H", consultant="王磊"
+        ),
+        by=DESK,
     )
     return Customer.get(Customer.phone == ZHANG_SAN)
 
@@ -45,48 +50,64 @@ def customer_of_wanglei(showroom) -> Customer:
 )
 def test_each_role_has_its_rights_and_no_others(db, role, allowed):
     member = Staff(name="x", login="x", role=role, active=True)
-    assert {action for action in roles.ACTIONS if roles.may(member, action)} == allowed
+    assert {action for action in roles.ACTIONS if roles.may(as_member(member), action)} == allowed
 
 
 def test_nobody_signed_in_is_the_front_desk_with_the_receptionists_rights(db):
-    assert {a for a in roles.ACTIONS if roles.may(None, a)} == roles.RIGHTS["receptionist"]
+    assert {a for a in roles.ACTIONS if roles.may(DESK, a)} == roles.RIGHTS["receptionist"]
 
 
 def test_an_inactive_member_may_do_nothing(showroom):
     member = showroom["zhaomin"]
     member.active = False
-    assert not any(roles.may(member, action) for action in roles.ACTIONS)
+    assert not any(roles.may(as_member(member), action) for action in roles.ACTIONS)
     with pytest.raises(Forbidden, match="赵敏"):
-        roles.require(member, roles.REGISTRATION_CREATE)
+        roles.require(as_member(member), roles.REGISTRATION_CREATE)
+
+
+def test_the_store_machines_operator_has_every_right(db):
+    assert {a for a in roles.ACTIONS if roles.may(OPERATOR, a)} == roles.ACTIONS
+
+
+@pytest.mark.parametrize("who", [None, "staff"])
+def test_a_check_without_an_actor_is_a_programming_error_not_a_pass(showroom, who):
+    """Nothing means "no check": a bare staff member or None is refused outright."""
+    member = None if who is None else showroom["chenjing"]
+    with pytest.raises(TypeError):
+        roles.may(member, roles.CONTACT_RECORD)
+    with pytest.raises(TypeError):
+        roles.require(member, roles.CONTACT_CLOSE)
 
 
 def test_an_unknown_action_is_a_programming_error(db):
     with pytest.raises(ValueError):
-        roles.may(None, "registration.destroy")
+        roles.may(DESK, "registration.destroy")
 
 
 def test_a_consultant_may_not_open_another_consultants_customer(showroom, customer_of_wanglei):
     wanglei, lina, manager = showroom["wanglei"], showroom["lina"], showroom["chenjing"]
-    assert roles.may(wanglei, roles.CUSTOMER_VIEW, customer_of_wanglei)
-    assert roles.may(wanglei, roles.CONTACT_RECORD, customer_of_wanglei.id)  # by id too
-    assert not roles.may(lina, roles.CUSTOMER_VIEW, customer_of_wanglei)
+    assert roles.may(as_member(wanglei), roles.CUSTOMER_VIEW, customer_of_wanglei)
+    assert roles.may(as_member(wanglei), roles.CONTACT_RECORD, customer_of_wanglei.id)  # by id too
+    assert not roles.may(as_member(lina), roles.CUSTOMER_VIEW, customer_of_wanglei)
     with pytest.raises(Forbidden) as refused:
-        roles.require(lina, roles.CUSTOMER_VIEW, customer_of_wanglei)
+        roles.require(as_member(lina), roles.CUSTOMER_VIEW, customer_of_wanglei)
     assert str(refused.value) == "只有该客户的销售顾问或展厅主管可以查看此客户"
     with pytest.raises(Forbidden):
-        roles.require(lina, roles.CONTACT_RECORD, customer_of_wanglei.id)
-    roles.require(manager, roles.CUSTOMER_VIEW, customer_of_wanglei)  # every customer
-    roles.require(manager, roles.CONTACT_REASSIGN, customer_of_wanglei)
+        roles.require(as_member(lina), roles.CONTACT_RECORD, customer_of_wanglei.id)
+    roles.require(as_member(manager), roles.CUSTOMER_VIEW, customer_of_wanglei)  # every customer
+    roles.require(as_member(manager), roles.CONTACT_REASSIGN, customer_of_wanglei)
     with pytest.raises(Forbidden):  # the own-customer rule does not widen a consultant's rights
-        roles.require(wanglei, roles.CONTACT_REASSIGN, customer_of_wanglei)
+        roles.require(as_member(wanglei), roles.CONTACT_REASSIGN, customer_of_wanglei)
 
 
 def test_the_customer_scope_narrows_a_consultants_list(showroom, customer_of_wanglei):
-    registration.register(RegistrationInput(kind="phone", phone="13900002222", consultant="李娜"))
+    registration.register(
+        RegistrationInput(kind="phone", phone="13900002222", consultant="李娜"), by=DESK
+    )
     query = Customer.select(Customer.phone).order_by(Customer.phone)
 
     def phones(member):
-        return [c.phone for c in roles.scope_customers(query, member)]
+        return [c.phone for c in roles.scope_customers(query, as_member(member))]
 
     assert phones(showroom["wanglei"]) == [ZHANG_SAN]
     assert phones(showroom["lina"]) == ["13900002222"]
@@ -96,29 +117,31 @@ def test_the_customer_scope_narrows_a_consultants_list(showroom, customer_of_wan
 
 def test_refusals_are_translated_sentences(showroom):
     with pytest.raises(Forbidden) as refused:
-        roles.require(showroom["wanglei"], roles.REGISTRATION_CREATE)
+        roles.require(as_member(showroom["wanglei"]), roles.REGISTRATION_CREATE)
     assert str(refused.value) == "销售顾问无权登记来店(电)客户"
 
 
 def test_the_registration_services_refuse_a_role_without_the_right(showroom):
-    consultant, admin = showroom["wanglei"], staff_service.add_staff("周杰", "admin")
+    consultant, admin = showroom["wanglei"], staff_service.add_staff("周杰", "admin", by=OPERATOR)
     data = RegistrationInput(kind="walkin", name="张三")
     for member in (consultant, admin):
         with pytest.raises(Forbidden):
-            registration.register(data, by=member)
-    saved = registration.register(data, by=showroom["zhaomin"])
+            registration.register(data, by=as_member(member))
+    saved = registration.register(data, by=as_member(showroom["zhaomin"]))
     with pytest.raises(Forbidden):
-        registration.update(saved.id, registration.to_input(saved), saved.version, by=consultant)
+        registration.update(
+            saved.id, registration.to_input(saved), saved.version, by=as_member(consultant)
+        )
     with pytest.raises(Forbidden):
-        registration.checkout(saved.id, by=consultant)
-    registration.checkout(saved.id, by=showroom["chenjing"])  # a manager may
+        registration.checkout(saved.id, by=as_member(consultant))
+    registration.checkout(saved.id, by=as_member(showroom["chenjing"]))  # a manager may
     assert Registration.select().count() == 1
 
 
 def test_the_rotation_and_staff_services_refuse_too(showroom):
     with pytest.raises(Forbidden):
-        staff_service.skip_head(by=showroom["wanglei"])
+        staff_service.skip_head(by=as_member(showroom["wanglei"]))
     with pytest.raises(Forbidden):
-        staff_service.add_staff("新人", "consultant", by=showroom["chenjing"])
-    admin = staff_service.add_staff("周杰", "admin")  # the machine's operator: no --as
-    staff_service.add_staff("新人", "consultant", by=admin)
+        staff_service.add_staff("新人", "consultant", by=as_member(showroom["chenjing"]))
+    admin = staff_service.add_staff("周杰", "admin", by=OPERATOR)  # the machine's operator: no --as
+    staff_service.add_staff("新人", "consultant", by=as_member(admin))

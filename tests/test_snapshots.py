@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 
 from frontdesk import registration
+from frontdesk.actor import DESK
 from tests.conftest import FROZEN_NOW, SNAPSHOT_SIZES, shoot
 
 
@@ -20,7 +21,9 @@ def busy_morning(showroom):
 
     def walkin(minutes_ago: int, **fields):
         fields.setdefault("time_in", FROZEN_NOW - dt.timedelta(minutes=minutes_ago))
-        return registration.register(registration.RegistrationInput(kind="walkin", **fields))
+        return registration.register(
+            registration.RegistrationInput(kind="walkin", **fields), by=DESK
+        )
 
     walkin(60 * 24 * 5, phone="13912345678", name="李雷", model="汉兰达", level="A")
     walkin(
@@ -44,7 +47,8 @@ def busy_morning(showroom):
             name="[/x]",
             model="卡罗拉",
             channel="朋友介绍",
-        )
+        ),
+        by=DESK,
     )
     walkin(12, party_size=2)
     return showroom

@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 
 from frontdesk import contacts, registration
+from frontdesk.actor import DESK, OPERATOR
 from frontdesk.models import Customer
 from tests.conftest import FROZEN_NOW, SNAPSHOT_SIZES, shoot
 
@@ -20,13 +21,13 @@ def walkin(phone: str, name: str, level: str, day: int, **more) -> Customer:
     data = registration.RegistrationInput(
         kind="walkin", time_in=at, phone=phone, name=name, level=level, **more
     )
-    return Customer.get_by_id(registration.register(data).customer_id)
+    return Customer.get_by_id(registration.register(data, by=DESK).customer_id)
 
 
 def call(customer: Customer, day: int, level: str = "", **more) -> None:
     at = dt.datetime(2026, 11, day, 15, 0)
     contacts.record_contact(
-        customer.id, contacts.ContactInput(method="call", at=at, level=level, **more)
+        customer.id, contacts.ContactInput(method="call", at=at, level=level, **more), by=OPERATOR
     )
 
 
@@ -43,7 +44,7 @@ def follow_ups(showroom):
     walkin("13600002222", "[/x]", "O", 24, model="卡罗拉")
     walkin("13500003333", "赵六", "B", 25)
     lost = walkin("13400004444", "钱七", "H", 20)
-    contacts.close_customer(lost.id, "lost", reason="电话停机")
+    contacts.close_customer(lost.id, "lost", reason="电话停机", by=OPERATOR)
     return showroom
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 
 from frontdesk import registration
+from frontdesk.actor import DESK
 from tests.conftest import FROZEN_NOW, SNAPSHOT_SIZES, shoot
 
 CHANNELS = ("网络", "朋友介绍", "路过", "")
@@ -44,7 +45,8 @@ def november(showroom):
                     consultant=("王磊", "李娜")[(day + n) % 2],
                     test_drive=n == 1,
                     ordered=day % 7 == 0 and n == 0,
-                )
+                ),
+                by=DESK,
             )
         called = dt.datetime(2026, 11, day, 10 if day == 25 else 11 + day % 6, 15)
         registration.register(
@@ -54,7 +56,8 @@ def november(showroom):
                 phone=f"137{day:08d}" if day % 2 else "",
                 model=MODELS[day % len(MODELS)],
                 channel=CHANNELS[day % len(CHANNELS)],
-            )
+            ),
+            by=DESK,
         )
     return showroom
 

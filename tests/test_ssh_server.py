@@ -10,6 +10,7 @@ import asyncssh
 import pytest
 
 from frontdesk import keys
+from frontdesk.actor import OPERATOR
 from frontdesk.models import AuditEntry, StaffKey
 from frontdesk.ssh.backoff import LoginBackoff
 from frontdesk.ssh.options import ServeOptions, default_host_key_path
@@ -58,7 +59,9 @@ def keyed(showroom, tmp_path):
         key = asyncssh.generate_private_key("ssh-ed25519", comment=login)
         made[login] = key
         if login != "stranger":
-            keys.add_key(login, keys.parse_public_key(key.export_public_key().decode()))
+            keys.add_key(
+                login, keys.parse_public_key(key.export_public_key().decode()), by=OPERATOR
+            )
     return made
 
 

@@ -27,6 +27,7 @@ from openpyxl import load_workbook
 
 from frontdesk import cli, codes, statistics, statistics_sheet, store
 from frontdesk import registration as registration_service
+from frontdesk.actor import DESK
 from frontdesk.models import Registration, database
 
 DAY = dt.date(2026, 11, 24)
@@ -35,7 +36,7 @@ WANG, LI, ZHOU, ZHAO = "13812345678", "13912345678", "13700001111", "13600002222
 
 def register(kind: str, at: str, **fields) -> Registration:
     return registration_service.register(
-        registration_service.RegistrationInput(kind=kind, time_in=at, **fields)
+        registration_service.RegistrationInput(kind=kind, time_in=at, **fields), by=DESK
     )
 
 

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input, Static
 
 from frontdesk import codes, registration, statistics_sheet
 from frontdesk import staff as staff_service
+from frontdesk.actor import DESK, OPERATOR
 from screens.app import FrontdeskApp
 from screens.bindings import key_label
 from screens.day_log import DayLogScreen
@@ -25,7 +26,7 @@ from tests.conftest import FROZEN_NOW, screen_text, settle
 
 def walkin(at: dt.datetime, **fields):
     return registration.register(
-        registration.RegistrationInput(kind="walkin", time_in=at, **fields)
+        registration.RegistrationInput(kind="walkin", time_in=at, **fields), by=DESK
     )
 
 
@@ -41,7 +42,8 @@ def fortnight(showroom):
     )
     walkin(FROZEN_NOW - dt.timedelta(minutes=20))
     registration.register(
-        registration.RegistrationInput(kind="phone", time_in=FROZEN_NOW, phone="13912345678")
+        registration.RegistrationInput(kind="phone", time_in=FROZEN_NOW, phone="13912345678"),
+        by=DESK,
     )
     walkin(FROZEN_NOW - dt.timedelta(days=1))
     for minutes in (0, 30, 60):
@@ -111,7 +113,7 @@ async def test_arrows_and_brackets_move_a_day_and_t_comes_back(fortnight, make_a
 
 async def test_the_hour_chart_and_the_splits_show_the_day(fortnight, make_app):
     codes.add(codes.CHANNEL, "[VIP]渠道")
-    staff_service.add_staff("[red]小王", "consultant")
+    staff_service.add_staff("[red]小王", "consultant", by=OPERATOR)
     walkin(FROZEN_NOW - dt.timedelta(minutes=5), channel="[VIP]渠道", consultant="[red]小王")
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

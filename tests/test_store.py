@@ -11,6 +11,7 @@ from peewee import SqliteDatabase
 from playhouse.migrations import Runner
 
 from frontdesk import store
+from frontdesk.actor import DESK, OPERATOR
 from frontdesk.models import ALL_MODELS, database
 from frontdesk.registration import RegistrationInput, register
 
@@ -266,9 +267,11 @@ def test_two_processes_creating_the_same_store_both_succeed(tmp_path):
 
 
 def test_backup_copies_every_row_and_is_sound(showroom, db, tmp_path):
-    register(RegistrationInput(time_in="10:00", phone="13812345678", name="张三", level="H"))
-    register(RegistrationInput(kind="phone", time_in="10:10", phone="010-12345678"))
-    target = store.backup(tmp_path / "backups" / "frontdesk-20261125.db")
+    register(
+        RegistrationInput(time_in="10:00", phone="13812345678", name="张三", level="H"), by=DESK
+    )
+    register(RegistrationInput(kind="phone", time_in="10:10", phone="010-12345678"), by=DESK)
+    target = store.backup(tmp_path / "backups" / "frontdesk-20261125.db", by=OPERATOR)
     assert target.is_file()
     source = db.connection()
     copy = sqlite3.connect(target)
@@ -288,7 +291,7 @@ def test_backup_copies_every_row_and_is_sound(showroom, db, tmp_path):
 def test_backup_replaces_an_older_backup(showroom, db, tmp_path):
     target = tmp_path / "frontdesk-backup.db"
     target.write_bytes(b"not a database")
-    store.backup(target)
+    store.backup(target, by=OPERATOR)
     copy = sqlite3.connect(target)
     try:
         assert copy.execute("SELECT COUNT(*) FROM staff").fetchone() == (4,)
@@ -301,9 +304,9 @@ def test_backup_into_a_folder_names_the_file_and_never_overwrites_the_store(db, 
 
     folder = tmp_path / "backups"
     folder.mkdir()
-    made = store.backup(folder)
+    made = store.backup(folder, by=OPERATOR)
     assert made.parent == folder and made.name == "frontdesk-20261125-103000.db"
     with pytest.raises(FrontdeskError):
-        store.backup(db_path)
-    unmounted = store.backup(f"{tmp_path}/usb/")  # a folder that is not there yet
+        store.backup(db_path, by=OPERATOR)
+    unmounted = store.backup(f"{tmp_path}/usb/", by=OPERATOR)  # a folder that is not there yet
     assert unmounted.parent == tmp_path / "usb" and unmounted.suffix == ".db"

@@ -21,6 +21,9 @@ import sys
 import time
 import traceback
 
+from frontdesk.actor import OPERATOR
+from tests.actors import as_member
+
 RECEPTIONIST = "赵敏"
 CONSULTANTS = ("王磊", "李娜", "张伟")
 LEVELS = ("H", "A", "", "B", "C", "")
@@ -35,8 +38,8 @@ def prepare_store(path: str) -> None:
     try:
         settings.put(settings.WELCOMED, "1")
         for name in CONSULTANTS:
-            staff_service.add_staff(name, "consultant")
-        staff_service.add_staff(RECEPTIONIST, "receptionist")
+            staff_service.add_staff(name, "consultant", by=OPERATOR)
+        staff_service.add_staff(RECEPTIONIST, "receptionist", by=OPERATOR)
         codes.add(codes.MODEL, "凯美瑞", "卡罗拉", "汉兰达")
     finally:
         store.close_store()
@@ -81,7 +84,7 @@ def writer(
         )
         started = time.perf_counter()
         try:
-            saved = registration.register(data, by=by)
+            saved = registration.register(data, by=as_member(by))
         except Exception as error:
             print(f"error {type(error).__name__}: {error}", flush=True)
             traceback.print_exc()

@@ -22,11 +22,11 @@ from peewee import DatabaseError, ImproperlyConfigured
 
 from frontdesk import config, i18n, store
 from frontdesk import staff as staff_service
+from frontdesk.actor import OPERATOR, Actor
 from frontdesk.cli import admin, contacts, desk, doctor, serve, stats
 from frontdesk.cli.base import Handler, Parser
 from frontdesk.errors import FrontdeskError, NotFound, ValidationError
 from frontdesk.i18n import t
-from frontdesk.models import Staff
 
 PROG = "frontdesk"
 AREAS = (desk, admin, contacts, stats, serve, doctor)
@@ -45,8 +45,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     return parser, handlers
 
 
-def prepare(args: argparse.Namespace) -> Staff | None:
-    """Set the language, open the store, and find who this terminal is signed in as."""
+def prepare(args: argparse.Namespace) -> Actor:
+    """Set the language, open the store, and find who acts: the member named by ``--as``
+    (``FRONTDESK_AS``), by login exactly, else by name; without it, the store machine's
+    operator."""
     i18n.set_language(config.resolve_lang(getattr(args, "lang", None)))
     target = config.resolve_db(getattr(args, "db", None))
     try:
@@ -55,13 +57,13 @@ def prepare(args: argparse.Namespace) -> Staff | None:
         raise FrontdeskError(t("cli.open_failed", target=target, error=error)) from None
     name = config.resolve_staff(getattr(args, "as_staff", None))
     if not name:
-        return None
+        return OPERATOR
     member = staff_service.find_staff(name)
     if member is None:
         raise NotFound(t("error.no_staff", name=name))
     if not member.active:
         raise NotFound(t("cli.staff_inactive", name=member.name))
-    return member
+    return Actor.member(member)
 
 
 def _language_option(argv: Sequence[str]) -> str | None:
@@ -92,7 +94,7 @@ def _report(error: BaseException) -> int:
 
 def main(
     argv: list[str] | None = None,
-    tui: Callable[[argparse.Namespace, Staff | None], int] | None = None,
+    tui: Callable[[argparse.Namespace, Actor], int] | None = None,
 ) -> int:
     """Run the command line; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -107,10 +109,10 @@ def main(
         return 2
     try:
         try:
-            staff = prepare(args)
+            actor = prepare(args)
             if args.command is None:
-                return tui(args, staff)
-            return handlers[args.command](args, staff)
+                return tui(args, actor)
+            return handlers[args.command](args, actor)
         finally:
             store.close_store()
     except (FrontdeskError, DatabaseError, sqlite3.Error, OSError) as error:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from frontdesk import settings, store
+from frontdesk import roles, settings, store
 from frontdesk import staff as staff_service
+from frontdesk.actor import Actor
 from frontdesk.cli import keys as staff_keys
 from frontdesk.cli.base import Handler, add_command, add_command_group, role_label, table
 from frontdesk.i18n import t
-from frontdesk.models import Staff
 
 
 def add_commands(commands) -> dict[str, Handler]:
@@ -44,13 +44,14 @@ def add_commands(commands) -> dict[str, Handler]:
     return {"staff": _staff, "backup": _backup, "settings": _settings}
 
 
-def _settings(args: argparse.Namespace, staff: Staff | None) -> int:
+def _settings(args: argparse.Namespace, actor: Actor) -> int:
     """``frontdesk settings``: the list; ``… set KEY VALUE``, ``… reset KEY``: a change."""
     if args.settings_command in ("set", "reset"):
         value = args.value if args.settings_command == "set" else None
-        now = settings.change(args.key, value, by=staff)
+        now = settings.change(args.key, value, by=actor)
         print(t("settings.changed", key=args.key, value=now))
         return 0
+    roles.require(actor, roles.SETTINGS_MANAGE)
     header = [t(f"settings.col_{key}") for key in ("key", "value", "default", "about")]
     body = [
         [entry.key, value if value is not None else "—", entry.default or "—", entry.description]
@@ -61,24 +62,25 @@ def _settings(args: argparse.Namespace, staff: Staff | None) -> int:
     return 0
 
 
-def _staff(args: argparse.Namespace, staff: Staff | None) -> int:
+def _staff(args: argparse.Namespace, actor: Actor) -> int:
     if args.staff_command == "key":
-        return staff_keys.run(args, staff)
+        return staff_keys.run(args, actor)
     if args.staff_command == "add":
-        member = staff_service.add_staff(args.name, args.role, login=args.login, by=staff)
+        member = staff_service.add_staff(args.name, args.role, login=args.login, by=actor)
         print(
             t("cli.staff_added", name=member.name, login=member.login, role=role_label(member.role))
         )
         return 0
     if args.staff_command in ("deactivate", "reactivate"):
         active = args.staff_command == "reactivate"
-        member, still_open = staff_service.set_active(args.name, active, by=staff)
+        member, still_open = staff_service.set_active(args.name, active, by=actor)
         print(t(f"cli.staff_{args.staff_command}d", name=member.name, login=member.login))
         if not active and still_open:
             name, login = member.name, member.login
             print(t("cli.staff_customers_left", name=name, login=login, count=still_open))
         return 0
     if args.staff_command == "list":
+        roles.require(actor, roles.STAFF_MANAGE)
         members = staff_service.list_staff()
         if not members:
             print(t("cli.staff_none"))
@@ -96,10 +98,10 @@ def _staff(args: argparse.Namespace, staff: Staff | None) -> int:
     return 2
 
 
-def _backup(args: argparse.Namespace, staff: Staff | None) -> int:
+def _backup(args: argparse.Namespace, actor: Actor) -> int:
     from frontdesk import doctor
 
-    dest = store.backup(args.dest)
+    dest = store.backup(args.dest, by=actor)
     doctor.record_backup(dest)  # ``frontdesk doctor`` reports the last backup
     print(dest)
     return 0

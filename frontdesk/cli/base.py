@@ -8,13 +8,14 @@ from collections.abc import Callable, Sequence
 
 from rich.cells import cell_len
 
+from frontdesk.actor import Actor
 from frontdesk.i18n import t
-from frontdesk.models import Staff
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
-Handler = Callable[[argparse.Namespace, Staff | None], int]
-"""A command: the parsed arguments and the signed-in staff member in, the exit status out."""
+Handler = Callable[[argparse.Namespace, Actor], int]
+"""A command: the parsed arguments and who acts in (the operator, or ``--as``), the exit
+status out."""
 
 
 class Formatter(argparse.HelpFormatter):
@@ -80,9 +81,9 @@ def export_subparsers(commands):
     return parser.export_commands
 
 
-def run_export(args: argparse.Namespace, staff: Staff | None) -> int:
+def run_export(args: argparse.Namespace, actor: Actor) -> int:
     """The ``export`` command: run the sub-command's own handler."""
-    return args.export_handler(args, staff)
+    return args.export_handler(args, actor)
 
 
 def role_label(role: str) -> str:

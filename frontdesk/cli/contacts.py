@@ -9,6 +9,7 @@ import json
 
 from frontdesk import contact_export, contact_table, contacts, customer_card, rules
 from frontdesk import staff as staff_service
+from frontdesk.actor import Actor
 from frontdesk.cli.base import (
     EXPORT,
     TIME_FORMAT,
@@ -20,7 +21,6 @@ from frontdesk.cli.base import (
 )
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
-from frontdesk.models import Staff
 
 
 def add_commands(commands) -> dict[str, Handler]:
@@ -77,7 +77,7 @@ def add_commands(commands) -> dict[str, Handler]:
     }
 
 
-def _contact(args: argparse.Namespace, staff: Staff | None) -> int:
+def _contact(args: argparse.Namespace, actor: Actor) -> int:
     customer = contacts.find_customer(args.phone)
     data = contacts.ContactInput(
         method=args.method,
@@ -87,8 +87,8 @@ def _contact(args: argparse.Namespace, staff: Staff | None) -> int:
         next_date=args.next,
         staff=args.by,
     )
-    saved = contacts.record_contact(customer.id, data, by=staff)
-    card = customer_card.customer_card(customer.id)
+    saved = contacts.record_contact(customer.id, data, by=actor)
+    card = customer_card.customer_card(customer.id, by=actor)
     print(
         t(
             "contacts.cli.recorded",
@@ -102,19 +102,19 @@ def _contact(args: argparse.Namespace, staff: Staff | None) -> int:
     return 0
 
 
-def _close(args: argparse.Namespace, staff: Staff | None) -> int:
+def _close(args: argparse.Namespace, actor: Actor) -> int:
     customer = contacts.find_customer(args.phone)
     closed = contacts.close_customer(
-        customer.id, args.outcome, reason=args.reason, competitor=args.competitor, by=staff
+        customer.id, args.outcome, reason=args.reason, competitor=args.competitor, by=actor
     )
     name = closed.name or rules.format_phone(closed.phone)
     print(t("contacts.cli.closed", name=name, outcome=t(f"contacts.outcome.{closed.closed_as}")))
     return 0
 
 
-def _reassign(args: argparse.Namespace, staff: Staff | None) -> int:
+def _reassign(args: argparse.Namespace, actor: Actor) -> int:
     customer = contacts.find_customer(args.phone)
-    moved = contacts.reassign(customer.id, args.to, by=staff)
+    moved = contacts.reassign(customer.id, args.to, by=actor)
     name = moved.name or rules.format_phone(moved.phone)
     print(t("contacts.cli.reassigned", name=name, consultant=moved.consultant.name))
     return 0
@@ -133,9 +133,11 @@ def _consultant_id(name: str | None) -> int | None:
     return staff_service.require_staff(name).id if name else None
 
 
-def _followups(args: argparse.Namespace, staff: Staff | None) -> int:
+def _followups(args: argparse.Namespace, actor: Actor) -> int:
     day = _day(args.date, "date")
-    found = contact_table.followups(day, _consultant_id(args.consultant), include_later=args.all)
+    found = contact_table.followups(
+        actor, day, _consultant_id(args.consultant), include_later=args.all
+    )
     if args.json:
         print(json.dumps([item.as_json() for item in found], ensure_ascii=False, indent=2))
         return 0
@@ -163,12 +165,14 @@ def _followups(args: argparse.Namespace, staff: Staff | None) -> int:
     return 0
 
 
-def _export(args: argparse.Namespace, staff: Staff | None) -> int:
+def _export(args: argparse.Namespace, actor: Actor) -> int:
     try:
         month = contact_table.parse_month(args.month)
     except ValueError:
         raise ValidationError({"month": t("contacts.error.month")}) from None
-    f = contact_table.current_filter(month=month, consultant_id=_consultant_id(args.consultant))
+    f = contact_table.current_filter(
+        actor, month=month, consultant_id=_consultant_id(args.consultant)
+    )
     written = contact_export.export_month(args.out, f)
     print(t("contacts.cli.exported", count=written, path=args.out))
     return 0

@@ -7,9 +7,9 @@ import sys
 
 from frontdesk import demo, importer
 from frontdesk import registration as registration_service
+from frontdesk.actor import Actor
 from frontdesk.cli.base import TIME_FORMAT, Handler, add_command
 from frontdesk.i18n import t
-from frontdesk.models import Staff
 
 
 def add_commands(commands) -> dict[str, Handler]:
@@ -45,13 +45,13 @@ def add_commands(commands) -> dict[str, Handler]:
     return {"demo": _demo, "register": _register, "checkout": _checkout, "import": _import}
 
 
-def _demo(args: argparse.Namespace, staff: Staff | None) -> int:
-    summary = demo.generate(days=args.days, seed=args.seed, by=staff)
+def _demo(args: argparse.Namespace, actor: Actor) -> int:
+    summary = demo.generate(days=args.days, seed=args.seed, by=actor)
     print(summary.line())
     return 0
 
 
-def _register(args: argparse.Namespace, staff: Staff | None) -> int:
+def _register(args: argparse.Namespace, actor: Actor) -> int:
     kind = args.kind.strip()
     data = registration_service.RegistrationInput(
         kind=importer.KIND_VALUES.get(kind.casefold(), kind),
@@ -71,21 +71,21 @@ def _register(args: argparse.Namespace, staff: Staff | None) -> int:
         ordered=args.ordered,
         notes=args.notes,
     )
-    registration = registration_service.register(data, by=staff)
+    registration = registration_service.register(data, by=actor)
     print(registration.id)
     return 0
 
 
-def _checkout(args: argparse.Namespace, staff: Staff | None) -> int:
-    registration = registration_service.checkout(args.id, at=args.at, by=staff)
+def _checkout(args: argparse.Namespace, actor: Actor) -> int:
+    registration = registration_service.checkout(args.id, at=args.at, by=actor)
     print(
         t("cli.checked_out", id=registration.id, time=registration.time_out.strftime(TIME_FORMAT))
     )
     return 0
 
 
-def _import(args: argparse.Namespace, staff: Staff | None) -> int:
-    result = importer.import_file(args.file, by=staff)
+def _import(args: argparse.Namespace, actor: Actor) -> int:
+    result = importer.import_file(args.file, by=actor)
     if result.errors:
         print(t("import.failed", count=len(result.errors)), file=sys.stderr)
         for row, field, message in result.errors:

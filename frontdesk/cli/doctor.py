@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from frontdesk.actor import Actor
 from frontdesk.cli.base import Handler, add_command, table
 from frontdesk.i18n import t
-from frontdesk.models import Staff
 
 OK_MARK = "✓"
 BAD_MARK = "✗"
@@ -17,7 +17,7 @@ def add_commands(commands) -> dict[str, Handler]:
     return {"doctor": _doctor}
 
 
-def _doctor(args: argparse.Namespace, staff: Staff | None) -> int:
+def _doctor(args: argparse.Namespace, actor: Actor) -> int:
     from frontdesk import doctor  # only this command needs it: start-up does not pay for it
 
     path = doctor.store_path()

@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from frontdesk import keys
+from frontdesk.actor import Actor
 from frontdesk.cli.base import TIME_FORMAT, add_command, add_command_group, table
 from frontdesk.i18n import t
-from frontdesk.models import Staff
 
 
 def add_commands(staff_commands) -> None:
@@ -24,9 +24,9 @@ def add_commands(staff_commands) -> None:
     remove.add_argument("which", metavar="ID|FINGERPRINT", help=t("cli_keys.which"))
 
 
-def run(args: argparse.Namespace, staff: Staff | None) -> int:
+def run(args: argparse.Namespace, actor: Actor) -> int:
     if args.key_command == "add":
-        row = keys.add_key(args.name, args.keyfile, by=staff)
+        row = keys.add_key(args.name, args.keyfile, by=actor)
         print(
             t(
                 "cli_keys.added",
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace, staff: Staff | None) -> int:
         )
         return 0
     if args.key_command == "list":
-        rows = keys.list_keys(args.name)
+        rows = keys.list_keys(args.name, by=actor)
         if not rows:
             print(t("cli_keys.none"))
             return 0
@@ -60,8 +60,8 @@ def run(args: argparse.Namespace, staff: Staff | None) -> int:
             print(line)
         return 0
     if args.key_command == "remove":
-        row = keys.remove_key(args.name, args.which, by=staff)
-        print(t("cli_keys.removed", fingerprint=row.fingerprint, name=args.name))
+        row = keys.remove_key(args.name, args.which, by=actor)
+        print(t("cli_keys.removed", fingerprint=row.fingerprint, name=row.staff.name))
         return 0
     args.key_command_parser.print_help(sys.stderr)
     return 2

@@ -8,10 +8,11 @@ import logging
 from pathlib import Path
 
 from frontdesk import config, roles, settings
+from frontdesk.actor import Actor
 from frontdesk.cli.base import Handler, add_command
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
-from frontdesk.models import Staff, database
+from frontdesk.models import database
 from frontdesk.ssh import backoff
 from frontdesk.ssh import options as server
 
@@ -86,10 +87,10 @@ def options_from(args: argparse.Namespace) -> server.ServeOptions:
     )
 
 
-def _serve(args: argparse.Namespace, staff: Staff | None) -> int:
+def _serve(args: argparse.Namespace, actor: Actor) -> int:
     from frontdesk.ssh.server import run_server  # the SSH library, only when serving
 
-    roles.require_operator(staff, roles.SETTINGS_MANAGE)
+    roles.require(actor, roles.SETTINGS_MANAGE)
     options = options_from(args)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"

@@ -10,12 +10,12 @@ import re
 
 from rich.cells import cell_len
 
-from frontdesk import clock, settings, statistics
+from frontdesk import clock, roles, settings, statistics
 from frontdesk import statistics_sheet as sheet_layout
+from frontdesk.actor import Actor
 from frontdesk.cli.base import EXPORT, Handler, add_command, export_subparsers, run_export, table
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
-from frontdesk.models import Staff
 
 MONTH_PATTERN = re.compile(r"(\d{4})-(\d{1,2})")
 
@@ -50,7 +50,8 @@ def parse_month(text: str) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
-def _stats(args: argparse.Namespace, staff: Staff | None) -> int:
+def _stats(args: argparse.Namespace, actor: Actor) -> int:
+    roles.require(actor, roles.STATISTICS_VIEW)
     if args.month:
         sheet = statistics.month_sheet(*parse_month(args.month))
         result, lines = sheet, month_lines(sheet)
@@ -65,7 +66,8 @@ def _stats(args: argparse.Namespace, staff: Staff | None) -> int:
     return 0
 
 
-def _export(args: argparse.Namespace, staff: Staff | None) -> int:
+def _export(args: argparse.Namespace, actor: Actor) -> int:
+    roles.require(actor, roles.STATISTICS_VIEW)
     year, month = parse_month(args.month)
     path = sheet_layout.export_month(year, month, args.out)
     print(t("stats.exported", path=path))

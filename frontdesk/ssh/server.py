@@ -23,6 +23,7 @@ from pathlib import Path
 import asyncssh
 
 from frontdesk import audit, keys, store
+from frontdesk.actor import Actor
 from frontdesk.i18n import t
 from frontdesk.models import Staff
 from frontdesk.ssh.backoff import LoginBackoff
@@ -278,7 +279,7 @@ class StaffServer(asyncssh.SSHServer):
                 action,
                 "ssh",
                 member.id if member else None,
-                member,
+                Actor.member(member) if member else None,
                 session=self.session_name,
                 login=self.login,
                 **detail,
