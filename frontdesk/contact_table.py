@@ -463,6 +463,7 @@ def followups(
     """Open intent customers ``viewer`` may see, due on or before ``day`` (all of them with
     ``include_later``), sorted by next due date; overdue days counted on ``day`` (default
     today)."""
+    roles.require(viewer, roles.CONTACTS_VIEW)
     day = day or clock.today()
     f = TableFilter(month=month_of(day), today=day, viewer=viewer, consultant_id=consultant_id)
     found = []

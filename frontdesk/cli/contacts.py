@@ -7,7 +7,7 @@ import argparse
 import datetime as dt
 import json
 
-from frontdesk import contact_export, contact_table, contacts, customer_card, rules
+from frontdesk import contact_export, contact_table, contacts, customer_card, roles, rules
 from frontdesk import staff as staff_service
 from frontdesk.actor import Actor
 from frontdesk.cli.base import (
@@ -166,6 +166,7 @@ def _followups(args: argparse.Namespace, actor: Actor) -> int:
 
 
 def _export(args: argparse.Namespace, actor: Actor) -> int:
+    roles.require(actor, roles.CONTACTS_VIEW)
     try:
         month = contact_table.parse_month(args.month)
     except ValueError:
