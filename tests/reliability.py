@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -31,8 +32,13 @@ class Ack:
     ms: float = 0.0  # how long the save took, waiting for the write lock included
 
 
-def spawn(role: str, store: str | Path, *options: str, output: Path) -> subprocess.Popen:
-    """Start ``python -m tests.workers ROLE STORE OPTIONS`` writing its lines to ``output``."""
+def spawn(
+    role: str, store: str | Path, *options: str, output: Path, hold: bool = False
+) -> subprocess.Popen:
+    """Start ``python -m tests.workers ROLE STORE OPTIONS`` writing its lines to ``output``.
+
+    ``hold``: the worker gets a pipe as stdin, on which it waits at its ``--hold-at`` point.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("FRONTDESK_")}
     env["PYTHONPATH"] = str(ROOT)
     handle = output.open("w")
@@ -41,6 +47,7 @@ def spawn(role: str, store: str | Path, *options: str, output: Path) -> subproce
             [sys.executable, "-m", "tests.workers", role, str(store), *options],
             cwd=ROOT,
             env=env,
+            stdin=subprocess.PIPE if hold else None,
             stdout=handle,
             stderr=subprocess.STDOUT,
         )
@@ -64,6 +71,75 @@ def wait_for_line(output: Path, prefix: str, process: subprocess.Popen) -> None:
             raise AssertionError(f"worker exited {process.returncode}:\n{output.read_text()}")
         time.sleep(0.01)
     raise AssertionError(f"worker never printed {prefix!r}:\n{output.read_text()}")
+
+
+def kill(process: subprocess.Popen) -> None:
+    """SIGKILL: no clean-up, no flush, as a power cut or ``kill -9`` would."""
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    if process.stdin is not None:
+        process.stdin.close()
+
+
+# Where a writer was when it died, from the last line it printed (``tests.workers``).
+STARTING = "starting"  # Python starting and importing: the store not touched yet
+OPENING = "opening"  # opening (or creating) the store file, migrations not begun
+MIGRATING = "migrating"  # inside the one transaction of the migrations
+OPENED = "opened"  # migrations committed, warming up
+READY = "ready"  # ready, before the first acknowledgement
+SAVING = "saving"  # saving, at least one save acknowledged
+
+
+def landing(output: Path) -> str:
+    """Where the writer that wrote ``output`` was when it was killed (one of the above)."""
+    phases = {
+        "opening": OPENING,
+        "migrating": MIGRATING,
+        "migrated": MIGRATING,
+        "holding migration:": MIGRATING,
+        "opened": OPENED,
+        "ready": READY,
+        "ack ": SAVING,
+        "holding ack:": SAVING,
+    }
+    where = STARTING
+    for line in lines(output):
+        where = next((p for prefix, p in phases.items() if line.startswith(prefix)), where)
+    return where
+
+
+# What a killed brand-new store holds, read from the file itself.
+ABSENT = "absent"  # no file: killed before the store was opened
+EMPTY = "empty"  # a file without a single table: nothing of the migrations committed
+MIGRATED = "migrated"  # every migration and every table
+
+
+def store_state(path: str | Path) -> str:
+    """``ABSENT``, ``EMPTY``, ``MIGRATED``, or what is half there ("half: …")."""
+    from frontdesk.models import ALL_MODELS
+    from frontdesk.store import MIGRATIONS_DIR, MIGRATIONS_TABLE
+
+    if not Path(path).exists():
+        return ABSENT
+    with raw(path) as conn:
+        tables = {
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        }
+        applied = (
+            {name for (name,) in conn.execute(f"SELECT name FROM {MIGRATIONS_TABLE}")}
+            if MIGRATIONS_TABLE in tables
+            else set()
+        )
+    if not tables:
+        return EMPTY
+    migrations = {p.stem for p in MIGRATIONS_DIR.glob("[0-9]*.py")}
+    expected = {model._meta.table_name for model in ALL_MODELS} | {MIGRATIONS_TABLE}
+    if applied == migrations and expected <= tables:
+        return MIGRATED
+    return f"half: migrations {sorted(applied)}, tables {sorted(tables)}"
 
 
 def acks(output: Path) -> list[Ack]:

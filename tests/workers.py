@@ -4,7 +4,15 @@
   the form does, and after each one is committed prints ``ack ID NOTE PHONE PARTY MS`` —
   the acknowledgement a receptionist sees ("saved #ID"), and how long the save took,
   waiting for the write lock included. Any exception is an error that would reach a user:
-  it prints ``error …`` and exits 1.
+  it prints ``error …`` and exits 1. On its way up it prints where it is, so a test that
+  kills it knows where the kill landed: ``opening`` (before the store file is opened or
+  created), ``migrating NAME`` and ``migrated NAME`` around each migration it applies
+  (inside the one transaction of the migrations), ``opened`` (migrations committed), then
+  ``ready``. ``--hold-at migration:NAME`` or ``--hold-at ack:N`` makes it print
+  ``holding …`` right after that migration is applied or after its Nth acknowledgement, and
+  wait there (reading stdin) for the test to kill it: a kill at an exact point.
+  ``--ack-inside-transaction`` is the deliberately broken writer (the mutant the crash test
+  must catch): it prints each acknowledgement before its transaction commits.
 - ``reader``: the manager's screen: reads today's statistics (``frontdesk.statistics``
   when it exists, else the day's log) and the raw counts in one read transaction, over and
   over, checking that they agree and never go backwards, until the stop file appears.
@@ -16,6 +24,7 @@ writer dies (SIGKILL) or stops (the stop file).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -53,13 +62,51 @@ def phone_for(writer: int, number: int, shared: int) -> str:
     return f"13{writer % 9}{number:08d}"
 
 
+def hold(point: str) -> None:
+    """Stop at ``point`` until killed: the test kills the process once it reads this line."""
+    print(f"holding {point}", flush=True)
+    sys.stdin.buffer.read()  # returns only if the test closed the pipe instead of killing
+    print(f"error released at {point} without being killed", flush=True)
+    sys.exit(3)
+
+
+def announce_migrations(hold_at: str) -> None:
+    """Print each migration as it is applied, and hold after the one named in ``hold_at``.
+
+    Hooked into the migration runner of this process only: the store's code is unchanged.
+    """
+    from playhouse.migrations import Runner
+
+    run = Runner._run
+
+    def announced_run(runner, name, module, direction, fake=False):
+        print(f"migrating {name}", flush=True)
+        run(runner, name, module, direction, fake=fake)
+        print(f"migrated {name}", flush=True)  # applied, not yet committed
+        if hold_at == f"migration:{name}":
+            hold(hold_at)
+
+    Runner._run = announced_run
+
+
 def writer(
-    path: str, writer_id: int, count: int, shared: int, stop_file: str | None, pause: float
+    path: str,
+    writer_id: int,
+    count: int,
+    shared: int,
+    stop_file: str | None,
+    pause: float,
+    hold_at: str = "",
+    ack_inside_transaction: bool = False,
 ) -> int:
     from frontdesk import registration, rules, store
     from frontdesk import staff as staff_service
+    from frontdesk.models import database
 
+    announce_migrations(hold_at)
+    print("opening", flush=True)
     store.open_store(path)
+    print("opened", flush=True)
     by = staff_service.find_staff(RECEPTIONIST)
     models = ("凯美瑞", "卡罗拉", "汉兰达", "")
     rules.warm_up()  # as the app does after its first frame: the first save is not slower
@@ -82,16 +129,21 @@ def writer(
             test_drive=kind == "walkin" and number % 3 == 0,
             notes=note,
         )
+        # The mutant wraps the save in a transaction of its own and acknowledges inside it.
+        broken = database.atomic() if ack_inside_transaction else contextlib.nullcontext()
         started = time.perf_counter()
         try:
-            saved = registration.register(data, by=as_member(by))
+            with broken:
+                saved = registration.register(data, by=as_member(by))
+                waited_ms = (time.perf_counter() - started) * 1000
+                print(f"ack {saved.id} {note} {phone or '-'} {party} {waited_ms:.1f}", flush=True)
+                number += 1
+                if hold_at == f"ack:{number}":
+                    hold(hold_at)
         except Exception as error:
             print(f"error {type(error).__name__}: {error}", flush=True)
             traceback.print_exc()
             return 1
-        waited_ms = (time.perf_counter() - started) * 1000
-        print(f"ack {saved.id} {note} {phone or '-'} {party} {waited_ms:.1f}", flush=True)
-        number += 1
         if pause:
             time.sleep(pause)
     store.close_store()
@@ -165,9 +217,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=int, default=20)
     parser.add_argument("--stop-file")
     parser.add_argument("--pause", type=float, default=0.0, help="seconds between saves")
+    parser.add_argument("--hold-at", default="", help="migration:NAME or ack:N; wait to be killed")
+    parser.add_argument(
+        "--ack-inside-transaction", action="store_true", help="the broken writer (a mutant)"
+    )
     args = parser.parse_args(argv)
     if args.role == "writer":
-        return writer(args.store, args.id, args.count, args.shared, args.stop_file, args.pause)
+        return writer(
+            args.store,
+            args.id,
+            args.count,
+            args.shared,
+            args.stop_file,
+            args.pause,
+            args.hold_at,
+            args.ack_inside_transaction,
+        )
     return reader(args.store, args.stop_file)
 
 
