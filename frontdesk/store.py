@@ -119,7 +119,34 @@ def connection() -> Iterator[None]:
 
 
 class BackupError(FrontdeskError):
-    """A backup that must not be taken (onto the store itself, or of a non-file store)."""
+    """A backup that must not be taken (onto the store's own files, or of a non-file store)."""
+
+
+# The files SQLite keeps beside a store: a backup written onto one of
+# them destroys saved rows (the WAL holds the newest saves) or the store itself.
+STORE_FILE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+def _store_files(source_path: str) -> list[Path]:
+    """The store's own files, under the name it was opened by and its real name."""
+    given = Path(source_path).expanduser().absolute()
+    return [
+        Path(f"{base}{suffix}")
+        for base in dict.fromkeys((given, given.resolve()))
+        for suffix in STORE_FILE_SUFFIXES
+    ]
+
+
+def _is_store_file(path: Path, store_files: list[Path]) -> bool:
+    """Is ``path`` (after links, relative parts, hard links) one of the store's files?"""
+    real = path.absolute().resolve()
+    for own in store_files:
+        if real == own.resolve():
+            return True
+        with contextlib.suppress(OSError):  # a hard link, or the same file under a mount
+            if real.exists() and own.exists() and os.path.samefile(real, own):
+                return True
+    return False
 
 
 def backup(dest: str | Path) -> Path:
@@ -127,7 +154,9 @@ def backup(dest: str | Path) -> Path:
 
     A folder as ``dest`` (an existing one, or a path ending in ``/``) gets a file named after
     the moment (``frontdesk-YYYYMMDD-HHMMSS.db``);
-    an older backup at ``dest`` is replaced, with any WAL it left behind.
+    an older backup at ``dest`` is replaced, with any WAL it left behind. A ``dest`` that is,
+    or whose leftovers would be, one of the store's own files (the store, its ``-wal``,
+    ``-shm`` or ``-journal``, by any name or link) is refused before anything is touched.
     """
     source_path = getattr(database.obj, "database", ":memory:")
     if not isinstance(database.obj, SqliteDatabase) or source_path == ":memory:":
@@ -136,10 +165,12 @@ def backup(dest: str | Path) -> Path:
     dest = Path(dest).expanduser()
     if dest.is_dir() or named_folder:
         dest = dest / f"frontdesk-{clock.now():%Y%m%d-%H%M%S}.db"
-    if dest.exists() and dest.resolve() == Path(source_path).expanduser().resolve():
+    replaced = (dest, Path(f"{dest}-wal"), Path(f"{dest}-shm"))
+    own = _store_files(source_path)
+    if any(_is_store_file(path, own) for path in replaced):
         raise BackupError(t("error.backup_same", path=dest))
     dest.parent.mkdir(parents=True, exist_ok=True)
-    for stale in (dest, Path(f"{dest}-wal"), Path(f"{dest}-shm")):
+    for stale in replaced:
         stale.unlink(missing_ok=True)
     target = sqlite3.connect(str(dest))
     try:

@@ -4,6 +4,8 @@
   register restores to a consistent store: ``integrity_check`` and ``foreign_key_check``
   clean, no more rows than the store had at the end, every registration complete and
   identical to the one in the store.
+- A backup aimed at the store's own files (the store, its ``-wal``, ``-shm``, ``-journal``,
+  or a link to one) while another connection reads is refused, and every saved row stays.
 - For each migration N, a store at N-1 filled with rows in every table upgrades to the
   newest schema keeping every row, every value of every column it had. The rows are made
   from the schema itself (column types, foreign keys, unique indexes), so a migration added
@@ -21,6 +23,7 @@ import pytest
 from playhouse.migrations import Runner
 
 from frontdesk import daylog, registration, store
+from frontdesk.registration import RegistrationInput
 from tests import reliability
 from tests.workers import prepare_store
 
@@ -87,6 +90,62 @@ def test_a_backup_taken_while_four_writers_run_restores_consistent(tmp_path):
         assert len(daylog.day_log(dt.date.today())) == counts[-1]
     finally:
         store.close_store()
+
+
+# ---------------------------------------------------------------- backup onto the store's files
+
+SAVED = 5
+
+
+def _five_saved() -> None:
+    for minute in range(SAVED):
+        registration.register(
+            RegistrationInput(time_in=f"10:0{minute}", phone=f"1381234567{minute}")
+        )
+
+
+def _still_whole(db_path: str) -> None:
+    """Every saved row is there and the file is sound, seen by a fresh connection."""
+    store.close_store()
+    assert reliability.count(db_path, "SELECT COUNT(*) FROM registration") == SAVED
+    assert reliability.soundness(db_path) == []
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm", "-journal"])
+def test_a_backup_onto_the_stores_own_files_is_refused_while_another_reads(
+    showroom, db_path, suffix
+):
+    from frontdesk.store import BackupError
+
+    _five_saved()
+    reader = sqlite3.connect(db_path, isolation_level=None)  # another terminal, mid-read
+    try:
+        reader.execute("BEGIN")
+        assert reader.execute("SELECT COUNT(*) FROM registration").fetchone() == (SAVED,)
+        with pytest.raises(BackupError, match="-wal"):
+            store.backup(f"{db_path}{suffix}")
+        assert reader.execute("SELECT COUNT(*) FROM registration").fetchone() == (SAVED,)
+    finally:
+        reader.close()
+    _still_whole(db_path)
+
+
+def test_a_link_to_the_wal_is_refused_as_the_wal(showroom, db_path, tmp_path):
+    from frontdesk.store import BackupError
+
+    _five_saved()
+    link = tmp_path / "usb" / "frontdesk-backup.db"
+    link.parent.mkdir()
+    link.symlink_to(f"{db_path}-wal")
+    reader = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT COUNT(*) FROM registration").fetchone()
+        with pytest.raises(BackupError):
+            store.backup(link)
+    finally:
+        reader.close()
+    _still_whole(db_path)
 
 
 # ---------------------------------------------------------------- upgrade from N-1

@@ -307,3 +307,41 @@ def test_backup_into_a_folder_names_the_file_and_never_overwrites_the_store(db, 
         store.backup(db_path)
     unmounted = store.backup(f"{tmp_path}/usb/")  # a folder that is not there yet
     assert unmounted.parent == tmp_path / "usb" and unmounted.suffix == ".db"
+
+
+def test_backup_refuses_the_stores_files_by_any_name(db, db_path, tmp_path, monkeypatch):
+    import os
+
+    from frontdesk.store import BackupError
+
+    store_file = Path(db_path)
+    monkeypatch.chdir(store_file.parent)
+    hard = tmp_path / "hard-link.db"
+    os.link(store_file, hard)
+    shelf = tmp_path / "shelf"
+    shelf.mkdir()
+    (shelf / "store").symlink_to(store_file.parent, target_is_directory=True)
+    for dest in (
+        f"{store_file.name}-wal",  # relative to the folder the command runs in
+        f"./sub/../{store_file.name}-shm",
+        shelf / "store" / f"{store_file.name}-journal",  # through a linked folder
+        hard,  # the store's own bytes under another name
+    ):
+        with pytest.raises(BackupError):
+            store.backup(dest)
+    assert hard.exists() and not (tmp_path / f"{store_file.name}-journal").exists()
+
+
+def test_backup_into_the_stores_folder_refuses_a_name_that_is_the_store(tmp_path, frozen_clock):
+    from frontdesk.store import BackupError
+
+    # A store named as backups are named, taken at this very second: the folder's
+    # time-stamped file would be the store itself.
+    named = tmp_path / "frontdesk-20261125-103000.db"
+    store.open_store(str(named))
+    try:
+        with pytest.raises(BackupError):
+            store.backup(tmp_path)
+        assert database.execute_sql("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        store.close_store()
