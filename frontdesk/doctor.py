@@ -26,7 +26,7 @@ from pathlib import Path
 from peewee import DatabaseError, SqliteDatabase
 from playhouse.migrations import Runner
 
-from frontdesk import clock, settings, store
+from frontdesk import clock, settings, store, store_guard
 from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
 from frontdesk.models import Registration, database
@@ -58,13 +58,21 @@ class LastBackup:
     path: str
 
 
-def record_backup(dest: str | Path) -> None:
-    """Note when and where the store was last backed up (``frontdesk backup`` calls this)."""
+def record_backup(dest: str | Path) -> bool:
+    """Note when and where the store was last backed up (``frontdesk backup`` calls this).
+
+    A store that takes no saves (newer, damaged) is still worth a copy: the copy is made,
+    only the note is not (False).
+    """
     value = json.dumps(
         {"at": f"{clock.now():%Y-%m-%d %H:%M:%S}", "path": str(Path(dest).resolve())},
         ensure_ascii=False,
     )
-    settings.put(LAST_BACKUP, value)
+    try:
+        settings.put(LAST_BACKUP, value)
+    except store_guard.WriteRefused:
+        return False
+    return True
 
 
 def last_backup() -> LastBackup | None:

@@ -3,7 +3,8 @@
 Several processes share one SQLite file (the front-desk terminal, the managers' SSH
 sessions, the CLI), so every connection uses WAL, a long busy timeout and
 ``BEGIN IMMEDIATE`` for writes: a writer waits for the lock up front instead of failing
-half-way with "database is locked".
+half-way with "database is locked". That BEGIN is also the gate that refuses saves into a
+store written by a newer program (``frontdesk.store_guard``).
 """
 
 from __future__ import annotations
@@ -17,15 +18,19 @@ from pathlib import Path
 
 from peewee import Database, OperationalError, SqliteDatabase
 from playhouse.db_url import connect as connect_url
+from playhouse.db_url import parse as parse_url
 from playhouse.migrations import Runner
 
 from frontdesk import clock
 from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
 from frontdesk.models import ALL_MODELS, database
+from frontdesk.store_guard import (
+    MIGRATIONS_DIR,
+    MIGRATIONS_TABLE,
+    StoreDatabase,
+)
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-MIGRATIONS_TABLE = "schema_migration"
 BUSY_TIMEOUT_S = 15
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -39,6 +44,10 @@ SQLITE_PRAGMAS = {
 def make_database(target: str) -> Database:
     """A database for a file path, ``:memory:``, or a URL such as ``sqlite:///path``."""
     if "://" in target:
+        if target.startswith("sqlite://"):  # the URL's own options, then the store's
+            options = parse_url(target)
+            options.update(pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE")
+            return StoreDatabase(**options)
         if target.startswith("sqlite"):
             return connect_url(
                 target, pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE"
@@ -47,7 +56,7 @@ def make_database(target: str) -> Database:
     if target != ":memory:":
         Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
         target = str(Path(target).expanduser())
-    return SqliteDatabase(
+    return StoreDatabase(
         target, pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE"
     )
 
@@ -91,11 +100,19 @@ def _connect(db: Database) -> None:
 
 
 def open_store(target: str) -> Database:
-    """Open (and create or upgrade) the store, and bind the models to it."""
+    """Open (and create or upgrade) the store, and bind the models to it.
+
+    A store that must take no saves (a newer schema: ``store_guard``) still opens,
+    for reading, and is not migrated; its refusal is ``db.refusal``.
+    """
     db = make_database(target)
     database.initialize(db)
     _connect(db)
-    migrate(db)
+    if not isinstance(db, StoreDatabase):
+        migrate(db)
+        return db
+    if db.guard() is None:
+        migrate(db)
     return db
 
 
