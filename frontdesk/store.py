@@ -4,7 +4,7 @@ Several processes share one SQLite file (the front-desk terminal, the managers' 
 sessions, the CLI), so every connection uses WAL, a long busy timeout and
 ``BEGIN IMMEDIATE`` for writes: a writer waits for the lock up front instead of failing
 half-way with "database is locked". That BEGIN is also the gate that refuses saves into a
-store written by a newer program (``frontdesk.store_guard``).
+store written by a newer program or found damaged (``frontdesk.store_guard``).
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
 from frontdesk.models import ALL_MODELS, database
 from frontdesk.store_guard import (
+    DAMAGE_SUFFIX,
     MIGRATIONS_DIR,
     MIGRATIONS_TABLE,
+    StoreDamaged,
     StoreDatabase,
 )
 
@@ -102,7 +104,7 @@ def _connect(db: Database) -> None:
 def open_store(target: str) -> Database:
     """Open (and create or upgrade) the store, and bind the models to it.
 
-    A store that must take no saves (a newer schema: ``store_guard``) still opens,
+    A store that must take no saves (newer schema, damaged: ``store_guard``) still opens,
     for reading, and is not migrated; its refusal is ``db.refusal``.
     """
     db = make_database(target)
@@ -111,8 +113,11 @@ def open_store(target: str) -> Database:
     if not isinstance(db, StoreDatabase):
         migrate(db)
         return db
-    if db.guard() is None:
-        migrate(db)
+    try:
+        if db.guard() is None:
+            migrate(db)
+    except StoreDamaged:
+        pass  # saves are refused; reading goes as far as SQLite can, doctor tells the rest
     return db
 
 
@@ -139,9 +144,9 @@ class BackupError(FrontdeskError):
     """A backup that must not be taken (onto the store's own files, or of a non-file store)."""
 
 
-# The files SQLite keeps beside a store: a backup written onto one of
+# The files SQLite (and the write gate) keep beside a store: a backup written onto one of
 # them destroys saved rows (the WAL holds the newest saves) or the store itself.
-STORE_FILE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+STORE_FILE_SUFFIXES = ("", "-wal", "-shm", "-journal", DAMAGE_SUFFIX)
 
 
 def _store_files(source_path: str) -> list[Path]:

@@ -345,3 +345,40 @@ def test_backup_into_the_stores_folder_refuses_a_name_that_is_the_store(tmp_path
         assert database.execute_sql("PRAGMA integrity_check").fetchone() == ("ok",)
     finally:
         store.close_store()
+
+
+# ---------------------------------------------------------------- the write gate
+
+
+def test_damage_found_by_another_program_stops_the_next_save_of_an_open_desk(showroom, db_path):
+    from frontdesk import store_guard
+    from frontdesk.models import Registration
+
+    register(RegistrationInput(time_in="10:00", phone="13812345678"))
+    store_guard.mark_damaged(db_path, "integrity_check in another terminal")  # doctor, elsewhere
+    with pytest.raises(store_guard.StoreDamaged):
+        register(RegistrationInput(time_in="10:05", phone="13900001111"))
+    assert [r.phone for r in Registration.select()] == ["13812345678"]  # reading goes on
+
+
+def test_a_refused_store_refuses_writes_outside_a_transaction_on_every_thread(showroom, db_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from peewee import OperationalError
+
+    from frontdesk import audit, store_guard
+
+    audited = database.execute_sql("SELECT COUNT(*) FROM audit_entry").fetchone()
+    store_guard.mark_damaged(db_path, "integrity_check in another terminal")
+    with pytest.raises(store_guard.StoreDamaged):
+        register(RegistrationInput(time_in="10:05", phone="13900001111"))
+
+    def audit_in_a_worker() -> None:  # as the SSH server records a refused login
+        with store.connection():
+            audit.record("refuse", "ssh", None)
+
+    with ThreadPoolExecutor(1) as worker, pytest.raises(OperationalError, match="readonly"):
+        worker.submit(audit_in_a_worker).result()
+    with pytest.raises(OperationalError, match="readonly"):
+        audit.record("refuse", "ssh", None)
+    assert database.execute_sql("SELECT COUNT(*) FROM audit_entry").fetchone() == audited
