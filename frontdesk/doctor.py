@@ -2,7 +2,9 @@
 
 Five questions, each answered ok or not, with what to do when not:
 
-- integrity (``PRAGMA integrity_check``): the file is not damaged;
+- integrity (``PRAGMA integrity_check``): the file is not damaged. Its answer is also the
+  store's damage mark (``store_guard``): damage found sets it, so every program refuses
+  saves; a sound file clears it, and saving resumes at the next open;
 - foreign keys (``PRAGMA foreign_key_check``): no row points at a row that is gone;
 - the WAL: the ``-wal`` file beside the store stays small; a large one means checkpoints
   cannot finish because some connection never stops reading;
@@ -26,7 +28,7 @@ from pathlib import Path
 from peewee import DatabaseError, SqliteDatabase
 from playhouse.migrations import Runner
 
-from frontdesk import clock, settings, store
+from frontdesk import clock, settings, store, store_guard
 from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
 from frontdesk.models import Registration, database
@@ -58,13 +60,21 @@ class LastBackup:
     path: str
 
 
-def record_backup(dest: str | Path) -> None:
-    """Note when and where the store was last backed up (``frontdesk backup`` calls this)."""
+def record_backup(dest: str | Path) -> bool:
+    """Note when and where the store was last backed up (``frontdesk backup`` calls this).
+
+    A store that takes no saves (newer, damaged) is still worth a copy: the copy is made,
+    only the note is not (False).
+    """
     value = json.dumps(
         {"at": f"{clock.now():%Y-%m-%d %H:%M:%S}", "path": str(Path(dest).resolve())},
         ensure_ascii=False,
     )
-    settings.put(LAST_BACKUP, value)
+    try:
+        settings.put(LAST_BACKUP, value)
+    except store_guard.WriteRefused:
+        return False
+    return True
 
 
 def last_backup() -> LastBackup | None:
@@ -156,13 +166,25 @@ def _answer(check: str, ask: Callable[[], Finding]) -> Finding:
         return ask()
     except (DatabaseError, sqlite3.DatabaseError) as error:
         return Finding(check, False, t("doctor.integrity_bad", detail=error))
+    except store_guard.StoreDamaged as error:  # SQLite's words went to the log and the mark
+        return Finding(check, False, t("doctor.integrity_bad", detail=error.__cause__ or error))
+
+
+def _keep_damage_mark(path: Path, integrity: Finding) -> Finding:
+    """Damage found: every program refuses saves. A sound file: they may save again."""
+    if not integrity.ok:
+        store_guard.mark_damaged(path, integrity.answer)
+        return integrity
+    if store_guard.clear_damage(path):
+        return Finding("integrity", True, t("doctor.integrity_ok_again"))
+    return integrity
 
 
 def examine(now: dt.datetime | None = None) -> list[Finding]:
     """Every answer about the open store, in the order they are shown."""
     path = store_path()
     return [
-        _answer("integrity", check_integrity),
+        _keep_damage_mark(path, _answer("integrity", check_integrity)),
         _answer("foreign_keys", check_foreign_keys),
         _answer("wal", lambda: check_wal(path)),
         _answer("schema", check_schema),

@@ -3,7 +3,8 @@
 Several processes share one SQLite file (the front-desk terminal, the managers' SSH
 sessions, the CLI), so every connection uses WAL, a long busy timeout and
 ``BEGIN IMMEDIATE`` for writes: a writer waits for the lock up front instead of failing
-half-way with "database is locked".
+half-way with "database is locked". That BEGIN is also the gate that refuses saves into a
+store written by a newer program or found damaged (``frontdesk.store_guard``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from peewee import Database, OperationalError, SqliteDatabase
 from playhouse.db_url import connect as connect_url
+from playhouse.db_url import parse as parse_url
 from playhouse.migrations import Runner
 
 from frontdesk import clock, roles
@@ -24,9 +26,14 @@ from frontdesk.actor import Actor
 from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
 from frontdesk.models import ALL_MODELS, database
+from frontdesk.store_guard import (
+    DAMAGE_SUFFIX,
+    MIGRATIONS_DIR,
+    MIGRATIONS_TABLE,
+    StoreDamaged,
+    StoreDatabase,
+)
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-MIGRATIONS_TABLE = "schema_migration"
 BUSY_TIMEOUT_S = 15
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -40,6 +47,10 @@ SQLITE_PRAGMAS = {
 def make_database(target: str) -> Database:
     """A database for a file path, ``:memory:``, or a URL such as ``sqlite:///path``."""
     if "://" in target:
+        if target.startswith("sqlite://"):  # the URL's own options, then the store's
+            options = parse_url(target)
+            options.update(pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE")
+            return StoreDatabase(**options)
         if target.startswith("sqlite"):
             return connect_url(
                 target, pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE"
@@ -48,7 +59,7 @@ def make_database(target: str) -> Database:
     if target != ":memory:":
         Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
         target = str(Path(target).expanduser())
-    return SqliteDatabase(
+    return StoreDatabase(
         target, pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE"
     )
 
@@ -92,11 +103,22 @@ def _connect(db: Database) -> None:
 
 
 def open_store(target: str) -> Database:
-    """Open (and create or upgrade) the store, and bind the models to it."""
+    """Open (and create or upgrade) the store, and bind the models to it.
+
+    A store that must take no saves (newer schema, damaged: ``store_guard``) still opens,
+    for reading, and is not migrated; its refusal is ``db.refusal``.
+    """
     db = make_database(target)
     database.initialize(db)
     _connect(db)
-    migrate(db)
+    if not isinstance(db, StoreDatabase):
+        migrate(db)
+        return db
+    try:
+        if db.guard() is None:
+            migrate(db)
+    except StoreDamaged:
+        pass  # saves are refused; reading goes as far as SQLite can, doctor tells the rest
     return db
 
 
@@ -120,7 +142,34 @@ def connection() -> Iterator[None]:
 
 
 class BackupError(FrontdeskError):
-    """A backup that must not be taken (onto the store itself, or of a non-file store)."""
+    """A backup that must not be taken (onto the store's own files, or of a non-file store)."""
+
+
+# The files SQLite (and the write gate) keep beside a store: a backup written onto one of
+# them destroys saved rows (the WAL holds the newest saves) or the store itself.
+STORE_FILE_SUFFIXES = ("", "-wal", "-shm", "-journal", DAMAGE_SUFFIX)
+
+
+def _store_files(source_path: str) -> list[Path]:
+    """The store's own files, under the name it was opened by and its real name."""
+    given = Path(source_path).expanduser().absolute()
+    return [
+        Path(f"{base}{suffix}")
+        for base in dict.fromkeys((given, given.resolve()))
+        for suffix in STORE_FILE_SUFFIXES
+    ]
+
+
+def _is_store_file(path: Path, store_files: list[Path]) -> bool:
+    """Is ``path`` (after links, relative parts, hard links) one of the store's files?"""
+    real = path.absolute().resolve()
+    for own in store_files:
+        if real == own.resolve():
+            return True
+        with contextlib.suppress(OSError):  # a hard link, or the same file under a mount
+            if real.exists() and own.exists() and os.path.samefile(real, own):
+                return True
+    return False
 
 
 def backup(dest: str | Path, *, by: Actor) -> Path:
@@ -130,7 +179,9 @@ def backup(dest: str | Path, *, by: Actor) -> Path:
 
     A folder as ``dest`` (an existing one, or a path ending in ``/``) gets a file named after
     the moment (``frontdesk-YYYYMMDD-HHMMSS.db``);
-    an older backup at ``dest`` is replaced, with any WAL it left behind.
+    an older backup at ``dest`` is replaced, with any WAL it left behind. A ``dest`` that is,
+    or whose leftovers would be, one of the store's own files (the store, its ``-wal``,
+    ``-shm`` or ``-journal``, by any name or link) is refused before anything is touched.
     """
     roles.require(by, roles.BACKUP)
     source_path = getattr(database.obj, "database", ":memory:")
@@ -140,10 +191,12 @@ def backup(dest: str | Path, *, by: Actor) -> Path:
     dest = Path(dest).expanduser()
     if dest.is_dir() or named_folder:
         dest = dest / f"frontdesk-{clock.now():%Y%m%d-%H%M%S}.db"
-    if dest.exists() and dest.resolve() == Path(source_path).expanduser().resolve():
+    replaced = (dest, Path(f"{dest}-wal"), Path(f"{dest}-shm"))
+    own = _store_files(source_path)
+    if any(_is_store_file(path, own) for path in replaced):
         raise BackupError(t("error.backup_same", path=dest))
     dest.parent.mkdir(parents=True, exist_ok=True)
-    for stale in (dest, Path(f"{dest}-wal"), Path(f"{dest}-shm")):
+    for stale in replaced:
         stale.unlink(missing_ok=True)
     target = sqlite3.connect(str(dest))
     try:

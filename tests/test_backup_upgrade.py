@@ -4,6 +4,10 @@
   register restores to a consistent store: ``integrity_check`` and ``foreign_key_check``
   clean, no more rows than the store had at the end, every registration complete and
   identical to the one in the store.
+- A backup aimed at the store's own files (the store, its ``-wal``, ``-shm``, ``-journal``,
+  or a link to one) while another connection reads is refused, and every saved row stays.
+- A store a newer program upgraded (a migration this one does not know) refuses every save,
+  on the command line and in the app, naming both versions; reading goes on.
 - For each migration N, a store at N-1 filled with rows in every table upgrades to the
   newest schema keeping every row, every value of every column it had. The rows are made
   from the schema itself (column types, foreign keys, unique indexes), so a migration added
@@ -13,6 +17,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import sqlite3
 import time
@@ -21,8 +26,11 @@ import pytest
 from playhouse.migrations import Runner
 
 from frontdesk import daylog, registration, store
-from frontdesk.actor import OPERATOR
+from frontdesk.actor import DESK, OPERATOR
+from frontdesk.registration import RegistrationInput
+from frontdesk.store_guard import StoreTooNew
 from tests import reliability
+from tests.conftest import settle
 from tests.workers import prepare_store
 
 WRITERS = 4
@@ -88,6 +96,62 @@ def test_a_backup_taken_while_four_writers_run_restores_consistent(tmp_path):
         assert len(daylog.day_log(dt.date.today())) == counts[-1]
     finally:
         store.close_store()
+
+
+# ---------------------------------------------------------------- backup onto the store's files
+
+SAVED = 5
+
+
+def _five_saved() -> None:
+    for minute in range(SAVED):
+        registration.register(
+            RegistrationInput(time_in=f"10:0{minute}", phone=f"1381234567{minute}"), by=DESK
+        )
+
+
+def _still_whole(db_path: str) -> None:
+    """Every saved row is there and the file is sound, seen by a fresh connection."""
+    store.close_store()
+    assert reliability.count(db_path, "SELECT COUNT(*) FROM registration") == SAVED
+    assert reliability.soundness(db_path) == []
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm", "-journal"])
+def test_a_backup_onto_the_stores_own_files_is_refused_while_another_reads(
+    showroom, db_path, suffix
+):
+    from frontdesk.store import BackupError
+
+    _five_saved()
+    reader = sqlite3.connect(db_path, isolation_level=None)  # another terminal, mid-read
+    try:
+        reader.execute("BEGIN")
+        assert reader.execute("SELECT COUNT(*) FROM registration").fetchone() == (SAVED,)
+        with pytest.raises(BackupError, match="-wal"):
+            store.backup(f"{db_path}{suffix}", by=OPERATOR)
+        assert reader.execute("SELECT COUNT(*) FROM registration").fetchone() == (SAVED,)
+    finally:
+        reader.close()
+    _still_whole(db_path)
+
+
+def test_a_link_to_the_wal_is_refused_as_the_wal(showroom, db_path, tmp_path):
+    from frontdesk.store import BackupError
+
+    _five_saved()
+    link = tmp_path / "usb" / "frontdesk-backup.db"
+    link.parent.mkdir()
+    link.symlink_to(f"{db_path}-wal")
+    reader = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT COUNT(*) FROM registration").fetchone()
+        with pytest.raises(BackupError):
+            store.backup(link, by=OPERATOR)
+    finally:
+        reader.close()
+    _still_whole(db_path)
 
 
 # ---------------------------------------------------------------- upgrade from N-1
@@ -253,3 +317,83 @@ def test_the_fixture_rows_are_real_rows(tmp_path):
     assert all(count >= ROWS for table, count in filled.items()), filled
     assert reliability.soundness_of_schema(path) == []
     assert re.fullmatch(r"1381234\d{4}", _value("customer", "phone", "VARCHAR", 0, {}))
+
+
+# ---------------------------------------------------------------- a store from a newer program
+
+
+def upgrade_by_a_newer_program(path: str) -> int:
+    """What a newer frontdesk leaves in the store: a migration this program does not know."""
+    newer = _latest() + 1
+    with reliability.raw(path) as conn, conn:
+        conn.execute(
+            f"INSERT INTO {store.MIGRATIONS_TABLE} (name, applied) VALUES (?, ?)",
+            (f"{newer:04d}_from_a_newer_frontdesk", "2026-11-25 10:00:00"),
+        )
+    return newer
+
+
+def test_every_command_refuses_to_save_into_a_newer_store_and_reading_goes_on(run_cli, cli_store):
+    assert run_cli("staff", "add", "王磊", "--role", "consultant")[0] == 0
+    walk_in = ("register", "--kind", "walkin", "--at", "09:00", "--phone", "13812345678")
+    assert run_cli(*walk_in)[0] == 0
+    newer = upgrade_by_a_newer_program(cli_store)
+    with reliability.raw(cli_store) as conn:
+        before = _snapshot(conn)
+    both_versions = f"数据版本 {newer}，本程序只认识到 {_latest()}"
+    for command in (
+        ("register", "--kind", "walkin", "--at", "09:30", "--phone", "13900001111"),
+        ("checkout", "1"),
+        ("staff", "add", "李娜", "--role", "consultant"),
+        ("contact", "--phone", "13812345678", "--at", "10:00", "--method", "call", "--level", "H"),
+    ):
+        status, out, err = run_cli(*command)
+        assert (status, out) == (1, ""), command
+        assert both_versions in err and "不能保存" in err, (command, err)
+        assert "Traceback" not in err
+    with reliability.raw(cli_store) as conn:
+        assert _snapshot(conn) == before  # nothing written, not even an audit entry
+    status, out, err = run_cli("--lang", "en", "register", "--kind", "phone", "--at", "09:40")
+    assert status == 1
+    assert f"schema version {newer}; this program knows up to {_latest()}" in err
+    status, out, err = run_cli("stats", "--date", "2026-11-25", "--json")
+    assert (status, err) == (0, "")
+    assert json.loads(out)["walkin"]["parties"] == 1
+    status, out, err = run_cli("followups", "--date", "2026-11-25")
+    assert (status, err) == (0, "")
+
+
+def test_a_desk_left_open_stops_saving_when_a_newer_program_upgrades_the_store(showroom, db_path):
+    registration.register(RegistrationInput(time_in="10:00", phone="13812345678"), by=DESK)
+    newer = upgrade_by_a_newer_program(db_path)  # beside this open store, by another program
+    with pytest.raises(StoreTooNew) as refused:
+        registration.register(RegistrationInput(time_in="10:05", phone="13900001111"), by=DESK)
+    assert (refused.value.version, refused.value.known) == (newer, _latest())
+    assert [r.phone for r in daylog.day_log(dt.date(2026, 11, 25))] == ["13812345678"]
+    store.close_store()
+    assert reliability.count(db_path, "SELECT COUNT(*) FROM registration") == 1
+    store.open_store(db_path)  # opened again: refused from the start, not migrated
+    try:
+        with pytest.raises(StoreTooNew):
+            registration.register(RegistrationInput(time_in="10:05", phone="13900001111"), by=DESK)
+        assert store.schema_version(store.database.obj) == newer
+    finally:
+        store.close_store()
+
+
+async def test_the_app_shows_the_refusal_and_keeps_the_form(showroom, make_app, db_path):
+    from screens.registration_form import RegistrationScreen
+
+    newer = upgrade_by_a_newer_program(db_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press(*"13812345678", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RegistrationScreen)  # still there: try again later
+        messages = [notification.message for notification in app._notifications]
+        assert any(f"数据版本 {newer}，本程序只认识到 {_latest()}" in m for m in messages), messages
+        assert not any("数据库错误" in m for m in messages), messages
+    assert reliability.count(db_path, "SELECT COUNT(*) FROM registration") == 0

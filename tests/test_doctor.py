@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -114,6 +115,10 @@ def test_a_scribbled_page_is_found(busy, cli_store):
     assert status == 1
     assert line_of(out, "integrity").lstrip().startswith("✗")
     assert "malformed" in line_of(out, "integrity")
+    # What doctor found, every program now knows: no saves, even into sound tables.
+    status, out, err = busy("staff", "add", "李娜", "--role", "consultant")
+    assert (status, out) == (1, "")
+    assert "数据库文件已损坏" in err and "frontdesk doctor" in err
 
 
 def test_a_store_written_by_a_newer_program_is_found(busy, cli_store):
@@ -145,3 +150,44 @@ def test_only_a_sqlite_file_can_be_checked(db, monkeypatch):
     monkeypatch.setattr(database, "obj", SqliteDatabase(":memory:"))
     with pytest.raises(FrontdeskError):
         doctor.examine()
+
+
+def _scribble_over_the_table(store_file: str, table: str) -> None:
+    """Overwrite the start of a table's first page (not the file's header), as a bad disk
+    or a backup written onto the live store's files would."""
+    conn = sqlite3.connect(store_file)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    (page_size,) = conn.execute("PRAGMA page_size").fetchone()
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+    conn.close()
+    assert root > 1
+    with open(store_file, "r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\x0d\xff\xff\xff" * 16)
+
+
+def test_a_damaged_store_refuses_saves_until_doctor_passes(busy, cli_store, tmp_path):
+    good = tmp_path / "good.db"
+    assert busy("backup", str(good))[0] == 0
+    _scribble_over_the_table(cli_store, "registration")
+
+    walk_in = ("register", "--kind", "walkin", "--at", "09:20", "--phone", "13900001111")
+    status, out, err = busy(*walk_in)
+    assert (status, out) == (1, "")
+    assert "数据库文件已损坏" in err and "不能保存" in err and "Traceback" not in err
+    # The next program on the store refuses at once, whatever it would write.
+    status, _, err = busy("staff", "add", "李娜", "--role", "consultant")
+    assert status == 1 and "数据库文件已损坏" in err
+    status, out, _ = busy("doctor")
+    assert status == 1
+    assert line_of(out, "integrity").lstrip().startswith("✗")
+    assert busy("staff", "add", "李娜", "--role", "consultant")[0] == 1  # doctor did not pass
+
+    for leftover in ("-wal", "-shm"):  # the store put back from the backup
+        Path(f"{cli_store}{leftover}").unlink(missing_ok=True)
+    Path(cli_store).write_bytes(good.read_bytes())
+    status, out, _ = busy("doctor")
+    assert line_of(out, "integrity").lstrip().startswith("✓")
+    assert "可以再保存" in line_of(out, "integrity")
+    assert busy("staff", "add", "李娜", "--role", "consultant")[0] == 0
+    assert busy(*walk_in)[0] == 0

@@ -310,3 +310,78 @@ def test_backup_into_a_folder_names_the_file_and_never_overwrites_the_store(db, 
         store.backup(db_path, by=OPERATOR)
     unmounted = store.backup(f"{tmp_path}/usb/", by=OPERATOR)  # a folder that is not there yet
     assert unmounted.parent == tmp_path / "usb" and unmounted.suffix == ".db"
+
+
+def test_backup_refuses_the_stores_files_by_any_name(db, db_path, tmp_path, monkeypatch):
+    import os
+
+    from frontdesk.store import BackupError
+
+    store_file = Path(db_path)
+    monkeypatch.chdir(store_file.parent)
+    hard = tmp_path / "hard-link.db"
+    os.link(store_file, hard)
+    shelf = tmp_path / "shelf"
+    shelf.mkdir()
+    (shelf / "store").symlink_to(store_file.parent, target_is_directory=True)
+    for dest in (
+        f"{store_file.name}-wal",  # relative to the folder the command runs in
+        f"./sub/../{store_file.name}-shm",
+        shelf / "store" / f"{store_file.name}-journal",  # through a linked folder
+        hard,  # the store's own bytes under another name
+    ):
+        with pytest.raises(BackupError):
+            store.backup(dest, by=OPERATOR)
+    assert hard.exists() and not (tmp_path / f"{store_file.name}-journal").exists()
+
+
+def test_backup_into_the_stores_folder_refuses_a_name_that_is_the_store(tmp_path, frozen_clock):
+    from frontdesk.store import BackupError
+
+    # A store named as backups are named, taken at this very second: the folder's
+    # time-stamped file would be the store itself.
+    named = tmp_path / "frontdesk-20261125-103000.db"
+    store.open_store(str(named))
+    try:
+        with pytest.raises(BackupError):
+            store.backup(tmp_path, by=OPERATOR)
+        assert database.execute_sql("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        store.close_store()
+
+
+# ---------------------------------------------------------------- the write gate
+
+
+def test_damage_found_by_another_program_stops_the_next_save_of_an_open_desk(showroom, db_path):
+    from frontdesk import store_guard
+    from frontdesk.models import Registration
+
+    register(RegistrationInput(time_in="10:00", phone="13812345678"), by=DESK)
+    store_guard.mark_damaged(db_path, "integrity_check in another terminal")  # doctor, elsewhere
+    with pytest.raises(store_guard.StoreDamaged):
+        register(RegistrationInput(time_in="10:05", phone="13900001111"), by=DESK)
+    assert [r.phone for r in Registration.select()] == ["13812345678"]  # reading goes on
+
+
+def test_a_refused_store_refuses_writes_outside_a_transaction_on_every_thread(showroom, db_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from peewee import OperationalError
+
+    from frontdesk import audit, store_guard
+
+    audited = database.execute_sql("SELECT COUNT(*) FROM audit_entry").fetchone()
+    store_guard.mark_damaged(db_path, "integrity_check in another terminal")
+    with pytest.raises(store_guard.StoreDamaged):
+        register(RegistrationInput(time_in="10:05", phone="13900001111"), by=DESK)
+
+    def audit_in_a_worker() -> None:  # as the SSH server records a refused login
+        with store.connection():
+            audit.record("refuse", "ssh", None, None)
+
+    with ThreadPoolExecutor(1) as worker, pytest.raises(OperationalError, match="readonly"):
+        worker.submit(audit_in_a_worker).result()
+    with pytest.raises(OperationalError, match="readonly"):
+        audit.record("refuse", "ssh", None, None)
+    assert database.execute_sql("SELECT COUNT(*) FROM audit_entry").fetchone() == audited
