@@ -1,16 +1,19 @@
-"""PINs for the desk's sign-in: the hash, the lockout, the audit."""
+"""PINs for the desk's sign-in: the hash, the lockout, the audit, ``frontdesk staff pin``."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import io
 import json
+import sys
 import time
 
 import pytest
 
 from frontdesk import pins
 from frontdesk import staff as staff_service
+from frontdesk.cli import pins as pins_cli
 from frontdesk.errors import Forbidden, ValidationError
 from frontdesk.models import AuditEntry, PinLockout, Staff
 from tests.conftest import FROZEN_NOW
@@ -245,3 +248,82 @@ def test_the_terminal_is_the_host_and_a_fixed_tty(monkeypatch, tty, terminal):
     monkeypatch.setattr(pins.socket, "gethostname", lambda: "desk-pc")
     monkeypatch.setattr(pins, "_tty_name", lambda: tty)
     assert pins.this_terminal() == terminal
+
+
+# ---------------------------------------------------------------- frontdesk staff pin
+
+
+@pytest.fixture
+def staffed(run_cli):
+    assert run_cli("staff", "add", "陈静", "--role", "manager")[0] == 0
+    assert run_cli("staff", "add", "赵敏", "--role", "receptionist")[0] == 0
+    assert run_cli("staff", "add", "周强", "--role", "admin")[0] == 0
+    return run_cli
+
+
+def stored_hash(cli_store: str, login: str) -> str | None:
+    from frontdesk import store
+
+    store.open_store(cli_store)
+    return Staff.get(Staff.login == login).pin_hash
+
+
+def test_staff_pin_reads_one_line_from_a_script(staffed, cli_store, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("２４６８\n"))
+    status, out, err = staffed("staff", "pin", "陈静")
+    assert (status, out, err) == (0, "陈静（chenjing）的 PIN 已设置：在前台登录时要输入\n", "")
+    assert pins.verify_pin("2468", stored_hash(cli_store, "chenjing"))
+
+
+def test_staff_pin_asks_twice_without_echo_on_a_terminal(staffed, cli_store, monkeypatch):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    asked: list[str] = []
+    answers = iter(["1357", "1357", "1357", "7531"])
+
+    def getpass(prompt=""):
+        asked.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr("sys.stdin", Terminal())
+    monkeypatch.setattr(pins_cli.getpass, "getpass", getpass)
+    status, out, _ = staffed("--lang", "en", "staff", "pin", "zhaomin")
+    assert status == 0 and out == "赵敏 (zhaomin) has a PIN: the desk asks for it at sign-in\n"
+    assert asked == ["New PIN for 赵敏 (4 to 12 digits): ", "Once more: "]
+    first = stored_hash(cli_store, "zhaomin")
+    assert pins.verify_pin("1357", first)
+    status, out, err = staffed("--lang", "en", "staff", "pin", "zhaomin")
+    assert (status, out, err) == (1, "", "pin: The two PINs differ: nothing changed\n")
+    assert stored_hash(cli_store, "zhaomin") == first
+
+
+def test_staff_pin_refusals_and_clear(staffed, cli_store, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("12ab\n"))
+    assert staffed("staff", "pin", "chenjing") == (1, "", "pin: PIN 为 4–12 位数字\n")
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert staffed("staff", "pin", "chenjing")[0] == 1
+    status, _, err = staffed("staff", "pin", "孙悟空")
+    assert status == 1 and "孙悟空" in err
+    # A receptionist may not, and is not even asked for the PIN.
+    monkeypatch.setattr("sys.stdin", io.StringIO("1234\n"))
+    status, _, err = staffed("--as", "赵敏", "staff", "pin", "陈静")
+    assert (status, err) == (1, "前台接待无权管理员工\n")
+    assert sys.stdin.read() == "1234\n"  # never read
+    # The admin may; then clears it again.
+    monkeypatch.setattr("sys.stdin", io.StringIO("1234\n"))
+    assert staffed("--as", "周强", "staff", "pin", "陈静")[0] == 0
+    assert stored_hash(cli_store, "chenjing") is not None
+    status, out, _ = staffed("staff", "pin", "chenjing", "--clear")
+    assert status == 0 and out.splitlines() == [
+        "陈静（chenjing）的 PIN 已清除",
+        "注意：陈静（展厅主管）没有 PIN 就不能在前台登录",
+    ]
+    assert stored_hash(cli_store, "chenjing") is None
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_the_help_page_renders(run_cli, lang):
+    status, out, _ = run_cli("--lang", lang, "staff", "pin", "--help")
+    assert status == 0 and "--clear" in out and "NAME" in out
