@@ -14,6 +14,8 @@ Business terms, as the paper forms name them:
 - ``CodeItem``: the store's code lists — information channels (信息来源) and models (车型).
 - ``Draft``: a form being typed, kept so that a crash loses nothing.
 - ``AuditEntry``: who changed what, when.
+- ``PinLockout``: wrong PINs (登录密码) typed for one staff member at one terminal, and
+  until when that name is locked there.
 """
 
 from __future__ import annotations
@@ -60,6 +62,9 @@ class Staff(BaseModel):
     on_duty = BooleanField(default=True)
     rotation_order = IntegerField(default=0)
     created_at = DateTimeField(default=clock.now)
+    # The PIN asked at the desk's sign-in (frontdesk.pins): ``scrypt$n$r$p$salt$hash``,
+    # None when no PIN is set; never the PIN itself.
+    pin_hash = CharField(null=True)
 
 
 class Customer(BaseModel):
@@ -222,6 +227,23 @@ class StaffKey(BaseModel):
     last_used_at = DateTimeField(null=True)
 
 
+class PinLockout(BaseModel):
+    """Wrong PINs for one staff member at one terminal (frontdesk.pins): five in a row
+    lock the name there until ``locked_until``; each lock lasts twice the one before."""
+
+    id = AutoField()
+    # No index of its own: the unique (staff, terminal) index starts with it.
+    staff = ForeignKeyField(Staff, backref="pin_lockouts", on_delete="CASCADE", index=False)
+    terminal = CharField()  # host:tty, see pins.this_terminal
+    failures = IntegerField(default=0)  # wrong PINs since the last lock or the right PIN
+    lockouts = IntegerField(default=0)  # locks since the right PIN (the doubling)
+    locked_until = DateTimeField(null=True)
+    updated_at = DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = ((("staff", "terminal"), True),)
+
+
 ALL_MODELS = (
     Setting,
     Staff,
@@ -233,4 +255,5 @@ ALL_MODELS = (
     Draft,
     AuditEntry,
     StaffKey,
+    PinLockout,
 )

@@ -9,6 +9,7 @@ from frontdesk import roles, settings, store
 from frontdesk import staff as staff_service
 from frontdesk.actor import Actor
 from frontdesk.cli import keys as staff_keys
+from frontdesk.cli import pins as staff_pins
 from frontdesk.cli.base import Handler, add_command, add_command_group, role_label, table
 from frontdesk.i18n import t
 
@@ -29,6 +30,7 @@ def add_commands(commands) -> dict[str, Handler]:
         change = add_command(staff_commands, command, f"cli.cmd_staff_{command}")
         change.add_argument("name", metavar="NAME", help=t("cli.staff_name_or_login"))
     staff_keys.add_commands(staff_commands)
+    staff_pins.add_commands(staff_commands)
 
     backup = add_command(commands, "backup", "cli.cmd_backup")
     backup.add_argument("dest", metavar="DEST", help=t("cli.backup_dest"))
@@ -65,6 +67,8 @@ def _settings(args: argparse.Namespace, actor: Actor) -> int:
 def _staff(args: argparse.Namespace, actor: Actor) -> int:
     if args.staff_command == "key":
         return staff_keys.run(args, actor)
+    if args.staff_command == "pin":
+        return staff_pins.run(args, actor)
     if args.staff_command == "add":
         member = staff_service.add_staff(args.name, args.role, login=args.login, by=actor)
         print(
