@@ -179,11 +179,10 @@ class ContactScreen(_FormDialog):
         ("at", "contacts.form.at", "form.hint_time"),
     )
 
-    def __init__(self, target: ContactTarget, focus: str = "method", staff: str = "") -> None:
+    def __init__(self, target: ContactTarget, focus: str = "method") -> None:
         super().__init__()
         self.target = target
         self.focus_first = focus
-        self.staff = staff  # who made the contact; blank: the customer's consultant
         self.opened_at = clock.now()
         self.intervals = dict(rules.FOLLOW_UP_DAYS)
 
@@ -244,7 +243,6 @@ class ContactScreen(_FormDialog):
             account=self.query_one("#account", Input).value,
             level=str(self.query_one("#level", FdCycle).value),
             next_date=self.query_one("#next", Input).value,
-            staff=self.staff,
         )
 
     def action_save(self) -> None:
@@ -391,20 +389,13 @@ class CustomerActions:
     def refresh_data(self) -> None:
         raise NotImplementedError
 
-    def _contact_staff(self) -> str:
-        """Who makes a contact from this terminal: the signed-in consultant or manager;
-        the desk (or a receptionist) records it for the customer's own consultant."""
-        member = getattr(self.app, "staff", None)
-        if member is not None and member.role in ("consultant", "manager"):
-            return member.name
-        return ""
-
     def action_contact(self, focus: str = "method") -> None:
         target = self.contact_target()
         if target is None:
             return
         # Saved before the dialog closes: the screen reloads when it shows again.
-        self.app.push_screen(ContactScreen(target, focus, self._contact_staff()))
+        # The core records it as made by whoever is signed in (``contacts.record_contact``).
+        self.app.push_screen(ContactScreen(target, focus))
 
     def action_level(self) -> None:
         self.action_contact("level")
