@@ -141,6 +141,8 @@ def parse_next_date(raw: str | dt.date | None, day: dt.date) -> dt.date | None:
 def find_customer(raw_phone: str) -> Customer:
     """The customer on file with this phone number; a sentence to act on otherwise."""
     phone = rules.normalise_phone(raw_phone)
+    if phone is None and rules.phone_has_letters(raw_phone):
+        raise ValidationError({"phone": t("error.phone_letters")})
     if phone is None:
         raise ValidationError({"phone": t("error.phone")})
     customer = Customer.get_or_none(Customer.phone == phone)

@@ -103,7 +103,9 @@ def clean(data: RegistrationInput, *, today: dt.date | None = None) -> CleanRegi
     phone = None
     if (data.phone or "").strip():
         phone = rules.normalise_phone(data.phone)
-        if phone is None:
+        if phone is None and rules.phone_has_letters(data.phone):
+            errors["phone"] = t("error.phone_letters")
+        elif phone is None:
             errors["phone"] = t("error.phone")
 
     texts = {}

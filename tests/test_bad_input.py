@@ -37,6 +37,7 @@ from frontdesk.models import Customer, Registration
 from screens.day_log import _cells
 from screens.dialogs import ConfirmScreen
 from screens.registration_form import RegistrationScreen
+from tests import reliability
 from tests.conftest import FROZEN_NOW, screen_text, settle
 
 FAST = {"register": 100, "cli": 25, "import": 25, "form": 0}  # form: its examples below
@@ -607,3 +608,16 @@ def test_the_importer_stores_all_or_nothing_of_any_file(showroom, tmp_path, requ
 @pytest.mark.soak
 def test_the_importer_soak(showroom, tmp_path, request):
     test_the_importer_stores_all_or_nothing_of_any_file(showroom, tmp_path, request)
+
+
+# ---------------------------------------------------------------- attacks, one by one
+
+
+def test_a_phone_with_keypad_letters_is_refused_on_the_command_line(run_cli, cli_store):
+    """``register --phone 1391234abcd`` used to store 13912342223, a number nobody gave."""
+    status, out, err = run_cli(
+        "register", "--kind", "walkin", "--at", "10:00", "--phone", "1391234abcd"
+    )
+    assert (status, out) == (1, "")
+    assert err == "phone: 电话号码里不能有字母：只填数字（可带 +、空格、-）\n"
+    assert reliability.count(cli_store, "SELECT COUNT(*) FROM registration") == 0

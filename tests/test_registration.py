@@ -319,6 +319,15 @@ def test_several_errors_are_reported_at_once(desk):
     assert counts() == before
 
 
+def test_a_phone_with_letters_is_refused_with_its_own_sentence(desk):
+    before = counts()
+    assert errors_of(desk, time_in="10:00", phone="1391234abcd") == {
+        "phone": "电话号码里不能有字母：只填数字（可带 +、空格、-）"
+    }
+    assert counts() == before
+    assert Customer.get_or_none(Customer.phone == "13912342223") is None  # the keypad reading
+
+
 def test_an_inactive_consultant_cannot_be_chosen(desk, showroom):
     Staff = type(showroom["lina"])
     Staff.update(active=False).where(Staff.id == showroom["lina"].id).execute()
