@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from peewee import JOIN, SQL, Tuple, fn
 
-from frontdesk import clock, roles, settings
+from frontdesk import bounds, clock, roles, settings
 from frontdesk.contacts import overdue_days
 from frontdesk.models import Customer, Staff, database
 
@@ -53,14 +53,9 @@ def days_in_month(month: dt.date) -> int:
 
 
 def parse_month(text: str) -> dt.date:
-    """``YYYY-MM`` (or ``YYYY/MM``, ``YYYYMM``) → the month's first day; ValueError else."""
-    raw = (text or "").strip()
-    for fmt in ("%Y-%m", "%Y/%m", "%Y%m"):
-        try:
-            return dt.datetime.strptime(raw, fmt).date()
-        except ValueError:
-            pass
-    raise ValueError(raw)
+    """``YYYY-MM`` (or ``YYYY/MM``, ``YYYYMM``) → the month's first day, within the months
+    a user may ask about; a ValidationError saying the format or the range else."""
+    return bounds.parse_month(text)
 
 
 # -- what the table shows ------------------------------------------------------------------

@@ -26,7 +26,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from frontdesk import audit, clock, roles, rules, settings
+from frontdesk import audit, bounds, clock, roles, rules, settings
 from frontdesk import staff as staff_service
 from frontdesk.errors import NotFound, ValidationError
 from frontdesk.i18n import t
@@ -202,6 +202,8 @@ def record_contact(customer_id: int, data: ContactInput, by: Staff | None = None
             else:
                 if rules.is_future(at, now):
                     errors["at"] = t("error.future")
+                elif at.date() < bounds.FIRST_DAY:
+                    errors["at"] = t("error.too_early", first=bounds.FIRST_DAY.isoformat())
         try:
             account = rules.clean_text(data.account, rules.MAX_NOTES)
         except ValueError:

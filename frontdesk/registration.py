@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from frontdesk import audit, clock, contacts, roles, rules
+from frontdesk import audit, bounds, clock, contacts, roles, rules
 from frontdesk import staff as staff_service
 from frontdesk.errors import ConflictError, NotFound, ValidationError
 from frontdesk.i18n import t
@@ -251,6 +251,7 @@ def update(
     """Correct a registration. Refused if someone else saved it since ``version`` was read."""
     roles.require(by, roles.REGISTRATION_UPDATE)
     with database.atomic():
+        bounds.check_id(registration_id)
         current = Registration.get_or_none(Registration.id == registration_id)
         if current is None:
             raise NotFound(t("error.no_registration", id=registration_id))
@@ -306,6 +307,7 @@ def checkout(
     """Record a walk-in party's departure (time out), now or at a corrected time."""
     roles.require(by, roles.REGISTRATION_CHECKOUT)
     with database.atomic():
+        bounds.check_id(registration_id)
         registration = Registration.get_or_none(Registration.id == registration_id)
         if registration is None:
             raise NotFound(t("error.no_registration", id=registration_id))

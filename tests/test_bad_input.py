@@ -159,6 +159,7 @@ times = st.one_of(
     st.sampled_from(IMPOSSIBLE_TIMES),
     free_text,
     st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31)),
+    st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=FROZEN_NOW),  # the range
 )
 inputs = st.builds(
     registration.RegistrationInput,
@@ -241,7 +242,7 @@ def assert_stored_clean(saved: Registration) -> None:
     assert 1 <= row.party_size <= rules.MAX_PARTY
     assert row.kind in rules.KINDS and row.visit in rules.VISITS
     assert row.level in (None, *rules.LEVELS)
-    assert row.time_in <= clock.now() + rules.FUTURE_TOLERANCE
+    assert dt.datetime(2000, 1, 1) <= row.time_in <= clock.now() + rules.FUTURE_TOLERANCE
     assert row.time_out is None or row.time_out >= row.time_in
     assert row.phone is None or rules.normalise_phone(row.phone) == row.phone
 
@@ -320,6 +321,7 @@ def test_register_refuses_or_stores_clean_text(showroom, request):
         )
     )
     @example(data=registration.RegistrationInput(time_in="0001-01-01 00:00", name="[/x]"))
+    @example(data=registration.RegistrationInput(time_in="2000-01-01 00:00", name="[/x]"))
     @example(data=registration.RegistrationInput(time_in=dt.datetime(1, 1, 1), notes="\x00"))
     def register_anything(data: registration.RegistrationInput) -> None:
         count = Registration.select().count()
@@ -621,3 +623,49 @@ def test_a_phone_with_keypad_letters_is_refused_on_the_command_line(run_cli, cli
     assert (status, out) == (1, "")
     assert err == "phone: 电话号码里不能有字母：只填数字（可带 +、空格、-）\n"
     assert reliability.count(cli_store, "SELECT COUNT(*) FROM registration") == 0
+
+
+DAY_RANGE = "日期须在 2000-01-01 到 2027-11-26 之间"  # frozen on 2026-11-25: a year ahead
+MONTH_RANGE = "月份须在 2000-01 到 2027-11 之间"
+
+
+ID_RANGE = "编号须是 1 到 9223372036854775807 之间的整数"
+
+
+@pytest.mark.parametrize(
+    ("args", "refusal"),
+    [
+        pytest.param(["checkout", "99999999999999999999999"], f"id: {ID_RANGE}", id="checkout"),
+        pytest.param(["checkout", "0"], f"id: {ID_RANGE}", id="checkout-0"),
+        pytest.param(["stats", "--date", "9999-12-31"], f"date: {DAY_RANGE}", id="stats-date"),
+        pytest.param(["stats", "--date", "1999-12-31"], f"date: {DAY_RANGE}", id="stats-1999"),
+        pytest.param(["stats", "--month", "9999-12"], f"month: {MONTH_RANGE}", id="stats-month"),
+        pytest.param(
+            ["followups", "--date", "9999-12-31"], f"date: {DAY_RANGE}", id="followups-date"
+        ),
+        pytest.param(
+            ["export", "contacts", "--month", "0001-01", "--out", "OUT.csv"],
+            f"month: {MONTH_RANGE}",
+            id="export-contacts-0001",
+        ),
+        pytest.param(
+            ["export", "contacts", "--month", "9999-12", "--out", "OUT.csv"],
+            f"month: {MONTH_RANGE}",
+            id="export-contacts-9999",
+        ),
+        pytest.param(
+            ["export", "stats", "--month", "9999-12", "--out", "OUT.xlsx"],
+            f"month: {MONTH_RANGE}",
+            id="export-stats-9999",
+        ),
+    ],
+)
+def test_a_date_a_month_or_an_id_out_of_range_is_refused_with_the_range(
+    run_cli, tmp_path, args, refusal
+):
+    """Each of these ended in a traceback (an overflow of date arithmetic or of SQLite's
+    integers), or wrote a sheet of year 1; now exit 1 and one line that says the range."""
+    args = [str(tmp_path / arg) if arg.startswith("OUT.") else arg for arg in args]
+    status, out, err = run_cli(*args)
+    assert (status, out, err) == (1, "", refusal + "\n")
+    assert not list(tmp_path.glob("OUT.*"))  # no file written

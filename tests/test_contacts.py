@@ -240,6 +240,8 @@ def test_a_contact_at_the_same_level_writes_no_level_change(showroom):
         ({"method": "fax"}, "method"),
         ({"method": "call", "at": "2026-11-26 10:00"}, "at"),
         ({"method": "call", "at": "25:99"}, "at"),
+        ({"method": "call", "at": "1999-12-31 10:00"}, "at"),
+        ({"method": "call", "at": "0001-01-01 10:00"}, "at"),
         ({"method": "call", "level": "Z"}, "level"),
         ({"method": "call", "next_date": "soon"}, "next"),
         ({"method": "call", "at": "2026-11-24 10:00", "next_date": "2026-11-23"}, "next"),

@@ -319,3 +319,19 @@ async def test_scrolling_two_thousand_customers(showroom, make_app):
         await settle(pilot)
         assert the_grid.current().row.name == "客户1000"
         assert "客户1000" in screen_text(app)
+
+
+async def test_the_month_goes_no_further_than_a_year_ahead_nor_before_2000(
+    intent, make_app, showroom
+):
+    """Holding . walked on past year 9999, where the month's date arithmetic overflows."""
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_table(pilot)
+        for edge, key in ((dt.date(2027, 11, 1), "full_stop"), (dt.date(2000, 1, 1), "comma")):
+            screen.filter = screen.filter.with_(month=edge)
+            await pilot.press(key)
+            await settle(pilot)
+            assert screen.filter.month == edge
+        said = [notification.message for notification in app._notifications]
+        assert said.count("月份须在 2000-01 到 2027-11 之间") == 2

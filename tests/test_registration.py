@@ -280,6 +280,8 @@ def errors_of(desk, **fields) -> dict[str, str]:
         ({"time_in": "10:20", "time_out": "abc"}, "time-out"),
         ({"kind": "phone", "time_in": "10:00", "time_out": "10:10"}, "time-out"),
         ({"time_in": "25:00"}, "time-in"),
+        ({"time_in": "1999-12-31 23:59"}, "time-in"),
+        ({"time_in": "0001-01-01 00:00"}, "time-in"),
         ({"consultant": "孙悟空"}, "consultant"),
         ({"gender": "x"}, "gender"),
         ({"kind": "visit"}, "kind"),
@@ -317,6 +319,10 @@ def test_several_errors_are_reported_at_once(desk):
     }
     assert all(errors.values())
     assert counts() == before
+
+
+def test_a_time_in_before_2000_is_refused_with_the_first_day(desk):
+    assert errors_of(desk, time_in="1999-12-31 10:00") == {"time-in": "时间不能早于 2000-01-01"}
 
 
 def test_a_phone_with_letters_is_refused_with_its_own_sentence(desk):

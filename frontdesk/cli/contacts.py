@@ -4,10 +4,9 @@ monthly contact table as a file."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 
-from frontdesk import contact_export, contact_table, contacts, customer_card, rules
+from frontdesk import bounds, contact_export, contact_table, contacts, customer_card, rules
 from frontdesk import staff as staff_service
 from frontdesk.cli.base import (
     EXPORT,
@@ -18,7 +17,6 @@ from frontdesk.cli.base import (
     run_export,
     table,
 )
-from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
 from frontdesk.models import Staff
 
@@ -120,21 +118,12 @@ def _reassign(args: argparse.Namespace, staff: Staff | None) -> int:
     return 0
 
 
-def _day(text: str | None, field: str) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError({field: t("contacts.error.date")}) from None
-
-
 def _consultant_id(name: str | None) -> int | None:
     return staff_service.require_staff(name).id if name else None
 
 
 def _followups(args: argparse.Namespace, staff: Staff | None) -> int:
-    day = _day(args.date, "date")
+    day = bounds.parse_day(args.date) if args.date else None
     found = contact_table.followups(day, _consultant_id(args.consultant), include_later=args.all)
     if args.json:
         print(json.dumps([item.as_json() for item in found], ensure_ascii=False, indent=2))
@@ -164,10 +153,7 @@ def _followups(args: argparse.Namespace, staff: Staff | None) -> int:
 
 
 def _export(args: argparse.Namespace, staff: Staff | None) -> int:
-    try:
-        month = contact_table.parse_month(args.month)
-    except ValueError:
-        raise ValidationError({"month": t("contacts.error.month")}) from None
+    month = bounds.parse_month(args.month)
     f = contact_table.current_filter(month=month, consultant_id=_consultant_id(args.consultant))
     written = contact_export.export_month(args.out, f)
     print(t("contacts.cli.exported", count=written, path=args.out))
