@@ -6,7 +6,8 @@ only through a recorded contact (意向客户升降级别均应通过日报表).
 
 - ``record_contact``: a call, visit, walk-in or message (电话 / 拜访 / 来店 / 短信·微信):
   who, when, the account of it (访问经过), the level after it and an optional agreed next
-  date. A change of level is written to ``LevelChange`` with the contact.
+  date (约定日期: from the contact's day to a year after it). A change of level is
+  written to ``LevelChange`` with the contact.
 - ``close_customer``: 成交 deal (an own-sold owner now), 战败 defeat (bought a competitor:
   brand/model and reason required), 失控 lost (lost contact: reason required). The
   customer leaves the open table and keeps its whole history.
@@ -36,6 +37,8 @@ CLOSE_OUTCOMES = ("deal", "defeat", "lost")
 # What a closed intent customer becomes (客户分类): a lost one stays a base customer (基盘).
 CLASS_AFTER_CLOSE = {"deal": "own_sold", "defeat": "defeated", "lost": "base"}
 MAX_COMPETITOR = 60
+# An agreed next contact (约定下次接触) lies within a year of the contact it was agreed at.
+AGREED_WITHIN = bounds.YEAR_AHEAD
 IDS_PER_STATEMENT = 500  # customer ids per recompute statement (SQLite's variable limit)
 
 # The latest registration or contact, else the first contact, else the day on file.
@@ -221,8 +224,11 @@ def record_contact(customer_id: int, data: ContactInput, by: Staff | None = None
         except ValueError:
             errors["next"] = t("contacts.error.next_date")
         else:
+            latest = at.date() + AGREED_WITHIN
             if next_date is not None and next_date < at.date():
                 errors["next"] = t("contacts.error.next_before")
+            elif next_date is not None and next_date > latest:
+                errors["next"] = t("contacts.error.next_too_far", last=latest.isoformat())
         who = customer.consultant or by
         if (data.staff or "").strip():
             who = staff_service.find_staff(data.staff)

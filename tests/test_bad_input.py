@@ -31,9 +31,12 @@ from textual import events
 from textual.app import App
 from textual.widgets import DataTable, Input
 
-from frontdesk import cli, clock, daylog, importer, registration, rules
+from frontdesk import cli, clock, contacts, daylog, importer, registration, rules
+from frontdesk.contact_table import Mark
 from frontdesk.errors import ValidationError
-from frontdesk.models import Customer, Registration
+from frontdesk.models import Contact, Customer, Registration, database
+from screens.contact_grid import ContactGrid
+from screens.contacts import ContactsScreen
 from screens.day_log import _cells
 from screens.dialogs import ConfirmScreen
 from screens.registration_form import RegistrationScreen
@@ -669,3 +672,62 @@ def test_a_date_a_month_or_an_id_out_of_range_is_refused_with_the_range(
     status, out, err = run_cli(*args)
     assert (status, out, err) == (1, "", refusal + "\n")
     assert not list(tmp_path.glob("OUT.*"))  # no file written
+
+
+def test_an_agreed_date_years_away_is_refused_on_the_command_line(showroom, db_path):
+    registration.register(
+        registration.RegistrationInput(time_in="09:00", phone="13812345678", level="H")
+    )
+    status, out, err = _run_cli(
+        db_path,
+        *("contact", "--phone", "13812345678", "--at", "10:00", "--method", "call"),
+        *("--next", "9999-12-31"),
+    )
+    assert (status, out) == (1, "")
+    assert err == "next: 约定日期须在接触后一年内（最晚 2027-11-26）\n"
+    assert Contact.select().count() == 0
+
+
+async def test_a_far_agreed_date_already_in_the_store_breaks_neither_f6_nor_the_export(
+    showroom, make_app, db_path, tmp_path, caplog
+):
+    """A contact saved with ``--next 9999-12-31`` before dates were bounded (or written by
+    another program): F6 stopped at "Loading…" ("date value out of range") and so did the
+    month's export, for everyone. Now the row shows, due on its far day, and exports."""
+    saved = registration.register(
+        registration.RegistrationInput(
+            time_in="09:00", phone="13812345678", name="张三", level="H", consultant="王磊"
+        )
+    )
+    database.execute_sql(
+        "INSERT INTO contact (customer_id, staff_id, at, method, account, level_after, "
+        "next_date, created_at) VALUES (?, ?, '2026-11-25 10:00:00', 'call', '', 'H', "
+        "'9999-12-31', '2026-11-25 10:00:00')",
+        (saved.customer_id, showroom["wanglei"].id),
+    )
+    contacts.recompute_follow_up(customer_ids=[saved.customer_id])
+    assert Customer.get_by_id(saved.customer_id).next_due == dt.date(9999, 12, 31)
+
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactsScreen)
+        rows = app.screen.query_one(ContactGrid).loaded_rows()
+        assert [(row.row.name, row.row.next_due) for row in rows] == [
+            ("张三", dt.date(9999, 12, 31))
+        ]
+        assert rows[0].marks == {25: Mark("contact", "H")}  # nothing planned past the month
+        assert "张三" in screen_text(app)
+    assert f"customer #{saved.customer_id} is due on 9999-12-31" in caplog.text  # logged
+
+    out = tmp_path / "contacts.csv"
+    status, printed, err = _run_cli(
+        db_path, "export", "contacts", "--month", "2026-11", "--out", str(out)
+    )
+    assert (status, err) == (0, "") and "1" in printed
+    written = out.read_text(encoding="utf-8-sig")
+    assert "张三" in written and "9999-12-31" in written
+    status, printed, err = _run_cli(db_path, "followups", "--all")
+    assert (status, err) == (0, "") and "9999-12-31" in printed
