@@ -10,6 +10,10 @@ form fields with translated sentences, or exit status 1 with one line per field)
 is stored is clean (no control characters, within the limits) and renders in the day's
 log DataTable and the form; and the rows stored before are all still there, unchanged.
 
+Then the attacks found on a copy of the store, one test each: days, months and record
+numbers out of range on the command line, a phone with keypad letters, an agreed date
+years away, and such a date already in a store opened in F6 and exported.
+
 ``make test`` runs a modest number of examples; ``make soak`` many more.
 """
 
