@@ -15,6 +15,7 @@ month, overdue, due today) are one aggregate query.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
@@ -22,10 +23,12 @@ from typing import NamedTuple
 
 from peewee import JOIN, SQL, Tuple, fn
 
-from frontdesk import clock, roles, settings
+from frontdesk import bounds, clock, roles, settings
 from frontdesk.actor import Actor
 from frontdesk.contacts import overdue_days
 from frontdesk.models import Customer, Staff, database
+
+log = logging.getLogger("frontdesk.contacts")
 
 PAGE_SIZE = 64  # rows per keyset page: a screen or two
 DUE_MODES = (None, "overdue", "today")
@@ -54,14 +57,9 @@ def days_in_month(month: dt.date) -> int:
 
 
 def parse_month(text: str) -> dt.date:
-    """``YYYY-MM`` (or ``YYYY/MM``, ``YYYYMM``) → the month's first day; ValueError else."""
-    raw = (text or "").strip()
-    for fmt in ("%Y-%m", "%Y/%m", "%Y%m"):
-        try:
-            return dt.datetime.strptime(raw, fmt).date()
-        except ValueError:
-            pass
-    raise ValueError(raw)
+    """``YYYY-MM`` (or ``YYYY/MM``, ``YYYYMM``) → the month's first day, within the months
+    a user may ask about; a ValidationError saying the format or the range else."""
+    return bounds.parse_month(text)
 
 
 # -- what the table shows ------------------------------------------------------------------
@@ -388,7 +386,9 @@ def month_marks(
             plan(due)  # the plan fell before the next contact came: missed
     if next_due is not None:
         plan(next_due)
-        if next_due >= today and level in intervals:
+        # The cadence goes on from a due day before the month's end; one beyond it plans
+        # nothing here (and stepping on from a far one, 9999-12-31, would overflow).
+        if today <= next_due < end and level in intervals:
             step = dt.timedelta(days=intervals[level])
             day = next_due + step
             while day < end:
@@ -409,6 +409,10 @@ def with_marks(rows: list[TableRow], f: TableFilter) -> list[GridRow]:
     """Rows of one page with their month's marks: one query for all their events."""
     intervals = settings.follow_up_days()
     events = month_events([row.id for row in rows], f.month, intervals)
+    latest = bounds.last_day(f.today)
+    for row in rows:
+        if row.next_due > latest:  # stored before agreed dates were bounded, or by hand
+            log.warning("customer #%s is due on %s, beyond %s", row.id, row.next_due, latest)
     return [
         GridRow(
             row,

@@ -6,7 +6,8 @@ only through a recorded contact (意向客户升降级别均应通过日报表).
 
 - ``record_contact``: a call, visit, walk-in or message (电话 / 拜访 / 来店 / 短信·微信):
   who, when, the account of it (访问经过), the level after it and an optional agreed next
-  date. A change of level is written to ``LevelChange`` with the contact.
+  date (约定日期: from the contact's day to a year after it). A change of level is
+  written to ``LevelChange`` with the contact.
 - ``close_customer``: 成交 deal (an own-sold owner now), 战败 defeat (bought a competitor:
   brand/model and reason required), 失控 lost (lost contact: reason required). The
   customer leaves the open table and keeps its whole history.
@@ -26,7 +27,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from frontdesk import audit, clock, roles, rules, settings
+from frontdesk import audit, bounds, clock, roles, rules, settings
 from frontdesk import staff as staff_service
 from frontdesk.actor import Actor
 from frontdesk.errors import NotFound, ValidationError
@@ -37,6 +38,8 @@ CLOSE_OUTCOMES = ("deal", "defeat", "lost")
 # What a closed intent customer becomes (客户分类): a lost one stays a base customer (基盘).
 CLASS_AFTER_CLOSE = {"deal": "own_sold", "defeat": "defeated", "lost": "base"}
 MAX_COMPETITOR = 60
+# An agreed next contact (约定下次接触) lies within a year of the contact it was agreed at.
+AGREED_WITHIN = bounds.YEAR_AHEAD
 IDS_PER_STATEMENT = 500  # customer ids per recompute statement (SQLite's variable limit)
 
 # The latest registration or contact, else the first contact, else the day on file.
@@ -142,6 +145,8 @@ def parse_next_date(raw: str | dt.date | None, day: dt.date) -> dt.date | None:
 def find_customer(raw_phone: str) -> Customer:
     """The customer on file with this phone number; a sentence to act on otherwise."""
     phone = rules.normalise_phone(raw_phone)
+    if phone is None and rules.phone_has_letters(raw_phone):
+        raise ValidationError({"phone": t("error.phone_letters")})
     if phone is None:
         raise ValidationError({"phone": t("error.phone")})
     customer = Customer.get_or_none(Customer.phone == phone)
@@ -203,6 +208,8 @@ def record_contact(customer_id: int, data: ContactInput, *, by: Actor) -> Contac
             else:
                 if rules.is_future(at, now):
                     errors["at"] = t("error.future")
+                elif at.date() < bounds.FIRST_DAY:
+                    errors["at"] = t("error.too_early", first=bounds.FIRST_DAY.isoformat())
         try:
             account = rules.clean_text(data.account, rules.MAX_NOTES)
         except ValueError:
@@ -220,8 +227,11 @@ def record_contact(customer_id: int, data: ContactInput, *, by: Actor) -> Contac
         except ValueError:
             errors["next"] = t("contacts.error.next_date")
         else:
+            latest = at.date() + AGREED_WITHIN
             if next_date is not None and next_date < at.date():
                 errors["next"] = t("contacts.error.next_before")
+            elif next_date is not None and next_date > latest:
+                errors["next"] = t("contacts.error.next_too_far", last=latest.isoformat())
         who = _contact_maker(customer, by)
         if (data.staff or "").strip():
             named = staff_service.find_staff(data.staff)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from frontdesk import audit, clock, contacts, roles, rules
+from frontdesk import audit, bounds, clock, contacts, roles, rules
 from frontdesk import staff as staff_service
 from frontdesk.actor import Actor
 from frontdesk.errors import ConflictError, NotFound, ValidationError
@@ -71,28 +71,34 @@ def lookup(raw_phone: str) -> CustomerSummary | None:
     )
 
 
-def decide_visit(customer: Customer | None, kind: str, time_in: dt.datetime, exclude=None) -> str:
-    """First or returning (首次/再次): a walk-in returns when the customer walked in before;
-    a call is a repeat when the customer is already known from any earlier registration.
+# First or returning (首次/再次), the rule the statistics count by: a walk-in returns when
+# the customer walked in before it; a call is a repeat when the customer is already known
+# from any earlier registration. "Before" is by time in, ties broken by the order of saving
+# (the id). Computed in SQL for every registration of a customer at once, because a save
+# changes what came before the customer's *later* rows too: a walk-in entered late from
+# paper (back-dated), or a correction of a time or a phone.
+_VISIT = """CASE WHEN EXISTS (
+    SELECT 1 FROM "registration" AS "earlier"
+     WHERE "earlier"."customer_id" = "registration"."customer_id"
+       AND ("earlier"."kind" = 'walkin' OR "registration"."kind" != 'walkin')
+       AND "earlier"."time_in" <= "registration"."time_in"
+       AND ("earlier"."time_in" < "registration"."time_in"
+            OR "earlier"."id" < "registration"."id"))
+    THEN 'returning' ELSE 'first' END"""
+# Only the rows whose visit changes are written.
+_STAMP_VISITS_SQL = f"""UPDATE "registration" SET "visit" = {_VISIT}
+ WHERE "customer_id" = ? AND "visit" IS NOT {_VISIT}"""
 
-    "Before" is by time in, ties broken by the order of saving: a new registration follows
-    every one already stored at the same second; a corrected one (``exclude``, its id)
-    follows those with a smaller id.
+
+def stamp_visits(customer_ids: list[int | None]) -> None:
+    """Stamp first or returning on every registration of these customers, by the rule.
+
+    Call it in the transaction of every save that adds, moves or re-times a customer's
+    registration: the save is ``BEGIN IMMEDIATE``, so whatever the order in which terminals
+    save, each customer has exactly one first walk-in, their earliest.
     """
-    if customer is None:
-        return "first"
-    if exclude is None:
-        earlier_clause = Registration.time_in <= time_in
-    else:
-        earlier_clause = (Registration.time_in < time_in) | (
-            (Registration.time_in == time_in) & (Registration.id < exclude)
-        )
-    earlier = Registration.select().where((Registration.customer == customer) & earlier_clause)
-    if kind == "walkin":
-        earlier = earlier.where(Registration.kind == "walkin")
-    if exclude is not None:
-        earlier = earlier.where(Registration.id != exclude)
-    return "returning" if earlier.exists() else "first"
+    for customer_id in sorted({i for i in customer_ids if i is not None}):
+        database.execute_sql(_STAMP_VISITS_SQL, (customer_id,))
 
 
 def propose_consultant(customer_phone: str = "") -> Staff | None:
@@ -205,19 +211,26 @@ def register(data: RegistrationInput, *, by: Actor) -> Registration:
         )
         old_level = existing.level if existing else None
         consultant = clean_data.consultant or _consultant_for(existing)
-        visit = decide_visit(existing, clean_data.kind, clean_data.time_in)
         customer = _apply_to_customer(clean_data, consultant, by, existing)
         now = clock.now()
         registration = Registration.create(
             **_row(clean_data),
             customer=customer,
             name=clean_data.name or (customer.name if customer else ""),
-            visit=visit,
+            visit="first",  # an anonymous party; a customer's rows are stamped next
             consultant=consultant,
             registered_by=by.staff,
             created_at=now,
             updated_at=now,
         )
+        if customer is not None:
+            stamp_visits([customer.id])
+            registration.visit = (
+                Registration.select(Registration.visit)
+                .where(Registration.id == registration.id)
+                .scalar()
+            )
+        visit = registration.visit
         _record_level(customer, old_level, clean_data.level, clean_data.time_in, by, registration)
         if customer is not None:  # last contact and next follow-up, in this transaction
             contacts.recompute_follow_up(customer_ids=[customer.id])
@@ -239,6 +252,7 @@ def update(
     """Correct a registration. Refused if someone else saved it since ``version`` was read."""
     roles.require(by, roles.REGISTRATION_UPDATE)
     with database.atomic():
+        bounds.check_id(registration_id)
         current = Registration.get_or_none(Registration.id == registration_id)
         if current is None:
             raise NotFound(t("error.no_registration", id=registration_id))
@@ -262,12 +276,11 @@ def update(
             }
             for_customer = replace(clean_data, **unchanged)
         customer = _apply_to_customer(for_customer, consultant, by, existing)
-        visit = decide_visit(customer, current.kind, clean_data.time_in, exclude=current.id)
         changes = dict(
             **_row(clean_data),
             customer=customer,
             name=clean_data.name,
-            visit=visit,
+            visit="first",  # without a customer; with one, stamped below
             consultant=consultant,
         )
         updated = (
@@ -277,6 +290,9 @@ def update(
         )
         if not updated:
             raise ConflictError(t("error.conflict"))
+        # The customer it now belongs to and the one it was moved from: their rows after it
+        # (or after where it was) may have become first or returning.
+        stamp_visits([customer.id if customer else None, current.customer_id])
         _record_level(customer, old_level, for_customer.level, clean_data.time_in, by, current)
         # Both the customer it now belongs to and the one it was moved from, if any.
         contacts.recompute_follow_up(
@@ -292,6 +308,7 @@ def checkout(
     """Record a walk-in party's departure (time out), now or at a corrected time."""
     roles.require(by, roles.REGISTRATION_CHECKOUT)
     with database.atomic():
+        bounds.check_id(registration_id)
         registration = Registration.get_or_none(Registration.id == registration_id)
         if registration is None:
             raise NotFound(t("error.no_registration", id=registration_id))

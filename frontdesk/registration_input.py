@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from frontdesk import clock, codes, rules
+from frontdesk import bounds, clock, codes, rules
 from frontdesk import staff as staff_service
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
@@ -86,6 +86,8 @@ def clean(data: RegistrationInput, *, today: dt.date | None = None) -> CleanRegi
         else:
             if rules.is_future(time_in, now):
                 errors["time-in"] = t("error.future")
+            elif time_in.date() < bounds.FIRST_DAY:
+                errors["time-in"] = t("error.too_early", first=bounds.FIRST_DAY.isoformat())
     time_out = None
     if data.time_out not in (None, ""):
         try:
@@ -103,7 +105,9 @@ def clean(data: RegistrationInput, *, today: dt.date | None = None) -> CleanRegi
     phone = None
     if (data.phone or "").strip():
         phone = rules.normalise_phone(data.phone)
-        if phone is None:
+        if phone is None and rules.phone_has_letters(data.phone):
+            errors["phone"] = t("error.phone_letters")
+        elif phone is None:
             errors["phone"] = t("error.phone")
 
     texts = {}

@@ -1,7 +1,8 @@
 """The business rules of the front desk, free of any storage or screen.
 
 - Phone numbers identify customers: they are normalised (``+86 138-1234-5678`` →
-  ``13812345678``) so the same customer is found however the number is typed.
+  ``13812345678``) so the same customer is found however the number is typed; one with
+  letters in it is refused (never read as keypad digits).
 - Intent levels (意向级别): O order not yet delivered, H within 7 days, A 7–15 days,
   B 15 days–1 month, C 1–3 months; each has a follow-up interval in days.
 - Logins are ASCII, by default the pinyin of the name (王磊 → wanglei).
@@ -58,7 +59,7 @@ def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str | None:
     import phonenumbers  # 0.1 s of metadata: loaded when first needed, not at start-up
 
     text = (raw or "").strip()
-    if not text or len(text) > MAX_PHONE_INPUT:
+    if not text or len(text) > MAX_PHONE_INPUT or phone_has_letters(text):
         return None
     try:
         number = phonenumbers.parse(text, region)
@@ -72,6 +73,13 @@ def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str | None:
         national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
         return re.sub(r"\D", "", national)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_has_letters(raw: str | None) -> bool:
+    """Whether typed phone text holds letters (of any script). phonenumbers reads keypad
+    letters as digits (``1391234abcd`` → ``13912342223``): a number nobody gave, so a
+    phone with letters is refused, never converted."""
+    return any(unicodedata.category(ch).startswith("L") for ch in raw or "")
 
 
 def format_phone(phone: str | None) -> str:

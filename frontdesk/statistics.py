@@ -21,9 +21,9 @@ A rate whose denominator is zero is None (shown "—"). In the splits, a blank c
 model and a walk-in without a consultant are all keyed ``UNASSIGNED`` (the empty string:
 no code-list entry or staff name can be empty).
 
-Returning is decided here by its definition, not read from ``registration.visit``: that
-column is stamped when a row is saved and goes stale if an earlier walk-in of the same
-customer is registered afterwards (a late entry from paper), while this never does.
+Returning is decided here by its definition, not read from ``registration.visit``: the
+registration service stamps that column by the same rule on every save of the customer's
+rows (a late entry from paper restamps the later ones), and the two are tested to agree.
 
 Every figure is an SQL aggregate: a handful of GROUP BY queries over a range of
 ``time_in`` (the index), bucketed by day with ``substr(time_in, 1, 10)`` of the stored text

@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from frontdesk import clock, contact_table, roles, rules
+from frontdesk import bounds, clock, contact_table, roles, rules
 from frontdesk import staff as staff_service
 from frontdesk.actor import DESK
 from frontdesk.contact_table import TableFilter, Totals
@@ -210,7 +210,14 @@ class ContactsScreen(CustomerActions, Screen):
     # -- months, filters, search ----------------------------------------------------------
 
     def action_month(self, delta: int) -> None:
-        self.filter = self.filter.with_(month=contact_table.shift_month(self.filter.month, delta))
+        month = contact_table.shift_month(self.filter.month, delta)
+        if not bounds.month_in_range(month, self.filter.today):
+            self.app.bell()
+            self.notify(
+                bounds.month_range_message(self.filter.today), severity="warning", markup=False
+            )
+            return
+        self.filter = self.filter.with_(month=month)
         self._place_days = True
         self._reload()
 

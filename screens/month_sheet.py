@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from frontdesk import clock, statistics
+from frontdesk import bounds, clock, statistics
 from frontdesk import statistics_sheet as sheet
 from frontdesk.i18n import t
 from screens.bindings import translate_bindings
@@ -153,6 +153,10 @@ class MonthSheetScreen(Screen[dt.date | None]):
         if (year, month) > (today.year, today.month):
             self.app.bell()
             self.notify(t("stats.no_later"), severity="warning", markup=False)
+            return
+        if (year, month) < (bounds.FIRST_DAY.year, bounds.FIRST_DAY.month):
+            self.app.bell()
+            self.notify(bounds.month_range_message(), severity="warning", markup=False)
             return
         self.year, self.month = year, month
         self.query_one("#month-table", DataTable).clear()

@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from frontdesk import clock, statistics
+from frontdesk import bounds, clock, statistics
 from frontdesk import statistics_sheet as sheet
 from frontdesk.i18n import t
 from screens.bindings import translate_bindings
@@ -284,6 +284,10 @@ class StatisticsScreen(Screen):
         if day > clock.today():
             self.app.bell()
             self.notify(t("stats.no_later"), severity="warning", markup=False)
+            return
+        if not bounds.day_in_range(day):
+            self.app.bell()
+            self.notify(bounds.day_range_message(), severity="warning", markup=False)
             return
         self.day = day
         self.refresh_data()

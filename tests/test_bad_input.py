@@ -10,6 +10,10 @@ form fields with translated sentences, or exit status 1 with one line per field)
 is stored is clean (no control characters, within the limits) and renders in the day's
 log DataTable and the form; and the rows stored before are all still there, unchanged.
 
+Then the attacks found on a copy of the store, one test each: days, months and record
+numbers out of range on the command line, a phone with keypad letters, an agreed date
+years away, and such a date already in a store opened in F6 and exported.
+
 ``make test`` runs a modest number of examples; ``make soak`` many more.
 """
 
@@ -31,13 +35,17 @@ from textual import events
 from textual.app import App
 from textual.widgets import DataTable, Input
 
-from frontdesk import cli, clock, daylog, importer, registration, rules
+from frontdesk import cli, clock, contacts, daylog, importer, registration, rules
 from frontdesk.actor import DESK, OPERATOR
+from frontdesk.contact_table import Mark
 from frontdesk.errors import ValidationError
-from frontdesk.models import Customer, Registration
+from frontdesk.models import Contact, Customer, Registration, database
+from screens.contact_grid import ContactGrid
+from screens.contacts import ContactsScreen
 from screens.day_log import _cells
 from screens.dialogs import ConfirmScreen
 from screens.registration_form import RegistrationScreen
+from tests import reliability
 from tests.conftest import FROZEN_NOW, screen_text, settle
 
 FAST = {"register": 100, "cli": 25, "import": 25, "form": 0}  # form: its examples below
@@ -159,6 +167,7 @@ times = st.one_of(
     st.sampled_from(IMPOSSIBLE_TIMES),
     free_text,
     st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31)),
+    st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=FROZEN_NOW),  # the range
 )
 inputs = st.builds(
     registration.RegistrationInput,
@@ -242,7 +251,7 @@ def assert_stored_clean(saved: Registration) -> None:
     assert 1 <= row.party_size <= rules.MAX_PARTY
     assert row.kind in rules.KINDS and row.visit in rules.VISITS
     assert row.level in (None, *rules.LEVELS)
-    assert row.time_in <= clock.now() + rules.FUTURE_TOLERANCE
+    assert dt.datetime(2000, 1, 1) <= row.time_in <= clock.now() + rules.FUTURE_TOLERANCE
     assert row.time_out is None or row.time_out >= row.time_in
     assert row.phone is None or rules.normalise_phone(row.phone) == row.phone
 
@@ -321,6 +330,7 @@ def test_register_refuses_or_stores_clean_text(showroom, request):
         )
     )
     @example(data=registration.RegistrationInput(time_in="0001-01-01 00:00", name="[/x]"))
+    @example(data=registration.RegistrationInput(time_in="2000-01-01 00:00", name="[/x]"))
     @example(data=registration.RegistrationInput(time_in=dt.datetime(1, 1, 1), notes="\x00"))
     def register_anything(data: registration.RegistrationInput) -> None:
         count = Registration.select().count()
@@ -609,3 +619,122 @@ def test_the_importer_stores_all_or_nothing_of_any_file(showroom, tmp_path, requ
 @pytest.mark.soak
 def test_the_importer_soak(showroom, tmp_path, request):
     test_the_importer_stores_all_or_nothing_of_any_file(showroom, tmp_path, request)
+
+
+# ---------------------------------------------------------------- attacks, one by one
+
+
+def test_a_phone_with_keypad_letters_is_refused_on_the_command_line(run_cli, cli_store):
+    """``register --phone 1391234abcd`` used to store 13912342223, a number nobody gave."""
+    status, out, err = run_cli(
+        "register", "--kind", "walkin", "--at", "10:00", "--phone", "1391234abcd"
+    )
+    assert (status, out) == (1, "")
+    assert err == "phone: 电话号码里不能有字母：只填数字（可带 +、空格、-）\n"
+    assert reliability.count(cli_store, "SELECT COUNT(*) FROM registration") == 0
+
+
+DAY_RANGE = "日期须在 2000-01-01 到 2027-11-26 之间"  # frozen on 2026-11-25: a year ahead
+MONTH_RANGE = "月份须在 2000-01 到 2027-11 之间"
+
+
+ID_RANGE = "编号须是 1 到 9223372036854775807 之间的整数"
+
+
+@pytest.mark.parametrize(
+    ("args", "refusal"),
+    [
+        pytest.param(["checkout", "99999999999999999999999"], f"id: {ID_RANGE}", id="checkout"),
+        pytest.param(["checkout", "0"], f"id: {ID_RANGE}", id="checkout-0"),
+        pytest.param(["stats", "--date", "9999-12-31"], f"date: {DAY_RANGE}", id="stats-date"),
+        pytest.param(["stats", "--date", "1999-12-31"], f"date: {DAY_RANGE}", id="stats-1999"),
+        pytest.param(["stats", "--month", "9999-12"], f"month: {MONTH_RANGE}", id="stats-month"),
+        pytest.param(
+            ["followups", "--date", "9999-12-31"], f"date: {DAY_RANGE}", id="followups-date"
+        ),
+        pytest.param(
+            ["export", "contacts", "--month", "0001-01", "--out", "OUT.csv"],
+            f"month: {MONTH_RANGE}",
+            id="export-contacts-0001",
+        ),
+        pytest.param(
+            ["export", "contacts", "--month", "9999-12", "--out", "OUT.csv"],
+            f"month: {MONTH_RANGE}",
+            id="export-contacts-9999",
+        ),
+        pytest.param(
+            ["export", "stats", "--month", "9999-12", "--out", "OUT.xlsx"],
+            f"month: {MONTH_RANGE}",
+            id="export-stats-9999",
+        ),
+    ],
+)
+def test_a_date_a_month_or_an_id_out_of_range_is_refused_with_the_range(
+    run_cli, tmp_path, args, refusal
+):
+    """Each of these ended in a traceback (an overflow of date arithmetic or of SQLite's
+    integers), or wrote a sheet of year 1; now exit 1 and one line that says the range."""
+    args = [str(tmp_path / arg) if arg.startswith("OUT.") else arg for arg in args]
+    status, out, err = run_cli(*args)
+    assert (status, out, err) == (1, "", refusal + "\n")
+    assert not list(tmp_path.glob("OUT.*"))  # no file written
+
+
+def test_an_agreed_date_years_away_is_refused_on_the_command_line(showroom, db_path):
+    registration.register(
+        registration.RegistrationInput(time_in="09:00", phone="13812345678", level="H"), by=DESK
+    )
+    status, out, err = _run_cli(
+        db_path,
+        *("contact", "--phone", "13812345678", "--at", "10:00", "--method", "call"),
+        *("--next", "9999-12-31"),
+    )
+    assert (status, out) == (1, "")
+    assert err == "next: 约定日期须在接触后一年内（最晚 2027-11-26）\n"
+    assert Contact.select().count() == 0
+
+
+async def test_a_far_agreed_date_already_in_the_store_breaks_neither_f6_nor_the_export(
+    showroom, make_app, db_path, tmp_path, caplog
+):
+    """A contact saved with ``--next 9999-12-31`` before dates were bounded (or written by
+    another program): F6 stopped at "Loading…" ("date value out of range") and so did the
+    month's export, for everyone. Now the row shows, due on its far day, and exports."""
+    saved = registration.register(
+        registration.RegistrationInput(
+            time_in="09:00", phone="13812345678", name="张三", level="H", consultant="王磊"
+        ),
+        by=DESK,
+    )
+    database.execute_sql(
+        "INSERT INTO contact (customer_id, staff_id, at, method, account, level_after, "
+        "next_date, created_at) VALUES (?, ?, '2026-11-25 10:00:00', 'call', '', 'H', "
+        "'9999-12-31', '2026-11-25 10:00:00')",
+        (saved.customer_id, showroom["wanglei"].id),
+    )
+    contacts.recompute_follow_up(customer_ids=[saved.customer_id])
+    assert Customer.get_by_id(saved.customer_id).next_due == dt.date(9999, 12, 31)
+
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactsScreen)
+        rows = app.screen.query_one(ContactGrid).loaded_rows()
+        assert [(row.row.name, row.row.next_due) for row in rows] == [
+            ("张三", dt.date(9999, 12, 31))
+        ]
+        assert rows[0].marks == {25: Mark("contact", "H")}  # nothing planned past the month
+        assert "张三" in screen_text(app)
+    assert f"customer #{saved.customer_id} is due on 9999-12-31" in caplog.text  # logged
+
+    out = tmp_path / "contacts.csv"
+    status, printed, err = _run_cli(
+        db_path, "export", "contacts", "--month", "2026-11", "--out", str(out)
+    )
+    assert (status, err) == (0, "") and "1" in printed
+    written = out.read_text(encoding="utf-8-sig")
+    assert "张三" in written and "9999-12-31" in written
+    status, printed, err = _run_cli(db_path, "followups", "--all")
+    assert (status, err) == (0, "") and "9999-12-31" in printed

@@ -246,9 +246,13 @@ def test_a_contact_at_the_same_level_writes_no_level_change(showroom):
         ({"method": "fax"}, "method"),
         ({"method": "call", "at": "2026-11-26 10:00"}, "at"),
         ({"method": "call", "at": "25:99"}, "at"),
+        ({"method": "call", "at": "1999-12-31 10:00"}, "at"),
+        ({"method": "call", "at": "0001-01-01 10:00"}, "at"),
         ({"method": "call", "level": "Z"}, "level"),
         ({"method": "call", "next_date": "soon"}, "next"),
         ({"method": "call", "at": "2026-11-24 10:00", "next_date": "2026-11-23"}, "next"),
+        ({"method": "call", "next_date": "9999-12-31"}, "next"),
+        ({"method": "call", "next_date": "+367"}, "next"),
         ({"method": "call", "account": "很长" * 300}, "account"),
         ({"method": "call", "staff": "没这人"}, "staff"),
     ],
@@ -260,6 +264,25 @@ def test_a_bad_contact_is_refused_whole(showroom, fields, bad):
     assert bad in refused.value.errors
     assert Contact.select().count() == 0
     assert fresh(customer).next_due == D(2026, 11, 22)
+
+
+@pytest.mark.parametrize(
+    ("typed", "agreed"),
+    [("2027-11-25", D(2027, 11, 25)), ("+366", D(2027, 11, 25)), ("2026-11-24", D(2026, 11, 24))],
+)
+def test_an_agreed_date_lies_within_a_year_of_the_contact(showroom, typed, agreed):
+    customer = walkin("13812345678", "张三", "H", at=on(20))
+    contact(customer, method="call", at="2026-11-24 10:00", next_date=typed)
+    assert Contact.get().next_date == agreed
+    assert fresh(customer).next_due == agreed
+
+
+def test_an_agreed_date_more_than_a_year_on_says_the_last_day(showroom):
+    customer = walkin("13812345678", "张三", "H", at=on(20))
+    with pytest.raises(ValidationError) as refused:
+        contact(customer, method="call", at="2026-11-24 10:00", next_date="2027-11-26")
+    assert refused.value.errors == {"next": "约定日期须在接触后一年内（最晚 2027-11-25）"}
+    assert Contact.select().count() == 0
 
 
 def test_a_base_customer_needs_a_level_to_be_contacted(showroom):

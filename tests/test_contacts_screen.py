@@ -321,3 +321,37 @@ async def test_scrolling_two_thousand_customers(showroom, make_app):
         await settle(pilot)
         assert the_grid.current().row.name == "客户1000"
         assert "客户1000" in screen_text(app)
+
+
+async def test_the_month_goes_no_further_than_a_year_ahead_nor_before_2000(
+    intent, make_app, showroom
+):
+    """Holding . walked on past year 9999, where the month's date arithmetic overflows."""
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_table(pilot)
+        for edge, key in ((dt.date(2027, 11, 1), "full_stop"), (dt.date(2000, 1, 1), "comma")):
+            screen.filter = screen.filter.with_(month=edge)
+            await pilot.press(key)
+            await settle(pilot)
+            assert screen.filter.month == edge
+        said = [notification.message for notification in app._notifications]
+        assert said.count("月份须在 2000-01 到 2027-11 之间") == 2
+
+
+async def test_an_agreed_date_years_away_is_refused_beside_its_field(intent, make_app, showroom):
+    """``9999-12-31`` was saved, and then broke F6 and the month's export for everyone."""
+    app = make_app(staff=showroom["wanglei"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_table(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactScreen)
+        app.screen.query_one("#next", Input).value = "9999-12-31"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactScreen)  # not saved: the dialog stays
+        hint = app.screen.query_one("#hint-next", Static)
+        assert str(hint.render()) == "约定日期须在接触后一年内（最晚 2027-11-26）"  # today + 366
+        assert hint.has_class("-error")
+    assert Contact.select().count() == 0

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from frontdesk import i18n, registration
+from frontdesk import i18n, registration, statistics
 from frontdesk import staff as staff_service
 from frontdesk.actor import DESK
 from frontdesk.errors import ConflictError, NotFound, ValidationError
@@ -160,6 +160,92 @@ def test_the_consultant_can_be_chosen_by_name_or_login(desk, showroom, chosen):
     assert rotation_names() == ["王磊", "李娜"]  # 李娜 took a first visit: to the end
 
 
+# ---------------------------------------------------------------- first or returning
+
+YESTERDAY = dt.date(2026, 11, 24)  # a whole day before the frozen clock's 10:30
+
+
+def yesterday(hhmm: str) -> str:
+    return f"{YESTERDAY} {hhmm}"
+
+
+def stamps() -> list[tuple[str, str, str]]:
+    """(kind, time in, stored visit) of every registration, in order of time in."""
+    rows = Registration.select(Registration.kind, Registration.time_in, Registration.visit)
+    return [
+        (kind, moment.strftime("%H:%M"), visit)
+        for kind, moment, visit in rows.order_by(Registration.time_in, Registration.id).tuples()
+    ]
+
+
+def stored_first_walkins() -> int:
+    return (
+        Registration.select()
+        .where((Registration.kind == "walkin") & (Registration.visit == "first"))
+        .count()
+    )
+
+
+def test_a_back_dated_walkin_makes_the_later_one_returning(desk):
+    """15:00 saved first, then 10:00 typed in from paper: 10:00 is the first visit."""
+    desk(time_in=yesterday("15:00"), phone=ZHANG_SAN, name="张三")
+    desk(time_in=yesterday("10:00"), phone=ZHANG_SAN)
+    assert stamps() == [("walkin", "10:00", "first"), ("walkin", "15:00", "returning")]
+    day = statistics.daily_statistics(YESTERDAY)
+    assert (day.first, day.returning) == (1, 1)
+    assert stored_first_walkins() == 1
+
+
+def test_a_back_dated_walkin_before_a_call_makes_the_call_a_repeat(desk):
+    desk(time_in=yesterday("15:00"), phone=ZHANG_SAN)
+    desk(kind="phone", time_in=yesterday("12:00"), phone=ZHANG_SAN)  # after 15:00's save
+    assert [visit for *_, visit in stamps()] == ["first", "first"]  # the call came first
+    desk(time_in=yesterday("10:00"), phone=ZHANG_SAN)
+    assert stamps() == [
+        ("walkin", "10:00", "first"),
+        ("phone", "12:00", "returning"),  # he had walked in at 10:00
+        ("walkin", "15:00", "returning"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("moved", "to", "expected"),
+    [
+        ("15:00", "09:00", [("walkin", "09:00", "first"), ("walkin", "10:00", "returning")]),
+        ("10:00", "16:00", [("walkin", "15:00", "first"), ("walkin", "16:00", "returning")]),
+    ],
+)
+def test_moving_a_walkin_earlier_or_later_restamps_the_customers_rows(desk, moved, to, expected):
+    walkins = {
+        hhmm: desk(time_in=yesterday(hhmm), phone=ZHANG_SAN, name="张三")
+        for hhmm in ("10:00", "15:00")
+    }
+    data = registration.to_input(walkins[moved])
+    data.time_in = yesterday(to)
+    registration.update(walkins[moved].id, data, walkins[moved].version, by=DESK)
+    assert stamps() == expected
+    day = statistics.daily_statistics(YESTERDAY)
+    assert (day.first, day.returning) == (1, 1)
+    assert stored_first_walkins() == 1
+
+
+def test_moving_a_walkin_to_another_phone_restamps_both_customers(desk):
+    first = desk(time_in=yesterday("09:00"), phone=ZHANG_SAN, name="张三")
+    second = desk(time_in=yesterday("10:00"), phone=ZHANG_SAN)
+    assert Registration.get_by_id(second.id).visit == "returning"
+    data = registration.to_input(first)
+    data.phone, data.name = "13912345678", "李四"  # the 09:00 party was someone else
+    registration.update(first.id, data, first.version, by=DESK)
+    assert Registration.get_by_id(first.id).visit == "first"  # 李四's first visit
+    assert Registration.get_by_id(second.id).visit == "first"  # now 张三's first visit
+    data = registration.to_input(Registration.get_by_id(first.id))
+    data.phone = ""  # and then without any phone: an anonymous party, first too
+    registration.update(first.id, data, first.version + 1, by=DESK)
+    assert [visit for *_, visit in stamps()] == ["first", "first"]
+    assert statistics.daily_statistics(YESTERDAY).first == 2
+    assert stored_first_walkins() == 2
+
+
 def test_the_proposed_consultant(showroom, desk):
     assert registration.propose_consultant() == showroom["wanglei"]
     desk(time_in="09:00", phone=ZHANG_SAN, consultant="李娜")
@@ -196,6 +282,8 @@ def errors_of(desk, **fields) -> dict[str, str]:
         ({"time_in": "10:20", "time_out": "abc"}, "time-out"),
         ({"kind": "phone", "time_in": "10:00", "time_out": "10:10"}, "time-out"),
         ({"time_in": "25:00"}, "time-in"),
+        ({"time_in": "1999-12-31 23:59"}, "time-in"),
+        ({"time_in": "0001-01-01 00:00"}, "time-in"),
         ({"consultant": "孙悟空"}, "consultant"),
         ({"gender": "x"}, "gender"),
         ({"kind": "visit"}, "kind"),
@@ -233,6 +321,19 @@ def test_several_errors_are_reported_at_once(desk):
     }
     assert all(errors.values())
     assert counts() == before
+
+
+def test_a_time_in_before_2000_is_refused_with_the_first_day(desk):
+    assert errors_of(desk, time_in="1999-12-31 10:00") == {"time-in": "时间不能早于 2000-01-01"}
+
+
+def test_a_phone_with_letters_is_refused_with_its_own_sentence(desk):
+    before = counts()
+    assert errors_of(desk, time_in="10:00", phone="1391234abcd") == {
+        "phone": "电话号码里不能有字母：只填数字（可带 +、空格、-）"
+    }
+    assert counts() == before
+    assert Customer.get_or_none(Customer.phone == "13912342223") is None  # the keypad reading
 
 
 def test_an_inactive_consultant_cannot_be_chosen(desk, showroom):

@@ -79,6 +79,29 @@ def test_an_invalid_phone_is_none(typed):
     assert rules.normalise_phone(typed) is None
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "1391234abcd",  # keypad letters: phonenumbers would store 13912342223
+        "139 1234 ABCD",
+        "+86 139-1234-abcd",
+        "1-800-FLOWERS",
+        "１３９１２３４ａｂｃｄ",  # full-width letters
+        "13912345678号",
+    ],
+)
+def test_a_phone_with_letters_is_refused_never_read_as_keypad_digits(typed):
+    assert rules.phone_has_letters(typed)
+    assert rules.normalise_phone(typed) is None
+
+
+@pytest.mark.parametrize(
+    "typed", ["13912345678", "+86 (139) 1234-5678", "１３９１２３４５６７８", ""]
+)
+def test_digits_and_punctuation_are_not_letters(typed):
+    assert not rules.phone_has_letters(typed)
+
+
 def test_phone_input_longer_than_the_limit_is_refused_even_if_valid_inside():
     padded = "138-1234-5678".ljust(rules.MAX_PHONE_INPUT + 1, "-")
     assert len(padded) > rules.MAX_PHONE_INPUT

@@ -291,3 +291,27 @@ async def test_the_figures_fit_at_80_by_24_in_english(fortnight, make_app):
         assert block.region.right <= 80 and block.region.bottom <= 23
         assert "Walk-in parties 2 (last Wed 3)" in figures(app)
         assert "On-file rate 50.0% (last Wed 0.0%)" in figures(app)
+
+
+def notices(app) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+async def test_no_day_or_month_before_2000_and_the_range_is_said(showroom, make_app):
+    """Holding ← or [ walked back past year 1, where date arithmetic overflows."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(StatisticsScreen(dt.date(2000, 1, 1)))
+        await settle(pilot)
+        await pilot.press("left")
+        await settle(pilot)
+        assert "2000-01-01" in title(app)
+        assert "日期须在 2000-01-01 到 2027-11-26 之间" in notices(app)
+        await app.push_screen(MonthSheetScreen(2000, 1))
+        await settle(pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        month_title = app.screen.query_one("#month-title", Static)
+        assert "2000-01" in str(month_title.render())
+        assert "月份须在 2000-01 到 2027-11 之间" in notices(app)

@@ -1,7 +1,8 @@
 """Processes for the reliability tests: ``python -m tests.workers ROLE STORE [options]``.
 
 - ``writer``: registers walk-ins and calls through ``registration.register`` exactly as
-  the form does, and after each one is committed prints ``ack ID NOTE PHONE PARTY MS`` —
+  the form does (now, or with ``--day`` at scattered times of that past day: late entries
+  from paper), and after each one is committed prints ``ack ID NOTE PHONE PARTY MS`` —
   the acknowledgement a receptionist sees ("saved #ID"), and how long the save took,
   waiting for the write lock included. Any exception is an error that would reach a user:
   it prints ``error …`` and exits 1. On its way up it prints where it is, so a test that
@@ -13,9 +14,10 @@
   wait there (reading stdin) for the test to kill it: a kill at an exact point.
   ``--ack-inside-transaction`` is the deliberately broken writer (the mutant the crash test
   must catch): it prints each acknowledgement before its transaction commits.
-- ``reader``: the manager's screen: reads today's statistics (``frontdesk.statistics``
-  when it exists, else the day's log) and the raw counts in one read transaction, over and
-  over, checking that they agree and never go backwards, until the stop file appears.
+- ``reader``: the manager's screen: reads today's (``--day``'s) statistics
+  (``frontdesk.statistics`` when it exists, else the day's log) and the raw counts in one
+  read transaction, over and over, checking that they agree and never go backwards, until
+  the stop file appears.
 
 The parent test owns the store (it creates it with ``prepare_store``) and decides when a
 writer dies (SIGKILL) or stops (the stop file).
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import os
 import sys
 import time
@@ -34,6 +37,7 @@ from frontdesk.actor import OPERATOR
 from tests.actors import as_member
 
 RECEPTIONIST = "赵敏"
+BACKDATE_SPAN_S = 10 * 3600
 CONSULTANTS = ("王磊", "李娜", "张伟")
 LEVELS = ("H", "A", "", "B", "C", "")
 
@@ -89,6 +93,13 @@ def announce_migrations(hold_at: str) -> None:
     Runner._run = announced_run
 
 
+def backdated(day: dt.date, writer: int, number: int) -> dt.datetime:
+    """A time on ``day`` between 09:00 and 19:00, scattered so that the writers save a
+    customer's walk-ins in another order than they happened (late entries from paper)."""
+    seconds = (number * 7919 + writer * 104729) % BACKDATE_SPAN_S
+    return dt.datetime.combine(day, dt.time(9)) + dt.timedelta(seconds=seconds)
+
+
 def writer(
     path: str,
     writer_id: int,
@@ -98,6 +109,7 @@ def writer(
     pause: float,
     hold_at: str = "",
     ack_inside_transaction: bool = False,
+    backdate: dt.date | None = None,
 ) -> int:
     from frontdesk import registration, rules, store
     from frontdesk import staff as staff_service
@@ -121,6 +133,7 @@ def writer(
         note = f"w{writer_id}-{number}"
         data = registration.RegistrationInput(
             kind=kind,
+            time_in=backdated(backdate, writer_id, number) if backdate else None,
             phone=phone,
             name=f"客户{phone[-4:]}" if phone else "",
             party_size=party,
@@ -180,7 +193,7 @@ def _read_once(today) -> tuple[int, int]:
     return walkins, Registration.select().count()
 
 
-def reader(path: str, stop_file: str) -> int:
+def reader(path: str, stop_file: str, day: dt.date | None = None) -> int:
     from frontdesk import clock, store
     from frontdesk.models import database
 
@@ -190,7 +203,7 @@ def reader(path: str, stop_file: str) -> int:
         while True:
             stopping = os.path.exists(stop_file)  # one more read after the writers stopped
             with database.atomic("DEFERRED"):  # one snapshot: never blocks a writer
-                walkins, total = _read_once(clock.today())
+                walkins, total = _read_once(day or clock.today())
             if total < last_total:
                 raise AssertionError(f"registrations went from {last_total} to {total}")
             last_total = total
@@ -221,6 +234,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--ack-inside-transaction", action="store_true", help="the broken writer (a mutant)"
     )
+    parser.add_argument(
+        "--day",
+        type=dt.date.fromisoformat,
+        help="writer: register on this past day, out of order; reader: read this day",
+    )
     args = parser.parse_args(argv)
     if args.role == "writer":
         return writer(
@@ -232,8 +250,9 @@ def main(argv: list[str] | None = None) -> int:
             args.pause,
             args.hold_at,
             args.ack_inside_transaction,
+            args.day,
         )
-    return reader(args.store, args.stop_file)
+    return reader(args.store, args.stop_file, args.day)
 
 
 if __name__ == "__main__":

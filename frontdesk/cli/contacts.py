@@ -4,10 +4,9 @@ monthly contact table as a file."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 
-from frontdesk import contact_export, contact_table, contacts, customer_card, roles, rules
+from frontdesk import bounds, contact_export, contact_table, contacts, customer_card, roles, rules
 from frontdesk import staff as staff_service
 from frontdesk.actor import Actor
 from frontdesk.cli.base import (
@@ -19,7 +18,6 @@ from frontdesk.cli.base import (
     run_export,
     table,
 )
-from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
 
 
@@ -120,21 +118,12 @@ def _reassign(args: argparse.Namespace, actor: Actor) -> int:
     return 0
 
 
-def _day(text: str | None, field: str) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError({field: t("contacts.error.date")}) from None
-
-
 def _consultant_id(name: str | None) -> int | None:
     return staff_service.require_staff(name).id if name else None
 
 
 def _followups(args: argparse.Namespace, actor: Actor) -> int:
-    day = _day(args.date, "date")
+    day = bounds.parse_day(args.date) if args.date else None
     found = contact_table.followups(
         actor, day, _consultant_id(args.consultant), include_later=args.all
     )
@@ -167,10 +156,7 @@ def _followups(args: argparse.Namespace, actor: Actor) -> int:
 
 def _export(args: argparse.Namespace, actor: Actor) -> int:
     roles.require(actor, roles.CONTACTS_VIEW)
-    try:
-        month = contact_table.parse_month(args.month)
-    except ValueError:
-        raise ValidationError({"month": t("contacts.error.month")}) from None
+    month = bounds.parse_month(args.month)
     f = contact_table.current_filter(
         actor, month=month, consultant_id=_consultant_id(args.consultant)
     )

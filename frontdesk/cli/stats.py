@@ -4,20 +4,15 @@ text or as JSON, and the month sheet as a file (``export stats``)."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import re
 
 from rich.cells import cell_len
 
-from frontdesk import clock, roles, settings, statistics
+from frontdesk import bounds, clock, roles, settings, statistics
 from frontdesk import statistics_sheet as sheet_layout
 from frontdesk.actor import Actor
 from frontdesk.cli.base import EXPORT, Handler, add_command, export_subparsers, run_export, table
-from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
-
-MONTH_PATTERN = re.compile(r"(\d{4})-(\d{1,2})")
 
 
 def add_commands(commands) -> dict[str, Handler]:
@@ -36,18 +31,10 @@ def add_commands(commands) -> dict[str, Handler]:
     return {"stats": _stats, EXPORT: run_export}
 
 
-def parse_day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError({"date": t("stats.bad_date")}) from None
-
-
 def parse_month(text: str) -> tuple[int, int]:
-    match = MONTH_PATTERN.fullmatch(text.strip())
-    if not match or not 1 <= int(match[2]) <= 12:
-        raise ValidationError({"month": t("stats.bad_month")})
-    return int(match[1]), int(match[2])
+    """(year, month) of a typed ``YYYY-MM``, read and bounded by the core."""
+    month = bounds.parse_month(text)
+    return month.year, month.month
 
 
 def _stats(args: argparse.Namespace, actor: Actor) -> int:
@@ -56,7 +43,7 @@ def _stats(args: argparse.Namespace, actor: Actor) -> int:
         sheet = statistics.month_sheet(*parse_month(args.month))
         result, lines = sheet, month_lines(sheet)
     else:
-        day = parse_day(args.date) if args.date else clock.today()
+        day = bounds.parse_day(args.date) if args.date else clock.today()
         result = statistics.daily_statistics(day)
         lines = day_lines(result)
     if args.json:
