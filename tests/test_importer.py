@@ -330,21 +330,20 @@ def refused(path) -> tuple[str, int]:
 BOMB_MEMORY = 200 * 2**20  # the bound the refusal must stay under (it uses ~1 MB)
 
 
-@pytest.mark.parametrize(
-    ("build", "expected"),
-    [
-        (hostile_files.declared_size_bomb, "解压后超过 48 MB"),
-        (hostile_files.ratio_bomb, "压缩得异常（294 倍，上限 100 倍）"),
-        (hostile_files.dimension_bomb, "文件超过 20000 行"),
-        (hostile_files.far_row_bomb, "文件超过 20000 行"),
-        (hostile_files.many_rows, "文件超过 20000 行"),
-        (hostile_files.wide_row, "第 1 行超过 256 个单元格"),
-        (hostile_files.far_column, "表格用到了第 256 列以后的列"),
-        (hostile_files.billion_laughs, "XML 实体定义"),
-        (hostile_files.huge_cell, "超过 2000 个字符的单元格"),
-    ],
-    ids=lambda value: getattr(value, "__name__", ""),
-)
+BOMBS = [
+    (hostile_files.declared_size_bomb, "解压后超过 48 MB"),
+    (hostile_files.ratio_bomb, "倍，上限 100 倍）"),  # (the ratio itself depends on zlib)
+    (hostile_files.dimension_bomb, "文件超过 20000 行"),
+    (hostile_files.far_row_bomb, "文件超过 20000 行"),
+    (hostile_files.many_rows, "文件超过 20000 行"),
+    (hostile_files.wide_row, "第 1 行超过 256 个单元格"),
+    (hostile_files.far_column, "表格用到了第 256 列以后的列"),
+    (hostile_files.billion_laughs, "XML 实体定义"),
+    (hostile_files.huge_cell, "超过 2000 个字符的单元格"),
+]
+
+
+@pytest.mark.parametrize(("build", "expected"), BOMBS, ids=[build.__name__ for build, _ in BOMBS])
 def test_a_bomb_is_refused_before_parsing(showroom, tmp_path, never_parsed, build, expected):
     message, peak = refused(build(tmp_path))
     assert expected in message
