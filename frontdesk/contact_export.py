@@ -5,7 +5,9 @@ contact, source, consultant, level, next due — then the days 1–31 with the l
 on each day the customer was contacted (or registered); per-level totals at the foot,
 per day too, and the customers carried over from last month (上月留存) and new this month
 (本月新生). XLSX (openpyxl, written row by row) or CSV (UTF-8 with a BOM, so that Excel
-reads the Chinese). Headers in the language of the command line.
+reads the Chinese). Headers in the language of the command line. Names, models and
+consultants are typed by people: every cell goes through ``safe_cells``, so none becomes a
+formula in Excel or WPS.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from frontdesk import contact_table, rules, settings
+from frontdesk import contact_table, rules, safe_cells, settings
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
 
@@ -126,7 +128,7 @@ def export_month(path: str | Path, f: contact_table.TableFilter) -> int:
             writer = csv.writer(handle)
             for role, cells in lines:
                 written += role == "row"
-                writer.writerow(cells)
+                writer.writerow(safe_cells.csv_row(cells))
         return written
     return _write_xlsx(path, lines, f)
 
@@ -154,11 +156,13 @@ def _write_xlsx(path: Path, lines, f: contact_table.TableFilter) -> int:
     for role, cells in lines:
         if role == "row":  # plain values: styling 40 cells of every row is most of the time
             written += 1
-            sheet.append([cell if cell != "" else None for cell in cells])  # None: no cell
+            sheet.append(  # None: no cell
+                [safe_cells.write_only_value(sheet, cell) if cell != "" else None for cell in cells]
+            )
             continue
         row = []
         for index, value in enumerate(cells):
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = safe_cells.set_text(WriteOnlyCell(sheet), value)
             if role in fonts:
                 cell.font = fonts[role]
             day = index - len(FIXED_COLUMNS) + 1

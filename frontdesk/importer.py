@@ -6,29 +6,34 @@ file, one row per registration, the header row first. Headers are accepted in En
 so the import follows the same rules as the form.
 
 All or nothing: the rows are stored in one transaction, and if any row is refused the
-whole transaction is rolled back and every row's errors are reported, with the row number
-as the spreadsheet shows it (the header is row 1).
+whole transaction is rolled back and the rows' errors are reported, with the row number
+as the spreadsheet shows it (the header is row 1): the first ``MAX_REPORTED_ERRORS`` of
+them, each at most ``MAX_MESSAGE_CHARS`` long, then how many more there are. Reading the
+file — its limits, encodings and hostile content — is ``frontdesk.import_reader``'s job.
+Cells are data: a name ``=1+1`` is stored as ``=1+1`` (exports neutralise it).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from frontdesk import clock, rules
 from frontdesk import registration as registration_service
 from frontdesk.actor import Actor
-from frontdesk.errors import FrontdeskError, ValidationError
+from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
+from frontdesk.import_reader import ImportFileError, SheetRows, read_rows
 from frontdesk.models import database
 
-CSV_EXTENSIONS = (".csv",)
-XLSX_EXTENSIONS = (".xlsx", ".xlsm")
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+__all__ = ["ImportFileError", "ImportResult", "import_file", "read_rows"]
+
+MAX_REPORTED_ERRORS = 50  # row errors kept and shown; the rest are counted
+MAX_MESSAGE_CHARS = 200  # one row error's message, the cell's value included
+MAX_SHOWN_CHARS = 40  # a cell's text quoted in a message
+MAX_SHOWN_NAMES = 10  # unknown headers listed in a message
+ELLIPSIS = "…"
 
 # Column → the headers accepted for it (compared case-insensitively; "_", "-" and spaces
 # are interchangeable in English headers).
@@ -85,20 +90,32 @@ FALSE_VALUES = {"", "0", "no", "n", "false", "否", "×", "✗", "无", "空"}
 NO_LEVEL_VALUES = {"无", "空"}
 
 
-class ImportFileError(FrontdeskError):
-    """The file cannot be read as a registration log (missing, wrong type, bad header)."""
-
-
 @dataclass
 class ImportResult:
-    """How many rows were stored, or (when any row was refused) why nothing was."""
+    """How many rows were stored, or (when any row was refused) why nothing was: the first
+    ``MAX_REPORTED_ERRORS`` errors by row, and how many more there were."""
 
     imported: int = 0
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
+    more_errors: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.more_errors
+
+    def report_lines(self) -> list[str]:
+        """The errors as the user reads them, one a line, then "and N more"."""
+        lines = [
+            t("import.error_line", row=row, field=column, message=message)
+            for row, column, message in self.errors
+        ]
+        if self.more_errors:
+            lines.append(t("import.more_errors", count=self.more_errors))
+        return lines
 
 
 class _Rollback(Exception):
@@ -115,59 +132,31 @@ _HEADER_LOOKUP = {
 }
 
 
-def _read_csv(path: Path) -> list[list[object]]:
-    raw = path.read_bytes()
-    for encoding in CSV_ENCODINGS:
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError(t("import.encoding", path=path))
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)
-    if not first_line.count(delimiter):
-        delimiter = ","
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    except csv.Error as error:
-        raise ImportFileError(t("import.bad_file", path=path, error=error)) from None
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
 
 
-def _read_xlsx(path: Path) -> list[list[object]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
-        raise ImportFileError(t("import.bad_file", path=path, error=error)) from None
-    try:
-        return [list(row) for row in workbook.active.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+def _shown(value: object) -> str:
+    """A cell's text as a message quotes it: one line, at most ``MAX_SHOWN_CHARS``."""
+    return _shortened(" ".join(_text(value).split()), MAX_SHOWN_CHARS)
 
 
-def read_rows(path: str | Path) -> list[list[object]]:
-    """The rows of a CSV or XLSX file, header first, cells as the file holds them."""
-    path = Path(path).expanduser()
-    suffix = path.suffix.lower()
-    if suffix not in CSV_EXTENSIONS + XLSX_EXTENSIONS:
-        raise ImportFileError(
-            t("import.unsupported", ext=suffix or path.name, supported=".csv, .xlsx")
-        )
-    if not path.is_file():
-        raise ImportFileError(t("import.not_found", path=path))
-    return _read_csv(path) if suffix in CSV_EXTENSIONS else _read_xlsx(path)
+def _names(names: list[str]) -> str:
+    shown = "、".join(_shown(name) for name in names[:MAX_SHOWN_NAMES])
+    if len(names) > MAX_SHOWN_NAMES:
+        shown += " " + t("import.more_names", count=len(names) - MAX_SHOWN_NAMES)
+    return shown
 
 
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _columns(header: list[object]) -> dict[int, tuple[str, str]]:
-    """Map each header cell's index to (column, header as written); refuse unknown ones."""
+def _columns(sheet: SheetRows, header: list[object], path) -> dict[int, tuple[str, str]]:
+    """Map each header cell's index to (column, header as written); refuse unknown ones.
+
+    A file decoded as GB18030 whose headers match no known column is in some third
+    encoding (Big5, say): say so, rather than list garbled headers as unknown."""
     columns: dict[int, tuple[str, str]] = {}
     unknown, seen = [], {}
     for index, cell in enumerate(header):
@@ -178,13 +167,17 @@ def _columns(header: list[object]) -> dict[int, tuple[str, str]]:
         if column is None:
             unknown.append(written)
         elif column in seen:
-            raise ImportFileError(t("import.duplicate_header", first=seen[column], second=written))
+            raise ImportFileError(
+                t("import.duplicate_header", first=_shown(seen[column]), second=_shown(written))
+            )
         else:
             seen[column] = written
             columns[index] = (column, written)
+    if sheet.guessed and unknown and not seen:
+        raise ImportFileError(t("import.encoding_headers", path=path, names=_names(unknown)))
     if unknown:
         known = ", ".join(f"{names[0]}/{names[1]}" for names in HEADERS.values())
-        raise ImportFileError(t("import.unknown_header", names="、".join(unknown), known=known))
+        raise ImportFileError(t("import.unknown_header", names=_names(unknown), known=known))
     missing = [HEADERS[column][0] for column in REQUIRED if column not in seen]
     if missing:
         raise ImportFileError(t("import.missing_header", names=", ".join(missing)))
@@ -248,7 +241,7 @@ def _to_input(
         try:
             setattr(data, attribute, _boolean(cells.get(column)))
         except ValueError:
-            errors[column] = t("import.bad_bool", value=_text(cells.get(column)))
+            errors[column] = t("import.bad_bool", value=_shown(cells.get(column)))
     return data, errors
 
 
@@ -273,13 +266,13 @@ def import_file(path: str | Path, *, by: Actor) -> ImportResult:
     unknown or missing header). Row errors come back in the result, and then nothing has
     been stored.
     """
-    rows = read_rows(path)
-    numbered = [(number, row) for number, row in enumerate(rows, start=1)]
+    sheet = read_rows(path)
+    numbered = [(number, row) for number, row in enumerate(sheet.rows, start=1)]
     numbered = [(number, row) for number, row in numbered if not all(map(_blank, row))]
     if not numbered:
         raise ImportFileError(t("import.empty", path=path))
     (_, header), body = numbered[0], numbered[1:]
-    columns = _columns(header)
+    columns = _columns(sheet, header, path)
     by_field_id = {FIELD_IDS[column]: written for column, written in columns.values()}
     by_column = {column: written for column, written in columns.values()}
 
@@ -290,7 +283,7 @@ def import_file(path: str | Path, *, by: Actor) -> ImportResult:
         prepared.append((number, data, {by_column.get(c, c): m for c, m in errors.items()}))
     prepared.sort(key=_sort_key)
 
-    failures: list[tuple[int, str, str]] = []
+    failures = _Failures()
     imported = 0
     try:
         with database.atomic():
@@ -304,9 +297,29 @@ def import_file(path: str | Path, *, by: Actor) -> ImportResult:
                 except ValidationError as error:
                     for field_id, message in error.errors.items():
                         row_errors[by_field_id.get(field_id, field_id)] = message
-                failures.extend((number, column, message) for column, message in row_errors.items())
-            if failures:
+                for column, message in row_errors.items():
+                    failures.add(number, column, message)
+            if failures.count:
                 raise _Rollback
     except _Rollback:
-        return ImportResult(imported=0, errors=sorted(failures))
+        errors = failures.first()
+        return ImportResult(imported=0, errors=errors, more_errors=failures.count - len(errors))
     return ImportResult(imported=imported)
+
+
+class _Failures:
+    """The row errors of an import: the first ``MAX_REPORTED_ERRORS`` by row, and the
+    count of all, in bounded memory however many rows fail."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._kept: list[tuple[int, str, str]] = []
+
+    def add(self, row: int, column: str, message: str) -> None:
+        self.count += 1
+        self._kept.append((row, column, _shortened(message, MAX_MESSAGE_CHARS)))
+        if len(self._kept) >= 4 * MAX_REPORTED_ERRORS:  # rows come in time order, not by row
+            self._kept = self.first()
+
+    def first(self) -> list[tuple[int, str, str]]:
+        return sorted(self._kept)[:MAX_REPORTED_ERRORS]

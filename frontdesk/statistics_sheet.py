@@ -5,7 +5,10 @@ weekday, the walk-in figures, the calls, the new intent customers by level — s
 screens, the CLI, the XLSX and the CSV, so that they all show the same figures in the same
 order with the same labels. The XLSX is laid out like the paper form (title, store, month,
 two header rows, one row per day, a total row) and prints on one landscape page width; the
-CSV has the same columns under one header row.
+CSV has the same columns under one header row. After them come the month's splits — by hour,
+by channel (信息来源), by model (意向车型) and by consultant (销售顾问) — on a second sheet
+of the XLSX, below the days in the CSV. Channel, model and consultant names are typed by
+people: every cell goes through ``safe_cells``, so none of them can become a formula.
 """
 
 from __future__ import annotations
@@ -15,10 +18,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from frontdesk import clock, rules, settings
+from frontdesk import clock, rules, safe_cells, settings
 from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
-from frontdesk.statistics import DayStatistics, MonthSheet, Statistics, month_sheet
+from frontdesk.statistics import (
+    CONSULTANT_FIGURES,
+    UNASSIGNED,
+    DayStatistics,
+    MonthSheet,
+    Statistics,
+    month_sheet,
+)
 
 COUNT, RATE, MINUTES, TEXT = "count", "rate", "minutes", "text"
 XLSX, CSV = ".xlsx", ".csv"
@@ -147,6 +157,47 @@ def sheet_rows(sheet: MonthSheet) -> list[tuple[Statistics, list[object]]]:
     return rows
 
 
+@dataclass(frozen=True)
+class Split:
+    """One split of the statistics: its title, the header of its key column, and the
+    counts shown for each key (catalogue keys of their headers)."""
+
+    title: str
+    key_label: str
+    figures: tuple[tuple[str, str], ...]  # (name in the split's counts, header key)
+    value: Callable[[Statistics], dict[str, dict[str, int]]]
+
+
+_WALKIN_PHONE = (("walkin", "stats.col.walkin"), ("phone", "stats.col.phone"))
+SPLITS = (
+    Split("stats.hours", "stats.col.hour", _WALKIN_PHONE, lambda stats: stats.by_hour),
+    Split("stats.by_channel", "stats.col.channel", _WALKIN_PHONE, lambda stats: stats.by_channel),
+    Split("stats.by_model", "stats.col.model", _WALKIN_PHONE, lambda stats: stats.by_model),
+    Split(
+        "stats.by_consultant",
+        "stats.col.consultant",
+        tuple((name, f"stats.col.{name}") for name in CONSULTANT_FIGURES),
+        lambda stats: stats.by_consultant,
+    ),
+)
+
+
+def split_rows(stats: Statistics) -> list[tuple[str, list[object]]]:
+    """(role, cells) of each split that had traffic: its title, its header, then one row
+    per hour or name with the counts as numbers; role is title | header | row."""
+    lines: list[tuple[str, list[object]]] = []
+    for split in SPLITS:
+        counts = split.value(stats)
+        if not counts:
+            continue
+        lines.append(("title", [t(split.title)]))
+        lines.append(("header", [t(split.key_label), *(t(label) for _, label in split.figures)]))
+        for key, row in counts.items():
+            name = key if key != UNASSIGNED else t("stats.unassigned")
+            lines.append(("row", [name, *(row[figure] for figure, _ in split.figures)]))
+    return lines
+
+
 def default_filename(year: int, month: int) -> str:
     """``展厅来店统计-2026-11.xlsx`` (or its English name), for the current directory."""
     return t("stats.default_file", month=f"{year:04d}-{month:02d}") + XLSX
@@ -181,6 +232,10 @@ def _write_csv(sheet: MonthSheet, path: Path) -> None:
                     for column, value in zip(COLUMNS, values, strict=True)
                 ]
             )
+        for role, cells in split_rows(sheet.total):
+            if role == "title":
+                writer.writerow([])
+            writer.writerow(safe_cells.csv_row(cells))
 
 
 # -- the XLSX, like the paper form ---------------------------------------------------------
@@ -209,18 +264,20 @@ def _write_xlsx(sheet: MonthSheet, path: Path, store_name: str) -> None:
     weekend_fill = PatternFill("solid", fgColor=WEEKEND_FILL)
 
     ws.merge_cells(f"A{TITLE_ROW}:{last_letter}{TITLE_ROW}")
-    title = ws.cell(TITLE_ROW, 1, t("stats.sheet_title"))
+    title = safe_cells.set_text(ws.cell(TITLE_ROW, 1), t("stats.sheet_title"))
     title.font = Font(bold=True, size=16)
     title.alignment = Alignment(horizontal="center")
     ws.row_dimensions[TITLE_ROW].height = 26
 
     half = last_col // 2
     ws.merge_cells(start_row=STORE_ROW, start_column=1, end_row=STORE_ROW, end_column=half)
-    ws.cell(STORE_ROW, 1, t("stats.store", name=store_name or t("app.no_store_name")))
+    store = t("stats.store", name=store_name or t("app.no_store_name"))
+    safe_cells.set_text(ws.cell(STORE_ROW, 1), store)
     ws.merge_cells(
         start_row=STORE_ROW, start_column=half + 1, end_row=STORE_ROW, end_column=last_col
     )
-    month = ws.cell(STORE_ROW, half + 1, t("stats.month", month=sheet.label))
+    month = ws.cell(STORE_ROW, half + 1)
+    safe_cells.set_text(month, t("stats.month", month=sheet.label))
     month.alignment = Alignment(horizontal="right")
 
     # Two header rows: a group over its columns, the label under it (merged down alone).
@@ -234,14 +291,14 @@ def _write_xlsx(sheet: MonthSheet, path: Path, store_name: str) -> None:
             ws.merge_cells(
                 start_row=GROUP_ROW, start_column=start, end_row=GROUP_ROW, end_column=end
             )
-            ws.cell(GROUP_ROW, start, t(group))
+            safe_cells.set_text(ws.cell(GROUP_ROW, start), t(group))
             for index in range(start, end + 1):
-                ws.cell(LABEL_ROW, index, t(COLUMNS[index - 1].label))
+                safe_cells.set_text(ws.cell(LABEL_ROW, index), t(COLUMNS[index - 1].label))
         else:
             ws.merge_cells(
                 start_row=GROUP_ROW, start_column=start, end_row=LABEL_ROW, end_column=start
             )
-            ws.cell(GROUP_ROW, start, t(COLUMNS[start - 1].label))
+            safe_cells.set_text(ws.cell(GROUP_ROW, start), t(COLUMNS[start - 1].label))
         start = end + 1
     for row in (GROUP_ROW, LABEL_ROW):
         for index in range(1, last_col + 1):
@@ -260,7 +317,7 @@ def _write_xlsx(sheet: MonthSheet, path: Path, store_name: str) -> None:
                 value = NO_VALUE
             elif value == NOT_YET:
                 value = None  # an empty cell
-            cell = ws.cell(row, index, value)
+            cell = safe_cells.set_text(ws.cell(row, index), value)
             cell.border = box
             cell.alignment = Alignment(horizontal="center" if column.kind == TEXT else "right")
             if isinstance(value, int | float) and column.kind in NUMBER_FORMATS:
@@ -280,4 +337,22 @@ def _write_xlsx(sheet: MonthSheet, path: Path, store_name: str) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
+    _write_splits(workbook.create_sheet(t("stats.splits_sheet")), sheet.total)
     workbook.save(path)
+
+
+def _write_splits(ws, stats: Statistics) -> None:
+    """The month's splits, one small table under another, on their own sheet."""
+    from openpyxl.styles import Font, PatternFill
+
+    bold, header_fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL)
+    row = 0
+    for role, cells in split_rows(stats):
+        row += 1 + (role == "title" and row > 0)  # a blank row before each split but the first
+        for index, value in enumerate(cells, start=1):
+            cell = safe_cells.set_text(ws.cell(row, index), value)
+            if role == "title":
+                cell.font = Font(bold=True, size=12)
+            elif role == "header":
+                cell.font, cell.fill = bold, header_fill
+    ws.column_dimensions["A"].width = 16

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from frontdesk import importer
-from frontdesk.actor import OPERATOR
+from frontdesk import codes, importer
+from frontdesk.actor import DESK, OPERATOR
 from frontdesk.importer import ImportFileError, import_file
 from frontdesk.models import AuditEntry, Customer, LevelChange, Registration
+from tests import hostile_files
 from tests.actors import as_member
 
 
@@ -292,3 +294,199 @@ def test_unknown_header_in_english(showroom, tmp_path):
     path = write_csv(tmp_path / "log.csv", ["kind,time_in,weather", "walkin,10:00,sunny"])
     with pytest.raises(ImportFileError, match="Unknown column headers: weather"):
         import_file(path, by=OPERATOR)
+
+
+# ---------------------------------------------------------------- hostile files
+# Each attack is built in tmp_path by tests.hostile_files. A bomb must be refused with a
+# sentence before openpyxl parses anything (``never_parsed``), within a bounded memory.
+
+
+@pytest.fixture
+def never_parsed(monkeypatch):
+    """Fail the test if openpyxl is asked to open the workbook."""
+    import openpyxl
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("openpyxl was asked to parse a file that should be refused first")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+
+
+def refused(path) -> tuple[str, int]:
+    """The sentence a file is refused with, and the peak Python memory of the attempt."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(ImportFileError) as caught:
+            import_file(path, by=OPERATOR)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert Registration.select().count() == 0
+    message = str(caught.value)
+    assert "Traceback" not in message and "Error" not in message
+    return message, peak
+
+
+BOMB_MEMORY = 200 * 2**20  # the bound the refusal must stay under (it uses ~1 MB)
+
+
+BOMBS = [
+    (hostile_files.declared_size_bomb, "解压后超过 48 MB"),
+    (hostile_files.ratio_bomb, "倍，上限 100 倍）"),  # (the ratio itself depends on zlib)
+    (hostile_files.dimension_bomb, "文件超过 20000 行"),
+    (hostile_files.far_row_bomb, "文件超过 20000 行"),
+    (hostile_files.many_rows, "文件超过 20000 行"),
+    (hostile_files.wide_row, "第 1 行超过 256 个单元格"),
+    (hostile_files.far_column, "表格用到了第 256 列以后的列"),
+    (hostile_files.billion_laughs, "XML 实体定义"),
+    (hostile_files.huge_cell, "超过 2000 个字符的单元格"),
+]
+
+
+@pytest.mark.parametrize(("build", "expected"), BOMBS, ids=[build.__name__ for build, _ in BOMBS])
+def test_a_bomb_is_refused_before_parsing(showroom, tmp_path, never_parsed, build, expected):
+    message, peak = refused(build(tmp_path))
+    assert expected in message
+    assert len(message) < 300
+    assert peak < BOMB_MEMORY
+
+
+def test_openpyxl_parses_with_defusedxml():
+    """The second line of defence: were the scan to miss a DTD, openpyxl refuses it too."""
+    import openpyxl
+    from openpyxl.xml import functions
+
+    assert openpyxl.DEFUSEDXML
+    assert functions.iterparse.__module__.startswith("defusedxml")
+
+
+def test_an_external_entity_never_reads_the_file(showroom, tmp_path, never_parsed):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("PIN 8642", encoding="utf-8")
+    message, _ = refused(hostile_files.xxe(tmp_path, secret))
+    assert "XML 实体定义" in message and "8642" not in message
+    assert Customer.select().count() == 0
+
+
+def test_long_messages_are_capped_and_counted(showroom, tmp_path, run_import):
+    path = hostile_files.long_cells(tmp_path, rows=1_000, chars=1_900)
+    result = import_file(path, by=OPERATOR)
+    assert result.imported == 0 and Registration.select().count() == 0
+    assert result.error_count == 1_000
+    assert len(result.errors) == importer.MAX_REPORTED_ERRORS
+    assert [row for row, _, _ in result.errors] == list(range(2, 52))
+    assert all(len(message) <= importer.MAX_MESSAGE_CHARS for _, _, message in result.errors)
+    first = result.errors[0][2]
+    assert first.startswith("无法识别“") and "…”：请填 是/否" in first
+    lines = result.report_lines()
+    assert lines[-1] == "……另有 950 处错误未列出"
+    status, err = run_import(path)
+    assert status == 1 and len(err) < 20_000
+    assert err.splitlines()[0] == "导入失败，未保存任何数据：共 1000 处错误"
+    assert err.splitlines()[-1] == "……另有 950 处错误未列出"
+
+
+def test_unknown_headers_are_listed_briefly(showroom, tmp_path):
+    header = ",".join(["kind", "time_in"] + [f"{n:03d}" + "列" * 1_900 for n in range(200)])
+    message, _ = refused(write_csv(tmp_path / "log.csv", [header, "来店,10:00"]))
+    assert message.startswith("无法识别的列名：000列列") and "等另外 190 个" in message
+    assert len(message) < 1_000
+
+
+@pytest.fixture
+def run_import(showroom, capsys):
+    """``frontdesk import FILE`` in this process, on the test's store: (status, stderr)."""
+    from frontdesk.cli import desk
+
+    def run(path):
+        import argparse
+
+        status = desk._import(argparse.Namespace(file=str(path)), OPERATOR)
+        return status, capsys.readouterr().err
+
+    return run
+
+
+@pytest.mark.parametrize(
+    "build", [hostile_files.big5_csv, hostile_files.undecodable_csv], ids=["big5", "undecodable"]
+)
+def test_a_csv_in_another_encoding_is_named_as_such(showroom, tmp_path, build):
+    message, _ = refused(build(tmp_path))
+    assert "不是 UTF-8 或 GB18030 编码" in message
+
+
+def test_a_gb18030_csv_with_one_known_header_lists_the_unknown_ones(showroom, tmp_path):
+    path = write_csv(tmp_path / "log.csv", ["类别,来店时间,心情", "来店,10:00,好"], "gb18030")
+    message, _ = refused(path)
+    assert "无法识别的列名：心情" in message
+
+
+def test_a_csv_too_big_is_refused_before_reading(showroom, tmp_path, monkeypatch):
+    from frontdesk import import_reader
+
+    path = tmp_path / "big.csv"
+    with path.open("wb") as handle:
+        handle.truncate(import_reader.MAX_FILE_BYTES + 1)  # a sparse file: nothing written
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("the file was read"))
+    message, _ = refused(path)
+    assert "太大（10.1 MB，上限 10 MB）" in message
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["kind,time_in"] + ["来店,10:00"] * 20_000, "文件超过 20000 行"),
+        (["kind,time_in", "来店,10:00," + "," * 300], "第 2 行超过 256 个单元格"),
+        (["kind,time_in,notes", "来店,10:00," + "备" * 2_001], "第 2 行有超过 2000 个字符的单元格"),
+        (
+            ["kind,time_in,notes", "来店,10:00," + "x" * 200_000],
+            "第 2 行有超过 2000 个字符的单元格",
+        ),
+    ],
+    ids=["rows", "cells", "long-cell", "beyond-csv-limit"],
+)
+def test_csv_limits_say_the_limit(showroom, tmp_path, lines, expected):
+    message, _ = refused(write_csv(tmp_path / "log.csv", lines))
+    assert expected in message
+
+
+def test_a_log_at_the_row_limit_is_read(showroom, tmp_path):
+    from frontdesk import import_reader
+
+    lines = ["kind,time_in"] + ["来店,bad"] * (import_reader.MAX_ROWS - 1)
+    result = import_file(write_csv(tmp_path / "log.csv", lines), by=OPERATOR)
+    assert result.error_count == import_reader.MAX_ROWS - 1  # every row read, every row wrong
+
+
+def test_formula_cells_are_stored_as_their_text(showroom, tmp_path):
+    """A formula in an imported XLSX is its text, not the value Excel cached; a name
+    ``=1+1`` in a CSV or typed at the desk stays ``=1+1``."""
+    from frontdesk import registration
+
+    row = (
+        '<row r="2">'
+        + hostile_files.text_cell("A2", "来店")
+        + hostile_files.text_cell("B2", "2026-11-20 10:00")
+        + '<c r="C2"><f>1+1</f><v>2</v></c>'
+        + '<c r="D2"><f t="array" ref="D2">SUM(1)</f><v>1</v></c>'
+        + "</row>"
+    )
+    sheet = hostile_files.sheet_xml(hostile_files.header_row() + row)
+    codes.add(codes.MODEL, "=SUM(1)")
+    path = hostile_files.with_sheet(tmp_path / "formulas.xlsx", sheet)
+    assert import_file(path, by=OPERATOR).imported == 1
+    csv_path = write_csv(tmp_path / "log.csv", ["kind,time_in,name", "来店,2026-11-20 11:00,=1+1"])
+    assert import_file(csv_path, by=OPERATOR).imported == 1
+    registration.register(
+        registration.RegistrationInput(
+            kind="walkin", time_in=dt.datetime(2026, 11, 20, 12), name="=1+1"
+        ),
+        by=DESK,
+    )
+    assert [(r.name, r.model) for r in registrations()] == [
+        ("=1+1", "=SUM(1)"),
+        ("=1+1", ""),
+        ("=1+1", ""),
+    ]

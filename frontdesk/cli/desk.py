@@ -87,9 +87,9 @@ def _checkout(args: argparse.Namespace, actor: Actor) -> int:
 def _import(args: argparse.Namespace, actor: Actor) -> int:
     result = importer.import_file(args.file, by=actor)
     if result.errors:
-        print(t("import.failed", count=len(result.errors)), file=sys.stderr)
-        for row, field, message in result.errors:
-            print(t("import.error_line", row=row, field=field, message=message), file=sys.stderr)
+        print(t("import.failed", count=result.error_count), file=sys.stderr)
+        for line in result.report_lines():
+            print(line, file=sys.stderr)
         return 1
     print(t("import.done", count=result.imported))
     return 0
