@@ -34,7 +34,7 @@ from screens.duty import DutyScreen
 from screens.registration_form import RegistrationScreen
 from screens.sign_in import SignInScreen
 from screens.statistics import StatisticsScreen
-from tests.conftest import FROZEN_NOW, settle
+from tests.conftest import FROZEN_NOW, settle, shoot
 
 NAMES = ("[VIP]王五", "[/x]", "[b]粗[/b]", "[@click=app.quit]x[/]", "[link=http://x]y[/link]")
 STORE_NAME = "[VIP]丰田[/VIP][b]4S店[/b]"
@@ -555,3 +555,13 @@ async def test_the_welcome_takes_the_store_and_staff_names_as_typed(db, make_app
         reader.shows("#header", STORE_NAME)
         reader.shows("#log-rotation", *NAMES)
     assert codes.names(codes.MODEL) == list(NAMES)
+
+
+def test_bracketed_card_snapshots(snap_compare, bracketed):
+    """The card of ``[VIP]王五`` at 80×24: every text on it as typed."""
+    app = FrontdeskApp(
+        staff=bracketed.manager, store_name=settings.store_name(), watch_interval=None
+    )
+    wang = bracketed.customer("[VIP]王五")
+    keys = ("f6", "slash", *wang.phone, "enter", "enter")
+    assert shoot(snap_compare, app, (80, 24), *keys)
