@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Input, OptionList
 
 from frontdesk import codes, contacts, registration, settings
 from frontdesk import staff as staff_service
+from frontdesk.actor import DESK, OPERATOR
 from frontdesk.models import Registration, Staff
 from screens.app import FrontdeskApp
 from screens.conflict import ConflictScreen
@@ -34,6 +35,7 @@ from screens.duty import DutyScreen
 from screens.registration_form import RegistrationScreen
 from screens.sign_in import SignInScreen
 from screens.statistics import StatisticsScreen
+from tests.actors import as_member
 from tests.conftest import FROZEN_NOW, settle, shoot
 
 NAMES = ("[VIP]王五", "[/x]", "[b]粗[/b]", "[@click=app.quit]x[/]", "[link=http://x]y[/link]")
@@ -95,9 +97,9 @@ def bracketed(db, tmp_path):
     settings.put(settings.STORE_NAME, STORE_NAME)
     settings.put(settings.WELCOMED, "1")
     for number, name in enumerate(NAMES, start=1):
-        staff_service.add_staff(name, "consultant", login=f"gw{number}")
-    staff_service.add_staff(RECEPTIONIST, "receptionist", login="qiantai")
-    manager = staff_service.add_staff(MANAGER, "manager", login="zhuguan")
+        staff_service.add_staff(name, "consultant", login=f"gw{number}", by=OPERATOR)
+    staff_service.add_staff(RECEPTIONIST, "receptionist", login="qiantai", by=OPERATOR)
+    manager = staff_service.add_staff(MANAGER, "manager", login="zhuguan", by=OPERATOR)
     codes.add(codes.MODEL, *NAMES)
     codes.add(codes.CHANNEL, *NAMES)
     customers = [
@@ -125,11 +127,11 @@ def bracketed(db, tmp_path):
             notes=customer.notes,
             level="B",
         )
-        saved = registration.register(data)
+        saved = registration.register(data, by=DESK)
         contact = contacts.ContactInput(
             method="call", at=FROZEN_NOW.replace(minute=10), account=customer.account
         )
-        contacts.record_contact(saved.customer_id, contact)
+        contacts.record_contact(saved.customer_id, contact, by=OPERATOR)
     closed = []
     for i, reason in enumerate(NAMES):
         name = f"结案{i + 1}"
@@ -141,9 +143,11 @@ def bracketed(db, tmp_path):
             level="A",
             consultant=NAMES[i],
         )
-        saved = registration.register(data)
+        saved = registration.register(data, by=DESK)
         competitor = shifted(i, 1)
-        contacts.close_customer(saved.customer_id, "defeat", reason=reason, competitor=competitor)
+        contacts.close_customer(
+            saved.customer_id, "defeat", reason=reason, competitor=competitor, by=OPERATOR
+        )
         closed.append(Closed(saved.customer_id, name, reason, competitor))
     return Store(customers, closed, manager, tmp_path)
 
@@ -337,7 +341,7 @@ async def visit_conflict(reader: Reader, store: Store) -> None:
     assert saved.name == customer.name
     theirs = registration.to_input(saved)
     theirs.name, theirs.notes = NAMES[0], NAMES[2]
-    registration.update(saved.id, theirs, saved.version, by=store.manager)
+    registration.update(saved.id, theirs, saved.version, by=as_member(store.manager))
     form.query_one("#name", Input).focus()
     await reader.press("end", *"!", "ctrl+s")
     assert isinstance(reader.app.screen, ConflictScreen)
