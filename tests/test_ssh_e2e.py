@@ -4,10 +4,10 @@ One server for the module, a store with a manager, a receptionist, two consultan
 member who left, each with a key made by ssh-keygen. A manager gets the app at the size
 of their terminal and keeps it laid out through resizes; registrations cross between the
 desk and the manager within a second; a manager may read English; strangers, passwords,
-a former member, commands, SFTP and forwarding are refused and logged; a consultant sees
-only their own intent customers; a member deactivated
-while connected is closed out; a dropped connection, or a killed server, keeps the draft;
-ten sessions open at once. The module's server forks each app
+a former member, commands, SFTP and forwarding (agent and X11 too) are refused and logged;
+a consultant sees only their own intent customers; a member deactivated
+while connected is closed out; a dropped connection, the end of the client's input, or a
+killed server, keeps the draft; ten sessions open at once. The module's server forks each app
 from its pre-forked process; the idle test's server starts each as a process of its own
 (``--no-prefork``).
 """
@@ -21,6 +21,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -488,3 +489,92 @@ def test_a_killed_server_leaves_the_drafts_and_no_process_behind(tmp_path):
         term.wait_for("SSH-EXIT=")
     finally:
         place.stop()
+
+
+# -- the client's side: forwarding asked for, input that ends -------------------------------
+
+
+def test_agent_and_x11_forwarding_are_refused_and_audited(terminals, tmp_path):
+    socket = tmp_path / "agent.sock"
+    agent = subprocess.Popen(
+        ["ssh-agent", "-D", "-a", str(socket)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while not socket.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        asked = subprocess.run(
+            terminals.ssh("chenjing", "-A", "-X", "-T"),  # no terminal: no app, closed at once
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "SSH_AUTH_SOCK": str(socket), "DISPLAY": ":0"},
+        )
+    finally:
+        agent.terminate()
+        agent.wait(10)
+    assert "X11 forwarding request failed" in asked.stderr
+    refused = terminals.wait_for_audit(
+        "refuse",
+        lambda rows: (
+            {"agent", "x11"} <= {r.get("kind") for r in rows if r["reason"] == "forwarding"}
+        ),
+    )
+    assert {r["login"] for r in refused if r.get("kind") in ("agent", "x11")} == {"chenjing"}
+    log = (terminals.folder / "serve.log").read_text()
+    assert "refused forwarding kind=agent" in log and "refused forwarding kind=x11" in log
+
+
+class Output:
+    """What a session writes, read on a thread of its own."""
+
+    def __init__(self, stream) -> None:
+        self.data = b""
+        self.thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self.thread.start()
+
+    def _read(self, stream) -> None:
+        while chunk := stream.read1(65536):
+            self.data += chunk
+
+    def wait_for(self, text: str, timeout: float = START_WAIT_S) -> None:
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.data:
+            assert time.monotonic() < deadline, f"{text!r} never came"
+            time.sleep(0.1)
+
+
+def test_the_end_of_the_clients_input_closes_the_session_and_keeps_the_draft(terminals):
+    client = subprocess.Popen(
+        terminals.ssh("zhaomin", "-tt"),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "TERM": "xterm-256color"},
+    )
+    try:
+        output = Output(client.stdout)
+        output.wait_for(LOG_TITLE)
+        client.stdin.write(b"\x1bOQ")  # F2: a walk-in
+        client.stdin.flush()
+        output.wait_for("来店客户登记")
+        client.stdin.write("13700002222\r断流客".encode())
+        client.stdin.flush()
+        deadline = time.monotonic() + 30
+        payload = {}
+        while payload.get("name") != "断流客":
+            assert time.monotonic() < deadline, payload
+            rows = terminals.query("SELECT payload FROM draft WHERE owner = 'zhaomin'")
+            payload = json.loads(rows[0][0]) if rows else {}
+            time.sleep(0.2)
+        client.stdin.close()  # end of input: ssh sends EOF on the channel
+        assert client.wait(30) == 129  # the app hung up, as when the connection drops
+    finally:
+        if client.poll() is None:
+            client.kill()
+            client.wait()
+    assert "会话已关闭；草稿已保存" in output.data.decode("utf-8", "replace")
+    rows = terminals.query("SELECT payload FROM draft WHERE owner = 'zhaomin'")
+    assert json.loads(rows[0][0]) == {"phone": "13700002222", "name": "断流客"}
+    terminals.query("DELETE FROM draft WHERE owner = 'zhaomin'")

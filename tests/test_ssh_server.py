@@ -14,7 +14,7 @@ from frontdesk.models import AuditEntry, StaffKey
 from frontdesk.ssh.backoff import LoginBackoff
 from frontdesk.ssh.options import ServeOptions, default_host_key_path
 from frontdesk.ssh.server import Hub, StaffServer, load_or_create_host_key
-from frontdesk.ssh.session import AppSession, exit_status
+from frontdesk.ssh.session import DEFAULT_TERM, AppSession, exit_status
 
 
 class FakeConnection:
@@ -38,9 +38,20 @@ class FakeConnection:
 class FakeChannel:
     def __init__(self, environment=None) -> None:
         self.environment = environment or {}
+        self.written = b""
+        self.status: int | None = None
 
     def get_environment(self):
         return self.environment
+
+    def write(self, data: bytes) -> None:
+        self.written += data
+
+    def is_closing(self) -> bool:
+        return self.status is not None
+
+    def exit(self, status: int) -> None:
+        self.status = status
 
 
 @pytest.fixture
@@ -215,6 +226,95 @@ async def test_nothing_but_a_session_is_opened(hub, keyed):
         "forwarding",
         "subsystem",
     ]
+
+
+async def signed_in(hub, keyed) -> StaffServer:
+    server, _ = connect(hub)
+    server.begin_auth("chenjing")
+    await server.validate_public_key("chenjing", keyed["chenjing"])
+    server.auth_completed()
+    return server
+
+
+async def test_agent_and_x11_forwarding_are_refused_and_audited(hub, keyed, caplog):
+    server = await signed_in(hub, keyed)
+    session = server.session_requested()
+    chan = FakeChannel()
+    session.connection_made(chan)
+    # asyncssh hands these two requests to the channel's handlers, never to the server.
+    assert chan._process_auth_agent_req_at_openssh_dot_com_request(None) is False
+    assert chan._process_x11_req_request(None) is False
+    session.connection_lost(None)
+    await finish(server)
+    refused = [(r["reason"], r["kind"]) for r in audit_rows("refuse")]
+    assert refused == [("forwarding", "agent"), ("forwarding", "x11")]
+    assert sum("refused forwarding" in r.message for r in caplog.records) == 2
+
+
+async def test_what_the_client_sends_is_escaped_in_the_log_and_the_audit(hub, keyed, caplog):
+    server = await signed_in(hub, keyed)
+    session = AppSession(hub, server, 1)
+    session.connection_made(FakeChannel())
+    session.pty_requested("xterm\x1b]2;pwned\x07\x9b2J", (80, 24, 0, 0), {})
+    session.exec_requested("ls\x1b[2J\rrm -rf /")
+    assert session.environment()["TERM"] == DEFAULT_TERM  # not a terminal's name
+    session.connection_lost(None)
+    server.connection_lost(None)
+    await finish(server)
+    refused = {r["reason"]: r for r in audit_rows("refuse")}
+    assert refused["term"]["term"] == "xterm\\x1b]2;pwned\\x07\\x9b2J"
+    assert refused["exec"]["command"] == "ls\\x1b[2J\\rrm -rf /"
+    details = [e.detail for e in AuditEntry.select()]
+    logged = [r.getMessage() for r in caplog.records]
+    for text in details + logged:
+        assert not any(c in text for c in "\x1b\x07\x9b\r"), text
+    assert any("xterm\\x1b]2;pwned" in line for line in logged)
+
+
+def window_of(fd: int) -> tuple[int, int]:
+    import fcntl
+    import struct
+    import termios
+
+    rows, columns, _, _ = struct.unpack("HHHH", fcntl.ioctl(fd, termios.TIOCGWINSZ, b"\0" * 8))
+    return columns, rows
+
+
+def test_a_window_larger_than_500_by_200_is_treated_as_500_by_200(hub):
+    server = StaffServer(hub)
+    session = AppSession(hub, server, 1)
+    session.connection_made(FakeChannel())
+    session.pty_requested("xterm", (10_000, 5_000, 80_000, 90_000), {})
+    assert session.size == (500, 200, 0, 0)  # at the start
+    master, slave = os.openpty()
+    try:
+        session.master = master
+        session.terminal_size_changed(70_000, 150, 0, 0)  # past the pty's 16 bits, even
+        assert session.size == (500, 150, 0, 0) and window_of(slave) == (500, 150)
+        session.terminal_size_changed(132, 4_000, 0, 0)
+        assert window_of(slave) == (132, 200)
+        session.terminal_size_changed(120, 40, 960, 640)  # an ordinary window: as it is
+        assert session.size == (120, 40, 960, 640) and window_of(slave) == (120, 40)
+    finally:
+        session.master = None
+        os.close(master)
+        os.close(slave)
+        hub.sessions.clear()
+
+
+def test_the_end_of_the_clients_input_closes_the_session_with_a_word(hub):
+    server = StaffServer(hub)
+    session = AppSession(hub, server, 1)
+    chan = FakeChannel()
+    session.connection_made(chan)
+    # True: the channel stays open, so the app's last output and exit status still reach
+    # the client (False would half-close it, and the session would hang, never closed).
+    assert session.eof_received() is True
+    assert session.reason == "eof"
+    session._finish(129)
+    assert chan.status == 129
+    assert "草稿已保存" in chan.written.decode()
+    hub.sessions.clear()
 
 
 def test_the_child_gets_the_clients_terminal_and_never_a_size(hub, monkeypatch):

@@ -4,7 +4,8 @@ No shell, no command execution, no SFTP or SCP, no port, agent or X11 forwarding
 staff member signs in as ``ssh -p 2222 LOGIN@host`` with a public key that an admin gave
 them (``frontdesk staff key add``); passwords are never accepted (an attempt is refused,
 logged and counted). Each refusal and each login is written to the audit log and to
-Python logging; an address that keeps failing is shut out for a while (``backoff``).
+Python logging, with what the client sent escaped (``escape``); an address that keeps
+failing is shut out for a while (``backoff``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from frontdesk import audit, keys, store
 from frontdesk.i18n import t
 from frontdesk.models import Staff
 from frontdesk.ssh.backoff import LoginBackoff
+from frontdesk.ssh.escape import printable
 from frontdesk.ssh.launcher import Launcher, LauncherGone
 from frontdesk.ssh.options import ServeOptions
 from frontdesk.ssh.session import AppSession, server_environment
@@ -280,7 +282,7 @@ class StaffServer(asyncssh.SSHServer):
                 member.id if member else None,
                 member,
                 session=self.session_name,
-                login=self.login,
+                login=printable(self.login),
                 **detail,
             )
 
@@ -294,12 +296,21 @@ class StaffServer(asyncssh.SSHServer):
         self._audit("refuse", member, address=self.address, reason=reason, **detail)
 
     def note_refusal(self, what: str, **detail) -> None:
-        """Something a signed-in connection may not open (a shell command, SFTP, forwarding)."""
-        log.warning("%s (%s): refused %s %s", self.login, self.session_name, what, detail)
+        """Something a signed-in connection may not open (a shell command, SFTP, forwarding,
+        a TERM that is no terminal's name); what the client sent is escaped in the log and
+        audit."""
+        detail = _shown(detail)
+        said = " ".join(f"{key}={value}" for key, value in detail.items())
+        log.warning("%s (%s): refused %s %s", self.login, self.session_name, what, said)
         self._audit("refuse", self.staff, address=self.address, reason=what, **detail)
 
     def note_event(self, what: str, **detail) -> None:
-        self._audit(what, self.staff, address=self.address, **detail)
+        self._audit(what, self.staff, address=self.address, **_shown(detail))
+
+
+def _shown(detail: dict) -> dict:
+    """The texts of ``detail`` as the log and the audit show them (control characters escaped)."""
+    return {k: printable(v) if isinstance(v, str) else v for k, v in detail.items()}
 
 
 async def run_server(
