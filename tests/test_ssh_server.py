@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 
@@ -13,7 +14,7 @@ from frontdesk import keys
 from frontdesk.models import AuditEntry, StaffKey
 from frontdesk.ssh.backoff import LoginBackoff
 from frontdesk.ssh.options import ServeOptions, default_host_key_path
-from frontdesk.ssh.server import Hub, StaffServer, load_or_create_host_key
+from frontdesk.ssh.server import Hub, StaffServer, load_or_create_host_key, run_server
 from frontdesk.ssh.session import DEFAULT_TERM, AppSession, exit_status
 
 
@@ -105,7 +106,7 @@ async def test_a_staff_key_signs_its_owner_in_and_is_audited(hub, keyed, showroo
     server.auth_completed()
     assert server.staff == showroom["chenjing"]
     session = server.session_requested()
-    assert isinstance(session, AppSession) and len(hub.sessions) == 1
+    assert isinstance(session.app, AppSession) and len(hub.sessions) == 1
     session.connection_lost(None)  # never started: the place is given back
     assert hub.sessions == set()
     server.connection_lost(None)
@@ -197,7 +198,7 @@ async def test_the_session_limit_holds(hub, keyed):
         server.session_requested()
     assert "2 个会话都在使用中" in refused.value.reason
     first.connection_lost(None)
-    assert isinstance(server.session_requested(), AppSession)
+    assert isinstance(server.session_requested().app, AppSession)
     second.connection_lost(None)
     await finish(server)
 
@@ -214,7 +215,7 @@ async def test_nothing_but_a_session_is_opened(hub, keyed):
     session = server.session_requested()
     session.connection_made(FakeChannel())
     assert session.exec_requested("cat /etc/passwd") is False
-    assert session.subsystem_requested("sftp") is False
+    assert session.subsystem_requested("netconf") is False  # sftp only (on the export folder)
     assert session.shell_requested() is True
     session.connection_lost(None)
     await finish(server)
@@ -372,3 +373,79 @@ def test_the_backoff_doubles_caps_and_forgets():
     backoff.failed("a")
     backoff.succeeded("a")
     assert backoff.failures("a") == 0
+
+
+# -- SFTP on the export folder, through asyncssh's own client --------------------------------
+
+
+@contextlib.asynccontextmanager
+async def serving(tmp_path, db_path):
+    """``frontdesk serve`` in this process on 127.0.0.1 (apps, if any, the slow way)."""
+    options = ServeOptions(
+        db=db_path, host_key=tmp_path / "host_key", port=0, prefork=False, backoff_after=100
+    )
+    stop = asyncio.Event()
+    port = asyncio.get_running_loop().create_future()
+    task = asyncio.ensure_future(
+        run_server(
+            options, ready=lambda acceptor, _: port.set_result(acceptor.get_port()), stop=stop
+        )
+    )
+    try:
+        yield await asyncio.wait_for(port, 30)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+
+
+async def test_sftp_fetches_from_the_members_folder_and_does_nothing_else(
+    keyed, showroom, tmp_path, db_path
+):
+    folder = tmp_path / "exports" / "chenjing"
+    folder.mkdir(parents=True)
+    (folder / "统计.csv").write_bytes(b"day,parties\n1,2\n")
+    (tmp_path / "secret.txt").write_text("not theirs")
+    (folder / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    local = tmp_path / "fetched"
+    local.mkdir()
+    login = {"username": "chenjing", "client_keys": [keyed["chenjing"]], "known_hosts": None}
+    async with (
+        serving(tmp_path, db_path) as port,
+        asyncssh.connect("127.0.0.1", port, agent_path=None, **login) as conn,
+        conn.start_sftp_client() as sftp,
+    ):
+        assert await sftp.realpath(".") == "/"
+        assert sorted(await sftp.listdir()) == [".", "..", "leak.txt", "统计.csv"]
+        await sftp.get("统计.csv", str(local / "统计.csv"))
+        refused = {
+            "put": lambda: sftp.put(str(local / "统计.csv"), "new.csv"),
+            "remove": lambda: sftp.remove("统计.csv"),
+            "rename": lambda: sftp.rename("统计.csv", "x.csv"),
+            "mkdir": lambda: sftp.mkdir("sub"),
+            "chmod": lambda: sftp.chmod("统计.csv", 0o666),
+            "symlink": lambda: sftp.symlink("/etc/passwd", "p"),
+            "outside": lambda: sftp.get("/etc/passwd", str(local / "passwd")),
+            "climbing": lambda: sftp.get("../secret.txt", str(local / "secret")),
+            "link out": lambda: sftp.get("leak.txt", str(local / "leak")),
+            "opened": lambda: sftp.open("leak.txt"),  # no stat first: refused all the same
+            "write": lambda: sftp.open("统计.csv", "r+"),
+        }
+        for what, attempt in refused.items():
+            try:
+                await attempt()
+            except asyncssh.SFTPError:  # denied, or (climbing) no such file inside
+                continue
+            raise AssertionError(f"{what} was allowed")
+    assert (local / "统计.csv").read_bytes() == b"day,parties\n1,2\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["leak.txt", "统计.csv"]
+    assert (folder / "统计.csv").stat().st_mode & 0o777 != 0o666
+    assert not (local / "passwd").exists() and not (local / "secret").exists()
+    fetched = audit_rows("fetch")
+    assert [(r["staff"], r["file"], r["bytes"]) for r in fetched] == [
+        (showroom["chenjing"].id, "统计.csv", 16)
+    ]
+    refusals = [r for r in audit_rows("refuse") if r["reason"] == "sftp"]
+    assert {r["operation"] for r in refusals} >= {"put", "remove", "rename", "mkdir", "setstat"}
+    assert {"symlink", "get"} <= {r["operation"] for r in refusals}
+    assert all(r["staff"] == showroom["chenjing"].id for r in refusals)
+    assert {"/etc/passwd", "leak.txt"} <= {r["path"] for r in refusals}  # outside: refused

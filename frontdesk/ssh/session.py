@@ -29,7 +29,6 @@ import asyncssh
 
 from frontdesk import i18n
 from frontdesk.i18n import t
-from frontdesk.ssh.channel import hear_forwarding_requests
 from frontdesk.ssh.escape import printable
 
 if TYPE_CHECKING:
@@ -117,7 +116,6 @@ class AppSession(asyncssh.SSHServerSession):
 
     def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
         self.chan = chan
-        hear_forwarding_requests(chan, self.server)
 
     def pty_requested(self, term_type, term_size, term_modes) -> bool:
         self.has_pty = True
