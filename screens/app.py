@@ -18,13 +18,14 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from rich.text import Text
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 
-from frontdesk import registration, roles, rules, store
+from frontdesk import clock, export_folder, registration, roles, rules, store
 from frontdesk import staff as staff_service
 from frontdesk.actor import Actor
+from frontdesk.export_folder import ExportPathError
 from frontdesk.i18n import t
 from frontdesk.models import Staff
 from frontdesk.watch import ChangeWatcher
@@ -204,6 +205,38 @@ class FrontdeskApp(App[None]):
                 for header in screen.query(FdHeader):
                     header.refresh_clock()
         self.refresh_visible()
+
+    # -- the screenshot ------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen):
+        """Textual's commands, with the screenshot named in the user's language."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":  # Textual's own, replaced below
+                yield command
+        yield SystemCommand(
+            t("export_folder.screenshot_command"),
+            t("export_folder.screenshot_help"),
+            lambda: self.set_timer(0.1, self.deliver_screenshot),  # once the palette is gone
+        )
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Over SSH, into the member's export folder under a new name (never the server's home,
+        never over a file); at the desk, where Textual puts it."""
+        if not export_folder.over_ssh():
+            return super().deliver_screenshot(filename, path, time_format)
+        name = t("export_folder.screenshot_file", when=f"{clock.now():%Y%m%d-%H%M%S}")
+        try:
+            folder = export_folder.member_folder(self.owner)
+            svg = self.export_screenshot().encode("utf-8")
+            written = export_folder.write_new(export_folder.unused(folder, name), svg)
+        except (OSError, ExportPathError):
+            log.exception("could not save the screenshot")
+            self.notify(t("export_folder.screenshot_failed"), severity="error", markup=False)
+            return None
+        self.notify(t("export_folder.screenshot_saved", path=written.name), markup=False)
+        return None
 
     # -- live updates --------------------------------------------------------------------
 

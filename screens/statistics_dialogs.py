@@ -1,4 +1,9 @@
-"""The statistics' two dialogs: where to export the month sheet, and how figures are counted."""
+"""The statistics' two dialogs: where to export the month sheet, and how figures are counted.
+
+Where a file may go is the core's to say (``frontdesk.export_folder``): over SSH a name only,
+in the member's export folder; at the desk any path. An existing file is replaced only
+after a yes.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +17,12 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from frontdesk import statistics_sheet
+from frontdesk import export_folder, statistics_sheet
+from frontdesk.export_folder import ExportPathError, ExportTarget
 from frontdesk.i18n import t
 from screens.bindings import translate_bindings
 from screens.db import run_db
+from screens.dialogs import ConfirmScreen
 from screens.widgets import FdFooter
 
 # The formulas in the order of the sheet (catalogue keys under stats.formula).
@@ -48,15 +55,17 @@ MONTH_KEYS = (
 )
 
 
-class ExportScreen(ModalScreen[str | None]):
-    """Ask for the file to export a month sheet to: a name in the current folder is offered."""
+class ExportScreen(ModalScreen[ExportTarget | None]):
+    """Ask for the file to export a month sheet to: a name in the current folder is offered
+    (over SSH: a name, and only a name, in the member's export folder)."""
 
     BINDINGS = [Binding("escape", "back", "key.cancel", id="cancel")]
 
-    def __init__(self, year: int, month: int) -> None:
+    def __init__(self, year: int, month: int, login: str = "") -> None:
         super().__init__()
         translate_bindings(self)
         self.year, self.month = year, month
+        self.login = login  # whose export folder, over SSH
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -67,17 +76,33 @@ class ExportScreen(ModalScreen[str | None]):
                 id="export-path",
                 compact=True,
             )
-            yield Static(Content(t("stats.export_hint")), id="export-hint", classes="field-hint")
+            hint = t("export_folder.hint") if export_folder.over_ssh() else t("stats.export_hint")
+            yield Static(Content(hint), id="export-hint", classes="field-hint")
             yield FdFooter()
+
+    def _refuse(self, message: str) -> None:
+        self.query_one("#export-hint", Static).update(Content.styled(message, "bold $error"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if Path(event.value.strip()).suffix.lower() not in statistics_sheet.EXTENSIONS:
-            self.query_one("#export-hint", Static).update(
-                Content.styled(t("stats.export_bad_ext"), "bold $error")
-            )
+            self._refuse(t("stats.export_bad_ext"))
             return
-        self.dismiss(event.value.strip())
+        try:
+            target = export_folder.export_target(event.value, self.login)
+        except ExportPathError as error:
+            self._refuse(str(error))
+            return
+        if not target.exists:
+            self.dismiss(target)
+            return
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self.dismiss(target)
+
+        question = t("export_folder.replace", name=target.path.name)
+        self.app.push_screen(ConfirmScreen(question), answered)
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -85,22 +110,28 @@ class ExportScreen(ModalScreen[str | None]):
 
 def export_month(node: Widget, year: int, month: int) -> None:
     """Ask for a file and write the month sheet to it (in a worker); tell how it went."""
+    over_ssh = export_folder.over_ssh()
 
-    def chosen(path: str | None) -> None:
-        if path:
+    def exported(written: Path) -> None:
+        if over_ssh:
+            node.notify(t("export_folder.exported", name=written.name), markup=False)
+        else:
+            node.notify(t("stats.exported", path=written), markup=False)
+
+    def chosen(target: ExportTarget | None) -> None:
+        if target is not None:
             run_db(
                 node,
                 statistics_sheet.export_month,
                 year,
                 month,
-                path,
-                on_done=lambda written: node.notify(
-                    t("stats.exported", path=written), markup=False
-                ),
+                target.path,
+                on_done=exported,
                 group="stats-export",
             )
 
-    node.app.push_screen(ExportScreen(year, month), chosen)
+    login = getattr(node.app, "owner", "")  # the signed-in member's login
+    node.app.push_screen(ExportScreen(year, month, login), chosen)
 
 
 class FormulasScreen(ModalScreen[None]):

@@ -4,10 +4,12 @@ One server for the module, a store with a manager, a receptionist, two consultan
 member who left, each with a key made by ssh-keygen. A manager gets the app at the size
 of their terminal and keeps it laid out through resizes; registrations cross between the
 desk and the manager within a second; a manager may read English; strangers, passwords,
-a former member, commands, SFTP and forwarding are refused and logged; a consultant sees
+a former member, commands, subsystems other than SFTP and forwarding (agent and X11 too)
+are refused and logged; a manager's export lands in their export folder and is fetched
+with sftp and scp, which may change nothing nor leave the folder; a consultant sees
 only their own intent customers; a member deactivated
-while connected is closed out; a dropped connection, or a killed server, keeps the draft;
-ten sessions open at once. The module's server forks each app
+while connected is closed out; a dropped connection, the end of the client's input, or a
+killed server, keeps the draft; ten sessions open at once. The module's server forks each app
 from its pre-forked process; the idle test's server starts each as a process of its own
 (``--no-prefork``).
 """
@@ -21,7 +23,9 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+import uuid
 
 import pytest
 
@@ -286,7 +290,7 @@ def test_strangers_passwords_and_former_staff_are_refused_and_logged(terminals, 
     assert "refused 'chenjing' from 127.0.0.1: password" in log
 
 
-def test_nothing_but_the_app_commands_sftp_and_forwarding_are_refused(terminals):
+def test_nothing_but_the_app_commands_subsystems_and_forwarding_are_refused(terminals):
     command = subprocess.run(
         [*terminals.ssh("chenjing", "-T"), "cat", "/etc/passwd"],
         capture_output=True,
@@ -302,13 +306,13 @@ def test_nothing_but_the_app_commands_sftp_and_forwarding_are_refused(terminals)
         stdin=subprocess.DEVNULL,
     )
     assert forward.returncode != 0
-    sftp = subprocess.run(
-        [*terminals.ssh("chenjing", "-s"), "sftp"],
+    subsystem = subprocess.run(  # sftp is served (the export folder, read-only), no other
+        [*terminals.ssh("chenjing", "-s"), "netconf"],
         capture_output=True,
         timeout=30,
         stdin=subprocess.DEVNULL,
     )
-    assert sftp.returncode != 0
+    assert subsystem.returncode != 0
     no_terminal = subprocess.run(
         terminals.ssh("chenjing", "-T"),
         capture_output=True,
@@ -488,3 +492,193 @@ def test_a_killed_server_leaves_the_drafts_and_no_process_behind(tmp_path):
         term.wait_for("SSH-EXIT=")
     finally:
         place.stop()
+
+
+# -- files: exported over SSH, fetched with sftp and scp; read-only, jailed, audited -------
+
+
+def files_client(showroom: Showroom, program: str, *args: str, login: str = "chenjing"):
+    """``sftp``/``scp`` as the member, against the module's server (its port is ``-P``)."""
+    return subprocess.run(
+        [
+            *(program, "-P", str(showroom.port), "-i", str(showroom.keys[login])),
+            *("-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no"),
+            *("-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes"),
+            *("-o", "LogLevel=ERROR", *args),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def sftp_batch(showroom: Showroom, *commands: str, login: str = "chenjing"):
+    batch = showroom.folder / f"batch-{uuid.uuid4().hex[:8]}"
+    batch.write_text("".join(f"{command}\n" for command in commands))
+    return files_client(showroom, "sftp", "-b", str(batch), f"{login}@127.0.0.1", login=login)
+
+
+def test_a_manager_exports_over_ssh_and_fetches_the_file_with_sftp_and_scp(terminals, tmp_path):
+    term = terminals.open("chenjing")
+    term.wait_for(LOG_TITLE, START_WAIT_S)
+    term.keys("F5")
+    term.wait_for("展厅来店(电)统计")
+    term.keys("x")
+    term.wait_for("只输入文件名")
+    term.keys("Enter")
+    term.wait_for("已导出到你的导出文件夹")
+    name = f"展厅来店统计-{dt.date.today():%Y-%m}.xlsx"
+    folder = terminals.folder / "exports" / "chenjing"
+    assert [p.name for p in folder.iterdir()] == [name]  # beside the store, and only there
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    got = sftp_batch(terminals, f"get {name} {tmp_path / 'by-sftp.xlsx'}")
+    assert got.returncode == 0, got.stderr
+    copied = files_client(
+        terminals, "scp", f"chenjing@127.0.0.1:{name}", str(tmp_path / "by-scp.xlsx")
+    )
+    assert copied.returncode == 0, copied.stderr
+    for fetched in ("by-sftp.xlsx", "by-scp.xlsx"):
+        assert (tmp_path / fetched).read_bytes() == (folder / name).read_bytes()
+    rows = terminals.wait_for_audit("fetch", lambda rows: len(rows) >= 2)
+    assert [(r["login"], r["file"]) for r in rows[-2:]] == [("chenjing", name)] * 2
+    term.keys("C-q")
+
+
+def test_sftp_and_scp_may_not_change_anything_nor_leave_the_folder(terminals, tmp_path):
+    folder = terminals.folder / "exports" / "wanglei"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "mine.csv").write_text("day,parties\n")
+    (folder / "leak").symlink_to(terminals.store)  # put there by someone on the server
+    upload = tmp_path / "upload.csv"
+    upload.write_text("x\n")
+    attempts = {
+        "put": f"put {upload} new.csv",
+        "rm": "rm mine.csv",
+        "mkdir": "mkdir sub",
+        "rename": "rename mine.csv other.csv",
+        "chmod": "chmod 666 mine.csv",
+        "symlink": "symlink mine.csv link.csv",
+        "outside": f"get /etc/passwd {tmp_path / 'passwd'}",
+        "climbing": f"get ../../store.db {tmp_path / 'store.db'}",
+        "link out": f"get leak {tmp_path / 'leak'}",
+    }
+    for what, command in attempts.items():
+        refused = sftp_batch(terminals, command, login="wanglei")
+        assert refused.returncode != 0, (what, refused.stdout)
+    listed = sftp_batch(terminals, "ls -1", login="wanglei")
+    assert listed.returncode == 0 and "mine.csv" in listed.stdout
+    put = files_client(terminals, "scp", str(upload), "wanglei@127.0.0.1:new.csv", login="wanglei")
+    assert put.returncode != 0
+    legacy = files_client(  # the old scp protocol is a command on the server: refused
+        terminals,
+        "scp",
+        "-O",
+        "wanglei@127.0.0.1:mine.csv",
+        str(tmp_path / "old.csv"),
+        login="wanglei",
+    )
+    assert legacy.returncode != 0
+    assert sorted(p.name for p in folder.iterdir()) == ["leak", "mine.csv"]
+    assert (folder / "mine.csv").read_text() == "day,parties\n"
+    assert oct((folder / "mine.csv").stat().st_mode & 0o777) != "0o666"
+    for name in ("passwd", "store.db", "leak", "old.csv"):
+        assert not (tmp_path / name).exists(), name
+
+    def his(rows: list[dict]) -> set[str]:
+        return {r.get("operation") or r["reason"] for r in rows if r["login"] == "wanglei"}
+
+    done = {"put", "remove", "mkdir", "rename", "setstat", "symlink", "exec"}
+    refused = terminals.wait_for_audit("refuse", lambda rows: done <= his(rows))
+    mine = [r for r in refused if r["login"] == "wanglei"]
+    assert {"/etc/passwd", "/leak"} <= {r.get("path") for r in mine if r["reason"] == "sftp"}
+    assert any(r["reason"] == "exec" and r["command"].startswith("scp -f") for r in mine)
+
+
+# -- the client's side: forwarding asked for, input that ends -------------------------------
+
+
+def test_agent_and_x11_forwarding_are_refused_and_audited(terminals, tmp_path):
+    socket = tmp_path / "agent.sock"
+    agent = subprocess.Popen(
+        ["ssh-agent", "-D", "-a", str(socket)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while not socket.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        asked = subprocess.run(
+            terminals.ssh("chenjing", "-A", "-X", "-T"),  # no terminal: no app, closed at once
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "SSH_AUTH_SOCK": str(socket), "DISPLAY": ":0"},
+        )
+    finally:
+        agent.terminate()
+        agent.wait(10)
+    assert "X11 forwarding request failed" in asked.stderr
+    refused = terminals.wait_for_audit(
+        "refuse",
+        lambda rows: (
+            {"agent", "x11"} <= {r.get("kind") for r in rows if r["reason"] == "forwarding"}
+        ),
+    )
+    assert {r["login"] for r in refused if r.get("kind") in ("agent", "x11")} == {"chenjing"}
+    log = (terminals.folder / "serve.log").read_text()
+    assert "refused forwarding kind=agent" in log and "refused forwarding kind=x11" in log
+
+
+class Output:
+    """What a session writes, read on a thread of its own."""
+
+    def __init__(self, stream) -> None:
+        self.data = b""
+        self.thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self.thread.start()
+
+    def _read(self, stream) -> None:
+        while chunk := stream.read1(65536):
+            self.data += chunk
+
+    def wait_for(self, text: str, timeout: float = START_WAIT_S) -> None:
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.data:
+            assert time.monotonic() < deadline, f"{text!r} never came"
+            time.sleep(0.1)
+
+
+def test_the_end_of_the_clients_input_closes_the_session_and_keeps_the_draft(terminals):
+    client = subprocess.Popen(
+        terminals.ssh("zhaomin", "-tt"),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "TERM": "xterm-256color"},
+    )
+    try:
+        output = Output(client.stdout)
+        output.wait_for(LOG_TITLE)
+        client.stdin.write(b"\x1bOQ")  # F2: a walk-in
+        client.stdin.flush()
+        output.wait_for("来店客户登记")
+        client.stdin.write("13700002222\r断流客".encode())
+        client.stdin.flush()
+        deadline = time.monotonic() + 30
+        payload = {}
+        while payload.get("name") != "断流客":
+            assert time.monotonic() < deadline, payload
+            rows = terminals.query("SELECT payload FROM draft WHERE owner = 'zhaomin'")
+            payload = json.loads(rows[0][0]) if rows else {}
+            time.sleep(0.2)
+        client.stdin.close()  # end of input: ssh sends EOF on the channel
+        assert client.wait(30) == 129  # the app hung up, as when the connection drops
+    finally:
+        if client.poll() is None:
+            client.kill()
+            client.wait()
+    assert "会话已关闭；草稿已保存" in output.data.decode("utf-8", "replace")
+    rows = terminals.query("SELECT payload FROM draft WHERE owner = 'zhaomin'")
+    assert json.loads(rows[0][0]) == {"phone": "13700002222", "name": "断流客"}
+    terminals.query("DELETE FROM draft WHERE owner = 'zhaomin'")

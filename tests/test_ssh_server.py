@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 
@@ -14,8 +15,8 @@ from frontdesk.actor import OPERATOR
 from frontdesk.models import AuditEntry, StaffKey
 from frontdesk.ssh.backoff import LoginBackoff
 from frontdesk.ssh.options import ServeOptions, default_host_key_path
-from frontdesk.ssh.server import Hub, StaffServer, load_or_create_host_key
-from frontdesk.ssh.session import AppSession, exit_status
+from frontdesk.ssh.server import Hub, StaffServer, load_or_create_host_key, run_server
+from frontdesk.ssh.session import DEFAULT_TERM, AppSession, exit_status
 
 
 class FakeConnection:
@@ -39,9 +40,20 @@ class FakeConnection:
 class FakeChannel:
     def __init__(self, environment=None) -> None:
         self.environment = environment or {}
+        self.written = b""
+        self.status: int | None = None
 
     def get_environment(self):
         return self.environment
+
+    def write(self, data: bytes) -> None:
+        self.written += data
+
+    def is_closing(self) -> bool:
+        return self.status is not None
+
+    def exit(self, status: int) -> None:
+        self.status = status
 
 
 @pytest.fixture
@@ -97,7 +109,7 @@ async def test_a_staff_key_signs_its_owner_in_and_is_audited(hub, keyed, showroo
     server.auth_completed()
     assert server.staff == showroom["chenjing"]
     session = server.session_requested()
-    assert isinstance(session, AppSession) and len(hub.sessions) == 1
+    assert isinstance(session.app, AppSession) and len(hub.sessions) == 1
     session.connection_lost(None)  # never started: the place is given back
     assert hub.sessions == set()
     server.connection_lost(None)
@@ -189,7 +201,7 @@ async def test_the_session_limit_holds(hub, keyed):
         server.session_requested()
     assert "2 个会话都在使用中" in refused.value.reason
     first.connection_lost(None)
-    assert isinstance(server.session_requested(), AppSession)
+    assert isinstance(server.session_requested().app, AppSession)
     second.connection_lost(None)
     await finish(server)
 
@@ -206,7 +218,7 @@ async def test_nothing_but_a_session_is_opened(hub, keyed):
     session = server.session_requested()
     session.connection_made(FakeChannel())
     assert session.exec_requested("cat /etc/passwd") is False
-    assert session.subsystem_requested("sftp") is False
+    assert session.subsystem_requested("netconf") is False  # sftp only (on the export folder)
     assert session.shell_requested() is True
     session.connection_lost(None)
     await finish(server)
@@ -218,6 +230,95 @@ async def test_nothing_but_a_session_is_opened(hub, keyed):
         "forwarding",
         "subsystem",
     ]
+
+
+async def signed_in(hub, keyed) -> StaffServer:
+    server, _ = connect(hub)
+    server.begin_auth("chenjing")
+    await server.validate_public_key("chenjing", keyed["chenjing"])
+    server.auth_completed()
+    return server
+
+
+async def test_agent_and_x11_forwarding_are_refused_and_audited(hub, keyed, caplog):
+    server = await signed_in(hub, keyed)
+    session = server.session_requested()
+    chan = FakeChannel()
+    session.connection_made(chan)
+    # asyncssh hands these two requests to the channel's handlers, never to the server.
+    assert chan._process_auth_agent_req_at_openssh_dot_com_request(None) is False
+    assert chan._process_x11_req_request(None) is False
+    session.connection_lost(None)
+    await finish(server)
+    refused = [(r["reason"], r["kind"]) for r in audit_rows("refuse")]
+    assert refused == [("forwarding", "agent"), ("forwarding", "x11")]
+    assert sum("refused forwarding" in r.message for r in caplog.records) == 2
+
+
+async def test_what_the_client_sends_is_escaped_in_the_log_and_the_audit(hub, keyed, caplog):
+    server = await signed_in(hub, keyed)
+    session = AppSession(hub, server, 1)
+    session.connection_made(FakeChannel())
+    session.pty_requested("xterm\x1b]2;pwned\x07\x9b2J", (80, 24, 0, 0), {})
+    session.exec_requested("ls\x1b[2J\rrm -rf /")
+    assert session.environment()["TERM"] == DEFAULT_TERM  # not a terminal's name
+    session.connection_lost(None)
+    server.connection_lost(None)
+    await finish(server)
+    refused = {r["reason"]: r for r in audit_rows("refuse")}
+    assert refused["term"]["term"] == "xterm\\x1b]2;pwned\\x07\\x9b2J"
+    assert refused["exec"]["command"] == "ls\\x1b[2J\\rrm -rf /"
+    details = [e.detail for e in AuditEntry.select()]
+    logged = [r.getMessage() for r in caplog.records]
+    for text in details + logged:
+        assert not any(c in text for c in "\x1b\x07\x9b\r"), text
+    assert any("xterm\\x1b]2;pwned" in line for line in logged)
+
+
+def window_of(fd: int) -> tuple[int, int]:
+    import fcntl
+    import struct
+    import termios
+
+    rows, columns, _, _ = struct.unpack("HHHH", fcntl.ioctl(fd, termios.TIOCGWINSZ, b"\0" * 8))
+    return columns, rows
+
+
+def test_a_window_larger_than_500_by_200_is_treated_as_500_by_200(hub):
+    server = StaffServer(hub)
+    session = AppSession(hub, server, 1)
+    session.connection_made(FakeChannel())
+    session.pty_requested("xterm", (10_000, 5_000, 80_000, 90_000), {})
+    assert session.size == (500, 200, 0, 0)  # at the start
+    master, slave = os.openpty()
+    try:
+        session.master = master
+        session.terminal_size_changed(70_000, 150, 0, 0)  # past the pty's 16 bits, even
+        assert session.size == (500, 150, 0, 0) and window_of(slave) == (500, 150)
+        session.terminal_size_changed(132, 4_000, 0, 0)
+        assert window_of(slave) == (132, 200)
+        session.terminal_size_changed(120, 40, 960, 640)  # an ordinary window: as it is
+        assert session.size == (120, 40, 960, 640) and window_of(slave) == (120, 40)
+    finally:
+        session.master = None
+        os.close(master)
+        os.close(slave)
+        hub.sessions.clear()
+
+
+def test_the_end_of_the_clients_input_closes_the_session_with_a_word(hub):
+    server = StaffServer(hub)
+    session = AppSession(hub, server, 1)
+    chan = FakeChannel()
+    session.connection_made(chan)
+    # True: the channel stays open, so the app's last output and exit status still reach
+    # the client (False would half-close it, and the session would hang, never closed).
+    assert session.eof_received() is True
+    assert session.reason == "eof"
+    session._finish(129)
+    assert chan.status == 129
+    assert "草稿已保存" in chan.written.decode()
+    hub.sessions.clear()
 
 
 def test_the_child_gets_the_clients_terminal_and_never_a_size(hub, monkeypatch):
@@ -275,3 +376,79 @@ def test_the_backoff_doubles_caps_and_forgets():
     backoff.failed("a")
     backoff.succeeded("a")
     assert backoff.failures("a") == 0
+
+
+# -- SFTP on the export folder, through asyncssh's own client --------------------------------
+
+
+@contextlib.asynccontextmanager
+async def serving(tmp_path, db_path):
+    """``frontdesk serve`` in this process on 127.0.0.1 (apps, if any, the slow way)."""
+    options = ServeOptions(
+        db=db_path, host_key=tmp_path / "host_key", port=0, prefork=False, backoff_after=100
+    )
+    stop = asyncio.Event()
+    port = asyncio.get_running_loop().create_future()
+    task = asyncio.ensure_future(
+        run_server(
+            options, ready=lambda acceptor, _: port.set_result(acceptor.get_port()), stop=stop
+        )
+    )
+    try:
+        yield await asyncio.wait_for(port, 30)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+
+
+async def test_sftp_fetches_from_the_members_folder_and_does_nothing_else(
+    keyed, showroom, tmp_path, db_path
+):
+    folder = tmp_path / "exports" / "chenjing"
+    folder.mkdir(parents=True)
+    (folder / "统计.csv").write_bytes(b"day,parties\n1,2\n")
+    (tmp_path / "secret.txt").write_text("not theirs")
+    (folder / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    local = tmp_path / "fetched"
+    local.mkdir()
+    login = {"username": "chenjing", "client_keys": [keyed["chenjing"]], "known_hosts": None}
+    async with (
+        serving(tmp_path, db_path) as port,
+        asyncssh.connect("127.0.0.1", port, agent_path=None, **login) as conn,
+        conn.start_sftp_client() as sftp,
+    ):
+        assert await sftp.realpath(".") == "/"
+        assert sorted(await sftp.listdir()) == [".", "..", "leak.txt", "统计.csv"]
+        await sftp.get("统计.csv", str(local / "统计.csv"))
+        refused = {
+            "put": lambda: sftp.put(str(local / "统计.csv"), "new.csv"),
+            "remove": lambda: sftp.remove("统计.csv"),
+            "rename": lambda: sftp.rename("统计.csv", "x.csv"),
+            "mkdir": lambda: sftp.mkdir("sub"),
+            "chmod": lambda: sftp.chmod("统计.csv", 0o666),
+            "symlink": lambda: sftp.symlink("/etc/passwd", "p"),
+            "outside": lambda: sftp.get("/etc/passwd", str(local / "passwd")),
+            "climbing": lambda: sftp.get("../secret.txt", str(local / "secret")),
+            "link out": lambda: sftp.get("leak.txt", str(local / "leak")),
+            "opened": lambda: sftp.open("leak.txt"),  # no stat first: refused all the same
+            "write": lambda: sftp.open("统计.csv", "r+"),
+        }
+        for what, attempt in refused.items():
+            try:
+                await attempt()
+            except asyncssh.SFTPError:  # denied, or (climbing) no such file inside
+                continue
+            raise AssertionError(f"{what} was allowed")
+    assert (local / "统计.csv").read_bytes() == b"day,parties\n1,2\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["leak.txt", "统计.csv"]
+    assert (folder / "统计.csv").stat().st_mode & 0o777 != 0o666
+    assert not (local / "passwd").exists() and not (local / "secret").exists()
+    fetched = audit_rows("fetch")
+    assert [(r["staff"], r["file"], r["bytes"]) for r in fetched] == [
+        (showroom["chenjing"].id, "统计.csv", 16)
+    ]
+    refusals = [r for r in audit_rows("refuse") if r["reason"] == "sftp"]
+    assert {r["operation"] for r in refusals} >= {"put", "remove", "rename", "mkdir", "setstat"}
+    assert {"symlink", "get"} <= {r["operation"] for r in refusals}
+    assert all(r["staff"] == showroom["chenjing"].id for r in refusals)
+    assert {"/etc/passwd", "leak.txt"} <= {r["path"] for r in refusals}  # outside: refused

@@ -1,10 +1,14 @@
 """``frontdesk serve``: an SSH server that gives every connection the app and nothing else.
 
-No shell, no command execution, no SFTP or SCP, no port, agent or X11 forwarding. A
-staff member signs in as ``ssh -p 2222 LOGIN@host`` with a public key that an admin gave
-them (``frontdesk staff key add``); passwords are never accepted (an attempt is refused,
-logged and counted). Each refusal and each login is written to the audit log and to
-Python logging; an address that keeps failing is shut out for a while (``backoff``).
+No shell, no command execution, no port, agent or X11 forwarding. The one thing besides
+the app: SFTP, read-only, on the member's own export folder (``files``), so that what
+they exported on the server can be fetched (``sftp``, and ``scp`` of OpenSSH 9 and later,
+which speaks SFTP; the old scp protocol is a command, refused). A staff member signs in
+as ``ssh -p 2222 LOGIN@host`` with a public key that an admin gave them (``frontdesk
+staff key add``); passwords are never accepted (an attempt is refused, logged and
+counted). Each refusal, each login and each file fetched is written to the audit log and
+to Python logging, with what the client sent escaped (``escape``); an address that keeps
+failing is shut out for a while (``backoff``).
 """
 
 from __future__ import annotations
@@ -22,11 +26,14 @@ from pathlib import Path
 
 import asyncssh
 
-from frontdesk import audit, keys, store
+from frontdesk import audit, export_folder, keys, store
 from frontdesk.actor import Actor
 from frontdesk.i18n import t
 from frontdesk.models import Staff
+from frontdesk.ssh import files
 from frontdesk.ssh.backoff import LoginBackoff
+from frontdesk.ssh.channel import StaffChannel
+from frontdesk.ssh.escape import printable
 from frontdesk.ssh.launcher import Launcher, LauncherGone
 from frontdesk.ssh.options import ServeOptions
 from frontdesk.ssh.session import AppSession, server_environment
@@ -242,7 +249,20 @@ class StaffServer(asyncssh.SSHServer):
             raise asyncssh.ChannelOpenError(
                 asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED, t("ssh.too_many_sessions", limit=limit)
             )
-        return AppSession(self.hub, self, next(self.channels))
+        return StaffChannel(AppSession(self.hub, self, next(self.channels)), self)
+
+    def files_session(self) -> asyncssh.SSHServerSession:
+        """SFTP on the member's export folder (made if it is not there yet): read-only."""
+        assert self.staff is not None
+        folder = export_folder.member_folder(self.staff.login)
+        return files.files_session(folder, self._files_said)
+
+    def _files_said(self, what: str, detail: dict) -> None:
+        if what == "fetch":
+            log.info("%s (%s) fetched %s", self.login, self.session_name, _shown(detail))
+            self.note_event("fetch", **detail)
+        else:
+            self.note_refusal(what, **detail)
 
     def connection_requested(self, dest_host, dest_port, orig_host, orig_port):
         self.note_refusal("forwarding", to=f"{dest_host}:{dest_port}")
@@ -281,7 +301,7 @@ class StaffServer(asyncssh.SSHServer):
                 member.id if member else None,
                 Actor.member(member) if member else None,
                 session=self.session_name,
-                login=self.login,
+                login=printable(self.login),
                 **detail,
             )
 
@@ -295,12 +315,20 @@ class StaffServer(asyncssh.SSHServer):
         self._audit("refuse", member, address=self.address, reason=reason, **detail)
 
     def note_refusal(self, what: str, **detail) -> None:
-        """Something a signed-in connection may not open (a shell command, SFTP, forwarding)."""
-        log.warning("%s (%s): refused %s %s", self.login, self.session_name, what, detail)
+        """Something a signed-in connection may not open (a shell command, a subsystem,
+        forwarding, an SFTP write); what the client sent is escaped in the log and audit."""
+        detail = _shown(detail)
+        said = " ".join(f"{key}={value}" for key, value in detail.items())
+        log.warning("%s (%s): refused %s %s", self.login, self.session_name, what, said)
         self._audit("refuse", self.staff, address=self.address, reason=what, **detail)
 
     def note_event(self, what: str, **detail) -> None:
-        self._audit(what, self.staff, address=self.address, **detail)
+        self._audit(what, self.staff, address=self.address, **_shown(detail))
+
+
+def _shown(detail: dict) -> dict:
+    """The texts of ``detail`` as the log and the audit show them (control characters escaped)."""
+    return {k: printable(v) if isinstance(v, str) else v for k, v in detail.items()}
 
 
 async def run_server(
@@ -321,8 +349,8 @@ async def run_server(
         allow_pty=True,
         agent_forwarding=False,
         x11_forwarding=False,
-        allow_scp=False,
-        sftp_factory=None,
+        allow_scp=False,  # the old scp protocol is a command: refused (scp speaks SFTP now)
+        sftp_factory=None,  # SFTP is the member's channel's own (StaffChannel, files)
         public_key_auth=True,
         password_auth=True,
         kbdint_auth=False,
@@ -347,6 +375,8 @@ async def run_server(
         sessions = list(hub.sessions)
         for session in sessions:
             session.hang_up("shutdown")
+            if session.task is None and session.chan is not None:
+                session.chan.close()  # no app on it (SFTP, or not started yet): just close
         tasks = [s.task for s in sessions if s.task is not None]
         if tasks:
             await asyncio.wait(tasks, timeout=SHUTDOWN_GRACE_S)

@@ -5,7 +5,9 @@ started as ``python -m frontdesk.ssh.child screens.main …``) gets the
 pty as its controlling terminal, the client's TERM (and COLORTERM, NO_COLOR) and never
 COLUMNS or LINES, so it lays itself out for the window it is really in; every window-size
 change of the client is set on the pty (TIOCSWINSZ), and the kernel tells the app
-(SIGWINCH). When the connection drops the pty is hung up: the app gets SIGHUP and saves
+(SIGWINCH). A window larger than ``MAX_COLUMNS`` × ``MAX_ROWS`` is treated as that large;
+a TERM that is not a terminal's name is logged (escaped) and replaced. When the connection
+drops, or the client's input ends (EOF), the pty is hung up: the app gets SIGHUP and saves
 its draft on the way out. When the app exits, the channel closes with its exit status.
 """
 
@@ -17,6 +19,7 @@ import errno
 import fcntl
 import logging
 import os
+import re
 import signal
 import struct
 import termios
@@ -26,6 +29,7 @@ import asyncssh
 
 from frontdesk import i18n
 from frontdesk.i18n import t
+from frontdesk.ssh.escape import printable
 
 if TYPE_CHECKING:
     from frontdesk.ssh.server import Hub, StaffServer
@@ -36,6 +40,11 @@ READ_CHUNK = 64 * 1024
 HANGUP_GRACE_S = 10.0  # after SIGHUP, the app has this long to save and exit before SIGTERM
 KILL_GRACE_S = 5.0
 DEFAULT_TERM = "xterm-256color"
+TERM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")  # xterm-256color, screen.xterm…
+# The largest window laid out; a bigger one (a typo'd resize, a hostile client) is treated
+# as this big: Textual's work per frame grows with the cells, and the pty takes 16 bits.
+MAX_COLUMNS, MAX_ROWS = 500, 200
+MAX_PIXELS = 0xFFFF
 # From the server's own environment: where Python and the store's clock live.
 SERVER_ENVIRONMENT = ("PATH", "HOME", "TZ", "PYTHONPATH", "VIRTUAL_ENV", "TMPDIR", "LANG", "LC_ALL")
 # From the client, when it sends them (ssh -o SetEnv=… / SendEnv): its terminal's abilities
@@ -57,6 +66,21 @@ def set_window_size(fd: int, columns: int, rows: int, xpixels: int = 0, ypixels:
     """Tell the pty its window size (the kernel then sends SIGWINCH to its foreground)."""
     size = struct.pack("HHHH", max(rows, 1), max(columns, 1), xpixels, ypixels)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, size)
+
+
+def bounded_size(
+    columns: int, rows: int, xpixels: int = 0, ypixels: int = 0
+) -> tuple[int, int, int, int]:
+    """The window size the app is given: at least 1 × 1, at most ``MAX_COLUMNS`` ×
+    ``MAX_ROWS`` (pixel sizes are dropped when the window was cut: they would not match)."""
+    if columns > MAX_COLUMNS or rows > MAX_ROWS:
+        xpixels = ypixels = 0
+    return (
+        min(max(columns, 1), MAX_COLUMNS),
+        min(max(rows, 1), MAX_ROWS),
+        min(max(xpixels, 0), MAX_PIXELS),
+        min(max(ypixels, 0), MAX_PIXELS),
+    )
 
 
 def exit_status(returncode: int) -> int:
@@ -96,19 +120,21 @@ class AppSession(asyncssh.SSHServerSession):
     def pty_requested(self, term_type, term_size, term_modes) -> bool:
         self.has_pty = True
         self.term = term_type or ""
+        if self.term and not TERM_NAME.fullmatch(self.term):
+            self.server.note_refusal("term", term=self.term)  # escaped in the log and audit
         if term_size and term_size[0] and term_size[1]:
-            self.size = tuple(term_size)
+            self.size = bounded_size(*term_size)
         return True
 
     def shell_requested(self) -> bool:
         return True
 
     def exec_requested(self, command: str) -> bool:
-        self.server.note_refusal("exec", command=command[:200])
+        self.server.note_refusal("exec", command=command)
         return False
 
     def subsystem_requested(self, subsystem: str) -> bool:
-        self.server.note_refusal("subsystem", subsystem=subsystem[:50])
+        self.server.note_refusal("subsystem", subsystem=subsystem)
         return False
 
     def session_started(self) -> None:
@@ -121,11 +147,13 @@ class AppSession(asyncssh.SSHServerSession):
         self.task = asyncio.ensure_future(self._run())
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int):
-        self.size = (width, height, pixwidth, pixheight)
         self._touch()
-        if self.master is not None and width and height:
+        if not (width and height):
+            return
+        self.size = bounded_size(width, height, pixwidth, pixheight)
+        if self.master is not None:
             with contextlib.suppress(OSError):
-                set_window_size(self.master, width, height, pixwidth, pixheight)
+                set_window_size(self.master, *self.size)
 
     def data_received(self, data: bytes, datatype) -> None:
         self._touch()
@@ -135,8 +163,10 @@ class AppSession(asyncssh.SSHServerSession):
         self._flush_input()
 
     def eof_received(self) -> bool:
+        """The client's input ended (``ssh … < /dev/null``, a closed pipe): the app keeps its
+        draft and exits. True: the channel stays open for its last output and exit status."""
         self.hang_up("eof")
-        return False
+        return True
 
     def break_received(self, msec: int) -> bool:
         return False
@@ -159,7 +189,7 @@ class AppSession(asyncssh.SSHServerSession):
     def environment(self) -> dict[str, str]:
         """The child's environment: the server's essentials, the client's terminal, no size."""
         env = server_environment()
-        env["TERM"] = self.term or DEFAULT_TERM
+        env["TERM"] = self.term if TERM_NAME.fullmatch(self.term) else DEFAULT_TERM
         assert self.chan is not None
         sent = self.chan.get_environment() or {}
         for name in CLIENT_ENVIRONMENT:
@@ -202,7 +232,7 @@ class AppSession(asyncssh.SSHServerSession):
                 self.process.pid,
                 columns,
                 rows,
-                self.term or DEFAULT_TERM,
+                printable(self.term or DEFAULT_TERM),
             )
             self.last_input = loop.time()
             self._start_reading()
@@ -229,6 +259,8 @@ class AppSession(asyncssh.SSHServerSession):
             chan.write(("\r\n" + t("ssh.idle", minutes=minutes) + "\r\n").encode())
         elif self.reason == "shutdown":
             chan.write(("\r\n" + t("ssh.shutdown") + "\r\n").encode())
+        elif self.reason == "eof":
+            chan.write(("\r\n" + t("ssh.eof") + "\r\n").encode())
         chan.exit(status)
 
     # -- moving bytes --------------------------------------------------------------------
