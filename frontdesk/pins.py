@@ -193,23 +193,21 @@ def holder(name_or_login: Staff | str, *, by: Actor) -> Staff:
 def set_pin(name_or_login: Staff | str, pin: str, *, by: Actor) -> Staff:
     """Give a staff member a new PIN; any lock of their name at any terminal ends."""
     member = holder(name_or_login, by=by)
-    stored = hash_pin(normalise_pin(pin))
-    with database.atomic():
-        Staff.update(pin_hash=stored).where(Staff.id == member.id).execute()
-        PinLockout.delete().where(PinLockout.staff == member.id).execute()
-        audit.record("pin_set", "staff", member.id, by)
-    member.pin_hash = stored
-    return member
+    return _store_pin(member, hash_pin(normalise_pin(pin)), "pin_set", by)
 
 
 def clear_pin(name_or_login: Staff | str, *, by: Actor) -> Staff:
     """Take a staff member's PIN away (a manager or admin then cannot sign in at the desk)."""
-    member = holder(name_or_login, by=by)
+    return _store_pin(holder(name_or_login, by=by), None, "pin_clear", by)
+
+
+def _store_pin(member: Staff, stored: str | None, action: str, by: Actor) -> Staff:
+    """Write the member's PIN hash (None: no PIN), end their locks, and audit it."""
     with database.atomic():
-        Staff.update(pin_hash=None).where(Staff.id == member.id).execute()
+        Staff.update(pin_hash=stored).where(Staff.id == member.id).execute()
         PinLockout.delete().where(PinLockout.staff == member.id).execute()
-        audit.record("pin_clear", "staff", member.id, by)
-    member.pin_hash = None
+        audit.record(action, "staff", member.id, by)
+    member.pin_hash = stored
     return member
 
 
