@@ -21,7 +21,9 @@ from textual.widgets import Input, Label, Static
 from frontdesk import clock, codes, conflicts, drafts, registration, rules, store
 from frontdesk import staff as staff_service
 from frontdesk.errors import ConflictError, FrontdeskError, ValidationError
+from frontdesk.failures import StoreFailure
 from frontdesk.i18n import t
+from frontdesk.models import database
 from screens.bindings import translate_bindings
 from screens.conflict import MINE, THEIRS, ConflictScreen, differences
 from screens.db import run_db
@@ -95,6 +97,7 @@ class RegistrationScreen(Screen[int | None]):
         self._lookup_timer = None
         self._draft_timer = None
         self._filled: dict[str, object] = {}
+        self._failed_draft = False  # the failure shown is a draft's (a kept draft clears it)
 
     # -- layout --------------------------------------------------------------------------
 
@@ -130,6 +133,9 @@ class RegistrationScreen(Screen[int | None]):
                         classes="field-hint",
                         id=f"hint-{field.id}",
                     )
+        status = Static(Content(""), id="form-status")
+        status.display = False  # shown when the store fails: what happened, under the form
+        yield status
         yield FdFooter()
 
     def on_mount(self) -> None:
@@ -279,7 +285,25 @@ class RegistrationScreen(Screen[int | None]):
         if self.saving or not self.dirty:
             return
         payload = {k: v for k, v in self.collect().items() if k in self.touched}
-        run_db(self, drafts.save_draft, self.owner, self.form_key, payload, group="draft")
+        run_db(
+            self,
+            drafts.save_draft,
+            self.owner,
+            self.form_key,
+            payload,
+            on_done=self._draft_kept,
+            on_error=self._draft_failed,
+            group="draft",
+        )
+
+    def _draft_kept(self, _result) -> None:
+        if self._failed_draft:
+            self._show_failure(None)
+
+    def _draft_failed(self, error: FrontdeskError) -> None:
+        """The next keys try again; meanwhile the line under the form says why not."""
+        self._show_failure(error)
+        self._failed_draft = True
 
     def flush_draft(self) -> None:
         """Keep the draft now, on this thread: the terminal hung up, no time for a worker."""
@@ -436,6 +460,7 @@ class RegistrationScreen(Screen[int | None]):
             self._show_errors(errors)
             return
         self.saving = True
+        self._show_failure(None)
         data = self.to_input()
         if self.edit_id:
             job, args = registration.update, (self.edit_id, data, self.edit_version)
@@ -444,9 +469,12 @@ class RegistrationScreen(Screen[int | None]):
         run_db(self, self._save_job, job, args, on_done=self._saved, on_error=self._refused)
 
     def _save_job(self, job, args):
-        by = staff_service.find_staff(self.owner) if self.owner else None
-        saved = job(*args, by=by)
-        drafts.discard_draft(self.owner, self.form_key)
+        # One transaction: a failure after the save but before the draft is discarded
+        # would otherwise be reported as not saved, and saving again would save it twice.
+        with database.atomic():
+            by = staff_service.find_staff(self.owner) if self.owner else None
+            saved = job(*args, by=by)
+            drafts.discard_draft(self.owner, self.form_key)
         return saved
 
     def _saved(self, saved) -> None:
@@ -470,8 +498,20 @@ class RegistrationScreen(Screen[int | None]):
                 on_done=self._show_conflict,
                 on_error=self._refused,
             )
+        elif isinstance(error, StoreFailure):
+            self._show_failure(error)  # everything typed stays: Ctrl+S tries again
         else:
             self.app.notify(str(error), severity="error", markup=False)
+
+    def _show_failure(self, error: FrontdeskError | None) -> None:
+        """Say under the form why the store failed (None: the store works again)."""
+        self._failed_draft = False
+        found = self.query("#form-status")
+        if not found:
+            return  # the form has closed since
+        status = found.first(Static)
+        status.update(Content.styled(str(error), "bold $error") if error else Content(""))
+        status.display = error is not None
 
     def _show_conflict(self, stored: conflicts.StoredVersion) -> None:
         """Someone saved this registration since it was opened: theirs against yours."""

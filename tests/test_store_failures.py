@@ -13,8 +13,12 @@ import sqlite3
 
 import peewee
 import pytest
+from textual.widgets import Input, Static
 
-from frontdesk import drafts, failures, i18n, store
+from frontdesk import drafts, failures, i18n, registration, store
+from frontdesk.models import Registration
+from screens.registration_form import RegistrationScreen
+from tests.conftest import screen_text, settle
 
 LOCK_WAIT_MS = 200  # the store's busy timeout in these tests, instead of 15 s
 
@@ -35,6 +39,16 @@ def held(path: str) -> sqlite3.Connection:
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     return holder
+
+
+@pytest.fixture
+def short_lock_wait(showroom, db_path, monkeypatch):
+    """Reopen the test's store with a busy timeout of LOCK_WAIT_MS: a lock test stays fast."""
+    monkeypatch.setitem(store.SQLITE_PRAGMAS, "busy_timeout", LOCK_WAIT_MS)
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", LOCK_WAIT_MS / 1000)
+    store.close_store()
+    store.open_store(db_path)
+    return showroom
 
 
 # -- the sentences ---------------------------------------------------------------------
@@ -91,6 +105,79 @@ def test_read_only_damaged_and_unknown_failures(tmp_path, english):
     sentence = failures.explain(odd)
     assert sentence.startswith("The store could not do this: try again")
     assert "binding" not in sentence and "parameter" not in sentence
+
+
+# -- the form: it can always try again -------------------------------------------------
+
+
+def status_line(app) -> str:
+    status = app.screen.query_one("#form-status", Static)
+    return str(status.render()) if status.display else ""
+
+
+async def test_a_locked_store_keeps_the_form_able_to_save(short_lock_wait, make_app, db_path):
+    i18n.set_language("en")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press(*"13812345678", "enter", *"张三")
+        holder = held(db_path)
+        try:
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, RegistrationScreen)
+            assert status_line(app) == (
+                "Another program is holding the store: try again in a moment."
+            )
+            assert "locked" not in screen_text(app)
+            assert app.screen.query_one("#phone", Input).value == "13812345678"
+            assert app.screen.query_one("#name", Input).value == "张三"
+        finally:
+            holder.rollback()  # the other program is done
+            holder.close()
+        await pilot.press(*"丰")
+        await settle(pilot, 0.7)  # the draft is saved once typing pauses
+        payload, _ = drafts.load_draft("", "walkin")
+        assert payload["name"] == "张三丰"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, RegistrationScreen)
+    saved = Registration.get()
+    assert (saved.phone, saved.name) == ("13812345678", "张三丰")
+    assert drafts.load_draft("", "walkin") is None
+
+
+async def test_a_full_disk_says_so_and_the_next_save_works(showroom, make_app, monkeypatch):
+    real_register = registration.register
+    attempts = []
+
+    def register_on_a_full_disk(*args, **kwargs):
+        attempts.append(1)
+        if len(attempts) == 1:  # what peewee raised: the rollback error, the real one under it
+            try:
+                raise sqlite3.OperationalError("database or disk is full")
+            except sqlite3.OperationalError:
+                raise peewee.OperationalError("cannot rollback - no transaction is active")  # noqa: B904
+        return real_register(*args, **kwargs)
+
+    monkeypatch.setattr(registration, "register", register_on_a_full_disk)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press(*"13812345678", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RegistrationScreen)
+        assert status_line(app).startswith("磁盘已满")
+        assert "rollback" not in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, RegistrationScreen)
+    assert len(attempts) == 2
+    assert Registration.get().phone == "13812345678"
 
 
 # -- the command line ------------------------------------------------------------------
