@@ -15,6 +15,7 @@ def run_tui(args: argparse.Namespace, staff: Staff | None) -> int:
     A terminal signed in as nobody (no ``--as``, no ``FRONTDESK_AS``) asks once, at start,
     who is at it, when the store has staff; the front desk (no name) is the first answer.
     """
+    from screens import hangup
     from screens.app import FrontdeskApp
 
     show_welcome = onboarding.needs_welcome()
@@ -25,6 +26,7 @@ def run_tui(args: argparse.Namespace, staff: Staff | None) -> int:
         show_welcome=show_welcome,
         sign_in=choose_from,
     )
+    hangup.remember_terminal()  # to put it back if a hang-up has to end the app at once
     app.run()
     return app.return_code or 0
 

@@ -97,6 +97,7 @@ class RegistrationScreen(Screen[int | None]):
         self._lookup_timer = None
         self._draft_timer = None
         self._filled: dict[str, object] = {}
+        self._blank: dict[str, object] = {}  # the fields as composed, before any filling
         self._failed_draft = False  # the failure shown is a draft's (a kept draft clears it)
 
     # -- layout --------------------------------------------------------------------------
@@ -139,6 +140,7 @@ class RegistrationScreen(Screen[int | None]):
         yield FdFooter()
 
     def on_mount(self) -> None:
+        self._blank = self.collect()
         self._set_quietly(self.query_one("#time-in", Input), self.opened_at.strftime(TIME_FORMAT))
         if self.initial is not None:
             self._fill(self.initial)
@@ -305,15 +307,31 @@ class RegistrationScreen(Screen[int | None]):
         self._show_failure(error)
         self._failed_draft = True
 
+    def pending_draft(self) -> tuple[str, str, dict] | None:
+        """(owner, form, payload) of what is typed and not saved, or None.
+
+        Read from the fields themselves, not from what their change messages have told the
+        screen so far: at a hang-up, keys already on the screen may still be on their way.
+        """
+        if self.saving:
+            return None
+        typed = {
+            field_id: value
+            for field_id, value in self.collect().items()
+            if field_id in self.touched
+            or value != self._filled.get(field_id, self._blank.get(field_id))
+        }
+        return (self.owner, self.form_key, typed) if typed else None
+
     def flush_draft(self) -> None:
         """Keep the draft now, on this thread: the terminal hung up, no time for a worker."""
-        if self.saving or not self.dirty:
+        pending = self.pending_draft()
+        if pending is None:
             return
         if self._draft_timer is not None:
             self._draft_timer.stop()
-        payload = {k: v for k, v in self.collect().items() if k in self.touched}
         with store.connection():
-            drafts.save_draft(self.owner, self.form_key, payload)
+            drafts.save_draft(*pending)
 
     def _schedule_lookup(self) -> None:
         if self._lookup_timer is not None:
