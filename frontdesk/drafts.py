@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
+from typing import TypeVar
 
 from frontdesk import clock
 from frontdesk.models import Draft, database
+
+T = TypeVar("T")
 
 
 def save_draft(owner: str, form: str, payload: dict) -> None:
@@ -41,3 +45,14 @@ def load_draft(owner: str, form: str) -> tuple[dict, dt.datetime] | None:
 def discard_draft(owner: str, form: str) -> None:
     with database.atomic():
         Draft.delete().where((Draft.owner == owner) & (Draft.form == form)).execute()
+
+
+def save_then_discard(save: Callable[[], T], owner: str, form: str) -> T:
+    """Run ``save`` and discard the form's draft in one transaction.
+
+    A failure after the save but before the draft went would otherwise be reported as not
+    saved, and saving again would save it twice."""
+    with database.atomic():
+        saved = save()
+        discard_draft(owner, form)
+    return saved

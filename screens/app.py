@@ -9,8 +9,6 @@ reloads itself.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import signal
 from concurrent import futures
@@ -36,6 +34,7 @@ from screens.contacts import ContactsScreen
 from screens.customer_card import CustomerScreen
 from screens.day_log import DayLogScreen
 from screens.db import start_now
+from screens.hangup import HangUp
 from screens.help import HelpScreen
 from screens.month_sheet import MonthSheetScreen
 from screens.registration_form import RegistrationScreen
@@ -111,6 +110,7 @@ class FrontdeskApp(App[None]):
         self.watch_interval = watch_interval
         self.watcher: ChangeWatcher | None = None
         self._leaving = False  # closing because the signed-in member was deactivated
+        self.hang_up = HangUp(self)  # SIGHUP and SIGTERM: keep the drafts, gone within 1 s
         self.sign_in = sign_in or []
         self.title = store_name or t("app.title")
         # Today's log is read while Textual starts, so the first frame can show it.
@@ -147,8 +147,7 @@ class FrontdeskApp(App[None]):
             self.push_screen(WelcomeScreen(), self._welcomed)
         elif self.sign_in:
             self.push_screen(SignInScreen(self.sign_in), self._signed_in)
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hung_up)
+        self.hang_up.install()
         if self.watch_interval:
             self.watcher = ChangeWatcher()
             self.set_interval(self.watch_interval, self._poll_changes)
@@ -159,6 +158,7 @@ class FrontdeskApp(App[None]):
         self.run_worker(rules.warm_up, thread=True, group="warm-up", exit_on_error=False)
 
     def on_unmount(self) -> None:
+        self.hang_up.uninstall()
         if self.watcher is not None:
             self.watcher.close()
 

@@ -6,18 +6,14 @@ belong to one thread), and its result or error comes back to the UI thread.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from textual.dom import DOMNode
 
-from frontdesk import store
+from frontdesk import failures, store
 from frontdesk.errors import FrontdeskError
-from frontdesk.i18n import t
-
-log = logging.getLogger("frontdesk.screens")
 
 
 def run_db(
@@ -31,32 +27,45 @@ def run_db(
 ) -> None:
     """Run ``job(*args)`` on a thread worker; hand its result to ``on_done`` on the UI thread.
 
-    A refusal the user can act on (``FrontdeskError``) goes to ``on_error`` (or a
-    notification); anything else is logged and shown as a database error, and the screen
-    stays as it was, so nothing typed is lost.
+    One of the two is called whatever happens (a notification stands in for a missing
+    ``on_error``), so a screen waiting for the answer (a form that is saving) is never
+    left waiting. A refusal the user can act
+    on (``FrontdeskError``) goes to ``on_error`` (or a notification); so does any other
+    failure, as a ``failures.StoreFailure`` that says what happened in the user's words
+    ("another program holds the store: try again"), the raw error going to the log. The
+    screen stays as it was, so nothing typed is lost and the user can try again.
     """
     app = node.app
+
+    def refuse(error: FrontdeskError) -> None:
+        if on_error is not None:
+            app.call_from_thread(on_error, error)
+        else:
+            app.call_from_thread(app.notify, str(error), severity="error", markup=False)
 
     def work() -> None:
         try:
             with store.connection():
                 result = job(*args)
         except FrontdeskError as error:
-            if on_error is not None:
-                app.call_from_thread(on_error, error)
-            else:
-                app.call_from_thread(app.notify, str(error), severity="error", markup=False)
+            refuse(error)
             return
-        except Exception as error:  # the store failed: tell the user, keep the screen
-            log.exception("database job %s failed", getattr(job, "__name__", job))
-            app.call_from_thread(
-                app.notify, t("error.database", error=error), severity="error", markup=False
-            )
+        except Exception as error:  # the store failed: say what happened, keep the screen
+            failures.log_failure(error, f"running {_name(job)}", _store_name())
+            refuse(failures.StoreFailure(error))
             return
         if on_done is not None:
             app.call_from_thread(on_done, result)
 
     node.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+
+
+def _name(job: Callable[..., Any]) -> str:
+    return getattr(job, "__qualname__", None) or repr(job)
+
+
+def _store_name() -> str:
+    return str(getattr(store.database, "database", "") or "")
 
 
 def _in_store(job: Callable[..., Any], *args: Any) -> Any:

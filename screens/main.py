@@ -16,6 +16,7 @@ def run_tui(args: argparse.Namespace, actor: Actor) -> int:
     the machine's operator) is the front desk, and asks once, at start, who is at it, when
     the store has staff; the front desk (no name) is the first answer.
     """
+    from screens import hangup
     from screens.app import FrontdeskApp
 
     staff = actor.staff
@@ -28,6 +29,7 @@ def run_tui(args: argparse.Namespace, actor: Actor) -> int:
         show_welcome=show_welcome,
         sign_in=choose_from,
     )
+    hangup.remember_terminal()  # to put it back if a hang-up has to end the app at once
     app.run()
     return app.return_code or 0
 

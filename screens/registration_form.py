@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, Static
 from frontdesk import clock, codes, conflicts, drafts, registration, rules, store
 from frontdesk import staff as staff_service
 from frontdesk.errors import ConflictError, FrontdeskError, ValidationError
+from frontdesk.failures import StoreFailure
 from frontdesk.i18n import t
 from screens import access
 from screens.bindings import translate_bindings
@@ -96,6 +97,8 @@ class RegistrationScreen(Screen[int | None]):
         self._lookup_timer = None
         self._draft_timer = None
         self._filled: dict[str, object] = {}
+        self._blank: dict[str, object] = {}  # the fields as composed, before any filling
+        self._failed_draft = False  # the failure shown is a draft's (a kept draft clears it)
 
     # -- layout --------------------------------------------------------------------------
 
@@ -131,9 +134,13 @@ class RegistrationScreen(Screen[int | None]):
                         classes="field-hint",
                         id=f"hint-{field.id}",
                     )
+        status = Static(Content(""), id="form-status")
+        status.display = False  # shown when the store fails: what happened, under the form
+        yield status
         yield FdFooter()
 
     def on_mount(self) -> None:
+        self._blank = self.collect()
         self._set_quietly(self.query_one("#time-in", Input), self.opened_at.strftime(TIME_FORMAT))
         if self.initial is not None:
             self._fill(self.initial)
@@ -280,17 +287,51 @@ class RegistrationScreen(Screen[int | None]):
         if self.saving or not self.dirty:
             return
         payload = {k: v for k, v in self.collect().items() if k in self.touched}
-        run_db(self, drafts.save_draft, self.owner, self.form_key, payload, group="draft")
+        run_db(
+            self,
+            drafts.save_draft,
+            self.owner,
+            self.form_key,
+            payload,
+            on_done=self._draft_kept,
+            on_error=self._draft_failed,
+            group="draft",
+        )
+
+    def _draft_kept(self, _result) -> None:
+        if self._failed_draft:
+            self._show_failure(None)
+
+    def _draft_failed(self, error: FrontdeskError) -> None:
+        """The next keys try again; meanwhile the line under the form says why not."""
+        self._show_failure(error)
+        self._failed_draft = True
+
+    def pending_draft(self) -> tuple[str, str, dict] | None:
+        """(owner, form, payload) of what is typed and not saved, or None.
+
+        Read from the fields themselves, not from what their change messages have told the
+        screen so far: at a hang-up, keys already on the screen may still be on their way.
+        """
+        if self.saving:
+            return None
+        typed = {
+            field_id: value
+            for field_id, value in self.collect().items()
+            if field_id in self.touched
+            or value != self._filled.get(field_id, self._blank.get(field_id))
+        }
+        return (self.owner, self.form_key, typed) if typed else None
 
     def flush_draft(self) -> None:
         """Keep the draft now, on this thread: the terminal hung up, no time for a worker."""
-        if self.saving or not self.dirty:
+        pending = self.pending_draft()
+        if pending is None:
             return
         if self._draft_timer is not None:
             self._draft_timer.stop()
-        payload = {k: v for k, v in self.collect().items() if k in self.touched}
         with store.connection():
-            drafts.save_draft(self.owner, self.form_key, payload)
+            drafts.save_draft(*pending)
 
     def _schedule_lookup(self) -> None:
         if self._lookup_timer is not None:
@@ -437,6 +478,7 @@ class RegistrationScreen(Screen[int | None]):
             self._show_errors(errors)
             return
         self.saving = True
+        self._show_failure(None)
         data = self.to_input()
         if self.edit_id:
             job, args = registration.update, (self.edit_id, data, self.edit_version)
@@ -445,9 +487,8 @@ class RegistrationScreen(Screen[int | None]):
         run_db(self, self._save_job, job, args, on_done=self._saved, on_error=self._refused)
 
     def _save_job(self, job, args):
-        saved = job(*args, by=access.actor_of(self))
-        drafts.discard_draft(self.owner, self.form_key)
-        return saved
+        by = access.actor_of(self)
+        return drafts.save_then_discard(lambda: job(*args, by=by), self.owner, self.form_key)
 
     def _saved(self, saved) -> None:
         self.saving = False
@@ -470,8 +511,20 @@ class RegistrationScreen(Screen[int | None]):
                 on_done=self._show_conflict,
                 on_error=self._refused,
             )
+        elif isinstance(error, StoreFailure):
+            self._show_failure(error)  # everything typed stays: Ctrl+S tries again
         else:
             self.app.notify(str(error), severity="error", markup=False)
+
+    def _show_failure(self, error: FrontdeskError | None) -> None:
+        """Say under the form why the store failed (None: the store works again)."""
+        self._failed_draft = False
+        found = self.query("#form-status")
+        if not found:
+            return  # the form has closed since
+        status = found.first(Static)
+        status.update(Content.styled(str(error), "bold $error") if error else Content(""))
+        status.display = error is not None
 
     def _show_conflict(self, stored: conflicts.StoredVersion) -> None:
         """Someone saved this registration since it was opened: theirs against yours."""

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 
 from peewee import DatabaseError, ImproperlyConfigured
 
-from frontdesk import config, i18n, store
+from frontdesk import config, failures, i18n, store
 from frontdesk import staff as staff_service
 from frontdesk.actor import OPERATOR, Actor
 from frontdesk.cli import admin, contacts, desk, doctor, serve, stats
@@ -85,8 +85,15 @@ def _report(error: BaseException) -> int:
             print(f"{field}: {message}", file=sys.stderr)
     elif isinstance(error, FrontdeskError):
         print(str(error), file=sys.stderr)
-    elif isinstance(error, DatabaseError | sqlite3.Error):
-        print(t("error.database", error=error), file=sys.stderr)
+    elif (
+        isinstance(error, DatabaseError | sqlite3.Error) or failures.kind(error) != failures.UNKNOWN
+    ):
+        # The store or its disk failed: what happened in the user's words, the raw error
+        # in the log (the same sentences as at the desk).
+        failures.log_failure(
+            error, "running a command", str(getattr(store.database, "database", ""))
+        )
+        print(failures.explain(error), file=sys.stderr)
     else:
         print(t("cli.os_error", error=error), file=sys.stderr)
     return 1
