@@ -114,6 +114,29 @@ def explain(error: BaseException) -> str:
     return t(f"failure.{kind(error)}")
 
 
+# A file the user named (an export, an import, a backup, the store's path): the errno
+# says what they can do about it (the catalogue's ``failure.file_*`` keys).
+_FILE_ERRNOS = {
+    errno.ENOENT: "file_missing",
+    errno.ENOTDIR: "file_missing",
+    errno.EACCES: "file_denied",
+    errno.EPERM: "file_denied",
+    errno.EISDIR: "file_is_folder",
+    errno.EEXIST: "file_not_folder",  # a folder to make is a file already
+    errno.ENAMETOOLONG: "file_name_too_long",
+}
+
+
+def explain_file(error: OSError, path: object) -> str:
+    """One sentence for a file the user named that could not be read or written, saying
+    which file and what to do; never the system's own words ("[Errno 2] …")."""
+    found = kind(error)
+    if found != UNKNOWN:  # a full disk, a read-only disk, an I/O error
+        return t("failure.file_failed", path=path, why=t(f"failure.{found}"))
+    key = _FILE_ERRNOS.get(getattr(error, "errno", None), "file_other")
+    return t(f"failure.{key}", path=path)
+
+
 def log_failure(error: BaseException, doing: str, store: str = "") -> None:
     """Log the raw error, its chain and where it happened: enough to reproduce it."""
     codes = [

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from frontdesk import clock, rules, safe_cells, settings
+from frontdesk import clock, failures, rules, safe_cells, settings
 from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
 from frontdesk.statistics import (
@@ -217,7 +217,7 @@ def export_month(year: int, month: int, path: str | Path) -> Path:
         else:
             _write_xlsx(sheet, path, store_name)
     except OSError as error:
-        raise ExportError(t("stats.export_failed", path=path, error=error)) from None
+        raise ExportError(failures.explain_file(error, path)) from None
     return path.resolve()
 
 

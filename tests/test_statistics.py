@@ -436,7 +436,23 @@ def test_an_unwritable_file_is_a_sentence_not_a_traceback(run, tmp_path):
     status, _, err = run(
         "export", "stats", "--month", "2026-11", "--out", str(tmp_path / "no" / "such" / "x.xlsx")
     )
-    assert status == 1 and "无法写入" in err
+    assert status == 1
+    assert (
+        err.strip()
+        == f"找不到 {tmp_path / 'no' / 'such' / 'x.xlsx'}（或它所在的文件夹）：请检查路径"
+    )
+    assert "Errno" not in err
+
+
+def test_a_file_the_user_names_is_explained_never_in_the_systems_words(run, tmp_path):
+    folder = tmp_path / "a-folder.xlsx"
+    folder.mkdir()
+    status, _, err = run("export", "stats", "--month", "2026-11", "--out", str(folder))
+    assert (status, err.strip()) == (1, f"{folder} 是文件夹：请给出文件名")
+    (tmp_path / "a-file").write_text("")
+    missing = tmp_path / "a-file" / "c.csv"  # a folder that is a file
+    status, _, err = run("export", "contacts", "--month", "2026-11", "--out", str(missing))
+    assert (status, err.strip()) == (1, f"{tmp_path / 'a-file'} 是文件，不是文件夹：请检查路径")
 
 
 def test_the_default_file_name_is_in_the_users_language(db):

@@ -54,7 +54,13 @@ def prepare(args: argparse.Namespace) -> Actor:
     try:
         store.open_store(target)
     except (DatabaseError, sqlite3.Error, ImproperlyConfigured, OSError, RuntimeError) as error:
-        raise FrontdeskError(t("cli.open_failed", target=target, error=error)) from None
+        failures.log_failure(error, "opening the store", str(target))
+        reason = (
+            failures.explain_file(error, target)
+            if isinstance(error, OSError)
+            else failures.explain(error)
+        )
+        raise FrontdeskError(t("cli.open_failed", target=target, error=reason)) from None
     name = config.resolve_staff(getattr(args, "as_staff", None))
     if not name:
         return OPERATOR
@@ -94,8 +100,8 @@ def _report(error: BaseException) -> int:
             error, "running a command", str(getattr(store.database, "database", ""))
         )
         print(failures.explain(error), file=sys.stderr)
-    else:
-        print(t("cli.os_error", error=error), file=sys.stderr)
+    else:  # a file the user named (an export, an import, a backup)
+        print(failures.explain_file(error, getattr(error, "filename", None) or ""), file=sys.stderr)
     return 1
 
 
