@@ -2,13 +2,15 @@
 
 ``main(argv)`` writes one line of JSON to its terminal (its arguments, session, controlling
 terminal, size and environment), then reads a line: a number is its exit status, ``boom``
-raises. A hang-up (SIGHUP, the default action) ends it as it would end any process.
+raises. A hang-up (SIGHUP, the default action) ends it as it would end any process, even
+when the end of input is read first.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 
 PRELOADED: list[str] = []
@@ -31,7 +33,14 @@ def main(argv: list[str]) -> int:
         "preloaded": PRELOADED,
     }
     print(json.dumps(facts), flush=True)
-    line = sys.stdin.readline().strip()
+    try:
+        line = sys.stdin.readline().strip()
+    except OSError:  # EIO: the terminal is gone
+        line = ""
+    if not line:
+        # The end of input comes when the terminal hangs up, and may be read a moment before
+        # the hang-up's SIGHUP arrives: wait for it, so the end is always the signal's.
+        signal.pause()
     if line == "boom":
         raise RuntimeError("boom")
     return int(line)
