@@ -39,7 +39,7 @@ def main(argv: list[str]) -> int:
         line = ""
     if not line:
         # The end of input comes when the terminal hangs up, and may be read a moment before
-        # the hang-up's SIGHUP arrives: wait for it, so the end is always the signal's.
+        # the SIGHUP the server sends with it arrives: wait for it, so the end is the signal's.
         signal.pause()
     if line == "boom":
         raise RuntimeError("boom")
