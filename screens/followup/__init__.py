@@ -1,0 +1,1 @@
+"""The follow-up screens: the contact table (F6), its dialogs and the customer card."""
