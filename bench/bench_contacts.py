@@ -8,7 +8,7 @@ pressed and the clock runs until the grid has painted its first page of rows (th
 once the screen has finished loading (the totals in the foot too). The two stores are
 measured alternately, after one warm-up each; the figures are ratios of medians. As
 context, the time to jump to the last row (End) and where the opening time goes (median
-time in each query of ``frontdesk.contact_table``).
+time in each query of ``frontdesk.followup.contact_table``).
 
 ``python bench/bench_contacts.py LARGE_DB`` runs it on its own; ``python -m bench`` runs it
 with the others.
@@ -61,11 +61,13 @@ def _peak_rss_kb() -> int:
 
 async def _probe(db_path: str) -> dict:
 
-    from frontdesk import contact_table, settings, store
-    from frontdesk.models import Staff
+    from frontdesk import store
+    from frontdesk.followup import contact_table
+    from frontdesk.store import settings
+    from frontdesk.store.models import Staff
     from screens import app as app_module
-    from screens import contact_grid
     from screens.app import FrontdeskApp
+    from screens.followup import contact_grid
 
     spent: dict[str, float] = {name: 0.0 for name in QUERIES}
 
@@ -232,7 +234,7 @@ def run(store_path: str) -> str:
         f" {large['rows']:,}, {small['end_s'] * 1000:.0f} ms with {small['rows']:,}.",
         "- the small store: `build_store(registrations=1_000, intent_customers=100,"
         " contacts=300)`; the rows are paged by keyset from the index on `customer.next_due`"
-        " and drawn by a virtual grid (`screens/contact_grid.py`).",
+        " and drawn by a virtual grid (`screens/followup/contact_grid.py`).",
         "- reproduce: `.venv/bin/python -m bench --only contacts`"
         " (or `.venv/bin/python bench/bench_contacts.py LARGE_DB`)",
         "",

@@ -84,8 +84,9 @@ SCENARIOS = (
 
 
 async def _drive(store_path: str) -> list[tuple[str, KeyCount, dict]]:
-    from frontdesk import clock, settings, store
-    from frontdesk.models import Customer, Registration
+    from frontdesk import clock, store
+    from frontdesk.store import settings
+    from frontdesk.store.models import Customer, Registration
     from screens.app import FrontdeskApp
 
     store.open_store(store_path)

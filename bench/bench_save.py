@@ -23,10 +23,12 @@ import time
 from pathlib import Path
 
 from bench.support import migrated
-from frontdesk import codes, registration, store
-from frontdesk import staff as staff_service
-from frontdesk.actor import OPERATOR, Actor
-from frontdesk.models import Customer, Staff
+from frontdesk import store
+from frontdesk.desk import registration
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import OPERATOR, Actor
+from frontdesk.store import codes
+from frontdesk.store.models import Customer, Staff
 
 ROUNDS = 7
 SAVES_PER_ROUND = 25

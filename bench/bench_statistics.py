@@ -19,7 +19,8 @@ import statistics as stats_lib
 import time
 from collections.abc import Callable
 
-from frontdesk import statistics, store
+from frontdesk import months, store
+from frontdesk.stats import statistics
 
 DAY_RUNS = 15
 MONTH_RUNS = 7
@@ -185,7 +186,7 @@ def run(store_path: str) -> str:
         day = dt.date.fromisoformat(latest[:10]) - dt.timedelta(days=1)  # a whole day
         month_start = day.replace(day=1) - dt.timedelta(days=1)  # the last whole month
         year, month = month_start.year, month_start.month
-        month_dates = statistics.month_days(year, month)
+        month_dates = months.month_days(dt.date(year, month, 1))
         (day_rows,) = db.execute_sql(
             "SELECT COUNT(*) FROM registration WHERE time_in >= ? AND time_in < ?",
             (f"{day} 00:00:00", f"{day + dt.timedelta(days=1)} 00:00:00"),

@@ -71,7 +71,8 @@ def frontdesk(t0_ns: int, db_path: str) -> int:
 
     _phase(t0_ns, "import frontdesk.cli")
     import screens.app  # noqa: F401  (the screens and their widgets)
-    from screens import day_log, main
+    from screens import main
+    from screens.desk import day_log
 
     _phase(t0_ns, "import screens")
 

@@ -17,21 +17,17 @@ import datetime as dt
 from frontdesk import clock
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
+from frontdesk.months import month_of
+from frontdesk.months import parse_month as read_month
 
 FIRST_DAY = dt.date(2000, 1, 1)
 YEAR_AHEAD = dt.timedelta(days=366)  # a year, leap day included
 MAX_ID = 2**63 - 1  # SQLite's largest integer
-MONTH_FORMATS = ("%Y-%m", "%Y/%m", "%Y%m")
 
 
 def last_day(today: dt.date | None = None) -> dt.date:
     """The latest day a user may ask about: a year after today."""
     return (today or clock.today()) + YEAR_AHEAD
-
-
-def first_of_month(day: dt.date) -> dt.date:
-    """The first day of the month ``day`` falls in."""
-    return day.replace(day=1)
 
 
 def day_in_range(day: dt.date, today: dt.date | None = None) -> bool:
@@ -40,7 +36,7 @@ def day_in_range(day: dt.date, today: dt.date | None = None) -> bool:
 
 def month_in_range(month: dt.date, today: dt.date | None = None) -> bool:
     """Whether a month (any day of it) is one a user may ask about."""
-    return first_of_month(FIRST_DAY) <= first_of_month(month) <= first_of_month(last_day(today))
+    return month_of(FIRST_DAY) <= month_of(month) <= month_of(last_day(today))
 
 
 def day_range_message(today: dt.date | None = None) -> str:
@@ -66,7 +62,7 @@ def check_month(month: dt.date, field: str = "month") -> dt.date:
     """The first day of ``month`` if it is in range; a ValidationError saying it if not."""
     if not month_in_range(month):
         raise ValidationError({field: month_range_message()})
-    return first_of_month(month)
+    return month_of(month)
 
 
 def parse_day(text: str | None, field: str = "date") -> dt.date:
@@ -81,14 +77,11 @@ def parse_day(text: str | None, field: str = "date") -> dt.date:
 def parse_month(text: str | None, field: str = "month") -> dt.date:
     """``YYYY-MM`` (or ``YYYY/MM``, ``YYYYMM``) within the range → the month's first day;
     a ValidationError on ``field`` otherwise."""
-    raw = (text or "").strip()
-    for fmt in MONTH_FORMATS:
-        try:
-            month = dt.datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-        return check_month(month, field)
-    raise ValidationError({field: t("error.month")})
+    try:
+        month = read_month(text)
+    except ValueError:
+        raise ValidationError({field: t("error.month")}) from None
+    return check_month(month, field)
 
 
 def check_id(value: int, field: str = "id") -> int:

@@ -24,4 +24,4 @@ class ConflictError(FrontdeskError):
 
 
 class Forbidden(FrontdeskError):
-    """The signed-in staff member's role does not allow this (see ``frontdesk.roles``)."""
+    """The signed-in staff member's role does not allow this (see ``frontdesk.people.roles``)."""

@@ -20,10 +20,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from frontdesk import audit
 from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
-from frontdesk.models import database
+from frontdesk.store import audit
+from frontdesk.store.models import database
 
 EXPORTS = "exports"  # beside the store: exports/<login>/
 FOLDER_MODE = 0o700  # the member's files are theirs (and the server's), no one else's

@@ -1,4 +1,4 @@
-"""What the signed-in staff member may use: keys, screens and commands (``frontdesk.roles``).
+"""What the signed-in staff member may use: keys, screens and commands (``frontdesk.people.roles``).
 
 Each App or Screen class that has keys a role may lack declares ``ACTION_RIGHTS``: its
 action names mapped to the ``roles`` action they need. ``check_action`` returning False
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from textual.dom import DOMNode
 
-from frontdesk import roles
-from frontdesk.actor import DESK, Actor
+from frontdesk.people import roles
+from frontdesk.people.actor import DESK, Actor
 
 
 def actor_of(node: DOMNode | None) -> Actor:

@@ -20,27 +20,29 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
-from frontdesk import clock, export_folder, registration, roles, rules, store
-from frontdesk import staff as staff_service
-from frontdesk.actor import Actor
+from frontdesk import clock, export_folder, rules, store
+from frontdesk.desk import registration
 from frontdesk.export_folder import ExportPathError
 from frontdesk.i18n import t
-from frontdesk.models import Staff
-from frontdesk.watch import ChangeWatcher
+from frontdesk.people import roles
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import Actor
+from frontdesk.store.models import Staff
+from frontdesk.store.watch import ChangeWatcher
 from screens import access
 from screens.bindings import translate_bindings
 from screens.commands import FrontdeskCommands
-from screens.contacts import ContactsScreen
-from screens.customer_card import CustomerScreen
-from screens.day_log import DayLogScreen
 from screens.db import start_now
+from screens.desk.day_log import DayLogScreen
+from screens.desk.registration_form import RegistrationScreen
+from screens.desk.welcome import WelcomeScreen
+from screens.followup.contacts import ContactsScreen
+from screens.followup.customer_card import CustomerScreen
 from screens.hangup import HangUp
 from screens.help import HelpScreen
-from screens.month_sheet import MonthSheetScreen
-from screens.registration_form import RegistrationScreen
 from screens.sign_in import SignInScreen
-from screens.statistics import StatisticsScreen
-from screens.welcome import WelcomeScreen
+from screens.stats.month_sheet import MonthSheetScreen
+from screens.stats.statistics import StatisticsScreen
 from screens.widgets import FdHeader
 
 WATCH_INTERVAL_S = 0.5
@@ -83,7 +85,7 @@ class FrontdeskApp(App[None]):
         ),
         Binding("ctrl+q", "quit", "key.quit", priority=True, id="quit"),
     ]
-    # What each action needs (frontdesk.roles): keys a role may not use are not shown.
+    # What each action needs (frontdesk.people.roles): keys a role may not use are not shown.
     ACTION_RIGHTS = {
         "walkin": roles.REGISTRATION_CREATE,
         "phone": roles.REGISTRATION_CREATE,
@@ -269,7 +271,7 @@ class FrontdeskApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide the keys that would do nothing where the user is (the footer shows the rest)."""
         if not access.allowed(self, action):
-            return False  # the signed-in role may not (frontdesk.roles)
+            return False  # the signed-in role may not (frontdesk.people.roles)
         hidden = {
             RegistrationScreen: {"walkin", "phone", "contacts", "statistics"},
             WelcomeScreen: {"walkin", "phone", "log", "contacts", "statistics"},

@@ -12,8 +12,9 @@ from typing import Any
 
 from textual.dom import DOMNode
 
-from frontdesk import failures, store
+from frontdesk import store
 from frontdesk.errors import FrontdeskError
+from frontdesk.store import failures
 
 
 def run_db(

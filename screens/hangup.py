@@ -33,8 +33,9 @@ from collections.abc import Callable
 
 from textual.app import App
 
-from frontdesk import drafts, store
-from frontdesk.models import database
+from frontdesk import store
+from frontdesk.store import drafts
+from frontdesk.store.models import database
 
 log = logging.getLogger("frontdesk.screens")
 

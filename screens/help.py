@@ -11,8 +11,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from frontdesk import roles
 from frontdesk.i18n import t
+from frontdesk.people import roles
 from screens import access
 from screens.bindings import key_label, translate_bindings, translated
 from screens.widgets import FdFooter
@@ -24,15 +24,15 @@ def _sections(app=None):
     Given the app, only what its signed-in staff member may use (``screens.access``).
     """
     from screens.app import FrontdeskApp
-    from screens.conflict import ConflictScreen
-    from screens.contacts import form_help_rows, help_rows
-    from screens.day_log import DayLogScreen
-    from screens.duty import DutyScreen
-    from screens.month_sheet import MonthSheetScreen
-    from screens.registration_form import RegistrationScreen
+    from screens.desk.conflict import ConflictScreen
+    from screens.desk.day_log import DayLogScreen
+    from screens.desk.duty import DutyScreen
+    from screens.desk.registration_form import RegistrationScreen
+    from screens.desk.welcome import WelcomeScreen
+    from screens.followup.contacts import form_help_rows, help_rows
     from screens.sign_in import SignInScreen
-    from screens.statistics import StatisticsScreen
-    from screens.welcome import WelcomeScreen
+    from screens.stats.month_sheet import MonthSheetScreen
+    from screens.stats.statistics import StatisticsScreen
     from screens.widgets import FdChoice, FdCycle
 
     def rows(*bindings: Binding, owner: type | None = None) -> list[tuple[str, str]]:

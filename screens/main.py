@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from frontdesk import cli, onboarding, settings
-from frontdesk import staff as staff_service
-from frontdesk.actor import Actor
+from frontdesk import cli
+from frontdesk.desk import onboarding
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import Actor
+from frontdesk.store import settings
 
 
 def run_tui(args: argparse.Namespace, actor: Actor) -> int:
@@ -66,9 +68,9 @@ def preload() -> None:
     import screens
     from frontdesk import i18n, rules
 
-    for module in pkgutil.iter_modules(screens.__path__):
-        if not module.name.startswith("_"):  # never a __main__ that would run something
-            importlib.import_module(f"screens.{module.name}")
+    for module in pkgutil.walk_packages(screens.__path__, "screens."):
+        if not module.name.rpartition(".")[2].startswith("_"):  # never a __main__ to run
+            importlib.import_module(module.name)
     for name in RUNTIME_MODULES:
         with contextlib.suppress(ImportError):  # Textual's own names: they may move
             importlib.import_module(name)

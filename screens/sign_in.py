@@ -1,10 +1,10 @@
 """Who is at this terminal? Asked once, at start, when the desk terminal has no ``--as``.
 
 The front desk itself (no name) comes first, so Enter keeps the terminal as it always
-was; choosing a name signs in with that staff member's role (``frontdesk.roles``): what
+was; choosing a name signs in with that staff member's role (``frontdesk.people.roles``): what
 they register is recorded as theirs, and their drafts come back to them.
 
-A name that needs a PIN (前台登录密码, ``frontdesk.pins``: a manager's or admin's always,
+A name that needs a PIN (前台登录密码, ``frontdesk.people.pins``: a manager's or admin's always,
 anyone else's once one is set) is taken only with it: the list gives way to a masked
 field, the core checks the PIN, counts wrong ones and locks the name at this terminal
 after five; Esc goes back to the names. A manager or admin without a PIN is told to ask
@@ -23,10 +23,10 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from frontdesk import pins
 from frontdesk.i18n import t
-from frontdesk.models import Staff
-from frontdesk.roles import role_label
+from frontdesk.people import pins
+from frontdesk.people.roles import role_label
+from frontdesk.store.models import Staff
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.widgets import FdFooter
@@ -161,7 +161,7 @@ class SignInScreen(Screen[Staff | None]):
     # -- the store and the message ----------------------------------------------------------
 
     def _in_store(self, job, *args, on_done) -> None:
-        """Run a check of ``frontdesk.pins`` on a worker; one at a time, never stuck busy."""
+        """Run a check of ``frontdesk.people.pins`` on a worker; one at a time, never stuck busy."""
         self.busy = True
 
         def checked() -> object:

@@ -1,10 +1,10 @@
 """Who acts in a test: a staff member as the core's ``Actor`` (the desk and the operator are
-``frontdesk.actor.DESK`` and ``OPERATOR``)."""
+``frontdesk.people.actor.DESK`` and ``OPERATOR``)."""
 
 from __future__ import annotations
 
-from frontdesk.actor import Actor
-from frontdesk.models import Staff
+from frontdesk.people.actor import Actor
+from frontdesk.store.models import Staff
 
 
 def as_member(member: Staff | None) -> Actor:

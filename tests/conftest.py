@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from frontdesk import i18n, store
-from frontdesk.actor import OPERATOR
+from frontdesk.people.actor import OPERATOR
 
 # Wednesday 25 November 2026, 10:30 local time: a weekday morning in the showroom.
 FROZEN_NOW = dt.datetime(2026, 11, 25, 10, 30, 0)
@@ -48,8 +48,8 @@ def showroom(db):
 
     Memorable names: 王磊 is at the head of the up rotation, 李娜 next.
     """
-    from frontdesk import codes, settings
-    from frontdesk import staff as staff_service
+    from frontdesk.people import staff as staff_service
+    from frontdesk.store import codes, settings
 
     settings.put(settings.STORE_NAME, "丰田4S店")
     settings.put(settings.WELCOMED, "1")
@@ -74,7 +74,7 @@ def steady_cursor(monkeypatch):
 @pytest.fixture
 def make_app(db):
     """Build the real app on the test's store, without the change watcher unless asked."""
-    from frontdesk import settings
+    from frontdesk.store import settings
     from screens.app import FrontdeskApp
 
     def build(staff=None, show_welcome=False, watch_interval=None):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from frontdesk.actor import OPERATOR
+from frontdesk.people.actor import OPERATOR
 
 SHEET_PART = "xl/worksheets/sheet1.xml"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -250,8 +250,8 @@ def _measure(path: str, store: str) -> None:
 
     import openpyxl  # noqa: F401  (the start-up figure includes what an import loads)
 
-    from frontdesk import importer
     from frontdesk import store as store_module
+    from frontdesk.desk import importer
 
     store_module.open_store(store)
     before = _peak_megabytes()

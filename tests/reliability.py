@@ -116,8 +116,8 @@ MIGRATED = "migrated"  # every migration and every table
 
 def store_state(path: str | Path) -> str:
     """``ABSENT``, ``EMPTY``, ``MIGRATED``, or what is half there ("half: …")."""
-    from frontdesk.models import ALL_MODELS
     from frontdesk.store import MIGRATIONS_DIR, MIGRATIONS_TABLE
+    from frontdesk.store.models import ALL_MODELS
 
     if not Path(path).exists():
         return ABSENT

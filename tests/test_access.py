@@ -8,15 +8,16 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList
 
-from frontdesk import drafts, registration
-from frontdesk.actor import DESK, OPERATOR
-from frontdesk.models import Registration
+from frontdesk.desk import registration
+from frontdesk.people.actor import DESK, OPERATOR
+from frontdesk.store import drafts
+from frontdesk.store.models import Registration
 from screens.app import FrontdeskApp
-from screens.conflict import ConflictScreen, differences
-from screens.day_log import DayLogScreen
-from screens.form_fields import FIELDS
+from screens.desk.conflict import ConflictScreen, differences
+from screens.desk.day_log import DayLogScreen
+from screens.desk.form_fields import FIELDS
+from screens.desk.registration_form import RegistrationScreen
 from screens.help import HelpScreen
-from screens.registration_form import RegistrationScreen
 from screens.sign_in import SignInScreen
 from tests.actors import as_member
 from tests.conftest import FROZEN_NOW, screen_text, settle
@@ -110,7 +111,7 @@ async def test_a_receptionist_has_no_contact_table_in_help_or_palette(showroom, 
 
 
 async def test_a_desk_terminal_asks_once_who_is_there(showroom, db):
-    from frontdesk import staff as staff_service
+    from frontdesk.people import staff as staff_service
 
     app = FrontdeskApp(watch_interval=None, sign_in=staff_service.list_staff(active_only=True))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -129,7 +130,7 @@ async def test_a_desk_terminal_asks_once_who_is_there(showroom, db):
 
 
 async def test_escape_at_sign_in_stays_the_front_desk(showroom, db):
-    from frontdesk import staff as staff_service
+    from frontdesk.people import staff as staff_service
 
     app = FrontdeskApp(watch_interval=None, sign_in=staff_service.list_staff(active_only=True))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -228,7 +229,7 @@ async def test_a_hang_up_keeps_the_draft_typed_a_moment_ago(showroom, make_app):
 
 
 async def test_a_member_who_leaves_is_closed_out_with_the_draft_kept(showroom, make_app):
-    from frontdesk import staff as staff_service
+    from frontdesk.people import staff as staff_service
 
     app = make_app(staff=showroom["chenjing"], watch_interval=0.05)
     async with app.run_test(size=(80, 24)) as pilot:

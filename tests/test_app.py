@@ -5,15 +5,17 @@ from __future__ import annotations
 from textual.command import CommandPalette
 from textual.widgets import Input
 
-from frontdesk import i18n, onboarding, settings
-from frontdesk.models import CodeItem, Staff
+from frontdesk import i18n
+from frontdesk.desk import onboarding
+from frontdesk.store import settings
+from frontdesk.store.models import CodeItem, Staff
 from screens.app import FrontdeskApp
 from screens.bindings import key_label
-from screens.day_log import DayLogScreen
+from screens.desk.day_log import DayLogScreen
+from screens.desk.registration_form import RegistrationScreen
+from screens.desk.welcome import WelcomeScreen
 from screens.help import HelpScreen
 from screens.help import _sections as help_sections
-from screens.registration_form import RegistrationScreen
-from screens.welcome import WelcomeScreen
 from tests.conftest import screen_text, settle
 
 

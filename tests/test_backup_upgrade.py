@@ -25,10 +25,12 @@ import time
 import pytest
 from playhouse.migrations import Runner
 
-from frontdesk import daylog, registration, store
-from frontdesk.actor import DESK, OPERATOR
-from frontdesk.registration import RegistrationInput
-from frontdesk.store_guard import StoreTooNew
+from frontdesk import store
+from frontdesk.desk import day_log as daylog
+from frontdesk.desk import registration
+from frontdesk.desk.registration import RegistrationInput
+from frontdesk.people.actor import DESK, OPERATOR
+from frontdesk.store.guard import StoreTooNew
 from tests import reliability
 from tests.conftest import settle
 from tests.workers import prepare_store
@@ -382,7 +384,7 @@ def test_a_desk_left_open_stops_saving_when_a_newer_program_upgrades_the_store(s
 
 
 async def test_the_app_shows_the_refusal_and_keeps_the_form(showroom, make_app, db_path):
-    from screens.registration_form import RegistrationScreen
+    from screens.desk.registration_form import RegistrationScreen
 
     newer = upgrade_by_a_newer_program(db_path)
     app = make_app()

@@ -35,16 +35,19 @@ from textual import events
 from textual.app import App
 from textual.widgets import DataTable, Input
 
-from frontdesk import cli, clock, contacts, daylog, importer, registration, rules
-from frontdesk.actor import DESK, OPERATOR
-from frontdesk.contact_table import Mark
+from frontdesk import cli, clock, rules
+from frontdesk.desk import day_log as daylog
+from frontdesk.desk import importer, registration
 from frontdesk.errors import ValidationError
-from frontdesk.models import Contact, Customer, Registration, database
-from screens.contact_grid import ContactGrid
-from screens.contacts import ContactsScreen
-from screens.day_log import _cells
+from frontdesk.followup import contacts
+from frontdesk.followup.contact_table import Mark
+from frontdesk.people.actor import DESK, OPERATOR
+from frontdesk.store.models import Contact, Customer, Registration, database
+from screens.desk.day_log import _cells
+from screens.desk.registration_form import RegistrationScreen
 from screens.dialogs import ConfirmScreen
-from screens.registration_form import RegistrationScreen
+from screens.followup.contact_grid import ContactGrid
+from screens.followup.contacts import ContactsScreen
 from tests import reliability
 from tests.conftest import FROZEN_NOW, screen_text, settle
 

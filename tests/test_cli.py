@@ -8,8 +8,9 @@ import re
 import pytest
 from rich.cells import cell_len
 
-from frontdesk import cli, codes, store
-from frontdesk.models import Customer, Registration, Staff
+from frontdesk import cli, store
+from frontdesk.store import codes
+from frontdesk.store.models import Customer, Registration, Staff
 
 
 @pytest.fixture

@@ -127,7 +127,8 @@ def _concurrent_run(tmp_path, per_writer: int, day: dt.date | None = None) -> di
 
 def _first_walkins_counted(path) -> int:
     """The statistics' first walk-ins (首次), summed over every day the writers wrote on."""
-    from frontdesk import statistics, store
+    from frontdesk import store
+    from frontdesk.stats import statistics
 
     with reliability.raw(path) as conn:
         days = [row[0] for row in conn.execute("SELECT DISTINCT date(time_in) FROM registration")]

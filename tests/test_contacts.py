@@ -14,21 +14,14 @@ import sqlite3
 import pytest
 from playhouse.migrations import Runner
 
-from frontdesk import (
-    cli,
-    contact_export,
-    contact_table,
-    contacts,
-    customer_card,
-    registration,
-    rules,
-    settings,
-    store,
-)
-from frontdesk.actor import DESK, OPERATOR
-from frontdesk.contact_table import Event, Mark
+from frontdesk import cli, rules, store
+from frontdesk.desk import registration
 from frontdesk.errors import NotFound, ValidationError
-from frontdesk.models import AuditEntry, Contact, Customer, LevelChange
+from frontdesk.followup import contact_export, contact_table, contacts, customer_card
+from frontdesk.followup.contact_table import Event, Mark
+from frontdesk.people.actor import DESK, OPERATOR
+from frontdesk.store import settings
+from frontdesk.store.models import AuditEntry, Contact, Customer, LevelChange
 from tests.actors import as_member
 from tests.conftest import FROZEN_NOW
 
@@ -136,8 +129,8 @@ def test_follow_up_intervals_are_store_settings(showroom):
 
 
 def test_changing_an_interval_moves_every_due_date_at_once(showroom):
-    from frontdesk import staff as staff_service
     from frontdesk.errors import Forbidden
+    from frontdesk.people import staff as staff_service
 
     customer = walkin("13812345678", "张三", "H", at=on(20))
     assert fresh(customer).next_due == D(2026, 11, 22)  # H: every 2 days

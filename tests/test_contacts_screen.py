@@ -7,16 +7,17 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from frontdesk import contacts, registration
-from frontdesk.actor import DESK, OPERATOR
-from frontdesk.contact_table import Mark
-from frontdesk.models import Contact, Customer, LevelChange
-from screens.contact_forms import CloseScreen, ContactScreen, StaffChoiceScreen
-from screens.contact_grid import DAY_WIDTH, DAYS_AT, FIXED_WIDTH, HEADER_LINES, ContactGrid
-from screens.contacts import ContactsScreen
-from screens.customer_card import CustomerScreen
-from screens.day_log import DayLogScreen
+from frontdesk.desk import registration
+from frontdesk.followup import contacts
+from frontdesk.followup.contact_table import Mark
+from frontdesk.people.actor import DESK, OPERATOR
+from frontdesk.store.models import Contact, Customer, LevelChange
+from screens.desk.day_log import DayLogScreen
 from screens.dialogs import ConfirmScreen
+from screens.followup.contact_forms import CloseScreen, ContactScreen, StaffChoiceScreen
+from screens.followup.contact_grid import DAY_WIDTH, DAYS_AT, FIXED_WIDTH, HEADER_LINES, ContactGrid
+from screens.followup.contacts import ContactsScreen
+from screens.followup.customer_card import CustomerScreen
 from tests.conftest import FROZEN_NOW, screen_text, settle
 
 

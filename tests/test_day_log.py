@@ -6,12 +6,12 @@ import datetime as dt
 
 from textual.widgets import DataTable, Input, Static
 
-from frontdesk import registration
-from frontdesk.actor import DESK
-from frontdesk.models import AuditEntry, Registration
-from screens.day_log import DayLogScreen, LogCell, column_widths
+from frontdesk.desk import registration
+from frontdesk.people.actor import DESK
+from frontdesk.store.models import AuditEntry, Registration
+from screens.desk.day_log import DayLogScreen, LogCell, column_widths
+from screens.desk.registration_form import RegistrationScreen
 from screens.dialogs import TimeScreen
-from screens.registration_form import RegistrationScreen
 from tests.conftest import FROZEN_NOW, settle
 
 
@@ -49,7 +49,7 @@ async def test_the_rows_read_while_the_app_started_are_shown_at_once(
     walkin(name="早到的客人")
     loads = []
     monkeypatch.setattr(
-        "screens.day_log.run_db", lambda *args, **kwargs: loads.append(args)
+        "screens.desk.day_log.run_db", lambda *args, **kwargs: loads.append(args)
     )  # any load through a worker is recorded, and never done
     app = make_app()  # reads today's log on a thread of its own, at once
     async with app.run_test(size=(80, 24)):
@@ -142,7 +142,7 @@ async def test_departures_and_skips_are_audited_as_the_signed_in_member(showroom
 async def test_who_is_on_duty_is_set_in_a_dialog_and_esc_changes_nothing(showroom, make_app):
     from textual.widgets import SelectionList
 
-    from screens.duty import DutyScreen
+    from screens.desk.duty import DutyScreen
 
     app = make_app(staff=showroom["zhaomin"])
     async with app.run_test(size=(80, 24)) as pilot:

@@ -7,12 +7,14 @@ import datetime as dt
 import pytest
 import time_machine
 
-from frontdesk import codes, daylog, drafts, registration, settings
-from frontdesk import staff as staff_service
-from frontdesk.actor import DESK, OPERATOR
+from frontdesk.desk import day_log as daylog
+from frontdesk.desk import registration
+from frontdesk.desk.registration import RegistrationInput
 from frontdesk.errors import Forbidden, NotFound, ValidationError
-from frontdesk.models import AuditEntry, Draft, Registration, Staff
-from frontdesk.registration import RegistrationInput
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import DESK, OPERATOR
+from frontdesk.store import codes, drafts, settings
+from frontdesk.store.models import AuditEntry, Draft, Registration, Staff
 from tests.actors import as_member
 
 WEDNESDAY = dt.date(2026, 11, 25)
@@ -199,7 +201,7 @@ def test_code_lists_are_separate(showroom):
 
 
 def test_a_retired_code_is_not_offered(showroom):
-    from frontdesk.models import CodeItem
+    from frontdesk.store.models import CodeItem
 
     CodeItem.update(active=False).where(CodeItem.name == "卡罗拉").execute()
     assert codes.names(codes.MODEL) == ["凯美瑞", "汉兰达", "RAV4荣放"]
@@ -309,7 +311,7 @@ def test_nobody_on_duty_proposes_nobody(showroom):
 
 
 def test_a_member_who_leaves_is_out_of_the_rotation_and_back_when_reactivated(showroom):
-    from frontdesk import contacts
+    from frontdesk.followup import contacts
 
     wang, admin = showroom["wanglei"], staff_service.add_staff("周杰", "admin", by=OPERATOR)
     customer = register(time_in="10:00", phone="13812345678", level="H").customer

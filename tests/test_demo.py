@@ -7,10 +7,12 @@ from collections import Counter
 
 import pytest
 
-from frontdesk import clock, codes, demo, rules, settings, store
-from frontdesk.actor import OPERATOR
+from frontdesk import clock, rules, store
+from frontdesk.desk import demo
 from frontdesk.errors import ValidationError
-from frontdesk.models import Customer, LevelChange, Registration, Staff
+from frontdesk.people.actor import OPERATOR
+from frontdesk.store import codes, settings
+from frontdesk.store.models import Customer, LevelChange, Registration, Staff
 
 from .conftest import FROZEN_NOW
 

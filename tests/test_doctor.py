@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from frontdesk import doctor, i18n, store
+from frontdesk import i18n, store
+from frontdesk.store import doctor
 from tests.conftest import FROZEN_NOW
 
 SCREEN_LINES = 24
@@ -145,7 +146,7 @@ def test_only_a_sqlite_file_can_be_checked(db, monkeypatch):
     from peewee import SqliteDatabase
 
     from frontdesk.errors import FrontdeskError
-    from frontdesk.models import database
+    from frontdesk.store.models import database
 
     monkeypatch.setattr(database, "obj", SqliteDatabase(":memory:"))
     with pytest.raises(FrontdeskError):

@@ -17,10 +17,13 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from frontdesk import codes, contact_export, contact_table, registration, statistics_sheet
-from frontdesk import staff as staff_service
-from frontdesk.actor import DESK, OPERATOR
-from frontdesk.models import Customer, Registration
+from frontdesk.desk import registration
+from frontdesk.followup import contact_export, contact_table
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import DESK, OPERATOR
+from frontdesk.stats import statistics_sheet
+from frontdesk.store import codes
+from frontdesk.store.models import Customer, Registration
 
 HOSTILE = ('=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3")
 PHONES = ("13800000001", "13800000002", "13800000003", "13800000004")

@@ -6,11 +6,13 @@ import datetime as dt
 
 from textual.widgets import Input, Static
 
-from frontdesk import drafts, i18n, registration
-from frontdesk.actor import DESK
-from frontdesk.models import Customer, Registration
+from frontdesk import i18n
+from frontdesk.desk import registration
+from frontdesk.people.actor import DESK
+from frontdesk.store import drafts
+from frontdesk.store.models import Customer, Registration
+from screens.desk.registration_form import RegistrationScreen
 from screens.dialogs import ConfirmScreen
-from screens.registration_form import RegistrationScreen
 from tests.conftest import FROZEN_NOW, settle
 
 

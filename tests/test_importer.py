@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from frontdesk import codes, importer
-from frontdesk.actor import DESK, OPERATOR
-from frontdesk.importer import ImportFileError, import_file
-from frontdesk.models import AuditEntry, Customer, LevelChange, Registration
+from frontdesk.desk import importer
+from frontdesk.desk.importer import ImportFileError, import_file
+from frontdesk.people.actor import DESK, OPERATOR
+from frontdesk.store import codes
+from frontdesk.store.models import AuditEntry, Customer, LevelChange, Registration
 from tests import hostile_files
 from tests.actors import as_member
 
@@ -424,7 +425,7 @@ def test_a_gb18030_csv_with_one_known_header_lists_the_unknown_ones(showroom, tm
 
 
 def test_a_csv_too_big_is_refused_before_reading(showroom, tmp_path, monkeypatch):
-    from frontdesk import import_reader
+    from frontdesk.desk import import_reader
 
     path = tmp_path / "big.csv"
     with path.open("wb") as handle:
@@ -453,7 +454,7 @@ def test_csv_limits_say_the_limit(showroom, tmp_path, lines, expected):
 
 
 def test_a_log_at_the_row_limit_is_read(showroom, tmp_path):
-    from frontdesk import import_reader
+    from frontdesk.desk import import_reader
 
     lines = ["kind,time_in"] + ["来店,bad"] * (import_reader.MAX_ROWS - 1)
     result = import_file(write_csv(tmp_path / "log.csv", lines), by=OPERATOR)
@@ -463,7 +464,7 @@ def test_a_log_at_the_row_limit_is_read(showroom, tmp_path):
 def test_formula_cells_are_stored_as_their_text(showroom, tmp_path):
     """A formula in an imported XLSX is its text, not the value Excel cached; a name
     ``=1+1`` in a CSV or typed at the desk stays ``=1+1``."""
-    from frontdesk import registration
+    from frontdesk.desk import registration
 
     row = (
         '<row r="2">'

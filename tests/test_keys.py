@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncssh
 import pytest
 
-from frontdesk import cli, keys, store
-from frontdesk.actor import OPERATOR
+from frontdesk import cli, store
 from frontdesk.errors import Forbidden, NotFound, ValidationError
-from frontdesk.models import AuditEntry, StaffKey
+from frontdesk.people import keys
+from frontdesk.people.actor import OPERATOR
+from frontdesk.store.models import AuditEntry, StaffKey
 from tests.actors import as_member
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 from bench.bench_keystrokes import TARGET, log_returning_walkin
-from frontdesk import registration
-from frontdesk.actor import DESK
-from frontdesk.models import Customer, LevelChange, Registration
-from screens.registration_form import RegistrationScreen
+from frontdesk.desk import registration
+from frontdesk.people.actor import DESK
+from frontdesk.store.models import Customer, LevelChange, Registration
+from screens.desk.registration_form import RegistrationScreen
 from tests.conftest import FROZEN_NOW
 
 PHONE = "13912345678"

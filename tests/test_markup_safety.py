@@ -21,20 +21,22 @@ import pytest
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, OptionList
 
-from frontdesk import codes, contacts, registration, settings
-from frontdesk import staff as staff_service
-from frontdesk.actor import DESK, OPERATOR
-from frontdesk.models import Registration, Staff
+from frontdesk.desk import registration
+from frontdesk.followup import contacts
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import DESK, OPERATOR
+from frontdesk.store import codes, settings
+from frontdesk.store.models import Registration, Staff
 from screens.app import FrontdeskApp
-from screens.conflict import ConflictScreen
-from screens.contact_forms import CloseScreen, ContactScreen, StaffChoiceScreen
-from screens.contacts import ContactsScreen
-from screens.customer_card import CustomerScreen
-from screens.day_log import DayLogScreen
-from screens.duty import DutyScreen
-from screens.registration_form import RegistrationScreen
+from screens.desk.conflict import ConflictScreen
+from screens.desk.day_log import DayLogScreen
+from screens.desk.duty import DutyScreen
+from screens.desk.registration_form import RegistrationScreen
+from screens.followup.contact_forms import CloseScreen, ContactScreen, StaffChoiceScreen
+from screens.followup.contacts import ContactsScreen
+from screens.followup.customer_card import CustomerScreen
 from screens.sign_in import SignInScreen
-from screens.statistics import StatisticsScreen
+from screens.stats.statistics import StatisticsScreen
 from tests.actors import as_member
 from tests.conftest import FROZEN_NOW, settle, shoot
 

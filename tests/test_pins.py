@@ -11,12 +11,12 @@ import time
 
 import pytest
 
-from frontdesk import pins
-from frontdesk import staff as staff_service
-from frontdesk.actor import OPERATOR
 from frontdesk.cli import pins as pins_cli
 from frontdesk.errors import Forbidden, ValidationError
-from frontdesk.models import AuditEntry, PinLockout, Staff
+from frontdesk.people import pins
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import OPERATOR
+from frontdesk.store.models import AuditEntry, PinLockout, Staff
 from tests.actors import as_member
 from tests.conftest import FROZEN_NOW
 

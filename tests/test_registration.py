@@ -7,12 +7,14 @@ import json
 
 import pytest
 
-from frontdesk import i18n, registration, statistics
-from frontdesk import staff as staff_service
-from frontdesk.actor import DESK
+from frontdesk import i18n
+from frontdesk.desk import registration
+from frontdesk.desk.registration import RegistrationInput
 from frontdesk.errors import ConflictError, NotFound, ValidationError
-from frontdesk.models import AuditEntry, Customer, LevelChange, Registration
-from frontdesk.registration import RegistrationInput
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import DESK
+from frontdesk.stats import statistics
+from frontdesk.store.models import AuditEntry, Customer, LevelChange, Registration
 from tests.actors import as_member
 
 ZHANG_SAN = "13812345678"  # 张三's mobile, as stored

@@ -1,15 +1,16 @@
-"""Who may do what: the rules of ``frontdesk.roles`` and the services that keep them."""
+"""Who may do what: the rules of ``frontdesk.people.roles`` and the services that keep them."""
 
 from __future__ import annotations
 
 import pytest
 
-from frontdesk import registration, roles
-from frontdesk import staff as staff_service
-from frontdesk.actor import DESK, OPERATOR
+from frontdesk.desk import registration
+from frontdesk.desk.registration import RegistrationInput
 from frontdesk.errors import Forbidden
-from frontdesk.models import Customer, Registration, Staff
-from frontdesk.registration import RegistrationInput
+from frontdesk.people import roles
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import DESK, OPERATOR
+from frontdesk.store.models import Customer, Registration, Staff
 from tests.actors import as_member
 
 ZHANG_SAN = "13812345678"

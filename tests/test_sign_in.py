@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from textual.widgets import OptionList
 
-from frontdesk import pins
-from frontdesk import staff as staff_service
-from frontdesk.actor import OPERATOR
-from frontdesk.models import AuditEntry
+from frontdesk.people import pins
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import OPERATOR
+from frontdesk.store.models import AuditEntry
 from screens.app import FrontdeskApp
-from screens.day_log import DayLogScreen
+from screens.desk.day_log import DayLogScreen
 from screens.sign_in import FdPinInput, SignInScreen
 from tests.conftest import screen_text, settle
 

@@ -10,8 +10,8 @@ import datetime as dt
 
 import pytest
 
-from frontdesk import registration
-from frontdesk.actor import DESK
+from frontdesk.desk import registration
+from frontdesk.people.actor import DESK
 from tests.conftest import FROZEN_NOW, SNAPSHOT_SIZES, shoot
 
 

@@ -10,9 +10,10 @@ import datetime as dt
 
 import pytest
 
-from frontdesk import contacts, registration
-from frontdesk.actor import DESK, OPERATOR
-from frontdesk.models import Customer
+from frontdesk.desk import registration
+from frontdesk.followup import contacts
+from frontdesk.people.actor import DESK, OPERATOR
+from frontdesk.store.models import Customer
 from tests.conftest import FROZEN_NOW, SNAPSHOT_SIZES, shoot
 
 

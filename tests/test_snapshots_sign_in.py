@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from frontdesk import pins, settings
-from frontdesk import staff as staff_service
-from frontdesk.actor import OPERATOR
+from frontdesk.people import pins
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import OPERATOR
+from frontdesk.store import settings
 from screens.app import FrontdeskApp
 from tests.conftest import SNAPSHOT_SIZES, shoot
 

@@ -10,13 +10,13 @@ import os
 import asyncssh
 import pytest
 
-from frontdesk import keys
-from frontdesk.actor import OPERATOR
-from frontdesk.models import AuditEntry, StaffKey
+from frontdesk.people import keys
+from frontdesk.people.actor import OPERATOR
 from frontdesk.ssh.backoff import LoginBackoff
 from frontdesk.ssh.options import ServeOptions, default_host_key_path
 from frontdesk.ssh.server import Hub, StaffServer, load_or_create_host_key, run_server
 from frontdesk.ssh.session import DEFAULT_TERM, AppSession, exit_status
+from frontdesk.store.models import AuditEntry, StaffKey
 
 
 class FakeConnection:

@@ -25,10 +25,12 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from frontdesk import cli, codes, statistics, statistics_sheet, store
-from frontdesk import registration as registration_service
-from frontdesk.actor import DESK
-from frontdesk.models import Registration, database
+from frontdesk import cli, store
+from frontdesk.desk import registration as registration_service
+from frontdesk.people.actor import DESK
+from frontdesk.stats import statistics, statistics_sheet
+from frontdesk.store import codes
+from frontdesk.store.models import Registration, database
 
 DAY = dt.date(2026, 11, 24)
 WANG, LI, ZHOU, ZHAO = "13812345678", "13912345678", "13700001111", "13600002222"

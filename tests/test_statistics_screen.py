@@ -10,17 +10,19 @@ from openpyxl import load_workbook
 from rich.console import Console
 from textual.widgets import DataTable, Input, Static
 
-from frontdesk import codes, registration, statistics_sheet
-from frontdesk import staff as staff_service
-from frontdesk.actor import DESK, OPERATOR
+from frontdesk.desk import registration
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import DESK, OPERATOR
+from frontdesk.stats import statistics_sheet
+from frontdesk.store import codes
 from screens.app import FrontdeskApp
 from screens.bindings import key_label
-from screens.day_log import DayLogScreen
+from screens.desk.day_log import DayLogScreen
 from screens.help import HelpScreen
 from screens.help import _sections as help_sections
-from screens.month_sheet import MonthSheetScreen
-from screens.statistics import FdHourChart, StatisticsScreen
-from screens.statistics_dialogs import ExportScreen, FormulasScreen
+from screens.stats.month_sheet import MonthSheetScreen
+from screens.stats.statistics import FdHourChart, StatisticsScreen
+from screens.stats.statistics_dialogs import ExportScreen, FormulasScreen
 from tests.conftest import FROZEN_NOW, screen_text, settle
 
 

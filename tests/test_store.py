@@ -11,9 +11,9 @@ from peewee import SqliteDatabase
 from playhouse.migrations import Runner
 
 from frontdesk import store
-from frontdesk.actor import DESK, OPERATOR
-from frontdesk.models import ALL_MODELS, database
-from frontdesk.registration import RegistrationInput, register
+from frontdesk.desk.registration import RegistrationInput, register
+from frontdesk.people.actor import DESK, OPERATOR
+from frontdesk.store.models import ALL_MODELS, database
 
 # 0001_initial, 0002_default_channels, 0003_follow_up, …: every migration file shipped.
 LATEST_VERSION = max(int(path.name[:4]) for path in store.MIGRATIONS_DIR.glob("[0-9]*.py"))
@@ -354,8 +354,8 @@ def test_backup_into_the_stores_folder_refuses_a_name_that_is_the_store(tmp_path
 
 
 def test_damage_found_by_another_program_stops_the_next_save_of_an_open_desk(showroom, db_path):
-    from frontdesk import store_guard
-    from frontdesk.models import Registration
+    from frontdesk.store import guard as store_guard
+    from frontdesk.store.models import Registration
 
     register(RegistrationInput(time_in="10:00", phone="13812345678"), by=DESK)
     store_guard.mark_damaged(db_path, "integrity_check in another terminal")  # doctor, elsewhere
@@ -369,7 +369,8 @@ def test_a_refused_store_refuses_writes_outside_a_transaction_on_every_thread(sh
 
     from peewee import OperationalError
 
-    from frontdesk import audit, store_guard
+    from frontdesk.store import audit
+    from frontdesk.store import guard as store_guard
 
     audited = database.execute_sql("SELECT COUNT(*) FROM audit_entry").fetchone()
     store_guard.mark_damaged(db_path, "integrity_check in another terminal")

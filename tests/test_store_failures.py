@@ -15,9 +15,11 @@ import peewee
 import pytest
 from textual.widgets import Input, Static
 
-from frontdesk import drafts, failures, i18n, registration, store
-from frontdesk.models import Registration
-from screens.registration_form import RegistrationScreen
+from frontdesk import i18n, store
+from frontdesk.desk import registration
+from frontdesk.store import drafts, failures
+from frontdesk.store.models import Registration
+from screens.desk.registration_form import RegistrationScreen
 from tests.conftest import screen_text, settle
 
 LOCK_WAIT_MS = 200  # the store's busy timeout in these tests, instead of 15 s

@@ -12,13 +12,15 @@ import json
 
 import pytest
 
-from frontdesk import contact_table, contacts, keys, registration
-from frontdesk import staff as staff_service
-from frontdesk.actor import DESK, OPERATOR
-from frontdesk.contact_table import TableFilter
+from frontdesk.desk import registration
+from frontdesk.desk.registration import RegistrationInput
 from frontdesk.errors import Forbidden, ValidationError
-from frontdesk.models import Contact, Customer, Staff, StaffKey
-from frontdesk.registration import RegistrationInput
+from frontdesk.followup import contact_table, contacts
+from frontdesk.followup.contact_table import TableFilter
+from frontdesk.people import keys
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import DESK, OPERATOR
+from frontdesk.store.models import Contact, Customer, Staff, StaffKey
 from tests.actors import as_member
 from tests.conftest import settle
 
@@ -199,7 +201,7 @@ def test_the_desk_has_the_receptionists_rights_and_no_more(two_books):
         contacts.close_customer(customer.id, "deal", by=DESK)
     with pytest.raises(Forbidden):
         contacts.reassign(customer.id, "李娜", by=DESK)
-    from frontdesk import customer_card
+    from frontdesk.followup import customer_card
 
     with pytest.raises(Forbidden):
         customer_card.customer_card(customer.id, by=DESK)
@@ -250,7 +252,7 @@ def test_the_core_narrows_a_consultants_table_whatever_the_filter(two_books, sho
 async def test_esc_in_a_consultants_contact_table_shows_still_only_their_own(
     two_books, showroom, make_app
 ):
-    from screens.contact_grid import ContactGrid
+    from screens.followup.contact_grid import ContactGrid
     from tests.conftest import screen_text
 
     app = make_app(staff=showroom["wanglei"])

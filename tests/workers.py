@@ -15,7 +15,7 @@
   ``--ack-inside-transaction`` is the deliberately broken writer (the mutant the crash test
   must catch): it prints each acknowledgement before its transaction commits.
 - ``reader``: the manager's screen: reads today's (``--day``'s) statistics
-  (``frontdesk.statistics`` when it exists, else the day's log) and the raw counts in one
+  (``frontdesk.stats.statistics`` when it exists, else the day's log) and the raw counts in one
   read transaction, over and over, checking that they agree and never go backwards, until
   the stop file appears.
 
@@ -33,7 +33,7 @@ import sys
 import time
 import traceback
 
-from frontdesk.actor import OPERATOR
+from frontdesk.people.actor import OPERATOR
 from tests.actors import as_member
 
 RECEPTIONIST = "赵敏"
@@ -44,8 +44,9 @@ LEVELS = ("H", "A", "", "B", "C", "")
 
 def prepare_store(path: str) -> None:
     """A store with staff and models, as every worker expects it (call in the parent)."""
-    from frontdesk import codes, settings, store
-    from frontdesk import staff as staff_service
+    from frontdesk import store
+    from frontdesk.people import staff as staff_service
+    from frontdesk.store import codes, settings
 
     store.open_store(path)
     try:
@@ -111,9 +112,10 @@ def writer(
     ack_inside_transaction: bool = False,
     backdate: dt.date | None = None,
 ) -> int:
-    from frontdesk import registration, rules, store
-    from frontdesk import staff as staff_service
-    from frontdesk.models import database
+    from frontdesk import rules, store
+    from frontdesk.desk import registration
+    from frontdesk.people import staff as staff_service
+    from frontdesk.store.models import database
 
     announce_migrations(hold_at)
     print("opening", flush=True)
@@ -165,11 +167,12 @@ def writer(
 
 def _read_once(today) -> tuple[int, int]:
     """(walk-ins today, registrations in all) — checked against each other in one snapshot."""
-    from frontdesk import clock, daylog
-    from frontdesk.models import Registration
+    from frontdesk import clock
+    from frontdesk.desk import day_log as daylog
+    from frontdesk.store.models import Registration
 
     try:
-        from frontdesk import statistics
+        from frontdesk.stats import statistics
     except ImportError:  # the statistics of F5 are not there yet: the day's log alone
         statistics = None
     start, end = clock.day_bounds(today)
@@ -195,7 +198,7 @@ def _read_once(today) -> tuple[int, int]:
 
 def reader(path: str, stop_file: str, day: dt.date | None = None) -> int:
     from frontdesk import clock, store
-    from frontdesk.models import database
+    from frontdesk.store.models import database
 
     store.open_store(path)
     reads, last_total = 0, 0

@@ -20,13 +20,14 @@ from collections.abc import Callable, Sequence
 
 from peewee import DatabaseError, ImproperlyConfigured
 
-from frontdesk import config, failures, i18n, store
-from frontdesk import staff as staff_service
-from frontdesk.actor import OPERATOR, Actor
+from frontdesk import config, i18n, store
 from frontdesk.cli import admin, contacts, desk, doctor, serve, stats
 from frontdesk.cli.base import Handler, Parser
 from frontdesk.errors import FrontdeskError, NotFound, ValidationError
 from frontdesk.i18n import t
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import OPERATOR, Actor
+from frontdesk.store import failures
 
 PROG = "frontdesk"
 AREAS = (desk, admin, contacts, stats, serve, doctor)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from frontdesk import roles, settings, store
-from frontdesk import staff as staff_service
-from frontdesk.actor import Actor
+from frontdesk import store
 from frontdesk.cli import keys as staff_keys
 from frontdesk.cli import pins as staff_pins
 from frontdesk.cli.base import Handler, add_command, add_command_group, role_label, table
 from frontdesk.i18n import t
+from frontdesk.people import roles
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import Actor
+from frontdesk.store import settings
 
 
 def add_commands(commands) -> dict[str, Handler]:
@@ -103,7 +105,7 @@ def _staff(args: argparse.Namespace, actor: Actor) -> int:
 
 
 def _backup(args: argparse.Namespace, actor: Actor) -> int:
-    from frontdesk import doctor
+    from frontdesk.store import doctor
 
     dest = store.backup(args.dest, by=actor)
     doctor.record_backup(dest)  # ``frontdesk doctor`` reports the last backup

@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 
 from rich.cells import cell_len
 
-from frontdesk.actor import Actor
 from frontdesk.i18n import t
+from frontdesk.people.actor import Actor
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from frontdesk import bounds, contact_export, contact_table, contacts, customer_card, roles, rules
-from frontdesk import staff as staff_service
-from frontdesk.actor import Actor
+from frontdesk import bounds, rules
 from frontdesk.cli.base import (
     EXPORT,
     TIME_FORMAT,
@@ -18,7 +16,11 @@ from frontdesk.cli.base import (
     run_export,
     table,
 )
+from frontdesk.followup import contact_export, contact_table, contacts, customer_card
 from frontdesk.i18n import t
+from frontdesk.people import roles
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import Actor
 
 
 def add_commands(commands) -> dict[str, Handler]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from frontdesk import demo, importer
-from frontdesk import registration as registration_service
-from frontdesk.actor import Actor
 from frontdesk.cli.base import TIME_FORMAT, Handler, add_command
+from frontdesk.desk import demo, importer
+from frontdesk.desk import registration as registration_service
 from frontdesk.i18n import t
+from frontdesk.people.actor import Actor
 
 
 def add_commands(commands) -> dict[str, Handler]:

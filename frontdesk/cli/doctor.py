@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from frontdesk.actor import Actor
 from frontdesk.cli.base import Handler, add_command, table
 from frontdesk.i18n import t
+from frontdesk.people.actor import Actor
 
 OK_MARK = "✓"
 BAD_MARK = "✗"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from frontdesk import keys
-from frontdesk.actor import Actor
 from frontdesk.cli.base import TIME_FORMAT, add_command, add_command_group, table
 from frontdesk.i18n import t
+from frontdesk.people import keys
+from frontdesk.people.actor import Actor
 
 
 def add_commands(staff_commands) -> None:

@@ -10,12 +10,12 @@ import argparse
 import getpass
 import sys
 
-from frontdesk import pins
-from frontdesk.actor import Actor
 from frontdesk.cli.base import add_command, role_label
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
-from frontdesk.models import Staff
+from frontdesk.people import pins
+from frontdesk.people.actor import Actor
+from frontdesk.store.models import Staff
 
 
 def add_commands(staff_commands) -> None:

@@ -7,14 +7,16 @@ import asyncio
 import logging
 from pathlib import Path
 
-from frontdesk import config, roles, settings
-from frontdesk.actor import Actor
+from frontdesk import config
 from frontdesk.cli.base import Handler, add_command
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
-from frontdesk.models import database
+from frontdesk.people import roles
+from frontdesk.people.actor import Actor
 from frontdesk.ssh import backoff
 from frontdesk.ssh import options as server
+from frontdesk.store import settings
+from frontdesk.store.models import database
 
 
 def add_commands(commands) -> dict[str, Handler]:

@@ -8,11 +8,14 @@ import json
 
 from rich.cells import cell_len
 
-from frontdesk import bounds, clock, roles, settings, statistics
-from frontdesk import statistics_sheet as sheet_layout
-from frontdesk.actor import Actor
+from frontdesk import bounds, clock
 from frontdesk.cli.base import EXPORT, Handler, add_command, export_subparsers, run_export, table
 from frontdesk.i18n import t
+from frontdesk.people import roles
+from frontdesk.people.actor import Actor
+from frontdesk.stats import statistics
+from frontdesk.stats import statistics_sheet as sheet_layout
+from frontdesk.store import settings
 
 
 def add_commands(commands) -> dict[str, Handler]:

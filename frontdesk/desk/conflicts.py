@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from frontdesk import registration
+from frontdesk.desk import registration
 from frontdesk.errors import NotFound
 from frontdesk.i18n import t
-from frontdesk.models import AuditEntry, Registration, Staff
+from frontdesk.store.models import AuditEntry, Registration, Staff
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from peewee import JOIN, Case, fn
 
 from frontdesk import clock, rules
-from frontdesk.models import Registration, Staff
+from frontdesk.store.models import Registration, Staff
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,15 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from frontdesk import clock, codes, rules, settings
-from frontdesk import registration as registration_service
-from frontdesk import staff as staff_service
-from frontdesk.actor import Actor
+from frontdesk import clock, rules
+from frontdesk.desk import registration as registration_service
+from frontdesk.desk.onboarding import setting_up
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
-from frontdesk.models import Customer, Staff, database
-from frontdesk.onboarding import setting_up
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import Actor
+from frontdesk.store import codes, settings
+from frontdesk.store.models import Customer, Staff, database
 
 MAX_DAYS = 366
 

@@ -9,7 +9,7 @@ All or nothing: the rows are stored in one transaction, and if any row is refuse
 whole transaction is rolled back and the rows' errors are reported, with the row number
 as the spreadsheet shows it (the header is row 1): the first ``MAX_REPORTED_ERRORS`` of
 them, each at most ``MAX_MESSAGE_CHARS`` long, then how many more there are. Reading the
-file — its limits, encodings and hostile content — is ``frontdesk.import_reader``'s job.
+file — its limits, encodings and hostile content — is ``frontdesk.desk.import_reader``'s job.
 Cells are data: a name ``=1+1`` is stored as ``=1+1`` (exports neutralise it).
 """
 
@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from frontdesk import clock, rules
-from frontdesk import registration as registration_service
-from frontdesk.actor import Actor
+from frontdesk.desk import registration as registration_service
+from frontdesk.desk.import_reader import ImportFileError, SheetRows, read_rows
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
-from frontdesk.import_reader import ImportFileError, SheetRows, read_rows
-from frontdesk.models import database
+from frontdesk.people.actor import Actor
+from frontdesk.store.models import database
 
 __all__ = ["ImportFileError", "ImportResult", "import_file", "read_rows"]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from frontdesk import codes, settings
-from frontdesk import staff as staff_service
-from frontdesk.actor import OPERATOR, Actor
-from frontdesk.models import Registration, Staff, database
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import OPERATOR, Actor
+from frontdesk.store import codes, settings
+from frontdesk.store.models import Registration, Staff, database
 
 
 def split_names(text: str) -> list[str]:

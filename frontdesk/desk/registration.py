@@ -12,18 +12,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from frontdesk import audit, bounds, clock, contacts, roles, rules
-from frontdesk import staff as staff_service
-from frontdesk.actor import Actor
-from frontdesk.errors import ConflictError, NotFound, ValidationError
-from frontdesk.i18n import t
-from frontdesk.models import Customer, LevelChange, Registration, Staff, database
-from frontdesk.registration_input import (
+from frontdesk import bounds, clock, rules
+from frontdesk.desk.registration_input import (
     CleanRegistration,
     RegistrationInput,
     clean,
     parse_moment,
 )
+from frontdesk.errors import ConflictError, NotFound, ValidationError
+from frontdesk.followup import contacts
+from frontdesk.i18n import t
+from frontdesk.people import roles
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import Actor
+from frontdesk.store import audit
+from frontdesk.store.models import Customer, LevelChange, Registration, Staff, database
 
 
 @dataclass

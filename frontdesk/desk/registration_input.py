@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from frontdesk import bounds, clock, codes, rules
-from frontdesk import staff as staff_service
+from frontdesk import bounds, clock, rules
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
-from frontdesk.models import Staff
+from frontdesk.people import staff as staff_service
+from frontdesk.store import codes
+from frontdesk.store.models import Staff
 
 
 @dataclass

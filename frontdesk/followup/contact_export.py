@@ -16,9 +16,11 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from frontdesk import contact_table, rules, safe_cells, settings
+from frontdesk import months, rules, safe_cells
 from frontdesk.errors import ValidationError
+from frontdesk.followup import contact_table
 from frontdesk.i18n import t
+from frontdesk.store import settings
 
 FORMATS = (".xlsx", ".csv")
 MAX_DAYS = 31
@@ -48,7 +50,7 @@ def _day_text(mark: contact_table.Mark | None) -> str:
 def sheet_rows(f: contact_table.TableFilter) -> Iterator[tuple[str, list]]:
     """(role, cells) for each line of the sheet, role being title | info | header | row |
     blank | total | summary (the XLSX writer styles by role)."""
-    days = contact_table.days_in_month(f.month)
+    days = months.days_in_month(f.month)
     width = len(FIXED_COLUMNS) + MAX_DAYS
     store_name = settings.store_name() or t("app.no_store_name")
     yield "title", [t("contacts.title")] + [""] * (width - 1)
@@ -147,7 +149,7 @@ def _write_xlsx(path: Path, lines, f: contact_table.TableFilter) -> int:
         letter = get_column_letter(len(FIXED_COLUMNS) + day)
         sheet.column_dimensions[letter].width = DAY_WIDTH
     sheet.freeze_panes = "C4"  # the number and name stay in view, and the header
-    days = contact_table.days_in_month(f.month)
+    days = months.days_in_month(f.month)
     bold = Font(bold=True)
     fonts = {"title": Font(bold=True, size=14), "header": bold, "total": bold}
     outside = PatternFill("solid", fgColor="DDDDDD")  # days the month does not have

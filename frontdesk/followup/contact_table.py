@@ -23,43 +23,18 @@ from typing import NamedTuple
 
 from peewee import JOIN, SQL, Tuple, fn
 
-from frontdesk import bounds, clock, roles, settings
-from frontdesk.actor import Actor
-from frontdesk.contacts import overdue_days
-from frontdesk.models import Customer, Staff, database
+from frontdesk import bounds, clock
+from frontdesk.followup.contacts import overdue_days
+from frontdesk.months import month_end, month_of
+from frontdesk.people import roles
+from frontdesk.people.actor import Actor
+from frontdesk.store import settings
+from frontdesk.store.models import Customer, Staff, database
 
-log = logging.getLogger("frontdesk.contacts")
+log = logging.getLogger("frontdesk.followup.contacts")
 
 PAGE_SIZE = 64  # rows per keyset page: a screen or two
 DUE_MODES = (None, "overdue", "today")
-
-
-# -- months ----------------------------------------------------------------------------------
-
-
-def month_of(day: dt.date) -> dt.date:
-    """The first day of the month ``day`` falls in."""
-    return day.replace(day=1)
-
-
-def shift_month(month: dt.date, delta: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + delta
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(month: dt.date) -> dt.date:
-    """The first day of the next month (the month is the half-open [month, end))."""
-    return shift_month(month, 1)
-
-
-def days_in_month(month: dt.date) -> int:
-    return (month_end(month) - month).days
-
-
-def parse_month(text: str) -> dt.date:
-    """``YYYY-MM`` (or ``YYYY/MM``, ``YYYYMM``) → the month's first day, within the months
-    a user may ask about; a ValidationError saying the format or the range else."""
-    return bounds.parse_month(text)
 
 
 # -- what the table shows ------------------------------------------------------------------
@@ -341,8 +316,8 @@ def month_events(
     start = dt.datetime.combine(month - dt.timedelta(days=max(intervals.values())), dt.time())
     end = dt.datetime.combine(month_end(month), dt.time())
     ids = ", ".join(str(int(i)) for i in customer_ids)
-    bounds = (start.isoformat(" "), end.isoformat(" "))
-    cursor = database.execute_sql(_EVENTS_SQL.format(ids=ids), bounds + bounds)
+    window = (start.isoformat(" "), end.isoformat(" "))
+    cursor = database.execute_sql(_EVENTS_SQL.format(ids=ids), window + window)
     events: dict[int, list[Event]] = {int(i): [] for i in customer_ids}
     for customer_id, at, level, next_date, kind in cursor.fetchall():
         events[customer_id].append(Event(_as_datetime(at), level, _as_date(next_date), kind))

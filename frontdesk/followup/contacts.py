@@ -11,7 +11,7 @@ only through a recorded contact (意向客户升降级别均应通过日报表).
 - ``close_customer``: 成交 deal (an own-sold owner now), 战败 defeat (bought a competitor:
   brand/model and reason required), 失控 lost (lost contact: reason required). The
   customer leaves the open table and keeps its whole history.
-- The customer card (all of a customer's history) is in ``frontdesk.customer_card``.
+- The customer card (all of a customer's history) is in ``frontdesk.followup.customer_card``.
 - ``recompute_follow_up``: ``customer.last_contact`` (the latest registration or contact)
   and ``customer.next_due`` (the agreed date of the latest contact, else the last contact
   plus the level's interval), in SQL, for some customers or all. The registration service
@@ -27,12 +27,14 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from frontdesk import audit, bounds, clock, roles, rules, settings
-from frontdesk import staff as staff_service
-from frontdesk.actor import Actor
+from frontdesk import bounds, clock, rules
 from frontdesk.errors import NotFound, ValidationError
 from frontdesk.i18n import t
-from frontdesk.models import Contact, Customer, LevelChange, Staff, database
+from frontdesk.people import roles
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import Actor
+from frontdesk.store import audit, settings
+from frontdesk.store.models import Contact, Customer, LevelChange, Staff, database
 
 CLOSE_OUTCOMES = ("deal", "defeat", "lost")
 # What a closed intent customer becomes (客户分类): a lost one stays a base customer (基盘).

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
-from frontdesk import roles
-from frontdesk.actor import Actor
-from frontdesk.contacts import get_customer, overdue_days
-from frontdesk.models import Contact, LevelChange, Registration, Staff
+from frontdesk.followup.contacts import get_customer, overdue_days
+from frontdesk.people import roles
+from frontdesk.people.actor import Actor
+from frontdesk.store.models import Contact, LevelChange, Registration, Staff
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Who acts: the one type every service is told, and checks rights on (``frontdesk.roles``).
+"""Who acts: the one type every service is told, and checks rights on (``frontdesk.people.roles``).
 
 There are exactly three kinds of actor, and no fourth meaning of "nobody":
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from frontdesk.models import Staff
+from frontdesk.store.models import Staff
 
 
 class ActorKind(StrEnum):

@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from frontdesk import audit, clock, roles
-from frontdesk import staff as staff_service
-from frontdesk.actor import Actor
+from frontdesk import clock
 from frontdesk.errors import NotFound, ValidationError
 from frontdesk.i18n import t
-from frontdesk.models import Staff, StaffKey, database
+from frontdesk.people import roles
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import Actor
+from frontdesk.store import audit
+from frontdesk.store.models import Staff, StaffKey, database
 
 MAX_KEY_FILE = 64 * 1024  # a public key is a line; anything bigger is the wrong file
 FIELD = "keyfile"

@@ -35,14 +35,16 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 
-from frontdesk import audit, clock, roles
-from frontdesk import staff as staff_service
-from frontdesk.actor import DESK, Actor
+from frontdesk import clock
 from frontdesk.errors import FrontdeskError, ValidationError
 from frontdesk.i18n import t
-from frontdesk.models import PinLockout, Staff, database
+from frontdesk.people import roles
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import DESK, Actor
+from frontdesk.store import audit
+from frontdesk.store.models import PinLockout, Staff, database
 
-log = logging.getLogger("frontdesk.pins")
+log = logging.getLogger("frontdesk.people.pins")
 
 FIELD = "pin"
 PIN_PATTERN = re.compile(r"[0-9]{4,12}")

@@ -1,6 +1,6 @@
 """Who may do what: the one place the rights of each role are written down.
 
-Every service is told who acts (``frontdesk.actor.Actor``: the desk, a staff member, or the
+Every service is told who acts (``frontdesk.people.actor.Actor``: the desk, a staff member, or the
 store machine's operator) and calls ``require`` before it reads or changes anything a role
 may lack; the screens call ``may`` to leave out the keys, screens and commands a role cannot
 use. The same rules hold at the desk, over SSH and on the command line.
@@ -20,10 +20,10 @@ use. The same rules hold at the desk, over SSH and on the command line.
 
 from __future__ import annotations
 
-from frontdesk.actor import OPERATOR_ROLE, Actor
 from frontdesk.errors import Forbidden
 from frontdesk.i18n import t
-from frontdesk.models import Customer
+from frontdesk.people.actor import OPERATOR_ROLE, Actor
+from frontdesk.store.models import Customer
 
 # Registration log (来店(电)客户登记表) and the up rotation.
 REGISTRATION_CREATE = "registration.create"

@@ -10,11 +10,13 @@ from collections.abc import Iterable
 
 from peewee import fn
 
-from frontdesk import audit, roles, rules
-from frontdesk.actor import Actor
+from frontdesk import rules
 from frontdesk.errors import NotFound, ValidationError
 from frontdesk.i18n import t
-from frontdesk.models import Customer, Staff, database
+from frontdesk.people import roles
+from frontdesk.people.actor import Actor
+from frontdesk.store import audit
+from frontdesk.store.models import Customer, Staff, database
 
 
 def add_staff(name: str, role: str, login: str | None = None, *, by: Actor) -> Staff:

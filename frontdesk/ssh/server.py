@@ -26,10 +26,10 @@ from pathlib import Path
 
 import asyncssh
 
-from frontdesk import audit, export_folder, keys, store
-from frontdesk.actor import Actor
+from frontdesk import export_folder, store
 from frontdesk.i18n import t
-from frontdesk.models import Staff
+from frontdesk.people import keys
+from frontdesk.people.actor import Actor
 from frontdesk.ssh import files
 from frontdesk.ssh.backoff import LoginBackoff
 from frontdesk.ssh.channel import StaffChannel
@@ -37,6 +37,8 @@ from frontdesk.ssh.escape import printable
 from frontdesk.ssh.launcher import Launcher, LauncherGone
 from frontdesk.ssh.options import ServeOptions
 from frontdesk.ssh.session import AppSession, server_environment
+from frontdesk.store import audit
+from frontdesk.store.models import Staff
 
 log = logging.getLogger("frontdesk.ssh")
 

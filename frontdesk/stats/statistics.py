@@ -34,7 +34,6 @@ sheet's days are exactly the daily statistics, and its total is summed from the 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,8 +41,8 @@ from functools import cache
 
 from peewee import JOIN, SQL, Case, Select, fn
 
-from frontdesk import clock, rules
-from frontdesk.models import LevelChange, Registration, Staff, database
+from frontdesk import clock, months, rules
+from frontdesk.store.models import LevelChange, Registration, Staff, database
 
 WALKIN, PHONE = "walkin", "phone"
 UNASSIGNED = ""  # the split key of a blank channel or model, or of no consultant
@@ -406,15 +405,9 @@ def daily_statistics(day: dt.date) -> DayStatistics:
     return _collect(day, day)[0]
 
 
-def month_days(year: int, month: int) -> list[dt.date]:
-    """Every day of a month, 1 to the last."""
-    last = calendar.monthrange(year, month)[1]
-    return [dt.date(year, month, number) for number in range(1, last + 1)]
-
-
 def month_sheet(year: int, month: int) -> MonthSheet:
     """The month sheet: every day 1..last, and the total summed from the days' counts."""
-    dates = month_days(year, month)
+    dates = months.month_days(dt.date(year, month, 1))
     days = _collect(dates[0], dates[-1])
     total = Statistics()
     for stats in days:

@@ -18,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from frontdesk import clock, failures, rules, safe_cells, settings
+from frontdesk import clock, rules, safe_cells
 from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
-from frontdesk.statistics import (
+from frontdesk.stats.statistics import (
     CONSULTANT_FIGURES,
     UNASSIGNED,
     DayStatistics,
@@ -29,6 +29,7 @@ from frontdesk.statistics import (
     Statistics,
     month_sheet,
 )
+from frontdesk.store import failures, settings
 
 COUNT, RATE, MINUTES, TEXT = "count", "rate", "minutes", "text"
 XLSX, CSV = ".xlsx", ".csv"

@@ -4,7 +4,7 @@ Several processes share one SQLite file (the front-desk terminal, the managers' 
 sessions, the CLI), so every connection uses WAL, a long busy timeout and
 ``BEGIN IMMEDIATE`` for writes: a writer waits for the lock up front instead of failing
 half-way with "database is locked". That BEGIN is also the gate that refuses saves into a
-store written by a newer program or found damaged (``frontdesk.store_guard``).
+store written by a newer program or found damaged (``frontdesk.store.guard``).
 """
 
 from __future__ import annotations
@@ -21,18 +21,19 @@ from playhouse.db_url import connect as connect_url
 from playhouse.db_url import parse as parse_url
 from playhouse.migrations import Runner
 
-from frontdesk import clock, roles
-from frontdesk.actor import Actor
+from frontdesk import clock
 from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
-from frontdesk.models import ALL_MODELS, database
-from frontdesk.store_guard import (
+from frontdesk.people import roles
+from frontdesk.people.actor import Actor
+from frontdesk.store.guard import (
     DAMAGE_SUFFIX,
     MIGRATIONS_DIR,
     MIGRATIONS_TABLE,
     StoreDamaged,
     StoreDatabase,
 )
+from frontdesk.store.models import ALL_MODELS, database
 
 BUSY_TIMEOUT_S = 15
 SQLITE_PRAGMAS = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 
-from frontdesk.actor import Actor
-from frontdesk.models import AuditEntry
+from frontdesk.people.actor import Actor
+from frontdesk.store.models import AuditEntry
 
 
 def this_session() -> str:

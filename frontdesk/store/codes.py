@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from peewee import fn
 
-from frontdesk.models import CodeItem, database
+from frontdesk.store.models import CodeItem, database
 
 CHANNEL = "channel"
 MODEL = "model"

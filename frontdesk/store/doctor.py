@@ -28,10 +28,12 @@ from pathlib import Path
 from peewee import DatabaseError, SqliteDatabase
 from playhouse.migrations import Runner
 
-from frontdesk import clock, settings, store, store_guard
+from frontdesk import clock, store
 from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
-from frontdesk.models import Registration, database
+from frontdesk.store import guard as store_guard
+from frontdesk.store import settings
+from frontdesk.store.models import Registration, database
 
 LAST_BACKUP = "last_backup"  # setting: {"at": "YYYY-MM-DD HH:MM:SS", "path": "…"}
 BACKUP_MAX_AGE_DAYS = 7

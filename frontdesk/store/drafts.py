@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from frontdesk import clock
-from frontdesk.models import Draft, database
+from frontdesk.store.models import Draft, database
 
 T = TypeVar("T")
 

@@ -21,7 +21,7 @@ import sqlite3
 from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
 
-log = logging.getLogger("frontdesk.failures")
+log = logging.getLogger("frontdesk.store.failures")
 
 # What went wrong, as far as the user can act on it (the catalogue's ``failure.*`` keys).
 LOCKED = "locked"  # another program holds the write lock past the busy timeout

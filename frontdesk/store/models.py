@@ -62,7 +62,7 @@ class Staff(BaseModel):
     on_duty = BooleanField(default=True)
     rotation_order = IntegerField(default=0)
     created_at = DateTimeField(default=clock.now)
-    # The PIN asked at the desk's sign-in (frontdesk.pins): ``scrypt$n$r$p$salt$hash``,
+    # The PIN asked at the desk's sign-in (frontdesk.people.pins): ``scrypt$n$r$p$salt$hash``,
     # None when no PIN is set; never the PIN itself.
     pin_hash = CharField(null=True)
 
@@ -228,7 +228,7 @@ class StaffKey(BaseModel):
 
 
 class PinLockout(BaseModel):
-    """Wrong PINs for one staff member at one terminal (frontdesk.pins): five in a row
+    """Wrong PINs for one staff member at one terminal (frontdesk.people.pins): five in a row
     lock the name there until ``locked_until``; each lock lasts twice the one before."""
 
     id = AutoField()

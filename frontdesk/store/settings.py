@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from frontdesk import audit, roles, rules
-from frontdesk.actor import Actor
+from frontdesk import rules
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
-from frontdesk.models import Setting, database
+from frontdesk.people import roles
+from frontdesk.people.actor import Actor
+from frontdesk.store import audit
+from frontdesk.store.models import Setting, database
 
 STORE_NAME = "store_name"
 WELCOMED = "welcomed"

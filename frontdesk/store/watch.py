@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from frontdesk.models import database
+from frontdesk.store.models import database
 
 
 class ChangeWatcher:

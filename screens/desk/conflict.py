@@ -19,7 +19,7 @@ from textual.widgets import Static
 from frontdesk import rules
 from frontdesk.i18n import t
 from screens.bindings import translate_bindings
-from screens.form_fields import Field
+from screens.desk.form_fields import Field
 from screens.widgets import FdFooter
 
 THEIRS = "theirs"

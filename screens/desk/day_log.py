@@ -19,15 +19,18 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from frontdesk import clock, daylog, registration, roles, rules
-from frontdesk import staff as staff_service
+from frontdesk import clock, rules
+from frontdesk.desk import day_log as daylog
+from frontdesk.desk import registration
 from frontdesk.i18n import t
-from frontdesk.models import Registration
+from frontdesk.people import roles
+from frontdesk.people import staff as staff_service
+from frontdesk.store.models import Registration
 from screens import access
 from screens.bindings import translate_bindings
 from screens.db import run_db
+from screens.desk.duty import DutyScreen
 from screens.dialogs import TimeScreen
-from screens.duty import DutyScreen
 from screens.widgets import FdFooter, FdHeader
 
 COLUMNS = (
@@ -118,7 +121,7 @@ class DayLogScreen(Screen):
         Binding("s", "skip", "key.skip", tooltip="help.skip", id="skip"),
         Binding("d", "duty", "key.duty", tooltip="help.duty", id="duty"),
     ]
-    # What each key needs (frontdesk.roles): a consultant reads the log, and changes nothing.
+    # What each key needs (frontdesk.people.roles): a consultant reads the log, and changes nothing.
     ACTION_RIGHTS = {
         "checkout": roles.REGISTRATION_CHECKOUT,
         "edit": roles.REGISTRATION_UPDATE,

@@ -17,7 +17,7 @@ from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from frontdesk.i18n import t
-from frontdesk.models import Staff
+from frontdesk.store.models import Staff
 from screens.bindings import translate_bindings
 from screens.widgets import FdFooter
 

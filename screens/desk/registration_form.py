@@ -18,17 +18,19 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from frontdesk import clock, codes, conflicts, drafts, registration, rules, store
-from frontdesk import staff as staff_service
+from frontdesk import clock, rules, store
+from frontdesk.desk import conflicts, registration
 from frontdesk.errors import ConflictError, FrontdeskError, ValidationError
-from frontdesk.failures import StoreFailure
 from frontdesk.i18n import t
+from frontdesk.people import staff as staff_service
+from frontdesk.store import codes, drafts
+from frontdesk.store.failures import StoreFailure
 from screens import access
 from screens.bindings import translate_bindings
-from screens.conflict import MINE, THEIRS, ConflictScreen, differences
 from screens.db import run_db
+from screens.desk.conflict import MINE, THEIRS, ConflictScreen, differences
+from screens.desk.form_fields import FIELDS, Field, make_widget
 from screens.dialogs import ConfirmScreen
-from screens.form_fields import FIELDS, Field, make_widget
 from screens.widgets import FdChoice, FdCycle, FdFooter, FdHeader, after_typing
 
 LOOKUP_DELAY_S = 0.25

@@ -11,8 +11,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
-from frontdesk import demo, onboarding, settings
+from frontdesk.desk import demo, onboarding
 from frontdesk.i18n import t
+from frontdesk.store import settings
 from screens import access
 from screens.bindings import translate_bindings
 from screens.db import run_db

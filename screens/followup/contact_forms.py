@@ -21,10 +21,13 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from frontdesk import clock, contacts, roles, rules, settings
-from frontdesk import staff as staff_service
+from frontdesk import clock, rules
 from frontdesk.errors import FrontdeskError, ValidationError
+from frontdesk.followup import contacts
 from frontdesk.i18n import t
+from frontdesk.people import roles
+from frontdesk.people import staff as staff_service
+from frontdesk.store import settings
 from screens import access
 from screens.bindings import translate_bindings
 from screens.db import run_db
@@ -371,7 +374,7 @@ class CustomerActions:
     """Keys on the customer a screen points at. The screen provides ``contact_target()``
     and ``refresh_data()``."""
 
-    # What each key needs (frontdesk.roles): hidden, and refused, for a role without it.
+    # What each key needs (frontdesk.people.roles): hidden, and refused, for a role without it.
     ACTION_RIGHTS = {
         "open_customer": roles.CUSTOMER_VIEW,
         "contact": roles.CONTACT_RECORD,

@@ -23,8 +23,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from frontdesk import contact_table, rules
-from frontdesk.contact_table import GridRow, TableFilter
+from frontdesk import months, rules
+from frontdesk.followup import contact_table
+from frontdesk.followup.contact_table import GridRow, TableFilter
 from frontdesk.i18n import t
 from screens.bindings import translate_bindings
 from screens.db import run_db
@@ -383,7 +384,7 @@ class ContactGrid(ScrollView, can_focus=True):
         style = base + self._style("header")
         f = self.filter
         assert f is not None
-        days = contact_table.days_in_month(f.month)
+        days = months.days_in_month(f.month)
         fixed: list[Segment] = []
         scrolling: list[Segment] = []
         if y == 0:
@@ -432,8 +433,8 @@ class ContactGrid(ScrollView, can_focus=True):
             Segment(fit(cells[column.key], column.width, column.right) + " ", row_style)
             for column in SCROLLING
         ]
-        days = contact_table.days_in_month(f.month)
-        today = f.today.day if contact_table.month_of(f.today) == f.month else None
+        days = months.days_in_month(f.month)
+        today = f.today.day if months.month_of(f.today) == f.month else None
         for day in range(1, days + 1):
             mark = grid_row.marks.get(day)
             if mark is None:

@@ -17,17 +17,19 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from frontdesk import bounds, clock, contact_table, roles, rules
-from frontdesk import staff as staff_service
-from frontdesk.actor import DESK
-from frontdesk.contact_table import TableFilter, Totals
+from frontdesk import bounds, clock, months, rules
+from frontdesk.followup import contact_table
+from frontdesk.followup.contact_table import TableFilter, Totals
 from frontdesk.i18n import t
+from frontdesk.people import roles
+from frontdesk.people import staff as staff_service
+from frontdesk.people.actor import DESK
 from screens import access
 from screens.bindings import translate_bindings
-from screens.contact_forms import ContactTarget, CustomerActions, StaffChoiceScreen
-from screens.contact_grid import ContactGrid
-from screens.customer_card import CustomerScreen
 from screens.db import run_db
+from screens.followup.contact_forms import ContactTarget, CustomerActions, StaffChoiceScreen
+from screens.followup.contact_grid import ContactGrid
+from screens.followup.customer_card import CustomerScreen
 from screens.widgets import FdFooter, FdHeader
 
 SEARCH_DELAY_S = 0.25
@@ -71,7 +73,7 @@ class ContactsScreen(CustomerActions, Screen):
         translate_bindings(self)
         today = clock.today()
         # Who reads it is set on mount; until then the desk, which sees no row.
-        self.filter = TableFilter(month=contact_table.month_of(today), today=today, viewer=DESK)
+        self.filter = TableFilter(month=months.month_of(today), today=today, viewer=DESK)
         self.consultant_name = ""
         self.consultant_ids: dict[str, int] = {}
         self._search_timer = None
@@ -125,7 +127,7 @@ class ContactsScreen(CustomerActions, Screen):
         if self._place_days:
             self._place_days = False
             # After the refresh that applies the new virtual size (and so the scroll range).
-            if contact_table.month_of(self.filter.today) == self.filter.month:
+            if months.month_of(self.filter.today) == self.filter.month:
                 self.grid.call_after_refresh(self.grid.show_day, self.filter.today.day)
             else:
                 self.grid.call_after_refresh(self.grid.show_first_day)
@@ -210,7 +212,7 @@ class ContactsScreen(CustomerActions, Screen):
     # -- months, filters, search ----------------------------------------------------------
 
     def action_month(self, delta: int) -> None:
-        month = contact_table.shift_month(self.filter.month, delta)
+        month = months.shift_month(self.filter.month, delta)
         if not bounds.month_in_range(month, self.filter.today):
             self.app.bell()
             self.notify(

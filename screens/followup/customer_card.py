@@ -14,13 +14,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from frontdesk import clock, customer_card, rules
-from frontdesk.customer_card import CustomerCard, HistoryEntry
+from frontdesk import clock, rules
+from frontdesk.followup import customer_card
+from frontdesk.followup.customer_card import CustomerCard, HistoryEntry
 from frontdesk.i18n import t
 from screens import access
 from screens.bindings import translate_bindings
-from screens.contact_forms import ContactTarget, CustomerActions
 from screens.db import run_db
+from screens.followup.contact_forms import ContactTarget, CustomerActions
 from screens.widgets import FdFooter, FdHeader
 
 HISTORY_COLUMNS = ("at", "what", "level", "staff", "text")

@@ -16,12 +16,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from frontdesk import bounds, clock, statistics
-from frontdesk import statistics_sheet as sheet
+from frontdesk import bounds, clock
+from frontdesk import months as months_core
 from frontdesk.i18n import t
+from frontdesk.stats import statistics
+from frontdesk.stats import statistics_sheet as sheet
 from screens.bindings import translate_bindings
 from screens.db import run_db
-from screens.statistics_dialogs import MONTH_KEYS, FormulasScreen, export_month
+from screens.stats.statistics_dialogs import MONTH_KEYS, FormulasScreen, export_month
 from screens.widgets import FdFooter, FdHeader
 
 TOTAL_KEY = "total"
@@ -163,8 +165,8 @@ class MonthSheetScreen(Screen[dt.date | None]):
         self.refresh_data()
 
     def action_move(self, months: int) -> None:
-        index = self.year * 12 + self.month - 1 + months
-        self.show_month(index // 12, index % 12 + 1)
+        moved = months_core.shift_month(dt.date(self.year, self.month, 1), months)
+        self.show_month(moved.year, moved.month)
 
     def action_this_month(self) -> None:
         today = clock.today()

@@ -4,7 +4,7 @@ At the top the day's figures and rates, each beside the same weekday last week; 
 traffic by hour as a bar chart (walk-ins and calls side by side); then the splits by
 channel, by model and by consultant. ←/→ (or [/]) move a day, ``t`` comes back to today,
 ``m`` opens the month sheet, ``x`` exports the month, ``?`` shows how figures are counted.
-Every figure comes from ``frontdesk.statistics``; the screen reloads itself (in a worker)
+Every figure comes from ``frontdesk.stats.statistics``; the screen reloads itself (in a worker)
 when another terminal commits.
 """
 
@@ -23,13 +23,14 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from frontdesk import bounds, clock, statistics
-from frontdesk import statistics_sheet as sheet
+from frontdesk import bounds, clock
 from frontdesk.i18n import t
+from frontdesk.stats import statistics
+from frontdesk.stats import statistics_sheet as sheet
 from screens.bindings import translate_bindings
 from screens.db import run_db
-from screens.month_sheet import MonthSheetScreen
-from screens.statistics_dialogs import MONTH_KEYS, FormulasScreen, export_month
+from screens.stats.month_sheet import MonthSheetScreen
+from screens.stats.statistics_dialogs import MONTH_KEYS, FormulasScreen, export_month
 from screens.widgets import FdFooter, FdHeader
 
 WEEK = dt.timedelta(days=7)

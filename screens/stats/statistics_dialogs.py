@@ -17,9 +17,10 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from frontdesk import export_folder, statistics_sheet
+from frontdesk import export_folder
 from frontdesk.export_folder import ExportPathError, ExportTarget
 from frontdesk.i18n import t
+from frontdesk.stats import statistics_sheet
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.dialogs import ConfirmScreen

@@ -1,5 +1,5 @@
 # ruff: noqa: E501
-"""A PIN for the desk's sign-in (frontdesk.pins), and the wrong PINs typed at each terminal.
+"""A PIN for the desk's sign-in (frontdesk.people.pins), and the wrong PINs typed at each terminal.
 
 A new nullable column and a new table: every existing row is kept as it is, and nobody
 has a PIN until an admin sets one (``frontdesk staff pin NAME``). Written as SQL so that it
