@@ -130,6 +130,25 @@ async def test_a_dropped_connection_hangs_the_app_up(launcher):
     assert returncode == -signal.SIGHUP and exit_status(returncode) == 129
 
 
+async def test_an_app_hears_its_hang_up_even_from_a_server_started_under_nohup():
+    """A server started with SIGHUP ignored (``nohup frontdesk serve``) hands the ignoring
+    to everything it executes; each session's app must still end on its hang-up."""
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # inherited across exec
+    try:
+        started = Launcher(sys.executable, APP, {**server_environment(), "PYTHONPATH": ROOT})
+        await started.start()
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+    try:
+        term = Terminal()
+        app = await launch(started, term)
+        await term.facts()
+        term.hang_up(app)
+        assert await asyncio.wait_for(app.wait(), WAIT_S) == -signal.SIGHUP
+    finally:
+        await started.close()
+
+
 async def test_apps_outlive_the_pre_forked_process_and_later_requests_are_refused(launcher):
     term = Terminal()
     app = await launch(launcher, term)

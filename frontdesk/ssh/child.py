@@ -15,8 +15,21 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import runpy
+import signal
 import sys
 import termios
+
+# A session's app must hear its hang-up whatever the server inherited: a server started
+# under ``nohup`` (SIGHUP ignored) would otherwise pass the ignoring on to every app, and a
+# dropped connection would leave the app running until the server's SIGTERM.
+SESSION_SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
+
+
+def default_signals() -> None:
+    """The session's app starts with the default action for its hang-up signals."""
+    for signum in SESSION_SIGNALS:
+        handler = signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL
+        signal.signal(signum, handler)
 
 
 def take_terminal(fd: int) -> None:
@@ -31,6 +44,7 @@ def main(argv: list[str]) -> None:
     if not argv:
         raise SystemExit("usage: python -m frontdesk.ssh.child MODULE [ARGS…]")
     module, *args = argv
+    default_signals()
     take_terminal(0)
     sys.argv = [module, *args]
     runpy.run_module(module, run_name="__main__", alter_sys=True)

@@ -33,7 +33,7 @@ import sys
 import time
 import traceback
 
-from frontdesk.ssh.child import take_terminal
+from frontdesk.ssh.child import default_signals, take_terminal
 
 MESSAGE_BYTES = 256 * 1024  # a request: arguments and an environment, a few kB
 APP_NAME = "frontdesk-app"
@@ -59,7 +59,7 @@ def run_app(module, tty: int, args: list[str], env: dict[str, str], close: list[
     try:
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        default_signals()  # this process ignores SIGINT; its parent may ignore SIGHUP (nohup)
         for fd in close:
             os.close(fd)
         # What ps -o comm and top show for it (Linux).
