@@ -254,7 +254,7 @@ def build_store(
 def _after_build(path: Path) -> None:
     """Let later schema (denormalised follow-up columns) recompute what it derives."""
     try:
-        from frontdesk import contacts  # the follow-up discipline, once it exists
+        from frontdesk.followup import contacts  # the follow-up discipline, once it exists
     except ImportError:
         return
     recompute = getattr(contacts, "recompute_follow_up", None)

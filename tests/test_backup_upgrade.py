@@ -30,6 +30,7 @@ from frontdesk.desk import day_log as daylog
 from frontdesk.desk import registration
 from frontdesk.desk.registration import RegistrationInput
 from frontdesk.people.actor import DESK, OPERATOR
+from frontdesk.store import backups
 from frontdesk.store.guard import StoreTooNew
 from tests import reliability
 from tests.conftest import settle
@@ -65,7 +66,7 @@ def test_a_backup_taken_while_four_writers_run_restores_consistent(tmp_path):
         store.open_store(str(path))
         try:
             for number in range(BACKUPS):
-                copies.append(store.backup(tmp_path / f"backup{number}.db", by=OPERATOR))
+                copies.append(backups.backup(tmp_path / f"backup{number}.db", by=OPERATOR))
                 time.sleep(0.1)
         finally:
             store.close_store()
@@ -123,7 +124,7 @@ def _still_whole(db_path: str) -> None:
 def test_a_backup_onto_the_stores_own_files_is_refused_while_another_reads(
     showroom, db_path, suffix
 ):
-    from frontdesk.store import BackupError
+    from frontdesk.store.backups import BackupError
 
     _five_saved()
     reader = sqlite3.connect(db_path, isolation_level=None)  # another terminal, mid-read
@@ -131,7 +132,7 @@ def test_a_backup_onto_the_stores_own_files_is_refused_while_another_reads(
         reader.execute("BEGIN")
         assert reader.execute("SELECT COUNT(*) FROM registration").fetchone() == (SAVED,)
         with pytest.raises(BackupError, match="-wal"):
-            store.backup(f"{db_path}{suffix}", by=OPERATOR)
+            backups.backup(f"{db_path}{suffix}", by=OPERATOR)
         assert reader.execute("SELECT COUNT(*) FROM registration").fetchone() == (SAVED,)
     finally:
         reader.close()
@@ -139,7 +140,7 @@ def test_a_backup_onto_the_stores_own_files_is_refused_while_another_reads(
 
 
 def test_a_link_to_the_wal_is_refused_as_the_wal(showroom, db_path, tmp_path):
-    from frontdesk.store import BackupError
+    from frontdesk.store.backups import BackupError
 
     _five_saved()
     link = tmp_path / "usb" / "frontdesk-backup.db"
@@ -150,7 +151,7 @@ def test_a_link_to_the_wal_is_refused_as_the_wal(showroom, db_path, tmp_path):
         reader.execute("BEGIN")
         reader.execute("SELECT COUNT(*) FROM registration").fetchone()
         with pytest.raises(BackupError):
-            store.backup(link, by=OPERATOR)
+            backups.backup(link, by=OPERATOR)
     finally:
         reader.close()
     _still_whole(db_path)

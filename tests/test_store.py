@@ -13,6 +13,7 @@ from playhouse.migrations import Runner
 from frontdesk import store
 from frontdesk.desk.registration import RegistrationInput, register
 from frontdesk.people.actor import DESK, OPERATOR
+from frontdesk.store import backups
 from frontdesk.store.models import ALL_MODELS, database
 
 # 0001_initial, 0002_default_channels, 0003_follow_up, …: every migration file shipped.
@@ -271,7 +272,7 @@ def test_backup_copies_every_row_and_is_sound(showroom, db, tmp_path):
         RegistrationInput(time_in="10:00", phone="13812345678", name="张三", level="H"), by=DESK
     )
     register(RegistrationInput(kind="phone", time_in="10:10", phone="010-12345678"), by=DESK)
-    target = store.backup(tmp_path / "backups" / "frontdesk-20261125.db", by=OPERATOR)
+    target = backups.backup(tmp_path / "backups" / "frontdesk-20261125.db", by=OPERATOR)
     assert target.is_file()
     source = db.connection()
     copy = sqlite3.connect(target)
@@ -291,7 +292,7 @@ def test_backup_copies_every_row_and_is_sound(showroom, db, tmp_path):
 def test_backup_replaces_an_older_backup(showroom, db, tmp_path):
     target = tmp_path / "frontdesk-backup.db"
     target.write_bytes(b"not a database")
-    store.backup(target, by=OPERATOR)
+    backups.backup(target, by=OPERATOR)
     copy = sqlite3.connect(target)
     try:
         assert copy.execute("SELECT COUNT(*) FROM staff").fetchone() == (4,)
@@ -304,18 +305,18 @@ def test_backup_into_a_folder_names_the_file_and_never_overwrites_the_store(db, 
 
     folder = tmp_path / "backups"
     folder.mkdir()
-    made = store.backup(folder, by=OPERATOR)
+    made = backups.backup(folder, by=OPERATOR)
     assert made.parent == folder and made.name == "frontdesk-20261125-103000.db"
     with pytest.raises(FrontdeskError):
-        store.backup(db_path, by=OPERATOR)
-    unmounted = store.backup(f"{tmp_path}/usb/", by=OPERATOR)  # a folder that is not there yet
+        backups.backup(db_path, by=OPERATOR)
+    unmounted = backups.backup(f"{tmp_path}/usb/", by=OPERATOR)  # a folder that is not there yet
     assert unmounted.parent == tmp_path / "usb" and unmounted.suffix == ".db"
 
 
 def test_backup_refuses_the_stores_files_by_any_name(db, db_path, tmp_path, monkeypatch):
     import os
 
-    from frontdesk.store import BackupError
+    from frontdesk.store.backups import BackupError
 
     store_file = Path(db_path)
     monkeypatch.chdir(store_file.parent)
@@ -331,12 +332,12 @@ def test_backup_refuses_the_stores_files_by_any_name(db, db_path, tmp_path, monk
         hard,  # the store's own bytes under another name
     ):
         with pytest.raises(BackupError):
-            store.backup(dest, by=OPERATOR)
+            backups.backup(dest, by=OPERATOR)
     assert hard.exists() and not (tmp_path / f"{store_file.name}-journal").exists()
 
 
 def test_backup_into_the_stores_folder_refuses_a_name_that_is_the_store(tmp_path, frozen_clock):
-    from frontdesk.store import BackupError
+    from frontdesk.store.backups import BackupError
 
     # A store named as backups are named, taken at this very second: the folder's
     # time-stamped file would be the store itself.
@@ -344,7 +345,7 @@ def test_backup_into_the_stores_folder_refuses_a_name_that_is_the_store(tmp_path
     store.open_store(str(named))
     try:
         with pytest.raises(BackupError):
-            store.backup(tmp_path, by=OPERATOR)
+            backups.backup(tmp_path, by=OPERATOR)
         assert database.execute_sql("PRAGMA integrity_check").fetchone() == ("ok",)
     finally:
         store.close_store()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from frontdesk import store
 from frontdesk.cli import keys as staff_keys
 from frontdesk.cli import pins as staff_pins
 from frontdesk.cli.base import Handler, add_command, add_command_group, role_label, table
@@ -13,7 +12,7 @@ from frontdesk.i18n import t
 from frontdesk.people import roles
 from frontdesk.people import staff as staff_service
 from frontdesk.people.actor import Actor
-from frontdesk.store import settings
+from frontdesk.store import backups, settings
 
 
 def add_commands(commands) -> dict[str, Handler]:
@@ -107,7 +106,7 @@ def _staff(args: argparse.Namespace, actor: Actor) -> int:
 def _backup(args: argparse.Namespace, actor: Actor) -> int:
     from frontdesk.store import doctor
 
-    dest = store.backup(args.dest, by=actor)
+    dest = backups.backup(args.dest, by=actor)
     doctor.record_backup(dest)  # ``frontdesk doctor`` reports the last backup
     print(dest)
     return 0

@@ -18,7 +18,7 @@ def add_commands(commands) -> dict[str, Handler]:
 
 
 def _doctor(args: argparse.Namespace, actor: Actor) -> int:
-    from frontdesk import doctor  # only this command needs it: start-up does not pay for it
+    from frontdesk.store import doctor  # only this command needs it: start-up does not pay for it
 
     path = doctor.store_path()
     findings = doctor.examine()

@@ -148,7 +148,7 @@ def change(key: str, value: str | None, *, by: Actor) -> str:
         else:
             put(key, stored)
         if key.startswith(FOLLOW_UP_DAYS):
-            from frontdesk import contacts  # it reads the settings: imported when needed
+            from frontdesk.followup import contacts  # it reads the settings: imported when needed
 
             contacts.recompute_follow_up()
         audit.record("setting", "setting", None, by, key=key, value=stored)
