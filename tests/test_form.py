@@ -133,6 +133,17 @@ async def test_bad_input_is_explained_beside_the_field_and_nothing_is_lost(showr
     assert (saved.name, saved.party_size) == ("[VIP]张三", 2)
 
 
+async def test_the_form_says_of_a_phone_what_the_core_says(showroom, make_app):
+    """A phone with keypad letters: the form explains it as the save would, at Enter."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot)
+        await pilot.press(*"1391234abcd", "enter")
+        await settle(pilot)
+        assert app.focused.id == "phone"
+        assert "电话号码里不能有字母" in hint(app, "phone")
+
+
 async def test_unknown_model_is_refused_with_a_message(showroom, make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -555,3 +555,38 @@ def test_times_that_have_not_come_yet_are_refused(showroom):
     with pytest.raises(ValidationError) as refused:
         registration.checkout(party.id, "23:00", by=DESK)
     assert set(refused.value.errors) == {"time-out"}
+
+
+# ---------------------------------------------------------------- one check, form and core
+
+
+@pytest.mark.parametrize(
+    ("field_id", "typed"),
+    [
+        ("phone", "1391234abcd"),
+        ("phone", "12"),
+        ("phone", "13812345678"),
+        ("party-size", "0"),
+        ("party-size", "３"),  # full width, from a Chinese input method
+        ("party-size", "2.5"),
+        ("party-size", "100"),
+        ("party-size", "4"),
+        ("time-in", "25:00"),
+        ("time-in", "9:05"),
+    ],
+)
+def test_the_form_checks_a_field_exactly_as_the_core_saves_it(desk, field_id, typed):
+    """What the form says of a field as it is typed is what the save says of it."""
+    from frontdesk.desk import registration_input
+    from frontdesk.errors import ValidationError
+
+    said = registration_input.field_error(field_id, typed)
+    key = {"phone": "phone", "party-size": "party_size", "time-in": "time_in"}[field_id]
+    data = RegistrationInput(kind="walkin", **{key: typed})
+    try:
+        registration_input.clean(data)
+    except ValidationError as refused:
+        saved = refused.errors.get(field_id)
+    else:
+        saved = None
+    assert said == saved

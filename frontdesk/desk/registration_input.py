@@ -68,6 +68,49 @@ def parse_moment(value, default_day: dt.date) -> dt.datetime:
     return rules.parse_time_of_day(str(value), default_day)
 
 
+def check_phone(raw: str) -> tuple[str | None, str | None]:
+    """A typed phone: (the number as stored, None) or (None, the error); blank is no phone."""
+    if not (raw or "").strip():
+        return None, None
+    phone = rules.normalise_phone(raw)
+    if phone is not None:
+        return phone, None
+    if rules.phone_has_letters(raw):
+        return None, t("error.phone_letters")
+    return None, t("error.phone")
+
+
+def check_party_size(raw: object) -> tuple[int, str | None]:
+    """A typed party size (人数): (the number, None) or (1, the error); blank is 1."""
+    text = str(raw if raw is not None else "").strip()
+    try:
+        size = int(text or 1)
+    except ValueError:
+        return 1, t("error.party_size", max=rules.MAX_PARTY)
+    if not 1 <= size <= rules.MAX_PARTY:
+        return 1, t("error.party_size", max=rules.MAX_PARTY)
+    return size, None
+
+
+# The fields the form checks as they are typed, with no database: the same checks ``clean``
+# makes, so that the form and the core never disagree about what is valid.
+TYPED_FIELDS = ("phone", "party-size", "time-in", "time-out")
+
+
+def field_error(field_id: str, raw: str, day: dt.date | None = None) -> str | None:
+    """The error of one field as typed (one of ``TYPED_FIELDS``), or None."""
+    if field_id == "phone":
+        return check_phone(raw)[1]
+    if field_id == "party-size":
+        return check_party_size(raw)[1]
+    if field_id in ("time-in", "time-out") and (raw or "").strip():
+        try:
+            parse_moment(raw, day or clock.today())
+        except ValueError:
+            return t("error.time")
+    return None
+
+
 def clean(data: RegistrationInput, *, today: dt.date | None = None) -> CleanRegistration:
     """Validate every field at once; raises ValidationError naming each bad field."""
     errors: dict[str, str] = {}
@@ -103,13 +146,9 @@ def clean(data: RegistrationInput, *, today: dt.date | None = None) -> CleanRegi
             elif rules.is_future(time_out, now):
                 errors["time-out"] = t("error.future")
 
-    phone = None
-    if (data.phone or "").strip():
-        phone = rules.normalise_phone(data.phone)
-        if phone is None and rules.phone_has_letters(data.phone):
-            errors["phone"] = t("error.phone_letters")
-        elif phone is None:
-            errors["phone"] = t("error.phone")
+    phone, error = check_phone(data.phone)
+    if error:
+        errors["phone"] = error
 
     texts = {}
     for key, value, limit in (
@@ -131,14 +170,9 @@ def clean(data: RegistrationInput, *, today: dt.date | None = None) -> CleanRegi
     if gender not in rules.GENDERS:
         errors["gender"] = t("error.gender")
 
-    party_size = 1
-    try:
-        party_size = int(str(data.party_size).strip() or 1)
-    except ValueError:
-        errors["party-size"] = t("error.party_size", max=rules.MAX_PARTY)
-    else:
-        if not 1 <= party_size <= rules.MAX_PARTY:
-            errors["party-size"] = t("error.party_size", max=rules.MAX_PARTY)
+    party_size, error = check_party_size(data.party_size)
+    if error:
+        errors["party-size"] = error
 
     level = None
     try:

@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from frontdesk import clock, rules, store
-from frontdesk.desk import conflicts, registration
+from frontdesk.desk import conflicts, registration, registration_input
 from frontdesk.errors import ConflictError, FrontdeskError, ValidationError
 from frontdesk.i18n import t
 from frontdesk.people import staff as staff_service
@@ -400,19 +400,8 @@ class RegistrationScreen(Screen[int | None]):
         """The error of one field, from the rules alone (no database), or None."""
         widget = self._widget(field_id)
         value = widget.value if isinstance(widget, Input) else None
-        if field_id == "phone" and value and rules.normalise_phone(value) is None:
-            return t("error.phone")
-        if (
-            field_id == "party-size"
-            and value
-            and not (value.isdigit() and 1 <= int(value) <= rules.MAX_PARTY)
-        ):
-            return t("error.party_size", max=rules.MAX_PARTY)
-        if field_id in ("time-in", "time-out") and value:
-            try:
-                rules.parse_time_of_day(value, clock.today())
-            except ValueError:
-                return t("error.time")
+        if field_id in registration_input.TYPED_FIELDS and value:
+            return registration_input.field_error(field_id, value)  # the core's own check
         if isinstance(widget, FdChoice) and not widget.is_valid_choice():
             return t(f"error.unknown_{field_id}", value=widget.value)
         return None
