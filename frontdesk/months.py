@@ -50,8 +50,3 @@ def parse_month(text: str | None) -> dt.date:
         except ValueError:
             continue
     raise ValueError(raw)
-
-
-def month_key(month: dt.date) -> str:
-    """``YYYY-MM``: how the CLI, the exports and their file names write a month."""
-    return month.strftime("%Y-%m")

@@ -38,7 +38,7 @@ from screens.desk.registration_form import RegistrationScreen
 from screens.desk.welcome import WelcomeScreen
 from screens.followup.contacts import ContactsScreen
 from screens.followup.customer_card import CustomerScreen
-from screens.hangup import HangUp
+from screens.hangup import HangUp, keep_drafts, pending_drafts
 from screens.help import HelpScreen
 from screens.sign_in import SignInScreen
 from screens.stats.month_sheet import MonthSheetScreen
@@ -174,13 +174,11 @@ class FrontdeskApp(App[None]):
         self.refresh_visible()
 
     def _keep_drafts(self) -> None:
-        for screen in reversed(self.screen_stack):
-            flush = getattr(screen, "flush_draft", None)
-            if callable(flush):
-                try:
-                    flush()
-                except Exception:  # the store failed: nothing more can be done from here
-                    log.exception("could not keep the draft")
+        """Write every open form's draft now, on this thread: the app is about to close."""
+        try:
+            keep_drafts(pending_drafts(self), lock_wait_s=None)
+        except Exception:  # the store failed: nothing more can be done from here
+            log.exception("could not keep the drafts")
 
     def _hung_up(self) -> None:
         """SIGHUP (an SSH connection dropped, a terminal closed): keep the drafts, then go."""

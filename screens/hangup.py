@@ -79,12 +79,14 @@ def pending_drafts(app: App) -> list[Draft]:
     return found
 
 
-def keep_drafts(found: list[Draft]) -> None:
-    """Write ``found`` on this thread, with a short wait for the store's lock."""
+def keep_drafts(found: list[Draft], lock_wait_s: float | None = DRAFT_LOCK_WAIT_S) -> None:
+    """Write ``found`` on this thread, waiting at most ``lock_wait_s`` for the store's lock
+    (None: the store's own busy timeout)."""
     if not found or database.obj is None:
         return
     with store.connection():
-        database.execute_sql(f"PRAGMA busy_timeout = {int(DRAFT_LOCK_WAIT_S * 1000)}")
+        if lock_wait_s is not None:
+            database.execute_sql(f"PRAGMA busy_timeout = {int(lock_wait_s * 1000)}")
         for owner, form, payload in found:
             drafts.save_draft(owner, form, payload)
 

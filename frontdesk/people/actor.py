@@ -67,10 +67,6 @@ class Actor:
         return self.kind is ActorKind.STAFF
 
     @property
-    def is_operator(self) -> bool:
-        return self.kind is ActorKind.OPERATOR
-
-    @property
     def login(self) -> str:
         """Whose drafts these are: the member's login, "" for the desk and the operator."""
         return self.staff.login if self.staff is not None else ""

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from frontdesk import clock, rules, store
+from frontdesk import clock, rules
 from frontdesk.desk import conflicts, registration, registration_input
 from frontdesk.errors import ConflictError, FrontdeskError, ValidationError
 from frontdesk.i18n import t
@@ -324,16 +324,6 @@ class RegistrationScreen(Screen[int | None]):
             or value != self._filled.get(field_id, self._blank.get(field_id))
         }
         return (self.owner, self.form_key, typed) if typed else None
-
-    def flush_draft(self) -> None:
-        """Keep the draft now, on this thread: the terminal hung up, no time for a worker."""
-        pending = self.pending_draft()
-        if pending is None:
-            return
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        with store.connection():
-            drafts.save_draft(*pending)
 
     def _schedule_lookup(self) -> None:
         if self._lookup_timer is not None:
