@@ -25,7 +25,7 @@ from pathlib import Path
 from bench.support import migrated
 from frontdesk import store
 from frontdesk.desk import registration
-from frontdesk.people import staff as staff_service
+from frontdesk.people import team
 from frontdesk.people.actor import OPERATOR, Actor
 from frontdesk.store import codes
 from frontdesk.store.models import Customer, Staff
@@ -66,7 +66,7 @@ def _empty_store(path: Path, like: str, count: int) -> list[str]:
     store.open_store(str(path))
     try:
         for name, role in staff:
-            staff_service.add_staff(name, role, by=OPERATOR)
+            team.add_staff(name, role, by=OPERATOR)
         codes.add(codes.MODEL, *models)
         phones = [f"139{n:08d}" for n in range(1, count + 1)]
         for phone in phones:
@@ -83,7 +83,7 @@ def _saves(path: str, phones: list[str]) -> list[float]:
     """Register one returning walk-in per phone on the store at ``path``; each save's seconds."""
     store.open_store(path)
     try:
-        by = Actor.member(staff_service.require_staff(RECEPTIONIST))
+        by = Actor.member(team.require_staff(RECEPTIONIST))
         timings = []
         for phone in phones:
             data = registration.RegistrationInput(kind="walkin", phone=phone, party_size=2)

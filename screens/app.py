@@ -24,8 +24,7 @@ from frontdesk import clock, export_folder, rules, store
 from frontdesk.desk import registration
 from frontdesk.export_folder import ExportPathError
 from frontdesk.i18n import t
-from frontdesk.people import roles
-from frontdesk.people import staff as staff_service
+from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
 from frontdesk.store.models import Staff
 from frontdesk.store.watch import ChangeWatcher
@@ -250,7 +249,7 @@ class FrontdeskApp(App[None]):
                 return
             if member is not None:
                 with store.connection():
-                    still_here = staff_service.is_active(member.id)
+                    still_here = team.is_active(member.id)
                 if not still_here:
                     self.call_from_thread(self._deactivated)
                     return

@@ -6,7 +6,7 @@ import argparse
 
 from frontdesk import cli
 from frontdesk.desk import onboarding
-from frontdesk.people import staff as staff_service
+from frontdesk.people import team
 from frontdesk.people.actor import Actor
 from frontdesk.store import settings
 
@@ -24,7 +24,7 @@ def run_tui(args: argparse.Namespace, actor: Actor) -> int:
     staff = actor.staff
 
     show_welcome = onboarding.needs_welcome()
-    choose_from = [] if staff or show_welcome else staff_service.list_staff(active_only=True)
+    choose_from = [] if staff or show_welcome else team.list_staff(active_only=True)
     app = FrontdeskApp(
         staff=staff,
         store_name=settings.store_name(),

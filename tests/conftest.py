@@ -48,16 +48,16 @@ def showroom(db):
 
     Memorable names: 王磊 is at the head of the up rotation, 李娜 next.
     """
-    from frontdesk.people import staff as staff_service
+    from frontdesk.people import team
     from frontdesk.store import codes, settings
 
     settings.put(settings.STORE_NAME, "丰田4S店")
     settings.put(settings.WELCOMED, "1")
     members = {
-        "wanglei": staff_service.add_staff("王磊", "consultant", by=OPERATOR),
-        "lina": staff_service.add_staff("李娜", "consultant", by=OPERATOR),
-        "zhaomin": staff_service.add_staff("赵敏", "receptionist", by=OPERATOR),
-        "chenjing": staff_service.add_staff("陈静", "manager", by=OPERATOR),
+        "wanglei": team.add_staff("王磊", "consultant", by=OPERATOR),
+        "lina": team.add_staff("李娜", "consultant", by=OPERATOR),
+        "zhaomin": team.add_staff("赵敏", "receptionist", by=OPERATOR),
+        "chenjing": team.add_staff("陈静", "manager", by=OPERATOR),
     }
     codes.add(codes.MODEL, "凯美瑞", "卡罗拉", "汉兰达", "RAV4荣放")
     return members

@@ -111,9 +111,9 @@ async def test_a_receptionist_has_no_contact_table_in_help_or_palette(showroom, 
 
 
 async def test_a_desk_terminal_asks_once_who_is_there(showroom, db):
-    from frontdesk.people import staff as staff_service
+    from frontdesk.people import team
 
-    app = FrontdeskApp(watch_interval=None, sign_in=staff_service.list_staff(active_only=True))
+    app = FrontdeskApp(watch_interval=None, sign_in=team.list_staff(active_only=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen)
@@ -130,9 +130,9 @@ async def test_a_desk_terminal_asks_once_who_is_there(showroom, db):
 
 
 async def test_escape_at_sign_in_stays_the_front_desk(showroom, db):
-    from frontdesk.people import staff as staff_service
+    from frontdesk.people import team
 
-    app = FrontdeskApp(watch_interval=None, sign_in=staff_service.list_staff(active_only=True))
+    app = FrontdeskApp(watch_interval=None, sign_in=team.list_staff(active_only=True))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("escape")
@@ -229,20 +229,18 @@ async def test_a_hang_up_keeps_the_draft_typed_a_moment_ago(showroom, make_app):
 
 
 async def test_a_member_who_leaves_is_closed_out_with_the_draft_kept(showroom, make_app):
-    from frontdesk.people import staff as staff_service
+    from frontdesk.people import team
 
     app = make_app(staff=showroom["chenjing"], watch_interval=0.05)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f2")
         await settle(pilot)
-        staff_service.set_active(
-            "lina", False, by=OPERATOR
-        )  # someone else leaving changes nothing here
+        team.set_active("lina", False, by=OPERATOR)  # someone else leaving changes nothing here
         await settle(pilot, 0.3)
         assert app.is_running and isinstance(app.screen, RegistrationScreen)
         await pilot.press(*"13812345678")  # no pause: the draft timer has not fired
-        staff_service.set_active("chenjing", False, by=OPERATOR)  # the admin, from another terminal
+        team.set_active("chenjing", False, by=OPERATOR)  # the admin, from another terminal
         for _ in range(40):
             if not app.is_running:
                 break

@@ -130,11 +130,11 @@ def test_follow_up_intervals_are_store_settings(showroom):
 
 def test_changing_an_interval_moves_every_due_date_at_once(showroom):
     from frontdesk.errors import Forbidden
-    from frontdesk.people import staff as staff_service
+    from frontdesk.people import team
 
     customer = walkin("13812345678", "张三", "H", at=on(20))
     assert fresh(customer).next_due == D(2026, 11, 22)  # H: every 2 days
-    admin = staff_service.add_staff("周杰", "admin", by=OPERATOR)
+    admin = team.add_staff("周杰", "admin", by=OPERATOR)
     assert settings.change("follow_up_days.H", " 5 ", by=as_member(admin)) == "5"
     assert fresh(customer).next_due == D(2026, 11, 25)  # the same transaction moved it
     assert dict((e.key, v) for e, v in settings.known())["follow_up_days.H"] == "5"

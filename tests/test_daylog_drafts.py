@@ -11,7 +11,7 @@ from frontdesk.desk import day_log as daylog
 from frontdesk.desk import registration
 from frontdesk.desk.registration import RegistrationInput
 from frontdesk.errors import Forbidden, NotFound, ValidationError
-from frontdesk.people import staff as staff_service
+from frontdesk.people import team
 from frontdesk.people.actor import DESK, OPERATOR
 from frontdesk.store import codes, drafts, settings
 from frontdesk.store.models import AuditEntry, Draft, Registration, Staff
@@ -86,8 +86,8 @@ def test_day_log_rows_carry_the_form(busy_wednesday):
 
 
 def test_day_log_without_a_consultant_shows_blank(showroom):
-    for member in staff_service.rotation():
-        staff_service.set_on_duty(member, False, by=DESK)
+    for member in team.rotation():
+        team.set_on_duty(member, False, by=DESK)
     register(time_in="10:00", name="没人接")
     [row] = daylog.day_log(WEDNESDAY)
     assert row.consultant == ""
@@ -213,25 +213,25 @@ def test_a_retired_code_is_not_offered(showroom):
 
 def test_the_same_name_twice_is_refused(showroom):
     with pytest.raises(ValidationError) as caught:
-        staff_service.add_staff("王磊", "consultant", by=OPERATOR)
+        team.add_staff("王磊", "consultant", by=OPERATOR)
     assert set(caught.value.errors) == {"name"}
     assert Staff.select().where(Staff.name == "王磊").count() == 1
 
 
 def test_colliding_pinyin_gets_a_numbered_login(showroom):
-    wang_lei = staff_service.add_staff("王蕾", "consultant", by=OPERATOR)  # also wáng lěi
+    wang_lei = team.add_staff("王蕾", "consultant", by=OPERATOR)  # also wáng lěi
     assert wang_lei.login == "wanglei2"
-    assert staff_service.add_staff("汪磊", "receptionist", by=OPERATOR).login == "wanglei3"
-    assert staff_service.find_staff("wanglei2") == wang_lei
-    assert staff_service.find_staff("王磊") == showroom["wanglei"]
+    assert team.add_staff("汪磊", "receptionist", by=OPERATOR).login == "wanglei3"
+    assert team.find_staff("wanglei2") == wang_lei
+    assert team.find_staff("王磊") == showroom["wanglei"]
 
 
 def test_an_explicit_login_is_lower_cased_and_must_be_free(showroom):
-    member = staff_service.add_staff("孙悦", "consultant", login="SunYue", by=OPERATOR)
+    member = team.add_staff("孙悦", "consultant", login="SunYue", by=OPERATOR)
     assert member.login == "sunyue"
-    assert staff_service.find_staff("SUNYUE") == member
+    assert team.find_staff("SUNYUE") == member
     with pytest.raises(ValidationError) as caught:
-        staff_service.add_staff("孙月", "consultant", login="sunyue", by=OPERATOR)
+        team.add_staff("孙月", "consultant", login="sunyue", by=OPERATOR)
     assert set(caught.value.errors) == {"login"}
 
 
@@ -249,7 +249,7 @@ def test_an_explicit_login_is_lower_cased_and_must_be_free(showroom):
 def test_add_staff_validation(showroom, name, role, login, field_id):
     before = Staff.select().count()
     with pytest.raises(ValidationError) as caught:
-        staff_service.add_staff(name, role, login=login, by=OPERATOR)
+        team.add_staff(name, role, login=login, by=OPERATOR)
     assert set(caught.value.errors) == {field_id}
     assert Staff.select().count() == before
 
@@ -261,69 +261,69 @@ def test_add_staff_is_audited(showroom):
 
 
 def test_list_staff(showroom):
-    names = [member.name for member in staff_service.list_staff()]
+    names = [member.name for member in team.list_staff()]
     # by role, then by rotation order
     assert names == ["王磊", "李娜", "陈静", "赵敏"]
     Staff.update(active=False).where(Staff.name == "赵敏").execute()
-    assert [m.name for m in staff_service.list_staff(active_only=True)] == ["王磊", "李娜", "陈静"]
-    assert len(staff_service.list_staff()) == 4
+    assert [m.name for m in team.list_staff(active_only=True)] == ["王磊", "李娜", "陈静"]
+    assert len(team.list_staff()) == 4
 
 
 def test_consultants_include_managers_who_receive_customers(showroom):
-    assert [m.name for m in staff_service.consultants()] == ["王磊", "李娜", "陈静"]
+    assert [m.name for m in team.consultants()] == ["王磊", "李娜", "陈静"]
 
 
 def test_set_on_duty_removes_from_the_rotation(showroom):
     wang = showroom["wanglei"]
-    assert [m.name for m in staff_service.rotation()] == ["王磊", "李娜"]
-    staff_service.set_on_duty(wang, False, by=DESK)
-    assert [m.name for m in staff_service.rotation()] == ["李娜"]
-    assert staff_service.proposed_consultant() == showroom["lina"]
+    assert [m.name for m in team.rotation()] == ["王磊", "李娜"]
+    team.set_on_duty(wang, False, by=DESK)
+    assert [m.name for m in team.rotation()] == ["李娜"]
+    assert team.proposed_consultant() == showroom["lina"]
     assert register(time_in="10:00").consultant == showroom["lina"]
-    staff_service.set_on_duty(wang, True, by=DESK)
-    assert [m.name for m in staff_service.rotation()] == ["王磊", "李娜"]
+    team.set_on_duty(wang, True, by=DESK)
+    assert [m.name for m in team.rotation()] == ["王磊", "李娜"]
     duty = AuditEntry.select().where(AuditEntry.action == "duty").count()
     assert duty == 2
 
 
 def test_the_roster_sets_who_is_on_duty_in_one_go(showroom):
     wang, li = showroom["wanglei"], showroom["lina"]
-    assert [(m.name, m.on_duty) for m in staff_service.duty_roster()] == [
+    assert [(m.name, m.on_duty) for m in team.duty_roster()] == [
         ("王磊", True),
         ("李娜", True),
     ]  # consultants only: the manager receives customers but is not in the rotation
-    assert staff_service.set_roster({li.id}, by=DESK) == [li]
-    assert [(m.name, m.on_duty) for m in staff_service.duty_roster()] == [
+    assert team.set_roster({li.id}, by=DESK) == [li]
+    assert [(m.name, m.on_duty) for m in team.duty_roster()] == [
         ("王磊", False),
         ("李娜", True),
     ]
-    assert staff_service.set_roster([wang.id, li.id], by=DESK) == [wang, li]
+    assert team.set_roster([wang.id, li.id], by=DESK) == [wang, li]
     assert AuditEntry.select().where(AuditEntry.action == "duty").count() == 2  # changes only
     with pytest.raises(Forbidden):
-        staff_service.set_roster([], by=as_member(wang))  # a consultant does not set the roster
+        team.set_roster([], by=as_member(wang))  # a consultant does not set the roster
 
 
 def test_nobody_on_duty_proposes_nobody(showroom):
-    for member in staff_service.rotation():
-        staff_service.set_on_duty(member, False, by=DESK)
-    assert staff_service.proposed_consultant() is None
-    assert staff_service.skip_head(by=DESK) is None
+    for member in team.rotation():
+        team.set_on_duty(member, False, by=DESK)
+    assert team.proposed_consultant() is None
+    assert team.skip_head(by=DESK) is None
 
 
 def test_a_member_who_leaves_is_out_of_the_rotation_and_back_when_reactivated(showroom):
     from frontdesk.followup import contacts
 
-    wang, admin = showroom["wanglei"], staff_service.add_staff("周杰", "admin", by=OPERATOR)
+    wang, admin = showroom["wanglei"], team.add_staff("周杰", "admin", by=OPERATOR)
     customer = register(time_in="10:00", phone="13812345678", level="H").customer
     assert customer.consultant == wang
-    member, still_open = staff_service.set_active("王磊", False, by=as_member(admin))
+    member, still_open = team.set_active("王磊", False, by=as_member(admin))
     assert (member.id, member.active, still_open) == (wang.id, False, 1)  # 张三 is still his
-    assert not staff_service.is_active(wang.id)
-    assert [m.name for m in staff_service.rotation()] == ["李娜"]
+    assert not team.is_active(wang.id)
+    assert [m.name for m in team.rotation()] == ["李娜"]
     contacts.close_customer(customer.id, "lost", "电话停机", by=as_member(showroom["chenjing"]))
-    member, still_open = staff_service.set_active("wanglei", True, by=as_member(admin))
-    assert (member.active, still_open, staff_service.is_active(wang.id)) == (True, 0, True)
-    assert [m.name for m in staff_service.rotation()] == ["李娜", "王磊"]
+    member, still_open = team.set_active("wanglei", True, by=as_member(admin))
+    assert (member.active, still_open, team.is_active(wang.id)) == (True, 0, True)
+    assert [m.name for m in team.rotation()] == ["李娜", "王磊"]
     actions = [
         e.action
         for e in AuditEntry.select().where(AuditEntry.entity_id == wang.id).order_by(AuditEntry.id)
@@ -333,20 +333,18 @@ def test_a_member_who_leaves_is_out_of_the_rotation_and_back_when_reactivated(sh
 
 
 def test_only_an_admin_deactivates_and_never_themselves(showroom):
-    admin = staff_service.add_staff("周杰", "admin", by=OPERATOR)
+    admin = team.add_staff("周杰", "admin", by=OPERATOR)
     with pytest.raises(Forbidden):
-        staff_service.set_active(
-            "王磊", False, by=as_member(showroom["chenjing"])
-        )  # a manager may not
+        team.set_active("王磊", False, by=as_member(showroom["chenjing"]))  # a manager may not
     with pytest.raises(ValidationError) as refused:
-        staff_service.set_active("周杰", False, by=as_member(admin))
+        team.set_active("周杰", False, by=as_member(admin))
     assert refused.value.errors == {"name": "不能停用自己"}
     with pytest.raises(NotFound):
-        staff_service.set_active("孙悟空", False, by=as_member(admin))
-    assert all(member.active for member in staff_service.list_staff())
+        team.set_active("孙悟空", False, by=as_member(admin))
+    assert all(member.active for member in team.list_staff())
 
 
 def test_require_staff(showroom):
-    assert staff_service.require_staff("zhaomin") == showroom["zhaomin"]
+    assert team.require_staff("zhaomin") == showroom["zhaomin"]
     with pytest.raises(NotFound):
-        staff_service.require_staff("孙悟空")
+        team.require_staff("孙悟空")

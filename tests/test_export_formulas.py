@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from frontdesk.desk import registration
 from frontdesk.followup import contact_export, contact_table
-from frontdesk.people import staff as staff_service
+from frontdesk.people import team
 from frontdesk.people.actor import DESK, OPERATOR
 from frontdesk.stats import statistics_sheet
 from frontdesk.store import codes
@@ -36,7 +36,7 @@ def hostile_store(showroom):
     codes.add(codes.MODEL, *HOSTILE)
     codes.add(codes.CHANNEL, *HOSTILE)
     for index, text in enumerate(HOSTILE):
-        staff_service.add_staff(text, "consultant", login=f"hostile{index}", by=OPERATOR)
+        team.add_staff(text, "consultant", login=f"hostile{index}", by=OPERATOR)
     for index, phone in enumerate(PHONES):
         rotated = HOSTILE[index:] + HOSTILE[:index]
         registration.register(

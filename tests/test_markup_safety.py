@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Input, OptionList
 
 from frontdesk.desk import registration
 from frontdesk.followup import contacts
-from frontdesk.people import staff as staff_service
+from frontdesk.people import team
 from frontdesk.people.actor import DESK, OPERATOR
 from frontdesk.store import codes, settings
 from frontdesk.store.models import Registration, Staff
@@ -99,9 +99,9 @@ def bracketed(db, tmp_path):
     settings.put(settings.STORE_NAME, STORE_NAME)
     settings.put(settings.WELCOMED, "1")
     for number, name in enumerate(NAMES, start=1):
-        staff_service.add_staff(name, "consultant", login=f"gw{number}", by=OPERATOR)
-    staff_service.add_staff(RECEPTIONIST, "receptionist", login="qiantai", by=OPERATOR)
-    manager = staff_service.add_staff(MANAGER, "manager", login="zhuguan", by=OPERATOR)
+        team.add_staff(name, "consultant", login=f"gw{number}", by=OPERATOR)
+    team.add_staff(RECEPTIONIST, "receptionist", login="qiantai", by=OPERATOR)
+    manager = team.add_staff(MANAGER, "manager", login="zhuguan", by=OPERATOR)
     codes.add(codes.MODEL, *NAMES)
     codes.add(codes.CHANNEL, *NAMES)
     customers = [
@@ -281,7 +281,7 @@ async def visit_sign_in(reader: Reader, store: Store) -> None:
     app = reader.app
     for number, name in enumerate(NAMES, start=1):
         if number > 1:  # asked again, as at start
-            app.push_screen(SignInScreen(staff_service.list_staff(True)), app._signed_in)
+            app.push_screen(SignInScreen(team.list_staff(True)), app._signed_in)
             await settle(reader.pilot)
         assert isinstance(app.screen, SignInScreen)
         reader.shows("#sign-in-list", *NAMES, RECEPTIONIST, MANAGER)
@@ -299,7 +299,7 @@ async def visit_form_known(reader: Reader, store: Store) -> None:
         await reader.press("f2")
         assert isinstance(reader.app.screen, RegistrationScreen)
         if number == 0:
-            proposed = staff_service.proposed_consultant()
+            proposed = team.proposed_consultant()
             assert proposed is not None
             reader.shows("#hint-consultant", proposed.name)  # the head of the up rotation
         await reader.fill("#phone", customer.phone, delay=0.4)  # the lookup waits a moment
@@ -522,7 +522,7 @@ async def test_user_text_is_shown_as_typed(bracketed, where):
         staff=None if signing_in else bracketed.manager,
         store_name=settings.store_name(),
         watch_interval=None,
-        sign_in=staff_service.list_staff(active_only=True) if signing_in else None,
+        sign_in=team.list_staff(active_only=True) if signing_in else None,
     )
     size = TALL if where == "statistics-splits" else SIZE
     async with app.run_test(size=size, notifications=True) as pilot:
@@ -535,7 +535,7 @@ async def test_user_text_is_shown_as_typed(bracketed, where):
 
 async def test_the_goodbye_of_a_member_who_leaves_names_them_as_typed(bracketed, capfd):
     """The line left on the terminal when the signed-in member is deactivated."""
-    member = staff_service.find_staff("gw4")  # [@click=app.quit]x[/]
+    member = team.find_staff("gw4")  # [@click=app.quit]x[/]
     app = FrontdeskApp(staff=member, store_name=settings.store_name(), watch_interval=None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -13,8 +13,7 @@ import pytest
 
 from frontdesk.cli import pins as pins_cli
 from frontdesk.errors import Forbidden, ValidationError
-from frontdesk.people import pins
-from frontdesk.people import staff as staff_service
+from frontdesk.people import pins, team
 from frontdesk.people.actor import OPERATOR
 from frontdesk.store.models import AuditEntry, PinLockout, Staff
 from tests.actors import as_member
@@ -107,7 +106,7 @@ def test_a_damaged_or_planted_hash_matches_nothing_and_costs_nothing(manager):
 
 
 def test_a_manager_or_admin_without_a_pin_cannot_take_their_name_at_the_desk(showroom):
-    admin = staff_service.add_staff("周强", "admin", by=OPERATOR)
+    admin = team.add_staff("周强", "admin", by=OPERATOR)
     for member, login in ((showroom["chenjing"], "chenjing"), (admin, "zhouqiang")):
         with pytest.raises(pins.PinMissing) as refused:
             pins.desk_sign_in(member, DESK)
@@ -128,7 +127,7 @@ def test_others_need_none_unless_one_is_set(showroom):
 
 
 def test_a_member_who_left_cannot_sign_in_even_with_the_pin(showroom, manager):
-    staff_service.set_active("chenjing", False, by=OPERATOR)
+    team.set_active("chenjing", False, by=OPERATOR)
     with pytest.raises(pins.PinError, match="陈静 已停用"):
         pins.check_pin(manager, "2468", DESK)
     with pytest.raises(pins.PinError, match="陈静 已停用"):
@@ -229,7 +228,7 @@ def test_every_change_failure_and_lock_is_audited(showroom, manager):
 
 
 def test_only_the_operator_or_an_admin_sets_pins(showroom):
-    admin = staff_service.add_staff("周强", "admin", by=OPERATOR)
+    admin = team.add_staff("周强", "admin", by=OPERATOR)
     for by in ("zhaomin", "wanglei", "chenjing"):
         with pytest.raises(Forbidden):
             pins.set_pin("lina", "1234", by=as_member(showroom[by]))

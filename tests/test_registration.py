@@ -11,7 +11,7 @@ from frontdesk import i18n
 from frontdesk.desk import registration
 from frontdesk.desk.registration import RegistrationInput
 from frontdesk.errors import ConflictError, NotFound, ValidationError
-from frontdesk.people import staff as staff_service
+from frontdesk.people import team
 from frontdesk.people.actor import DESK
 from frontdesk.stats import statistics
 from frontdesk.store.models import AuditEntry, Customer, LevelChange, Registration
@@ -37,7 +37,7 @@ def desk(showroom):
 
 
 def rotation_names() -> list[str]:
-    return [member.name for member in staff_service.rotation()]
+    return [member.name for member in team.rotation()]
 
 
 def counts() -> tuple[int, ...]:
@@ -126,7 +126,7 @@ def test_a_first_visit_walkin_sends_its_consultant_to_the_end(desk, showroom):
 
 
 def test_skip_head_moves_the_head_to_the_end(desk, showroom):
-    new_head = staff_service.skip_head(by=as_member(showroom["zhaomin"]))
+    new_head = team.skip_head(by=as_member(showroom["zhaomin"]))
     assert new_head == showroom["lina"]
     assert rotation_names() == ["李娜", "王磊"]
     assert desk(time_in="10:00").consultant == showroom["lina"]

@@ -7,8 +7,7 @@ import pytest
 from frontdesk.desk import registration
 from frontdesk.desk.registration import RegistrationInput
 from frontdesk.errors import Forbidden
-from frontdesk.people import roles
-from frontdesk.people import staff as staff_service
+from frontdesk.people import roles, team
 from frontdesk.people.actor import DESK, OPERATOR
 from frontdesk.store.models import Customer, Registration, Staff
 from tests.actors import as_member
@@ -123,7 +122,7 @@ def test_refusals_are_translated_sentences(showroom):
 
 
 def test_the_registration_services_refuse_a_role_without_the_right(showroom):
-    consultant, admin = showroom["wanglei"], staff_service.add_staff("周杰", "admin", by=OPERATOR)
+    consultant, admin = showroom["wanglei"], team.add_staff("周杰", "admin", by=OPERATOR)
     data = RegistrationInput(kind="walkin", name="张三")
     for member in (consultant, admin):
         with pytest.raises(Forbidden):
@@ -141,8 +140,8 @@ def test_the_registration_services_refuse_a_role_without_the_right(showroom):
 
 def test_the_rotation_and_staff_services_refuse_too(showroom):
     with pytest.raises(Forbidden):
-        staff_service.skip_head(by=as_member(showroom["wanglei"]))
+        team.skip_head(by=as_member(showroom["wanglei"]))
     with pytest.raises(Forbidden):
-        staff_service.add_staff("新人", "consultant", by=as_member(showroom["chenjing"]))
-    admin = staff_service.add_staff("周杰", "admin", by=OPERATOR)  # the machine's operator: no --as
-    staff_service.add_staff("新人", "consultant", by=as_member(admin))
+        team.add_staff("新人", "consultant", by=as_member(showroom["chenjing"]))
+    admin = team.add_staff("周杰", "admin", by=OPERATOR)  # the machine's operator: no --as
+    team.add_staff("新人", "consultant", by=as_member(admin))

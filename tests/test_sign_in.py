@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 from textual.widgets import OptionList
 
-from frontdesk.people import pins
-from frontdesk.people import staff as staff_service
+from frontdesk.people import pins, team
 from frontdesk.people.actor import OPERATOR
 from frontdesk.store.models import AuditEntry
 from screens.app import FrontdeskApp
@@ -33,7 +32,7 @@ def pinned(showroom, monkeypatch):
 
 
 def desk_app() -> FrontdeskApp:
-    return FrontdeskApp(watch_interval=None, sign_in=staff_service.list_staff(active_only=True))
+    return FrontdeskApp(watch_interval=None, sign_in=team.list_staff(active_only=True))
 
 
 async def choose(pilot, login: str) -> None:

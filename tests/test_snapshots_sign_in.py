@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from frontdesk.people import pins
-from frontdesk.people import staff as staff_service
+from frontdesk.people import pins, team
 from frontdesk.people.actor import OPERATOR
 from frontdesk.store import settings
 from screens.app import FrontdeskApp
@@ -23,7 +22,7 @@ def desk_app(showroom, monkeypatch):
         return FrontdeskApp(
             store_name=settings.store_name(),
             watch_interval=None,
-            sign_in=staff_service.list_staff(active_only=True),
+            sign_in=team.list_staff(active_only=True),
         )
 
     return build

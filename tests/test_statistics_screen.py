@@ -11,7 +11,7 @@ from rich.console import Console
 from textual.widgets import DataTable, Input, Static
 
 from frontdesk.desk import registration
-from frontdesk.people import staff as staff_service
+from frontdesk.people import team
 from frontdesk.people.actor import DESK, OPERATOR
 from frontdesk.stats import statistics_sheet
 from frontdesk.store import codes
@@ -115,7 +115,7 @@ async def test_arrows_and_brackets_move_a_day_and_t_comes_back(fortnight, make_a
 
 async def test_the_hour_chart_and_the_splits_show_the_day(fortnight, make_app):
     codes.add(codes.CHANNEL, "[VIP]渠道")
-    staff_service.add_staff("[red]小王", "consultant", by=OPERATOR)
+    team.add_staff("[red]小王", "consultant", by=OPERATOR)
     walkin(FROZEN_NOW - dt.timedelta(minutes=5), channel="[VIP]渠道", consultant="[red]小王")
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

@@ -17,8 +17,7 @@ from frontdesk.desk.registration import RegistrationInput
 from frontdesk.errors import Forbidden, ValidationError
 from frontdesk.followup import contact_table, contacts
 from frontdesk.followup.contact_table import TableFilter
-from frontdesk.people import keys
-from frontdesk.people import staff as staff_service
+from frontdesk.people import keys, team
 from frontdesk.people.actor import DESK, OPERATOR
 from frontdesk.store.models import Contact, Customer, Staff, StaffKey
 from tests.actors import as_member
@@ -50,29 +49,29 @@ def two_books(showroom):
 def test_a_new_name_that_is_another_members_login_is_refused(showroom):
     assert showroom["lina"].login == "lina"
     with pytest.raises(ValidationError) as refused:
-        staff_service.add_staff("lina", "admin", by=OPERATOR)
+        team.add_staff("lina", "admin", by=OPERATOR)
     assert "lina" in refused.value.errors["name"]
     assert Staff.select().where(Staff.role == "admin").count() == 0
 
 
 def test_a_login_that_is_another_members_name_is_refused_and_never_made_up(showroom):
-    staff_service.add_staff("Tom", "consultant", login="tom", by=OPERATOR)
+    team.add_staff("Tom", "consultant", login="tom", by=OPERATOR)
     with pytest.raises(ValidationError) as refused:
-        staff_service.add_staff("汤姆", "admin", login="TOM", by=OPERATOR)
+        team.add_staff("汤姆", "admin", login="TOM", by=OPERATOR)
     assert "login" in refused.value.errors
     # A generated login skips both the logins and the names already taken.
-    member = staff_service.add_staff("Anna", "consultant", login="annie", by=OPERATOR)
+    member = team.add_staff("Anna", "consultant", login="annie", by=OPERATOR)
     assert member.login == "annie"
-    assert staff_service.add_staff("安娜", "admin", by=OPERATOR).login == "anna2"
+    assert team.add_staff("安娜", "admin", by=OPERATOR).login == "anna2"
 
 
 def test_lookups_take_the_login_first_even_beside_a_member_named_like_it(showroom):
     """A store made before the rule may hold a name equal to another's login."""
     impostor = Staff.create(name="lina", login="lina2", role="admin", rotation_order=99)
-    assert staff_service.find_staff("lina") == showroom["lina"]
-    assert staff_service.find_staff("LINA") == showroom["lina"]
-    assert staff_service.find_staff("lina2") == impostor
-    assert staff_service.find_staff("李娜") == showroom["lina"]  # a name, where no login is
+    assert team.find_staff("lina") == showroom["lina"]
+    assert team.find_staff("LINA") == showroom["lina"]
+    assert team.find_staff("lina2") == impostor
+    assert team.find_staff("李娜") == showroom["lina"]  # a name, where no login is
 
 
 def test_a_key_added_by_login_goes_to_that_login(showroom, tmp_path):

@@ -45,15 +45,15 @@ LEVELS = ("H", "A", "", "B", "C", "")
 def prepare_store(path: str) -> None:
     """A store with staff and models, as every worker expects it (call in the parent)."""
     from frontdesk import store
-    from frontdesk.people import staff as staff_service
+    from frontdesk.people import team
     from frontdesk.store import codes, settings
 
     store.open_store(path)
     try:
         settings.put(settings.WELCOMED, "1")
         for name in CONSULTANTS:
-            staff_service.add_staff(name, "consultant", by=OPERATOR)
-        staff_service.add_staff(RECEPTIONIST, "receptionist", by=OPERATOR)
+            team.add_staff(name, "consultant", by=OPERATOR)
+        team.add_staff(RECEPTIONIST, "receptionist", by=OPERATOR)
         codes.add(codes.MODEL, "凯美瑞", "卡罗拉", "汉兰达")
     finally:
         store.close_store()
@@ -114,14 +114,14 @@ def writer(
 ) -> int:
     from frontdesk import rules, store
     from frontdesk.desk import registration
-    from frontdesk.people import staff as staff_service
+    from frontdesk.people import team
     from frontdesk.store.models import database
 
     announce_migrations(hold_at)
     print("opening", flush=True)
     store.open_store(path)
     print("opened", flush=True)
-    by = staff_service.find_staff(RECEPTIONIST)
+    by = team.find_staff(RECEPTIONIST)
     models = ("凯美瑞", "卡罗拉", "汉兰达", "")
     rules.warm_up()  # as the app does after its first frame: the first save is not slower
     print("ready", flush=True)

@@ -25,7 +25,7 @@ from frontdesk.cli import admin, contacts, desk, doctor, serve, stats
 from frontdesk.cli.base import Handler, Parser
 from frontdesk.errors import FrontdeskError, NotFound, ValidationError
 from frontdesk.i18n import t
-from frontdesk.people import staff as staff_service
+from frontdesk.people import team
 from frontdesk.people.actor import OPERATOR, Actor
 from frontdesk.store import failures
 
@@ -65,7 +65,7 @@ def prepare(args: argparse.Namespace) -> Actor:
     name = config.resolve_staff(getattr(args, "as_staff", None))
     if not name:
         return OPERATOR
-    member = staff_service.find_staff(name)
+    member = team.find_staff(name)
     if member is None:
         raise NotFound(t("error.no_staff", name=name))
     if not member.active:

@@ -9,8 +9,7 @@ from frontdesk.cli import keys as staff_keys
 from frontdesk.cli import pins as staff_pins
 from frontdesk.cli.base import Handler, add_command, add_command_group, role_label, table
 from frontdesk.i18n import t
-from frontdesk.people import roles
-from frontdesk.people import staff as staff_service
+from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
 from frontdesk.store import backups, settings
 
@@ -71,14 +70,14 @@ def _staff(args: argparse.Namespace, actor: Actor) -> int:
     if args.staff_command == "pin":
         return staff_pins.run(args, actor)
     if args.staff_command == "add":
-        member = staff_service.add_staff(args.name, args.role, login=args.login, by=actor)
+        member = team.add_staff(args.name, args.role, login=args.login, by=actor)
         print(
             t("cli.staff_added", name=member.name, login=member.login, role=role_label(member.role))
         )
         return 0
     if args.staff_command in ("deactivate", "reactivate"):
         active = args.staff_command == "reactivate"
-        member, still_open = staff_service.set_active(args.name, active, by=actor)
+        member, still_open = team.set_active(args.name, active, by=actor)
         print(t(f"cli.staff_{args.staff_command}d", name=member.name, login=member.login))
         if not active and still_open:
             name, login = member.name, member.login
@@ -86,7 +85,7 @@ def _staff(args: argparse.Namespace, actor: Actor) -> int:
         return 0
     if args.staff_command == "list":
         roles.require(actor, roles.STAFF_MANAGE)
-        members = staff_service.list_staff()
+        members = team.list_staff()
         if not members:
             print(t("cli.staff_none"))
             return 0

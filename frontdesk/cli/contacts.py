@@ -18,8 +18,7 @@ from frontdesk.cli.base import (
 )
 from frontdesk.followup import contact_export, contact_table, contacts, customer_card
 from frontdesk.i18n import t
-from frontdesk.people import roles
-from frontdesk.people import staff as staff_service
+from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
 
 
@@ -121,7 +120,7 @@ def _reassign(args: argparse.Namespace, actor: Actor) -> int:
 
 
 def _consultant_id(name: str | None) -> int | None:
-    return staff_service.require_staff(name).id if name else None
+    return team.require_staff(name).id if name else None
 
 
 def _followups(args: argparse.Namespace, actor: Actor) -> int:

@@ -19,7 +19,7 @@ from frontdesk.desk import registration as registration_service
 from frontdesk.desk.onboarding import setting_up
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
-from frontdesk.people import staff as staff_service
+from frontdesk.people import team
 from frontdesk.people.actor import Actor
 from frontdesk.store import codes, settings
 from frontdesk.store.models import Customer, Staff, database
@@ -329,7 +329,7 @@ def _set_up_store(summary: DemoSummary, by: Actor) -> None:
     if not Staff.select().exists():
         by = setting_up(by)
         for name, role in DEMO_STAFF:
-            staff_service.add_staff(name, role, by=by)
+            team.add_staff(name, role, by=by)
             summary.staff_added += 1
     summary.models_added = codes.add(codes.MODEL, *DEMO_MODELS)
     if not settings.store_name():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from frontdesk.people import staff as staff_service
+from frontdesk.people import team
 from frontdesk.people.actor import OPERATOR, Actor
 from frontdesk.store import codes, settings
 from frontdesk.store.models import Registration, Staff, database
@@ -50,8 +50,8 @@ def set_up_store(
             ("manager", managers),
         ):
             for name in split_names(names):
-                if staff_service.find_staff(name) is None:
-                    staff_service.add_staff(name, role, by=by)
+                if team.find_staff(name) is None:
+                    team.add_staff(name, role, by=by)
         codes.add(codes.MODEL, *split_names(models))
         settings.put(settings.WELCOMED, "1")
     return settings.store_name()

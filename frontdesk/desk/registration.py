@@ -22,8 +22,7 @@ from frontdesk.desk.registration_input import (
 from frontdesk.errors import ConflictError, NotFound, ValidationError
 from frontdesk.followup import contacts
 from frontdesk.i18n import t
-from frontdesk.people import roles
-from frontdesk.people import staff as staff_service
+from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
 from frontdesk.store import audit
 from frontdesk.store.models import Customer, LevelChange, Registration, Staff, database
@@ -113,7 +112,7 @@ def propose_consultant(customer_phone: str = "") -> Staff | None:
 def _consultant_for(customer: Customer | None) -> Staff | None:
     if customer is not None and customer.consultant_id is not None:
         return customer.consultant
-    return staff_service.proposed_consultant()
+    return team.proposed_consultant()
 
 
 def _apply_to_customer(
@@ -244,7 +243,7 @@ def register(data: RegistrationInput, *, by: Actor) -> Registration:
             and consultant.on_duty
             and consultant.role == "consultant"
         ):
-            staff_service.move_to_end(consultant)
+            team.move_to_end(consultant)
         audit.record("create", "registration", registration.id, by, kind=clean_data.kind)
     return registration
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from frontdesk import bounds, clock, rules
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
-from frontdesk.people import staff as staff_service
+from frontdesk.people import team
 from frontdesk.store import codes
 from frontdesk.store.models import Staff
 
@@ -192,10 +192,10 @@ def clean(data: RegistrationInput, *, today: dt.date | None = None) -> CleanRegi
 
     consultant = None
     if texts["consultant"] and "consultant" not in errors:
-        consultant = staff_service.find_staff(texts["consultant"])
+        consultant = team.find_staff(texts["consultant"])
         if consultant is None or not consultant.active:
             errors["consultant"] = t("error.no_staff", name=texts["consultant"])
-        elif consultant.role not in staff_service.RECEIVING_ROLES:
+        elif consultant.role not in team.RECEIVING_ROLES:
             errors["consultant"] = t("error.not_consultant", name=consultant.name)
 
     if errors:

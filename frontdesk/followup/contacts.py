@@ -30,8 +30,7 @@ from dataclasses import dataclass
 from frontdesk import bounds, clock, rules
 from frontdesk.errors import NotFound, ValidationError
 from frontdesk.i18n import t
-from frontdesk.people import roles
-from frontdesk.people import staff as staff_service
+from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
 from frontdesk.store import audit, settings
 from frontdesk.store.models import Contact, Customer, LevelChange, Staff, database
@@ -236,7 +235,7 @@ def record_contact(customer_id: int, data: ContactInput, *, by: Actor) -> Contac
                 errors["next"] = t("contacts.error.next_too_far", last=latest.isoformat())
         who = _contact_maker(customer, by)
         if (data.staff or "").strip():
-            named = staff_service.find_staff(data.staff)
+            named = team.find_staff(data.staff)
             if named is None or not named.active:
                 errors["staff"] = t("error.no_staff", name=data.staff.strip())
             elif named.id != by.staff_id:
@@ -291,7 +290,7 @@ def record_contact(customer_id: int, data: ContactInput, *, by: Actor) -> Contac
 def _contact_maker(customer: Customer, by: Actor) -> Staff | None:
     """Who made a contact nobody named: the signed-in consultant or manager; for the desk
     and the operator, the customer's consultant."""
-    if by.staff is not None and by.staff.role in staff_service.RECEIVING_ROLES:
+    if by.staff is not None and by.staff.role in team.RECEIVING_ROLES:
         return by.staff
     return customer.consultant
 
@@ -375,10 +374,8 @@ def reassign(customer_id: int, consultant: str | Staff, *, by: Actor) -> Custome
     with database.atomic():
         customer = get_customer(customer_id)
         roles.require(by, roles.CONTACT_REASSIGN)
-        member = (
-            consultant if isinstance(consultant, Staff) else staff_service.find_staff(consultant)
-        )
-        allowed = {m.id for m in staff_service.consultants()}
+        member = consultant if isinstance(consultant, Staff) else team.find_staff(consultant)
+        allowed = {m.id for m in team.consultants()}
         if member is None or member.id not in allowed:
             name = consultant.name if isinstance(consultant, Staff) else consultant
             raise ValidationError({"consultant": t("contacts.error.not_consultant", name=name)})

@@ -14,8 +14,7 @@ from pathlib import Path
 from frontdesk import clock
 from frontdesk.errors import NotFound, ValidationError
 from frontdesk.i18n import t
-from frontdesk.people import roles
-from frontdesk.people import staff as staff_service
+from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
 from frontdesk.store import audit
 from frontdesk.store.models import Staff, StaffKey, database
@@ -84,7 +83,7 @@ def add_key(name_or_login: str, key: PublicKey | str | Path, *, by: Actor) -> St
     if not isinstance(key, PublicKey):
         key = read_key_file(key)
     with database.atomic():
-        member = staff_service.require_staff(name_or_login)
+        member = team.require_staff(name_or_login)
         existing = StaffKey.get_or_none(StaffKey.fingerprint == key.fingerprint)
         if existing is not None:
             raise ValidationError(
@@ -107,7 +106,7 @@ def list_keys(name_or_login: str | None = None, *, by: Actor) -> list[StaffKey]:
     roles.require(by, roles.KEYS_MANAGE)
     query = StaffKey.select(StaffKey, Staff).join(Staff).order_by(Staff.login, StaffKey.id)
     if name_or_login:
-        query = query.where(StaffKey.staff == staff_service.require_staff(name_or_login))
+        query = query.where(StaffKey.staff == team.require_staff(name_or_login))
     return list(query)
 
 
@@ -115,7 +114,7 @@ def remove_key(name_or_login: str, which: str, *, by: Actor) -> StaffKey:
     """Take a key from a staff member: ``which`` is its number in the list or its fingerprint."""
     roles.require(by, roles.KEYS_MANAGE)
     with database.atomic():
-        member = staff_service.require_staff(name_or_login)
+        member = team.require_staff(name_or_login)
         query = StaffKey.select().where(StaffKey.staff == member)
         which = which.strip()
         if which.isdigit():

@@ -38,8 +38,7 @@ from dataclasses import dataclass
 from frontdesk import clock
 from frontdesk.errors import FrontdeskError, ValidationError
 from frontdesk.i18n import t
-from frontdesk.people import roles
-from frontdesk.people import staff as staff_service
+from frontdesk.people import roles, team
 from frontdesk.people.actor import DESK, Actor
 from frontdesk.store import audit
 from frontdesk.store.models import PinLockout, Staff, database
@@ -189,7 +188,7 @@ def holder(name_or_login: Staff | str, *, by: Actor) -> Staff:
     roles.require(by, roles.STAFF_MANAGE)
     if isinstance(name_or_login, Staff):
         return name_or_login
-    return staff_service.require_staff(name_or_login)
+    return team.require_staff(name_or_login)
 
 
 def set_pin(name_or_login: Staff | str, pin: str, *, by: Actor) -> Staff:

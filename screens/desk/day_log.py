@@ -23,8 +23,7 @@ from frontdesk import clock, rules
 from frontdesk.desk import day_log as daylog
 from frontdesk.desk import registration
 from frontdesk.i18n import t
-from frontdesk.people import roles
-from frontdesk.people import staff as staff_service
+from frontdesk.people import roles, team
 from frontdesk.store.models import Registration
 from screens import access
 from screens.bindings import translate_bindings
@@ -162,7 +161,7 @@ class DayLogScreen(Screen):
     def load():
         """Today, its log and the up rotation (call in a store thread)."""
         day = clock.today()
-        rotation = [member.name for member in staff_service.rotation()]
+        rotation = [member.name for member in team.rotation()]
         return day, daylog.day_log(day), daylog.day_summary(day), rotation
 
     def _show(self, loaded) -> None:
@@ -275,18 +274,18 @@ class DayLogScreen(Screen):
             if on_duty is not None:
                 run_db(
                     self,
-                    partial(staff_service.set_roster, by=by),
+                    partial(team.set_roster, by=by),
                     on_duty,
                     on_done=lambda _: self.refresh_data(),
                 )
 
         run_db(
             self,
-            staff_service.duty_roster,
+            team.duty_roster,
             on_done=lambda roster: self.app.push_screen(DutyScreen(roster), chosen),
         )
 
     def action_skip(self) -> None:
         by = access.actor_of(self)
-        skip = partial(staff_service.skip_head, by=by)
+        skip = partial(team.skip_head, by=by)
         run_db(self, skip, on_done=lambda _: self.refresh_data())

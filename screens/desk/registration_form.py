@@ -22,7 +22,7 @@ from frontdesk import clock, rules
 from frontdesk.desk import conflicts, registration, registration_input
 from frontdesk.errors import ConflictError, FrontdeskError, ValidationError
 from frontdesk.i18n import t
-from frontdesk.people import staff as staff_service
+from frontdesk.people import team
 from frontdesk.store import codes, drafts
 from frontdesk.store.failures import StoreFailure
 from screens import access
@@ -152,11 +152,11 @@ class RegistrationScreen(Screen[int | None]):
     def _load_lists(self):
         """Code lists, consultants, the proposed consultant and any kept draft."""
         draft = None if self.initial is not None else drafts.load_draft(self.owner, self.form_key)
-        proposed = staff_service.proposed_consultant()
+        proposed = team.proposed_consultant()
         return (
             codes.names(codes.MODEL),
             codes.names(codes.CHANNEL),
-            [member.name for member in staff_service.consultants()],
+            [member.name for member in team.consultants()],
             proposed.name if proposed else "",
             draft,
         )

@@ -25,8 +25,7 @@ from frontdesk import clock, rules
 from frontdesk.errors import FrontdeskError, ValidationError
 from frontdesk.followup import contacts
 from frontdesk.i18n import t
-from frontdesk.people import roles
-from frontdesk.people import staff as staff_service
+from frontdesk.people import roles, team
 from frontdesk.store import settings
 from screens import access
 from screens.bindings import translate_bindings
@@ -435,4 +434,4 @@ class CustomerActions:
 
 
 def consultant_names() -> list[str]:
-    return [member.name for member in staff_service.consultants()]
+    return [member.name for member in team.consultants()]

@@ -21,8 +21,7 @@ from frontdesk import bounds, clock, months, rules
 from frontdesk.followup import contact_table
 from frontdesk.followup.contact_table import TableFilter, Totals
 from frontdesk.i18n import t
-from frontdesk.people import roles
-from frontdesk.people import staff as staff_service
+from frontdesk.people import roles, team
 from frontdesk.people.actor import DESK
 from screens import access
 from screens.bindings import translate_bindings
@@ -246,7 +245,7 @@ class ContactsScreen(CustomerActions, Screen):
             names = list(self.consultant_ids)
             self.app.push_screen(StaffChoiceScreen(title, names, allow_all=True), chosen)
 
-        run_db(self, staff_service.consultants, on_done=loaded)
+        run_db(self, team.consultants, on_done=loaded)
 
     def action_search(self) -> None:
         search = self.query_one("#contacts-search", Input)
