@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
@@ -35,20 +36,29 @@ class FdHeader(Static):
 
     def refresh_clock(self) -> None:
         now = clock.now()
-        date = t("app.date", date=now.strftime("%Y-%m-%d"), weekday=t(f"weekday.{now.weekday()}"))
-        who = t("app.signed_in", name=getattr(self.app, "staff_name", "") or t("app.desk"))
+        name = getattr(self.app, "staff_name", "") or t("app.desk")
         store_name = getattr(self.app, "store_name", "") or t("app.no_store_name")
-        self.update(
-            Content.assemble(
-                (store_name, "bold"),
-                "  │  ",
-                date,
-                "  │  ",
-                now.strftime("%H:%M:%S"),
-                "  │  ",
-                who,
-            )
-        )
+        date = now.strftime("%Y-%m-%d")
+        weekday = t(f"weekday.{now.weekday()}")
+        width = self.size.width or self.app.size.width
+        # The fullest line that fits: then without "Signed in:", then without the weekday;
+        # a store name too long for what is left is cut with "…" — who is signed in never is.
+        for who, day in (
+            (t("app.signed_in", name=name), t("app.date", date=date, weekday=weekday)),
+            (name, t("app.date", date=date, weekday=weekday)),
+            (name, date),
+        ):
+            rest = Content.assemble("  │  ", day, "  │  ", now.strftime("%H:%M:%S"), "  │  ", who)
+            if cell_len(store_name) + rest.cell_length <= width - 1:
+                break
+        room = max(width - 1 - rest.cell_length, 1)
+        store = Content.styled(store_name, "bold")
+        if store.cell_length > room:
+            store = store.truncate(room, ellipsis=True)
+        self.update(Content.assemble(store, rest))
+
+    def on_resize(self) -> None:
+        self.refresh_clock()
 
 
 def after_typing(screen, callback, *args) -> None:

@@ -107,6 +107,12 @@ def screen_text(app) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
 
 
+def screen_lines(app) -> list[str]:
+    """The terminal's lines as drawn, one string a row (a wide character is one string
+    character but two columns)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
 SNAPSHOT_SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
 
 

@@ -135,7 +135,7 @@ async def test_the_grid_shows_the_level_on_the_contact_day(intent, make_app, sho
         line = the_grid.render_line(y)
         assert "张三" in line.crop(0, FIXED_WIDTH).text  # the name stays in view
         x = FIXED_WIDTH + DAYS_AT + 24 * DAY_WIDTH - int(the_grid.scroll_x)  # the 25th
-        assert line.crop(x, x + DAY_WIDTH).text == " A"
+        assert line.crop(x, x + DAY_WIDTH).text == "  A"
     change = LevelChange.select().order_by(LevelChange.id.desc()).first()
     assert (change.from_level, change.to_level, change.staff.name) == ("H", "A", "陈静")
 

@@ -33,7 +33,7 @@ from screens.db import run_db
 HEADER_LINES = 2
 PAGE_SIZE = contact_table.PAGE_SIZE
 KEEP_PAGES = 6  # pages kept on either side of the one in view; farther ones are dropped
-DAY_WIDTH = 2
+DAY_WIDTH = 3  # a day, right-aligned after a space: " 10", " Tu", "  A"
 SCROLL_STEP = 8  # cells per ←/→
 BACKGROUNDS = {"header", "cursor", "today"}  # component styles that set a background
 
@@ -405,7 +405,8 @@ class ContactGrid(ScrollView, can_focus=True):
                 cell_style += self._style("weekend")
             if date == f.today:
                 cell_style += self._style("today")
-            text = f"{day:>2}" if y == 0 else fit(t(f"contacts.wd.{date.weekday()}"), DAY_WIDTH)
+            label = str(day) if y == 0 else t(f"contacts.wd.{date.weekday()}")
+            text = fit(label, DAY_WIDTH, right=True)
             scrolling.append(Segment(text, cell_style))
         return fixed, scrolling
 
@@ -438,11 +439,12 @@ class ContactGrid(ScrollView, can_focus=True):
         for day in range(1, days + 1):
             mark = grid_row.marks.get(day)
             if mark is None:
-                text, style = " ·", row_style + self._style("empty")
+                text, style = fit("·", DAY_WIDTH, True), row_style + self._style("empty")
             elif mark.kind == "contact":
-                text, style = f"{mark.level or '+':>2}", row_style + self._style("contact")
+                text = fit(mark.level or "+", DAY_WIDTH, True)
+                style = row_style + self._style("contact")
             else:
-                text, style = " *", row_style + self._style(mark.kind)
+                text, style = fit("*", DAY_WIDTH, True), row_style + self._style(mark.kind)
             if day == today:
                 style += self._style("today")
             scrolling.append(Segment(text, style))

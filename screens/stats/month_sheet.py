@@ -129,19 +129,16 @@ class MonthSheetScreen(Screen[dt.date | None]):
         table.move_cursor(row=min(cursor, table.row_count - 1))
         table.focus()
         total = month_sheet.total
-        self.query_one("#month-summary", Static).update(
-            Content(
-                t(
-                    "stats.month_summary",
-                    parties=total.parties,
-                    people=total.people,
-                    on_file_rate=sheet.format_value(total.on_file_rate, sheet.RATE),
-                    test_drive_rate=sheet.format_value(total.test_drive_rate, sheet.RATE),
-                    order_rate=sheet.format_value(total.order_rate, sheet.RATE),
-                    calls=total.calls,
-                )
-            )
+        counts = t(
+            "stats.month_summary", parties=total.parties, people=total.people, calls=total.calls
         )
+        rates = t(
+            "stats.month_rates",
+            on_file_rate=sheet.format_value(total.on_file_rate, sheet.RATE),
+            test_drive_rate=sheet.format_value(total.test_drive_rate, sheet.RATE),
+            order_rate=sheet.format_value(total.order_rate, sheet.RATE),
+        )
+        self.query_one("#month-summary", Static).update(Content(f"{counts}\n{rates}"))
 
     def _day_under_cursor(self) -> dt.date | None:
         table = self.query_one("#month-table", DataTable)

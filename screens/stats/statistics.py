@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -35,6 +36,7 @@ from screens.widgets import FdFooter, FdHeader
 
 WEEK = dt.timedelta(days=7)
 WALKIN_STYLE, PHONE_STYLE = "$primary", "$warning"
+ROW_LABELS = ("stats.col.walkin", "stats.col.phone")  # the hour chart's count rows
 
 
 def weekday_date(day: dt.date) -> str:
@@ -90,7 +92,10 @@ class FdHourChart(Widget):
 
     def render(self) -> Content:
         hours = self._hours()
-        slot = max(2, min(self.MAX_SLOT, (self.size.width - self.LABEL_WIDTH) // len(hours)))
+        # The row labels are whole words ("来店", "Walk-ins"): the label column is as wide
+        # as the longest, and the hours share the rest.
+        label_width = max(self.LABEL_WIDTH, *(cell_len(t(key)) + 1 for key in ROW_LABELS))
+        slot = max(2, min(self.MAX_SLOT, (self.size.width - label_width) // len(hours)))
         gap = 1 if slot >= 3 else 0
         walkin_width = (slot - gap + 1) // 2
         phone_width = slot - gap - walkin_width
@@ -98,7 +103,7 @@ class FdHourChart(Widget):
         top = max([n for hour in counts for n in hour.values()] + [0])
         lines: list[Content] = []
         for row in range(self.BAR_ROWS):
-            parts: list[Content | str] = [" " * self.LABEL_WIDTH]
+            parts: list[Content | str] = [" " * label_width]
             for hour in counts:
                 parts.append(self._bar(hour["walkin"], top, row, walkin_width, WALKIN_STYLE))
                 parts.append(self._bar(hour["phone"], top, row, phone_width, PHONE_STYLE))
@@ -113,9 +118,9 @@ class FdHourChart(Widget):
 
         def label(key: str) -> str:
             text = t(key)
-            return Content(text).truncate(self.LABEL_WIDTH - 1).plain.ljust(self.LABEL_WIDTH)
+            return text + " " * (label_width - cell_len(text))
 
-        lines.append(label_row(" " * self.LABEL_WIDTH, hours, "dim"))
+        lines.append(label_row(" " * label_width, hours, "dim"))
         walkins = [str(hour["walkin"] or "") for hour in counts]
         calls = [str(hour["phone"] or "") for hour in counts]
         lines.append(label_row(label("stats.col.walkin"), walkins, WALKIN_STYLE))
@@ -208,28 +213,47 @@ class StatisticsScreen(Screen):
         self._fill("consultant", stats.by_consultant, statistics.CONSULTANT_FIGURES)
 
     def _figures(self, stats, last_week) -> Group:
+        """The day's figures in two blocks of three columns — figure, the day, the same
+        weekday last week — headed once, as a paper sheet is, so that 80 columns hold them."""
         weekday = t(f"stats.wd.{last_week.day.weekday()}")
 
-        def cell(value: object, before: object, kind: str) -> Text:
-            earlier = t("stats.last_week", weekday=weekday, value=sheet.format_value(before, kind))
-            return Text.assemble(
-                (sheet.format_value(value, kind), "bold"), " ", (f"({earlier})", "dim")
-            )
+        def value(figure: object, kind: str, style: str = "") -> Text:
+            return Text(sheet.format_value(figure, kind), style=style, justify="right")
 
-        table = Table(show_header=False, box=None, expand=True, padding=(0, 1, 0, 0))
-        for _ in range(2):
-            table.add_column(no_wrap=True)
-            table.add_column(no_wrap=True, ratio=1)
-        pairs = [
-            (Text(t(f.label)), cell(f.value(stats), f.value(last_week), f.kind))
+        table = Table(show_header=True, box=None, expand=False, padding=(0, 1, 0, 0))
+        heads = ("", t("stats.this_day"), t("stats.same_day_last_week", weekday=weekday))
+        for block in range(2):
+            if block:
+                table.add_column("", width=2)  # between the two blocks
+            for index, head in enumerate(heads):
+                table.add_column(
+                    Text(head, style="dim", justify="left" if index == 0 else "right"),
+                    no_wrap=True,
+                    justify="left" if index == 0 else "right",
+                )
+        cells = [
+            (
+                Text(t(f.label)),
+                value(f.value(stats), f.kind, "bold"),
+                value(f.value(last_week), f.kind, "dim"),
+            )
             for f in sheet.FIGURES
         ]
-        for left, right in zip(pairs[::2], pairs[1::2], strict=True):
-            table.add_row(*left, *right)
+        for left, right in zip(cells[::2], cells[1::2], strict=True):
+            table.add_row(*left, "", *right)
         new_now, new_before = sum(stats.new_intent.values()), sum(last_week.new_intent.values())
         levels = "  ".join(f"{level} {n}" for level, n in stats.new_intent.items())
+        earlier = t(
+            "stats.last_week", weekday=weekday, value=sheet.format_value(new_before, sheet.COUNT)
+        )
         new_intent = Text.assemble(
-            t("stats.new_intent"), " ", cell(new_now, new_before, sheet.COUNT), "   ", levels
+            t("stats.new_intent"),
+            " ",
+            (sheet.format_value(new_now, sheet.COUNT), "bold"),
+            " ",
+            (f"({earlier})", "dim"),
+            "   ",
+            levels,
         )
         return Group(table, new_intent)
 
