@@ -18,13 +18,14 @@ rates stay numbers. The store keeps what was typed; only the files are neutralis
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeGuard
 
 # What makes Excel, LibreOffice or WPS read a cell as a formula (or a DDE command).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_NEUTRALISER = "'"
 
 
-def looks_like_formula(value: object) -> bool:
+def looks_like_formula(value: object) -> TypeGuard[str]:
     """A text a spreadsheet would evaluate if it came in as typed."""
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 

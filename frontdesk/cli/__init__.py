@@ -85,7 +85,7 @@ def _language_option(argv: Sequence[str]) -> str | None:
     return None
 
 
-def _report(error: BaseException) -> int:
+def _report(error: FrontdeskError | DatabaseError | sqlite3.Error | OSError) -> int:
     """Tell the user what went wrong, on stderr; the exit status of a refusal."""
     if isinstance(error, ValidationError):
         for field, message in error.errors.items():
@@ -125,6 +125,7 @@ def main(
         try:
             actor = prepare(args)
             if args.command is None:
+                assert tui is not None  # no command and no terminal UI printed the help above
                 return tui(args, actor)
             return handlers[args.command](args, actor)
         finally:

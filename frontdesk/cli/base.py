@@ -30,6 +30,9 @@ class Formatter(argparse.HelpFormatter):
 class Parser(argparse.ArgumentParser):
     """An ArgumentParser whose headings, help option and error line are translated."""
 
+    # Set on the ``export`` command's parser alone: its sub-commands (``export_subparsers``).
+    export_commands: argparse._SubParsersAction[Parser]
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", Formatter)
         kwargs.setdefault("add_help", False)
@@ -46,8 +49,9 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, t("cli.usage_error", prog=self.prog, message=message) + "\n")
 
 
-def add_command(commands, name: str, help_key: str) -> argparse.ArgumentParser:
-    """A subcommand whose one-line help and description are the same catalogue entry."""
+def add_command(commands, name: str, help_key: str) -> Parser:
+    """A subcommand whose one-line help and description are the same catalogue entry (a
+    ``Parser`` too: sub-commands are made by the class of the parser above them)."""
     return commands.add_parser(name, help=t(help_key), description=t(help_key))
 
 
@@ -65,7 +69,9 @@ def add_command_group(commands, name: str, help_key: str, dest: str):
 EXPORT = "export"
 
 
-def export_subparsers(commands):
+def export_subparsers(
+    commands: argparse._SubParsersAction[Parser],
+) -> argparse._SubParsersAction[Parser]:
     """The sub-commands of ``export`` (``export stats``, ``export contacts``, …), made once.
 
     Several areas write files: the first to ask creates the ``export`` command, each adds

@@ -114,8 +114,10 @@ def _close(args: argparse.Namespace, actor: Actor) -> int:
 def _reassign(args: argparse.Namespace, actor: Actor) -> int:
     customer = contacts.find_customer(args.phone)
     moved = contacts.reassign(customer.id, args.to, by=actor)
+    consultant = moved.consultant
+    assert consultant is not None  # reassign has just given the customer to one
     name = moved.name or rules.format_phone(moved.phone)
-    print(t("contacts.cli.reassigned", name=name, consultant=moved.consultant.name))
+    print(t("contacts.cli.reassigned", name=name, consultant=consultant.name))
     return 0
 
 

@@ -42,6 +42,7 @@ def parse_month(text: str) -> tuple[int, int]:
 
 def _stats(args: argparse.Namespace, actor: Actor) -> int:
     roles.require(actor, roles.STATISTICS_VIEW)
+    result: statistics.MonthSheet | statistics.DayStatistics
     if args.month:
         sheet = statistics.month_sheet(*parse_month(args.month))
         result, lines = sheet, month_lines(sheet)
@@ -67,7 +68,7 @@ def _export(args: argparse.Namespace, actor: Actor) -> int:
 # -- text ----------------------------------------------------------------------------------
 
 
-def _value(value: object, kind: str = sheet_layout.COUNT) -> str:
+def _value(value: sheet_layout.Value, kind: str = sheet_layout.COUNT) -> str:
     return sheet_layout.format_value(value, kind)
 
 

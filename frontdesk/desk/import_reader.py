@@ -140,7 +140,7 @@ def _read_csv(path: Path) -> SheetRows:
             raise ImportFileError(t("import.too_many_cells", row=number, limit=MAX_CELLS_PER_ROW))
         if any(len(cell) > MAX_CELL_CHARS for cell in row):
             raise _cell_too_long(number)
-        rows.append(row)
+        rows.append(list(row))  # the csv module's cells are text; a sheet's are any value
 
 
 def _cell_too_long(row: int) -> ImportFileError:
@@ -304,6 +304,7 @@ def _check_xlsx(path: Path) -> tuple[int, int]:
 def _read_xlsx(path: Path) -> SheetRows:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     not_xlsx = ImportFileError(t("import.not_xlsx", path=path))
     try:
@@ -322,6 +323,8 @@ def _read_xlsx(path: Path) -> SheetRows:
         raise not_xlsx from None
     try:
         sheet = workbook.active
+        if not isinstance(sheet, ReadOnlyWorksheet):  # no sheet at all, or a chart sheet
+            raise not_xlsx
         sheet.reset_dimensions()  # the scan's counts, not the file's claim
         rows = sheet.iter_rows(max_row=last_row, max_col=last_column, values_only=True)
         return SheetRows([[_formula_text(value) for value in row] for row in rows])

@@ -97,7 +97,7 @@ def sheet_rows(f: contact_table.TableFilter) -> Iterator[tuple[str, list]]:
         after = rows[-1].key
 
     yield "blank", [""] * width
-    blank_fixed = [""] * len(FIXED_COLUMNS)
+    blank_fixed: list[str | int] = [""] * len(FIXED_COLUMNS)  # a label, and a count under "level"
     level_column = FIXED_COLUMNS.index("level")
     name_column = FIXED_COLUMNS.index("name")
     for level in rules.LEVELS:

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from peewee import JOIN, SQL, Tuple, fn
 
@@ -247,9 +247,14 @@ def totals(f: TableFilter) -> Totals:
         .group_by(Customer.level)
         .tuples()
     )
+    # (level, rows, then four SUMs: NULL when every term is): peewee's stubs type .tuples()
+    # as yielding the model itself.
+    level_rows = cast(
+        "Iterable[tuple[str, int, int | None, int | None, int | None, int | None]]", query
+    )
     by_level: dict[str, int] = {}
     carried = new = overdue = due_today = 0
-    for level, rows, old, fresh, late, due in query:
+    for level, rows, old, fresh, late, due in level_rows:
         by_level[level] = rows
         carried += old or 0
         new += fresh or 0

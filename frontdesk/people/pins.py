@@ -159,9 +159,10 @@ def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int, length: int) -> bytes
 def verify_pin(pin: str, stored: str) -> bool:
     """Whether ``pin`` (normalised) is the one ``stored`` was made from (constant time)."""
     try:
-        scheme, n, r, p, salt, key = stored.split("$")
-        n, r, p = int(n), int(r), int(p)
-        salt, key = base64.b64decode(salt, validate=True), base64.b64decode(key, validate=True)
+        scheme, n_text, r_text, p_text, salt_text, key_text = stored.split("$")
+        n, r, p = int(n_text), int(r_text), int(p_text)
+        salt = base64.b64decode(salt_text, validate=True)
+        key = base64.b64decode(key_text, validate=True)
     except (ValueError, TypeError):
         log.error("a stored PIN hash is damaged: it matches no PIN")
         return False
@@ -328,17 +329,17 @@ def check_pin(member: Staff | int, pin: str, terminal: str) -> Staff:
         audit.record(
             "pin_failed", "staff", fresh.id, DESK, terminal=terminal, failures=row.failures
         )
-        locked = row.failures >= TRIES
-        if locked:
+        locked_until = None  # the fifth wrong PIN in a row locks the name here until then
+        if row.failures >= TRIES:
             row.lockouts += 1
             row.failures = 0
-            row.locked_until = now + _lock_length(row.lockouts)
+            locked_until = row.locked_until = now + _lock_length(row.lockouts)
             audit.record(
-                "pin_locked", "staff", fresh.id, DESK, terminal=terminal, until=row.locked_until
+                "pin_locked", "staff", fresh.id, DESK, terminal=terminal, until=locked_until
             )
         row.save()
-    if locked:
-        raise _locked(fresh, row.locked_until, now)
+    if locked_until is not None:
+        raise _locked(fresh, locked_until, now)
     left = TRIES - row.failures
     wait = _wait(_lock_length(row.lockouts + 1))
     raise PinWrong(t("pin.wrong", left=left, name=fresh.name, wait=wait), left)

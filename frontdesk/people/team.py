@@ -90,12 +90,9 @@ def is_active(staff_id: int) -> bool:
 
 def _free_login(base: str) -> str:
     """``base``, or ``base2``, ``base3``…: the first that is no member's login nor name."""
-    taken = {
-        login for (login,) in Staff.select(Staff.login).where(Staff.login.startswith(base)).tuples()
-    } | {
-        name.lower()
-        for (name,) in Staff.select(Staff.name).where(Staff.name.startswith(base)).tuples()
-    }
+    logins = Staff.select(Staff.login).where(Staff.login.startswith(base)).scalars()
+    names = Staff.select(Staff.name).where(Staff.name.startswith(base)).scalars()
+    taken = set(logins) | {name.lower() for name in names}
     if base not in taken:
         return base
     suffix = 2

@@ -15,8 +15,10 @@ import os
 import stat
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import NoReturn, cast
 
 import asyncssh
+from asyncssh.channel import SSHChannel
 from asyncssh.sftp import (
     ACE4_READ_ATTRIBUTES,
     ACE4_READ_DATA,
@@ -167,17 +169,18 @@ class ExportFolderServer(asyncssh.SFTPServer):
     def fsync(self, file_obj: object) -> None:
         raise self._refuse("fsync")
 
-    def statvfs(self, path: bytes) -> None:
+    def statvfs(self, path: bytes) -> NoReturn:
         raise self._refuse("statvfs", path)
 
-    def fstatvfs(self, file_obj: object) -> None:
+    def fstatvfs(self, file_obj: object) -> NoReturn:
         raise self._refuse("statvfs")
 
 
 def files_session(folder: Path, record: Record) -> asyncssh.SSHServerSession:
     """The session a member's channel becomes when it asks for ``sftp``."""
-    return SSHServerStreamSession(
-        None,
-        lambda chan: ExportFolderServer(chan, folder, record),
-        sftp_version=MIN_SFTP_VERSION,
-    )
+
+    def serve(chan: SSHChannel[bytes]) -> ExportFolderServer:
+        # asyncssh types the factory's channel as the base class; a server's is a server one.
+        return ExportFolderServer(cast("asyncssh.SSHServerChannel", chan), folder, record)
+
+    return SSHServerStreamSession(None, serve, sftp_version=MIN_SFTP_VERSION)

@@ -222,13 +222,15 @@ class StaffServer(asyncssh.SSHServer):
 
     def auth_completed(self) -> None:
         assert self.candidate is not None
-        self.staff, self.key_id = self.candidate.staff, self.candidate.key_id
+        staff = self.candidate.staff
+        assert staff is not None  # a candidate is kept only when its key signs someone in
+        self.staff, self.key_id = staff, self.candidate.key_id
         self.refusal = None
         self.hub.backoff.succeeded(self.address)
         log.info(
             "%s (%s) signed in from %s with %s as %s",
             self.login,
-            self.staff.role,
+            staff.role,
             self.address,
             self.fingerprint,
             self.session_name,

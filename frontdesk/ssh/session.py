@@ -276,6 +276,8 @@ class AppSession(asyncssh.SSHServerSession):
         self._reading = False
 
     def _read_output(self) -> None:
+        if self.master is None:  # closed since the reader was added
+            return
         try:
             data = os.read(self.master, READ_CHUNK)
         except BlockingIOError:

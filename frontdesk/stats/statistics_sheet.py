@@ -37,6 +37,10 @@ EXTENSIONS = (XLSX, CSV)
 NO_VALUE = "—"  # an undefined rate, or no walk-in left yet
 NOT_YET = ""  # a figure of a day still to come: left blank, as on the paper form
 
+Value = int | float | str | None
+"""A figure as the statistics give it (a count; a rate or minutes, None when undefined), or
+the day's number, its weekday, ``NOT_YET``."""
+
 
 class ExportError(FrontdeskError):
     """A file that cannot be written (unknown type, no such folder, no permission)."""
@@ -50,7 +54,7 @@ class Column:
     group: str  # catalogue key of the header over several columns, or ""
     label: str  # catalogue key of the column's own header
     kind: str
-    value: Callable[[Statistics], object]
+    value: Callable[[Statistics], Value]
 
     def header(self) -> str:
         """One-line header (CSV, CLI): the group and the label."""
@@ -59,19 +63,19 @@ class Column:
         return t("stats.col_full", group=t(self.group), label=t(self.label))
 
 
-def _figure(name: str) -> Callable[[Statistics], object]:
+def _figure(name: str) -> Callable[[Statistics], Value]:
     return lambda stats: getattr(stats, name)
 
 
-def _new_intent(level: str) -> Callable[[Statistics], object]:
+def _new_intent(level: str) -> Callable[[Statistics], Value]:
     return lambda stats: stats.new_intent[level]
 
 
-def _day_number(stats: Statistics) -> object:
+def _day_number(stats: Statistics) -> Value:
     return stats.day.day if isinstance(stats, DayStatistics) else t("stats.total")
 
 
-def _weekday(stats: Statistics) -> object:
+def _weekday(stats: Statistics) -> Value:
     return t(f"stats.wd.{stats.day.weekday()}") if isinstance(stats, DayStatistics) else ""
 
 
@@ -81,7 +85,7 @@ class Figure:
 
     label: str
     kind: str
-    value: Callable[[Statistics], object]
+    value: Callable[[Statistics], Value]
 
 
 FIGURES = tuple(
@@ -130,7 +134,7 @@ COLUMNS = (
 )
 
 
-def format_value(value: object, kind: str) -> str:
+def format_value(value: Value, kind: str) -> str:
     """A figure as text: rates in percent with one decimal, minutes with one, "—" if none."""
     if value is None:
         return NO_VALUE
@@ -143,7 +147,7 @@ def format_value(value: object, kind: str) -> str:
     return str(value)
 
 
-def sheet_rows(sheet: MonthSheet) -> list[tuple[Statistics, list[object]]]:
+def sheet_rows(sheet: MonthSheet) -> list[tuple[Statistics, list[Value]]]:
     """Each day's row of values, then the total's: numbers, None where a rate is undefined,
     and ``NOT_YET`` for the figures of the days after today."""
     today = clock.today()
@@ -252,9 +256,12 @@ def _write_xlsx(sheet: MonthSheet, path: Path, store_name: str) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
     ws = workbook.active
+    assert isinstance(ws, Worksheet)  # a new workbook opens on one empty worksheet
     ws.title = sheet.label
     last_col = len(COLUMNS)
     last_letter = get_column_letter(last_col)
@@ -312,7 +319,7 @@ def _write_xlsx(sheet: MonthSheet, path: Path, store_name: str) -> None:
     for offset, (stats, values) in enumerate(sheet_rows(sheet)):
         row = FIRST_DAY_ROW + offset
         is_total = not isinstance(stats, DayStatistics)
-        weekend = not is_total and stats.day.weekday() >= 5
+        weekend = isinstance(stats, DayStatistics) and stats.day.weekday() >= 5
         for index, (column, value) in enumerate(zip(COLUMNS, values, strict=True), start=1):
             if value is None:
                 value = NO_VALUE
@@ -330,13 +337,13 @@ def _write_xlsx(sheet: MonthSheet, path: Path, store_name: str) -> None:
 
     for index, column in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = WIDTHS[column.kind]
-    ws.freeze_panes = ws.cell(FIRST_DAY_ROW, 3)  # headers and day/weekday stay in view
+    ws.freeze_panes = ws.cell(FIRST_DAY_ROW, 3).coordinate  # headers and day/weekday stay in view
     ws.print_title_rows = f"{GROUP_ROW}:{LABEL_ROW}"
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
     _write_splits(workbook.create_sheet(t("stats.splits_sheet")), sheet.total)
     workbook.save(path)

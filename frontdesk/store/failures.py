@@ -133,7 +133,8 @@ def explain_file(error: OSError, path: object) -> str:
     found = kind(error)
     if found != UNKNOWN:  # a full disk, a read-only disk, an I/O error
         return t("failure.file_failed", path=path, why=t(f"failure.{found}"))
-    key = _FILE_ERRNOS.get(getattr(error, "errno", None), "file_other")
+    # An OSError raised without a number (``OSError("…")``) says nothing more precise.
+    key = "file_other" if error.errno is None else _FILE_ERRNOS.get(error.errno, "file_other")
     return t(f"failure.{key}", path=path)
 
 

@@ -203,6 +203,6 @@ class StoreDatabase(SqliteDatabase):
             raise
 
     def _add_conn_hooks(self, conn: sqlite3.Connection) -> None:
-        super()._add_conn_hooks(conn)
+        super()._add_conn_hooks(conn)  # type: ignore[misc]  # private: not in peewee's stubs
         if self.refusal is not None:  # a worker thread's connection, opened later
             conn.execute("PRAGMA query_only = 1")
