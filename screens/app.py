@@ -179,6 +179,12 @@ class FrontdeskApp(App[None]):
         except Exception:  # the store failed: nothing more can be done from here
             log.exception("could not keep the drafts")
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q: keep what every open form has typed as its draft, then close — quitting
+        a second after the last key loses nothing; the form offers it back next time."""
+        self._keep_drafts()
+        self.exit()
+
     def _hung_up(self) -> None:
         """SIGHUP (an SSH connection dropped, a terminal closed): keep the drafts, then go."""
         self._keep_drafts()

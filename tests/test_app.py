@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.command import CommandPalette
 from textual.widgets import Input
 
@@ -89,6 +90,25 @@ async def test_welcome_sets_up_an_empty_store(db, make_app):
     assert [s.name for s in Staff.select().order_by(Staff.id)] == ["王磊", "李娜", "赵敏"]
     assert CodeItem.select().where(CodeItem.kind == "model").count() == 2
     assert not onboarding.needs_welcome()
+
+
+async def test_keys_typed_at_once_into_the_welcome_keep_to_their_fields(db, make_app):
+    """A paste or a script: every key is queued before the first is handled. Each Enter
+    must move on within its own key press, as on the registration form."""
+    app = make_app(show_welcome=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst = [*"城东店", "enter", *"liufang", "enter", *"chenjing", "enter", "enter"]
+        burst += [*"凯美瑞", "ctrl+s"]
+        for key in burst:
+            char = key if len(key) == 1 else ("\r" if key == "enter" else None)
+            app.post_message(events.Key(key, char))
+        await settle(pilot, 0.2)
+        assert not isinstance(app.screen, WelcomeScreen)
+    assert settings.store_name() == "城东店"
+    staff = [(s.name, s.role) for s in Staff.select().order_by(Staff.id)]
+    assert staff == [("liufang", "consultant"), ("chenjing", "receptionist")]
+    assert [c.name for c in CodeItem.select().where(CodeItem.kind == "model")] == ["凯美瑞"]
 
 
 async def test_escape_skips_the_welcome_for_good(db, make_app):

@@ -202,6 +202,18 @@ async def test_draft_survives_a_crash_and_is_offered_back(showroom, make_app):
     assert drafts.load_draft("zhaomin", "walkin") is None
 
 
+async def test_ctrl_q_right_after_typing_keeps_the_draft(showroom, make_app):
+    app = make_app(staff=showroom["zhaomin"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot)
+        await pilot.press(*"13700001234", "enter", *"赵六")
+        await pilot.press("ctrl+q")  # before the draft's own timer could fire
+        await settle(pilot)
+    kept = drafts.load_draft("zhaomin", "walkin")
+    assert kept is not None and kept[0]["name"] == "赵六"
+    assert Registration.select().count() == 0
+
+
 async def test_english_form(showroom, make_app):
     i18n.set_language("en")
     app = make_app()

@@ -17,7 +17,7 @@ from frontdesk.store import settings
 from screens import access
 from screens.bindings import translate_bindings
 from screens.db import run_db
-from screens.widgets import FdFooter
+from screens.widgets import FdFooter, after_typing
 
 FIELDS = (
     ("store-name", "welcome.store_name", ""),
@@ -35,6 +35,9 @@ class WelcomeScreen(Screen[str | None]):
         Binding("ctrl+s", "save", "key.save", priority=True, id="save"),
         Binding("f9", "demo", "key.demo", id="demo"),
         Binding("escape", "skip", "key.cancel", id="skip"),
+        # Priority, as on the registration form: the focus moves within the key press, so
+        # keys typed right after Enter (a paste, a script) land in the next field.
+        Binding("enter", "next_field", "key.next", show=False, priority=True, id="next"),
     ]
 
     def __init__(self) -> None:
@@ -57,14 +60,18 @@ class WelcomeScreen(Screen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#store-name").focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == FIELDS[-1][0]:
+    def action_next_field(self) -> None:
+        """Enter: on to the next field at once; on the last, save once it has its keys."""
+        focused = self.focused
+        if focused is not None and focused.id == FIELDS[-1][0]:
             self.action_save()
         else:
             self.focus_next()
 
     def action_save(self) -> None:
+        after_typing(self, self._save_now)
+
+    def _save_now(self) -> None:
         if self.busy:
             return
         self.busy = True
