@@ -17,10 +17,14 @@ from frontdesk.i18n import t
 
 def translated(binding: Binding) -> Binding:
     """A copy of ``binding`` with its description and tooltip read from the catalogue."""
+    group = binding.group
+    if group is not None:
+        group = replace(group, description=t(group.description))
     return replace(
         binding,
         description=t(binding.description) if binding.description else "",
         tooltip=t(binding.tooltip) if binding.tooltip else "",
+        group=group,
     )
 
 

@@ -11,14 +11,18 @@ User text is always shown as ``Content`` (never parsed as markup).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import groupby
 
 from rich.cells import cell_len
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
+from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 
 from frontdesk import clock, rules
 from frontdesk.i18n import t
@@ -77,10 +81,83 @@ def after_typing(screen, callback, *args) -> None:
 
 
 class FdFooter(Footer):
-    """The key line: compact, the command palette listed like every other key."""
+    """The key line: compact, the command palette listed like every other key.
+
+    The screen's own keys come first. When the line is wider than the terminal (80 columns
+    hold about ten keys), the app-wide keys give way from the end — F1 stays, and F1 and the
+    command palette list every key — so that no key is ever shown cut.
+    """
+
+    DEFAULT_CSS = """
+    FdFooter.-compact {
+        FooterKey.-grouped { margin: 0 1 0 0; }
+        FooterLabel { margin: 0 1 0 0; }
+    }
+    """
+    KEEP = frozenset({"help"})  # app-wide keys that never give way (binding ids)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(compact=True, show_command_palette=False, **kwargs)
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        shown: list[tuple[DOMNode, Binding, bool, str]] = []
+        actions: set[str] = set()
+        for node, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if binding.show and binding.action not in actions:
+                actions.add(binding.action)
+                shown.append((node, binding, enabled, tooltip))
+        room = self.size.width or self.app.size.width
+        while self._width(shown) > room:
+            giving_way = [
+                index
+                for index, (node, binding, _, _) in enumerate(shown)
+                if node is self.app and binding.id not in self.KEEP
+            ]
+            if not giving_way:
+                break
+            del shown[giving_way[-1]]
+        # Keys of one group (``Binding.group``: ", ." for the month) share one word.
+        for group, items in groupby(shown, key=lambda item: item[1].group):
+            members = list(items)
+            if group is None or len(members) == 1:
+                for _node, binding, enabled, tooltip in members:
+                    yield self._key(binding, enabled, tooltip, binding.description)
+                continue
+            with KeyGroup():
+                for _node, binding, enabled, tooltip in members:
+                    key = self._key(binding, enabled, tooltip or binding.description, "")
+                    key.add_class("-grouped")
+                    yield key
+            yield FooterLabel(group.description)
+
+    def _key(self, binding: Binding, enabled: bool, tooltip: str, description: str) -> FooterKey:
+        key = FooterKey(
+            binding.key,
+            self.app.get_key_display(binding),
+            description,
+            binding.action,
+            disabled=not enabled,
+            tooltip=tooltip,
+        )
+        return key.data_bind(compact=Footer.compact)
+
+    def _width(self, shown: list[tuple[DOMNode, Binding, bool, str]]) -> int:
+        """The cells the keys take in the compact footer: "key word" and a gap each; a
+        group's keys with a space after each, then its word."""
+        total = 0
+        for group, items in groupby(shown, key=lambda item: item[1].group):
+            members = [item[1] for item in items]
+            keys = [cell_len(self.app.get_key_display(binding)) for binding in members]
+            if group is None or len(members) == 1:
+                total += sum(keys) + sum(cell_len(b.description) + 2 for b in members)
+            else:
+                total += sum(key + 1 for key in keys) + cell_len(group.description) + 1
+        return total
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.recompose)
 
 
 class FdCycle(Widget, can_focus=True):

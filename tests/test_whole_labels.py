@@ -81,3 +81,37 @@ async def test_the_contact_grid_spaces_its_days_and_weekdays(showroom, make_app)
         text = "\n".join(screen_lines(app))
         assert "  1  2  3" in text  # November 2026: the 1st is a Sunday
         assert " Su Mo Tu We" in text
+
+
+# The keys of the screens reached from the day log, as a manager presses them.
+FOOTER_VISITS = [
+    pytest.param((), id="day-log"),
+    pytest.param(("f2",), id="walk-in"),
+    pytest.param(("f3",), id="call"),
+    pytest.param(("f5",), id="statistics"),
+    pytest.param(("f5", "m"), id="month-sheet"),
+    pytest.param(("f6",), id="contacts"),
+    pytest.param(("f1",), id="help"),
+]
+
+
+@pytest.mark.parametrize("keys", FOOTER_VISITS)
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+async def test_every_key_in_the_footer_is_shown_whole_at_80_columns(
+    showroom, make_app, language, keys
+):
+    from textual.widgets._footer import FooterKey
+
+    i18n.set_language(language)
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        shown = list(app.screen.query(FooterKey))
+        assert shown, "the footer shows keys"
+        for key in shown:
+            assert key.region.right <= 80, f"{key.key_display} {key.description} is cut"
+        if keys != ("f1",):  # F1 lists every key, so every other screen shows F1 whole
+            assert any(key.key == "f1" for key in shown)

@@ -32,6 +32,8 @@ from screens.followup.customer_card import CustomerScreen
 from screens.widgets import FdFooter, FdHeader
 
 SEARCH_DELAY_S = 0.25
+# The footer shows ", . 月份": one word for the two month keys (F1 and the palette name each).
+MONTH_KEYS = Binding.Group("contacts.key.month")
 LEVEL_FILTERS = (None, *rules.LEVELS)
 
 
@@ -53,9 +55,9 @@ class ContactsScreen(CustomerActions, Screen):
         Binding("slash", "search", "contacts.key.search", tooltip="contacts.help.search",
                 id="search"),
         Binding("comma", "month(-1)", "contacts.key.prev_month",
-                tooltip="contacts.help.prev_month", id="prev-month"),
+                tooltip="contacts.help.prev_month", id="prev-month", group=MONTH_KEYS),
         Binding("full_stop", "month(1)", "contacts.key.next_month",
-                tooltip="contacts.help.next_month", id="next-month"),
+                tooltip="contacts.help.next_month", id="next-month", group=MONTH_KEYS),
         Binding("f", "filter_consultant", "contacts.key.consultant",
                 tooltip="contacts.help.consultant", show=False, id="by-consultant"),
         Binding("v", "filter_level", "contacts.key.level_filter",
