@@ -13,7 +13,7 @@ import pytest
 from frontdesk.desk import registration
 from frontdesk.followup import contacts, customer_card
 from frontdesk.people.actor import DESK, OPERATOR
-from frontdesk.store.models import Customer
+from frontdesk.store.models import Customer, database
 from screens.followup.customer_card import history_cells
 from tests.actors import as_member
 from tests.conftest import FROZEN_NOW
@@ -99,3 +99,12 @@ def test_each_event_reads_as_a_row_of_the_card(lived):
         ["2026-11-03 10:00", "级别变更", "—→B", "—", "通过登记"],
         ["2026-11-03 10:00", "来店", "B", "王磊", ""],
     ]
+
+
+def test_closes_and_reassignments_are_found_by_the_audit_index(lived):
+    sql, params = customer_card.audited_query(lived.id).sql()
+    plan = " ".join(
+        str(row[-1]) for row in database.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params)
+    )
+    assert "USING INDEX audit_entry_entity_entity_id (entity=? AND entity_id=?)" in plan
+    assert "SCAN" not in plan  # neither the log nor the staff is read whole

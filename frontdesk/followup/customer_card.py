@@ -229,11 +229,12 @@ def _level_changes(customer_id: int) -> Iterator[HistoryEntry]:
         )
 
 
-def _audited(customer_id: int) -> Iterator[HistoryEntry]:
-    """Closes and reassignments, as the audit log keeps them (with the consultants'
-    names of a reassignment joined from its detail)."""
+def audited_query(customer_id: int):
+    """A customer's closes and reassignments in the audit log, newest first, with the
+    consultants' names of a reassignment joined from its detail (by the log's index on
+    what an entry speaks of)."""
     who, before, after = Staff.alias("who"), Staff.alias("before"), Staff.alias("after")
-    query = (
+    return (
         AuditEntry.select(
             AuditEntry.id,
             AuditEntry.at,
@@ -264,7 +265,11 @@ def _audited(customer_id: int) -> Iterator[HistoryEntry]:
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .dicts()
     )
-    for row in query:
+
+
+def _audited(customer_id: int) -> Iterator[HistoryEntry]:
+    """Closes and reassignments, as the audit log keeps them."""
+    for row in audited_query(customer_id):
         detail = _detail(row["detail"])
         closed = row["action"] == "close"
         yield HistoryEntry(
