@@ -11,9 +11,10 @@ import datetime as dt
 import pytest
 
 from frontdesk.desk import registration
+from frontdesk.errors import ValidationError
 from frontdesk.followup import contacts, customer_card
 from frontdesk.people.actor import DESK, OPERATOR
-from frontdesk.store.models import Customer, database
+from frontdesk.store.models import AuditEntry, Customer, database
 from screens.followup.customer_card import history_cells
 from tests.actors import as_member
 from tests.conftest import FROZEN_NOW
@@ -108,3 +109,49 @@ def test_closes_and_reassignments_are_found_by_the_audit_index(lived):
     )
     assert "USING INDEX audit_entry_entity_entity_id (entity=? AND entity_id=?)" in plan
     assert "SCAN" not in plan  # neither the log nor the staff is read whole
+
+
+def test_a_close_and_a_reassignment_keep_when_they_happened(showroom):
+    """Said to have happened earlier (the demo's past days), they stand at that moment on
+    the card, while the audit log keeps when they were recorded."""
+    manager = as_member(showroom["chenjing"])
+    saved = registration.register(
+        registration.RegistrationInput(
+            kind="walkin", time_in=on(3, 10), phone="13812345678", name="张三", level="A"
+        ),
+        by=DESK,
+    )
+    contacts.reassign(saved.customer_id, "lina", by=manager, at=on(6, 9))
+    contacts.close_customer(
+        saved.customer_id, "defeat", reason="价格", competitor="本田雅阁", by=manager, at=on(9, 17)
+    )
+    card = customer_card.customer_card(saved.customer_id, by=OPERATOR)
+    assert [(e.at, e.kind) for e in card.entries] == [
+        (on(9, 17), "close"),
+        (on(6, 9), "reassign"),
+        (on(3, 10), "level"),
+        (on(3, 10), "registration"),
+    ]
+    assert card.closed_at == on(9, 17)
+    recorded = AuditEntry.select(AuditEntry.at).where(AuditEntry.action.in_(("close", "reassign")))
+    assert {entry.at for entry in recorded} == {FROZEN_NOW}
+
+
+@pytest.mark.parametrize("at", [FROZEN_NOW + dt.timedelta(hours=2), dt.datetime(1999, 12, 31, 9)])
+def test_a_close_or_reassignment_cannot_be_dated_ahead_or_before_the_first_day(showroom, at):
+    saved = registration.register(
+        registration.RegistrationInput(kind="walkin", time_in=on(3, 10), phone="13812345678"),
+        by=DESK,
+    )
+    manager = as_member(showroom["chenjing"])
+    contacts.record_contact(
+        saved.customer_id, contacts.ContactInput(method="call", level="B"), by=manager
+    )
+    with pytest.raises(ValidationError) as refused:
+        contacts.reassign(saved.customer_id, "lina", by=manager, at=at)
+    assert "at" in refused.value.errors
+    with pytest.raises(ValidationError) as refused:
+        contacts.close_customer(saved.customer_id, "deal", by=manager, at=at)
+    assert "at" in refused.value.errors
+    customer = Customer.get_by_id(saved.customer_id)
+    assert (customer.level, customer.consultant.name) == ("B", "王磊")

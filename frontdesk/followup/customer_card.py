@@ -232,12 +232,14 @@ def _level_changes(customer_id: int) -> Iterator[HistoryEntry]:
 def audited_query(customer_id: int):
     """A customer's closes and reassignments in the audit log, newest first, with the
     consultants' names of a reassignment joined from its detail (by the log's index on
-    what an entry speaks of)."""
+    what an entry speaks of). Each happened at the moment its detail names (``at``: the
+    demo's past days), else when it was recorded."""
     who, before, after = Staff.alias("who"), Staff.alias("before"), Staff.alias("after")
+    happened = fn.COALESCE(fn.json_extract(AuditEntry.detail, "$.at"), AuditEntry.at)
     return (
         AuditEntry.select(
             AuditEntry.id,
-            AuditEntry.at,
+            happened.alias("happened"),
             AuditEntry.action,
             AuditEntry.detail,
             who.name.alias("staff_name"),
@@ -262,7 +264,7 @@ def audited_query(customer_id: int):
             & (AuditEntry.entity_id == customer_id)
             & AuditEntry.action.in_(_AUDITED)
         )
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .order_by(happened.desc(), AuditEntry.id.desc())
         .dicts()
     )
 
@@ -273,7 +275,7 @@ def _audited(customer_id: int) -> Iterator[HistoryEntry]:
         detail = _detail(row["detail"])
         closed = row["action"] == "close"
         yield HistoryEntry(
-            at=row["at"],
+            at=_moment(row["happened"]),
             kind=row["action"],
             method="",
             level=None,
@@ -297,6 +299,11 @@ def _detail(raw: str) -> dict:
     except ValueError:
         return {}
     return detail if isinstance(detail, dict) else {}
+
+
+def _moment(value: dt.datetime | str) -> dt.datetime:
+    """A moment as SQLite keeps it (text, to the second or finer) as a datetime."""
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
 
 
 def _text(value: object) -> str:
