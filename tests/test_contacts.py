@@ -349,9 +349,9 @@ def test_closed_customers_keep_their_whole_history_and_can_come_back(showroom):
         contacts.close_customer(customer.id, "lost", reason="x", by=OPERATOR)
     card = customer_card.customer_card(customer.id, by=OPERATOR)
     kinds = [(entry.kind, entry.level) for entry in card.entries]
-    assert kinds == [("level", None), ("level", "B"), ("contact", "B"), ("level", "H"),
+    assert kinds == [("close", None), ("level", "B"), ("contact", "B"), ("level", "H"),
                      ("registration", "H")]  # fmt: skip
-    assert card.entries[1].via == "contact" and card.entries[0].via == "close"
+    assert card.entries[1].via == "contact" and card.entries[0].outcome == "defeat"
     assert contact_table.count(contact_table.current_filter(OPERATOR)) == 0
     walkin("13812345678", level="A", at=on(25, hour=9))  # back, interested again
     customer = fresh(customer)

@@ -423,12 +423,14 @@ async def visit_customer_card(reader: Reader, store: Store) -> None:
 
 @place("closed-card")
 async def visit_closed_card(reader: Reader, store: Store) -> None:
-    """A closed customer's card: the close reason and the competitor."""
+    """A closed customer's card: the close reason and the competitor, above and in the
+    history."""
     for closed in store.closed:
         reader.app.push_screen(CustomerScreen(closed.id))
         await settle(reader.pilot)
         reader.shows("#card-title", closed.name)
         reader.shows("#card-info", closed.reason, closed.competitor)
+        reader.shows("#card-history", closed.reason, closed.competitor)
         await reader.press("escape")
 
 

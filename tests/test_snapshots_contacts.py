@@ -12,7 +12,7 @@ import pytest
 
 from frontdesk.desk import registration
 from frontdesk.followup import contacts
-from frontdesk.people.actor import DESK, OPERATOR
+from frontdesk.people.actor import DESK, OPERATOR, Actor
 from frontdesk.store.models import Customer
 from tests.conftest import FROZEN_NOW, SNAPSHOT_SIZES, shoot
 
@@ -33,10 +33,17 @@ def call(customer: Customer, day: int, level: str = "", **more) -> None:
 
 
 @pytest.fixture
-def follow_ups(showroom):
-    """A month of follow-ups: an overdue H, one due today, an agreed date, markup-like names."""
+def follow_ups(showroom, frozen_clock):
+    """A month of follow-ups: an overdue H, one due today, an agreed date, markup-like names;
+    张三 given to 李娜 for two days while 王磊 was away, and back."""
     zhang = walkin("13812345678", "张三", "B", 3, model="凯美瑞")
     call(zhang, 10, "A", account="约试驾")
+    manager = Actor.member(showroom["chenjing"])
+    frozen_clock.move_to(dt.datetime(2026, 11, 11, 9, 0))
+    contacts.reassign(zhang.id, "lina", by=manager)
+    frozen_clock.move_to(dt.datetime(2026, 11, 13, 9, 0))
+    contacts.reassign(zhang.id, "wanglei", by=manager)
+    frozen_clock.move_to(FROZEN_NOW)
     call(zhang, 13, "H", account="[报价]已发")
     li = walkin("13912345678", "李四", "A", 18, model="汉兰达", consultant="李娜")
     call(li, 22)

@@ -1,8 +1,11 @@
-"""Demo data: a month of a plausible showroom, for trying the desk and the statistics.
+"""Demo data: a month of a plausible showroom, for trying the desk, the statistics and the
+follow-up of intent customers.
 
 Everything goes through the same services as the form (``registration.register`` and
 ``registration.checkout``), so every rule holds: phone numbers are normalised, returning
-customers are recognised by their phone, the up rotation turns. The whole generation is
+customers are recognised by their phone, the up rotation turns. Between visits the
+consultants follow their customers up and the manager closes and reassigns them
+(``demo_followup``), through the follow-up services. The whole generation is
 one transaction (the services' own transactions become savepoints), so it is fast and a
 failure leaves nothing half-made. The same seed on the same store and day gives the same
 data.
@@ -12,12 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from frontdesk import clock, rules
 from frontdesk.desk import registration as registration_service
+from frontdesk.desk.demo_followup import FollowUps, FollowUpSummary, Planned
 from frontdesk.desk.onboarding import setting_up
 from frontdesk.errors import ValidationError
+from frontdesk.followup import contact_table
 from frontdesk.i18n import t
 from frontdesk.people import team
 from frontdesk.people.actor import Actor
@@ -116,9 +121,13 @@ class DemoSummary:
     test_drives: int = 0
     orders: int = 0
     open_walkins: int = 0
+    follow_up: FollowUpSummary = field(default_factory=FollowUpSummary)
+    intent: int = 0  # open intent customers at the end (the contact table)
+    overdue: int = 0  # of them, late for their follow-up
 
     def line(self) -> str:
         """The one-line summary the CLI prints."""
+        follow_up = self.follow_up
         return t(
             "demo.summary",
             days=self.days,
@@ -130,6 +139,13 @@ class DemoSummary:
             test_drives=self.test_drives,
             orders=self.orders,
             open=self.open_walkins,
+            contacts=follow_up.contacts,
+            deals=follow_up.deals,
+            defeats=follow_up.defeats,
+            lost=follow_up.lost,
+            reassigned=follow_up.reassigned,
+            intent=self.intent,
+            overdue=self.overdue,
         )
 
 
@@ -144,13 +160,15 @@ class _Known:
     level: str | None
     walked_in: bool
     last_day: dt.date  # the day of their latest walk-in or call
+    closed: bool = False  # bought here or elsewhere, or out of reach: does not come back
 
 
 class _Generator:
-    def __init__(self, rng: random.Random, by: Actor, summary: DemoSummary):
+    def __init__(self, rng: random.Random, by: Actor, summary: DemoSummary, follow_ups: FollowUps):
         self.rng = rng
         self.by = by
         self.summary = summary
+        self.follow_ups = follow_ups
         self.models = codes.names(codes.MODEL)
         self.channels = codes.names(codes.CHANNEL)
         self.used_phones = {phone for (phone,) in Customer.select(Customer.phone).tuples()}
@@ -197,7 +215,7 @@ class _Generator:
         pool = [
             phone
             for phone, known in self.known.items()
-            if known.last_day < day and (known.walked_in or not walkin)
+            if known.last_day < day and (known.walked_in or not walkin) and not known.closed
         ]
         return self.rng.choice(pool) if pool else None
 
@@ -207,16 +225,28 @@ class _Generator:
         factor = WEEKEND_FACTOR if day.weekday() >= 5 else 1.0
         walkins = round(self.rng.randint(*WEEKDAY_WALKINS) * factor)
         calls = round(self.rng.randint(*WEEKDAY_CALLS) * factor)
-        events = [(self.moment(day), "walkin") for _ in range(walkins)]
-        events += [(self.moment(day), "phone") for _ in range(calls)]
-        events.sort()
-        for at, kind in events:
+        events: list[tuple[dt.datetime, str, Planned | None]] = [
+            (self.moment(day), "walkin", None) for _ in range(walkins)
+        ]
+        events += [(self.moment(day), "phone", None) for _ in range(calls)]
+        events += [(planned.at, planned.kind, planned) for planned in self.follow_ups.plan(day)]
+        events.sort(key=lambda event: event[:2])
+        for at, kind, planned in events:
             if until is not None and at > until:
                 break
             if kind == "walkin":
                 self.walkin(at, until)
-            else:
+            elif kind == "phone":
                 self.call(at)
+            elif planned is not None:
+                self.follow_up(planned, until)
+
+    def follow_up(self, planned: Planned, until: dt.datetime | None) -> None:
+        outcome = self.follow_ups.carry_out(planned, until)
+        known = self.known.get(outcome.phone) if outcome is not None else None
+        if outcome is not None and known is not None:
+            known.level = outcome.level
+            known.closed = outcome.closed_as is not None
 
     def new_level(self, weights) -> str | None:
         return self.weighted((None, "C", "B", "A", "H"), weights)
@@ -346,6 +376,7 @@ def generate(days: int = 30, seed: int = 1, *, by: Actor) -> DemoSummary:
     if not 1 <= days <= MAX_DAYS:
         raise ValidationError({"days": t("demo.bad_days", max=MAX_DAYS)})
     summary = DemoSummary(days=days)
+    caller = by
     rng = random.Random(seed)
     now = clock.now()
     today = now.date()
@@ -360,9 +391,13 @@ def generate(days: int = 30, seed: int = 1, *, by: Actor) -> DemoSummary:
                 .first()
             )
             by = Actor.signed_in(receptionist)
-        generator = _Generator(rng, by, summary)
+        follow_ups = FollowUps(seed, caller, summary.follow_up)
+        generator = _Generator(rng, by, summary, follow_ups)
         for offset in range(days - 1, -1, -1):
             day = today - dt.timedelta(days=offset)
             generator.day(day, now if day == today else None)
         summary.new_customers = Customer.select().count() - customers_before
+        if follow_ups.active:
+            table = contact_table.totals(contact_table.current_filter(follow_ups.manager))
+            summary.intent, summary.overdue = table.total, table.overdue
     return summary

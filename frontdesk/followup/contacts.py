@@ -305,12 +305,13 @@ def close_customer(
     competitor: str = "",
     *,
     by: Actor,
+    at: dt.datetime | None = None,
 ) -> Customer:
     """Close an open intent customer as a deal, a defeat or lost; history is kept.
 
     The level goes (recorded as a level change to none, with who closed it), so the
     customer leaves the open table; a later registration or contact with a level reopens
-    them.
+    them. ``at`` is when it happened (default now; the demo's past days).
     """
     with database.atomic():
         customer = get_customer(customer_id)
@@ -335,9 +336,9 @@ def close_customer(
             errors["competitor"] = t("contacts.error.competitor_required")
         if customer.level is None:
             errors["outcome"] = t("contacts.error.not_open", name=customer.name or customer.phone)
+        now = _happened(at, errors)
         if errors:
             raise ValidationError(errors)
-        now = clock.now()
         LevelChange.create(
             customer=customer, from_level=customer.level, to_level=None, at=now, staff=by.staff
         )
@@ -350,7 +351,7 @@ def close_customer(
                 closed_as=outcome,
                 close_reason=texts["reason"],
                 competitor=texts["competitor"] if outcome == "defeat" else "",
-                updated_at=now,
+                updated_at=clock.now(),
                 version=Customer.version + 1,
             )
             .where(Customer.id == customer.id)
@@ -365,12 +366,16 @@ def close_customer(
             level=customer.level,
             reason=texts["reason"],
             competitor=texts["competitor"],
+            at=now,
         )
     return Customer.get_by_id(customer.id)
 
 
-def reassign(customer_id: int, consultant: str | Staff, *, by: Actor) -> Customer:
-    """Give a customer to another consultant (a manager's call, seed: 客户是公司的资产)."""
+def reassign(
+    customer_id: int, consultant: str | Staff, *, by: Actor, at: dt.datetime | None = None
+) -> Customer:
+    """Give a customer to another consultant (a manager's call, seed: 客户是公司的资产);
+    ``at`` is when (default now)."""
     with database.atomic():
         customer = get_customer(customer_id)
         roles.require(by, roles.CONTACT_REASSIGN)
@@ -379,6 +384,10 @@ def reassign(customer_id: int, consultant: str | Staff, *, by: Actor) -> Custome
         if member is None or member.id not in allowed:
             name = consultant.name if isinstance(consultant, Staff) else consultant
             raise ValidationError({"consultant": t("contacts.error.not_consultant", name=name)})
+        errors: dict[str, str] = {}
+        moment = _happened(at, errors)
+        if errors:
+            raise ValidationError(errors)
         if customer.consultant_id != member.id:
             (
                 Customer.update(
@@ -394,5 +403,19 @@ def reassign(customer_id: int, consultant: str | Staff, *, by: Actor) -> Custome
                 by,
                 from_consultant=customer.consultant_id,
                 to_consultant=member.id,
+                at=moment,
             )
     return Customer.get_by_id(customer.id)
+
+
+def _happened(at: dt.datetime | None, errors: dict[str, str]) -> dt.datetime:
+    """When a close or reassignment happened: ``at`` (neither ahead of now nor before the
+    first day a store can hold), else now; a refusal goes into ``errors``."""
+    now = clock.now()
+    if at is None:
+        return now
+    if rules.is_future(at, now):
+        errors["at"] = t("error.future")
+    elif at.date() < bounds.FIRST_DAY:
+        errors["at"] = t("error.too_early", first=bounds.FIRST_DAY.isoformat())
+    return at.replace(microsecond=0)

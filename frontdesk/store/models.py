@@ -213,6 +213,11 @@ class AuditEntry(BaseModel):
     entity_id = IntegerField(null=True)
     detail = TextField(default="")
 
+    class Meta:
+        # A customer's closes and reassignments (the customer card), a registration's
+        # changes (the conflict check): found by what they speak of, not by reading the log.
+        indexes = ((("entity", "entity_id"), False),)
+
 
 class StaffKey(BaseModel):
     """An SSH public key a staff member signs in with (``frontdesk staff key add``)."""

@@ -1,6 +1,7 @@
 """A customer's card (客户信息卡): who they are, when they are due, and their whole
-history — every registration, contact and level change, newest first. The same keys as
-the contact table act on them: ``c`` contact, ``l`` level, ``x`` close, ``r`` reassign.
+history, newest first — every registration, contact, level change, revival, close and
+reassignment, each with when and who. The same keys as the contact table act on them:
+``c`` contact, ``l`` level, ``x`` close, ``r`` reassign.
 """
 
 from __future__ import annotations
@@ -32,19 +33,40 @@ def _what(entry: HistoryEntry) -> str:
         return t(f"kind.{entry.method}")
     if entry.kind == "contact":
         return t(f"contacts.method.{entry.method}")
+    if entry.kind == "close":
+        if not entry.outcome:
+            return t("contacts.card.closed_level")
+        return t("contacts.card.close", outcome=t(f"contacts.outcome.{entry.outcome}"))
+    if entry.kind == "reassign":
+        return t("contacts.card.reassign")
+    if entry.kind == "revival":
+        return t("contacts.card.revival")
     return t("contacts.card.level_change")
 
 
 def _level(entry: HistoryEntry) -> str:
-    if entry.kind == "level":
-        after = entry.level or t("contacts.card.closed_level")
-        return f"{entry.from_level or '—'}→{after}"
+    if entry.kind in ("level", "revival"):
+        return f"{entry.from_level or '—'}→{entry.level}"
+    if entry.kind == "close":
+        return f"{entry.from_level or '—'}→{t('contacts.card.closed_level')}"
     return entry.level or ""
 
 
+def _who(entry: HistoryEntry) -> str:
+    if entry.staff:
+        return entry.staff
+    if entry.actor in ("desk", "operator"):
+        return t(f"contacts.card.by_{entry.actor}")
+    return "—"
+
+
 def _text(entry: HistoryEntry) -> str:
-    if entry.kind == "level":
+    if entry.kind in ("level", "revival"):
         return t(f"contacts.card.via_{entry.via}") if entry.via else ""
+    if entry.kind == "close":
+        return "  ".join(part for part in (entry.competitor, entry.text) if part)
+    if entry.kind == "reassign":
+        return f"{entry.from_consultant or '—'}→{entry.to_consultant or '—'}"
     if entry.next_date is not None:
         agreed = t("contacts.card.agreed", date=entry.next_date.strftime("%m-%d"))
         return f"{entry.text} {agreed}".strip()
@@ -52,11 +74,12 @@ def _text(entry: HistoryEntry) -> str:
 
 
 def history_cells(entry: HistoryEntry) -> list[Text]:
+    """One row of the history: when, what, the level, who, the details."""
     cells = [
         entry.at.strftime("%Y-%m-%d %H:%M"),
         _what(entry),
         _level(entry),
-        entry.staff,
+        _who(entry),
         _text(entry),
     ]
     return [Text(cell) for cell in cells]  # user text: never markup
