@@ -78,9 +78,9 @@ def _register(args: argparse.Namespace, actor: Actor) -> int:
 
 def _checkout(args: argparse.Namespace, actor: Actor) -> int:
     registration = registration_service.checkout(args.id, at=args.at, by=actor)
-    print(
-        t("cli.checked_out", id=registration.id, time=registration.time_out.strftime(TIME_FORMAT))
-    )
+    left = registration.time_out
+    assert left is not None  # a checkout stamps the time out, or raises
+    print(t("cli.checked_out", id=registration.id, time=left.strftime(TIME_FORMAT)))
     return 0
 
 

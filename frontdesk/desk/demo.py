@@ -26,7 +26,7 @@ from frontdesk.followup import contact_table
 from frontdesk.i18n import t
 from frontdesk.people import team
 from frontdesk.people.actor import Actor
-from frontdesk.store import codes, settings
+from frontdesk.store import codes, rows, settings
 from frontdesk.store.models import Customer, Staff, database
 
 MAX_DAYS = 366
@@ -171,7 +171,7 @@ class _Generator:
         self.follow_ups = follow_ups
         self.models = codes.names(codes.MODEL)
         self.channels = codes.names(codes.CHANNEL)
-        self.used_phones = {phone for (phone,) in Customer.select(Customer.phone).tuples()}
+        self.used_phones = {phone for (phone,) in rows.tuples(Customer.select(Customer.phone))}
         self.known: dict[str, _Known] = {}  # phone → customer, in order of creation
 
     # -- small random helpers -------------------------------------------------------------

@@ -22,6 +22,7 @@ from peewee import JOIN, SQL, fn
 from frontdesk.followup.contacts import get_customer, overdue_days
 from frontdesk.people import roles
 from frontdesk.people.actor import Actor
+from frontdesk.store import rows
 from frontdesk.store.models import AuditEntry, Contact, LevelChange, Registration, Staff
 
 # The kinds of event, and which comes first (newest first) when two share a moment: the
@@ -139,9 +140,8 @@ def _registrations(customer_id: int) -> Iterator[HistoryEntry]:
         .join(Staff, JOIN.LEFT_OUTER, on=(Registration.consultant == Staff.id))
         .where(Registration.customer == customer_id)
         .order_by(Registration.time_in.desc(), Registration.id.desc())
-        .dicts()
     )
-    for row in query:
+    for row in rows.dicts(query):
         yield HistoryEntry(
             at=row["time_in"],
             kind="registration",
@@ -169,9 +169,8 @@ def _contacts(customer_id: int) -> Iterator[HistoryEntry]:
         .join(Staff, JOIN.LEFT_OUTER, on=(Contact.staff == Staff.id))
         .where(Contact.customer == customer_id)
         .order_by(Contact.at.desc(), Contact.id.desc())
-        .dicts()
     )
-    for row in query:
+    for row in rows.dicts(query):
         yield HistoryEntry(
             at=row["at"],
             kind="contact",
@@ -211,9 +210,8 @@ def _level_changes(customer_id: int) -> Iterator[HistoryEntry]:
         .join(Staff, JOIN.LEFT_OUTER, on=(LevelChange.staff == Staff.id))
         .where((LevelChange.customer == customer_id) & LevelChange.to_level.is_null(False))
         .order_by(LevelChange.at.desc(), LevelChange.id.desc())
-        .dicts()
     )
-    for row in query:
+    for row in rows.dicts(query):
         via = "contact" if row["contact"] else "registration" if row["registration"] else ""
         yield HistoryEntry(
             at=row["at"],
@@ -271,7 +269,7 @@ def audited_query(customer_id: int):
 
 def _audited(customer_id: int) -> Iterator[HistoryEntry]:
     """Closes and reassignments, as the audit log keeps them."""
-    for row in audited_query(customer_id):
+    for row in rows.dicts(audited_query(customer_id)):
         detail = _detail(row["detail"])
         closed = row["action"] == "close"
         yield HistoryEntry(
