@@ -215,6 +215,20 @@ async def test_the_number_is_the_days_order_of_arrival_and_opens_its_own_row(sho
     assert zhang.id == 1 and wang.id == 3  # the ids, which the log no longer shows
 
 
+async def test_home_and_end_go_to_the_first_and_the_last_row(showroom, make_app):
+    for minutes in (90, 60, 30):
+        walkin(time_in=FROZEN_NOW - dt.timedelta(minutes=minutes))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#log-table", DataTable)
+        assert table.cursor_row == 2
+        await pilot.press("home")
+        assert (table.cursor_row, table.scroll_x) == (0, 0)
+        await pilot.press("end")
+        assert (table.cursor_row, table.scroll_x) == (2, 0)
+
+
 async def test_checkout_records_departure_now_or_corrected(showroom, make_app):
     party = walkin(name="张三")
     app = make_app()

@@ -5,7 +5,7 @@ Every registration of the day in order of arrival, numbered 1, 2, 3 … as on th
 
 ``o`` or Enter records a party's departure (now, correctable), ``e`` corrects a row,
 ``s`` skips the consultant at the head of the up rotation, ``d`` sets who is on duty
-today.
+today. Home and End go to the first and the last row.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ The paper form's columns (来店(电)客户登记表) fit the first 80 cells in 
 short marks (首/再; ✓ under 试报订; 来电 where a call has no time out) and names, models,
 channels and consultants cut with … at a fixed width, so no long text pushes the others
 off screen. The minutes in the showroom and the notes start past them, reached with → .
+Home and End go to the first and the last row.
 
 User text is drawn as typed, never as markup.
 """
@@ -176,10 +177,14 @@ def set_columns(table: DataTable, cells: list[list[LogCell]]) -> None:
 
 
 class LogTable(DataTable):
-    """The log's rows: ← → turn sideways by whole columns, to the minutes and the notes,
-    and back."""
+    """The log's rows: Home and End go to the first and the last row, as in the contact
+    table (DataTable's own Home and End scroll to the first and the last column), and
+    ← → turn sideways by whole columns: to the minutes and the notes, and back.
+    """
 
     BINDINGS = [
+        Binding("home", "scroll_top", "log.key_first", show=False),
+        Binding("end", "scroll_bottom", "log.key_last", show=False),
         Binding("left", "sideways(-1)", "log.key_left", show=False),
         Binding("right", "sideways(1)", "log.key_right", show=False),
     ]
