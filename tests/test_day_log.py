@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from rich.cells import cell_len
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, SelectionList, Static
 
 from frontdesk import i18n
 from frontdesk.desk import registration
@@ -15,6 +15,7 @@ from frontdesk.people import team
 from frontdesk.people.actor import DESK, OPERATOR
 from frontdesk.store.models import AuditEntry, Registration
 from screens.desk.day_log import DayLogScreen
+from screens.desk.duty import DutyScreen
 from screens.desk.log_table import LogCell, column_widths, cut
 from screens.desk.registration_form import RegistrationScreen
 from screens.dialogs import TimeScreen
@@ -326,6 +327,31 @@ async def test_who_is_on_duty_is_set_in_a_dialog_and_esc_changes_nothing(showroo
         assert "李娜" in rotation and "王磊" not in rotation
     duty = AuditEntry.get(AuditEntry.action == "duty")
     assert (duty.entity_id, duty.staff_id) == (showroom["wanglei"].id, showroom["zhaomin"].id)
+
+
+@pytest.mark.parametrize(
+    ("language", "on", "off"),
+    [("zh_CN", "● 当班", "○ 不当班"), ("en", "● on duty", "○ off today")],
+    ids=["zh_CN", "en"],
+)
+async def test_the_roster_says_on_duty_or_not_in_words(showroom, make_app, language, on, off):
+    i18n.set_language(language)
+    app = make_app(staff=showroom["zhaomin"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DutyScreen)
+
+        def marks() -> dict[str, str]:
+            lines = drawn_lines(app, app.screen.query_one(SelectionList))
+            return {name: line for line in lines for name in ("王磊", "李娜") if name in line}
+
+        assert on in marks()["王磊"] and on in marks()["李娜"]
+        await pilot.press("space")  # 王磊 out
+        await settle(pilot)
+        assert off in marks()["王磊"] and on not in marks()["王磊"]
+        assert on in marks()["李娜"]
 
 
 async def test_skip_moves_the_head_of_the_rotation(showroom, make_app):
