@@ -83,11 +83,34 @@ def phone_has_letters(raw: str | None) -> bool:
 
 
 def format_phone(phone: str | None) -> str:
-    """A stored phone number grouped for reading: ``138 1234 5678``."""
+    """A stored phone number grouped for reading, as Chinese numbers are printed.
+
+    - mobiles 3-4-4: ``138 1234 5678``;
+    - landlines (固话): the area code (区号), then the local number in 4-4 (8 digits) or
+      3-4 (7 digits; a shorter one whole). Area codes are 3 digits for Beijing 010 and
+      020–029 (Guangzhou, Shanghai, Tianjin, Chongqing, Shenyang, Nanjing, Wuhan, Chengdu,
+      Xi'an), 4 digits for every other city: ``010 1234 5678``, ``020 8765 4321``,
+      ``0755 1234 5678``, ``0391 123 4567``;
+    - 400 and 800 service numbers 3-3-4: ``400 812 3123``.
+
+    This is the grouping ``phonenumbers`` prints for Chinese numbers, without its 0.1 s of
+    metadata on a screen that formats thousands of rows. Anything else (a number from
+    abroad, kept in E.164) is shown as stored.
+    """
     if not phone:
         return ""
     if len(phone) == 11 and phone.startswith("1"):
         return f"{phone[:3]} {phone[3:7]} {phone[7:]}"
+    if len(phone) == 10 and phone[:3] in ("400", "800"):  # nationwide service numbers
+        return f"{phone[:3]} {phone[3:6]} {phone[6:]}"
+    if phone.startswith("0") and phone.isdigit():
+        area_length = 3 if phone[1] in "12" else 4
+        area, local = phone[:area_length], phone[area_length:]
+        if len(local) == 8:
+            return f"{area} {local[:4]} {local[4:]}"
+        if len(local) == 7:
+            return f"{area} {local[:3]} {local[3:]}"
+        return f"{area} {local}"
     return phone
 
 

@@ -43,7 +43,7 @@ from frontdesk.followup import contacts
 from frontdesk.followup.contact_table import Mark
 from frontdesk.people.actor import DESK, OPERATOR
 from frontdesk.store.models import Contact, Customer, Registration, database
-from screens.desk.day_log import _cells
+from screens.desk.log_table import row_cells
 from screens.desk.registration_form import RegistrationScreen
 from screens.dialogs import ConfirmScreen
 from screens.followup.contact_grid import ContactGrid
@@ -271,7 +271,7 @@ class LogTable(App[None]):
         days = sorted({day for (day,) in Registration.select(Registration.time_in).tuples()})
         for day in sorted({moment.date() for moment in days}):
             for row in daylog.day_log(day):
-                table.add_row(*_cells(row, FROZEN_NOW))
+                table.add_row(*row_cells(row, FROZEN_NOW))
 
 
 async def render_everything_stored() -> None:

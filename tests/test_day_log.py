@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.widgets import DataTable, Input, Static
+import pytest
+from rich.cells import cell_len
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, SelectionList, Static
 
+from frontdesk import i18n
 from frontdesk.desk import registration
-from frontdesk.people.actor import DESK
+from frontdesk.people import team
+from frontdesk.people.actor import DESK, OPERATOR
 from frontdesk.store.models import AuditEntry, Registration
-from screens.desk.day_log import DayLogScreen, LogCell, column_widths
+from screens.desk.day_log import DayLogScreen
+from screens.desk.duty import DutyScreen
+from screens.desk.log_table import LogCell, column_widths, cut
 from screens.desk.registration_form import RegistrationScreen
 from screens.dialogs import TimeScreen
 from tests.conftest import FROZEN_NOW, settle
@@ -25,6 +32,50 @@ def table_text(app) -> list[list[str]]:
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
+def drawn_lines(app, widget: Widget) -> list[str]:
+    """The terminal's lines where ``widget`` is, as drawn (cell by cell, cropped to it)."""
+    region = widget.region
+    strips = app.screen._compositor.render_strips()
+    return [strip.crop(region.x, region.right).text for strip in strips[region.y : region.bottom]]
+
+
+def log_lines(app) -> list[str]:
+    return drawn_lines(app, app.screen.query_one("#log-table"))
+
+
+# The paper form's columns as the log heads them: at 80 columns every one shows, whole.
+PAPER_HEADINGS = {
+    "zh_CN": [
+        "序",
+        "来",
+        "离",
+        "首再",
+        "姓名",
+        "电话",
+        "人",
+        "车型",
+        "来源",
+        "级",
+        "顾问",
+        "试报订",
+    ],
+    "en": [
+        "#",
+        "In",
+        "Out",
+        "Visit",
+        "Name",
+        "Phone",
+        "Pty",
+        "Model",
+        "Channel",
+        "Lv",
+        "Sales",
+        "TQO",
+    ],
+}
+
+
 async def test_log_lists_the_day_with_open_parties_and_literal_names(showroom, make_app):
     walkin(name="[/x]", phone="13812345678")
     walkin(name="[VIP]张三", time_out=FROZEN_NOW - dt.timedelta(minutes=10))
@@ -36,9 +87,10 @@ async def test_log_lists_the_day_with_open_parties_and_literal_names(showroom, m
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         rows = table_text(app)
-        assert [row[6] for row in rows] == ["[/x]", "[VIP]张三", "王芳"]  # shown literally
-        assert rows[0][2] == "在店" and rows[0][3] == "40"  # open, 40 minutes in
-        assert rows[1][2] == "10:20" and rows[1][3] == "30"
+        assert [row[4] for row in rows] == ["[/x]", "[VIP]…", "王芳"]  # literally; cut at 7
+        assert rows[0][2] == "在店" and rows[0][12] == "40"  # open, 40 minutes in
+        assert rows[1][2] == "10:20" and rows[1][12] == "30"
+        assert rows[2][2] == "来电"  # a call: marked where a walk-in's time out goes
         summary = str(app.screen.query_one("#log-summary", Static).render())
         assert "来店 2 批" in summary and "在店 1 批" in summary and "来电 1 个" in summary
 
@@ -53,7 +105,7 @@ async def test_the_rows_read_while_the_app_started_are_shown_at_once(
     )  # any load through a worker is recorded, and never done
     app = make_app()  # reads today's log on a thread of its own, at once
     async with app.run_test(size=(80, 24)):
-        assert [row[6] for row in table_text(app)] == ["早到的客人"]  # no worker was needed
+        assert [row[4] for row in table_text(app)] == ["早到的…"]  # no worker was needed
         assert loads == []
         app.screen.refresh_data()  # later loads go through a worker, as before
         assert len(loads) == 1
@@ -68,6 +120,114 @@ def test_log_columns_fit_their_widest_cell_or_heading_with_cjk_counting_two():
     assert column_widths(["姓名啊啊啊", "#"], rows) == [10, 8]
     assert column_widths(["姓名", "#"], []) == [4, 1]
     assert str(rows[1][1]) == "[b]12345"
+
+
+def test_long_text_is_cut_with_an_ellipsis_within_its_cells():
+    assert cut("张三", 7) == "张三"
+    assert cut("欧阳娜娜", 7) == "欧阳娜…"  # 8 cells: three characters and the ellipsis
+    assert cut("欧阳娜", 6) == "欧阳娜"
+    assert cut("Zhang Weiming", 7) == "Zhang …"
+    assert cut("RAV4荣放", 6) == "RAV4…"  # never half a wide character
+    assert cut("anything", None) == "anything"
+
+
+@pytest.fixture
+def worst_day(showroom):
+    """A day with 99 parties before 10:20, then one with every column at its widest: a
+    40-character name (the longest the form takes: 80 cells), a Shenzhen landline, a
+    4-character channel, a 3-character consultant, and the three ticks."""
+    team.add_staff("欧阳娜", "consultant", by=OPERATOR)
+    morning = dt.datetime(2026, 11, 25, 8, 0)
+    Registration.insert_many(
+        [{"kind": "walkin", "time_in": morning + dt.timedelta(minutes=i)} for i in range(99)]
+    ).execute()
+    return walkin(
+        time_in=dt.datetime(2026, 11, 25, 10, 20),
+        name=("上海浦东新区某某汽车贸易有限公司采购部王经理" * 2)[:40],
+        phone="075512345678",
+        party_size=2,
+        model="RAV4荣放",
+        channel="户外广告",
+        level="H",
+        consultant="欧阳娜",
+        test_drive=True,
+        quote=True,
+        ordered=True,
+        notes="周六再来，带家人试驾",
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "row"),
+    [
+        ("zh_CN", "100 10:20 在店 首 上海浦… 0755 1234 5678 2 RAV4… 户外广告 H 欧阳娜 ✓ ✓ ✓"),
+        ("en", "100 10:20 in First 上海浦… 0755 1234 5678 2 RAV4… 户外广告 H 欧阳娜 ✓✓✓"),
+    ],
+    ids=["zh_CN", "en"],
+)
+async def test_the_paper_forms_columns_fit_80_columns_whole(worst_day, make_app, language, row):
+    i18n.set_language(language)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lines = log_lines(app)
+        assert lines[0].split() == PAPER_HEADINGS[language]  # and nothing of the rest
+        shown = next(line for line in lines if "0755" in line)  # the cursor's row: the last
+        assert " ".join(shown.split()) == row
+        assert cell_len(shown.rstrip()) <= 79  # beside the scrollbar
+
+
+async def test_right_turns_to_the_minutes_and_the_notes_and_left_comes_back(worst_day, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("right")
+        await settle(pilot)
+        lines = log_lines(app)
+        assert lines[0].split()[-2:] == ["分钟", "备注"]  # whole, at the right edge
+        assert next(line for line in lines if "0755" in line).split()[-2:] == [
+            "10",  # minutes in the showroom
+            "周六再来，带家人试驾",
+        ]
+        await pilot.press("left")
+        await settle(pilot)
+        assert log_lines(app)[0].split() == PAPER_HEADINGS["zh_CN"]
+
+
+async def test_the_number_is_the_days_order_of_arrival_and_opens_its_own_row(showroom, make_app):
+    zhang = walkin(name="张三", time_in=FROZEN_NOW - dt.timedelta(minutes=30))  # 10:00
+    walkin(name="李四", time_in=FROZEN_NOW - dt.timedelta(minutes=90))  # back-dated: 09:00
+    wang = walkin(name="王五", time_in=FROZEN_NOW - dt.timedelta(minutes=60))  # 09:30
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert [(row[0], row[4]) for row in table_text(app)] == [
+            ("1", "李四"),
+            ("2", "王五"),
+            ("3", "张三"),
+        ]
+        await pilot.press("o")  # the cursor starts on the last arrival
+        await settle(pilot)
+        assert isinstance(app.screen, TimeScreen)
+        assert "序号 3" in app.screen.query_one(".dialog-question", Static).render().plain
+        await pilot.press("escape", "up", "e")
+        await settle(pilot)
+        assert isinstance(app.screen, RegistrationScreen) and app.screen.edit_id == wang.id
+    assert zhang.id == 1 and wang.id == 3  # the ids, which the log no longer shows
+
+
+async def test_home_and_end_go_to_the_first_and_the_last_row(showroom, make_app):
+    for minutes in (90, 60, 30):
+        walkin(time_in=FROZEN_NOW - dt.timedelta(minutes=minutes))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#log-table", DataTable)
+        assert table.cursor_row == 2
+        await pilot.press("home")
+        assert (table.cursor_row, table.scroll_x) == (0, 0)
+        await pilot.press("end")
+        assert (table.cursor_row, table.scroll_x) == (2, 0)
 
 
 async def test_checkout_records_departure_now_or_corrected(showroom, make_app):
@@ -169,6 +329,31 @@ async def test_who_is_on_duty_is_set_in_a_dialog_and_esc_changes_nothing(showroo
     assert (duty.entity_id, duty.staff_id) == (showroom["wanglei"].id, showroom["zhaomin"].id)
 
 
+@pytest.mark.parametrize(
+    ("language", "on", "off"),
+    [("zh_CN", "● 当班", "○ 不当班"), ("en", "● on duty", "○ off today")],
+    ids=["zh_CN", "en"],
+)
+async def test_the_roster_says_on_duty_or_not_in_words(showroom, make_app, language, on, off):
+    i18n.set_language(language)
+    app = make_app(staff=showroom["zhaomin"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DutyScreen)
+
+        def marks() -> dict[str, str]:
+            lines = drawn_lines(app, app.screen.query_one(SelectionList))
+            return {name: line for line in lines for name in ("王磊", "李娜") if name in line}
+
+        assert on in marks()["王磊"] and on in marks()["李娜"]
+        await pilot.press("space")  # 王磊 out
+        await settle(pilot)
+        assert off in marks()["王磊"] and on not in marks()["王磊"]
+        assert on in marks()["李娜"]
+
+
 async def test_skip_moves_the_head_of_the_rotation(showroom, make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -189,4 +374,4 @@ async def test_a_registration_from_another_connection_appears_by_itself(showroom
         walkin(name="另一台终端")  # committed on this thread's own connection
         await settle(pilot, 0.4)
         await settle(pilot)
-        assert [row[6] for row in table_text(app)] == ["另一台终端"]
+        assert [row[4] for row in table_text(app)] == ["另一台…"]

@@ -56,6 +56,21 @@ def test_day_log_holds_only_that_days_registrations_in_order(busy_wednesday):
     ]
 
 
+def test_day_log_numbers_the_day_by_time_in_not_by_the_order_typed(busy_wednesday):
+    # Typed 10:10, 00:00, 09:00, 09:30 (ids 2, 3, 4, 5): numbered as the paper form does.
+    register(time_in="09:30", name="同时到")  # the same minute as 王五: after them, typed later
+    rows = daylog.day_log(WEDNESDAY)
+    assert [(row.number, row.name) for row in rows] == [
+        (1, "开门前"),
+        (2, "李四"),
+        (3, "王五"),
+        (4, "同时到"),
+        (5, "张三"),
+    ]
+    assert rows[4].id == busy_wednesday["later"].id  # each number still names its registration
+    assert [row.number for row in daylog.day_log(dt.date(2026, 11, 26))] == [1]  # each day from 1
+
+
 def test_day_log_of_the_neighbouring_days(busy_wednesday):
     assert [row.name for row in daylog.day_log(dt.date(2026, 11, 24))] == ["周二晚"]
     assert [row.name for row in daylog.day_log(dt.date(2026, 11, 26))] == ["周四"]

@@ -53,6 +53,15 @@ GRID_NAME = {
     "[@click=app.quit]x[/]": "[@click=a…",
     "[link=http://x]y[/link]": "[link=htt…",
 }
+# The day's log cuts a name, model, channel or consultant at 6 to 8 cells: each one's start
+# shows, brackets and all; its notes show whole.
+LOG_START = {
+    "[VIP]王五": "[VIP]",
+    "[/x]": "[/x]",
+    "[b]粗[/b]": "[b]粗",
+    "[@click=app.quit]x[/]": "[@cli",
+    "[link=http://x]y[/link]": "[link",
+}
 
 
 def shifted(index: int, by: int) -> str:
@@ -263,8 +272,10 @@ async def visit_day_log(reader: Reader, store: Store) -> None:
     for customer in store.customers:
         row = next(line for line in lines if customer.shown_phone in line)
         for typed in (customer.name, customer.model, customer.channel, customer.consultant):
-            assert typed in row, f"{typed!r} not shown as typed in the log row {row!r}"
+            assert LOG_START[typed] in row, f"{typed!r} not shown as typed in the log row {row!r}"
             reader.checks += 1
+        assert customer.notes in row, f"{customer.notes!r} not shown as typed in {row!r}"
+        reader.checks += 1
     reader.shows("#log-rotation", *NAMES)
 
 

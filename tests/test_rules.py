@@ -112,7 +112,14 @@ def test_phone_input_longer_than_the_limit_is_refused_even_if_valid_inside():
     ("stored", "shown"),
     [
         ("13812345678", "138 1234 5678"),
-        ("01012345678", "01012345678"),
+        ("01012345678", "010 1234 5678"),  # Beijing: a 3-digit area code
+        ("02087654321", "020 8765 4321"),  # Guangzhou, and the rest of 02X
+        ("075512345678", "0755 1234 5678"),  # Shenzhen: 4 digits, an 8-digit number
+        ("057188888888", "0571 8888 8888"),
+        ("03911234567", "0391 123 4567"),  # a 7-digit local number
+        ("0996955163", "0996 955163"),  # a 6-digit one: whole
+        ("4008123123", "400 812 3123"),
+        ("8008108888", "800 810 8888"),
         ("+85291234567", "+85291234567"),
         ("", ""),
         (None, ""),
@@ -120,6 +127,26 @@ def test_phone_input_longer_than_the_limit_is_refused_even_if_valid_inside():
 )
 def test_format_phone(stored, shown):
     assert rules.format_phone(stored) == shown
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    st.one_of(
+        st.from_regex(r"0[1-9][0-9]{8,10}", fullmatch=True),  # landlines with their area code
+        st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),  # mobiles
+        st.from_regex(r"(400|800)[0-9]{7}", fullmatch=True),  # service numbers
+    )
+)
+def test_format_phone_groups_as_phonenumbers_prints_chinese_numbers(digits):
+    import phonenumbers
+
+    stored = rules.normalise_phone(digits)
+    if stored is None or stored.startswith("95"):  # invalid; or a 950 number, shown as stored
+        return
+    national = phonenumbers.format_number(
+        phonenumbers.parse(stored, "CN"), phonenumbers.PhoneNumberFormat.NATIONAL
+    )
+    assert rules.format_phone(stored) == national
 
 
 @settings(max_examples=300, deadline=None, database=None)

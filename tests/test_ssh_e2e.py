@@ -195,12 +195,12 @@ def test_a_manager_gets_the_app_at_the_terminals_size_and_it_follows_resizes(ter
     screen = term.wait_for(LOG_TITLE, START_WAIT_S)
     assert "陈静" in screen.split("\n")[0]  # signed in as the key's owner
     screen = term.wait_until(lambda s: "帮助" in last_line(s, 30))  # the footer: last line
-    assert "试/报/订" in screen  # 120 columns: every column of the log
+    assert "备注" in screen  # 120 columns: every column of the log, to the notes
     term.resize(70, 20)
-    screen = term.wait_until(lambda s: "帮助" in last_line(s, 20) and "试/报/订" not in s)
+    screen = term.wait_until(lambda s: "帮助" in last_line(s, 20) and "备注" not in s)
     assert LOG_TITLE in screen
     term.resize(132, 40)
-    term.wait_until(lambda s: "帮助" in last_line(s, 40) and "试/报/订" in s)
+    term.wait_until(lambda s: "帮助" in last_line(s, 40) and "备注" in s)
     term.keys("C-q")  # the app exits: so does the session, with the app's status
     term.wait_for("SSH-EXIT=0")
     login = terminals.wait_for_audit("login", lambda rows: rows)[-1]

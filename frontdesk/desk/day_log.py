@@ -1,5 +1,9 @@
 """Today's registration log (the paper form on screen): one query, a row per registration,
-and one aggregate for the line under it (parties in, people, still in the showroom, calls)."""
+and one aggregate for the line under it (parties in, people, still in the showroom, calls).
+
+Each row carries the day's 序号 as the paper form numbers it: 1, 2, 3 … in order of time
+in, whatever order the rows were typed in (a back-dated entry takes its place by its time).
+"""
 
 from __future__ import annotations
 
@@ -14,9 +18,13 @@ from frontdesk.store.models import Registration, Staff
 
 @dataclass(frozen=True)
 class LogRow:
-    """One row of the day's log, with the consultant's name already joined."""
+    """One row of the day's log, with the consultant's name already joined.
+
+    ``number`` is the day's 序号 (1 for the first arrival); ``id`` names the registration.
+    """
 
     id: int
+    number: int
     kind: str
     time_in: dt.datetime
     time_out: dt.datetime | None
@@ -46,11 +54,13 @@ class LogRow:
 
 
 def day_log(day: dt.date) -> list[LogRow]:
-    """Every registration whose time in falls on ``day``, in order of arrival."""
+    """Every registration whose time in falls on ``day``, in order of arrival, numbered."""
     start, end = clock.day_bounds(day)
+    arrival = (Registration.time_in, Registration.id)  # one order for the rows and the 序号
     query = (
         Registration.select(
             Registration.id,
+            fn.ROW_NUMBER().over(order_by=arrival).alias("number"),
             Registration.kind,
             Registration.time_in,
             Registration.time_out,
@@ -70,7 +80,7 @@ def day_log(day: dt.date) -> list[LogRow]:
         )
         .join(Staff, on=(Registration.consultant == Staff.id), join_type=JOIN.LEFT_OUTER)
         .where((Registration.time_in >= start) & (Registration.time_in < end))
-        .order_by(Registration.time_in, Registration.id)
+        .order_by(*arrival)
         .dicts()
     )
     return [

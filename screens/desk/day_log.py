@@ -1,9 +1,11 @@
 """Today's registration log (F4): the paper form on screen.
 
-Every registration of the day in order of arrival; open walk-ins are marked with their
-minutes in the showroom. ``o`` or Enter records a party's departure (now, correctable),
-``e`` corrects a row, ``s`` skips the consultant at the head of the up rotation, ``d``
-sets who is on duty today.
+Every registration of the day in order of arrival, numbered 1, 2, 3 … as on the paper
+(序号); open walk-ins are marked 在店. The table and its columns are ``log_table``.
+
+``o`` or Enter records a party's departure (now, correctable), ``e`` corrects a row,
+``s`` skips the consultant at the head of the up rotation, ``d`` sets who is on duty
+today. Home and End go to the first and the last row.
 """
 
 from __future__ import annotations
@@ -11,15 +13,13 @@ from __future__ import annotations
 from concurrent.futures import Future
 from functools import partial
 
-from rich.cells import cell_len
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from frontdesk import clock, rules
+from frontdesk import clock
 from frontdesk.desk import day_log as daylog
 from frontdesk.desk import registration
 from frontdesk.i18n import t
@@ -29,86 +29,9 @@ from screens import access
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.desk.duty import DutyScreen
+from screens.desk.log_table import LogTable, row_cells, set_columns
 from screens.dialogs import TimeScreen
 from screens.widgets import FdFooter, FdHeader
-
-COLUMNS = (
-    "col_no",
-    "col_time_in",
-    "col_time_out",
-    "col_stay",
-    "col_kind",
-    "col_visit",
-    "col_name",
-    "col_phone",
-    "col_party",
-    "col_model",
-    "col_channel",
-    "col_level",
-    "col_consultant",
-    "col_flags",
-)
-
-
-def _cells(row: daylog.LogRow, now) -> list[Text]:
-    stay = row.stay_minutes(now)
-    flags = "/".join("✓" if flag else "·" for flag in (row.test_drive, row.quote, row.ordered))
-    time_out = row.time_out.strftime("%H:%M") if row.time_out else ""
-    if row.is_open:
-        time_out = t("log.open_mark")
-    cells = [
-        str(row.id),
-        row.time_in.strftime("%H:%M"),
-        time_out,
-        "" if stay is None else str(stay),
-        t(f"kind.{row.kind}"),
-        t(f"visit.{row.visit}"),
-        row.name,
-        rules.format_phone(row.phone),
-        str(row.party_size) if row.kind == "walkin" else "",
-        row.model,
-        row.channel,
-        row.level or "",
-        row.consultant,
-        flags,
-    ]
-    style = "bold" if row.is_open else ""
-    return [LogCell(cell, style) for cell in cells]
-
-
-class LogCell:
-    """A cell of the log: its text drawn as it is (user text: never markup).
-
-    It has no ``__rich_measure__``, so the table does not measure each of a busy day's
-    thousands of cells through the console one by one (most of the start-up time of a
-    day with 500 rows); the screen sizes the columns itself, from ``cell_len``. Its Rich
-    ``Text`` is made only when the cell is drawn: one small object per cell, not three,
-    for the garbage collector to walk.
-    """
-
-    __slots__ = ("plain", "style")
-
-    def __init__(self, plain: str, style: str = "") -> None:
-        self.plain = plain
-        self.style = style
-
-    def __rich_console__(self, console, options):
-        yield Text(self.plain, style=self.style, no_wrap=True)
-
-    def __str__(self) -> str:
-        return self.plain
-
-    @property
-    def cell_len(self) -> int:
-        return cell_len(self.plain)
-
-
-def column_widths(labels: list[str], rows: list[list[LogCell]]) -> list[int]:
-    """Each column as wide as its widest cell or its heading (wide CJK characters count 2)."""
-    widths = [cell_len(label) for label in labels]
-    for cells in rows:
-        widths = [max(width, cell.cell_len) for width, cell in zip(widths, cells, strict=True)]
-    return widths
 
 
 class DayLogScreen(Screen):
@@ -138,8 +61,8 @@ class DayLogScreen(Screen):
     def compose(self) -> ComposeResult:
         yield FdHeader(id="header")
         yield Static(Content(""), id="log-title")
-        table = DataTable(id="log-table", cursor_type="row", zebra_stripes=True)
-        self._set_columns(table, [])
+        table = LogTable(id="log-table", cursor_type="row", zebra_stripes=True, cell_padding=0)
+        set_columns(table, [])
         yield table
         yield Static(Content(""), id="log-summary")
         yield Static(Content(""), id="log-rotation")
@@ -172,11 +95,11 @@ class DayLogScreen(Screen):
         cursor_key = None
         if table.row_count:
             cursor_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        cells = [_cells(row, now) for row in rows]
+        cells = [row_cells(row, now) for row in rows]
         table.clear(columns=True)
-        self._set_columns(table, cells)
-        for row, row_cells in zip(rows, cells, strict=True):
-            table.add_row(*row_cells, key=str(row.id))
+        set_columns(table, cells)
+        for row, drawn in zip(rows, cells, strict=True):
+            table.add_row(*drawn, key=str(row.id))
         if cursor_key is not None and cursor_key in {str(r.id) for r in rows}:
             table.move_cursor(row=table.get_row_index(cursor_key))
         elif rows:
@@ -199,12 +122,6 @@ class DayLogScreen(Screen):
         self.query_one("#log-rotation", Static).update(
             Content.assemble((t("log.rotation"), "bold"), " ", Content(rotation))
         )
-
-    @staticmethod
-    def _set_columns(table: DataTable, cells: list[list[LogCell]]) -> None:
-        labels = [t(f"log.{key}") for key in COLUMNS]
-        for key, label, width in zip(COLUMNS, labels, column_widths(labels, cells), strict=True):
-            table.add_column(label, width=width, key=key)
 
     def _current(self) -> daylog.LogRow | None:
         table = self.query_one("#log-table", DataTable)
@@ -237,16 +154,16 @@ class DayLogScreen(Screen):
                 # The suggestion, untouched, means "now" to the second (not the minute).
                 at = None if value == suggested and row.time_out is None else value
                 checkout = partial(registration.checkout, by=access.actor_of(self))
-                run_db(self, checkout, row.id, at, on_done=self._checked_out)
+                done = partial(self._checked_out, row.number)
+                run_db(self, checkout, row.id, at, on_done=done)
 
-        self.app.push_screen(
-            TimeScreen(t("log.checkout_title", id=row.id), suggested, row.time_in.date()), chosen
-        )
+        title = t("log.checkout_title", number=row.number)
+        self.app.push_screen(TimeScreen(title, suggested, row.time_in.date()), chosen)
 
-    def _checked_out(self, saved: Registration) -> None:
-        self.notify(
-            t("log.checked_out", id=saved.id, time=saved.time_out.strftime("%H:%M")), markup=False
-        )
+    def _checked_out(self, number: int, saved: Registration) -> None:
+        """``number``: the row's 序号, the one the receptionist reads (not the id)."""
+        time_out = saved.time_out.strftime("%H:%M")
+        self.notify(t("log.checked_out", number=number, time=time_out), markup=False)
         self.refresh_data()
 
     def action_edit(self) -> None:
