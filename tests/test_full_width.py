@@ -14,8 +14,9 @@ from textual.widgets import Input
 
 from frontdesk import bounds, months, rules
 from frontdesk.desk import registration, registration_input
+from frontdesk.followup import contact_input
 from frontdesk.people.actor import DESK
-from frontdesk.store.models import Registration
+from frontdesk.store.models import Contact, Customer, Registration
 from screens.desk.registration_form import RegistrationScreen
 from tests.conftest import FROZEN_NOW, settle, type_as_a_terminal
 
@@ -85,6 +86,29 @@ def test_the_party_size_check_reads_full_width_digits():
     assert registration_input.check_party_size("１２") == (12, None)
 
 
+@pytest.fixture
+def zhang(showroom) -> Customer:
+    data = registration.RegistrationInput(
+        kind="walkin", time_in="09:00", phone="13812345678", name="张三", level="A"
+    )
+    return Customer.get_by_id(registration.register(data, by=DESK).customer_id)
+
+
+def test_a_contact_typed_in_full_width_is_read(zhang):
+    data = contact_input.ContactInput(
+        method="ｃａｌｌ", at="１０：１５", level="Ｈ", next_date="１２－０１"
+    )
+    clean = contact_input.clean_contact(data, zhang)
+    assert (clean.method, clean.at, clean.level, clean.next_date) == (
+        "call",
+        dt.datetime(2026, 11, 25, 10, 15),
+        "H",
+        dt.date(2026, 12, 1),
+    )
+    assert contact_input.parse_next_date("＋３", TODAY) == dt.date(2026, 11, 28)
+    assert contact_input.parse_next_date("２０２６－１２－０５", TODAY) == dt.date(2026, 12, 5)
+
+
 def test_the_command_line_reads_full_width(run_cli, cli_store):
     from frontdesk import store
 
@@ -94,6 +118,11 @@ def test_the_command_line_reads_full_width(run_cli, cli_store):
         "--phone", "１３８１２３４５６７８", "--party", "３", "--level", "ｈ",
     )  # fmt: skip
     assert (status, err) == (0, "")
+    status, _, err = run_cli(
+        "contact", "--phone", "13812345678", "--at", "２０２６－１１－２５ １０：００",
+        "--method", "call", "--level", "Ａ", "--next", "＋２",
+    )  # fmt: skip
+    assert (status, err) == (0, "")
     store.open_store(cli_store)
     saved = Registration.get()
     assert (saved.time_in, saved.party_size, saved.level) == (
@@ -101,6 +130,8 @@ def test_the_command_line_reads_full_width(run_cli, cli_store):
         3,
         "H",
     )
+    contact = Contact.get()
+    assert (contact.level_after, contact.next_date) == ("A", dt.date(2026, 11, 27))
 
 
 @pytest.mark.xfail(
