@@ -232,15 +232,19 @@ class DayLogScreen(Screen):
         if row.time_in.date() != clock.today():
             suggested = (row.time_out or clock.now()).strftime("%Y-%m-%d %H:%M")
 
-        def chosen(value: str | None) -> None:
-            if value:
-                # The suggestion, untouched, means "now" to the second (not the minute).
-                at = None if value == suggested and row.time_out is None else value
-                checkout = partial(registration.checkout, by=access.actor_of(self))
-                run_db(self, checkout, row.id, at, on_done=self._checked_out)
+        by = access.actor_of(self)
+
+        def save(value: str) -> Registration:
+            # The suggestion, untouched, means "now" to the second (not the minute).
+            at = None if value == suggested and row.time_out is None else value
+            return registration.checkout(row.id, at, by=by)
+
+        def chosen(saved: Registration | None) -> None:
+            if saved is not None:
+                self._checked_out(saved)
 
         self.app.push_screen(
-            TimeScreen(t("log.checkout_title", id=row.id), suggested, row.time_in.date()), chosen
+            TimeScreen(t("log.checkout_title", id=row.id), suggested, save), chosen
         )
 
     def _checked_out(self, saved: Registration) -> None:
