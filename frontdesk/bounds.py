@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from frontdesk import clock
+from frontdesk import clock, rules
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
 from frontdesk.months import month_of
@@ -66,9 +66,10 @@ def check_month(month: dt.date, field: str = "month") -> dt.date:
 
 
 def parse_day(text: str | None, field: str = "date") -> dt.date:
-    """``YYYY-MM-DD`` within the range; a ValidationError on ``field`` otherwise."""
+    """``YYYY-MM-DD`` (full-width digits too) within the range; a ValidationError on
+    ``field`` otherwise."""
     try:
-        day = dt.date.fromisoformat((text or "").strip())
+        day = dt.date.fromisoformat(rules.fold_width(text).strip())
     except ValueError:
         raise ValidationError({field: t("error.date")}) from None
     return check_day(day, field)

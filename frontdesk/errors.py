@@ -8,11 +8,14 @@ class FrontdeskError(Exception):
 
 
 class ValidationError(FrontdeskError):
-    """Input that cannot be stored. ``errors`` maps a field id (``party-size``) to a message."""
+    """Input that cannot be stored. ``errors`` maps a field id (``party-size``) to a message.
+
+    A screen shows each message beside its field; ``str()`` is the messages alone, for a
+    place that has no field to show them by: a field id means nothing to the user."""
 
     def __init__(self, errors: dict[str, str]):
         self.errors = dict(errors)
-        super().__init__("; ".join(f"{field}: {message}" for field, message in self.errors.items()))
+        super().__init__(" · ".join(self.errors.values()))
 
 
 class NotFound(FrontdeskError):

@@ -10,6 +10,7 @@ user may ask about at all is ``frontdesk.bounds``'s to say.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 MONTH_FORMATS = ("%Y-%m", "%Y/%m", "%Y%m")
 
@@ -41,9 +42,9 @@ def month_days(month: dt.date) -> list[dt.date]:
 
 
 def parse_month(text: str | None) -> dt.date:
-    """A typed month (``YYYY-MM``, ``YYYY/MM`` or ``YYYYMM``) → its first day; ValueError
-    when it is none of them."""
-    raw = (text or "").strip()
+    """A typed month (``YYYY-MM``, ``YYYY/MM`` or ``YYYYMM``, full-width digits too) → its
+    first day; ValueError when it is none of them."""
+    raw = unicodedata.normalize("NFKC", text or "").strip()
     for fmt in MONTH_FORMATS:
         try:
             return dt.datetime.strptime(raw, fmt).date()

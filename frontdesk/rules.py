@@ -6,6 +6,9 @@
 - Intent levels (意向级别): O order not yet delivered, H within 7 days, A 7–15 days,
   B 15 days–1 month, C 1–3 months; each has a follow-up interval in days.
 - Logins are ASCII, by default the pinyin of the name (王磊 → wanglei).
+- A Chinese input method types full-width forms (全角: ``２``, ``１０：０５``, ``Ｈ``): every
+  number, time, date, level and choice is read through ``fold_width`` (NFKC), and stored
+  text keeps its full-width punctuation but gets ASCII letters and digits.
 """
 
 from __future__ import annotations
@@ -48,6 +51,21 @@ MAX_TEXT = 60
 MAX_NOTES = 500
 MAX_PARTY = 99
 MAX_PHONE_INPUT = 32
+
+# Full-width letters and digits (Ａ–Ｚ, ａ–ｚ, ０–９) and the ideographic space, as stored text
+# has them: ASCII. Full-width punctuation (，：（）) is how Chinese prose is written, and stays.
+_FULL_WIDTH_OFFSET = 0xFF01 - 0x21
+_WIDE_LETTERS_AND_DIGITS = {
+    code: code - _FULL_WIDTH_OFFSET
+    for start, end in (("０", "９"), ("Ａ", "Ｚ"), ("ａ", "ｚ"))
+    for code in range(ord(start), ord(end) + 1)
+} | {ord("\u3000"): ord(" ")}
+
+
+def fold_width(raw: str | None) -> str:
+    """Typed text as the rules read it: full-width digits, letters and punctuation folded
+    to their ASCII forms (NFKC), ``１０：０５`` → ``10:05``, ``＋３`` → ``+3``."""
+    return unicodedata.normalize("NFKC", raw or "")
 
 
 def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str | None:
@@ -115,8 +133,8 @@ def format_phone(phone: str | None) -> str:
 
 
 def normalise_level(raw: str | None) -> str | None:
-    """``h`` → ``H``; blank → None. Raises ValueError for anything else."""
-    text = (raw or "").strip().upper()
+    """``h`` (or full-width ``Ｈ``) → ``H``; blank → None. Raises ValueError for anything else."""
+    text = fold_width(raw).strip().upper()
     if not text or text in {"-", "—", "NONE"}:
         return None
     if text not in LEVELS:
@@ -133,14 +151,15 @@ def follow_up_due(last_contact: dt.date, level: str | None, intervals=None) -> d
 
 
 def clean_text(raw: str | None, limit: int) -> str:
-    """User text as stored: control characters (and so terminal escapes) dropped, trimmed.
+    """User text as stored: control characters (and so terminal escapes) dropped, full-width
+    letters and digits made ASCII (``ＲＡＶ４`` → ``RAV4``), trimmed.
 
     Raises ValueError when the text is longer than ``limit`` characters.
     """
     text = "".join(
         ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else "" for ch in (raw or "")
     )
-    text = text.replace("\t", " ").strip()
+    text = text.translate(_WIDE_LETTERS_AND_DIGITS).replace("\t", " ").strip()
     if len(text) > limit:
         raise ValueError(limit)
     return text
@@ -172,14 +191,15 @@ def choice_matches(query: str, names: list[str]) -> list[str]:
     """The names a typed query picks out, best first.
 
     A name matches when it starts with, or contains, the query (case-folded), or when its
-    pinyin initials or full pinyin start with it (``km`` finds 凯美瑞).
+    pinyin initials or full pinyin start with it (``km`` finds 凯美瑞); full-width and
+    ASCII forms are the same (``ＲＡＶ４`` finds RAV4荣放).
     """
-    text = (query or "").strip().casefold()
+    text = fold_width(query).strip().casefold()
     if not text:
         return list(names)
     ranked: list[tuple[int, int, str]] = []
     for position, name in enumerate(names):
-        folded = name.casefold()
+        folded = fold_width(name).casefold()
         if folded == text:
             rank = 0
         elif folded.startswith(text):
@@ -195,8 +215,9 @@ def choice_matches(query: str, names: list[str]) -> list[str]:
 
 
 def parse_time_of_day(raw: str, day: dt.date) -> dt.datetime:
-    """``HH:MM`` on ``day``, or a full ``YYYY-MM-DD HH:MM``. Raises ValueError otherwise."""
-    text = (raw or "").strip()
+    """``HH:MM`` on ``day``, or a full ``YYYY-MM-DD HH:MM``, in ASCII or full-width digits.
+    Raises ValueError otherwise."""
+    text = fold_width(raw).strip()
     for fmt in DATETIME_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -9,9 +12,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from frontdesk import rules
+from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
 from screens.bindings import translate_bindings
+from screens.db import run_db
 from screens.widgets import FdFooter
 
 
@@ -39,17 +43,24 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class TimeScreen(ModalScreen[str | None]):
-    """Ask for a time (HH:MM or YYYY-MM-DD HH:MM); Enter confirms, Esc backs out."""
+class TimeScreen(ModalScreen[Any]):
+    """Ask for a time (HH:MM or YYYY-MM-DD HH:MM) and hand it to ``save``, a core call run
+    in a worker; Enter saves, Esc backs out (dismissing with None).
+
+    The dialog closes with what ``save`` returned. What is a valid time is the core's to
+    say: its refusal ("time out is before time in") is shown beside the field, in the
+    user's words, and what was typed stays to be corrected.
+    """
 
     BINDINGS = [Binding("escape", "back", "key.cancel", id="cancel")]
 
-    def __init__(self, title: str, value: str, day) -> None:
+    def __init__(self, title: str, value: str, save: Callable[[str], Any]) -> None:
         super().__init__()
         translate_bindings(self)
         self.title_text = title
         self.value = value
-        self.day = day
+        self.save = save
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -60,14 +71,19 @@ class TimeScreen(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        try:
-            rules.parse_time_of_day(event.value, self.day)
-        except ValueError:
-            self.query_one("#time-hint", Static).update(
-                Content.styled(t("error.time"), "bold $error")
-            )
+        if self.saving:
             return
-        self.dismiss(event.value)
+        self.saving = True
+        # On the app's workers: the dialog closing with the result must not cancel the
+        # worker that is handing it over.
+        run_db(self.app, self.save, event.value, on_done=self.dismiss, on_error=self._refused)
+
+    def _refused(self, error: FrontdeskError) -> None:
+        self.saving = False
+        hint = self.query_one("#time-hint", Static)
+        hint.update(Content.styled(str(error), "bold $error"))
+        hint.add_class("-error")
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        if not self.saving:  # a save under way ends first, and closes the dialog itself
+            self.dismiss(None)

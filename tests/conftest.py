@@ -154,3 +154,15 @@ def run_cli(cli_store, capsys):
         return status, out, err
 
     return run
+
+
+async def type_as_a_terminal(pilot, text: str) -> None:
+    """Type ``text`` one character at a time, as a terminal sends it: each key with its
+    character. (``pilot.press`` loses full-width punctuation such as ``＋``: it cannot turn
+    the key's name back into the character.)"""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for character in text:
+        pilot.app._driver.send_message(events.Key(_character_to_key(character), character))
+        await pilot.pause()

@@ -18,7 +18,7 @@ from screens.followup.contact_forms import CloseScreen, ContactScreen, StaffChoi
 from screens.followup.contact_grid import DAY_WIDTH, DAYS_AT, FIXED_WIDTH, HEADER_LINES, ContactGrid
 from screens.followup.contacts import ContactsScreen
 from screens.followup.customer_card import CustomerScreen
-from tests.conftest import FROZEN_NOW, screen_text, settle
+from tests.conftest import FROZEN_NOW, screen_text, settle, type_as_a_terminal
 
 
 def walkin(phone: str, name: str, level: str, days_ago: int, **more) -> Customer:
@@ -356,3 +356,46 @@ async def test_an_agreed_date_years_away_is_refused_beside_its_field(intent, mak
         assert str(hint.render()) == "约定日期须在接触后一年内（最晚 2027-11-26）"  # today + 366
         assert hint.has_class("-error")
     assert Contact.select().count() == 0
+
+
+async def test_a_bad_agreed_date_is_said_as_enter_leaves_the_field_and_full_width_is_read(
+    intent, make_app, showroom
+):
+    app = make_app(staff=showroom["wanglei"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_table(pilot)
+        await pilot.press("c", "enter", "enter", "enter")  # method, account, level: to "next"
+        await settle(pilot)
+        await pilot.press(*"12月40日", "enter")
+        await settle(pilot)
+        assert app.screen.focused.id == "next"  # back on it, the core's sentence beside it
+        hint = app.screen.query_one("#hint-next", Static)
+        assert str(hint.render()) == "日期格式：YYYY-MM-DD、MM-DD 或 +天数"
+        assert hint.has_class("-error")
+        for _ in range(6):
+            await pilot.press("backspace")
+        await type_as_a_terminal(pilot, "＋３")  # full-width, as a Chinese input method types
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.focused.id == "at" and not hint.has_class("-error")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactsScreen)
+    assert Contact.get().next_date == dt.date(2026, 11, 28)
+
+
+async def test_a_refused_reassignment_keeps_the_dialog_with_the_cores_sentence(
+    intent, make_app, showroom
+):
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_table(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press(*"赵敏", "enter")  # the receptionist: she receives no customers
+        await settle(pilot)
+        assert isinstance(app.screen, StaffChoiceScreen)
+        assert app.screen.query_one("#staff-choice", Input).value == "赵敏"
+        assert text_of(app, "staff-matches") == "不是在职的销售顾问：赵敏"
+        assert [n.message for n in app._notifications] == []
+    assert Customer.get_by_id(intent["zhang"].id).consultant.name == "王磊"

@@ -375,3 +375,28 @@ async def test_a_registration_from_another_connection_appears_by_itself(showroom
         await settle(pilot, 0.4)
         await settle(pilot)
         assert [row[4] for row in table_text(app)] == ["另一台…"]
+
+
+async def test_a_refused_departure_keeps_the_dialog_and_says_why_beside_the_field(
+    showroom, make_app
+):
+    """``09:00`` for a 10:05 arrival closed the dialog with the toast ``time-out: …``."""
+    party = walkin(name="张三", time_in=dt.datetime(2026, 11, 25, 10, 5))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press(*"09:00", "enter")  # typing replaces the suggested 10:30
+        await settle(pilot)
+        assert isinstance(app.screen, TimeScreen)  # still open, what was typed kept
+        assert app.screen.query_one("#time", Input).value == "09:00"
+        hint = app.screen.query_one("#time-hint", Static)
+        assert str(hint.render()) == "离店时间早于来店时间"
+        assert hint.has_class("-error")
+        assert [n.message for n in app._notifications] == []  # no toast, no field key
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace")
+        await pilot.press(*"10:20", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DayLogScreen)
+    assert Registration.get_by_id(party.id).time_out == dt.datetime(2026, 11, 25, 10, 20)

@@ -328,3 +328,26 @@ async def test_no_day_or_month_before_2000_and_the_range_is_said(showroom, make_
         month_title = app.screen.query_one("#month-title", Static)
         assert "2000-01" in str(month_title.render())
         assert "月份须在 2000-01 到 2027-11 之间" in notices(app)
+
+
+async def test_an_unwritable_path_keeps_the_export_dialog_and_says_why_in_chinese(
+    fortnight, make_app, tmp_path
+):
+    """A path in a folder that is not there closed the dialog with an English ``[Errno 2]``."""
+    missing = tmp_path / "没有这个文件夹" / "统计.xlsx"
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_statistics(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("home", "ctrl+k", *str(missing), "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)  # still open, the path kept
+        assert app.screen.query_one("#export-path", Input).value == str(missing)
+        hint = str(app.screen.query_one("#export-hint", Static).render())
+        assert hint == f"找不到 {missing}（或它所在的文件夹）：请检查路径"
+        assert notices(app) == []
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, StatisticsScreen)
+    assert not missing.parent.exists()

@@ -16,7 +16,7 @@ from frontdesk.cli.base import (
     run_export,
     table,
 )
-from frontdesk.followup import contact_export, contact_table, contacts, customer_card
+from frontdesk.followup import contact_export, contact_input, contact_table, contacts, customer_card
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
@@ -78,7 +78,7 @@ def add_commands(commands) -> dict[str, Handler]:
 
 def _contact(args: argparse.Namespace, actor: Actor) -> int:
     customer = contacts.find_customer(args.phone)
-    data = contacts.ContactInput(
+    data = contact_input.ContactInput(
         method=args.method,
         at=args.at,
         account=args.notes,

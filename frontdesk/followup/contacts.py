@@ -8,6 +8,7 @@ only through a recorded contact (意向客户升降级别均应通过日报表).
   who, when, the account of it (访问经过), the level after it and an optional agreed next
   date (约定日期: from the contact's day to a year after it). A change of level is
   written to ``LevelChange`` with the contact.
+- What each dialog takes and how it is checked is ``frontdesk.followup.contact_input``.
 - ``close_customer``: 成交 deal (an own-sold owner now), 战败 defeat (bought a competitor:
   brand/model and reason required), 失控 lost (lost contact: reason required). The
   customer leaves the open table and keeps its whole history.
@@ -22,25 +23,27 @@ only through a recorded contact (意向客户升降级别均应通过日报表).
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from frontdesk import bounds, clock, rules
+from frontdesk import clock, rules
 from frontdesk.errors import NotFound, ValidationError
+from frontdesk.followup.contact_input import (
+    CloseInput,
+    ContactInput,
+    clean_close,
+    clean_consultant,
+    clean_contact,
+    clean_moment,
+)
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
 from frontdesk.store import audit, settings
 from frontdesk.store.models import Contact, Customer, LevelChange, Staff, database
 
-CLOSE_OUTCOMES = ("deal", "defeat", "lost")
 # What a closed intent customer becomes (客户分类): a lost one stays a base customer (基盘).
 CLASS_AFTER_CLOSE = {"deal": "own_sold", "defeat": "defeated", "lost": "base"}
-MAX_COMPETITOR = 60
-# An agreed next contact (约定下次接触) lies within a year of the contact it was agreed at.
-AGREED_WITHIN = bounds.YEAR_AHEAD
 IDS_PER_STATEMENT = 500  # customer ids per recompute statement (SQLite's variable limit)
 
 # The latest registration or contact, else the first contact, else the day on file.
@@ -119,30 +122,6 @@ def overdue_days(next_due: dt.date | None, today: dt.date) -> int:
     return max(0, (today - next_due).days)
 
 
-def parse_next_date(raw: str | dt.date | None, day: dt.date) -> dt.date | None:
-    """An agreed next date: ``YYYY-MM-DD``, ``MM-DD`` (the next such day) or ``+N`` days
-    after ``day``; blank is None. Raises ValueError for anything else."""
-    if isinstance(raw, dt.date):
-        return raw
-    text = (raw or "").strip()
-    if not text:
-        return None
-    if match := re.fullmatch(r"\+(\d{1,3})", text):
-        return day + dt.timedelta(days=int(match[1]))
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            pass
-    if match := re.fullmatch(r"(\d{1,2})[-/.月](\d{1,2})日?", text):
-        month, day_of_month = int(match[1]), int(match[2])
-        candidate = dt.date(day.year, month, day_of_month)  # ValueError for 02-30
-        if candidate < day:
-            candidate = dt.date(day.year + 1, month, day_of_month)
-        return candidate
-    raise ValueError(text)
-
-
 def find_customer(raw_phone: str) -> Customer:
     """The customer on file with this phone number; a sentence to act on otherwise."""
     phone = rules.normalise_phone(raw_phone)
@@ -167,21 +146,6 @@ def get_customer(customer_id: int) -> Customer:
 # -- recording a contact --------------------------------------------------------------------
 
 
-@dataclass
-class ContactInput:
-    """A contact as typed (form or CLI); ``clean`` in ``record_contact`` validates it."""
-
-    method: str = "call"
-    at: dt.datetime | str | None = None  # blank: now
-    account: str = ""  # 访问经过
-    level: str | None = ""  # the level after the contact; blank: unchanged
-    next_date: dt.date | str | None = None  # agreed next contact, overrides the cadence
-    # Who made it (name or login): only a manager (or the operator) names someone else.
-    # Blank: the signed-in consultant or manager; at the desk or the operator's CLI, the
-    # customer's consultant.
-    staff: str = ""
-
-
 def record_contact(customer_id: int, data: ContactInput, *, by: Actor) -> Contact:
     """Store one contact, its level change and the customer's next due date, atomically.
 
@@ -191,65 +155,20 @@ def record_contact(customer_id: int, data: ContactInput, *, by: Actor) -> Contac
     with database.atomic():
         customer = get_customer(customer_id)
         roles.require(by, roles.CONTACT_RECORD, customer)
-        errors: dict[str, str] = {}
-        method = (data.method or "").strip().lower()
-        if method not in rules.CONTACT_METHODS:
-            errors["method"] = t("contacts.error.method")
         now = clock.now()
-        at = now
-        if data.at not in (None, ""):
-            try:
-                at = (
-                    data.at.replace(microsecond=0)
-                    if isinstance(data.at, dt.datetime)
-                    else rules.parse_time_of_day(str(data.at), now.date())
-                )
-            except ValueError:
-                errors["at"] = t("error.time")
-            else:
-                if rules.is_future(at, now):
-                    errors["at"] = t("error.future")
-                elif at.date() < bounds.FIRST_DAY:
-                    errors["at"] = t("error.too_early", first=bounds.FIRST_DAY.isoformat())
-        try:
-            account = rules.clean_text(data.account, rules.MAX_NOTES)
-        except ValueError:
-            errors["account"] = t("error.too_long", limit=rules.MAX_NOTES)
-        level = customer.level
-        try:
-            level = rules.normalise_level(data.level) or customer.level
-        except ValueError:
-            errors["level"] = t("error.level")
-        if level is None and "level" not in errors:
-            errors["level"] = t("contacts.error.level_required")
-        next_date = None
-        try:
-            next_date = parse_next_date(data.next_date, at.date())
-        except ValueError:
-            errors["next"] = t("contacts.error.next_date")
-        else:
-            latest = at.date() + AGREED_WITHIN
-            if next_date is not None and next_date < at.date():
-                errors["next"] = t("contacts.error.next_before")
-            elif next_date is not None and next_date > latest:
-                errors["next"] = t("contacts.error.next_too_far", last=latest.isoformat())
+        clean = clean_contact(data, customer, now=now)
         who = _contact_maker(customer, by)
-        if (data.staff or "").strip():
-            named = team.find_staff(data.staff)
-            if named is None or not named.active:
-                errors["staff"] = t("error.no_staff", name=data.staff.strip())
-            elif named.id != by.staff_id:
-                roles.require(by, roles.CONTACT_ON_BEHALF)
-                who = named
-        if errors:
-            raise ValidationError(errors)
+        if clean.staff is not None and clean.staff.id != by.staff_id:
+            roles.require(by, roles.CONTACT_ON_BEHALF)
+            who = clean.staff
+        method, at, level, next_date = clean.method, clean.at, clean.level, clean.next_date
 
         contact = Contact.create(
             customer=customer,
             staff=who,
             at=at,
             method=method,
-            account=account,
+            account=clean.account,
             level_after=level,
             next_date=next_date,
             created_at=now,
@@ -316,29 +235,8 @@ def close_customer(
     with database.atomic():
         customer = get_customer(customer_id)
         roles.require(by, roles.CONTACT_CLOSE)
-        errors: dict[str, str] = {}
-        outcome = (outcome or "").strip().lower()
-        if outcome not in CLOSE_OUTCOMES:
-            errors["outcome"] = t("contacts.error.outcome")
-        texts = {}
-        for key, value, limit in (
-            ("reason", reason, rules.MAX_NOTES),
-            ("competitor", competitor, MAX_COMPETITOR),
-        ):
-            try:
-                texts[key] = rules.clean_text(value, limit)
-            except ValueError:
-                errors[key] = t("error.too_long", limit=limit)
-                texts[key] = ""
-        if outcome in ("defeat", "lost") and not texts["reason"] and "reason" not in errors:
-            errors["reason"] = t("contacts.error.reason_required")
-        if outcome == "defeat" and not texts["competitor"] and "competitor" not in errors:
-            errors["competitor"] = t("contacts.error.competitor_required")
-        if customer.level is None:
-            errors["outcome"] = t("contacts.error.not_open", name=customer.name or customer.phone)
-        now = _happened(at, errors)
-        if errors:
-            raise ValidationError(errors)
+        clean = clean_close(CloseInput(outcome, reason, competitor, at), customer)
+        now = clean.at
         LevelChange.create(
             customer=customer, from_level=customer.level, to_level=None, at=now, staff=by.staff
         )
@@ -346,11 +244,11 @@ def close_customer(
             Customer.update(
                 level=None,
                 next_due=None,
-                customer_class=CLASS_AFTER_CLOSE[outcome],
+                customer_class=CLASS_AFTER_CLOSE[clean.outcome],
                 closed_at=now,
-                closed_as=outcome,
-                close_reason=texts["reason"],
-                competitor=texts["competitor"] if outcome == "defeat" else "",
+                closed_as=clean.outcome,
+                close_reason=clean.reason,
+                competitor=clean.competitor if clean.outcome == "defeat" else "",
                 updated_at=clock.now(),
                 version=Customer.version + 1,
             )
@@ -362,10 +260,10 @@ def close_customer(
             "customer",
             customer.id,
             by,
-            outcome=outcome,
+            outcome=clean.outcome,
             level=customer.level,
-            reason=texts["reason"],
-            competitor=texts["competitor"],
+            reason=clean.reason,
+            competitor=clean.competitor,
             at=now,
         )
     return Customer.get_by_id(customer.id)
@@ -379,15 +277,8 @@ def reassign(
     with database.atomic():
         customer = get_customer(customer_id)
         roles.require(by, roles.CONTACT_REASSIGN)
-        member = consultant if isinstance(consultant, Staff) else team.find_staff(consultant)
-        allowed = {m.id for m in team.consultants()}
-        if member is None or member.id not in allowed:
-            name = consultant.name if isinstance(consultant, Staff) else consultant
-            raise ValidationError({"consultant": t("contacts.error.not_consultant", name=name)})
-        errors: dict[str, str] = {}
-        moment = _happened(at, errors)
-        if errors:
-            raise ValidationError(errors)
+        member = clean_consultant(consultant)
+        moment = clean_moment(at)
         if customer.consultant_id != member.id:
             (
                 Customer.update(
@@ -406,16 +297,3 @@ def reassign(
                 at=moment,
             )
     return Customer.get_by_id(customer.id)
-
-
-def _happened(at: dt.datetime | None, errors: dict[str, str]) -> dt.datetime:
-    """When a close or reassignment happened: ``at`` (neither ahead of now nor before the
-    first day a store can hold), else now; a refusal goes into ``errors``."""
-    now = clock.now()
-    if at is None:
-        return now
-    if rules.is_future(at, now):
-        errors["at"] = t("error.future")
-    elif at.date() < bounds.FIRST_DAY:
-        errors["at"] = t("error.too_early", first=bounds.FIRST_DAY.isoformat())
-    return at.replace(microsecond=0)

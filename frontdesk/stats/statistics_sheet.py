@@ -18,8 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from frontdesk import clock, rules, safe_cells
+from frontdesk import clock, export_folder, rules, safe_cells
 from frontdesk.errors import FrontdeskError
+from frontdesk.export_folder import ExportTarget
 from frontdesk.i18n import t
 from frontdesk.stats.statistics import (
     CONSULTANT_FIGURES,
@@ -206,6 +207,14 @@ def split_rows(stats: Statistics) -> list[tuple[str, list[object]]]:
 def default_filename(year: int, month: int) -> str:
     """``展厅来店统计-2026-11.xlsx`` (or its English name), for the current directory."""
     return t("stats.default_file", month=f"{year:04d}-{month:02d}") + XLSX
+
+
+def export_target(text: str, login: str = "") -> ExportTarget:
+    """The file a month sheet typed as ``text`` goes to (``frontdesk.export_folder``: over
+    SSH a name in ``login``'s export folder); refused, saying why, unless .xlsx or .csv."""
+    if Path(text.strip()).suffix.lower() not in EXTENSIONS:
+        raise ExportError(t("stats.export_bad_ext"))
+    return export_folder.export_target(text, login)
 
 
 def export_month(year: int, month: int, path: str | Path) -> Path:

@@ -149,16 +149,19 @@ class DayLogScreen(Screen):
         if row.time_in.date() != clock.today():
             suggested = (row.time_out or clock.now()).strftime("%Y-%m-%d %H:%M")
 
-        def chosen(value: str | None) -> None:
-            if value:
-                # The suggestion, untouched, means "now" to the second (not the minute).
-                at = None if value == suggested and row.time_out is None else value
-                checkout = partial(registration.checkout, by=access.actor_of(self))
-                done = partial(self._checked_out, row.number)
-                run_db(self, checkout, row.id, at, on_done=done)
+        by = access.actor_of(self)
+
+        def save(value: str) -> Registration:
+            # The suggestion, untouched, means "now" to the second (not the minute).
+            at = None if value == suggested and row.time_out is None else value
+            return registration.checkout(row.id, at, by=by)
+
+        def chosen(saved: Registration | None) -> None:
+            if saved is not None:
+                self._checked_out(row.number, saved)
 
         title = t("log.checkout_title", number=row.number)
-        self.app.push_screen(TimeScreen(title, suggested, row.time_in.date()), chosen)
+        self.app.push_screen(TimeScreen(title, suggested, save), chosen)
 
     def _checked_out(self, number: int, saved: Registration) -> None:
         """``number``: the row's 序号, the one the receptionist reads (not the id)."""

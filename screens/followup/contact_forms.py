@@ -3,13 +3,16 @@ customer, choose a consultant (to reassign, or to filter the table).
 
 ``CustomerActions`` gives a screen the keys ``c`` (contact), ``l`` (level, through a
 contact), ``x`` (close) and ``r`` (reassign) on the customer it points at; the contact
-table and the customer card both use it. Every save goes through the core in a worker
-and a refusal is shown next to the field it is about.
+table and the customer card both use it. What is valid is the core's to say
+(``frontdesk.followup.contact_input``): a field is checked as Enter leaves it, every save
+goes through the core in a worker, and a refusal is shown next to the field it is about,
+what was typed kept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -23,7 +26,7 @@ from textual.widgets import Input, Label, Static
 
 from frontdesk import clock, rules
 from frontdesk.errors import FrontdeskError, ValidationError
-from frontdesk.followup import contacts
+from frontdesk.followup import contact_input, contacts
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.store import settings
@@ -62,7 +65,7 @@ def level_options() -> list[tuple[object, str, str]]:
 
 def outcome_options() -> list[tuple[object, str, str]]:
     hot_keys = {"deal": "d1", "defeat": "f2", "lost": "l3"}
-    return [(o, t(f"contacts.outcome.{o}"), hot_keys[o]) for o in contacts.CLOSE_OUTCOMES]
+    return [(o, t(f"contacts.outcome.{o}"), hot_keys[o]) for o in contact_input.CLOSE_OUTCOMES]
 
 
 class _FormDialog(ModalScreen):
@@ -117,11 +120,29 @@ class _FormDialog(ModalScreen):
 
     def action_next_field(self) -> None:
         ids = self.field_ids()
-        focused = self.focused.id if self.focused else None
-        if focused not in ids or focused == ids[-1]:
+        focused = self.focused
+        field_id = focused.id if focused else None
+        if focused is None or field_id not in ids or field_id == ids[-1]:
             self.action_submit()
             return
-        self.set_focus(self.query_one(f"#{ids[ids.index(focused) + 1]}"))
+        self.set_focus(self.query_one(f"#{ids[ids.index(field_id) + 1]}"))
+        focused.call_later(self._check_left, field_id)  # once it has every key typed
+
+    def _check_left(self, field_id: str) -> None:
+        """The field Enter left, checked by the core: back to it, saying why, if wrong."""
+        if not self.is_attached:
+            return  # closed since
+        message = self.field_error(field_id)
+        hint_key = {field: hint for field, _, hint in self.FIELDS}[field_id]
+        if message:
+            self.set_hint(field_id, message, error=True)
+            self.query_one(f"#{field_id}").focus()
+        else:
+            self.set_hint(field_id, self.hint_text(field_id, hint_key))
+
+    def field_error(self, field_id: str) -> str | None:
+        """What the core says of one field as typed (None: nothing wrong)."""
+        return None
 
     def action_submit(self) -> None:
         """Save, once the focused field has taken every key typed before."""
@@ -159,6 +180,8 @@ class _FormDialog(ModalScreen):
         raise NotImplementedError
 
     def action_cancel(self) -> None:
+        if self.saving:
+            return  # the save under way ends first, and closes the dialog itself
         if not self.dirty:
             self.dismiss(False)
             return
@@ -234,12 +257,18 @@ class ContactScreen(_FormDialog):
         if event.cycle.id == "level" and self.is_mounted:
             self._show_default_next()
 
-    def to_input(self) -> contacts.ContactInput:
+    def field_error(self, field_id: str) -> str | None:
+        if field_id not in contact_input.TYPED_FIELDS:
+            return None
+        raw = self.query_one(f"#{field_id}", Input).value
+        return contact_input.field_error(field_id, raw, at=self.to_input().at)
+
+    def to_input(self) -> contact_input.ContactInput:
         at_text = self.query_one("#at", Input).value.strip()
         at: dt.datetime | str = at_text
         if at_text == self.opened_at.strftime(TIME_FORMAT):
             at = self.opened_at  # untouched: now, to the second
-        return contacts.ContactInput(
+        return contact_input.ContactInput(
             method=str(self.query_one("#method", FdCycle).value),
             at=at,
             account=self.query_one("#account", Input).value,
@@ -252,7 +281,7 @@ class ContactScreen(_FormDialog):
             return
         self.saving = True
         run_db(
-            self,
+            self.app,  # the dialog closing must not cancel the worker that closes it
             partial(contacts.record_contact, by=access.actor_of(self)),
             self.target.customer_id,
             self.to_input(),
@@ -291,7 +320,7 @@ class CloseScreen(_FormDialog):
     def make_widget(self, field_id: str) -> Widget:
         if field_id == "outcome":
             return FdCycle(outcome_options(), id="outcome")
-        limit = rules.MAX_NOTES if field_id == "reason" else contacts.MAX_COMPETITOR
+        limit = rules.MAX_NOTES if field_id == "reason" else contact_input.MAX_COMPETITOR
         return Input(id=field_id, compact=True, max_length=limit)
 
     def on_mount(self) -> None:
@@ -303,7 +332,7 @@ class CloseScreen(_FormDialog):
             return
         self.saving = True
         run_db(
-            self,
+            self.app,  # the dialog closing must not cancel the worker that closes it
             partial(contacts.close_customer, by=access.actor_of(self)),
             self.target.customer_id,
             str(self.query_one("#outcome", FdCycle).value),
@@ -323,16 +352,26 @@ class StaffChoiceScreen(ModalScreen[str | None]):
     """Choose a consultant by typing (pinyin initials too); Enter takes the match.
 
     Dismisses with the name, "" for everyone (when ``allow_all``), None when backed out.
+    With ``save`` (a core call, run in a worker) the name is handed to it first, and the
+    dialog closes only once the core has taken it; a refusal is said under the field.
     """
 
     BINDINGS = [Binding("escape", "back", "key.cancel", id="cancel")]
 
-    def __init__(self, title: str, names: list[str], allow_all: bool = False) -> None:
+    def __init__(
+        self,
+        title: str,
+        names: list[str],
+        allow_all: bool = False,
+        save: Callable[[str], object] | None = None,
+    ) -> None:
         super().__init__()
         translate_bindings(self)
         self.title_text = title
         self.names = names
         self.allow_all = allow_all
+        self.save = save
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -358,15 +397,29 @@ class StaffChoiceScreen(ModalScreen[str | None]):
                 self.dismiss("")
             return
         choice.take_pick()
-        if choice.value in self.names:
-            self.dismiss(choice.value)
+        name = choice.value
+        if self.save is not None:
+            if not self.saving:
+                self.saving = True
+                run_db(
+                    self.app,  # the dialog closing must not cancel the worker that closes it
+                    self.save,
+                    name,
+                    on_done=lambda _: self.dismiss(name),
+                    on_error=self._refused,
+                )
+        elif name in self.names:
+            self.dismiss(name)
         else:
-            self.query_one("#staff-matches", Static).update(
-                Content.styled(t("error.no_staff", name=choice.value), "$error")
-            )
+            self._refused(t("error.no_staff", name=name))
+
+    def _refused(self, error: FrontdeskError | str) -> None:
+        self.saving = False
+        self.query_one("#staff-matches", Static).update(Content.styled(str(error), "$error"))
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        if not self.saving:
+            self.dismiss(None)
 
 
 class CustomerActions:
@@ -412,19 +465,20 @@ class CustomerActions:
         if target is None:
             return
 
+        by = access.actor_of(self)
+
+        def save(name: str) -> object:
+            if name == target.consultant:
+                return None  # theirs already
+            return contacts.reassign(target.customer_id, name, by=by)
+
         def chosen(name: str | None) -> None:
             if name and name != target.consultant:
-                run_db(
-                    self,
-                    partial(contacts.reassign, by=access.actor_of(self)),
-                    target.customer_id,
-                    name,
-                    on_done=lambda _: self._reassigned(target, name),
-                )
+                self._reassigned(target, name)
 
         def loaded(names: list[str]) -> None:
             title = t("contacts.choose.reassign", name=target.label, consultant=target.consultant)
-            self.app.push_screen(StaffChoiceScreen(title, names), chosen)
+            self.app.push_screen(StaffChoiceScreen(title, names, save=save), chosen)
 
         run_db(self, consultant_names, on_done=loaded)
 

@@ -1,8 +1,9 @@
 """The statistics' two dialogs: where to export the month sheet, and how figures are counted.
 
-Where a file may go is the core's to say (``frontdesk.export_folder``): over SSH a name only,
-in the member's export folder; at the desk any path. An existing file is replaced only
-after a yes.
+Where a file may go is the core's to say (``statistics_sheet.export_target``): over SSH a
+name only, in the member's export folder; at the desk any path. An existing file is replaced
+only after a yes. The dialog stays open until the file is written: a refusal or a failed
+write is said beside the path, in the user's words, and the path stays to be corrected.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from frontdesk import export_folder
-from frontdesk.export_folder import ExportPathError, ExportTarget
+from frontdesk.errors import FrontdeskError
+from frontdesk.export_folder import ExportTarget
 from frontdesk.i18n import t
 from frontdesk.stats import statistics_sheet
 from screens.bindings import translate_bindings
@@ -56,9 +58,10 @@ MONTH_KEYS = (
 )
 
 
-class ExportScreen(ModalScreen[ExportTarget | None]):
-    """Ask for the file to export a month sheet to: a name in the current folder is offered
-    (over SSH: a name, and only a name, in the member's export folder)."""
+class ExportScreen(ModalScreen[Path | None]):
+    """Ask for the file to export a month sheet to, and write it: a name in the current
+    folder is offered (over SSH: a name, and only a name, in the member's export folder).
+    Dismisses with the file written, None when backed out."""
 
     BINDINGS = [Binding("escape", "back", "key.cancel", id="cancel")]
 
@@ -67,6 +70,7 @@ class ExportScreen(ModalScreen[ExportTarget | None]):
         translate_bindings(self)
         self.year, self.month = year, month
         self.login = login  # whose export folder, over SSH
+        self.busy = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -81,58 +85,73 @@ class ExportScreen(ModalScreen[ExportTarget | None]):
             yield Static(Content(hint), id="export-hint", classes="field-hint")
             yield FdFooter()
 
-    def _refuse(self, message: str) -> None:
-        self.query_one("#export-hint", Static).update(Content.styled(message, "bold $error"))
+    def _refuse(self, error: FrontdeskError) -> None:
+        self.busy = False
+        hint = self.query_one("#export-hint", Static)
+        hint.update(Content.styled(str(error), "bold $error"))
+        hint.add_class("-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if Path(event.value.strip()).suffix.lower() not in statistics_sheet.EXTENSIONS:
-            self._refuse(t("stats.export_bad_ext"))
+        if self.busy:
             return
-        try:
-            target = export_folder.export_target(event.value, self.login)
-        except ExportPathError as error:
-            self._refuse(str(error))
-            return
+        self.busy = True
+        # On the app's workers: the dialog closing with the file must not cancel the
+        # worker that is handing it over.
+        run_db(
+            self.app,
+            statistics_sheet.export_target,
+            event.value,
+            self.login,
+            on_done=self._target_checked,
+            on_error=self._refuse,
+        )
+
+    def _target_checked(self, target: ExportTarget) -> None:
         if not target.exists:
-            self.dismiss(target)
+            self._write(target)
             return
 
         def answered(replace: bool | None) -> None:
             if replace:
-                self.dismiss(target)
+                self._write(target)
+            else:
+                self.busy = False  # another name, then
 
         question = t("export_folder.replace", name=target.path.name)
         self.app.push_screen(ConfirmScreen(question), answered)
 
+    def _write(self, target: ExportTarget) -> None:
+        run_db(
+            self.app,
+            statistics_sheet.export_month,
+            self.year,
+            self.month,
+            target.path,
+            on_done=self.dismiss,
+            on_error=self._refuse,
+            group="stats-export",
+        )
+
     def action_back(self) -> None:
-        self.dismiss(None)
+        if not self.busy:  # a file being written ends first, and closes the dialog itself
+            self.dismiss(None)
 
 
 def export_month(node: Widget, year: int, month: int) -> None:
     """Ask for a file and write the month sheet to it (in a worker); tell how it went."""
     over_ssh = export_folder.over_ssh()
 
-    def exported(written: Path) -> None:
+    def exported(written: Path | None) -> None:
+        if written is None:
+            return
         if over_ssh:
             node.notify(t("export_folder.exported", name=written.name), markup=False)
         else:
             node.notify(t("stats.exported", path=written), markup=False)
 
-    def chosen(target: ExportTarget | None) -> None:
-        if target is not None:
-            run_db(
-                node,
-                statistics_sheet.export_month,
-                year,
-                month,
-                target.path,
-                on_done=exported,
-                group="stats-export",
-            )
-
     login = getattr(node.app, "owner", "")  # the signed-in member's login
-    node.app.push_screen(ExportScreen(year, month, login), chosen)
+    node.app.push_screen(ExportScreen(year, month, login), exported)
 
 
 class FormulasScreen(ModalScreen[None]):
