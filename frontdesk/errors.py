@@ -8,11 +8,18 @@ class FrontdeskError(Exception):
 
 
 class ValidationError(FrontdeskError):
-    """Input that cannot be stored. ``errors`` maps a field id (``party-size``) to a message."""
+    """Input that cannot be stored. ``errors`` maps a field's name (``party_size``) to a
+    message; ``labels`` maps it to the field's label as the user reads it (人数), where the
+    service knows it, for the lines that name the field (``lines``, ``str()``)."""
 
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, errors: dict[str, str], labels: dict[str, str] | None = None):
         self.errors = dict(errors)
-        super().__init__("; ".join(f"{field}: {message}" for field, message in self.errors.items()))
+        self.labels = dict(labels or {})
+        super().__init__("; ".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """One line per bad field: its label (or name), then the message."""
+        return [f"{self.labels.get(key, key)}: {message}" for key, message in self.errors.items()]
 
 
 class NotFound(FrontdeskError):
