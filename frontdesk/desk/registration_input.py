@@ -22,6 +22,7 @@ from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
 from frontdesk.people import team
 from frontdesk.store import codes
+from frontdesk.store.models import Staff
 
 TIME_IN, TIME_OUT = "time_in", "time_out"
 # The types the form checks as they are typed, with no database: by the same functions
@@ -117,7 +118,9 @@ def _text(field: RegistrationField, raw: object) -> str:
         raise _Refused(t("error.too_long", limit=field.max_length), "") from None
 
 
-def _moment(field: RegistrationField, raw: object, values: dict, day: dt.date, now: dt.datetime):
+def _moment(
+    field: RegistrationField, raw: object, values: dict, day: dt.date, now: dt.datetime
+) -> dt.datetime | None:
     """Time in: blank is now, not in the future, not before the first day. Time out: on
     the day of time in, not before it, never for a call. Any time: not in the future."""
     blank = raw is None or raw == ""
@@ -171,7 +174,7 @@ def _code(field: RegistrationField, raw: object) -> str:
     return text
 
 
-def _consultant(field: RegistrationField, raw: object):
+def _consultant(field: RegistrationField, raw: object) -> Staff | None:
     """The active member of staff who receives customers, by name or login; or None."""
     text = _text(field, raw)
     if not text:
@@ -197,7 +200,9 @@ def _kind(field: RegistrationField, raw: object) -> str | None:
     return raw  # type: ignore[return-value]
 
 
-def _cleaned(field, raw, values: dict, day: dt.date, now: dt.datetime) -> object:
+def _cleaned(
+    field: RegistrationField, raw: object, values: dict, day: dt.date, now: dt.datetime
+) -> object:
     """One field's value as stored, by its type; raises _Refused."""
     match field.type:
         case Type.KIND:
@@ -205,7 +210,7 @@ def _cleaned(field, raw, values: dict, day: dt.date, now: dt.datetime) -> object
         case Type.MOMENT:
             return _moment(field, raw, values, day, now)
         case Type.PHONE:
-            phone, error = check_phone(raw)
+            phone, error = check_phone(str(raw or ""))
             if error:
                 raise _Refused(error)
             return phone
