@@ -8,14 +8,24 @@ class FrontdeskError(Exception):
 
 
 class ValidationError(FrontdeskError):
-    """Input that cannot be stored. ``errors`` maps a field id (``party-size``) to a message.
+    """Input that cannot be stored. ``errors`` maps a field's name (``party_size``) to a
+    message; ``labels`` maps it to the field's label as the user reads it (人数), where the
+    service knows it. A screen shows each message beside its field; ``lines`` and ``str()``
+    name the field by its label, or give the message alone: a field's name means nothing to
+    the user."""
 
-    A screen shows each message beside its field; ``str()`` is the messages alone, for a
-    place that has no field to show them by: a field id means nothing to the user."""
-
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, errors: dict[str, str], labels: dict[str, str] | None = None):
         self.errors = dict(errors)
-        super().__init__(" · ".join(self.errors.values()))
+        self.labels = dict(labels or {})
+        super().__init__(" · ".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """One line per bad field: its label, then the message (the message alone when the
+        service gave no label)."""
+        return [
+            f"{self.labels[key]}: {message}" if key in self.labels else message
+            for key, message in self.errors.items()
+        ]
 
 
 class NotFound(FrontdeskError):

@@ -9,13 +9,13 @@ from textual.command import CommandPalette
 from textual.widgets import Input, OptionList
 
 from frontdesk.desk import registration
+from frontdesk.desk.fields import FIELDS
 from frontdesk.people.actor import DESK, OPERATOR
 from frontdesk.store import drafts
 from frontdesk.store.models import Registration
 from screens.app import FrontdeskApp
 from screens.desk.conflict import ConflictScreen, differences
 from screens.desk.day_log import DayLogScreen
-from screens.desk.form_fields import FIELDS
 from screens.desk.registration_form import RegistrationScreen
 from screens.help import HelpScreen
 from screens.sign_in import SignInScreen
@@ -142,11 +142,16 @@ async def test_escape_at_sign_in_stays_the_front_desk(showroom, db):
 
 
 def test_differences_list_only_what_differs_and_read_like_the_form():
-    fields = [f for f in FIELDS if f.id in ("phone", "name", "gender", "test-drive", "notes")]
+    fields = [
+        f for f in FIELDS if f.widget_id in ("phone", "name", "gender", "test-drive", "notes")
+    ]
     theirs = {"phone": "138 1234 5678", "name": "张三", "gender": "M", "test-drive": True}
     yours = {"phone": "13812345678", "name": "张三丰", "gender": "", "test-drive": True}
     rows = differences(fields, theirs, {**yours, "notes": "  "})
-    assert [(f.id, a, b) for f, a, b in rows] == [("name", "张三", "张三丰"), ("gender", "男", "—")]
+    assert [(f.widget_id, a, b) for f, a, b in rows] == [
+        ("name", "张三", "张三丰"),
+        ("gender", "男", "—"),
+    ]
 
 
 async def test_the_later_saver_sees_theirs_against_yours_and_chooses(showroom, make_app):

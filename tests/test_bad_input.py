@@ -55,12 +55,12 @@ FAST = {"register": 100, "cli": 25, "import": 25, "form": 0}  # form: its exampl
 SOAK = {"register": 3000, "cli": 400, "import": 400, "form": 30}
 FIELD_IDS = {
     "kind",
-    "time-in",
-    "time-out",
+    "time_in",
+    "time_out",
     "phone",
     "name",
     "gender",
-    "party-size",
+    "party_size",
     "model",
     "colour",
     "channel",
@@ -633,7 +633,7 @@ def test_a_phone_with_keypad_letters_is_refused_on_the_command_line(run_cli, cli
         "register", "--kind", "walkin", "--at", "10:00", "--phone", "1391234abcd"
     )
     assert (status, out) == (1, "")
-    assert err == "phone: 电话号码里不能有字母：只填数字（可带 +、空格、-）\n"
+    assert err == "电话: 电话号码里不能有字母：只填数字（可带 +、空格、-）\n"
     assert reliability.count(cli_store, "SELECT COUNT(*) FROM registration") == 0
 
 

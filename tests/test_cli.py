@@ -91,9 +91,9 @@ def test_register_refuses_bad_input_field_by_field(staffed, cli_store):
     assert status == 1
     assert out == ""
     lines = err.strip().splitlines()
-    assert "time-in: 时间格式：HH:MM 或 YYYY-MM-DD HH:MM" in lines
-    assert "phone: 不是有效的电话号码" in lines
-    assert "party-size: 人数：1 到 99" in lines
+    assert "来店时间: 时间格式：HH:MM 或 YYYY-MM-DD HH:MM" in lines
+    assert "电话: 不是有效的电话号码" in lines
+    assert "人数: 人数：1 到 99" in lines
     assert "Traceback" not in err
     opened(cli_store)
     assert Registration.select().count() == 0
@@ -104,7 +104,7 @@ def test_phone_call_with_time_out_is_refused(staffed):
         "register", "--kind", "phone", "--at", "2026-11-25 09:00", "--out", "09:30"
     )
     assert status == 1
-    assert "time-out: 来电没有离店时间" in err
+    assert "离店时间: 来电没有离店时间" in err
 
 
 def test_english_messages(staffed, monkeypatch):
@@ -112,11 +112,11 @@ def test_english_messages(staffed, monkeypatch):
         "--lang", "en", "register", "--kind", "walkin", "--at", "09:00", "--phone", "12"
     )
     assert status == 1
-    assert "phone: Not a valid phone number" in err
+    assert "Phone: Not a valid phone number" in err
     monkeypatch.setenv("FRONTDESK_LANG", "en")
     status, _, err = staffed("register", "--kind", "walkin", "--at", "09:00", "--level", "Z")
     assert status == 1
-    assert "level: The level is H, A, B, C, O or blank" in err
+    assert "Level: The level is H, A, B, C, O or blank" in err
 
 
 def test_help_is_in_the_chosen_language(run_cli):
@@ -153,9 +153,9 @@ def test_checkout(staffed, cli_store):
     call = int(out)
 
     status, _, err = staffed("checkout", str(call))
-    assert status == 1 and "time-out: 来电没有离店时间" in err
+    assert status == 1 and "离店时间: 来电没有离店时间" in err
     status, _, err = staffed("checkout", str(walkin), "--at", "08:00")
-    assert status == 1 and "time-out: 离店时间早于来店时间" in err
+    assert status == 1 and "离店时间: 离店时间早于来店时间" in err
     status, _, err = staffed("checkout", "999")
     assert status == 1 and err.strip() == "没有登记 #999"
 

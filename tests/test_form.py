@@ -155,6 +155,55 @@ async def test_unknown_model_is_refused_with_a_message(showroom, make_app):
         assert "不在车型表中" in hint(app, "model")
 
 
+async def test_an_unknown_consultant_is_refused_in_the_cores_words(showroom, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot)
+        consultant = app.screen.query_one("#consultant", Input)
+        consultant.focus()
+        consultant.value = ""  # the proposed consultant, cleared
+        await pilot.press(*"孙悟空", "enter")
+        await settle(pilot)
+        assert app.focused.id == "consultant"
+        assert hint(app, "consultant") == "没有这位员工：孙悟空"
+
+
+async def test_a_refusal_of_the_core_is_shown_beside_its_field(showroom, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot)
+        app.screen.query_one("#time-in", Input).value = "23:00"  # later today: only the save knows
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RegistrationScreen)
+        assert hint(app, "time-in") == "时间还没到：不能晚于现在"
+    assert Registration.select().count() == 0
+
+
+async def test_correcting_a_registration_keeps_what_the_form_does_not_show(showroom, make_app):
+    party = registration.register(
+        registration.RegistrationInput(
+            kind="walkin",
+            time_in=FROZEN_NOW - dt.timedelta(minutes=40),
+            name="张三",
+            colour="珍珠白",  # from an import or the command line: the form has no colour
+        ),
+        by=DESK,
+    )
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, RegistrationScreen)
+        app.screen.query_one("#notes", Input).focus()
+        await pilot.press(*"看车", "ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, RegistrationScreen)
+    stored = Registration.get_by_id(party.id)
+    assert (stored.notes, stored.colour) == ("看车", "珍珠白")
+
+
 async def test_escape_asks_before_discarding_typed_text(showroom, make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

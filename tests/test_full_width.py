@@ -134,10 +134,6 @@ def test_the_command_line_reads_full_width(run_cli, cli_store):
     assert (contact.level_after, contact.next_date) == ("A", dt.date(2026, 11, 27))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the party field's Input restricts typing to [0-9] (screens/desk/form_fields.py)",
-)
 async def test_a_full_width_party_size_typed_in_the_form_is_kept(showroom, make_app):
     """``２`` from a Chinese input method became the default party of 1 without a word."""
     app = make_app()

@@ -186,7 +186,7 @@ def test_a_receptionist_or_an_admin_cannot_receive_a_customer(books_cli):
         args = ["register", "--kind", "walkin", "--at", "2026-11-25 10:00", "--consultant", who]
         status, out, err = books_cli(*args)
         assert (status, out) == (1, "")
-        assert err.startswith("consultant: ") and who in err
+        assert err.startswith("接待顾问: ") and who in err
 
 
 # -- one meaning for "nobody": the desk and the operator are said, never implied ----------------

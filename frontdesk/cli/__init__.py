@@ -88,8 +88,8 @@ def _language_option(argv: Sequence[str]) -> str | None:
 def _report(error: FrontdeskError | DatabaseError | sqlite3.Error | OSError) -> int:
     """Tell the user what went wrong, on stderr; the exit status of a refusal."""
     if isinstance(error, ValidationError):
-        for field, message in error.errors.items():
-            print(f"{field}: {message}", file=sys.stderr)
+        for line in error.lines():
+            print(line, file=sys.stderr)
     elif isinstance(error, FrontdeskError):
         print(str(error), file=sys.stderr)
     elif (

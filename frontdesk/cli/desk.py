@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from frontdesk.cli.base import TIME_FORMAT, Handler, add_command
-from frontdesk.desk import demo, importer
+from frontdesk.desk import demo, fields, importer
 from frontdesk.desk import registration as registration_service
 from frontdesk.i18n import t
 from frontdesk.people.actor import Actor
@@ -18,22 +19,20 @@ def add_commands(commands) -> dict[str, Handler]:
     demo_parser.add_argument("--seed", type=int, default=1, metavar="S", help=t("cli.demo_seed"))
 
     reg = add_command(commands, "register", "cli.cmd_register")
-    reg.add_argument("--kind", required=True, metavar="walkin|phone", help=t("cli.reg_kind"))
-    reg.add_argument("--at", required=True, metavar='"YYYY-MM-DD HH:MM"', help=t("cli.reg_at"))
-    reg.add_argument("--out", metavar='"YYYY-MM-DD HH:MM"|HH:MM', help=t("cli.reg_out"))
-    reg.add_argument("--phone", default="", metavar="P", help=t("cli.reg_phone"))
-    reg.add_argument("--name", default="", metavar="N", help=t("cli.reg_name"))
-    reg.add_argument("--gender", default="", metavar="m|f", help=t("cli.reg_gender"))
-    reg.add_argument("--party", default="1", metavar="N", help=t("cli.reg_party"))
-    reg.add_argument("--model", default="", metavar="M", help=t("cli.reg_model"))
-    reg.add_argument("--colour", default="", metavar="C", help=t("cli.reg_colour"))
-    reg.add_argument("--channel", default="", metavar="C", help=t("cli.reg_channel"))
-    reg.add_argument("--level", default="", metavar="H|A|B|C|O", help=t("cli.reg_level"))
-    reg.add_argument("--consultant", default="", metavar="NAME", help=t("cli.reg_consultant"))
-    reg.add_argument("--test-drive", action="store_true", help=t("cli.reg_test_drive"))
-    reg.add_argument("--quote", action="store_true", help=t("cli.reg_quote"))
-    reg.add_argument("--order", dest="ordered", action="store_true", help=t("cli.reg_order"))
-    reg.add_argument("--notes", default="", metavar="TEXT", help=t("cli.reg_notes"))
+    for field in fields.FIELDS:  # an option per field of the table, in its order
+        option = field.option
+        if option is None:
+            continue
+        # Not given: not set, so the input takes the field's default.
+        named: dict[str, Any] = {
+            "dest": field.name,
+            "default": argparse.SUPPRESS,
+            "help": t(option.help),
+        }
+        if field.type is fields.ValueType.YES_NO:
+            reg.add_argument(option.flag, action="store_true", **named)
+        else:
+            reg.add_argument(option.flag, required=field.required, metavar=option.metavar, **named)
 
     out = add_command(commands, "checkout", "cli.cmd_checkout")
     out.add_argument("id", type=int, metavar="ID", help=t("cli.checkout_id"))
@@ -52,26 +51,12 @@ def _demo(args: argparse.Namespace, actor: Actor) -> int:
 
 
 def _register(args: argparse.Namespace, actor: Actor) -> int:
-    kind = args.kind.strip()
-    data = registration_service.RegistrationInput(
-        kind=importer.KIND_VALUES.get(kind.casefold(), kind),
-        time_in=args.at,
-        time_out=args.out or None,
-        phone=args.phone,
-        name=args.name,
-        gender=args.gender,
-        party_size=args.party,
-        model=args.model,
-        colour=args.colour,
-        channel=args.channel,
-        level=args.level,
-        consultant=args.consultant,
-        test_drive=args.test_drive,
-        quote=args.quote,
-        ordered=args.ordered,
-        notes=args.notes,
+    given = {field.name: getattr(args, field.name) for field in fields.FIELDS if field.name in args}
+    kind = given["kind"].strip()
+    given["kind"] = importer.KIND_VALUES.get(kind.casefold(), kind)
+    registration = registration_service.register(
+        registration_service.RegistrationInput(**given), by=actor
     )
-    registration = registration_service.register(data, by=actor)
     print(registration.id)
     return 0
 

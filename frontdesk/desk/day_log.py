@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from peewee import JOIN, Case, fn
 
 from frontdesk import clock, rules
+from frontdesk.store import rows
 from frontdesk.store.models import Registration, Staff
 
 
@@ -81,14 +82,13 @@ def day_log(day: dt.date) -> list[LogRow]:
         .join(Staff, on=(Registration.consultant == Staff.id), join_type=JOIN.LEFT_OUTER)
         .where((Registration.time_in >= start) & (Registration.time_in < end))
         .order_by(*arrival)
-        .dicts()
     )
     return [
         LogRow(
             **{k: v for k, v in row.items() if k != "consultant_name"},
             consultant=row["consultant_name"] or "",
         )
-        for row in query
+        for row in rows.dicts(query)
     ]
 
 
@@ -111,15 +111,12 @@ def day_summary(day: dt.date) -> DaySummary:
     def total(value, condition):
         return fn.COALESCE(fn.SUM(Case(None, [(condition, value)], 0)), 0)
 
-    walkins, people, still_in, calls = (
+    (walkins, people, still_in, calls), *_ = rows.tuples(
         Registration.select(
             total(1, walkin),
             total(Registration.party_size, walkin),
             total(1, walkin & Registration.time_out.is_null()),
             total(1, Registration.kind == "phone"),
-        )
-        .where((Registration.time_in >= start) & (Registration.time_in < end))
-        .tuples()
-        .get()
+        ).where((Registration.time_in >= start) & (Registration.time_in < end))
     )
     return DaySummary(walkins=walkins, people=people, open=still_in, calls=calls)

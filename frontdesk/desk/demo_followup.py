@@ -207,7 +207,7 @@ class FollowUps:
 
     def _maker(self, customer: Customer) -> Actor:
         """The customer's own consultant, or the manager for a customer who has none."""
-        member = self.staff.get(customer.consultant_id)
+        member = self.staff.get(customer.consultant_id) if customer.consultant_id else None
         if member is not None and roles.may(Actor.member(member), roles.CONTACT_RECORD, customer):
             return Actor.member(member)
         return self.manager

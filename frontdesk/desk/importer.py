@@ -2,8 +2,9 @@
 
 A CSV (UTF-8, with or without BOM; GB18030 as Excel saves it on Chinese Windows) or XLSX
 file, one row per registration, the header row first. Headers are accepted in English
-(``time_in``) or Chinese (``来店时间``). Every row goes through ``registration.register``,
-so the import follows the same rules as the form.
+(``time_in``) or Chinese (``来店时间``), as the field table (``frontdesk.desk.fields``)
+names them, and each cell is read by its field's type. Every row goes through
+``registration.register``, so the import follows the same rules as the form.
 
 All or nothing: the rows are stored in one transaction, and if any row is refused the
 whole transaction is rolled back and the rows' errors are reported, with the row number
@@ -21,6 +22,9 @@ from pathlib import Path
 
 from frontdesk import clock, rules
 from frontdesk.desk import registration as registration_service
+from frontdesk.desk.fields import FIELDS, FieldTable
+from frontdesk.desk.fields import ValueType as Type
+from frontdesk.desk.fields import labels as field_labels
 from frontdesk.desk.import_reader import ImportFileError, SheetRows, read_rows
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
@@ -35,46 +39,6 @@ MAX_SHOWN_CHARS = 40  # a cell's text quoted in a message
 MAX_SHOWN_NAMES = 10  # unknown headers listed in a message
 ELLIPSIS = "…"
 
-# Column → the headers accepted for it (compared case-insensitively; "_", "-" and spaces
-# are interchangeable in English headers).
-HEADERS: dict[str, tuple[str, ...]] = {
-    "kind": ("kind", "类别", "类型"),
-    "time_in": ("time_in", "来店时间", "时间", "来店(电)时间", "来电时间"),
-    "time_out": ("time_out", "离店时间"),
-    "phone": ("phone", "电话", "手机", "联系电话"),
-    "name": ("name", "姓名", "客户姓名"),
-    "gender": ("gender", "性别"),
-    "party_size": ("party_size", "人数"),
-    "model": ("model", "意向车型", "车型"),
-    "colour": ("colour", "color", "颜色"),
-    "channel": ("channel", "信息来源", "来源"),
-    "level": ("level", "意向级别", "级别"),
-    "consultant": ("consultant", "接待顾问", "顾问", "销售顾问"),
-    "test_drive": ("test_drive", "试乘试驾", "试驾"),
-    "quote": ("quote", "报价"),
-    "order": ("order", "ordered", "订车"),
-    "notes": ("notes", "备注"),
-}
-REQUIRED = ("kind", "time_in")
-# The field ids of ``registration.clean`` (and of its ValidationError) for each column.
-FIELD_IDS = {
-    "kind": "kind",
-    "time_in": "time-in",
-    "time_out": "time-out",
-    "phone": "phone",
-    "name": "name",
-    "gender": "gender",
-    "party_size": "party-size",
-    "model": "model",
-    "colour": "colour",
-    "channel": "channel",
-    "level": "level",
-    "consultant": "consultant",
-    "test_drive": "test-drive",
-    "quote": "quote",
-    "order": "order",
-    "notes": "notes",
-}
 KIND_VALUES = {
     "walkin": "walkin",
     "walk-in": "walkin",
@@ -122,14 +86,17 @@ class _Rollback(Exception):
     """Raised inside the import transaction to undo every row."""
 
 
+# The columns are the field table's (``frontdesk.desk.fields``): each field's headers,
+# English or Chinese, compared case-insensitively ("_", "-" and spaces are interchangeable
+# in English headers); a file must have the required ones.
 def _header_key(text: str) -> str:
     key = " ".join(str(text).replace("\u3000", " ").split()).casefold()
     return key.replace("-", "_").replace(" ", "_")
 
 
-_HEADER_LOOKUP = {
-    _header_key(alias): column for column, names in HEADERS.items() for alias in names
-}
+def _header_lookup(fields: FieldTable) -> dict[str, str]:
+    """Every header accepted, as compared, → the field it names."""
+    return {_header_key(alias): entry.name for entry in fields for alias in entry.headers}
 
 
 def _shortened(text: str, limit: int) -> str:
@@ -152,18 +119,22 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _columns(sheet: SheetRows, header: list[object], path) -> dict[int, tuple[str, str]]:
-    """Map each header cell's index to (column, header as written); refuse unknown ones.
+def _columns(
+    sheet: SheetRows, header: list[object], path, fields: FieldTable
+) -> dict[int, tuple[str, str]]:
+    """Map each header cell's index to (field, header as written); refuse unknown ones.
 
     A file decoded as GB18030 whose headers match no known column is in some third
     encoding (Big5, say): say so, rather than list garbled headers as unknown."""
+    lookup = _header_lookup(fields)
     columns: dict[int, tuple[str, str]] = {}
-    unknown, seen = [], {}
+    unknown: list[str] = []
+    seen: dict[str, str] = {}
     for index, cell in enumerate(header):
         if _blank(cell):
             continue
         written = str(cell).strip()
-        column = _HEADER_LOOKUP.get(_header_key(written))
+        column = lookup.get(_header_key(written))
         if column is None:
             unknown.append(written)
         elif column in seen:
@@ -176,9 +147,9 @@ def _columns(sheet: SheetRows, header: list[object], path) -> dict[int, tuple[st
     if sheet.guessed and unknown and not seen:
         raise ImportFileError(t("import.encoding_headers", path=path, names=_names(unknown)))
     if unknown:
-        known = ", ".join(f"{names[0]}/{names[1]}" for names in HEADERS.values())
+        known = ", ".join(f"{entry.headers[0]}/{entry.headers[1]}" for entry in fields)
         raise ImportFileError(t("import.unknown_header", names=_names(unknown), known=known))
-    missing = [HEADERS[column][0] for column in REQUIRED if column not in seen]
+    missing = [entry.headers[0] for entry in fields if entry.required and entry.name not in seen]
     if missing:
         raise ImportFileError(t("import.missing_header", names=", ".join(missing)))
     return columns
@@ -215,33 +186,34 @@ def _boolean(value: object) -> bool:
 
 
 def _to_input(
-    cells: dict[str, object],
+    cells: dict[str, object], fields: FieldTable = FIELDS
 ) -> tuple[registration_service.RegistrationInput, dict[str, str]]:
-    """A row as the form's input, and the errors found before the form's own validation."""
+    """A row as the form's input, and the errors found before the form's own validation:
+    each cell read by its field's type (a time, yes or no, a kind or level as written)."""
     errors: dict[str, str] = {}
-    data = registration_service.RegistrationInput()
-    kind = _text(cells.get("kind"))
-    data.kind = KIND_VALUES.get(kind.casefold(), kind)
-    if _blank(cells.get("time_in")):
-        errors["time_in"] = t("error.required")
-    else:
-        data.time_in = _moment(cells["time_in"])
-    if not _blank(cells.get("time_out")):
-        data.time_out = _moment(cells["time_out"])
-    for column in ("phone", "name", "gender", "model", "colour", "channel", "consultant", "notes"):
-        setattr(data, column, _text(cells.get(column)))
-    data.party_size = _text(cells.get("party_size")) or 1
-    level = _text(cells.get("level"))
-    data.level = "" if level in NO_LEVEL_VALUES else level
-    for column, attribute in (
-        ("test_drive", "test_drive"),
-        ("quote", "quote"),
-        ("order", "ordered"),
-    ):
-        try:
-            setattr(data, attribute, _boolean(cells.get(column)))
-        except ValueError:
-            errors[column] = t("import.bad_bool", value=_shown(cells.get(column)))
+    data = registration_service.RegistrationInput.with_fields(fields)
+    for entry in fields:
+        cell = cells.get(entry.name)
+        if entry.type is Type.MOMENT:
+            if not _blank(cell):
+                setattr(data, entry.name, _moment(cell))
+            elif entry.required:  # blank, the form would read it as now
+                errors[entry.name] = t("error.required")
+        elif entry.type is Type.YES_NO:
+            try:
+                setattr(data, entry.name, _boolean(cell))
+            except ValueError:
+                errors[entry.name] = t("import.bad_bool", value=_shown(cell))
+        elif entry.type is Type.KIND:
+            kind = _text(cell)
+            setattr(data, entry.name, KIND_VALUES.get(kind.casefold(), kind))
+        elif entry.type is Type.LEVEL:
+            level = _text(cell)
+            setattr(data, entry.name, "" if level in NO_LEVEL_VALUES else level)
+        elif entry.type is Type.COUNT:
+            setattr(data, entry.name, _text(cell) or entry.default)
+        else:
+            setattr(data, entry.name, _text(cell))
     return data, errors
 
 
@@ -259,12 +231,13 @@ def _sort_key(item: tuple[int, registration_service.RegistrationInput, dict]) ->
     return (1, dt.datetime.min, row_number)
 
 
-def import_file(path: str | Path, *, by: Actor) -> ImportResult:
+def import_file(path: str | Path, *, by: Actor, fields: FieldTable = FIELDS) -> ImportResult:
     """Store every registration of a CSV or XLSX file, or none of them.
 
     Raises ImportFileError when the file itself cannot be used (missing, unsupported type,
-    unknown or missing header). Row errors come back in the result, and then nothing has
-    been stored.
+    unknown or missing header). Row errors come back in the result, each under the
+    header as the file writes it, and then nothing has been stored. ``fields``: the
+    table the columns are read by (a copy with one more field, in a test).
     """
     sheet = read_rows(path)
     numbered = [(number, row) for number, row in enumerate(sheet.rows, start=1)]
@@ -272,15 +245,19 @@ def import_file(path: str | Path, *, by: Actor) -> ImportResult:
     if not numbered:
         raise ImportFileError(t("import.empty", path=path))
     (_, header), body = numbered[0], numbered[1:]
-    columns = _columns(sheet, header, path)
-    by_field_id = {FIELD_IDS[column]: written for column, written in columns.values()}
+    columns = _columns(sheet, header, path, fields)
     by_column = {column: written for column, written in columns.values()}
+    labels = field_labels((entry.name for entry in fields), fields=fields)
+
+    def shown_column(name: str) -> str:
+        """A entry as the report names it: its header as written, else its label."""
+        return by_column.get(name) or labels.get(name, name)
 
     prepared = []
     for number, row in body:
         cells = {column: row[index] for index, (column, _) in columns.items() if index < len(row)}
-        data, errors = _to_input(cells)
-        prepared.append((number, data, {by_column.get(c, c): m for c, m in errors.items()}))
+        data, errors = _to_input(cells, fields)
+        prepared.append((number, data, {shown_column(c): m for c, m in errors.items()}))
     prepared.sort(key=_sort_key)
 
     failures = _Failures()
@@ -295,15 +272,15 @@ def import_file(path: str | Path, *, by: Actor) -> ImportResult:
                         registration_service.register(data, by=by)
                         imported += 1
                 except ValidationError as error:
-                    for field_id, message in error.errors.items():
-                        row_errors[by_field_id.get(field_id, field_id)] = message
+                    for name, message in error.errors.items():
+                        row_errors[shown_column(name)] = message
                 for column, message in row_errors.items():
                     failures.add(number, column, message)
             if failures.count:
                 raise _Rollback
     except _Rollback:
-        errors = failures.first()
-        return ImportResult(imported=0, errors=errors, more_errors=failures.count - len(errors))
+        first = failures.first()
+        return ImportResult(imported=0, errors=first, more_errors=failures.count - len(first))
     return ImportResult(imported=imported)
 
 

@@ -10,9 +10,10 @@ their own consultant, or the head of the up rotation for a new customer.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from frontdesk import bounds, clock, rules
+from frontdesk.desk import fields
 from frontdesk.desk.registration_input import (
     CleanRegistration,
     RegistrationInput,
@@ -181,26 +182,9 @@ def _record_level(customer, old_level, new_level, at, by, registration) -> None:
 
 
 def _row(clean_data: CleanRegistration) -> dict:
-    """The registration's own columns, as validated (the rest is decided by the rules)."""
-    return {
-        key: getattr(clean_data, key)
-        for key in (
-            "kind",
-            "time_in",
-            "time_out",
-            "phone",
-            "gender",
-            "party_size",
-            "model",
-            "colour",
-            "channel",
-            "level",
-            "test_drive",
-            "quote",
-            "ordered",
-            "notes",
-        )
-    }
+    """The registration's columns of the field table, as validated; the caller decides
+    the rest (the customer, first or returning) and overrides the name and consultant."""
+    return clean_data.as_dict()
 
 
 def register(data: RegistrationInput, *, by: Actor) -> Registration:
@@ -216,14 +200,16 @@ def register(data: RegistrationInput, *, by: Actor) -> Registration:
         customer = _apply_to_customer(clean_data, consultant, by, existing)
         now = clock.now()
         registration = Registration.create(
-            **_row(clean_data),
-            customer=customer,
-            name=clean_data.name or (customer.name if customer else ""),
-            visit="first",  # an anonymous party; a customer's rows are stamped next
-            consultant=consultant,
-            registered_by=by.staff,
-            created_at=now,
-            updated_at=now,
+            **{
+                **_row(clean_data),
+                "customer": customer,
+                "name": clean_data.name or (customer.name if customer else ""),
+                "visit": "first",  # an anonymous party; a customer's rows are stamped next
+                "consultant": consultant,
+                "registered_by": by.staff,
+                "created_at": now,
+                "updated_at": now,
+            }
         )
         if customer is not None:
             stamp_visits([customer.id])
@@ -276,15 +262,14 @@ def update(
                 for key in ("name", "gender", "model", "channel", "level")
                 if getattr(clean_data, key) == getattr(current, key)
             }
-            for_customer = replace(clean_data, **unchanged)
+            for_customer = clean_data.replace(**unchanged)
         customer = _apply_to_customer(for_customer, consultant, by, existing)
-        changes = dict(
+        changes = {
             **_row(clean_data),
-            customer=customer,
-            name=clean_data.name,
-            visit="first",  # without a customer; with one, stamped below
-            consultant=consultant,
-        )
+            "customer": customer,
+            "visit": "first",  # without a customer; with one, stamped below
+            "consultant": consultant,
+        }
         updated = (
             Registration.update(**changes, updated_at=clock.now(), version=version + 1)
             .where((Registration.id == registration_id) & (Registration.version == version))
@@ -315,17 +300,17 @@ def checkout(
         if registration is None:
             raise NotFound(t("error.no_registration", id=registration_id))
         if registration.kind != "walkin":
-            raise ValidationError({"time-out": t("error.phone_no_time_out")})
+            raise _time_out_refused(t("error.phone_no_time_out"))
         try:
             time_out = (
                 clock.now() if at in (None, "") else parse_moment(at, registration.time_in.date())
             )
         except ValueError:
-            raise ValidationError({"time-out": t("error.time")}) from None
+            raise _time_out_refused(t("error.time")) from None
         if time_out < registration.time_in:
-            raise ValidationError({"time-out": t("error.out_before_in")})
+            raise _time_out_refused(t("error.out_before_in"))
         if rules.is_future(time_out, clock.now()):
-            raise ValidationError({"time-out": t("error.future")})
+            raise _time_out_refused(t("error.future"))
         (
             Registration.update(
                 time_out=time_out, updated_at=clock.now(), version=Registration.version + 1
@@ -337,23 +322,17 @@ def checkout(
     return Registration.get_by_id(registration_id)
 
 
+def _time_out_refused(message: str) -> ValidationError:
+    return ValidationError({"time_out": message}, labels=fields.labels(["time_out"]))
+
+
 def to_input(registration: Registration) -> RegistrationInput:
-    """The form's view of a stored registration, for editing."""
-    return RegistrationInput(
-        kind=registration.kind,
-        time_in=registration.time_in,
-        time_out=registration.time_out,
-        phone=registration.phone or "",
-        name=registration.name,
-        gender=registration.gender,
-        party_size=registration.party_size,
-        model=registration.model,
-        colour=registration.colour,
-        channel=registration.channel,
-        level=registration.level or "",
-        consultant=registration.consultant.name if registration.consultant else "",
-        test_drive=registration.test_drive,
-        quote=registration.quote,
-        ordered=registration.ordered,
-        notes=registration.notes,
-    )
+    """The form's view of a stored registration, for editing: each field as typed (a
+    consultant by name, no phone or level as blank)."""
+    values = {}
+    for field in fields.FIELDS:
+        value = getattr(registration, field.name)
+        if field.type is fields.ValueType.STAFF:
+            value = value.name if value is not None else ""
+        values[field.name] = field.default if value is None else value
+    return RegistrationInput(**values)

@@ -1,64 +1,48 @@
 """What the receptionist typed on the registration form, and its validation.
 
-``clean`` checks every field at once and raises a ValidationError naming each bad field by
-the form's widget id (``party-size``), so the form shows each message beside its field and
-the CLI and the importer print them; the values it returns are what gets stored.
+``clean`` checks every field at once, each as its type in the field table
+(``frontdesk.desk.fields``) says — text within its limit, a choice on its list, a count
+in its range — and raises a ValidationError naming each bad field by its name
+(``party_size``), with its label, so the form shows each message beside its field and the
+CLI and the importer print them; the values it returns are what gets stored. Written out
+here is only what no type says: the rules of time in and time out (来店/离店时间), the code
+lists and the consultant, read from the store.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from typing import Any
 
 from frontdesk import bounds, clock, rules
+from frontdesk.desk.fields import FIELDS, FieldTable, FieldValues, RegistrationField, named
+from frontdesk.desk.fields import ValueType as Type
+from frontdesk.desk.fields import labels as field_labels
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
 from frontdesk.people import team
 from frontdesk.store import codes
 from frontdesk.store.models import Staff
 
-
-@dataclass
-class RegistrationInput:
-    """What the receptionist typed, field ids as on the form. Text is validated by ``clean``."""
-
-    kind: str = "walkin"
-    time_in: dt.datetime | str | None = None
-    time_out: dt.datetime | str | None = None
-    phone: str = ""
-    name: str = ""
-    gender: str = ""
-    party_size: int | str = 1
-    model: str = ""
-    colour: str = ""
-    channel: str = ""
-    level: str | None = ""
-    consultant: str = ""  # a staff name or login; blank: the proposed consultant
-    test_drive: bool = False
-    quote: bool = False
-    ordered: bool = False
-    notes: str = ""
+TIME_IN, TIME_OUT = "time_in", "time_out"
+# The types the form checks as they are typed, with no database: by the same functions
+# ``clean`` uses, so that the form and the core never disagree about what is valid.
+TYPED_TYPES = (Type.PHONE, Type.COUNT, Type.MOMENT)
 
 
-@dataclass
-class CleanRegistration:
-    kind: str
-    time_in: dt.datetime
-    time_out: dt.datetime | None
-    phone: str | None
-    name: str
-    gender: str
-    party_size: int
-    model: str
-    colour: str
-    channel: str
-    level: str | None
-    consultant: Staff | None
-    test_drive: bool
-    quote: bool
-    ordered: bool
-    notes: str
-    errors: dict[str, str] = field(default_factory=dict)
+class RegistrationInput(FieldValues):
+    """What the receptionist typed, one attribute per field of the table (blank where
+    nothing was typed). Text is validated by ``clean``."""
+
+    def __init__(self, **values: Any) -> None:
+        super().__init__(FIELDS, values)
+
+
+class CleanRegistration(FieldValues):
+    """The values ``clean`` accepted, as they are stored (``consultant``: the Staff)."""
+
+    def __init__(self, **values: Any) -> None:
+        super().__init__(FIELDS, values)
 
 
 def parse_moment(value, default_day: dt.date) -> dt.datetime:
@@ -80,30 +64,30 @@ def check_phone(raw: str) -> tuple[str | None, str | None]:
     return None, t("error.phone")
 
 
-def check_party_size(raw: object) -> tuple[int, str | None]:
-    """A typed party size (人数): (the number, None) or (1, the error); blank is 1."""
+def check_count(field: RegistrationField, raw: object) -> tuple[int, str | None]:
+    """A typed count (人数): (the number, None) or (the default, the error); blank is the
+    default."""
     text = str(raw if raw is not None else "").strip()
+    refusal = t(field.message, max=field.most)
     try:
-        size = int(text or 1)
+        number = int(text or field.default)
     except ValueError:
-        return 1, t("error.party_size", max=rules.MAX_PARTY)
-    if not 1 <= size <= rules.MAX_PARTY:
-        return 1, t("error.party_size", max=rules.MAX_PARTY)
-    return size, None
+        return field.default, refusal
+    if not 1 <= number <= field.most:
+        return field.default, refusal
+    return number, None
 
 
-# The fields the form checks as they are typed, with no database: the same checks ``clean``
-# makes, so that the form and the core never disagree about what is valid.
-TYPED_FIELDS = ("phone", "party-size", "time-in", "time-out")
-
-
-def field_error(field_id: str, raw: str, day: dt.date | None = None) -> str | None:
-    """The error of one field as typed (one of ``TYPED_FIELDS``), or None."""
-    if field_id == "phone":
+def field_error(
+    name: str, raw: str, day: dt.date | None = None, fields: FieldTable = FIELDS
+) -> str | None:
+    """The error of one field as typed (of one of ``TYPED_TYPES``), or None."""
+    field = named(name, fields)
+    if field.type is Type.PHONE:
         return check_phone(raw)[1]
-    if field_id == "party-size":
-        return check_party_size(raw)[1]
-    if field_id in ("time-in", "time-out") and (raw or "").strip():
+    if field.type is Type.COUNT:
+        return check_count(field, raw)[1]
+    if field.type is Type.MOMENT and (raw or "").strip():
         try:
             parse_moment(raw, day or clock.today())
         except ValueError:
@@ -111,110 +95,159 @@ def field_error(field_id: str, raw: str, day: dt.date | None = None) -> str | No
     return None
 
 
+def unknown_choice(field: RegistrationField, value: str) -> str:
+    """The sentence refusing a name not on the field's list (a model, a consultant)."""
+    if field.type is Type.STAFF:
+        return t("error.no_staff", name=value)
+    return t(field.message, value=value)
+
+
+class _Refused(Exception):
+    """A field's value refused: the sentence, and the value the other fields go on with."""
+
+    def __init__(self, message: str, value: object = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.value = value
+
+
+def _text(field: RegistrationField, raw: object) -> str:
+    try:
+        return rules.clean_text(raw, field.max_length)  # type: ignore[arg-type]
+    except ValueError:
+        raise _Refused(t("error.too_long", limit=field.max_length), "") from None
+
+
+def _moment(
+    field: RegistrationField, raw: object, values: dict, day: dt.date, now: dt.datetime
+) -> dt.datetime | None:
+    """Time in: blank is now, not in the future, not before the first day. Time out: on
+    the day of time in, not before it, never for a call. Any time: not in the future."""
+    blank = raw is None or raw == ""
+    if field.name == TIME_IN:
+        if blank:
+            return now
+        try:
+            moment = parse_moment(raw, day)
+        except ValueError:
+            raise _Refused(t("error.time"), now) from None
+        if rules.is_future(moment, now):
+            raise _Refused(t("error.future"), moment)
+        if moment.date() < bounds.FIRST_DAY:
+            raise _Refused(t("error.too_early", first=bounds.FIRST_DAY.isoformat()), moment)
+        return moment
+    if blank:
+        return None
+    time_in = values.get(TIME_IN) or now
+    try:
+        moment = parse_moment(raw, time_in.date())
+    except ValueError:
+        raise _Refused(t("error.time")) from None
+    if field.name == TIME_OUT:
+        if values.get("kind") == "phone":
+            raise _Refused(t("error.phone_no_time_out"))
+        if moment < time_in:
+            raise _Refused(t("error.out_before_in"))
+    if rules.is_future(moment, now):
+        raise _Refused(t("error.future"))
+    return moment
+
+
+def _gender(field: RegistrationField, raw: object) -> str:
+    typed = str(raw or "").strip()
+    gender = {"男": "M", "女": "F"}.get(typed, typed.upper()[:1])
+    if gender not in rules.GENDERS:
+        raise _Refused(t(field.message))
+    return gender
+
+
+def _code(field: RegistrationField, raw: object) -> str:
+    """A name on the field's code list: as typed, or the one name the typing picks out."""
+    text = _text(field, raw)
+    if text:
+        known = codes.names(field.codes)
+        if text not in known:
+            matches = rules.choice_matches(text, known)
+            if len(matches) != 1:
+                raise _Refused(unknown_choice(field, text), "")
+            text = matches[0]
+    return text
+
+
+def _consultant(field: RegistrationField, raw: object) -> Staff | None:
+    """The active member of staff who receives customers, by name or login; or None."""
+    text = _text(field, raw)
+    if not text:
+        return None
+    consultant = team.find_staff(text)
+    if consultant is None or not consultant.active:
+        raise _Refused(unknown_choice(field, text))
+    if consultant.role not in team.RECEIVING_ROLES:
+        raise _Refused(t("error.not_consultant", name=consultant.name))
+    return consultant
+
+
+def _level(field: RegistrationField, raw: object) -> str | None:
+    try:
+        return rules.normalise_level(raw)  # type: ignore[arg-type]
+    except ValueError:
+        raise _Refused(t(field.message)) from None
+
+
+def _kind(field: RegistrationField, raw: object) -> str | None:
+    if raw not in rules.KINDS:
+        raise _Refused(t(field.message))
+    return raw
+
+
+def _cleaned(
+    field: RegistrationField, raw: object, values: dict, day: dt.date, now: dt.datetime
+) -> object:
+    """One field's value as stored, by its type; raises _Refused."""
+    match field.type:
+        case Type.KIND:
+            return _kind(field, raw)
+        case Type.MOMENT:
+            return _moment(field, raw, values, day, now)
+        case Type.PHONE:
+            phone, error = check_phone(str(raw or ""))
+            if error:
+                raise _Refused(error)
+            return phone
+        case Type.TEXT:
+            return _text(field, raw)
+        case Type.COUNT:
+            number, error = check_count(field, raw)
+            if error:
+                raise _Refused(error, number)
+            return number
+        case Type.GENDER:
+            return _gender(field, raw)
+        case Type.CODE:
+            return _code(field, raw)
+        case Type.LEVEL:
+            return _level(field, raw)
+        case Type.STAFF:
+            return _consultant(field, raw)
+        case Type.YES_NO:
+            return bool(raw)
+    raise AssertionError(field.type)
+
+
 def clean(data: RegistrationInput, *, today: dt.date | None = None) -> CleanRegistration:
     """Validate every field at once; raises ValidationError naming each bad field."""
     errors: dict[str, str] = {}
+    values: dict[str, object] = {}
     day = today or clock.today()
-
-    kind = data.kind if data.kind in rules.KINDS else None
-    if kind is None:
-        errors["kind"] = t("error.kind")
-
     now = clock.now()
-    time_in = now
-    if data.time_in not in (None, ""):
+    for field in data.fields:  # in the table's order: kind and time in come first
         try:
-            time_in = parse_moment(data.time_in, day)
-        except ValueError:
-            errors["time-in"] = t("error.time")
-        else:
-            if rules.is_future(time_in, now):
-                errors["time-in"] = t("error.future")
-            elif time_in.date() < bounds.FIRST_DAY:
-                errors["time-in"] = t("error.too_early", first=bounds.FIRST_DAY.isoformat())
-    time_out = None
-    if data.time_out not in (None, ""):
-        try:
-            time_out = parse_moment(data.time_out, time_in.date())
-        except ValueError:
-            errors["time-out"] = t("error.time")
-        else:
-            if kind == "phone":
-                errors["time-out"] = t("error.phone_no_time_out")
-            elif time_out < time_in:
-                errors["time-out"] = t("error.out_before_in")
-            elif rules.is_future(time_out, now):
-                errors["time-out"] = t("error.future")
-
-    phone, error = check_phone(data.phone)
-    if error:
-        errors["phone"] = error
-
-    texts = {}
-    for key, value, limit in (
-        ("name", data.name, rules.MAX_NAME),
-        ("colour", data.colour, rules.MAX_TEXT),
-        ("notes", data.notes, rules.MAX_NOTES),
-        ("model", data.model, rules.MAX_TEXT),
-        ("channel", data.channel, rules.MAX_TEXT),
-        ("consultant", data.consultant, rules.MAX_TEXT),
-    ):
-        try:
-            texts[key] = rules.clean_text(value, limit)
-        except ValueError:
-            errors[key] = t("error.too_long", limit=limit)
-            texts[key] = ""
-
-    gender = (data.gender or "").strip().upper()[:1]
-    gender = {"男": "M", "女": "F"}.get((data.gender or "").strip(), gender)
-    if gender not in rules.GENDERS:
-        errors["gender"] = t("error.gender")
-
-    party_size, error = check_party_size(data.party_size)
-    if error:
-        errors["party-size"] = error
-
-    level = None
-    try:
-        level = rules.normalise_level(data.level)
-    except ValueError:
-        errors["level"] = t("error.level")
-
-    for key, kind_name in (("model", codes.MODEL), ("channel", codes.CHANNEL)):
-        if texts[key] and key not in errors:
-            known = codes.names(kind_name)
-            if texts[key] not in known:
-                matches = rules.choice_matches(texts[key], known)
-                if len(matches) == 1:
-                    texts[key] = matches[0]
-                else:
-                    errors[key] = t(f"error.unknown_{key}", value=texts[key])
-
-    consultant = None
-    if texts["consultant"] and "consultant" not in errors:
-        consultant = team.find_staff(texts["consultant"])
-        if consultant is None or not consultant.active:
-            errors["consultant"] = t("error.no_staff", name=texts["consultant"])
-        elif consultant.role not in team.RECEIVING_ROLES:
-            errors["consultant"] = t("error.not_consultant", name=consultant.name)
-
+            values[field.name] = _cleaned(field, getattr(data, field.name), values, day, now)
+        except _Refused as refused:
+            errors[field.name] = refused.message
+            values[field.name] = refused.value
     if errors:
-        raise ValidationError(errors)
-    return CleanRegistration(
-        kind=kind,
-        time_in=time_in,
-        time_out=time_out,
-        phone=phone,
-        name=texts["name"],
-        gender=gender,
-        party_size=party_size if kind == "walkin" else 1,
-        model=texts["model"],
-        colour=texts["colour"],
-        channel=texts["channel"],
-        level=level,
-        consultant=consultant,
-        test_drive=bool(data.test_drive),
-        quote=bool(data.quote),
-        ordered=bool(data.ordered),
-        notes=texts["notes"],
-    )
+        raise ValidationError(errors, labels=field_labels(errors, data.kind, data.fields))
+    if values["kind"] != "walkin":
+        values["party_size"] = 1  # a call is one person
+    return CleanRegistration.with_fields(data.fields, **values)

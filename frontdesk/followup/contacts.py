@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
 from frontdesk import clock, rules
 from frontdesk.errors import NotFound, ValidationError
@@ -92,7 +93,7 @@ def _intervals(db) -> dict[str, int]:
     return days
 
 
-def recompute_follow_up(db=None, customer_ids: Iterable[int] | None = None) -> None:
+def recompute_follow_up(db=None, customer_ids: Iterable[int | None] | None = None) -> None:
     """(Re)compute ``last_contact`` and ``next_due`` of some customers, or of all of them.
 
     ``db`` is a peewee database or a sqlite3 connection (the benchmark generator writes
@@ -192,17 +193,12 @@ def record_contact(customer_id: int, data: ContactInput, *, by: Actor) -> Contac
             .execute()
         )
         recompute_follow_up(customer_ids=[customer.id])
-        audit.record(
-            "create",
-            "contact",
-            contact.id,
-            by,
-            customer=customer.id,
-            method=method,
-            level=level,
-            **({"from_level": customer.level} if "level" in changes else {}),
-            **({"next_date": next_date} if next_date else {}),
-        )
+        detail: dict[str, Any] = {"customer": customer.id, "method": method, "level": level}
+        if "level" in changes:
+            detail["from_level"] = customer.level
+        if next_date:
+            detail["next_date"] = next_date
+        audit.record("create", "contact", contact.id, by, **detail)
     return contact
 
 

@@ -20,6 +20,8 @@ Business terms, as the paper forms name them:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from peewee import (
     AutoField,
     BooleanField,
@@ -27,6 +29,7 @@ from peewee import (
     DatabaseProxy,
     DateField,
     DateTimeField,
+    Field,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -34,6 +37,7 @@ from peewee import (
 )
 
 from frontdesk import clock
+from frontdesk.desk.fields import CHAR_COLUMN, FIELDS, FieldTable, RegistrationField, ValueType
 
 database = DatabaseProxy()
 
@@ -82,6 +86,7 @@ class Customer(BaseModel):
     channel = CharField(default="")
     source = IntegerField(default=4)  # 来源区分 1–7; 4 = walk-in / phone
     consultant = ForeignKeyField(Staff, null=True, backref="customers", on_delete="SET NULL")
+    consultant_id: int | None  # the foreign key's own column, as peewee reads it
     first_contact = DateField(null=True)
     notes = TextField(default="")
     created_at = DateTimeField(default=clock.now)
@@ -107,32 +112,35 @@ class Customer(BaseModel):
         )
 
 
-class Registration(BaseModel):
-    """One row of the registration form: a walk-in party or a phone call."""
+if TYPE_CHECKING:
+    from peewee import ModelBase
+
+    class _FormColumns(ModelBase):
+        """To a type checker, a column added from the field table: ``Registration.kind``."""
+
+        def __getattr__(cls, name: str) -> Any: ...
+else:
+    _FormColumns = type(Model)
+
+
+class Registration(BaseModel, metaclass=_FormColumns):
+    """One row of the registration form: a walk-in party or a phone call.
+
+    Its form's columns — kind, times, phone, name … notes — are the field table's
+    (``frontdesk.desk.fields``), added by ``add_form_columns`` below; the class names
+    only what the rules decide."""
+
+    if TYPE_CHECKING:  # a row's value of a column added from the field table
+
+        def __getattr__(self, name: str) -> Any: ...
 
     id = AutoField()
-    kind = CharField()  # walkin | phone
-    time_in = DateTimeField(index=True)
-    time_out = DateTimeField(null=True)
     # Indexed with kind and time in (Meta): "did this customer walk in before?" is answered
     # from the index alone (first or returning, 首次/再次, and the statistics).
     customer = ForeignKeyField(
         Customer, null=True, backref="registrations", on_delete="SET NULL", index=False
     )
-    name = CharField(default="")
-    phone = CharField(null=True, index=True)
-    gender = CharField(default="")
-    party_size = IntegerField(default=1)
     visit = CharField(default="first")  # first | returning (首次 / 再次)
-    model = CharField(default="")
-    colour = CharField(default="")
-    channel = CharField(default="")
-    level = CharField(null=True)
-    consultant = ForeignKeyField(Staff, null=True, backref="registrations", on_delete="SET NULL")
-    test_drive = BooleanField(default=False)
-    quote = BooleanField(default=False)
-    ordered = BooleanField(default=False)
-    notes = TextField(default="")
     registered_by = ForeignKeyField(
         Staff, null=True, backref="registered", on_delete="SET NULL", column_name="registered_by_id"
     )
@@ -145,6 +153,36 @@ class Registration(BaseModel):
             (("kind", "time_in"), False),
             (("customer", "kind", "time_in"), False),
         )
+
+
+def form_column(field: RegistrationField, model: type[Model]) -> Field:
+    """The column a field of the table is stored in, by its type and limits."""
+    kind = field.type
+    if kind is ValueType.STAFF:  # a member of staff's rows: Staff.registrations
+        return ForeignKeyField(
+            Staff, null=True, backref=f"{model._meta.name}s", on_delete="SET NULL"
+        )
+    options: dict = {"null": field.null, "index": field.indexed}
+    if not field.required and not field.null:
+        options["default"] = field.default
+    if kind is ValueType.MOMENT:
+        return DateTimeField(**options)
+    if kind is ValueType.COUNT:
+        return IntegerField(**options)
+    if kind is ValueType.YES_NO:
+        return BooleanField(**options)
+    if field.max_length > CHAR_COLUMN:
+        return TextField(**options)
+    return CharField(**options)
+
+
+def add_form_columns(model: type[Model], fields: FieldTable = FIELDS) -> None:
+    """Give ``model`` a column for each field of the table (the registration's, or a copy)."""
+    for field in fields:
+        model._meta.add_field(field.name, form_column(field, model))
+
+
+add_form_columns(Registration)
 
 
 class Contact(BaseModel):

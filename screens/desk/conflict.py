@@ -17,31 +17,31 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from frontdesk import rules
+from frontdesk.desk.fields import RegistrationField, ValueType
 from frontdesk.i18n import t
 from screens.bindings import translate_bindings
-from screens.desk.form_fields import Field
 from screens.widgets import FdFooter
 
 THEIRS = "theirs"
 MINE = "mine"
 
 
-def _comparable(field_id: str, value) -> object:
+def _comparable(field: RegistrationField, value) -> object:
     """A value as the comparison sees it: the same phone typed two ways is the same."""
     if value is None:
         return ""
-    if field_id == "phone" and value:
+    if field.type is ValueType.PHONE and value:
         return rules.normalise_phone(str(value)) or str(value).strip()
-    if field_id == "party-size":
-        return str(value).strip() or "1"
+    if field.type is ValueType.COUNT:
+        return str(value).strip() or str(field.default)
     if isinstance(value, str):
         return value.strip()
     return value
 
 
-def shown(field_id: str, value) -> str:
+def shown(field: RegistrationField, value) -> str:
     """A form value as the user reads it (gender, yes/no, level, blank as —)."""
-    if field_id == "gender":
+    if field.type is ValueType.GENDER:
         return t(f"gender.{value}") if value else "—"
     if isinstance(value, bool):
         return t("key.yes") if value else t("key.no")
@@ -50,14 +50,15 @@ def shown(field_id: str, value) -> str:
 
 
 def differences(
-    fields: list[Field], theirs: dict[str, object], yours: dict[str, object]
-) -> list[tuple[Field, str, str]]:
-    """(field, theirs, yours) for every field of the form whose values differ."""
+    fields: list[RegistrationField], theirs: dict[str, object], yours: dict[str, object]
+) -> list[tuple[RegistrationField, str, str]]:
+    """(field, theirs, yours) for every field of the form whose values differ, both as
+    the form's widgets hold them (by widget id)."""
     rows = []
     for field in fields:
-        a, b = theirs.get(field.id), yours.get(field.id)
-        if _comparable(field.id, a) != _comparable(field.id, b):
-            rows.append((field, shown(field.id, a), shown(field.id, b)))
+        a, b = theirs.get(field.widget_id), yours.get(field.widget_id)
+        if _comparable(field, a) != _comparable(field, b):
+            rows.append((field, shown(field, a), shown(field, b)))
     return rows
 
 
@@ -70,7 +71,9 @@ class ConflictScreen(ModalScreen[str | None]):
         Binding("escape", "answer(None)", "conflict.key_back", id="back"),
     ]
 
-    def __init__(self, registration_id: int, who: str, rows: list[tuple[Field, str, str]]):
+    def __init__(
+        self, registration_id: int, who: str, rows: list[tuple[RegistrationField, str, str]]
+    ):
         super().__init__()
         translate_bindings(self)
         self.registration_id = registration_id

@@ -1,66 +1,74 @@
-"""The fields of the registration form, in the order of the paper form, and their widgets."""
+"""The registration form's widgets, as the field table (``frontdesk.desk.fields``) says.
+
+Each field's widget kind picks its widget, its limits and options come from the entry; a
+value goes between the core's input (``RegistrationInput``) and the widget through
+``widget_value`` and ``input_value``, by the field's type.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
 
 from textual.widget import Widget
 from textual.widgets import Input
 
 from frontdesk import rules
+from frontdesk.desk.fields import RegistrationField, ValueType
+from frontdesk.desk.fields import Widget as Kind
 from frontdesk.i18n import t
 from screens.widgets import FdChoice, FdCycle, yes_no
 
-
-@dataclass(frozen=True)
-class Field:
-    """One line of the paper form: widget id, label key, hint key, which kinds show it."""
-
-    id: str
-    label: str
-    hint: str
-    kinds: tuple[str, ...] = ("walkin", "phone")
-    edit_only: bool = False
+TIME_FORMAT = "%H:%M"
+# ``widget_value`` of a value the widget keeps as it is (time in, stamped at opening).
+KEEP = object()
 
 
-# Tab order follows the paper form, phone first; time in is stamped and comes last.
-FIELDS = (
-    Field("phone", "form.phone", "form.hint_phone"),
-    Field("name", "form.name", "form.hint_name"),
-    Field("gender", "form.gender", "form.hint_gender"),
-    Field("party-size", "form.party_size", "form.hint_party", kinds=("walkin",)),
-    Field("model", "form.model", "form.hint_choice"),
-    Field("channel", "form.channel", "form.hint_choice"),
-    Field("level", "form.level", "form.hint_level"),
-    Field("consultant", "form.consultant", "form.hint_choice"),
-    Field("test-drive", "form.test_drive", "form.hint_toggle", kinds=("walkin",)),
-    Field("quote", "form.quote", "form.hint_toggle"),
-    Field("order", "form.order", "form.hint_toggle"),
-    Field("notes", "form.notes", ""),
-    Field("time-in", "form.time_in", "form.hint_time"),
-    Field("time-out", "form.time_out", "form.hint_time", kinds=("walkin",), edit_only=True),
-)
-
-
-def make_widget(field: Field) -> Widget:
-    """The widget of one field: a choice over a code list, a cycle, or a plain input."""
-    if field.id == "gender":
-        options = [
+def cycle_options(field: RegistrationField) -> list[tuple[object, str, str]]:
+    """The (value, label, hot keys) of a cycle: gender, level, or yes / no."""
+    if field.type is ValueType.GENDER:
+        return [
             ("", t("gender.none"), " -"),
             ("M", t("gender.M"), "m"),
             ("F", t("gender.F"), "f"),
         ]
-        return FdCycle(options, id="gender")
-    if field.id == "level":
-        options = [(None, "—", "-0")] + [(lv, lv, lv.lower()) for lv in rules.LEVELS]
-        return FdCycle(options, id="level")
-    if field.id in ("test-drive", "quote", "order"):
-        return FdCycle(yes_no(), id=field.id)
-    if field.id in ("model", "channel", "consultant"):
-        return FdChoice(id=field.id, compact=True, max_length=rules.MAX_TEXT)
-    limits = {"phone": rules.MAX_PHONE_INPUT, "name": rules.MAX_NAME, "notes": rules.MAX_NOTES}
-    widget = Input(id=field.id, compact=True, max_length=limits.get(field.id, 20))
-    if field.id == "party-size":
-        widget.restrict = r"[0-9]*"
-        widget.placeholder = "1"
+    if field.type is ValueType.LEVEL:
+        return [(None, "—", "-0")] + [(lv, lv, lv.lower()) for lv in rules.LEVELS]
+    return yes_no()
+
+
+def make_widget(field: RegistrationField) -> Widget:
+    """The widget of one field: a cycle, a choice over a list, or a plain input."""
+    if field.widget in (Kind.CYCLE, Kind.YES_NO):
+        return FdCycle(cycle_options(field), id=field.widget_id)
+    if field.widget is Kind.CHOICE:
+        return FdChoice(id=field.widget_id, compact=True, max_length=field.max_length)
+    widget = Input(id=field.widget_id, compact=True, max_length=field.max_length)
+    if field.widget is Kind.NUMBER:
+        widget.restrict = r"\d*"  # ASCII or full-width digits (２ from a Chinese IME)
+        widget.placeholder = str(field.default)
     return widget
+
+
+def widget_value(field: RegistrationField, value: object) -> object:
+    """An input's value as the field's widget holds it (``KEEP``: leave the widget be)."""
+    if field.widget is Kind.TIME:
+        if isinstance(value, dt.datetime):
+            return value.strftime(TIME_FORMAT)
+        # Blank: no time, except time in, whose blank means the stamp already shown.
+        return "" if value in (None, "") and not field.required else KEEP
+    if field.widget is Kind.PHONE:
+        return rules.format_phone(str(value)) if value else ""
+    if field.widget is Kind.NUMBER:
+        return str(value or field.default)
+    if field.widget is Kind.YES_NO:
+        return bool(value)
+    if field.widget is Kind.CYCLE:
+        return value or cycle_options(field)[0][0]
+    return value
+
+
+def input_value(field: RegistrationField, value: object) -> object:
+    """A widget's value as the core's input takes it: blank is the field's default."""
+    if field.widget is Kind.YES_NO:
+        return bool(value)
+    return field.default if value is None or value == "" else value

@@ -8,8 +8,6 @@ out (asking first when something was typed). A draft is kept in the store as you
 
 from __future__ import annotations
 
-import datetime as dt
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -20,6 +18,7 @@ from textual.widgets import Input, Label, Static
 
 from frontdesk import clock, rules
 from frontdesk.desk import conflicts, registration, registration_input
+from frontdesk.desk.fields import FIELDS, FieldTable, RegistrationField, ValueType, form_fields
 from frontdesk.errors import ConflictError, FrontdeskError, ValidationError
 from frontdesk.i18n import t
 from frontdesk.people import team
@@ -29,37 +28,22 @@ from screens import access
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.desk.conflict import MINE, THEIRS, ConflictScreen, differences
-from screens.desk.form_fields import FIELDS, Field, make_widget
+from screens.desk.form_fields import KEEP, TIME_FORMAT, input_value, make_widget, widget_value
 from screens.dialogs import ConfirmScreen
 from screens.widgets import FdChoice, FdCycle, FdFooter, FdHeader, after_typing
 
 LOOKUP_DELAY_S = 0.25
 DRAFT_DELAY_S = 0.5
-TIME_FORMAT = "%H:%M"
 
 
 def form_values(data: registration.RegistrationInput) -> dict[str, object]:
-    """A registration as the form's widgets hold it, by field id."""
-    values: dict[str, object] = {
-        "phone": rules.format_phone(data.phone) if data.phone else "",
-        "name": data.name,
-        "gender": data.gender or "",
-        "party-size": str(data.party_size or 1),
-        "model": data.model,
-        "channel": data.channel,
-        "level": data.level or None,
-        "consultant": data.consultant,
-        "test-drive": bool(data.test_drive),
-        "quote": bool(data.quote),
-        "order": bool(data.ordered),
-        "notes": data.notes,
-    }
-    if isinstance(data.time_in, dt.datetime):
-        values["time-in"] = data.time_in.strftime(TIME_FORMAT)
-    if isinstance(data.time_out, dt.datetime):
-        values["time-out"] = data.time_out.strftime(TIME_FORMAT)
-    elif data.time_out in (None, ""):
-        values["time-out"] = ""
+    """A registration as the form's widgets hold it, by widget id."""
+    values: dict[str, object] = {}
+    for field in data.fields:
+        if field.widget is not None:
+            value = widget_value(field, getattr(data, field.name))
+            if value is not KEEP:
+                values[field.widget_id] = value
     return values
 
 
@@ -83,7 +67,9 @@ class RegistrationScreen(Screen[int | None]):
         edit_id: int | None = None,
         edit_version: int = 0,
         initial: registration.RegistrationInput | None = None,
+        table: FieldTable = FIELDS,
     ) -> None:
+        """``table``: the fields the form shows (the registration's, or a copy in a test)."""
         super().__init__()
         translate_bindings(self)
         self.kind = kind
@@ -91,6 +77,7 @@ class RegistrationScreen(Screen[int | None]):
         self.edit_id = edit_id
         self.edit_version = edit_version
         self.initial = initial
+        self.table = table
         self.opened_at = clock.now()
         self.dirty = False
         self.touched: set[str] = set()
@@ -108,12 +95,15 @@ class RegistrationScreen(Screen[int | None]):
     def form_key(self) -> str:
         return f"edit:{self.edit_id}" if self.edit_id else self.kind
 
-    def fields(self) -> list[Field]:
-        return [
-            f
-            for f in FIELDS
-            if self.kind in f.kinds and (not f.edit_only or self.edit_id is not None)
-        ]
+    def fields(self) -> list[RegistrationField]:
+        return form_fields(self.kind, editing=self.edit_id is not None, fields=self.table)
+
+    def _field(self, widget_id: str) -> RegistrationField | None:
+        return next((f for f in self.table if f.widget_id == widget_id), None)
+
+    def _widget_of(self, name: str) -> Widget | None:
+        field = next((f for f in self.table if f.name == name), None)
+        return self._widget(field.widget_id) if field is not None else None
 
     def compose(self) -> ComposeResult:
         yield FdHeader(id="header")
@@ -125,16 +115,13 @@ class RegistrationScreen(Screen[int | None]):
         yield Static(Content(""), id="known")
         with VerticalScroll(id="form-fields"):
             for field in self.fields():
-                label = field.label
-                if field.id == "time-in" and self.kind == "phone":
-                    label = "form.time_in_phone"
-                with Horizontal(classes="field-row", id=f"row-{field.id}"):
-                    yield Label(Content(t(label)), classes="field-label")
+                with Horizontal(classes="field-row", id=f"row-{field.widget_id}"):
+                    yield Label(Content(field.label_text(self.kind)), classes="field-label")
                     yield make_widget(field)
                     yield Static(
                         Content(t(field.hint)) if field.hint else Content(""),
                         classes="field-hint",
-                        id=f"hint-{field.id}",
+                        id=f"hint-{field.widget_id}",
                     )
         status = Static(Content(""), id="form-status")
         status.display = False  # shown when the store fails: what happened, under the form
@@ -143,30 +130,32 @@ class RegistrationScreen(Screen[int | None]):
 
     def on_mount(self) -> None:
         self._blank = self.collect()
-        self._set_quietly(self.query_one("#time-in", Input), self.opened_at.strftime(TIME_FORMAT))
+        time_in = self._widget_of("time_in")
+        if time_in is not None:  # stamped: the receptionist corrects it only if need be
+            self._set_quietly(time_in, self.opened_at.strftime(TIME_FORMAT))
         if self.initial is not None:
             self._fill(self.initial)
         self.query_one("#phone").focus()
         run_db(self, self._load_lists, on_done=self._lists_loaded)
 
     def _load_lists(self):
-        """Code lists, consultants, the proposed consultant and any kept draft."""
+        """Each choice's list (code lists, consultants), the proposed consultant and any
+        kept draft."""
         draft = None if self.initial is not None else drafts.load_draft(self.owner, self.form_key)
+        lists = {}
+        for field in self.fields():
+            if field.type is ValueType.CODE:
+                lists[field.widget_id] = codes.names(field.codes)
+            elif field.type is ValueType.STAFF:
+                lists[field.widget_id] = [member.name for member in team.consultants()]
         proposed = team.proposed_consultant()
-        return (
-            codes.names(codes.MODEL),
-            codes.names(codes.CHANNEL),
-            [member.name for member in team.consultants()],
-            proposed.name if proposed else "",
-            draft,
-        )
+        return lists, proposed.name if proposed else "", draft
 
     def _lists_loaded(self, loaded) -> None:
-        models, channels, consultants, proposed, draft = loaded
-        self.query_one("#model", FdChoice).set_choices(models)
-        self.query_one("#channel", FdChoice).set_choices(channels)
+        lists, proposed, draft = loaded
+        for widget_id, names in lists.items():
+            self.query_one(f"#{widget_id}", FdChoice).set_choices(names)
         consultant = self.query_one("#consultant", FdChoice)
-        consultant.set_choices(consultants)
         self.proposed = proposed
         if not consultant.value and proposed and self.initial is None:
             self._set_quietly(consultant, proposed)
@@ -202,31 +191,22 @@ class RegistrationScreen(Screen[int | None]):
         return widget.value if isinstance(widget, Input | FdCycle) else None
 
     def collect(self) -> dict:
-        """The form's values by field id, as typed."""
-        return {field.id: self._value(field.id) for field in self.fields()}
+        """The form's values by widget id, as typed."""
+        return {field.widget_id: self._value(field.widget_id) for field in self.fields()}
 
     def to_input(self) -> registration.RegistrationInput:
-        values = self.collect()
-        time_in: dt.datetime | str = values.get("time-in", "")
-        if time_in == self.opened_at.strftime(TIME_FORMAT) and self.initial is None:
-            time_in = self.opened_at  # untouched: keep the stamp to the second
-        return registration.RegistrationInput(
-            kind=self.kind,
-            time_in=time_in,
-            time_out=values.get("time-out") or None,
-            phone=values.get("phone", ""),
-            name=values.get("name", ""),
-            gender=values.get("gender") or "",
-            party_size=values.get("party-size") or 1,
-            model=values.get("model", ""),
-            channel=values.get("channel", ""),
-            level=values.get("level") or "",
-            consultant=values.get("consultant", ""),
-            test_drive=bool(values.get("test-drive")),
-            quote=bool(values.get("quote")),
-            ordered=bool(values.get("order")),
-            notes=values.get("notes", ""),
-        )
+        """What is typed, as the core's input; a field this form does not show keeps its
+        value when correcting a registration (a colour from an import), else is blank."""
+        names = {field.name for field in self.table}
+        kept = self.initial.as_dict() if self.initial is not None else {}
+        values = {name: value for name, value in kept.items() if name in names}
+        typed = self.collect()
+        for field in self.fields():
+            values[field.name] = input_value(field, typed[field.widget_id])
+        values["kind"] = self.kind
+        if values.get("time_in") == self.opened_at.strftime(TIME_FORMAT) and self.initial is None:
+            values["time_in"] = self.opened_at  # untouched: keep the stamp to the second
+        return registration.RegistrationInput.with_fields(self.table, **values)
 
     def _fill(self, data: registration.RegistrationInput) -> None:
         for field_id, value in form_values(data).items():
@@ -249,10 +229,11 @@ class RegistrationScreen(Screen[int | None]):
         self._changed(event.input.id or "")
 
     def on_fd_cycle_changed(self, event: FdCycle.Changed) -> None:
-        if event.cycle.id == "level":
+        field = self._field(event.cycle.id or "")
+        if field is not None and field.type is ValueType.LEVEL:  # what the level means
             level = event.value
-            hint = t(f"level.{level}") if level else t("form.hint_level")
-            self.query_one("#hint-level", Static).update(Content(hint))
+            hint = t(f"level.{level}") if level else t(field.hint)
+            self.query_one(f"#hint-{field.widget_id}", Static).update(Content(hint))
         self._changed(event.cycle.id or "")
 
     def _changed(self, field_id: str) -> None:
@@ -276,7 +257,8 @@ class RegistrationScreen(Screen[int | None]):
         elif choice.id == "consultant":
             self._show_consultant_hint()
         else:
-            hint.update(Content(t("form.hint_choice")))
+            field = self._field(choice.id or "")
+            hint.update(Content(t(field.hint)) if field and field.hint else Content(""))
 
     def _show_consultant_hint(self) -> None:
         hint = self.query_one("#hint-consultant", Static)
@@ -374,9 +356,9 @@ class RegistrationScreen(Screen[int | None]):
             "channel": summary.channel,
             "level": summary.level,
         }
-        for field_id, value in prefill.items():
-            widget = self._widget(field_id)
-            if widget is not None and value and field_id not in self.touched:
+        for name, value in prefill.items():
+            widget = self._widget_of(name)
+            if widget is not None and value and widget.id not in self.touched:
                 self._set_quietly(widget, value)
         if summary.consultant and "consultant" not in self.touched and self.initial is None:
             self._set_quietly(self.query_one("#consultant", FdChoice), summary.consultant)
@@ -388,12 +370,15 @@ class RegistrationScreen(Screen[int | None]):
 
     def _check_field(self, field_id: str) -> str | None:
         """The error of one field, from the rules alone (no database), or None."""
-        widget = self._widget(field_id)
+        field, widget = self._field(field_id), self._widget(field_id)
+        if field is None:
+            return None
         value = widget.value if isinstance(widget, Input) else None
-        if field_id in registration_input.TYPED_FIELDS and value:
-            return registration_input.field_error(field_id, value)  # the core's own check
+        if field.type in registration_input.TYPED_TYPES and value:
+            # the core's own check
+            return registration_input.field_error(field.name, value, fields=self.table)
         if isinstance(widget, FdChoice) and not widget.is_valid_choice():
-            return t(f"error.unknown_{field_id}", value=widget.value)
+            return registration_input.unknown_choice(field, widget.value)
         return None
 
     def _show_error(self, field_id: str, message: str) -> None:
@@ -409,7 +394,7 @@ class RegistrationScreen(Screen[int | None]):
         hint = self.query(f"#hint-{field_id}")
         if hint and hint.first().has_class("-error"):
             hint.first().remove_class("-error")
-            field = next((f for f in FIELDS if f.id == field_id), None)
+            field = self._field(field_id)
             hint.first().update(Content(t(field.hint)) if field and field.hint else Content(""))
         widget = self._widget(field_id)
         if widget is not None:
@@ -426,7 +411,7 @@ class RegistrationScreen(Screen[int | None]):
 
     def action_next_field(self) -> None:
         focused = self.focused
-        ids = [f.id for f in self.fields()]
+        ids = [f.widget_id for f in self.fields()]
         last = focused is not None and focused.id == ids[-1]
         if focused is not None and not last:
             self.focus_next()
@@ -454,7 +439,7 @@ class RegistrationScreen(Screen[int | None]):
     def _save_now(self) -> None:
         if self.saving:
             return
-        errors = {f.id: e for f in self.fields() if (e := self._check_field(f.id))}
+        errors = {f.widget_id: e for f in self.fields() if (e := self._check_field(f.widget_id))}
         if errors:
             self._show_errors(errors)
             return
@@ -482,8 +467,9 @@ class RegistrationScreen(Screen[int | None]):
 
     def _refused(self, error: FrontdeskError) -> None:
         self.saving = False
-        if isinstance(error, ValidationError):
-            self._show_errors(error.errors)
+        if isinstance(error, ValidationError):  # by field name: beside each one's widget
+            ids = {field.name: field.widget_id for field in self.table}
+            self._show_errors({ids.get(name, name): m for name, m in error.errors.items()})
         elif isinstance(error, ConflictError) and self.edit_id:
             run_db(
                 self,
@@ -534,7 +520,7 @@ class RegistrationScreen(Screen[int | None]):
         self.app.push_screen(ConflictScreen(stored.id, who, rows), answered)
 
     def _show_errors(self, errors: dict[str, str]) -> None:
-        ids = [f.id for f in self.fields()]
+        ids = [f.widget_id for f in self.fields()]
         for field_id, message in errors.items():
             self._show_error(field_id if field_id in ids else "notes", message)
         first = next((i for i in ids if i in errors), None)
