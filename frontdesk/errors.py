@@ -6,6 +6,10 @@ from __future__ import annotations
 class FrontdeskError(Exception):
     """A refusal the user can understand and act on; ``str()`` is the translated sentence."""
 
+    def beside_field(self) -> str:
+        """The refusal as shown beside the field it is about (a dialog's one field)."""
+        return str(self)
+
 
 class ValidationError(FrontdeskError):
     """Input that cannot be stored. ``errors`` maps a field's name (``party_size``) to a
@@ -18,6 +22,10 @@ class ValidationError(FrontdeskError):
         self.errors = dict(errors)
         self.labels = dict(labels or {})
         super().__init__(" · ".join(self.lines()))
+
+    def beside_field(self) -> str:
+        """The messages alone: beside its field, a field's label would say it twice."""
+        return " · ".join(self.errors.values())
 
     def lines(self) -> list[str]:
         """One line per bad field: its label, then the message (the message alone when the

@@ -81,7 +81,7 @@ class TimeScreen(ModalScreen[Any]):
     def _refused(self, error: FrontdeskError) -> None:
         self.saving = False
         hint = self.query_one("#time-hint", Static)
-        hint.update(Content.styled(str(error), "bold $error"))
+        hint.update(Content.styled(error.beside_field(), "bold $error"))
         hint.add_class("-error")
 
     def action_back(self) -> None:

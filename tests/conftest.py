@@ -107,6 +107,19 @@ def screen_text(app) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
 
 
+async def settle_until(pilot, condition, timeout: float = 10.0) -> None:
+    """Settle until ``condition()`` holds: for what another thread or process causes (a
+    commit seen by the change watcher), however loaded the machine; fails after ``timeout``."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        await settle(pilot, 0.05)
+        if condition():
+            return
+        assert time.monotonic() < deadline, f"not within {timeout} s: {condition.__doc__ or ''}"
+
+
 def screen_lines(app) -> list[str]:
     """The terminal's lines as drawn, one string a row (a wide character is one string
     character but two columns)."""

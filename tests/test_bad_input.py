@@ -647,27 +647,25 @@ ID_RANGE = "编号须是 1 到 9223372036854775807 之间的整数"
 @pytest.mark.parametrize(
     ("args", "refusal"),
     [
-        pytest.param(["checkout", "99999999999999999999999"], f"id: {ID_RANGE}", id="checkout"),
-        pytest.param(["checkout", "0"], f"id: {ID_RANGE}", id="checkout-0"),
-        pytest.param(["stats", "--date", "9999-12-31"], f"date: {DAY_RANGE}", id="stats-date"),
-        pytest.param(["stats", "--date", "1999-12-31"], f"date: {DAY_RANGE}", id="stats-1999"),
-        pytest.param(["stats", "--month", "9999-12"], f"month: {MONTH_RANGE}", id="stats-month"),
-        pytest.param(
-            ["followups", "--date", "9999-12-31"], f"date: {DAY_RANGE}", id="followups-date"
-        ),
+        pytest.param(["checkout", "99999999999999999999999"], f"{ID_RANGE}", id="checkout"),
+        pytest.param(["checkout", "0"], f"{ID_RANGE}", id="checkout-0"),
+        pytest.param(["stats", "--date", "9999-12-31"], f"{DAY_RANGE}", id="stats-date"),
+        pytest.param(["stats", "--date", "1999-12-31"], f"{DAY_RANGE}", id="stats-1999"),
+        pytest.param(["stats", "--month", "9999-12"], f"{MONTH_RANGE}", id="stats-month"),
+        pytest.param(["followups", "--date", "9999-12-31"], f"{DAY_RANGE}", id="followups-date"),
         pytest.param(
             ["export", "contacts", "--month", "0001-01", "--out", "OUT.csv"],
-            f"month: {MONTH_RANGE}",
+            f"{MONTH_RANGE}",
             id="export-contacts-0001",
         ),
         pytest.param(
             ["export", "contacts", "--month", "9999-12", "--out", "OUT.csv"],
-            f"month: {MONTH_RANGE}",
+            f"{MONTH_RANGE}",
             id="export-contacts-9999",
         ),
         pytest.param(
             ["export", "stats", "--month", "9999-12", "--out", "OUT.xlsx"],
-            f"month: {MONTH_RANGE}",
+            f"{MONTH_RANGE}",
             id="export-stats-9999",
         ),
     ],
@@ -693,7 +691,7 @@ def test_an_agreed_date_years_away_is_refused_on_the_command_line(showroom, db_p
         *("--next", "9999-12-31"),
     )
     assert (status, out) == (1, "")
-    assert err == "next: 约定日期须在接触后一年内（最晚 2027-11-26）\n"
+    assert err == "约定日期须在接触后一年内（最晚 2027-11-26）\n"
     assert Contact.select().count() == 0
 
 

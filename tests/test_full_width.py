@@ -13,7 +13,7 @@ import pytest
 from textual.widgets import Input
 
 from frontdesk import bounds, months, rules
-from frontdesk.desk import registration, registration_input
+from frontdesk.desk import fields, registration, registration_input
 from frontdesk.followup import contact_input
 from frontdesk.people.actor import DESK
 from frontdesk.store.models import Contact, Customer, Registration
@@ -82,8 +82,8 @@ def test_a_registration_typed_in_full_width_is_stored_in_ascii(showroom):
 
 
 def test_the_party_size_check_reads_full_width_digits():
-    assert registration_input.field_error("party-size", "１２") is None
-    assert registration_input.check_party_size("１２") == (12, None)
+    assert registration_input.field_error("party_size", "１２") is None
+    assert registration_input.check_count(fields.named("party_size"), "１２") == (12, None)
 
 
 @pytest.fixture

@@ -44,11 +44,11 @@ PAPER = (
     LogColumn("col_time_in"),
     LogColumn("col_time_out"),  # the time out; 在店 while the party is in; 来电 for a call
     LogColumn("col_visit"),
-    LogColumn("col_name", cap=7),
+    LogColumn("col_name", cap=8),
     LogColumn("col_phone"),
     LogColumn("col_party", right=True),
     LogColumn("col_model", cap=6),
-    LogColumn("col_channel", cap=8),
+    LogColumn("col_channel", cap=7),
     LogColumn("col_level"),
     LogColumn("col_consultant", cap=6),
     LogColumn("col_flags"),

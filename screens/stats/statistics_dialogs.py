@@ -88,7 +88,7 @@ class ExportScreen(ModalScreen[Path | None]):
     def _refuse(self, error: FrontdeskError) -> None:
         self.busy = False
         hint = self.query_one("#export-hint", Static)
-        hint.update(Content.styled(str(error), "bold $error"))
+        hint.update(Content.styled(error.beside_field(), "bold $error"))
         hint.add_class("-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
