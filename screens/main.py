@@ -61,16 +61,13 @@ def preload() -> None:
     """
     import contextlib
     import importlib
-    import pkgutil
 
     from rich.cells import cell_len
 
-    import screens
     from frontdesk import i18n, rules
+    from screens import registry
 
-    for module in pkgutil.walk_packages(screens.__path__, "screens."):
-        if not module.name.rpartition(".")[2].startswith("_"):  # never a __main__ to run
-            importlib.import_module(module.name)
+    registry.discover()
     for name in RUNTIME_MODULES:
         with contextlib.suppress(ImportError):  # Textual's own names: they may move
             importlib.import_module(name)

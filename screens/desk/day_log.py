@@ -25,7 +25,7 @@ from frontdesk.desk import registration
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.store.models import Registration
-from screens import access
+from screens import access, registry
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.desk.duty import DutyScreen
@@ -111,6 +111,12 @@ def column_widths(labels: list[str], rows: list[list[LogCell]]) -> list[int]:
     return widths
 
 
+@registry.screen(
+    section="help.log",
+    order=10,
+    help=(registry.HelpRow("Enter", "help.checkout", action="checkout"), registry.OWN_KEYS),
+    place=registry.LOG,
+)
 class DayLogScreen(Screen):
     """The day's registrations, with departures and corrections by key."""
 
