@@ -2,9 +2,9 @@
 
 F2 opens a walk-in registration, F3 a phone call, F4 returns to today's log, F5 shows the
 showroom statistics, F6 opens the intent-customer contact table, F1 shows every key, Ctrl+P
-the command palette, Ctrl+Q quits. Commits by other processes (another terminal, a manager
-over SSH, the CLI) are noticed through ``PRAGMA data_version`` and the visible screen
-reloads itself.
+the command palette, Ctrl+Q quits; ``keymap.toml`` may give any of them other keys. Commits
+by other processes (another terminal, a manager over SSH, the CLI) are noticed through
+``PRAGMA data_version`` and the visible screen reloads itself.
 
 The app does not know its screens' classes beyond those it opens: what a screen does (its
 place, the keys it holds, its data and its draft) it reads from ``screens.registry``.
@@ -31,7 +31,7 @@ from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
 from frontdesk.store.models import Staff
 from frontdesk.store.watch import ChangeWatcher
-from screens import access, registry
+from screens import access, keymap, registry
 from screens.bindings import translate_bindings
 from screens.commands import FrontdeskCommands
 from screens.db import start_now
@@ -101,10 +101,14 @@ class FrontdeskApp(App[None]):
         show_welcome: bool = False,
         watch_interval: float | None = WATCH_INTERVAL_S,
         sign_in: list[Staff] | None = None,
+        keymap_file: Path | None = None,
     ) -> None:
-        """``sign_in``: the staff to choose from at start (a desk terminal signed in as nobody)."""
+        """``sign_in``: the staff to choose from at start (a desk terminal signed in as nobody);
+        ``keymap_file``: the user's own keys (``screens.keymap``), if any."""
         super().__init__()
         translate_bindings(self)
+        # The user's keys by binding id, as F1 shows them, and the lines of the file left out.
+        self.keymap, self.keymap_problems = keymap.load(keymap_file)
         self.staff = staff
         self.store_name = store_name
         self.show_welcome = show_welcome
@@ -144,6 +148,10 @@ class FrontdeskApp(App[None]):
         return DayLogScreen(early)
 
     def on_mount(self) -> None:
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        for problem in self.keymap_problems:
+            self.notify(problem, severity="warning", timeout=10, markup=False)
         if self.show_welcome:
             self.push_screen(WelcomeScreen(), self._welcomed)
         elif self.sign_in:

@@ -78,6 +78,7 @@ class HelpScreen(ModalScreen[None]):
                     table.add_row(Text(keys), Text(description))
                 yield Static(table)
             yield Static(Content.styled(t("help.close"), "dim"))
+            yield Static(Content.styled(t("help.keymap"), "dim"), id="help-keymap")
         yield FdFooter()
 
     def action_close(self) -> None:

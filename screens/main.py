@@ -18,6 +18,7 @@ def run_tui(args: argparse.Namespace, actor: Actor) -> int:
     the machine's operator) is the front desk, and asks once, at start, who is at it, when
     the store has staff; the front desk (no name) is the first answer.
     """
+    from frontdesk import config
     from screens import hangup
     from screens.app import FrontdeskApp
 
@@ -30,6 +31,7 @@ def run_tui(args: argparse.Namespace, actor: Actor) -> int:
         store_name=settings.store_name(),
         show_welcome=show_welcome,
         sign_in=choose_from,
+        keymap_file=config.resolve_keymap(),
     )
     hangup.remember_terminal()  # to put it back if a hang-up has to end the app at once
     app.run()
