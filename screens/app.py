@@ -21,6 +21,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
 
 from frontdesk import clock, export_folder, rules, store
@@ -33,7 +34,7 @@ from frontdesk.store.models import Staff
 from frontdesk.store.watch import ChangeWatcher
 from screens import access, keymap, registry
 from screens.bindings import translate_bindings
-from screens.commands import FrontdeskCommands
+from screens.commands import FdCommandPalette, FrontdeskCommands
 from screens.db import start_now
 from screens.desk.day_log import DayLogScreen
 from screens.desk.registration_form import RegistrationScreen
@@ -66,7 +67,7 @@ class FrontdeskApp(App[None]):
     """The showroom front desk."""
 
     CSS_PATH = stylesheet()
-    COMMANDS = App.COMMANDS | {FrontdeskCommands}
+    COMMANDS = {FrontdeskCommands}  # the screen's keys and the screenshot, in the user's words
     BINDINGS = [
         Binding("f1", "help", "key.help", id="help"),
         Binding("f2", "walkin", "key.walkin", id="walkin"),
@@ -90,8 +91,6 @@ class FrontdeskApp(App[None]):
         "phone": roles.REGISTRATION_CREATE,
         "statistics": roles.STATISTICS_VIEW,
         "contacts": roles.CONTACTS_VIEW,
-        "skip": roles.ROTATION_SKIP,
-        "duty": roles.ROTATION_SKIP,
     }
 
     def __init__(
@@ -219,13 +218,17 @@ class FrontdeskApp(App[None]):
                     header.refresh_clock()
         self.refresh_visible()
 
-    # -- the screenshot ------------------------------------------------------------------
+    # -- the command palette and the screenshot ------------------------------------------
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the palette, in the user's language (``screens.commands``)."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(FdCommandPalette(id="--command-palette"))
 
     def get_system_commands(self, screen: Screen):
-        """Textual's commands, with the screenshot named in the user's language."""
-        for command in super().get_system_commands(screen):
-            if command.title != "Screenshot":  # Textual's own, replaced below
-                yield command
+        """The screenshot, named in the user's language, for the palette (``screens.commands``).
+        Textual's other commands are left out: its theme, help panel and maximize speak
+        English only, and its quit is Ctrl+Q already."""
         yield SystemCommand(
             t("export_folder.screenshot_command"),
             t("export_folder.screenshot_help"),
@@ -364,15 +367,3 @@ class FrontdeskApp(App[None]):
     def action_help(self) -> None:
         """F1: every key (on the help, its own F1 closes it)."""
         self.push_screen(HelpScreen())
-
-    def action_skip(self) -> None:
-        """Skip the head of the up rotation (from the command palette)."""
-        log = self.screen_stack[0]
-        if isinstance(log, DayLogScreen):
-            log.action_skip()
-
-    def action_duty(self) -> None:
-        """Who is on duty today (from the command palette)."""
-        log = self.screen_stack[0]
-        if isinstance(log, DayLogScreen):
-            log.action_duty()
