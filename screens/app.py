@@ -19,6 +19,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from rich.text import Text
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -289,6 +290,12 @@ class FrontdeskApp(App[None]):
         # the same keys whenever it happens to refresh.
         base = next(s for s in reversed(self.screen_stack) if not s.is_modal)
         return action not in registry.hidden_app_actions(base)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key the signed-in role may not use did nothing: say why, in one line."""
+        refused = access.refused_key(self.screen, event.key)
+        if refused:
+            self.notify(refused, severity="warning", markup=False)
 
     # -- where the user goes -------------------------------------------------------------
 
