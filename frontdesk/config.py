@@ -1,7 +1,7 @@
-"""Where the store lives and which language the user reads.
+"""Where the store lives, which language the user reads, and where their own keys are.
 
-Resolution order for both: the command-line option, then the environment
-(``FRONTDESK_DB``, ``FRONTDESK_LANG``, ``FRONTDESK_AS``), then the default.
+Resolution order: the command-line option, then the environment (``FRONTDESK_DB``,
+``FRONTDESK_LANG``, ``FRONTDESK_AS``, ``FRONTDESK_KEYMAP``), then the default.
 """
 
 from __future__ import annotations
@@ -9,13 +9,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_path
+from platformdirs import user_config_path, user_data_path
 
 APP_NAME = "frontdesk"
 DB_FILENAME = "frontdesk.db"
 ENV_DB = "FRONTDESK_DB"
 ENV_LANG = "FRONTDESK_LANG"
 ENV_AS = "FRONTDESK_AS"
+ENV_KEYMAP = "FRONTDESK_KEYMAP"
+KEYMAP_FILENAME = "keymap.toml"
 
 
 def default_db_path() -> Path:
@@ -36,3 +38,14 @@ def resolve_lang(option: str | None) -> str | None:
 def resolve_staff(option: str | None) -> str | None:
     """The staff member this terminal is signed in as (a login or a name), if any."""
     return option or os.environ.get(ENV_AS) or None
+
+
+def default_keymap_path() -> Path:
+    """The user's own keys: ``keymap.toml`` in the platform's user config folder (on Linux
+    ``~/.config/frontdesk/keymap.toml``)."""
+    return user_config_path(APP_NAME, appauthor=False) / KEYMAP_FILENAME
+
+
+def resolve_keymap() -> Path:
+    """The keymap file to read (it need not exist): ``FRONTDESK_KEYMAP`` or the default."""
+    return Path(os.environ.get(ENV_KEYMAP) or default_keymap_path())

@@ -174,6 +174,27 @@ def pinyin_initials(name: str) -> str:
     return "".join(word[0] for split in words for word in split).lower()
 
 
+def pinyin_span(query: str, name: str) -> list[int] | None:
+    """Where in ``name`` the pinyin initials of its Chinese characters read ``query``: the
+    positions of those characters (``tj`` in 展厅统计 → [2, 3]), the first such run; None when
+    they do not. What the command palette finds a command by, besides its words."""
+    from pypinyin import Style, lazy_pinyin
+
+    text = (query or "").strip().casefold()
+    if not text or not text.isascii() or not text.isalpha():
+        return None
+    # One element per character: a Chinese character's initial, any other character itself.
+    name = name or ""
+    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda chars: list(chars))
+    pairs = enumerate(zip(letters, name, strict=True))
+    chinese = [(i, letter) for i, (letter, ch) in pairs if letter != ch]
+    initials = "".join(letter for _, letter in chinese).casefold()
+    start = initials.find(text)
+    if start < 0:
+        return None
+    return [i for i, _ in chinese[start : start + len(text)]]
+
+
 def pinyin_full(name: str) -> str:
     """The full pinyin of a name without tones: 王磊 → ``wanglei``."""
     from pypinyin import lazy_pinyin

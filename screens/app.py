@@ -2,9 +2,12 @@
 
 F2 opens a walk-in registration, F3 a phone call, F4 returns to today's log, F5 shows the
 showroom statistics, F6 opens the intent-customer contact table, F1 shows every key, Ctrl+P
-the command palette, Ctrl+Q quits. Commits by other processes (another terminal, a manager
-over SSH, the CLI) are noticed through ``PRAGMA data_version`` and the visible screen
-reloads itself.
+the command palette, Ctrl+Q quits; ``keymap.toml`` may give any of them other keys. Commits
+by other processes (another terminal, a manager over SSH, the CLI) are noticed through
+``PRAGMA data_version`` and the visible screen reloads itself.
+
+The app does not know its screens' classes beyond those it opens: what a screen does (its
+place, the keys it holds, its data and its draft) it reads from ``screens.registry``.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from rich.text import Text
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import ModalScreen, Screen
+from textual.command import CommandPalette
+from textual.screen import Screen
 
 from frontdesk import clock, export_folder, rules, store
 from frontdesk.desk import registration
@@ -28,20 +33,16 @@ from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
 from frontdesk.store.models import Staff
 from frontdesk.store.watch import ChangeWatcher
-from screens import access
+from screens import access, keymap, registry
 from screens.bindings import translate_bindings
-from screens.commands import FrontdeskCommands
+from screens.commands import FdCommandPalette, FrontdeskCommands
 from screens.db import start_now
 from screens.desk.day_log import DayLogScreen
 from screens.desk.registration_form import RegistrationScreen
 from screens.desk.welcome import WelcomeScreen
-from screens.followup.contacts import ContactsScreen
-from screens.followup.customer_card import CustomerScreen
 from screens.hangup import HangUp, keep_drafts, pending_drafts
 from screens.help import HelpScreen
 from screens.sign_in import SignInScreen
-from screens.stats.month_sheet import MonthSheetScreen
-from screens.stats.statistics import StatisticsScreen
 from screens.widgets import FdHeader
 
 WATCH_INTERVAL_S = 0.5
@@ -62,11 +63,12 @@ def stylesheet() -> Path:
     raise FileNotFoundError("frontdesk.tcss")
 
 
+@registry.screen(section="help.global", order=0)
 class FrontdeskApp(App[None]):
     """The showroom front desk."""
 
     CSS_PATH = stylesheet()
-    COMMANDS = App.COMMANDS | {FrontdeskCommands}
+    COMMANDS = {FrontdeskCommands}  # the screen's keys and the screenshot, in the user's words
     BINDINGS = [
         Binding("f1", "help", "key.help", id="help"),
         Binding("f2", "walkin", "key.walkin", id="walkin"),
@@ -90,8 +92,6 @@ class FrontdeskApp(App[None]):
         "phone": roles.REGISTRATION_CREATE,
         "statistics": roles.STATISTICS_VIEW,
         "contacts": roles.CONTACTS_VIEW,
-        "skip": roles.ROTATION_SKIP,
-        "duty": roles.ROTATION_SKIP,
     }
 
     def __init__(
@@ -101,10 +101,14 @@ class FrontdeskApp(App[None]):
         show_welcome: bool = False,
         watch_interval: float | None = WATCH_INTERVAL_S,
         sign_in: list[Staff] | None = None,
+        keymap_file: Path | None = None,
     ) -> None:
-        """``sign_in``: the staff to choose from at start (a desk terminal signed in as nobody)."""
+        """``sign_in``: the staff to choose from at start (a desk terminal signed in as nobody);
+        ``keymap_file``: the user's own keys (``screens.keymap``), if any."""
         super().__init__()
         translate_bindings(self)
+        # The user's keys by binding id, as F1 shows them, and the lines of the file left out.
+        self.keymap, self.keymap_problems = keymap.load(keymap_file)
         self.staff = staff
         self.store_name = store_name
         self.show_welcome = show_welcome
@@ -144,6 +148,10 @@ class FrontdeskApp(App[None]):
         return DayLogScreen(early)
 
     def on_mount(self) -> None:
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        for problem in self.keymap_problems:
+            self.notify(problem, severity="warning", timeout=10, markup=False)
         if self.show_welcome:
             self.push_screen(WelcomeScreen(), self._welcomed)
         elif self.sign_in:
@@ -155,8 +163,14 @@ class FrontdeskApp(App[None]):
         self.set_timer(WARM_UP_DELAY_S, self._warm_up)
 
     def _warm_up(self) -> None:
-        """Import the phone and pinyin libraries off the UI thread, before the form needs them."""
-        self.run_worker(rules.warm_up, thread=True, group="warm-up", exit_on_error=False)
+        """Import the phone and pinyin libraries, and the screens the registry has not seen
+        yet (F1, F5 and F6 read it), off the UI thread, before they are needed."""
+
+        def warm_up() -> None:
+            rules.warm_up()
+            registry.discover()
+
+        self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
 
     def on_unmount(self) -> None:
         self.hang_up.uninstall()
@@ -211,13 +225,17 @@ class FrontdeskApp(App[None]):
                     header.refresh_clock()
         self.refresh_visible()
 
-    # -- the screenshot ------------------------------------------------------------------
+    # -- the command palette and the screenshot ------------------------------------------
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the palette, in the user's language (``screens.commands``)."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(FdCommandPalette(id="--command-palette"))
 
     def get_system_commands(self, screen: Screen):
-        """Textual's commands, with the screenshot named in the user's language."""
-        for command in super().get_system_commands(screen):
-            if command.title != "Screenshot":  # Textual's own, replaced below
-                yield command
+        """The screenshot, named in the user's language, for the palette (``screens.commands``).
+        Textual's other commands are left out: its theme, help panel and maximize speak
+        English only, and its quit is Ctrl+Q already."""
         yield SystemCommand(
             t("export_folder.screenshot_command"),
             t("export_folder.screenshot_help"),
@@ -265,29 +283,56 @@ class FrontdeskApp(App[None]):
 
     def refresh_visible(self) -> None:
         """Ask the visible screen to reload what it shows, if it shows stored data."""
-        refresh = getattr(self.screen, "refresh_data", None)
-        if callable(refresh):
-            refresh()
+        if isinstance(self.screen, registry.ShowsStoredData):
+            self.screen.refresh_data()
 
-    # -- actions -------------------------------------------------------------------------
+    # -- keys ----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide the keys that would do nothing where the user is (the footer shows the rest)."""
         if not access.allowed(self, action):
             return False  # the signed-in role may not (frontdesk.people.roles)
-        hidden = {
-            RegistrationScreen: {"walkin", "phone", "contacts", "statistics"},
-            WelcomeScreen: {"walkin", "phone", "log", "contacts", "statistics"},
-            DayLogScreen: {"log"},
-            ContactsScreen: {"contacts"},
-            CustomerScreen: {"contacts"},
-            StatisticsScreen: {"statistics"},
-            MonthSheetScreen: {"statistics"},
-        }
         # Decide by the screen under any dialog: a footer drawn behind a dialog then shows
         # the same keys whenever it happens to refresh.
-        base = next(s for s in reversed(self.screen_stack) if not isinstance(s, ModalScreen))
-        return action not in hidden.get(type(base), set())
+        base = next(s for s in reversed(self.screen_stack) if not s.is_modal)
+        return action not in registry.hidden_app_actions(base)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key the signed-in role may not use did nothing: say why, in one line."""
+        refused = access.refused_key(self.screen, event.key)
+        if refused:
+            self.notify(refused, severity="warning", markup=False)
+
+    # -- where the user goes -------------------------------------------------------------
+
+    def _on_a_place(self) -> bool:
+        """Is the top screen one of the app's places (today's log, F5, F6), not a form or a
+        dialog?"""
+        entry = registry.entry_of(self.screen)
+        return entry is not None and entry.place is not None
+
+    async def _leave_top(self, dialogs_only: bool) -> None:
+        """Leave the top screen, if it says how (the help closes, the form cancels)."""
+        entry = registry.entry_of(self.screen)
+        if entry and entry.leave and (self.screen.is_modal or not dialogs_only):
+            await self.run_action(entry.leave, self.screen)
+
+    def _pop_places_but(self, place: str) -> None:
+        """Back down to the log through the pages of every place but ``place``."""
+        while True:
+            entry = registry.entry_of(self.screen)
+            if entry is None or entry.place in (None, registry.LOG, place):
+                return
+            self.pop_screen()
+
+    async def _go_to(self, place: str) -> None:
+        """F5, F6: the place's screen over today's log (from another place's pages too)."""
+        await self._leave_top(dialogs_only=True)
+        self._pop_places_but(place)
+        entrance = registry.entrance(place)
+        entry = registry.entry_of(self.screen)
+        if entrance is not None and entry is not None and entry.place == registry.LOG:
+            self.push_screen(entrance())
 
     def open_registration(
         self,
@@ -297,7 +342,7 @@ class FrontdeskApp(App[None]):
         edit_version: int = 0,
         initial: registration.RegistrationInput | None = None,
     ) -> None:
-        if isinstance(self.screen, RegistrationScreen | WelcomeScreen | SignInScreen):
+        if not self._on_a_place():  # a form, the welcome, the sign-in or a dialog is open
             return
         right = roles.REGISTRATION_UPDATE if edit_id else roles.REGISTRATION_CREATE
         if not access.may(self, right):
@@ -318,50 +363,20 @@ class FrontdeskApp(App[None]):
     def action_phone(self) -> None:
         self.open_registration("phone")
 
-    def action_contacts(self) -> None:
+    async def action_contacts(self) -> None:
         """F6: the intent-customer contact table, over today's log."""
-        if isinstance(self.screen, HelpScreen):
-            self.screen.dismiss()
-        while isinstance(self.screen, StatisticsScreen | MonthSheetScreen):
-            self.pop_screen()
-        if isinstance(self.screen_stack[-1], DayLogScreen):
-            self.push_screen(ContactsScreen())
+        await self._go_to(registry.CONTACTS)
 
-    def action_statistics(self) -> None:
+    async def action_statistics(self) -> None:
         """F5: the showroom statistics, over today's log (from the contact table too)."""
-        if isinstance(self.screen, HelpScreen):
-            self.screen.dismiss()
-        while isinstance(self.screen, ContactsScreen | CustomerScreen):
-            self.pop_screen()
-        if isinstance(self.screen_stack[-1], DayLogScreen):
-            self.push_screen(StatisticsScreen())
+        await self._go_to(registry.STATISTICS)
 
-    def action_log(self) -> None:
-        # From the contact table, a customer's card or the statistics (not from a dialog):
-        # back to the log.
-        while isinstance(
-            self.screen, ContactsScreen | CustomerScreen | StatisticsScreen | MonthSheetScreen
-        ):
-            self.pop_screen()
-        if isinstance(self.screen, RegistrationScreen):
-            self.screen.action_cancel()
-        elif isinstance(self.screen, HelpScreen):
-            self.screen.dismiss()
+    async def action_log(self) -> None:
+        """F4: back to the log from any place's pages; on the form, cancel it (asking first
+        when something was typed); on the help, close it."""
+        self._pop_places_but(registry.LOG)
+        await self._leave_top(dialogs_only=False)
 
     def action_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
-            self.screen.dismiss()
-        else:
-            self.push_screen(HelpScreen())
-
-    def action_skip(self) -> None:
-        """Skip the head of the up rotation (from the command palette)."""
-        log = self.screen_stack[0]
-        if isinstance(log, DayLogScreen):
-            log.action_skip()
-
-    def action_duty(self) -> None:
-        """Who is on duty today (from the command palette)."""
-        log = self.screen_stack[0]
-        if isinstance(log, DayLogScreen):
-            log.action_duty()
+        """F1: every key (on the help, its own F1 closes it)."""
+        self.push_screen(HelpScreen())

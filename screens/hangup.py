@@ -5,8 +5,8 @@ sends the app SIGHUP, and SIGCONT after it; ``kill`` or a service manager sends 
 Either way what is being typed is kept as a draft and the process ends, every time:
 
 - the handler runs on the UI thread between two bytecodes, whatever the event loop is
-  waiting for, and only reads the forms (each screen's ``pending_draft()``) and asks the
-  app to exit;
+  waiting for, and only reads the forms (each screen that ``KeepsDraft``, by its
+  ``pending_draft()``: ``screens.registry``) and asks the app to exit;
 - a thread of its own writes those drafts, waiting at most ``DRAFT_LOCK_WAIT_S`` for the
   store's write lock (not the store's 15 s), and closes its connection;
 - Textual's SIGCONT handler is switched off first: on a hung-up terminal it starts
@@ -36,6 +36,7 @@ from textual.app import App
 from frontdesk import store
 from frontdesk.store import drafts
 from frontdesk.store.models import database
+from screens.registry import Draft, KeepsDraft
 
 log = logging.getLogger("frontdesk.screens")
 
@@ -49,8 +50,6 @@ TERMINAL_RESET = (
     b"\x1b[<u\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?2004l\x1b[?1004l"
     b"\x1b[?7h\x1b[?1049l\x1b[?25h"
 )
-
-Draft = tuple[str, str, dict]  # (owner, form, payload), as ``drafts.save_draft`` takes them
 
 _terminal: tuple[int, list] | None = None  # stdin and its settings before the app ran
 
@@ -67,10 +66,9 @@ def pending_drafts(app: App) -> list[Draft]:
     """The drafts of every open screen that has one (``pending_draft()``), top first."""
     found = []
     for screen in reversed(app.screen_stack):
-        pending = getattr(screen, "pending_draft", None)
-        if callable(pending):
+        if isinstance(screen, KeepsDraft):
             try:
-                draft = pending()
+                draft = screen.pending_draft()
             except Exception:  # a screen half torn down: keep the others' drafts
                 log.exception("could not read the draft of %s", screen)
                 continue

@@ -1,6 +1,8 @@
-"""F1: every key of every screen on one page, read from the bindings themselves."""
+"""F1: every key of every screen on one page, read from the registry the screens fill."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from rich.table import Table
 from rich.text import Text
@@ -12,76 +14,50 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from frontdesk.i18n import t
-from frontdesk.people import roles
-from screens import access
+from screens import access, registry
 from screens.bindings import key_label, translate_bindings, translated
 from screens.widgets import FdFooter
 
 
-def _sections(app=None):
-    """(title, [(keys, description)]) for each screen, from the classes' BINDINGS.
+def _rows(entry: registry.ScreenEntry, app, keymap: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The lines of one screen's section: its own keys, its widgets' and its other rows."""
 
-    Given the app, only what its signed-in staff member may use (``screens.access``).
-    """
-    from screens.app import FrontdeskApp
-    from screens.desk.conflict import ConflictScreen
-    from screens.desk.day_log import DayLogScreen
-    from screens.desk.duty import DutyScreen
-    from screens.desk.registration_form import RegistrationScreen
-    from screens.desk.welcome import WelcomeScreen
-    from screens.followup.contacts import form_help_rows, help_rows
-    from screens.sign_in import SignInScreen
-    from screens.stats.month_sheet import MonthSheetScreen
-    from screens.stats.statistics import StatisticsScreen
-    from screens.widgets import FdChoice, FdCycle
+    def may(action: str | None) -> bool:
+        return app is None or action is None or access.allowed(app, action, entry.node)
 
-    def rows(*bindings: Binding, owner: type | None = None) -> list[tuple[str, str]]:
+    def binding_rows(bindings: list[Binding]) -> list[tuple[str, str]]:
+        shown = [translated(b) for b in bindings if may(b.action.split("(")[0])]
         return [
-            (key_label(b.key), translated(b).tooltip or translated(b).description)
-            for b in bindings
-            if app is None or owner is None or access.allowed(app, b.action.split("(")[0], owner)
+            (key_label(keymap.get(b.id or "", b.key)), b.tooltip or b.description) for b in shown
         ]
 
-    def may(right: str) -> bool:
-        return app is None or access.may(app, right)
+    rows: list[tuple[str, str]] = []
+    for item in entry.help:
+        if isinstance(item, registry.HelpRow):
+            if may(item.action):
+                rows.append((item.keys, t(item.text)))
+        elif item == registry.OWN_KEYS:
+            rows += binding_rows(registry.own_bindings(entry.node))
+        else:
+            rows += binding_rows(registry.own_bindings(item))
+    return rows
 
-    form = rows(*RegistrationScreen.BINDINGS)
-    form.insert(0, ("Enter", t("help.form_enter")))
-    form.append(("Tab, Shift+Tab", t("help.form_tab")))
-    form += rows(*FdChoice.BINDINGS, *FdCycle.BINDINGS)
-    log = rows(*DayLogScreen.BINDINGS, owner=DayLogScreen)
-    if may(roles.REGISTRATION_CHECKOUT):
-        log.insert(0, ("Enter", t("help.checkout")))
-    sections = [
-        (t("help.global"), rows(*FrontdeskApp.BINDINGS, owner=FrontdeskApp)),
-        (t("help.log"), log),
-        (t("help.form"), form, roles.REGISTRATION_CREATE),
-        (t("conflict.help"), rows(*ConflictScreen.BINDINGS), roles.REGISTRATION_UPDATE),
-        (
-            t("duty.title"),
-            [("Space, Enter", t("duty.help_toggle")), *rows(*DutyScreen.BINDINGS)],
-            roles.ROTATION_SKIP,
-        ),
-        (t("help.welcome"), rows(*WelcomeScreen.BINDINGS)),
-        (t("signin.help"), rows(*SignInScreen.BINDINGS)),
-        (
-            t("stats.help.day"),
-            [*rows(*StatisticsScreen.BINDINGS), ("↑ ↓ PgUp PgDn", t("stats.help.scroll"))],
-            roles.STATISTICS_VIEW,
-        ),
-        (
-            t("stats.help.month"),
-            [*rows(*MonthSheetScreen.BINDINGS), ("← →", t("stats.help.scroll_columns"))],
-            roles.STATISTICS_VIEW,
-        ),
-        (t("contacts.help.section"), help_rows(app), roles.CONTACTS_VIEW),
-        (t("contacts.help.section_form"), form_help_rows(), roles.CONTACTS_VIEW),
-    ]
+
+def _sections(app=None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(title, [(keys, description)]) for each registered screen, in the registry's order.
+
+    Given the app, only what its signed-in staff member may use (``screens.access``), and
+    the keys as its keymap (``keymap.toml``) has them.
+    """
+    keymap: Mapping[str, str] = getattr(app, "keymap", None) or {}
     return [
-        (section[0], section[1]) for section in sections if len(section) == 2 or may(section[2])
+        (t(entry.section), _rows(entry, app, keymap))
+        for entry in registry.entries()
+        if entry.section and (app is None or entry.right is None or access.may(app, entry.right))
     ]
 
 
+@registry.screen(leave="close")
 class HelpScreen(ModalScreen[None]):
     """Every key on one screen; Esc or F1 closes it."""
 
@@ -102,6 +78,7 @@ class HelpScreen(ModalScreen[None]):
                     table.add_row(Text(keys), Text(description))
                 yield Static(table)
             yield Static(Content.styled(t("help.close"), "dim"))
+            yield Static(Content.styled(t("help.keymap"), "dim"), id="help-keymap")
         yield FdFooter()
 
     def action_close(self) -> None:

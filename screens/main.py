@@ -18,6 +18,7 @@ def run_tui(args: argparse.Namespace, actor: Actor) -> int:
     the machine's operator) is the front desk, and asks once, at start, who is at it, when
     the store has staff; the front desk (no name) is the first answer.
     """
+    from frontdesk import config
     from screens import hangup
     from screens.app import FrontdeskApp
 
@@ -30,6 +31,7 @@ def run_tui(args: argparse.Namespace, actor: Actor) -> int:
         store_name=settings.store_name(),
         show_welcome=show_welcome,
         sign_in=choose_from,
+        keymap_file=config.resolve_keymap(),
     )
     hangup.remember_terminal()  # to put it back if a hang-up has to end the app at once
     app.run()
@@ -61,16 +63,13 @@ def preload() -> None:
     """
     import contextlib
     import importlib
-    import pkgutil
 
     from rich.cells import cell_len
 
-    import screens
     from frontdesk import i18n, rules
+    from screens import registry
 
-    for module in pkgutil.walk_packages(screens.__path__, "screens."):
-        if not module.name.rpartition(".")[2].startswith("_"):  # never a __main__ to run
-            importlib.import_module(module.name)
+    registry.discover()
     for name in RUNTIME_MODULES:
         with contextlib.suppress(ImportError):  # Textual's own names: they may move
             importlib.import_module(name)

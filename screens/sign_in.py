@@ -27,6 +27,7 @@ from frontdesk.i18n import t
 from frontdesk.people import pins
 from frontdesk.people.roles import role_label
 from frontdesk.store.models import Staff
+from screens import registry
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.widgets import FdFooter
@@ -54,6 +55,7 @@ class FdPinInput(Input):
         self.post_message(self.Back())
 
 
+@registry.screen(section="signin.help", order=60)
 class SignInScreen(Screen[Staff | None]):
     """Dismisses with the staff member chosen, or None for the front desk."""
 

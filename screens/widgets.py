@@ -167,8 +167,8 @@ class FdCycle(Widget, can_focus=True):
     FdCycle { height: 1; width: 1fr; }
     """
     BINDINGS = [
-        Binding("right,space", "step(1)", "key.choose_next", show=False),
-        Binding("left", "step(-1)", "key.choose_prev", show=False),
+        Binding("right,space", "step(1)", "key.choose_next", show=False, id="choice-next"),
+        Binding("left", "step(-1)", "key.choose_prev", show=False, id="choice-previous"),
     ]
 
     value: reactive[object] = reactive(None, init=False)
@@ -242,8 +242,8 @@ class FdChoice(Input):
     """An input over a code list: typing filters, ↑/↓ pick, Enter takes the pick."""
 
     BINDINGS = [
-        Binding("down", "pick(1)", "key.choose_next", show=False),
-        Binding("up", "pick(-1)", "key.choose_prev", show=False),
+        Binding("down", "pick(1)", "key.choose_next", show=False, id="match-next"),
+        Binding("up", "pick(-1)", "key.choose_prev", show=False, id="match-previous"),
     ]
 
     class MatchesChanged(Message):

@@ -10,6 +10,7 @@ from textual.widgets import Input, OptionList
 
 from frontdesk.desk import registration
 from frontdesk.desk.fields import FIELDS
+from frontdesk.people import team
 from frontdesk.people.actor import DESK, OPERATOR
 from frontdesk.store import drafts
 from frontdesk.store.models import Registration
@@ -254,3 +255,61 @@ async def test_a_member_who_leaves_is_closed_out_with_the_draft_kept(showroom, m
     assert app.return_code == 3
     payload, _ = drafts.load_draft("chenjing", "walkin")
     assert payload == {"phone": "13812345678"}
+
+
+def notices(app) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+async def test_f6_as_the_receptionist_says_why_it_does_nothing(showroom, make_app):
+    app = make_app(staff=showroom["zhaomin"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert isinstance(app.screen, DayLogScreen)
+        assert notices(app) == ["前台接待无权查看意向客户接触状况表"]
+
+
+async def test_a_consultants_refused_keys_each_say_why_in_one_line(showroom, make_app):
+    walkin(name="张三")
+    app = make_app(staff=showroom["wanglei"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("f2", "s", "enter"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert notices(app) == [
+            "销售顾问无权登记来店(电)客户",
+            "销售顾问无权调整接待轮序",
+            "销售顾问无权记录离店",
+        ]
+
+
+async def test_a_key_that_does_nothing_here_for_everyone_says_nothing(showroom, make_app):
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4", "f6")  # the log's own key on the log; then F6
+        await settle(pilot)
+        await pilot.press("f6")  # F6 on the contact table itself
+        await settle(pilot)
+        assert not notices(app)
+
+
+async def test_no_consultant_on_duty_says_which_key_puts_one_on(showroom, make_app):
+    team.set_roster(set(), by=OPERATOR)
+    app = make_app(staff=showroom["zhaomin"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        rotation = str(app.screen.query_one("#log-rotation").render())
+        assert "无值班顾问：按 d 设定今天谁当班" in rotation
+
+
+async def test_no_consultant_on_duty_tells_a_consultant_whom_to_ask(showroom, make_app):
+    team.set_roster(set(), by=OPERATOR)
+    app = make_app(staff=showroom["wanglei"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        rotation = str(app.screen.query_one("#log-rotation").render())
+        assert "无值班顾问：请前台接待或展厅主管设定今天谁当班" in rotation

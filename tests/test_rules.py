@@ -382,3 +382,20 @@ def test_a_time_more_than_five_minutes_ahead_is_the_future():
     now = dt.datetime(2026, 11, 25, 10, 30)
     assert not rules.is_future(now + dt.timedelta(minutes=5), now)
     assert rules.is_future(now + dt.timedelta(minutes=6), now)
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "span"),
+    [
+        ("tj", "统计", [0, 1]),
+        ("TJ", "统计", [0, 1]),
+        ("tj", "展厅来店(电)统计（F5）", [7, 8]),  # the brackets have no initial
+        ("cxfp", "重新分配客户", [0, 1, 2, 3]),  # 重 read as in 重新 (chong)
+        ("zs", "统计", None),
+        ("tj", "Statistics", None),  # Latin words are found by their letters, not here
+        ("", "统计", None),
+        ("统计", "统计", None),
+    ],
+)
+def test_pinyin_span_finds_a_name_by_the_initials_of_its_characters(query, name, span):
+    assert rules.pinyin_span(query, name) == span

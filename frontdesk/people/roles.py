@@ -113,11 +113,17 @@ def require(actor: Actor, action: str, customer: Customer | int | None = None) -
     """Refuse with a sentence the user can act on unless ``may(actor, action, customer)``."""
     if may(actor, action, customer):
         return
+    raise Forbidden(refusal(actor, action, customer))
+
+
+def refusal(actor: Actor, action: str, customer: Customer | int | None = None) -> str:
+    """Why ``actor`` may not do ``action``, in one sentence (销售顾问无权备份数据): what
+    ``require`` raises, and what a screen says when a key is refused."""
     if actor.staff is not None and not actor.staff.active:
-        raise Forbidden(t("access.inactive", name=actor.staff.name))
+        return t("access.inactive", name=actor.staff.name)
     if customer is not None and action in RIGHTS.get(actor.role, frozenset()):
-        raise Forbidden(t("access.not_own_customer", action=action_label(action)))
-    raise Forbidden(t("access.denied", role=role_label(actor.role), action=action_label(action)))
+        return t("access.not_own_customer", action=action_label(action))
+    return t("access.denied", role=role_label(actor.role), action=action_label(action))
 
 
 def own_customers_only(actor: Actor, action: str = CUSTOMER_VIEW) -> bool:

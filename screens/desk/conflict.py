@@ -19,6 +19,8 @@ from textual.widgets import Static
 from frontdesk import rules
 from frontdesk.desk.fields import RegistrationField, ValueType
 from frontdesk.i18n import t
+from frontdesk.people import roles
+from screens import registry
 from screens.bindings import translate_bindings
 from screens.widgets import FdFooter
 
@@ -62,6 +64,7 @@ def differences(
     return rows
 
 
+@registry.screen(section="conflict.help", order=30, right=roles.REGISTRATION_UPDATE)
 class ConflictScreen(ModalScreen[str | None]):
     """Dismisses with THEIRS, MINE, or None (back to the form)."""
 

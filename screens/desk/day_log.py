@@ -25,8 +25,8 @@ from frontdesk.desk import registration
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.store.models import Registration
-from screens import access
-from screens.bindings import translate_bindings
+from screens import access, registry
+from screens.bindings import key_label, translate_bindings
 from screens.db import run_db
 from screens.desk.duty import DutyScreen
 from screens.desk.log_table import LogTable, row_cells, set_columns
@@ -34,6 +34,12 @@ from screens.dialogs import TimeScreen
 from screens.widgets import FdFooter, FdHeader
 
 
+@registry.screen(
+    section="help.log",
+    order=10,
+    help=(registry.HelpRow("Enter", "help.checkout", action="checkout"), registry.OWN_KEYS),
+    place=registry.LOG,
+)
 class DayLogScreen(Screen):
     """The day's registrations, with departures and corrections by key."""
 
@@ -118,10 +124,18 @@ class DayLogScreen(Screen):
         if not rows:
             summary = t("log.empty")
         self.query_one("#log-summary", Static).update(Content(summary))
-        rotation = " → ".join(queue) if queue else t("form.hint_consultant_none")
+        rotation = " → ".join(queue) if queue else self._no_one_on_duty()
         self.query_one("#log-rotation", Static).update(
             Content.assemble((t("log.rotation"), "bold"), " ", Content(rotation))
         )
+
+    def _no_one_on_duty(self) -> str:
+        """An empty rotation says how to fill it: the key that sets who is on duty (as the
+        footer shows it), or whom to ask for a role without it."""
+        key = next((k for k, a in self.active_bindings.items() if a.binding.id == "duty"), None)
+        if key is None:
+            return t("log.no_one_on_duty_ask")
+        return t("log.no_one_on_duty", key=key_label(key))
 
     def _current(self) -> daylog.LogRow | None:
         table = self.query_one("#log-table", DataTable)
@@ -137,6 +151,9 @@ class DayLogScreen(Screen):
         event.stop()
         if access.allowed(self, "checkout"):
             self.action_checkout()
+        else:  # Enter is not on the footer for this role: say why it does nothing
+            refused = access.refusal(self, roles.REGISTRATION_CHECKOUT)
+            self.notify(refused, severity="warning", markup=False)
 
     def action_checkout(self) -> None:
         row = self._current()

@@ -18,11 +18,19 @@ from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from frontdesk.i18n import t
+from frontdesk.people import roles
 from frontdesk.store.models import Staff
+from screens import registry
 from screens.bindings import translate_bindings
 from screens.widgets import FdFooter
 
 
+@registry.screen(
+    section="duty.title",
+    order=40,
+    right=roles.ROTATION_SKIP,
+    help=(registry.HelpRow("Space, Enter", "duty.help_toggle"), registry.OWN_KEYS),
+)
 class DutyScreen(ModalScreen[set[int] | None]):
     """The duty roster: the consultants, each marked on duty or not."""
 

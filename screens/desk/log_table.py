@@ -183,10 +183,10 @@ class LogTable(DataTable):
     """
 
     BINDINGS = [
-        Binding("home", "scroll_top", "log.key_first", show=False),
-        Binding("end", "scroll_bottom", "log.key_last", show=False),
-        Binding("left", "sideways(-1)", "log.key_left", show=False),
-        Binding("right", "sideways(1)", "log.key_right", show=False),
+        Binding("home", "scroll_top", "log.key_first", show=False, id="first-row"),
+        Binding("end", "scroll_bottom", "log.key_last", show=False, id="last-row"),
+        Binding("left", "sideways(-1)", "log.key_left", show=False, id="columns-left"),
+        Binding("right", "sideways(1)", "log.key_right", show=False, id="columns-right"),
     ]
 
     def __init__(self, **kwargs) -> None:

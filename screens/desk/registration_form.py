@@ -21,10 +21,10 @@ from frontdesk.desk import conflicts, registration, registration_input
 from frontdesk.desk.fields import FIELDS, FieldTable, RegistrationField, ValueType, form_fields
 from frontdesk.errors import ConflictError, FrontdeskError, ValidationError
 from frontdesk.i18n import t
-from frontdesk.people import team
+from frontdesk.people import roles, team
 from frontdesk.store import codes, drafts
 from frontdesk.store.failures import StoreFailure
-from screens import access
+from screens import access, registry
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.desk.conflict import MINE, THEIRS, ConflictScreen, differences
@@ -47,6 +47,20 @@ def form_values(data: registration.RegistrationInput) -> dict[str, object]:
     return values
 
 
+@registry.screen(
+    section="help.form",
+    order=20,
+    right=roles.REGISTRATION_CREATE,
+    help=(
+        registry.HelpRow("Enter", "help.form_enter"),
+        registry.OWN_KEYS,
+        registry.HelpRow("Tab, Shift+Tab", "help.form_tab"),
+        FdChoice,
+        FdCycle,
+    ),
+    holds=("walkin", "phone", "contacts", "statistics"),  # saved or cancelled first
+    leave="cancel",
+)
 class RegistrationScreen(Screen[int | None]):
     """Register (or correct) one walk-in party or phone call; dismisses with the id saved."""
 

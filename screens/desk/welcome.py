@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, Static
 from frontdesk.desk import demo, onboarding
 from frontdesk.i18n import t
 from frontdesk.store import settings
-from screens import access
+from screens import access, registry
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.widgets import FdFooter, after_typing
@@ -28,13 +28,18 @@ FIELDS = (
 )
 
 
+@registry.screen(
+    section="help.welcome",
+    order=50,
+    holds=("walkin", "phone", "log", "contacts", "statistics"),  # the store is set up first
+)
 class WelcomeScreen(Screen[str | None]):
     """Dismisses with the store name (None when skipped)."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", priority=True, id="save"),
         Binding("f9", "demo", "key.demo", id="demo"),
-        Binding("escape", "skip", "key.cancel", id="skip"),
+        Binding("escape", "skip", "key.cancel", id="skip-welcome"),
         # Priority, as on the registration form: the focus moves within the key press, so
         # keys typed right after Enter (a paste, a script) land in the next field.
         Binding("enter", "next_field", "key.next", show=False, priority=True, id="next"),

@@ -30,7 +30,7 @@ from frontdesk.followup import contact_input, contacts
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.store import settings
-from screens import access
+from screens import access, registry
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.dialogs import ConfirmScreen
@@ -193,6 +193,17 @@ class _FormDialog(ModalScreen):
         self.app.push_screen(ConfirmScreen(t("form.confirm_cancel")), answered)
 
 
+@registry.screen(
+    section="contacts.help.section_form",
+    order=100,
+    right=roles.CONTACTS_VIEW,
+    help=(
+        registry.HelpRow("Enter", "help.form_enter"),
+        registry.OWN_KEYS,
+        registry.HelpRow("1 2 3 4", "contacts.form.hint_method"),
+        registry.HelpRow("O H A B C", "contacts.form.hint_level"),
+    ),
+)
 class ContactScreen(_FormDialog):
     """Record one contact with a customer; the level after it may change their level."""
 

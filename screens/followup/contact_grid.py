@@ -113,14 +113,14 @@ class ContactGrid(ScrollView, can_focus=True):
     ContactGrid > .contact-grid--loading { color: $text-muted; }
     """
     BINDINGS = [
-        Binding("up", "move(-1)", "contacts.key.up", show=False),
-        Binding("down", "move(1)", "contacts.key.down", show=False),
-        Binding("pageup", "page(-1)", "contacts.key.page_up", show=False),
-        Binding("pagedown", "page(1)", "contacts.key.page_down", show=False),
-        Binding("home", "first", "contacts.key.first", show=False),
-        Binding("end", "last", "contacts.key.last", show=False),
-        Binding("left", "sideways(-1)", "contacts.key.left", show=False),
-        Binding("right", "sideways(1)", "contacts.key.right", show=False),
+        Binding("up", "move(-1)", "contacts.key.up", show=False, id="row-up"),
+        Binding("down", "move(1)", "contacts.key.down", show=False, id="row-down"),
+        Binding("pageup", "page(-1)", "contacts.key.page_up", show=False, id="page-up"),
+        Binding("pagedown", "page(1)", "contacts.key.page_down", show=False, id="page-down"),
+        Binding("home", "first", "contacts.key.first", show=False, id="first-row"),
+        Binding("end", "last", "contacts.key.last", show=False, id="last-row"),
+        Binding("left", "sideways(-1)", "contacts.key.left", show=False, id="columns-left"),
+        Binding("right", "sideways(1)", "contacts.key.right", show=False, id="columns-right"),
     ]
 
     class CursorMoved(Message):

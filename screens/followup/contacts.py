@@ -23,7 +23,7 @@ from frontdesk.followup.contact_table import TableFilter, Totals
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.people.actor import DESK
-from screens import access
+from screens import access, registry
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.followup.contact_forms import ContactTarget, CustomerActions, StaffChoiceScreen
@@ -37,6 +37,14 @@ MONTH_KEYS = Binding.Group("contacts.key.month")
 LEVEL_FILTERS = (None, *rules.LEVELS)
 
 
+@registry.screen(
+    section="contacts.help.section",
+    order=90,
+    right=roles.CONTACTS_VIEW,
+    help=(registry.OWN_KEYS, ContactGrid),
+    place=registry.CONTACTS,
+    entrance=True,
+)
 class ContactsScreen(CustomerActions, Screen):
     """The contact table: who is due, who is overdue, and what was done this month."""
 
@@ -297,36 +305,3 @@ class ContactsScreen(CustomerActions, Screen):
             self._reload()
             return
         self.dismiss()
-
-
-KEY_NAMES = {"comma": ",", "full_stop": ".", "slash": "/", "up": "↑", "down": "↓"}
-KEY_NAMES |= {"left": "←", "right": "→", "pageup": "PgUp", "pagedown": "PgDn"}
-
-
-def help_rows(app=None) -> list[tuple[str, str]]:
-    """The contact table's keys for the help screen (F1), from the bindings themselves;
-    given the app, only those its signed-in staff member may use."""
-    from screens.bindings import key_label, translated
-
-    def label(key: str) -> str:
-        return ", ".join(KEY_NAMES.get(part, key_label(part)) for part in key.split(","))
-
-    found = []
-    for binding in (*ContactsScreen.BINDINGS, *ContactGrid.BINDINGS):
-        action = binding.action.split("(")[0]
-        if app is not None and not access.allowed(app, action, ContactsScreen):
-            continue
-        shown = translated(binding)
-        found.append((label(binding.key), shown.tooltip or shown.description))
-    return found
-
-
-def form_help_rows() -> list[tuple[str, str]]:
-    """The contact dialog's keys for the help screen."""
-    return [
-        ("Enter", t("help.form_enter")),
-        ("Ctrl+S", t("key.save")),
-        ("Esc", t("key.cancel")),
-        ("1 2 3 4", t("contacts.form.hint_method")),
-        ("O H A B C", t("contacts.form.hint_level")),
-    ]

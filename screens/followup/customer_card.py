@@ -19,7 +19,7 @@ from frontdesk import clock, rules
 from frontdesk.followup import customer_card
 from frontdesk.followup.customer_card import CustomerCard, HistoryEntry
 from frontdesk.i18n import t
-from screens import access
+from screens import access, registry
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.followup.contact_forms import ContactTarget, CustomerActions
@@ -85,6 +85,7 @@ def history_cells(entry: HistoryEntry) -> list[Text]:
     return [Text(cell) for cell in cells]  # user text: never markup
 
 
+@registry.screen(place=registry.CONTACTS)
 class CustomerScreen(CustomerActions, Screen):
     """One customer with their history; Esc goes back to the contact table."""
 

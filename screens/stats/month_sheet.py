@@ -19,8 +19,10 @@ from textual.widgets import DataTable, Static
 from frontdesk import bounds, clock
 from frontdesk import months as months_core
 from frontdesk.i18n import t
+from frontdesk.people import roles
 from frontdesk.stats import statistics
 from frontdesk.stats import statistics_sheet as sheet
+from screens import registry
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.stats.statistics_dialogs import MONTH_KEYS, FormulasScreen, export_month
@@ -56,6 +58,13 @@ def _cells(stats: statistics.Statistics, values: list[object]) -> list[Text]:
     return cells
 
 
+@registry.screen(
+    section="stats.help.month",
+    order=80,
+    right=roles.STATISTICS_VIEW,
+    help=(registry.OWN_KEYS, registry.HelpRow("← →", "stats.help.scroll_columns")),
+    place=registry.STATISTICS,
+)
 class MonthSheetScreen(Screen[dt.date | None]):
     """The month sheet; dismisses with the day to open, or None."""
 

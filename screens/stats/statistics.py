@@ -26,8 +26,10 @@ from textual.widgets import DataTable, Static
 
 from frontdesk import bounds, clock
 from frontdesk.i18n import t
+from frontdesk.people import roles
 from frontdesk.stats import statistics
 from frontdesk.stats import statistics_sheet as sheet
+from screens import registry
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.stats.month_sheet import MonthSheetScreen
@@ -128,6 +130,14 @@ class FdHourChart(Widget):
         return Content("\n").join(lines)
 
 
+@registry.screen(
+    section="stats.help.day",
+    order=70,
+    right=roles.STATISTICS_VIEW,
+    help=(registry.OWN_KEYS, registry.HelpRow("↑ ↓ PgUp PgDn", "stats.help.scroll")),
+    place=registry.STATISTICS,
+    entrance=True,
+)
 class StatisticsScreen(Screen):
     """The statistics of one day, with last week's beside each figure."""
 
