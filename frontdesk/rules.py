@@ -185,7 +185,12 @@ def pinyin_span(query: str, name: str) -> list[int] | None:
         return None
     # One element per character: a Chinese character's initial, any other character itself.
     name = name or ""
-    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda chars: list(chars))
+    # ``errors`` may return a list of pieces (pypinyin's stub says a string): one a character.
+    letters = lazy_pinyin(
+        name,
+        style=Style.FIRST_LETTER,
+        errors=lambda chars: list(chars),  # type: ignore[arg-type, return-value]
+    )
     pairs = enumerate(zip(letters, name, strict=True))
     chinese = [(i, letter) for i, (letter, ch) in pairs if letter != ch]
     initials = "".join(letter for _, letter in chinese).casefold()

@@ -303,13 +303,13 @@ def test_staff_pin_asks_twice_without_echo_on_a_terminal(staffed, cli_store, mon
     first = stored_hash(cli_store, "zhaomin")
     assert pins.verify_pin("1357", first)
     status, out, err = staffed("--lang", "en", "staff", "pin", "zhaomin")
-    assert (status, out, err) == (1, "", "pin: The two PINs differ: nothing changed\n")
+    assert (status, out, err) == (1, "", "The two PINs differ: nothing changed\n")
     assert stored_hash(cli_store, "zhaomin") == first
 
 
 def test_staff_pin_refusals_and_clear(staffed, cli_store, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("12ab\n"))
-    assert staffed("staff", "pin", "chenjing") == (1, "", "pin: PIN 为 4–12 位数字\n")
+    assert staffed("staff", "pin", "chenjing") == (1, "", "PIN 为 4–12 位数字\n")
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     assert staffed("staff", "pin", "chenjing")[0] == 1
     status, _, err = staffed("staff", "pin", "孙悟空")

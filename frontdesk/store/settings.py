@@ -114,22 +114,31 @@ def known() -> list[tuple[Known, str | None]]:
     return [(entry, stored.get(key)) for key, entry in _known().items()]
 
 
+def _named(entry: Known) -> dict[str, str]:
+    """A setting is named by its key, as ``frontdesk settings set`` takes it."""
+    return {entry.key: entry.key}
+
+
 def _checked(entry: Known, raw: str) -> str:
     value = raw.strip()
     if entry.kind == "text":
         try:
             value = rules.clean_text(value, rules.MAX_NAME)
         except ValueError:
-            raise ValidationError({entry.key: t("error.too_long", limit=rules.MAX_NAME)}) from None
+            raise ValidationError(
+                {entry.key: t("error.too_long", limit=rules.MAX_NAME)}, _named(entry)
+            ) from None
         if not value:
-            raise ValidationError({entry.key: t("error.required")})
+            raise ValidationError({entry.key: t("error.required")}, _named(entry))
         return value
     try:
         number = int(value) if entry.kind == "int" else float(value)
     except ValueError:
-        raise ValidationError({entry.key: t(f"settings.not_{entry.kind}")}) from None
+        raise ValidationError({entry.key: t(f"settings.not_{entry.kind}")}, _named(entry)) from None
     if not number >= entry.minimum or number > 1_000_000:  # NaN fails the first test
-        raise ValidationError({entry.key: t("settings.out_of_range", minimum=f"{entry.minimum:g}")})
+        raise ValidationError(
+            {entry.key: t("settings.out_of_range", minimum=f"{entry.minimum:g}")}, _named(entry)
+        )
     return str(number) if entry.kind == "int" else f"{number:g}"
 
 
