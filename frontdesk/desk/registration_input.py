@@ -8,6 +8,7 @@ the CLI and the importer print them; the values it returns are what gets stored.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from frontdesk import bounds, clock, rules
@@ -111,8 +112,17 @@ def field_error(field_id: str, raw: str, day: dt.date | None = None) -> str | No
     return None
 
 
-def clean(data: RegistrationInput, *, today: dt.date | None = None) -> CleanRegistration:
-    """Validate every field at once; raises ValidationError naming each bad field."""
+def clean(
+    data: RegistrationInput,
+    *,
+    today: dt.date | None = None,
+    kept: Mapping[str, str] | None = None,
+) -> CleanRegistration:
+    """Validate every field at once; raises ValidationError naming each bad field.
+
+    ``kept``: the model and channel the row being corrected already has, taken even when
+    that code has been retired since (``store.codes``): a retired code stays on its rows.
+    """
     errors: dict[str, str] = {}
     day = today or clock.today()
 
@@ -183,7 +193,7 @@ def clean(data: RegistrationInput, *, today: dt.date | None = None) -> CleanRegi
     for key, kind_name in (("model", codes.MODEL), ("channel", codes.CHANNEL)):
         if texts[key] and key not in errors:
             known = codes.names(kind_name)
-            if texts[key] not in known:
+            if texts[key] not in known and texts[key] != (kept or {}).get(key):
                 matches = rules.choice_matches(texts[key], known)
                 if len(matches) == 1:
                     texts[key] = matches[0]
