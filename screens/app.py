@@ -29,6 +29,7 @@ from frontdesk.people.actor import Actor
 from frontdesk.store.models import Staff
 from frontdesk.store.watch import ChangeWatcher
 from screens import access
+from screens.admin.administration import AdminScreen
 from screens.bindings import translate_bindings
 from screens.commands import FrontdeskCommands
 from screens.db import start_now
@@ -74,6 +75,7 @@ class FrontdeskApp(App[None]):
         Binding("f4", "log", "key.log", tooltip="help.log_key", id="log"),
         Binding("f5", "statistics", "stats.key.open", tooltip="stats.help.open", id="statistics"),
         Binding("f6", "contacts", "contacts.key.open", tooltip="contacts.help.open", id="contacts"),
+        Binding("f9", "admin", "admin.key.open", tooltip="admin.help.open", id="admin"),
         Binding(
             "ctrl+p",
             "command_palette",
@@ -92,6 +94,7 @@ class FrontdeskApp(App[None]):
         "contacts": roles.CONTACTS_VIEW,
         "skip": roles.ROTATION_SKIP,
         "duty": roles.ROTATION_SKIP,
+        "admin": roles.STAFF_MANAGE,
     }
 
     def __init__(
@@ -277,6 +280,7 @@ class FrontdeskApp(App[None]):
             CustomerScreen: {"contacts"},
             StatisticsScreen: {"statistics"},
             MonthSheetScreen: {"statistics"},
+            AdminScreen: {"admin"},
         }
         # Decide by the screen under any dialog: a footer drawn behind a dialog then shows
         # the same keys whenever it happens to refresh.
@@ -330,11 +334,19 @@ class FrontdeskApp(App[None]):
         if isinstance(self.screen_stack[-1], DayLogScreen):
             self.push_screen(StatisticsScreen())
 
+    def action_admin(self) -> None:
+        """F9: the admin's screen (staff, SSH keys, settings, code lists), over today's log."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+        if isinstance(self.screen_stack[-1], DayLogScreen):
+            self.push_screen(AdminScreen())
+
     def action_log(self) -> None:
         # From the contact table, a customer's card or the statistics (not from a dialog):
         # back to the log.
         while isinstance(
-            self.screen, ContactsScreen | CustomerScreen | StatisticsScreen | MonthSheetScreen
+            self.screen,
+            ContactsScreen | CustomerScreen | StatisticsScreen | MonthSheetScreen | AdminScreen,
         ):
             self.pop_screen()
         if isinstance(self.screen, RegistrationScreen):

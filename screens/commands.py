@@ -19,6 +19,7 @@ COMMANDS = (
     ("command.help", "help"),
     ("command.skip", "skip"),
     ("command.duty", "duty"),
+    ("admin.command.open", "admin"),
     ("command.quit", "quit"),
 )
 
@@ -30,6 +31,8 @@ class FrontdeskCommands(Provider):
         for key, action in COMMANDS:
             if access.allowed(self.app, action):  # what the signed-in role may do, only
                 yield t(key), partial(self.app.run_action, action)
+        # The keys of the screen under the palette, where it lists them.
+        yield from getattr(self.screen, "palette_commands", tuple)()
 
     async def discover(self) -> Hits:
         for name, callback in self._commands():

@@ -23,6 +23,8 @@ def _sections(app=None):
 
     Given the app, only what its signed-in staff member may use (``screens.access``).
     """
+    from screens.admin.administration import AdminScreen
+    from screens.admin.form import HELP_ROWS as ADMIN_FORM_ROWS
     from screens.app import FrontdeskApp
     from screens.desk.conflict import ConflictScreen
     from screens.desk.day_log import DayLogScreen
@@ -76,6 +78,20 @@ def _sections(app=None):
         ),
         (t("contacts.help.section"), help_rows(app), roles.CONTACTS_VIEW),
         (t("contacts.help.section_form"), form_help_rows(), roles.CONTACTS_VIEW),
+        (
+            t("admin.help.section"),
+            [
+                ("↑ ↓ PgUp PgDn", t("admin.help.move")),
+                ("Enter", t("admin.help.enter")),
+                *rows(*AdminScreen.BINDINGS, owner=AdminScreen),
+            ],
+            roles.STAFF_MANAGE,
+        ),
+        (
+            t("admin.help.forms"),
+            [(keys, t(key)) for keys, key in ADMIN_FORM_ROWS],
+            roles.STAFF_MANAGE,
+        ),
     ]
     return [
         (section[0], section[1]) for section in sections if len(section) == 2 or may(section[2])
