@@ -76,6 +76,7 @@ class FrontdeskApp(App[None]):
         Binding("f4", "log", "key.log", tooltip="help.log_key", id="log"),
         Binding("f5", "statistics", "stats.key.open", tooltip="stats.help.open", id="statistics"),
         Binding("f6", "contacts", "contacts.key.open", tooltip="contacts.help.open", id="contacts"),
+        Binding("f9", "admin", "admin.key.open", tooltip="admin.help.open", id="admin"),
         Binding(
             "ctrl+p",
             "command_palette",
@@ -92,6 +93,7 @@ class FrontdeskApp(App[None]):
         "phone": roles.REGISTRATION_CREATE,
         "statistics": roles.STATISTICS_VIEW,
         "contacts": roles.CONTACTS_VIEW,
+        "admin": roles.STAFF_MANAGE,
     }
 
     def __init__(
@@ -370,6 +372,10 @@ class FrontdeskApp(App[None]):
     async def action_statistics(self) -> None:
         """F5: the showroom statistics, over today's log (from the contact table too)."""
         await self._go_to(registry.STATISTICS)
+
+    async def action_admin(self) -> None:
+        """F9: the admin's pages (staff, SSH keys, settings, code lists), over today's log."""
+        await self._go_to(registry.ADMIN)
 
     async def action_log(self) -> None:
         """F4: back to the log from any place's pages; on the form, cancel it (asking first

@@ -44,8 +44,22 @@ def customer_of_wanglei(showroom) -> Customer:
             "consultant",
             {"log.view", "statistics.view", "contacts.view", "customer.view", "contact.record"},
         ),
-        ("manager", roles.ACTIONS - {"staff.manage", "keys.manage", "settings.manage", "backup"}),
-        ("admin", {"staff.manage", "keys.manage", "settings.manage", "backup", "log.view"}),
+        (
+            "manager",
+            roles.ACTIONS
+            - {"staff.manage", "keys.manage", "settings.manage", "codes.manage", "backup"},
+        ),
+        (
+            "admin",
+            {
+                "staff.manage",
+                "keys.manage",
+                "settings.manage",
+                "codes.manage",
+                "backup",
+                "log.view",
+            },
+        ),
     ],
 )
 def test_each_role_has_its_rights_and_no_others(db, role, allowed):

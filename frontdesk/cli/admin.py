@@ -26,6 +26,11 @@ def add_commands(commands) -> dict[str, Handler]:
     )
     add.add_argument("--login", metavar="L", help=t("cli.staff_login"))
     add_command(staff_commands, "list", "cli.cmd_staff_list")
+    role = add_command(staff_commands, "role", "cli.cmd_staff_role")
+    role.add_argument("name", metavar="NAME", help=t("cli.staff_name_or_login"))
+    role.add_argument(
+        "role", metavar="receptionist|consultant|manager|admin", help=t("cli.staff_role")
+    )
     for command in ("deactivate", "reactivate"):
         change = add_command(staff_commands, command, f"cli.cmd_staff_{command}")
         change.add_argument("name", metavar="NAME", help=t("cli.staff_name_or_login"))
@@ -74,6 +79,14 @@ def _staff(args: argparse.Namespace, actor: Actor) -> int:
         print(
             t("cli.staff_added", name=member.name, login=member.login, role=role_label(member.role))
         )
+        return 0
+    if args.staff_command == "role":
+        member, still_open = team.set_role(args.name, args.role, by=actor)
+        role = role_label(member.role)
+        print(t("cli.staff_role_changed", name=member.name, login=member.login, role=role))
+        if still_open:
+            name, login = member.name, member.login
+            print(t("cli.staff_customers_left", name=name, login=login, count=still_open))
         return 0
     if args.staff_command in ("deactivate", "reactivate"):
         active = args.staff_command == "reactivate"

@@ -247,7 +247,8 @@ def update(
         if current.version != version:
             raise ConflictError(t("error.conflict"))
         data.kind = current.kind
-        clean_data = clean(data, today=current.time_in.date())
+        kept = {"model": current.model, "channel": current.channel}  # even if retired since
+        clean_data = clean(data, today=current.time_in.date(), kept=kept)
         existing = (
             Customer.get_or_none(Customer.phone == clean_data.phone) if clean_data.phone else None
         )

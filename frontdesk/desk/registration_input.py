@@ -12,6 +12,7 @@ lists and the consultant, read from the store.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from frontdesk import bounds, clock, rules
@@ -161,10 +162,11 @@ def _gender(field: RegistrationField, raw: object) -> str:
     return gender
 
 
-def _code(field: RegistrationField, raw: object) -> str:
-    """A name on the field's code list: as typed, or the one name the typing picks out."""
+def _code(field: RegistrationField, raw: object, kept: Mapping[str, str]) -> str:
+    """A name on the field's code list: as typed, or the one name the typing picks out;
+    or the name the row being corrected already has (``kept``), retired or not."""
     text = _text(field, raw)
-    if text:
+    if text and text != kept.get(field.name):
         known = codes.names(field.codes)
         if text not in known:
             matches = rules.choice_matches(text, known)
@@ -201,7 +203,12 @@ def _kind(field: RegistrationField, raw: object) -> str | None:
 
 
 def _cleaned(
-    field: RegistrationField, raw: object, values: dict, day: dt.date, now: dt.datetime
+    field: RegistrationField,
+    raw: object,
+    values: dict,
+    day: dt.date,
+    now: dt.datetime,
+    kept: Mapping[str, str],
 ) -> object:
     """One field's value as stored, by its type; raises _Refused."""
     match field.type:
@@ -224,7 +231,7 @@ def _cleaned(
         case Type.GENDER:
             return _gender(field, raw)
         case Type.CODE:
-            return _code(field, raw)
+            return _code(field, raw, kept)
         case Type.LEVEL:
             return _level(field, raw)
         case Type.STAFF:
@@ -234,15 +241,26 @@ def _cleaned(
     raise AssertionError(field.type)
 
 
-def clean(data: RegistrationInput, *, today: dt.date | None = None) -> CleanRegistration:
-    """Validate every field at once; raises ValidationError naming each bad field."""
+def clean(
+    data: RegistrationInput,
+    *,
+    today: dt.date | None = None,
+    kept: Mapping[str, str] | None = None,
+) -> CleanRegistration:
+    """Validate every field at once; raises ValidationError naming each bad field.
+
+    ``kept``: the model and channel the row being corrected already has, taken even when
+    that code has been retired since (``store.codes``): a retired code stays on its rows.
+    """
     errors: dict[str, str] = {}
     values: dict[str, object] = {}
     day = today or clock.today()
     now = clock.now()
     for field in data.fields:  # in the table's order: kind and time in come first
         try:
-            values[field.name] = _cleaned(field, getattr(data, field.name), values, day, now)
+            values[field.name] = _cleaned(
+                field, getattr(data, field.name), values, day, now, kept or {}
+            )
         except _Refused as refused:
             errors[field.name] = refused.message
             values[field.name] = refused.value

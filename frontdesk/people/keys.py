@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from peewee import fn
+
 from frontdesk import clock
 from frontdesk.errors import NotFound, ValidationError
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
-from frontdesk.store import audit
+from frontdesk.store import audit, rows
 from frontdesk.store.models import Staff, StaffKey, database
 
 MAX_KEY_FILE = 64 * 1024  # a public key is a line; anything bigger is the wrong file
@@ -99,6 +101,22 @@ def add_key(name_or_login: str, key: PublicKey | str | Path, *, by: Actor) -> St
         )
         audit.record("key_add", "staff", member.id, by, fingerprint=key.fingerprint)
     return row
+
+
+def add_pasted_key(name_or_login: str, text: str, *, by: Actor) -> StaffKey:
+    """Give a staff member the key pasted as text: the line of their ``.pub`` file (the
+    admin screen, where there is no file to name)."""
+    roles.require(by, roles.KEYS_MANAGE)
+    if len(text) > MAX_KEY_FILE:
+        raise ValidationError({FIELD: t("keys.not_a_key")})
+    return add_key(name_or_login, parse_public_key(text), by=by)
+
+
+def key_counts(*, by: Actor) -> dict[int, int]:
+    """How many keys each staff member has, by staff id (members with none are left out)."""
+    roles.require(by, roles.KEYS_MANAGE)
+    query = StaffKey.select(StaffKey.staff, fn.COUNT(StaffKey.id)).group_by(StaffKey.staff)
+    return dict(rows.tuples(query))
 
 
 def list_keys(name_or_login: str | None = None, *, by: Actor) -> list[StaffKey]:

@@ -13,7 +13,8 @@ use. The same rules hold at the desk, over SSH and on the command line.
 - manager 展厅主管: everything the desk and the consultants do, for every consultant's
   customers; records contacts on a consultant's behalf, reassigns customers and approves
   closing them.
-- admin 系统管理员: staff, SSH keys, settings, backups; reads today's log.
+- admin 系统管理员: staff, SSH keys, settings, the code lists (代码表), backups; reads
+  today's log.
 - the store machine's operator (the CLI without ``--as``): every right — whoever can run a
   command there can read and copy the store file anyway.
 """
@@ -44,6 +45,7 @@ CONTACT_REASSIGN = "contact.reassign"  # give a customer to another consultant
 STAFF_MANAGE = "staff.manage"
 KEYS_MANAGE = "keys.manage"
 SETTINGS_MANAGE = "settings.manage"
+CODES_MANAGE = "codes.manage"  # the code lists: channels, models, defeat reasons, competitors
 BACKUP = "backup"
 
 _DESK_WORK = frozenset(
@@ -60,7 +62,9 @@ _CONSULTANT_WORK = frozenset(
     {LOG_VIEW, STATISTICS_VIEW, CONTACTS_VIEW, CUSTOMER_VIEW, CONTACT_RECORD}
 )
 _MANAGER_WORK = _DESK_WORK | _CONSULTANT_WORK | {CONTACT_ON_BEHALF, CONTACT_CLOSE, CONTACT_REASSIGN}
-_ADMIN_WORK = frozenset({STAFF_MANAGE, KEYS_MANAGE, SETTINGS_MANAGE, BACKUP, LOG_VIEW})
+_ADMIN_WORK = frozenset(
+    {STAFF_MANAGE, KEYS_MANAGE, SETTINGS_MANAGE, CODES_MANAGE, BACKUP, LOG_VIEW}
+)
 
 STAFF_RIGHTS: dict[str, frozenset[str]] = {
     "receptionist": _DESK_WORK,

@@ -83,6 +83,36 @@ def set_active(name_or_login: str, active: bool, *, by: Actor) -> tuple[Staff, i
     return member, still_open
 
 
+def set_role(name_or_login: str, role: str, *, by: Actor) -> tuple[Staff, int]:
+    """Give a staff member another role (岗位): a receptionist becomes a consultant, a
+    consultant is made showroom manager, ….
+
+    Their rights change at once, everywhere. Nobody changes their own role (an admin could
+    otherwise take away the last admin's rights by mistake, from the only terminal they
+    have). Returns the member and how many open intent customers they still have, to be
+    reassigned when the new role no longer receives customers.
+    """
+    roles.require(by, roles.STAFF_MANAGE)
+    if role not in rules.ROLES:
+        raise ValidationError({"role": t("error.role", roles=", ".join(rules.ROLES))})
+    with database.atomic():
+        member = require_staff(name_or_login)
+        if by.staff_id == member.id:
+            raise ValidationError({"role": t("error.staff_self_role")})
+        if member.role != role:
+            audit.record("role", "staff", member.id, by, before=member.role, after=role)
+            Staff.update(role=role).where(Staff.id == member.id).execute()
+            member.role = role
+        still_open = 0
+        if role not in RECEIVING_ROLES:
+            still_open = (
+                Customer.select()
+                .where((Customer.consultant == member.id) & Customer.next_due.is_null(False))
+                .count()
+            )
+    return member, still_open
+
+
 def is_active(staff_id: int) -> bool:
     """Whether this staff member may still work (an open app checks when the store changes)."""
     return Staff.select().where((Staff.id == staff_id) & Staff.active).exists()
@@ -181,7 +211,12 @@ def skip_head(*, by: Actor) -> Staff | None:
 
 
 def set_on_duty(member: Staff, on_duty: bool, *, by: Actor) -> None:
-    roles.require(by, roles.ROTATION_SKIP)
+    """Put a consultant on duty (当班) or take them off: the desk's roster (``d``) or the
+    admin's staff screen. Only consultants take turns in the up rotation."""
+    if not roles.may(by, roles.STAFF_MANAGE):
+        roles.require(by, roles.ROTATION_SKIP)
+    if member.role != "consultant":
+        raise ValidationError({"on_duty": t("error.duty_consultants", name=member.name)})
     with database.atomic():
         Staff.update(on_duty=on_duty).where(Staff.id == member.id).execute()
         member.on_duty = on_duty

@@ -1,0 +1,1 @@
+"""系统管理: the admin's screens — staff, SSH keys, settings, code lists (F9)."""
