@@ -55,7 +55,11 @@ class FdPinInput(Input):
         self.post_message(self.Back())
 
 
-@registry.screen(section="signin.help", order=60)
+@registry.screen(
+    section="signin.help",
+    order=60,
+    holds=("walkin", "phone", "log", "contacts", "statistics", "admin"),  # who first
+)
 class SignInScreen(Screen[Staff | None]):
     """Dismisses with the staff member chosen, or None for the front desk."""
 

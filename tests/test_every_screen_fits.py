@@ -125,3 +125,48 @@ async def test_the_welcome_shows_its_words_whole_at_80x24(db, make_app, language
     async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
         await settle(pilot)
         assert cuts(app) == []
+
+
+# The admin's pages (F9), and a form over them.
+ADMIN_VISITS = [
+    pytest.param(("f9",), id="staff"),
+    pytest.param(("f9", "2"), id="keys"),
+    pytest.param(("f9", "3"), id="settings"),
+    pytest.param(("f9", "4"), id="code-lists"),
+    pytest.param(("f9", "a"), id="add-member"),
+]
+
+
+@pytest.mark.parametrize("keys", ADMIN_VISITS)
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+async def test_the_admins_pages_show_their_words_whole_at_80x24(showroom, make_app, language, keys):
+    from frontdesk.people import team
+    from frontdesk.people.actor import OPERATOR
+
+    i18n.set_language(language)
+    admin = team.add_staff("周杰", "admin", by=OPERATOR)
+    app = make_app(staff=admin)
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        assert cuts(app) == []
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+async def test_the_sign_in_shows_its_words_whole_and_only_its_keys(showroom, language):
+    from textual.widgets._footer import FooterKey
+
+    from frontdesk.people import team
+    from screens.app import FrontdeskApp
+    from screens.sign_in import SignInScreen
+
+    i18n.set_language(language)
+    app = FrontdeskApp(watch_interval=None, sign_in=team.list_staff(active_only=True))
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert cuts(app) == []
+        shown = {key.key for key in app.screen.query(FooterKey)}
+        assert not shown & {"f2", "f3", "f4", "f5", "f6", "f9"}  # nothing to do before F-keys

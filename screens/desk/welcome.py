@@ -31,7 +31,7 @@ FIELDS = (
 @registry.screen(
     section="help.welcome",
     order=50,
-    holds=("walkin", "phone", "log", "contacts", "statistics"),  # the store is set up first
+    holds=("walkin", "phone", "log", "contacts", "statistics", "admin"),  # set up first
 )
 class WelcomeScreen(Screen[str | None]):
     """Dismisses with the store name (None when skipped)."""
