@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from frontdesk import clock, rules, store
-from frontdesk.desk import demo, demo_followup
+from frontdesk.desk import demo
 from frontdesk.errors import ValidationError
 from frontdesk.followup import contact_table, contacts
 from frontdesk.people.actor import OPERATOR
@@ -317,9 +317,9 @@ def test_there_are_deals_defeats_lost_and_reassignments(month_store):
     for customer in Customer.select().where(Customer.closed_as.is_null(False)):
         assert customer.level is None and customer.next_due is None
         assert customer.customer_class == classes[customer.closed_as]
-        if customer.closed_as == "defeat":
-            assert customer.competitor in demo_followup.COMPETITORS
-            assert customer.close_reason in demo_followup.DEFEAT_REASONS
+        if customer.closed_as == "defeat":  # picked from the store's own lists (战败)
+            assert customer.competitor in codes.names(codes.COMPETITOR)
+            assert customer.close_reason in codes.names(codes.DEFEAT_REASON)
         assert customer.closed_at <= clock.now()
     # Closed through the service, as the manager: a level change to none and an audit entry.
     closes = AuditEntry.select().where(AuditEntry.action == "close")

@@ -19,7 +19,13 @@ from dataclasses import dataclass, field
 
 from frontdesk import clock, rules
 from frontdesk.desk import registration as registration_service
-from frontdesk.desk.demo_followup import FollowUps, FollowUpSummary, Planned
+from frontdesk.desk.demo_followup import (
+    COMPETITORS,
+    DEFEAT_REASONS,
+    FollowUps,
+    FollowUpSummary,
+    Planned,
+)
 from frontdesk.desk.onboarding import setting_up
 from frontdesk.errors import ValidationError
 from frontdesk.followup import contact_table
@@ -362,6 +368,8 @@ def _set_up_store(summary: DemoSummary, by: Actor) -> None:
             team.add_staff(name, role, by=by)
             summary.staff_added += 1
     summary.models_added = codes.add(codes.MODEL, *DEMO_MODELS)
+    codes.add(codes.DEFEAT_REASON, *DEFEAT_REASONS)
+    codes.add(codes.COMPETITOR, *COMPETITORS)
     if not settings.store_name():
         settings.put(settings.STORE_NAME, t("demo.store_name"))
     settings.put(settings.WELCOMED, "1")

@@ -26,6 +26,7 @@ from frontdesk.followup import contact_table, contacts
 from frontdesk.months import month_of
 from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
+from frontdesk.store import codes
 from frontdesk.store.models import Customer, Staff
 
 # Each consultant's share of follow-ups made on the day they fall due (the rest slip).
@@ -133,6 +134,9 @@ class FollowUps:
         self.manager = Actor.member(manager) if manager is not None else by
         self.diligence: dict[str, float] = {}  # each consultant's share made on time
         self.staff = {member.id: member for member in Staff.select()}
+        # 战败: the store's own lists (the demo fills them), as a manager picks from them.
+        self.defeat_reasons = codes.names(codes.DEFEAT_REASON) or list(DEFEAT_REASONS)
+        self.competitors = codes.names(codes.COMPETITOR) or list(COMPETITORS)
 
     @property
     def active(self) -> bool:
@@ -257,7 +261,7 @@ class FollowUps:
             at = min(at, until)
         reason = competitor = ""
         if outcome == "defeat":
-            reason, competitor = rng.choice(DEFEAT_REASONS), rng.choice(COMPETITORS)
+            reason, competitor = rng.choice(self.defeat_reasons), rng.choice(self.competitors)
         elif outcome == "lost":
             reason = rng.choice(LOST_REASONS)
         contacts.close_customer(
