@@ -11,6 +11,7 @@ from frontdesk.desk import registration
 from frontdesk.followup import contacts
 from frontdesk.followup.contact_table import Mark
 from frontdesk.people.actor import DESK, OPERATOR
+from frontdesk.store import codes
 from frontdesk.store.models import Contact, Customer, LevelChange
 from screens.desk.day_log import DayLogScreen
 from screens.dialogs import ConfirmScreen
@@ -159,6 +160,41 @@ async def test_a_closed_customer_leaves_the_table(intent, make_app, showroom):
         assert names(app) == ["李四", "[/x]", "[VIP]王五"]
     zhang = Customer.get_by_id(intent["zhang"].id)
     assert (zhang.customer_class, zhang.competitor, zhang.level) == ("defeated", "本田雅阁", None)
+
+
+async def test_a_defeat_takes_its_reason_and_competitor_from_the_stores_lists(
+    intent, make_app, showroom
+):
+    """战败 review reads them: the close form offers the lists (pinyin initials pick), and
+    a reason on no list is kept as typed."""
+    codes.add(codes.COMPETITOR, "本田雅阁", "大众帕萨特")
+    codes.add(codes.DEFEAT_REASON, "价格优惠不如对手", "提车等待太久")
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_table(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, CloseScreen)
+        await pilot.press("2", "enter", *"tc")  # a defeat; the reason: 提车…
+        await settle(pilot)
+        assert "提车等待太久" in str(app.screen.query_one("#hint-reason", Static).render())
+        await pilot.press("enter", *"bt", "enter")  # 本田雅阁, then Enter on the last saves
+        await settle(pilot)
+        assert isinstance(app.screen, ContactsScreen)
+    zhang = Customer.get_by_id(intent["zhang"].id)
+    assert (zhang.close_reason, zhang.competitor) == ("提车等待太久", "本田雅阁")
+
+
+async def test_a_reason_on_no_list_is_kept_as_typed(intent, make_app, showroom):
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_table(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("3", "enter", *"电话停机", "ctrl+s")  # lost: a reason of its own
+        await settle(pilot)
+        assert isinstance(app.screen, ContactsScreen)
+    assert Customer.get_by_id(intent["zhang"].id).close_reason == "电话停机"
 
 
 async def test_commas_and_full_stops_change_the_month(intent, make_app, showroom):

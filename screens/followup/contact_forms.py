@@ -29,7 +29,7 @@ from frontdesk.errors import FrontdeskError, ValidationError
 from frontdesk.followup import contact_input, contacts
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
-from frontdesk.store import settings
+from frontdesk.store import codes, settings
 from screens import access, registry
 from screens.bindings import translate_bindings
 from screens.db import run_db
@@ -328,15 +328,41 @@ class CloseScreen(_FormDialog):
     def title_text(self) -> str:
         return t("contacts.close.title", name=self.target.label, level=self.target.level or "—")
 
+    # 战败 review reads these: offered from the store's lists (F9 → code lists), and what a
+    # manager types that is on no list is kept as typed.
+    LISTS = {"reason": codes.DEFEAT_REASON, "competitor": codes.COMPETITOR}
+
     def make_widget(self, field_id: str) -> Widget:
         if field_id == "outcome":
             return FdCycle(outcome_options(), id="outcome")
         limit = rules.MAX_NOTES if field_id == "reason" else contact_input.MAX_COMPETITOR
-        return Input(id=field_id, compact=True, max_length=limit)
+        return FdChoice(id=field_id, compact=True, max_length=limit)
 
     def on_mount(self) -> None:
         self.query_one("#outcome").focus()
         self.dirty = False
+        run_db(self, self._load_lists, on_done=self._lists_loaded)
+
+    def _load_lists(self) -> dict[str, list[str]]:
+        return {field_id: codes.names(kind) for field_id, kind in self.LISTS.items()}
+
+    def _lists_loaded(self, lists: dict[str, list[str]]) -> None:
+        for field_id, names in lists.items():
+            self.query_one(f"#{field_id}", FdChoice).set_choices(names)
+
+    def on_fd_choice_matches_changed(self, event: FdChoice.MatchesChanged) -> None:
+        choice = event.choice
+        if choice.value:
+            self.query_one(f"#hint-{choice.id}", Static).update(choice.matches_content())
+        else:
+            hints = {field_id: hint for field_id, _, hint in self.FIELDS}
+            self.set_hint(choice.id or "", t(hints[choice.id or ""]))
+
+    def action_next_field(self) -> None:
+        focused = self.focused
+        if isinstance(focused, FdChoice):
+            focused.call_later(focused.take_pick)  # once it has every key typed
+        super().action_next_field()
 
     def action_save(self) -> None:
         if self.saving:
@@ -347,8 +373,8 @@ class CloseScreen(_FormDialog):
             partial(contacts.close_customer, by=access.actor_of(self)),
             self.target.customer_id,
             str(self.query_one("#outcome", FdCycle).value),
-            self.query_one("#reason", Input).value,
-            self.query_one("#competitor", Input).value,
+            self.query_one("#reason", FdChoice).value,
+            self.query_one("#competitor", FdChoice).value,
             on_done=self._saved,
             on_error=self.show_errors,
         )
