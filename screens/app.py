@@ -35,7 +35,7 @@ from frontdesk.store.models import Staff
 from frontdesk.store.watch import ChangeWatcher
 from screens import access, keymap, registry
 from screens.bindings import translate_bindings
-from screens.commands import FdCommandPalette, FrontdeskCommands
+from screens.commands import CustomerFinder, FdCommandPalette, FrontdeskCommands
 from screens.db import start_now
 from screens.desk.day_log import DayLogScreen
 from screens.desk.registration_form import RegistrationScreen
@@ -68,7 +68,8 @@ class FrontdeskApp(App[None]):
     """The showroom front desk."""
 
     CSS_PATH = stylesheet()
-    COMMANDS = {FrontdeskCommands}  # the screen's keys and the screenshot, in the user's words
+    # The screen's keys and the screenshot, in the user's words; and customers by name.
+    COMMANDS = {FrontdeskCommands, CustomerFinder}
     BINDINGS = [
         Binding("f1", "help", "key.help", id="help"),
         Binding("f2", "walkin", "key.walkin", id="walkin"),

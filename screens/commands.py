@@ -11,6 +11,7 @@ keys; Textual's provider of its English commands is not used.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -22,8 +23,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets.option_list import Option
 
-from frontdesk import rules
+from frontdesk import rules, store
+from frontdesk.followup import customer_search
 from frontdesk.i18n import t
+from frontdesk.people import roles
+from screens import access
 from screens.bindings import key_label
 
 PINYIN_START_SCORE = 0.95  # the initials of the name's first characters: as good as its words
@@ -113,6 +117,38 @@ class FrontdeskCommands(Provider):
                     score, command.display(marked), command.run, text=command.name,
                     help=_help(command),
                 )  # fmt: skip
+
+
+CUSTOMER_SCORE = 0.85  # a customer the query names, below a key whose name begins with it
+
+
+class CustomerFinder(Provider):
+    """Customers on file by name, pinyin initials or phone digits (``zs`` → 张三): Enter opens
+    the customer's card. Only those the signed-in member may see (the core scopes them)."""
+
+    async def search(self, query: str) -> Hits:
+        by = access.actor_of(self.app)
+        if len(query.strip()) < customer_search.MIN_QUERY or not roles.may(by, roles.CONTACTS_VIEW):
+            return
+
+        def find() -> list[customer_search.FoundCustomer]:
+            with store.connection():  # this thread's own connection, for this search
+                return customer_search.find_customers(query, by=by)
+
+        for found in await asyncio.to_thread(find):
+            words = t(
+                "palette.customer",
+                name=found.name or "—",
+                phone=rules.format_phone(found.phone),
+                level=found.level or "—",
+                consultant=found.consultant or "—",
+            )
+            yield Hit(CUSTOMER_SCORE, Content(words), partial(self._open, found.id), text=words)
+
+    def _open(self, customer_id: int) -> None:
+        from screens.followup.customer_card import CustomerScreen
+
+        self.app.push_screen(CustomerScreen(customer_id))
 
 
 def _help(command: PaletteCommand) -> str | None:

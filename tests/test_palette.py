@@ -127,3 +127,49 @@ async def test_the_palette_leaves_out_what_the_role_may_not_use(showroom, make_a
         names = " ".join(palette_lines(app))
         assert "来店" in names and "离店" in names
         assert "意向客户" not in names
+
+
+async def test_zs_finds_the_customer_and_enter_opens_the_card(showroom, make_app):
+    """Every other field takes pinyin initials; so does the palette, for a customer."""
+    from frontdesk.desk import registration
+    from frontdesk.people.actor import DESK
+    from screens.followup.customer_card import CustomerScreen
+
+    registration.register(
+        registration.RegistrationInput(
+            kind="walkin", phone="13812345678", name="张三", level="A", consultant="李娜"
+        ),
+        by=DESK,
+    )
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_palette(pilot, "z", "s")
+        found = [line for line in palette_lines(app) if "张三" in line]
+        assert found == ["客户 张三  138 1234 5678 · A · 李娜"]
+        listed = palette_lines(app)  # keys whose names begin "zs" may come first
+        await pilot.press(*["down"] * listed.index(found[0]), "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+
+
+async def test_a_consultant_finds_only_their_own_customers(showroom, make_app):
+    from frontdesk.desk import registration
+    from frontdesk.people.actor import DESK
+
+    for phone, name, consultant in (
+        ("13812345678", "张三", "李娜"),
+        ("13912345678", "张珊", "王磊"),
+    ):
+        registration.register(
+            registration.RegistrationInput(
+                kind="walkin", phone=phone, name=name, level="B", consultant=consultant
+            ),
+            by=DESK,
+        )
+    app = make_app(staff=showroom["lina"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_palette(pilot, "z", "s")
+        customers = [line for line in palette_lines(app) if line.startswith("客户")]
+        assert customers == ["客户 张三  138 1234 5678 · B · 李娜"]  # not 王磊's 张珊

@@ -98,7 +98,8 @@ Key = tuple[dt.date, int]
 """A row's place in due order: (next_due, id)."""
 
 
-def _search_clause(text: str):
+def search_clause(text: str):
+    """Name, phone digits or pinyin initials, as typed into a search (`/`, the palette)."""
     query = text.strip()
     digits = "".join(ch for ch in query if ch.isdigit())
     if digits and digits == query.replace(" ", "").replace("-", ""):
@@ -123,7 +124,7 @@ def _where(f: TableFilter) -> list:
     elif f.due == "today":
         clauses.append(Customer.next_due == f.today)
     if f.search.strip():
-        clauses.append(_search_clause(f.search))
+        clauses.append(search_clause(f.search))
     end = month_end(f.month)
     if end <= f.today:  # an earlier month: only those already met by its end
         clauses.append(Customer.first_contact.is_null() | (Customer.first_contact < end))
