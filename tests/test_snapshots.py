@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 
+from frontdesk import i18n
 from frontdesk.desk import registration
 from frontdesk.people.actor import DESK
 from tests.conftest import FROZEN_NOW, SNAPSHOT_SIZES, shoot
@@ -56,6 +57,12 @@ def busy_morning(showroom):
 
 @pytest.mark.parametrize("size", SNAPSHOT_SIZES)
 def test_day_log(snap_compare, busy_morning, make_app, size):
+    assert shoot(snap_compare, make_app(), size)
+
+
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
+def test_day_log_in_english(snap_compare, busy_morning, make_app, size):
+    i18n.set_language("en")
     assert shoot(snap_compare, make_app(), size)
 
 

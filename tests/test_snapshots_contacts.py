@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 
+from frontdesk import i18n
 from frontdesk.desk import registration
 from frontdesk.followup import contacts
 from frontdesk.people.actor import DESK, OPERATOR, Actor
@@ -74,3 +75,9 @@ def test_contact_dialog(snap_compare, follow_ups, make_app, size):
 
 def test_the_frozen_day_is_a_wednesday():
     assert FROZEN_NOW.weekday() == 2  # the weekday header of the grid depends on it
+
+
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
+def test_contact_table_in_english(snap_compare, follow_ups, make_app, size):
+    i18n.set_language("en")
+    assert shoot(snap_compare, make_app(staff=follow_ups["chenjing"]), size, "f6")

@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 
+from frontdesk import i18n
 from frontdesk.desk import registration
 from frontdesk.people.actor import DESK
 from tests.conftest import FROZEN_NOW, SNAPSHOT_SIZES, shoot
@@ -75,3 +76,9 @@ def test_statistics_month_sheet(snap_compare, november, make_app, size):
 @pytest.mark.parametrize("size", SNAPSHOT_SIZES)
 def test_statistics_formulas(snap_compare, november, make_app, size):
     assert shoot(snap_compare, make_app(), size, "f5", "question_mark")
+
+
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
+def test_statistics_day_in_english(snap_compare, november, make_app, size):
+    i18n.set_language("en")
+    assert shoot(snap_compare, make_app(), size, "f5")

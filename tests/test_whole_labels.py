@@ -115,3 +115,21 @@ async def test_every_key_in_the_footer_is_shown_whole_at_80_columns(
             assert key.region.right <= 80, f"{key.key_display} {key.description} is cut"
         if keys != ("f1",):  # F1 lists every key, so every other screen shows F1 whole
             assert any(key.key == "f1" for key in shown)
+
+
+async def test_the_contact_grid_scrolled_to_today_starts_at_a_whole_day(showroom, make_app):
+    """Scrolled so that today shows, the days start at a day's edge: " Mo", never "u"."""
+    from screens.followup.contact_grid import FIXED_WIDTH
+
+    i18n.set_language("en")
+    app = make_app(staff=as_member(showroom["chenjing"]).staff)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        weekdays = screen_lines(app)[3][FIXED_WIDTH:]
+        assert weekdays[:3] in {" Mo", " Tu", " We", " Th", " Fr", " Sa", " Su"}, weekdays
+        await pilot.press("left")  # a step sideways keeps to whole days too
+        await settle(pilot)
+        weekdays = screen_lines(app)[3][FIXED_WIDTH:]
+        assert weekdays[:3] in {" Mo", " Tu", " We", " Th", " Fr", " Sa", " Su"}, weekdays

@@ -59,6 +59,16 @@ SCROLLING_WIDTH = DAYS_AT + 31 * DAY_WIDTH
 COLUMN_STARTS = [sum(c.width + 1 for c in SCROLLING[:i]) for i in range(len(SCROLLING) + 1)]
 
 
+def _at_a_column(x: int) -> int:
+    """``x`` moved right to where a column or a day starts, never inside one (the left edge
+    would show half a heading: "u" of "Su")."""
+    if x <= 0:
+        return 0
+    if x <= DAYS_AT:
+        return min(start for start in COLUMN_STARTS if start >= x)
+    return x + (-(x - DAYS_AT)) % DAY_WIDTH
+
+
 def fit(text: str, width: int, right: bool = False) -> str:
     """``text`` in exactly ``width`` cells (CJK counts double), cut with an ellipsis."""
     if cell_len(text) > width:
@@ -328,16 +338,14 @@ class ContactGrid(ScrollView, can_focus=True):
         self.move_to(self.total - 1)
 
     def action_sideways(self, delta: int) -> None:
-        self.scroll_to(x=self.scroll_x + delta * SCROLL_STEP, animate=False, immediate=True)
+        x = _at_a_column(round(self.scroll_x) + delta * SCROLL_STEP)
+        self.scroll_to(x=x, animate=False, immediate=True)
 
     def show_day(self, day: int) -> None:
         """Scroll sideways so that ``day`` (and the days before it) are in view."""
         view = self.scrollable_content_region.width - FIXED_WIDTH
         x = max(0, DAYS_AT + day * DAY_WIDTH - view) if view > 0 else 0
-        if x:  # start at a column, never inside one
-            x = min(start for start in COLUMN_STARTS if start >= x) if x <= DAYS_AT else x
-            x += (x - DAYS_AT) % DAY_WIDTH if x > DAYS_AT else 0
-        self.scroll_to(x=x, animate=False, immediate=True)
+        self.scroll_to(x=_at_a_column(x), animate=False, immediate=True)
 
     def show_first_day(self) -> None:
         """Scroll sideways so that the days start at the left edge (as far as they can)."""
