@@ -127,7 +127,8 @@ class RegistrationScreen(Screen[int | None]):
             title = t(f"form.title_{self.kind}")
         yield Static(Content.styled(title, "bold"), id="form-title")
         yield Static(Content(""), id="known")
-        with VerticalScroll(id="form-fields"):
+        # Not a focus stop of its own: Tab and Shift+Tab go round the fields alone.
+        with VerticalScroll(id="form-fields", can_focus=False):
             for field in self.fields():
                 with Horizontal(classes="field-row", id=f"row-{field.widget_id}"):
                     yield Label(Content(field.label_text(self.kind)), classes="field-label")
