@@ -3,7 +3,7 @@
 Phone first: as the number is typed it is normalised and looked up; a known customer is
 shown, the form is prefilled, and first/returning is decided for the receptionist. Enter
 moves to the next field (and saves on the last), Ctrl+S saves from any field, Esc backs
-out (asking first when something was typed). A draft is kept in the store as you type.
+out (asking first when something was typed). A draft is kept in the store at every change.
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from screens import access, registry
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.desk.conflict import MINE, THEIRS, ConflictScreen, differences
+from screens.desk.draft_keeper import DraftKeeper
 from screens.desk.form_fields import KEEP, TIME_FORMAT, input_value, make_widget, widget_value
 from screens.dialogs import ConfirmScreen
 from screens.widgets import FdChoice, FdCycle, FdFooter, FdHeader, after_typing
 
 LOOKUP_DELAY_S = 0.25
-DRAFT_DELAY_S = 0.5
 
 
 def form_values(data: registration.RegistrationInput) -> dict[str, object]:
@@ -98,10 +98,12 @@ class RegistrationScreen(Screen[int | None]):
         self.proposed = ""
         self.saving = False
         self._lookup_timer = None
-        self._draft_timer = None
         self._filled: dict[str, object] = {}
         self._blank: dict[str, object] = {}  # the fields as composed, before any filling
         self._failed_draft = False  # the failure shown is a draft's (a kept draft clears it)
+        self.draft = DraftKeeper(
+            self, owner, self.form_key, self._draft_payload, self._draft_kept, self._draft_failed
+        )
 
     # -- layout --------------------------------------------------------------------------
 
@@ -260,9 +262,7 @@ class RegistrationScreen(Screen[int | None]):
         self._clear_error(field_id)
         if field_id == "phone":
             self._schedule_lookup()
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY_S, self._save_draft)
+        self.draft.changed()
 
     def on_fd_choice_matches_changed(self, event: FdChoice.MatchesChanged) -> None:
         choice = event.choice
@@ -282,22 +282,13 @@ class RegistrationScreen(Screen[int | None]):
         else:
             hint.update(Content.styled(t("form.hint_consultant_none"), "dim"))
 
-    def _save_draft(self) -> None:
+    def _draft_payload(self) -> dict | None:
+        """What the draft keeps: the fields typed by hand (None: nothing to keep now)."""
         if self.saving or not self.dirty:
-            return
-        payload = {k: v for k, v in self.collect().items() if k in self.touched}
-        run_db(
-            self,
-            drafts.save_draft,
-            self.owner,
-            self.form_key,
-            payload,
-            on_done=self._draft_kept,
-            on_error=self._draft_failed,
-            group="draft",
-        )
+            return None
+        return {k: v for k, v in self.collect().items() if k in self.touched}
 
-    def _draft_kept(self, _result) -> None:
+    def _draft_kept(self) -> None:
         if self._failed_draft:
             self._show_failure(None)
 
@@ -452,6 +443,7 @@ class RegistrationScreen(Screen[int | None]):
             self._after_typing(self._save_now)
 
     def _save_now(self) -> None:
+        """Save, once the draft write in flight is done."""
         if self.saving:
             return
         errors = {f.widget_id: e for f in self.fields() if (e := self._check_field(f.widget_id))}
@@ -465,7 +457,11 @@ class RegistrationScreen(Screen[int | None]):
             job, args = registration.update, (self.edit_id, data, self.edit_version)
         else:
             job, args = registration.register, (data,)
-        run_db(self, self._save_job, job, args, on_done=self._saved, on_error=self._refused)
+        self.draft.then(
+            lambda: run_db(
+                self, self._save_job, job, args, on_done=self._saved, on_error=self._refused
+            )
+        )
 
     def _save_job(self, job, args):
         by = access.actor_of(self)
@@ -474,8 +470,6 @@ class RegistrationScreen(Screen[int | None]):
     def _saved(self, saved) -> None:
         self.saving = False
         self.dirty = False
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
         key = "form.saved_returning" if saved.visit == "returning" else "form.saved"
         self.app.notify(t(key, id=saved.id), markup=False)
         self.dismiss(saved.id)
@@ -524,9 +518,11 @@ class RegistrationScreen(Screen[int | None]):
                 self._fill(stored.data)
                 self.dirty = False
                 self.touched.clear()
-                if self._draft_timer is not None:
-                    self._draft_timer.stop()
-                run_db(self, drafts.discard_draft, self.owner, self.form_key, group="draft")
+                self.draft.then(
+                    lambda: run_db(
+                        self, drafts.discard_draft, self.owner, self.form_key, group="draft"
+                    )
+                )
                 self.app.notify(t("conflict.reloaded", id=stored.id), markup=False)
             elif answer == MINE:
                 self.edit_version = stored.version
@@ -551,9 +547,11 @@ class RegistrationScreen(Screen[int | None]):
         def answered(discard: bool | None) -> None:
             if discard:
                 self.dirty = False
-                if self._draft_timer is not None:
-                    self._draft_timer.stop()
-                run_db(self.app, drafts.discard_draft, self.owner, self.form_key, group="draft")
-                self.dismiss(None)
+                self.draft.then(self._discard_and_leave)
 
         self.app.push_screen(ConfirmScreen(t("form.confirm_cancel"), "key.yes", "key.no"), answered)
+
+    def _discard_and_leave(self) -> None:
+        """Back out for good: the draft goes (after any write of it in flight), then the form."""
+        run_db(self.app, drafts.discard_draft, self.owner, self.form_key, group="draft")
+        self.dismiss(None)
