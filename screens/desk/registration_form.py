@@ -1,7 +1,8 @@
 """The registration form (来店(电)客户登记表): one walk-in party or one phone call.
 
 Phone first: as the number is typed it is normalised and looked up; a known customer is
-shown, the form is prefilled, and first/returning is decided for the receptionist. Enter
+shown, the form is prefilled, and first/returning is decided for the receptionist. What the
+lookup filled goes again when the phone is corrected (what was typed by hand stays). Enter
 moves to the next field (and saves on the last), Ctrl+S saves from any field, Esc backs
 out (asking first when something was typed). A draft is kept in the store at every change.
 """
@@ -34,6 +35,8 @@ from screens.dialogs import ConfirmScreen
 from screens.widgets import FdChoice, FdCycle, FdFooter, FdHeader, after_typing
 
 LOOKUP_DELAY_S = 0.25
+# What a known customer's lookup fills in, by field name: from the customer on file.
+LOOKED_UP = ("name", "gender", "model", "channel", "level")
 
 
 def form_values(data: registration.RegistrationInput) -> dict[str, object]:
@@ -101,6 +104,10 @@ class RegistrationScreen(Screen[int | None]):
         self._filled: dict[str, object] = {}
         self._blank: dict[str, object] = {}  # the fields as composed, before any filling
         self._failed_draft = False  # the failure shown is a draft's (a kept draft clears it)
+        # The customer the typed phone was last found to be, and what that lookup filled:
+        # by widget id, (the value before, the value filled) — undone when the phone changes.
+        self._customer: registration.CustomerSummary | None = None
+        self._looked_up: dict[str, tuple[object, object]] = {}
         self.draft = DraftKeeper(
             self, owner, self.form_key, self._draft_payload, self._draft_kept, self._draft_failed
         )
@@ -261,26 +268,45 @@ class RegistrationScreen(Screen[int | None]):
         self.touched.add(field_id)
         self._clear_error(field_id)
         if field_id == "phone":
+            self._forget_stale_lookup()
             self._schedule_lookup()
         self.draft.changed()
 
+    def _typed_by_hand(self, field_id: str) -> bool:
+        """The receptionist typed something into this field (not only cleared it)."""
+        return field_id in self.touched and self._value(field_id) not in ("", None)
+
     def on_fd_choice_matches_changed(self, event: FdChoice.MatchesChanged) -> None:
         choice = event.choice
+        if choice.id == "consultant":
+            self._show_consultant_hint()
+            return
         hint = self.query_one(f"#hint-{choice.id}", Static)
         if choice.value:
             hint.update(choice.matches_content())
-        elif choice.id == "consultant":
-            self._show_consultant_hint()
         else:
             field = self._field(choice.id or "")
             hint.update(Content(t(field.hint)) if field and field.hint else Content(""))
 
     def _show_consultant_hint(self) -> None:
-        hint = self.query_one("#hint-consultant", Static)
-        if self.proposed:
-            hint.update(Content(t("form.hint_consultant", name=self.proposed)))
+        """Why the consultant is the one shown, when the form chose them (the customer's
+        own, the head of the rotation); what the typing matches, when typed by hand."""
+        choice = self.query_one("#consultant", FdChoice)
+        value = choice.value
+        filled = value and self._filled.get("consultant") == value
+        if filled and "consultant" in self._looked_up:
+            hint = Content(t("form.hint_consultant_own", name=value))
+        elif filled and value == self.proposed and self.initial is None:
+            hint = Content(t("form.hint_consultant", name=value))
+        elif value:
+            hint = choice.matches_content()
+        elif self.proposed:
+            hint = Content(t("form.hint_consultant", name=self.proposed))
         else:
-            hint.update(Content.styled(t("form.hint_consultant_none"), "dim"))
+            hint = Content.styled(t("form.hint_consultant_none"), "dim")
+        self.query_one("#hint-consultant", Static).update(hint)
+
+    # -- the draft -----------------------------------------------------------------------
 
     def _draft_payload(self) -> dict | None:
         """What the draft keeps: the fields typed by hand (None: nothing to keep now)."""
@@ -321,6 +347,7 @@ class RegistrationScreen(Screen[int | None]):
     def _lookup(self) -> None:
         phone = self.query_one("#phone", Input).value
         known = self.query_one("#known", Static)
+        self._forget_stale_lookup()
         if not phone.strip():
             known.update(Content.styled(t("form.anonymous"), "dim"))
             return
@@ -339,10 +366,20 @@ class RegistrationScreen(Screen[int | None]):
     def _show_lookup(self, phone: str, summary: registration.CustomerSummary | None) -> None:
         if self.query_one("#phone", Input).value != phone:
             return  # typed on since the lookup started
+        if self._customer is not None and (summary is None or summary.id != self._customer.id):
+            self._forget_lookup()  # another customer's number, or no one's
         known = self.query_one("#known", Static)
         if summary is None:
             known.update(Content.styled(t("form.new_customer"), "italic"))
             return
+        known.update(self._banner(summary))
+        if self._customer is None:
+            self._fill_from(summary)
+        self._customer = summary
+
+    def _banner(self, summary: registration.CustomerSummary) -> Content:
+        """The known customer: first or returning, who they are, and whether a party of
+        theirs is still in the showroom (在店)."""
         returning = summary.walkins > 0 if self.kind == "walkin" else summary.visits > 0
         last = summary.last_visit.strftime("%Y-%m-%d") if summary.last_visit else "—"
         text = t(
@@ -354,23 +391,54 @@ class RegistrationScreen(Screen[int | None]):
             visits=summary.visits,
         )
         visit = t("visit.returning" if returning else "visit.first")
-        known.update(Content.assemble((f"{visit} ", "bold reverse"), " ", Content(text)))
-        prefill = {
-            "name": summary.name,
-            "gender": summary.gender,
-            "model": summary.model,
-            "channel": summary.channel,
-            "level": summary.level,
-        }
+        parts: list[Content | str | tuple[str, str]] = [(f"{visit} ", "bold reverse"), " "]
+        parts.append(Content(text))
+        present = summary.in_showroom
+        if present is not None and not self.edit_id:  # a correction may be that very party
+            since = present.time_in.strftime("%H:%M")
+            note = t("form.in_showroom", time=since, number=present.number)
+            parts += ["\n", Content.styled(note, "bold $warning")]  # a line of its own
+        return Content.assemble(*parts)
+
+    def _fill_from(self, summary: registration.CustomerSummary) -> None:
+        """Fill what the receptionist has not typed from the customer on file, remembering
+        what was there before, to put it back if the phone turns out to be another's."""
+        prefill: dict[str, object] = {name: getattr(summary, name) for name in LOOKED_UP}
+        if self.initial is None:  # a correction keeps the consultant who received them
+            prefill["consultant"] = summary.consultant
         for name, value in prefill.items():
             widget = self._widget_of(name)
-            if widget is not None and value and widget.id not in self.touched:
-                self._set_quietly(widget, value)
-        if summary.consultant and "consultant" not in self.touched and self.initial is None:
-            self._set_quietly(self.query_one("#consultant", FdChoice), summary.consultant)
-            self.query_one("#hint-consultant", Static).update(
-                Content(t("form.hint_consultant_own", name=summary.consultant))
-            )
+            if widget is None or not widget.id or not value or self._typed_by_hand(widget.id):
+                continue
+            before = self._value(widget.id)
+            self._set_quietly(widget, value)
+            self._looked_up[widget.id] = (before, self._filled[widget.id])
+        if "consultant" in self._looked_up:
+            self._show_consultant_hint()
+
+    def _forget_stale_lookup(self) -> None:
+        """The phone typed is no longer the customer's the form was filled from: undo it."""
+        if self._customer is None:
+            return
+        phone = self.query_one("#phone", Input).value
+        if rules.normalise_phone(phone) != self._customer.phone:
+            self._forget_lookup()
+            self.query_one("#known", Static).update(Content(""))
+
+    def _forget_lookup(self) -> None:
+        """Put back what the lookup filled — the field as it was, the consultant the head
+        of the up rotation — except where the receptionist has changed it since."""
+        looked_up, self._looked_up, self._customer = self._looked_up, {}, None
+        for field_id, (before, filled) in looked_up.items():
+            widget = self._widget(field_id)
+            untouched = field_id in self._filled and self._filled[field_id] == filled
+            if widget is None or not untouched or self._value(field_id) != filled:
+                continue  # changed by hand since: it stays
+            if field_id == "consultant" and self.initial is None:
+                before = self.proposed
+            self._set_quietly(widget, before)
+        if "consultant" in looked_up:
+            self._show_consultant_hint()
 
     # -- validation at the edge ----------------------------------------------------------
 
@@ -442,10 +510,12 @@ class RegistrationScreen(Screen[int | None]):
         if not self.saving:
             self._after_typing(self._save_now)
 
-    def _save_now(self) -> None:
-        """Save, once the draft write in flight is done."""
+    def _save_now(self, anyway: bool = False) -> None:
+        """Save, once the draft write in flight is done; ``anyway``: the receptionist
+        confirmed a new party for a customer still in the showroom."""
         if self.saving:
             return
+        self._forget_stale_lookup()  # a corrected phone whose change is still on its way
         errors = {f.widget_id: e for f in self.fields() if (e := self._check_field(f.widget_id))}
         if errors:
             self._show_errors(errors)
@@ -457,22 +527,59 @@ class RegistrationScreen(Screen[int | None]):
             job, args = registration.update, (self.edit_id, data, self.edit_version)
         else:
             job, args = registration.register, (data,)
+        # Only a new walk-in asks: a second party for someone still in the showroom is most
+        # often the same party typed twice, or a departure not recorded. A call is an event
+        # of its own (someone in the showroom may phone, or a call is logged late), it has
+        # no time out and counts no one in the showroom: asking there would only cost a key.
+        ask = self.kind == "walkin" and not self.edit_id and not anyway and bool(data.phone)
         self.draft.then(
             lambda: run_db(
-                self, self._save_job, job, args, on_done=self._saved, on_error=self._refused
+                self,
+                self._save_job,
+                job,
+                args,
+                ask,
+                on_done=self._saved,
+                on_error=self._refused,
             )
         )
 
-    def _save_job(self, job, args):
+    def _save_job(self, job, args, ask: bool):
+        """The save, with the draft discarded in its transaction; or, when ``ask``, the
+        customer's party still in the showroom (nothing saved)."""
+        if ask:
+            summary = registration.lookup(args[0].phone)
+            if summary is not None and summary.in_showroom is not None:
+                return summary
         by = access.actor_of(self)
         return drafts.save_then_discard(lambda: job(*args, by=by), self.owner, self.form_key)
 
     def _saved(self, saved) -> None:
         self.saving = False
+        if isinstance(saved, registration.CustomerSummary):
+            self._ask_new_party(saved)
+            return
         self.dirty = False
         key = "form.saved_returning" if saved.visit == "returning" else "form.saved"
         self.app.notify(t(key, id=saved.id), markup=False)
         self.dismiss(saved.id)
+
+    def _ask_new_party(self, summary: registration.CustomerSummary) -> None:
+        """The customer is still in the showroom: a new party for them only if confirmed."""
+        present = summary.in_showroom
+        assert present is not None
+        question = t(
+            "form.confirm_in_showroom",
+            name=summary.name or rules.format_phone(summary.phone),
+            time=present.time_in.strftime("%H:%M"),
+            number=present.number,
+        )
+
+        def answered(anyway: bool | None) -> None:
+            if anyway:
+                self._save_now(anyway=True)
+
+        self.app.push_screen(ConfirmScreen(question, "key.yes", "key.no"), answered)
 
     def _refused(self, error: FrontdeskError) -> None:
         self.saving = False
