@@ -5,10 +5,12 @@ shown, the form is prefilled, and first/returning is decided for the receptionis
 lookup filled goes again when the phone is corrected (what was typed by hand stays). Enter
 moves to the next field (and saves on the last), Ctrl+S saves from any field, Esc backs
 out (asking first when something was typed). A draft is kept in the store at every change.
+Under the fields, the focused field's whole hint.
 """
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -26,11 +28,18 @@ from frontdesk.people import roles, team
 from frontdesk.store import codes, drafts
 from frontdesk.store.failures import StoreFailure
 from screens import access, registry
-from screens.bindings import translate_bindings
+from screens.bindings import key_label, translate_bindings
 from screens.db import run_db
 from screens.desk.conflict import MINE, THEIRS, ConflictScreen, differences
 from screens.desk.draft_keeper import DraftKeeper
-from screens.desk.form_fields import KEEP, TIME_FORMAT, input_value, make_widget, widget_value
+from screens.desk.form_fields import (
+    KEEP,
+    TIME_FORMAT,
+    FieldHint,
+    input_value,
+    make_widget,
+    widget_value,
+)
 from screens.dialogs import ConfirmScreen
 from screens.widgets import FdChoice, FdCycle, FdFooter, FdHeader, after_typing
 
@@ -142,11 +151,12 @@ class RegistrationScreen(Screen[int | None]):
                 with Horizontal(classes="field-row", id=f"row-{field.widget_id}"):
                     yield Label(Content(field.label_text(self.kind)), classes="field-label")
                     yield make_widget(field)
-                    yield Static(
+                    yield FieldHint(
                         Content(t(field.hint)) if field.hint else Content(""),
                         classes="field-hint",
                         id=f"hint-{field.widget_id}",
                     )
+        yield Static(Content(""), id="form-hint")  # the focused field's whole hint
         status = Static(Content(""), id="form-status")
         status.display = False  # shown when the store fails: what happened, under the form
         yield status
@@ -257,7 +267,7 @@ class RegistrationScreen(Screen[int | None]):
         if field is not None and field.type is ValueType.LEVEL:  # what the level means
             level = event.value
             hint = t(f"level.{level}") if level else t(field.hint)
-            self.query_one(f"#hint-{field.widget_id}", Static).update(Content(hint))
+            self._set_hint(field.widget_id, Content(hint))
         self._changed(event.cycle.id or "")
 
     def _changed(self, field_id: str) -> None:
@@ -276,17 +286,50 @@ class RegistrationScreen(Screen[int | None]):
         """The receptionist typed something into this field (not only cleared it)."""
         return field_id in self.touched and self._value(field_id) not in ("", None)
 
+    # -- hints ---------------------------------------------------------------------------
+
+    def _set_hint(self, field_id: str, hint: Content) -> None:
+        """What the hint beside a field says (its error, its matches …); the line under the
+        fields follows when it is the focused one's."""
+        found = self.query(f"#hint-{field_id}")
+        if found:
+            found.first(FieldHint).update(hint)
+        if self.focused is not None and self.focused.id == field_id:
+            self._show_focused_hint(self.focused)
+
+    def _default_hint(self, field_id: str) -> Content:
+        field = self._field(field_id)
+        return Content(t(field.hint)) if field and field.hint else Content("")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._show_focused_hint(event.widget)
+
+    def _show_focused_hint(self, focused: Widget | None) -> None:
+        """The focused field's whole hint on the line of its own: beside the field only
+        what fits whole is shown (80 columns leave about 35 cells)."""
+        line = self.query("#form-hint")
+        if not line:
+            return
+        field = self._field(focused.id or "") if focused is not None else None
+        beside = self.query(f"#hint-{field.widget_id}") if field is not None else None
+        whole = beside.first(FieldHint).visual if beside else None
+        if field is None or not isinstance(whole, Content) or not whole.plain:
+            line.first(Static).update(Content(""))
+            return
+        label = Content.styled(field.label_text(self.kind), "bold")
+        line.first(Static).update(Content.assemble(label, "  ", whole))
+
     def on_fd_choice_matches_changed(self, event: FdChoice.MatchesChanged) -> None:
         choice = event.choice
-        if choice.id == "consultant":
+        field_id = choice.id or ""
+        if self.query_one(f"#hint-{field_id}", FieldHint).has_class("-error"):
+            return  # the refusal stays until the field is changed
+        if field_id == "consultant":
             self._show_consultant_hint()
-            return
-        hint = self.query_one(f"#hint-{choice.id}", Static)
-        if choice.value:
-            hint.update(choice.matches_content())
+        elif choice.value:
+            self._set_hint(field_id, choice.matches_content())
         else:
-            field = self._field(choice.id or "")
-            hint.update(Content(t(field.hint)) if field and field.hint else Content(""))
+            self._set_hint(field_id, self._default_hint(field_id))
 
     def _show_consultant_hint(self) -> None:
         """Why the consultant is the one shown, when the form chose them (the customer's
@@ -303,8 +346,24 @@ class RegistrationScreen(Screen[int | None]):
         elif self.proposed:
             hint = Content(t("form.hint_consultant", name=self.proposed))
         else:
-            hint = Content.styled(t("form.hint_consultant_none"), "dim")
-        self.query_one("#hint-consultant", Static).update(hint)
+            hint = Content.styled(self._no_one_on_duty(), "dim")
+        self._set_hint("consultant", hint)
+
+    def _no_one_on_duty(self) -> str:
+        """No consultant to propose: say how to put one on duty — the key of today's log
+        that does it, as the user's keymap has it — or whom to ask, for a role without it."""
+        log = next((e.node for e in registry.entries() if e.place == registry.LOG), None)
+        bindings = registry.own_bindings(log) if log is not None else []
+        duty = next((b for b in bindings if b.id == "duty"), None)
+        if log is None or duty is None or not access.allowed(self, duty.action, owner=log):
+            return t("log.no_one_on_duty_ask")
+        keymap = getattr(self.app, "keymap", None) or {}
+        home = next((b for b in registry.own_bindings(type(self.app)) if b.id == "log"), None)
+        return t(
+            "form.hint_consultant_none",
+            key=key_label(keymap.get("duty", duty.key)),
+            log=key_label(keymap.get("log", home.key if home else "f4")),
+        )
 
     # -- the draft -----------------------------------------------------------------------
 
@@ -458,8 +517,8 @@ class RegistrationScreen(Screen[int | None]):
     def _show_error(self, field_id: str, message: str) -> None:
         hint = self.query(f"#hint-{field_id}")
         if hint:
-            hint.first().update(Content.styled(message, "bold $error"))
             hint.first().add_class("-error")
+            self._set_hint(field_id, Content.styled(message, "bold $error"))
         widget = self._widget(field_id)
         if widget is not None:
             widget.add_class("-invalid")
@@ -468,8 +527,10 @@ class RegistrationScreen(Screen[int | None]):
         hint = self.query(f"#hint-{field_id}")
         if hint and hint.first().has_class("-error"):
             hint.first().remove_class("-error")
-            field = self._field(field_id)
-            hint.first().update(Content(t(field.hint)) if field and field.hint else Content(""))
+            if field_id == "consultant":
+                self._show_consultant_hint()
+            else:
+                self._set_hint(field_id, self._default_hint(field_id))
         widget = self._widget(field_id)
         if widget is not None:
             widget.remove_class("-invalid")
