@@ -1,8 +1,8 @@
 """Closing the terminal keeps the draft and ends the app within a second, every time.
 
 In a real terminal (tmux, a server of its own per terminal), a receptionist types a phone
-number into the walk-in form, then the name, and as those keys arrive (before the draft's
-own timer fires, while the app draws) the terminal goes away in one of three ways: the
+number into the walk-in form, then the name, and as those keys arrive (their draft writes
+still on their way, while the app draws) the terminal goes away in one of three ways: the
 window is closed (tmux kills the pane: the kernel hangs the terminal up with SIGHUP and
 SIGCONT), SIGHUP alone (a dropped SSH connection), or SIGTERM (``kill``, a service
 manager). Each time the process must be gone within ``GONE_WITHIN_S`` (looked for up to
@@ -121,7 +121,7 @@ def close_repeatedly(tmp_path, desk_store: Path, times: int) -> list[float | Non
         try:
             pid = term.pid()
             term.type(phone)
-            term.wait_for(phone)  # on the screen; the draft's timer has not fired yet
+            term.wait_for(phone)  # on the screen; its draft may still be on its way
             # More keys, and the terminal goes as they arrive: the app is busy drawing (on
             # an idle app the old exit hung far less often).
             term.tmux("send-keys", "-t", term.name, "Enter", "张三丰", check=True)
@@ -162,7 +162,7 @@ def test_a_hang_up_while_a_save_waits_for_a_lock_ends_the_app_at_once(tmp_path, 
         term.type("13900001111")
         deadline = time.monotonic() + 20
         while not drafts(desk_store) and time.monotonic() < deadline:
-            time.sleep(0.05)  # the draft's timer fires once typing pauses
+            time.sleep(0.05)  # the draft is written as the keys come
         holder.execute("BEGIN IMMEDIATE")  # another program takes the store
         term.keys("C-s")
         time.sleep(0.3)  # not synchronisation: the save is waiting either way

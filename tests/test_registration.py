@@ -8,7 +8,7 @@ import json
 import pytest
 
 from frontdesk import i18n
-from frontdesk.desk import registration
+from frontdesk.desk import day_log, registration
 from frontdesk.desk.registration import RegistrationInput
 from frontdesk.errors import ConflictError, NotFound, ValidationError
 from frontdesk.people import team
@@ -409,6 +409,29 @@ def test_lookup_summarises_a_known_customer(desk):
 def test_lookup_of_an_unknown_or_invalid_phone_is_none(desk, typed):
     desk(time_in="09:00", phone=ZHANG_SAN, name="张三")
     assert registration.lookup(typed) is None
+
+
+def test_a_customer_still_in_the_showroom_is_found_with_the_days_number(desk):
+    """在店: today's walk-in without a time out, numbered as today's log numbers it."""
+    desk(time_in="09:00")  # 序号 1, anonymous
+    zhang = desk(time_in="10:05", phone=ZHANG_SAN, name="张三")  # 序号 3
+    desk(time_in="09:30", phone="13900000000")  # typed later, arrived earlier: 序号 2
+    customer_id = zhang.customer_id
+    present = registration.still_in_showroom(customer_id, at("10:30").date())
+    assert present == registration.StillInShowroom(zhang.id, 3, at("10:05"))
+    log_number = {row.id: row.number for row in day_log.day_log(at("10:30").date())}[zhang.id]
+    assert present.number == log_number
+    assert registration.lookup(ZHANG_SAN).in_showroom == present
+
+
+def test_a_customer_who_left_or_only_called_is_not_in_the_showroom(desk, showroom):
+    zhang = desk(time_in="09:05", phone=ZHANG_SAN, name="张三")
+    desk(kind="phone", time_in="10:00", phone=ZHANG_SAN)
+    registration.checkout(zhang.id, "09:40", by=as_member(showroom["zhaomin"]))
+    assert registration.still_in_showroom(zhang.customer_id, at("10:30").date()) is None
+    yesterday = desk(time_in="2026-11-24 16:00", phone="13900000000")  # never checked out
+    assert registration.still_in_showroom(yesterday.customer_id, at("10:30").date()) is None
+    assert registration.lookup(ZHANG_SAN).in_showroom is None
 
 
 # ---------------------------------------------------------------- checkout

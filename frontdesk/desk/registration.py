@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from peewee import fn
+
 from frontdesk import bounds, clock, rules
 from frontdesk.desk import fields
 from frontdesk.desk.registration_input import (
@@ -25,8 +27,17 @@ from frontdesk.followup import contacts
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
-from frontdesk.store import audit
+from frontdesk.store import audit, rows
 from frontdesk.store.models import Customer, LevelChange, Registration, Staff, database
+
+
+@dataclass(frozen=True)
+class StillInShowroom:
+    """A walk-in party of the customer's still in the showroom (在店): no time out yet."""
+
+    registration_id: int
+    number: int  # the day's 序号, as today's log numbers it
+    time_in: dt.datetime
 
 
 @dataclass
@@ -45,10 +56,50 @@ class CustomerSummary:
     last_visit: dt.datetime | None
     visits: int
     walkins: int
+    in_showroom: StillInShowroom | None = None  # today's walk-in with no time out, if any
+
+
+def still_in_showroom(customer_id: int, day: dt.date) -> StillInShowroom | None:
+    """The customer's latest walk-in on ``day`` that has no time out (在店), with its 序号.
+
+    The 序号 is the day's row number in order of time in, ties by id, as today's log
+    (``desk.day_log``) numbers its rows: one query, the window over the day's rows.
+    """
+    start, end = clock.day_bounds(day)
+    day_rows = (
+        Registration.select(
+            Registration.id,
+            Registration.customer,
+            Registration.kind,
+            Registration.time_in,
+            Registration.time_out,
+            fn.ROW_NUMBER().over(order_by=(Registration.time_in, Registration.id)).alias("number"),
+        )
+        .where((Registration.time_in >= start) & (Registration.time_in < end))
+        .alias("day_rows")
+    )
+    query = (
+        Registration.select(day_rows.c.id, day_rows.c.number, day_rows.c.time_in)
+        .from_(day_rows)
+        .where(
+            (day_rows.c.customer_id == customer_id)
+            & (day_rows.c.kind == "walkin")
+            & day_rows.c.time_out.is_null()
+        )
+        .order_by(day_rows.c.time_in.desc(), day_rows.c.id.desc())
+        .limit(1)
+    )
+    found = next(rows.tuples(query), None)
+    if found is None:
+        return None
+    registration_id, number, time_in = found
+    # A subquery's column comes back as SQLite stored it: read it as the model's field does.
+    return StillInShowroom(registration_id, number, Registration.time_in.python_value(time_in))
 
 
 def lookup(raw_phone: str) -> CustomerSummary | None:
-    """The customer a typed phone number belongs to, if it is valid and on file."""
+    """The customer a typed phone number belongs to, if it is valid and on file (with
+    their party still in the showroom today, if any)."""
     phone = rules.normalise_phone(raw_phone)
     if phone is None:
         return None
@@ -71,6 +122,7 @@ def lookup(raw_phone: str) -> CustomerSummary | None:
         last_visit=last.time_in if last else None,
         visits=registrations.count(),
         walkins=registrations.where(Registration.kind == "walkin").count(),
+        in_showroom=still_in_showroom(customer.id, clock.today()),
     )
 
 

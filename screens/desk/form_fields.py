@@ -2,15 +2,18 @@
 
 Each field's widget kind picks its widget, its limits and options come from the entry; a
 value goes between the core's input (``RegistrationInput``) and the widget through
-``widget_value`` and ``input_value``, by the field's type.
+``widget_value`` and ``input_value``, by the field's type. Beside each field its hint
+(``FieldHint``) says as much as fits whole; the form shows the focused field's whole hint
+on a line of its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from frontdesk import rules
 from frontdesk.desk.fields import RegistrationField, ValueType
@@ -19,6 +22,8 @@ from frontdesk.i18n import t
 from screens.widgets import FdChoice, FdCycle, yes_no
 
 TIME_FORMAT = "%H:%M"
+# Where a hint may end early and still read whole: before a clause's punctuation.
+CLAUSE_ENDS = frozenset("，,；;：:·（(")
 # ``widget_value`` of a value the widget keeps as it is (time in, stamped at opening).
 KEEP = object()
 
@@ -72,3 +77,29 @@ def input_value(field: RegistrationField, value: object) -> object:
     if field.widget is Kind.YES_NO:
         return bool(value)
     return field.default if value is None or value == "" else value
+
+
+def short_hint(hint: Content, width: int) -> Content:
+    """As much of ``hint`` as fits ``width`` cells whole: all of it, else its leading
+    clauses (``输入筛选（支持拼音首字母），↑/↓ 选择`` → ``输入筛选（支持拼音首字母）``), else
+    nothing — never a word cut, never an ellipsis."""
+    if hint.cell_length <= width:
+        return hint
+    plain = hint.plain
+    for end in range(len(plain) - 1, 0, -1):
+        if plain[end] in CLAUSE_ENDS and plain[end - 1] not in CLAUSE_ENDS:
+            start = hint[:end].rstrip()
+            if start.cell_length <= width and start.plain:
+                return start
+    return Content("")
+
+
+class FieldHint(Static):
+    """The hint beside a field (or its error, its matches): as much as fits whole.
+
+    ``content`` keeps the whole hint, for the form's line of the focused field's hint."""
+
+    def render(self) -> Content:
+        visual = self.visual
+        whole = visual if isinstance(visual, Content) else Content(str(self.content))
+        return short_hint(whole, self.content_size.width)

@@ -1,13 +1,16 @@
 """The registration form (来店(电)客户登记表): one walk-in party or one phone call.
 
 Phone first: as the number is typed it is normalised and looked up; a known customer is
-shown, the form is prefilled, and first/returning is decided for the receptionist. Enter
+shown, the form is prefilled, and first/returning is decided for the receptionist. What the
+lookup filled goes again when the phone is corrected (what was typed by hand stays). Enter
 moves to the next field (and saves on the last), Ctrl+S saves from any field, Esc backs
-out (asking first when something was typed). A draft is kept in the store as you type.
+out (asking first when something was typed). A draft is kept in the store at every change.
+Under the fields, the focused field's whole hint.
 """
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -25,15 +28,24 @@ from frontdesk.people import roles, team
 from frontdesk.store import codes, drafts
 from frontdesk.store.failures import StoreFailure
 from screens import access, registry
-from screens.bindings import translate_bindings
+from screens.bindings import key_label, translate_bindings
 from screens.db import run_db
 from screens.desk.conflict import MINE, THEIRS, ConflictScreen, differences
-from screens.desk.form_fields import KEEP, TIME_FORMAT, input_value, make_widget, widget_value
+from screens.desk.draft_keeper import DraftKeeper
+from screens.desk.form_fields import (
+    KEEP,
+    TIME_FORMAT,
+    FieldHint,
+    input_value,
+    make_widget,
+    widget_value,
+)
 from screens.dialogs import ConfirmScreen
 from screens.widgets import FdChoice, FdCycle, FdFooter, FdHeader, after_typing
 
 LOOKUP_DELAY_S = 0.25
-DRAFT_DELAY_S = 0.5
+# What a known customer's lookup fills in, by field name: from the customer on file.
+LOOKED_UP = ("name", "gender", "model", "channel", "level")
 
 
 def form_values(data: registration.RegistrationInput) -> dict[str, object]:
@@ -98,10 +110,16 @@ class RegistrationScreen(Screen[int | None]):
         self.proposed = ""
         self.saving = False
         self._lookup_timer = None
-        self._draft_timer = None
         self._filled: dict[str, object] = {}
         self._blank: dict[str, object] = {}  # the fields as composed, before any filling
         self._failed_draft = False  # the failure shown is a draft's (a kept draft clears it)
+        # The customer the typed phone was last found to be, and what that lookup filled:
+        # by widget id, (the value before, the value filled) — undone when the phone changes.
+        self._customer: registration.CustomerSummary | None = None
+        self._looked_up: dict[str, tuple[object, object]] = {}
+        self.draft = DraftKeeper(
+            self, owner, self.form_key, self._draft_payload, self._draft_kept, self._draft_failed
+        )
 
     # -- layout --------------------------------------------------------------------------
 
@@ -127,16 +145,18 @@ class RegistrationScreen(Screen[int | None]):
             title = t(f"form.title_{self.kind}")
         yield Static(Content.styled(title, "bold"), id="form-title")
         yield Static(Content(""), id="known")
-        with VerticalScroll(id="form-fields"):
+        # Not a focus stop of its own: Tab and Shift+Tab go round the fields alone.
+        with VerticalScroll(id="form-fields", can_focus=False):
             for field in self.fields():
                 with Horizontal(classes="field-row", id=f"row-{field.widget_id}"):
                     yield Label(Content(field.label_text(self.kind)), classes="field-label")
                     yield make_widget(field)
-                    yield Static(
+                    yield FieldHint(
                         Content(t(field.hint)) if field.hint else Content(""),
                         classes="field-hint",
                         id=f"hint-{field.widget_id}",
                     )
+        yield Static(Content(""), id="form-hint")  # the focused field's whole hint
         status = Static(Content(""), id="form-status")
         status.display = False  # shown when the store fails: what happened, under the form
         yield status
@@ -247,7 +267,7 @@ class RegistrationScreen(Screen[int | None]):
         if field is not None and field.type is ValueType.LEVEL:  # what the level means
             level = event.value
             hint = t(f"level.{level}") if level else t(field.hint)
-            self.query_one(f"#hint-{field.widget_id}", Static).update(Content(hint))
+            self._set_hint(field.widget_id, Content(hint))
         self._changed(event.cycle.id or "")
 
     def _changed(self, field_id: str) -> None:
@@ -258,45 +278,102 @@ class RegistrationScreen(Screen[int | None]):
         self.touched.add(field_id)
         self._clear_error(field_id)
         if field_id == "phone":
+            self._forget_stale_lookup()
             self._schedule_lookup()
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY_S, self._save_draft)
+        self.draft.changed()
+
+    def _typed_by_hand(self, field_id: str) -> bool:
+        """The receptionist typed something into this field (not only cleared it)."""
+        return field_id in self.touched and self._value(field_id) not in ("", None)
+
+    # -- hints ---------------------------------------------------------------------------
+
+    def _set_hint(self, field_id: str, hint: Content) -> None:
+        """What the hint beside a field says (its error, its matches …); the line under the
+        fields follows when it is the focused one's."""
+        found = self.query(f"#hint-{field_id}")
+        if found:
+            found.first(FieldHint).update(hint)
+        if self.focused is not None and self.focused.id == field_id:
+            self._show_focused_hint(self.focused)
+
+    def _default_hint(self, field_id: str) -> Content:
+        field = self._field(field_id)
+        return Content(t(field.hint)) if field and field.hint else Content("")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._show_focused_hint(event.widget)
+
+    def _show_focused_hint(self, focused: Widget | None) -> None:
+        """The focused field's whole hint on the line of its own: beside the field only
+        what fits whole is shown (80 columns leave about 35 cells)."""
+        line = self.query("#form-hint")
+        if not line:
+            return
+        field = self._field(focused.id or "") if focused is not None else None
+        beside = self.query(f"#hint-{field.widget_id}") if field is not None else None
+        whole = beside.first(FieldHint).visual if beside else None
+        if field is None or not isinstance(whole, Content) or not whole.plain:
+            line.first(Static).update(Content(""))
+            return
+        label = Content.styled(field.label_text(self.kind), "bold")
+        line.first(Static).update(Content.assemble(label, "  ", whole))
 
     def on_fd_choice_matches_changed(self, event: FdChoice.MatchesChanged) -> None:
         choice = event.choice
-        hint = self.query_one(f"#hint-{choice.id}", Static)
-        if choice.value:
-            hint.update(choice.matches_content())
-        elif choice.id == "consultant":
+        field_id = choice.id or ""
+        if self.query_one(f"#hint-{field_id}", FieldHint).has_class("-error"):
+            return  # the refusal stays until the field is changed
+        if field_id == "consultant":
             self._show_consultant_hint()
+        elif choice.value:
+            self._set_hint(field_id, choice.matches_content())
         else:
-            field = self._field(choice.id or "")
-            hint.update(Content(t(field.hint)) if field and field.hint else Content(""))
+            self._set_hint(field_id, self._default_hint(field_id))
 
     def _show_consultant_hint(self) -> None:
-        hint = self.query_one("#hint-consultant", Static)
-        if self.proposed:
-            hint.update(Content(t("form.hint_consultant", name=self.proposed)))
+        """Why the consultant is the one shown, when the form chose them (the customer's
+        own, the head of the rotation); what the typing matches, when typed by hand."""
+        choice = self.query_one("#consultant", FdChoice)
+        value = choice.value
+        filled = value and self._filled.get("consultant") == value
+        if filled and "consultant" in self._looked_up:
+            hint = Content(t("form.hint_consultant_own", name=value))
+        elif filled and value == self.proposed and self.initial is None:
+            hint = Content(t("form.hint_consultant", name=value))
+        elif value:
+            hint = choice.matches_content()
+        elif self.proposed:
+            hint = Content(t("form.hint_consultant", name=self.proposed))
         else:
-            hint.update(Content.styled(t("form.hint_consultant_none"), "dim"))
+            hint = Content.styled(self._no_one_on_duty(), "dim")
+        self._set_hint("consultant", hint)
 
-    def _save_draft(self) -> None:
-        if self.saving or not self.dirty:
-            return
-        payload = {k: v for k, v in self.collect().items() if k in self.touched}
-        run_db(
-            self,
-            drafts.save_draft,
-            self.owner,
-            self.form_key,
-            payload,
-            on_done=self._draft_kept,
-            on_error=self._draft_failed,
-            group="draft",
+    def _no_one_on_duty(self) -> str:
+        """No consultant to propose: say how to put one on duty — the key of today's log
+        that does it, as the user's keymap has it — or whom to ask, for a role without it."""
+        log = next((e.node for e in registry.entries() if e.place == registry.LOG), None)
+        bindings = registry.own_bindings(log) if log is not None else []
+        duty = next((b for b in bindings if b.id == "duty"), None)
+        if log is None or duty is None or not access.allowed(self, duty.action, owner=log):
+            return t("log.no_one_on_duty_ask")
+        keymap = getattr(self.app, "keymap", None) or {}
+        home = next((b for b in registry.own_bindings(type(self.app)) if b.id == "log"), None)
+        return t(
+            "form.hint_consultant_none",
+            key=key_label(keymap.get("duty", duty.key)),
+            log=key_label(keymap.get("log", home.key if home else "f4")),
         )
 
-    def _draft_kept(self, _result) -> None:
+    # -- the draft -----------------------------------------------------------------------
+
+    def _draft_payload(self) -> dict | None:
+        """What the draft keeps: the fields typed by hand (None: nothing to keep now)."""
+        if self.saving or not self.dirty:
+            return None
+        return {k: v for k, v in self.collect().items() if k in self.touched}
+
+    def _draft_kept(self) -> None:
         if self._failed_draft:
             self._show_failure(None)
 
@@ -329,6 +406,7 @@ class RegistrationScreen(Screen[int | None]):
     def _lookup(self) -> None:
         phone = self.query_one("#phone", Input).value
         known = self.query_one("#known", Static)
+        self._forget_stale_lookup()
         if not phone.strip():
             known.update(Content.styled(t("form.anonymous"), "dim"))
             return
@@ -347,10 +425,20 @@ class RegistrationScreen(Screen[int | None]):
     def _show_lookup(self, phone: str, summary: registration.CustomerSummary | None) -> None:
         if self.query_one("#phone", Input).value != phone:
             return  # typed on since the lookup started
+        if self._customer is not None and (summary is None or summary.id != self._customer.id):
+            self._forget_lookup()  # another customer's number, or no one's
         known = self.query_one("#known", Static)
         if summary is None:
             known.update(Content.styled(t("form.new_customer"), "italic"))
             return
+        known.update(self._banner(summary))
+        if self._customer is None:
+            self._fill_from(summary)
+        self._customer = summary
+
+    def _banner(self, summary: registration.CustomerSummary) -> Content:
+        """The known customer: first or returning, who they are, and whether a party of
+        theirs is still in the showroom (在店)."""
         returning = summary.walkins > 0 if self.kind == "walkin" else summary.visits > 0
         last = summary.last_visit.strftime("%Y-%m-%d") if summary.last_visit else "—"
         text = t(
@@ -362,23 +450,54 @@ class RegistrationScreen(Screen[int | None]):
             visits=summary.visits,
         )
         visit = t("visit.returning" if returning else "visit.first")
-        known.update(Content.assemble((f"{visit} ", "bold reverse"), " ", Content(text)))
-        prefill = {
-            "name": summary.name,
-            "gender": summary.gender,
-            "model": summary.model,
-            "channel": summary.channel,
-            "level": summary.level,
-        }
+        parts: list[Content | str | tuple[str, str]] = [(f"{visit} ", "bold reverse"), " "]
+        parts.append(Content(text))
+        present = summary.in_showroom
+        if present is not None and not self.edit_id:  # a correction may be that very party
+            since = present.time_in.strftime("%H:%M")
+            note = t("form.in_showroom", time=since, number=present.number)
+            parts += ["\n", Content.styled(note, "bold $warning")]  # a line of its own
+        return Content.assemble(*parts)
+
+    def _fill_from(self, summary: registration.CustomerSummary) -> None:
+        """Fill what the receptionist has not typed from the customer on file, remembering
+        what was there before, to put it back if the phone turns out to be another's."""
+        prefill: dict[str, object] = {name: getattr(summary, name) for name in LOOKED_UP}
+        if self.initial is None:  # a correction keeps the consultant who received them
+            prefill["consultant"] = summary.consultant
         for name, value in prefill.items():
             widget = self._widget_of(name)
-            if widget is not None and value and widget.id not in self.touched:
-                self._set_quietly(widget, value)
-        if summary.consultant and "consultant" not in self.touched and self.initial is None:
-            self._set_quietly(self.query_one("#consultant", FdChoice), summary.consultant)
-            self.query_one("#hint-consultant", Static).update(
-                Content(t("form.hint_consultant_own", name=summary.consultant))
-            )
+            if widget is None or not widget.id or not value or self._typed_by_hand(widget.id):
+                continue
+            before = self._value(widget.id)
+            self._set_quietly(widget, value)
+            self._looked_up[widget.id] = (before, self._filled[widget.id])
+        if "consultant" in self._looked_up:
+            self._show_consultant_hint()
+
+    def _forget_stale_lookup(self) -> None:
+        """The phone typed is no longer the customer's the form was filled from: undo it."""
+        if self._customer is None:
+            return
+        phone = self.query_one("#phone", Input).value
+        if rules.normalise_phone(phone) != self._customer.phone:
+            self._forget_lookup()
+            self.query_one("#known", Static).update(Content(""))
+
+    def _forget_lookup(self) -> None:
+        """Put back what the lookup filled — the field as it was, the consultant the head
+        of the up rotation — except where the receptionist has changed it since."""
+        looked_up, self._looked_up, self._customer = self._looked_up, {}, None
+        for field_id, (before, filled) in looked_up.items():
+            widget = self._widget(field_id)
+            untouched = field_id in self._filled and self._filled[field_id] == filled
+            if widget is None or not untouched or self._value(field_id) != filled:
+                continue  # changed by hand since: it stays
+            if field_id == "consultant" and self.initial is None:
+                before = self.proposed
+            self._set_quietly(widget, before)
+        if "consultant" in looked_up:
+            self._show_consultant_hint()
 
     # -- validation at the edge ----------------------------------------------------------
 
@@ -398,8 +517,8 @@ class RegistrationScreen(Screen[int | None]):
     def _show_error(self, field_id: str, message: str) -> None:
         hint = self.query(f"#hint-{field_id}")
         if hint:
-            hint.first().update(Content.styled(message, "bold $error"))
             hint.first().add_class("-error")
+            self._set_hint(field_id, Content.styled(message, "bold $error"))
         widget = self._widget(field_id)
         if widget is not None:
             widget.add_class("-invalid")
@@ -408,8 +527,10 @@ class RegistrationScreen(Screen[int | None]):
         hint = self.query(f"#hint-{field_id}")
         if hint and hint.first().has_class("-error"):
             hint.first().remove_class("-error")
-            field = self._field(field_id)
-            hint.first().update(Content(t(field.hint)) if field and field.hint else Content(""))
+            if field_id == "consultant":
+                self._show_consultant_hint()
+            else:
+                self._set_hint(field_id, self._default_hint(field_id))
         widget = self._widget(field_id)
         if widget is not None:
             widget.remove_class("-invalid")
@@ -450,9 +571,12 @@ class RegistrationScreen(Screen[int | None]):
         if not self.saving:
             self._after_typing(self._save_now)
 
-    def _save_now(self) -> None:
+    def _save_now(self, anyway: bool = False) -> None:
+        """Save, once the draft write in flight is done; ``anyway``: the receptionist
+        confirmed a new party for a customer still in the showroom."""
         if self.saving:
             return
+        self._forget_stale_lookup()  # a corrected phone whose change is still on its way
         errors = {f.widget_id: e for f in self.fields() if (e := self._check_field(f.widget_id))}
         if errors:
             self._show_errors(errors)
@@ -464,20 +588,59 @@ class RegistrationScreen(Screen[int | None]):
             job, args = registration.update, (self.edit_id, data, self.edit_version)
         else:
             job, args = registration.register, (data,)
-        run_db(self, self._save_job, job, args, on_done=self._saved, on_error=self._refused)
+        # Only a new walk-in asks: a second party for someone still in the showroom is most
+        # often the same party typed twice, or a departure not recorded. A call is an event
+        # of its own (someone in the showroom may phone, or a call is logged late), it has
+        # no time out and counts no one in the showroom: asking there would only cost a key.
+        ask = self.kind == "walkin" and not self.edit_id and not anyway and bool(data.phone)
+        self.draft.then(
+            lambda: run_db(
+                self,
+                self._save_job,
+                job,
+                args,
+                ask,
+                on_done=self._saved,
+                on_error=self._refused,
+            )
+        )
 
-    def _save_job(self, job, args):
+    def _save_job(self, job, args, ask: bool):
+        """The save, with the draft discarded in its transaction; or, when ``ask``, the
+        customer's party still in the showroom (nothing saved)."""
+        if ask:
+            summary = registration.lookup(args[0].phone)
+            if summary is not None and summary.in_showroom is not None:
+                return summary
         by = access.actor_of(self)
         return drafts.save_then_discard(lambda: job(*args, by=by), self.owner, self.form_key)
 
     def _saved(self, saved) -> None:
         self.saving = False
+        if isinstance(saved, registration.CustomerSummary):
+            self._ask_new_party(saved)
+            return
         self.dirty = False
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
         key = "form.saved_returning" if saved.visit == "returning" else "form.saved"
         self.app.notify(t(key, id=saved.id), markup=False)
         self.dismiss(saved.id)
+
+    def _ask_new_party(self, summary: registration.CustomerSummary) -> None:
+        """The customer is still in the showroom: a new party for them only if confirmed."""
+        present = summary.in_showroom
+        assert present is not None
+        question = t(
+            "form.confirm_in_showroom",
+            name=summary.name or rules.format_phone(summary.phone),
+            time=present.time_in.strftime("%H:%M"),
+            number=present.number,
+        )
+
+        def answered(anyway: bool | None) -> None:
+            if anyway:
+                self._save_now(anyway=True)
+
+        self.app.push_screen(ConfirmScreen(question, "key.yes", "key.no"), answered)
 
     def _refused(self, error: FrontdeskError) -> None:
         self.saving = False
@@ -523,9 +686,11 @@ class RegistrationScreen(Screen[int | None]):
                 self._fill(stored.data)
                 self.dirty = False
                 self.touched.clear()
-                if self._draft_timer is not None:
-                    self._draft_timer.stop()
-                run_db(self, drafts.discard_draft, self.owner, self.form_key, group="draft")
+                self.draft.then(
+                    lambda: run_db(
+                        self, drafts.discard_draft, self.owner, self.form_key, group="draft"
+                    )
+                )
                 self.app.notify(t("conflict.reloaded", id=stored.id), markup=False)
             elif answer == MINE:
                 self.edit_version = stored.version
@@ -550,9 +715,11 @@ class RegistrationScreen(Screen[int | None]):
         def answered(discard: bool | None) -> None:
             if discard:
                 self.dirty = False
-                if self._draft_timer is not None:
-                    self._draft_timer.stop()
-                run_db(self.app, drafts.discard_draft, self.owner, self.form_key, group="draft")
-                self.dismiss(None)
+                self.draft.then(self._discard_and_leave)
 
         self.app.push_screen(ConfirmScreen(t("form.confirm_cancel"), "key.yes", "key.no"), answered)
+
+    def _discard_and_leave(self) -> None:
+        """Back out for good: the draft goes (after any write of it in flight), then the form."""
+        run_db(self.app, drafts.discard_draft, self.owner, self.form_key, group="draft")
+        self.dismiss(None)
