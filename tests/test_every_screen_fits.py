@@ -28,7 +28,7 @@ WIDTH, HEIGHT = 80, 24
 
 def shown_text(widget: Static) -> str | None:
     """The plain text a Static shows, or None for what is not text (a table, a chart)."""
-    content = widget.content
+    content = widget.render()  # what it draws (a hint beside a field: the clauses that fit)
     if isinstance(content, Content | Text):
         return content.plain
     if isinstance(content, str):
