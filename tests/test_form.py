@@ -204,6 +204,38 @@ async def test_correcting_a_registration_keeps_what_the_form_does_not_show(showr
     assert (stored.notes, stored.colour) == ("看车", "珍珠白")
 
 
+async def test_correcting_an_old_row_keeps_its_retired_model(showroom, make_app):
+    """A model retired since (F9 → code lists) stays on the rows that have it: the edit
+    form offers it for that row, and saves the row with it."""
+    from frontdesk.people.actor import OPERATOR
+    from frontdesk.store import codes
+
+    party = registration.register(
+        registration.RegistrationInput(
+            kind="walkin", time_in=FROZEN_NOW - dt.timedelta(minutes=40), model="汉兰达"
+        ),
+        by=DESK,
+    )
+    codes.retire_code(codes.MODEL, "汉兰达", by=OPERATOR)
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, RegistrationScreen)
+        app.screen.query_one("#model", Input).focus()
+        await pilot.press("enter")  # leaving the model as it is: no "not on the list"
+        await settle(pilot)
+        assert app.screen.query_one("#model", Input).value == "汉兰达"
+        app.screen.query_one("#notes", Input).focus()
+        await pilot.press(*"复查", "ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, RegistrationScreen)
+    stored = Registration.get_by_id(party.id)
+    assert (stored.model, stored.notes) == ("汉兰达", "复查")
+    assert "汉兰达" not in codes.names(codes.MODEL)  # still retired for new rows
+
+
 async def test_escape_asks_before_discarding_typed_text(showroom, make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

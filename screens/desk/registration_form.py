@@ -179,7 +179,11 @@ class RegistrationScreen(Screen[int | None]):
         lists = {}
         for field in self.fields():
             if field.type is ValueType.CODE:
-                lists[field.widget_id] = codes.names(field.codes)
+                names = codes.names(field.codes)
+                own = getattr(self.initial, field.name, "") if self.initial else ""
+                if own and own not in names:
+                    names.append(own)  # the row's own, retired since: it keeps it (store.codes)
+                lists[field.widget_id] = names
             elif field.type is ValueType.STAFF:
                 lists[field.widget_id] = [member.name for member in team.consultants()]
         proposed = team.proposed_consultant()
