@@ -17,7 +17,7 @@ from screens.admin.form import AdminForm
 from screens.commands import screen_commands
 from screens.desk.day_log import DayLogScreen
 from screens.dialogs import ConfirmScreen
-from tests.conftest import settle
+from tests.conftest import settle, settle_until
 
 # Public keys made for these tests (their private halves were never kept).
 CHENJING_KEY = (
@@ -170,10 +170,11 @@ async def test_deactivate_and_reactivate_a_member(admin, showroom, make_app):
         await press(pilot, "y")
         assert not Staff.get_by_id(showroom["lina"].id).active
         assert text_of(screen, "admin-status") == "李娜（lina）已停用：不能再登录，密钥已失效"
-        assert footer_keys(app)["x"] == "复职"
+        # The row is read again in a worker: x says what it will do once the row says it.
+        await settle_until(pilot, lambda: footer_keys(app)["x"] == "复职")
         await press(pilot, "x")
         assert Staff.get_by_id(showroom["lina"].id).active
-        assert footer_keys(app)["x"] == "离职"
+        await settle_until(pilot, lambda: footer_keys(app)["x"] == "离职")
 
 
 async def test_set_a_pin_typed_twice(admin, showroom, make_app):
@@ -288,7 +289,7 @@ async def test_add_rename_and_retire_codes(admin, make_app):
         await press(pilot, "down", "x")  # 汉兰达
         assert codes.names(codes.MODEL) == ["凯美瑞", "卡罗拉双擎", "RAV4荣放"]
         assert text_of(screen, "admin-status") == "车型表：“汉兰达”已停用，已有记录保留原样"
-        assert footer_keys(app)["x"] == "恢复"
+        await settle_until(pilot, lambda: footer_keys(app)["x"] == "恢复")
         await press(pilot, "x")
         assert "汉兰达" in codes.names(codes.MODEL)
 
