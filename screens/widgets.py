@@ -20,6 +20,7 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
@@ -156,8 +157,31 @@ class FdFooter(Footer):
                 total += sum(key + 1 for key in keys) + cell_len(group.description) + 1
         return total
 
+    _drawn: tuple[tuple[str, str, bool], ...] | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """Rebuilt only when the keys it shows change. Textual rebuilds a footer whenever its
+        screen's bindings may have changed — also when a form opens over the screen, with the
+        same keys — and a rebuild racing the form's opening could be left unpainted behind
+        it (blank until the clock ticked)."""
+        self._bindings_ready = True
+        if screen is self.screen and self.is_attached:
+            self.call_after_refresh(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        if not self.is_attached or not self.screen.is_attached:
+            return  # its screen closed meanwhile
+        shown = tuple(
+            (key, active.binding.description, active.enabled)
+            for key, active in self.screen.active_bindings.items()
+            if active.binding.show
+        )
+        if shown != self._drawn:
+            self._drawn = shown
+            await self.recompose()
+
     def on_resize(self) -> None:
-        self.call_after_refresh(self.recompose)
+        self.call_after_refresh(self.recompose)  # what fits is measured again
 
 
 class FdCycle(Widget, can_focus=True):

@@ -56,33 +56,6 @@ PAGE_OF = {
 ENTER_ACTION = {"staff": "role", "settings": "change_setting", "codes": "rename_code"}
 
 
-class KeptFooter(FdFooter):
-    """A footer rebuilt only when the keys it shows change.
-
-    Textual rebuilds a footer whenever its screen's bindings may have changed — also when a
-    form opens over the screen, with the same keys. A rebuild that races the form's opening
-    may be left unpainted behind it (blank until the header's clock ticks); keeping the keys
-    as drawn while they are the same avoids the race, and the work.
-    """
-
-    _drawn: tuple[tuple[str, str, bool], ...] | None = None
-
-    def bindings_changed(self, screen: Screen) -> None:
-        self._bindings_ready = True
-        if screen is self.screen and self.is_attached:
-            self.call_after_refresh(self._rebuild)
-
-    async def _rebuild(self) -> None:
-        shown = tuple(
-            (key, active.binding.description, active.enabled)
-            for key, active in self.screen.active_bindings.items()
-            if active.binding.show
-        )
-        if shown != self._drawn:
-            self._drawn = shown
-            await self.recompose()
-
-
 @registry.screen(
     section="admin.help.section",
     order=110,
@@ -173,7 +146,7 @@ class AdminScreen(PeopleActions, StoreActions, Screen):
                 yield table
         yield Static(Content(""), id="admin-detail")
         yield Static(Content(""), id="admin-status")
-        yield KeptFooter()
+        yield FdFooter()
 
     def on_mount(self) -> None:
         self._show_tabs()
