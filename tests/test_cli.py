@@ -62,7 +62,8 @@ def test_register_prints_only_the_new_id(staffed, cli_store):
     assert registration.kind == "walkin"
     assert registration.time_in == dt.datetime(2026, 11, 25, 9, 15)
     assert registration.phone == "13812345678"
-    assert (registration.party_size, registration.level, registration.gender) == (3, "H", "M")
+    # Judged H, but the order taken (--order, 订车) makes the customer O until delivery.
+    assert (registration.party_size, registration.level, registration.gender) == (3, "O", "M")
     assert registration.test_drive and registration.ordered and not registration.quote
     assert registration.registered_by.login == "zhaomin"
     assert registration.consultant.name == "王磊"  # head of the up rotation

@@ -17,7 +17,7 @@ from playhouse.migrations import Runner
 from frontdesk import cli, rules, store
 from frontdesk.desk import registration
 from frontdesk.errors import NotFound, ValidationError
-from frontdesk.followup import contact_export, contact_table, contacts, customer_card
+from frontdesk.followup import contact_export, contact_table, contacts, customer_card, cycles, due
 from frontdesk.followup.contact_table import Event, Mark
 from frontdesk.people.actor import DESK, OPERATOR
 from frontdesk.store import settings
@@ -304,7 +304,7 @@ def test_a_contact_with_an_unknown_customer_is_refused(showroom):
 # ---------------------------------------------------------------- closing
 
 
-def test_a_deal_makes_an_own_sold_owner_and_leaves_the_table(showroom):
+def test_a_deal_makes_an_own_sold_owner_and_stays_in_the_month_marked_closed(showroom):
     customer = walkin("13812345678", "张三", "O", at=on(20))
     contacts.close_customer(customer.id, "deal", by=as_member(showroom["chenjing"]))
     customer = fresh(customer)
@@ -312,7 +312,15 @@ def test_a_deal_makes_an_own_sold_owner_and_leaves_the_table(showroom):
     assert (customer.closed_as, customer.closed_at) == ("deal", FROZEN_NOW)
     change = LevelChange.select().order_by(LevelChange.id.desc()).first()
     assert (change.from_level, change.to_level, change.staff.name) == ("O", None, "陈静")
-    assert contact_table.count(contact_table.current_filter(OPERATOR)) == 0
+    # November's table keeps the row, marked on the 25th with the deal; nothing is open.
+    f = contact_table.current_filter(OPERATOR)
+    (row,) = contact_table.with_marks(contact_table.page(f), f)
+    assert (row.row.level, row.row.closed_as, row.row.next_due) == ("O", "deal", None)
+    assert row.marks[25] == Mark("closed", "deal") and row.marks[20] == Mark("contact", "O")
+    totals = contact_table.totals(f)
+    assert (totals.by_level, totals.closed, totals.total) == ({}, {"deal": 1}, 1)
+    # December's has no row: the cycle ended before it.
+    assert contact_table.count(f.with_(month=D(2026, 12, 1))) == 0
 
 
 @pytest.mark.parametrize(
@@ -338,7 +346,12 @@ def test_closed_customers_keep_their_whole_history_and_can_come_back(showroom):
     customer = walkin("13812345678", "张三", "H", at=on(18))
     contact(customer, method="call", at=on(20), account="嫌贵", level="B")
     closed = contacts.close_customer(
-        customer.id, "defeat", reason="雅阁优惠大", competitor="本田雅阁", by=OPERATOR
+        customer.id,
+        "defeat",
+        reason="雅阁优惠大",
+        competitor="本田雅阁",
+        by=OPERATOR,
+        at=on(24, hour=18),
     )
     assert (closed.customer_class, closed.competitor, closed.close_reason) == (
         "defeated",
@@ -352,7 +365,8 @@ def test_closed_customers_keep_their_whole_history_and_can_come_back(showroom):
     assert kinds == [("close", None), ("level", "B"), ("contact", "B"), ("level", "H"),
                      ("registration", "H")]  # fmt: skip
     assert card.entries[1].via == "contact" and card.entries[0].outcome == "defeat"
-    assert contact_table.count(contact_table.current_filter(OPERATOR)) == 0
+    f = contact_table.current_filter(OPERATOR)
+    assert contact_table.totals(f).closed == {"defeat": 1} and contact_table.count(f) == 1
     walkin("13812345678", level="A", at=on(25, hour=9))  # back, interested again
     customer = fresh(customer)
     assert (customer.level, customer.customer_class, customer.next_due) == (
@@ -360,7 +374,21 @@ def test_closed_customers_keep_their_whole_history_and_can_come_back(showroom):
         "intent",
         D(2026, 11, 28),
     )
-    assert contact_table.count(contact_table.current_filter(OPERATOR)) == 1
+    assert (customer.closed_as, customer.closed_at) == (None, None)
+    # A new cycle: November has the defeated one (met 18th) and the new one (met 25th), both
+    # new intent customers of the month; the defeat stays on the first row.
+    rows = contact_table.page(f)
+    assert [(r.level, r.closed_as, r.opened_at) for r in rows] == [
+        ("B", "defeat", on(18)),
+        ("A", None, on(25, hour=9)),
+    ]
+    totals = contact_table.totals(f)
+    assert (totals.by_level, totals.closed, totals.new, totals.carried) == (
+        {"A": 1},
+        {"defeat": 1},
+        2,
+        0,
+    )
 
 
 def test_reassign_gives_the_customer_to_another_consultant(showroom):
@@ -395,12 +423,11 @@ def insert_customers(count: int) -> list[int]:
     return [c.id for c in Customer.select(Customer.id)]
 
 
-def test_keyset_paging_returns_every_customer_once_in_due_order(db):
+def test_keyset_paging_returns_every_customer_once_in_table_order(db):
     insert_customers(150)
+    cycles.rebuild()  # written straight into the table: open since their first contact
     f = contact_table.current_filter(OPERATOR)
-    expected = [
-        i for (i,) in Customer.select(Customer.id).order_by(Customer.next_due, Customer.id).tuples()
-    ]
+    expected = list(range(1, 151))  # all entered on 10-01: in the order they were filed
     seen, after = [], None
     while True:
         rows = contact_table.page(f, after, 7)
@@ -468,8 +495,23 @@ def test_totals_count_levels_carried_over_and_new_this_month(showroom):
     assert contact_table.totals(f.with_(month=D(2026, 12, 1))).carried == 3
 
 
+def row_of(level: str, next_due: dt.date, opened: dt.datetime) -> contact_table.TableRow:
+    """A table row open since ``opened``, as the marks read it."""
+    return contact_table.TableRow(
+        1, 1, "张三", "13812345678", "", None, 4, "", level, None, next_due, opened
+    )
+
+
+class SeedIntervals(due.Intervals):
+    """The seed's intervals, never changed (no store needed)."""
+
+    def __init__(self) -> None:
+        self.current = dict(rules.FOLLOW_UP_DAYS)
+        self.changes = []
+
+
 def test_month_marks_show_contact_levels_and_planned_days():
-    intervals = dict(rules.FOLLOW_UP_DAYS)
+    intervals = SeedIntervals()
     events = [
         Event(on(28, month=10), "C", None, "registration"),  # due 11-11: missed (next on 16)
         Event(on(16), "B", None, "contact"),  # due 23, but the next came on 20
@@ -477,7 +519,7 @@ def test_month_marks_show_contact_levels_and_planned_days():
         Event(on(20, hour=15), "A", D(2026, 11, 24), "contact"),  # agreed 24: missed
     ]
     marks = contact_table.month_marks(
-        events, D(2026, 11, 1), "A", D(2026, 11, 24), TODAY, intervals
+        events, D(2026, 11, 1), row_of("A", D(2026, 11, 24), on(28, month=10)), TODAY, intervals
     )
     assert marks == {
         11: Mark("missed"),
@@ -485,7 +527,9 @@ def test_month_marks_show_contact_levels_and_planned_days():
         20: Mark("contact", "A"),
         24: Mark("missed"),
     }
-    ahead = contact_table.month_marks([], D(2026, 11, 1), "H", D(2026, 11, 26), TODAY, intervals)
+    ahead = contact_table.month_marks(
+        [], D(2026, 11, 1), row_of("H", D(2026, 11, 26), on(25)), TODAY, intervals
+    )
     assert ahead == {26: Mark("planned"), 28: Mark("planned"), 30: Mark("planned")}
 
 
@@ -691,7 +735,7 @@ def test_export_contacts_lays_out_the_month_like_the_paper_form(showroom, run, t
     totals = {row[1]: row for row in rows[6:] if len(row) > 1 and row[1]}
     assert totals["A 级合计"][7] == "1" and totals["A 级合计"][9 + 9] == "1"
     assert totals["合计"][7] == "2" and totals["合计"][9 + 2] == "1"
-    assert rows[-1][0] == "上月留存 0　本月新生 2"
+    assert rows[-1][0] == "上月留存 0（本月关闭：0）　本月新生 2　来电意向 0"
 
     xlsx = tmp_path / "november.xlsx"
     status, _, _ = run(

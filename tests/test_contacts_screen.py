@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from frontdesk.desk import registration
-from frontdesk.followup import contacts
+from frontdesk.followup import contacts, cycles
 from frontdesk.followup.contact_table import Mark
 from frontdesk.people.actor import DESK, OPERATOR
 from frontdesk.store import codes
@@ -19,7 +19,7 @@ from screens.followup.contact_forms import CloseScreen, ContactScreen, StaffChoi
 from screens.followup.contact_grid import DAY_WIDTH, DAYS_AT, FIXED_WIDTH, HEADER_LINES, ContactGrid
 from screens.followup.contacts import ContactsScreen
 from screens.followup.customer_card import CustomerScreen
-from tests.conftest import FROZEN_NOW, screen_text, settle, type_as_a_terminal
+from tests.conftest import FROZEN_NOW, screen_text, settle, settle_until, type_as_a_terminal
 
 
 def walkin(phone: str, name: str, level: str, days_ago: int, **more) -> Customer:
@@ -62,11 +62,14 @@ async def open_table(pilot) -> ContactsScreen:
     return pilot.app.screen
 
 
-async def test_f6_opens_the_table_in_due_order_with_literal_names(intent, make_app, showroom):
+async def test_f6_opens_the_table_in_the_order_customers_entered_it_with_literal_names(
+    intent, make_app, showroom
+):
     app = make_app(staff=showroom["chenjing"])  # a manager: everyone's customers
     async with app.run_test(size=(80, 24)) as pilot:
         await open_table(pilot)
-        assert names(app) == ["张三", "李四", "[/x]", "[VIP]王五"]
+        # 序号 by the day each became an intent customer: 20th, 22nd, 24th, 25th.
+        assert names(app) == ["张三", "李四", "[VIP]王五", "[/x]"]
         shown = screen_text(app)
         assert "[VIP]王五" in shown and "[/x]" in shown  # never read as markup
         assert "意向客户接触状况表" in shown and "2026-11" in shown
@@ -141,7 +144,7 @@ async def test_the_grid_shows_the_level_on_the_contact_day(intent, make_app, sho
     assert (change.from_level, change.to_level, change.staff.name) == ("H", "A", "陈静")
 
 
-async def test_a_closed_customer_leaves_the_table(intent, make_app, showroom):
+async def test_a_closed_customer_stays_in_the_month_marked_closed(intent, make_app, showroom):
     app = make_app(staff=showroom["chenjing"])
     async with app.run_test(size=(80, 24)) as pilot:
         await open_table(pilot)
@@ -157,7 +160,13 @@ async def test_a_closed_customer_leaves_the_table(intent, make_app, showroom):
         await pilot.press(*"雅阁优惠大", "enter", *"本田雅阁", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ContactsScreen)
-        assert names(app) == ["李四", "[/x]", "[VIP]王五"]
+        await settle_until(pilot, lambda: grid(app).loaded_rows()[0].row.closed_as == "defeat")
+        assert names(app) == ["张三", "李四", "[VIP]王五", "[/x]"]  # nothing renumbered
+        closed = grid(app).loaded_rows()[0]
+        assert closed.marks[25] == Mark("closed", "defeat") and closed.row.next_due is None
+        assert "已关闭：战败 11-25" in text_of(app, "contacts-current")
+        await settle_until(pilot, lambda: "本月关闭：战败 1" in text_of(app, "contacts-foot"))
+        assert "合计 3" in text_of(app, "contacts-foot")  # open ones
     zhang = Customer.get_by_id(intent["zhang"].id)
     assert (zhang.customer_class, zhang.competitor, zhang.level) == ("defeated", "本田雅阁", None)
 
@@ -223,12 +232,15 @@ async def test_enter_opens_the_customer_with_their_history(intent, make_app, sho
     app = make_app(staff=showroom["chenjing"])
     async with app.run_test(size=(80, 24)) as pilot:
         await open_table(pilot)
-        assert names(app)[:2] == ["李四", "张三"]  # 张三 is due on the 26th now (A)
+        assert names(app)[:2] == ["张三", "李四"]  # 张三 first: in the table since the 20th
         await pilot.press("enter")
         await settle(pilot)
         card = app.screen
-        assert isinstance(card, CustomerScreen) and card.customer_id == intent["li"].id
+        assert isinstance(card, CustomerScreen) and card.customer_id == intent["zhang"].id
         await pilot.press("escape", "down", "enter")
+        await settle(pilot)
+        assert app.screen.customer_id == intent["li"].id
+        await pilot.press("escape", "up", "enter")
         await settle(pilot)
         card = app.screen
         assert card.customer_id == intent["zhang"].id
@@ -304,13 +316,14 @@ async def test_a_contact_from_another_connection_appears_by_itself(intent, make_
         contacts.record_contact(  # committed on this thread's own connection
             intent["zhang"].id, contacts.ContactInput(method="call", level="B"), by=OPERATOR
         )
-        expected = ["李四", "张三", "[/x]", "[VIP]王五"]  # 张三 due 12-02 now, as [/x]
+        # 张三 stays first (序号 1) and shows the call's B on the 25th, due 12-02 now.
         for _ in range(40):  # the watcher polls every 0.1 s; a loaded machine may be slow
             await settle(pilot, 0.1)
-            if names(app) == expected:
+            if grid(app).loaded_rows()[0].row.level == "B":
                 break
-        assert names(app) == expected
-        zhang = grid(app).loaded_rows()[1]
+        assert names(app) == ["张三", "李四", "[VIP]王五", "[/x]"]
+        zhang = grid(app).loaded_rows()[0]
+        assert zhang.row.next_due == dt.date(2026, 12, 2)
         assert (zhang.row.level, zhang.marks[25]) == ("B", Mark("contact", "B"))
 
 
@@ -331,6 +344,7 @@ def many_customers(count: int) -> None:
     with Customer._meta.database.atomic():
         for start in range(0, count, 500):
             Customer.insert_many(rows[start : start + 500]).execute()
+        cycles.rebuild()  # straight into the table: open since their first contact
 
 
 async def test_scrolling_two_thousand_customers(showroom, make_app):

@@ -160,8 +160,9 @@ def worst_day(showroom):
 @pytest.mark.parametrize(
     ("language", "row"),
     [
-        ("zh_CN", "100 10:20 在店 首 上海浦… 0755 1234 5678 2 RAV4… 户外广… H 欧阳娜 ✓ ✓ ✓"),
-        ("en", "100 10:20 in First 上海浦… 0755 1234 5678 2 RAV4… 户外广… H 欧阳娜 ✓✓✓"),
+        # Judged H with an order taken: O (订车).
+        ("zh_CN", "100 10:20 在店 首 上海浦… 0755 1234 5678 2 RAV4… 户外广… O 欧阳娜 ✓ ✓ ✓"),
+        ("en", "100 10:20 in First 上海浦… 0755 1234 5678 2 RAV4… 户外广… O 欧阳娜 ✓✓✓"),
     ],
     ids=["zh_CN", "en"],
 )

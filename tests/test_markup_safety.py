@@ -148,7 +148,7 @@ def bracketed(db, tmp_path):
         name = f"结案{i + 1}"
         data = registration.RegistrationInput(
             kind="walkin",
-            time_in=dt.datetime(2026, 11, 20, 9, i),
+            time_in=dt.datetime(2026, 10, 20, 9, i),  # closed in October: not in November's table
             phone=f"1390000000{i + 1}",
             name=name,
             level="A",
@@ -157,7 +157,12 @@ def bracketed(db, tmp_path):
         saved = registration.register(data, by=DESK)
         competitor = shifted(i, 1)
         contacts.close_customer(
-            saved.customer_id, "defeat", reason=reason, competitor=competitor, by=OPERATOR
+            saved.customer_id,
+            "defeat",
+            reason=reason,
+            competitor=competitor,
+            by=OPERATOR,
+            at=dt.datetime(2026, 10, 21, 9, i),
         )
         closed.append(Closed(saved.customer_id, name, reason, competitor))
     return Store(customers, closed, manager, tmp_path)

@@ -64,13 +64,15 @@ def test_contact_table(snap_compare, follow_ups, make_app, size):
 
 @pytest.mark.parametrize("size", SNAPSHOT_SIZES)
 def test_customer_card(snap_compare, follow_ups, make_app, size):
-    assert shoot(snap_compare, make_app(staff=follow_ups["chenjing"]), size, "f6", "enter")
+    app = make_app(staff=follow_ups["chenjing"])
+    assert shoot(snap_compare, app, size, "f6", "down", "enter")  # 张三, the second to enter
 
 
 @pytest.mark.parametrize("size", SNAPSHOT_SIZES)
 def test_contact_dialog(snap_compare, follow_ups, make_app, size):
     app = make_app(staff=follow_ups["wanglei"])
-    assert shoot(snap_compare, app, size, "f6", "c", "enter", *"约周六", "tab", "tab", *"12-01")
+    keys = ("f6", "down", "c", "enter", *"约周六", "tab", "tab", *"12-01")  # 张三, overdue
+    assert shoot(snap_compare, app, size, *keys)
 
 
 def test_the_frozen_day_is_a_wednesday():

@@ -16,7 +16,14 @@ from frontdesk.cli.base import (
     run_export,
     table,
 )
-from frontdesk.followup import contact_export, contact_input, contact_table, contacts, customer_card
+from frontdesk.followup import (
+    contact_export,
+    contact_input,
+    contact_table,
+    contacts,
+    customer_card,
+    due,
+)
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
@@ -45,6 +52,9 @@ def add_commands(commands) -> dict[str, Handler]:
     close.add_argument("--reason", default="", metavar="TEXT", help=t("contacts.cli.reason"))
     close.add_argument(
         "--competitor", default="", metavar="TEXT", help=t("contacts.cli.competitor")
+    )
+    close.add_argument(
+        "--at", default="", metavar='"YYYY-MM-DD HH:MM"', help=t("contacts.cli.close_at")
     )
 
     move = add_command(commands, "reassign", "contacts.cli.cmd_reassign")
@@ -96,15 +106,30 @@ def _contact(args: argparse.Namespace, actor: Actor) -> int:
             at=saved.at.strftime(TIME_FORMAT),
             level=card.level,
             next=card.next_due.isoformat() if card.next_due else "—",
+            rule=_rule(contact_table.plan_now(customer.id)),
         )
     )
     return 0
 
 
+def _rule(plan: due.Plan | None) -> str:
+    """Which rule set the due date: the agreement (约定) or the level's cadence."""
+    if plan is None:
+        return ""
+    if plan.rule == due.AGREED and plan.agreed_at is not None:
+        return t("contacts.cli.rule_agreed", at=plan.agreed_at.strftime(TIME_FORMAT))
+    return t("contacts.cli.rule_cadence", level=plan.level or "", days=plan.days or 0)
+
+
 def _close(args: argparse.Namespace, actor: Actor) -> int:
     customer = contacts.find_customer(args.phone)
     closed = contacts.close_customer(
-        customer.id, args.outcome, reason=args.reason, competitor=args.competitor, by=actor
+        customer.id,
+        args.outcome,
+        reason=args.reason,
+        competitor=args.competitor,
+        by=actor,
+        at=args.at or None,
     )
     name = closed.name or rules.format_phone(closed.phone)
     print(t("contacts.cli.closed", name=name, outcome=t(f"contacts.outcome.{closed.closed_as}")))

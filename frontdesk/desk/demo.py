@@ -407,5 +407,5 @@ def generate(days: int = 30, seed: int = 1, *, by: Actor) -> DemoSummary:
         summary.new_customers = Customer.select().count() - customers_before
         if follow_ups.active:
             table = contact_table.totals(contact_table.current_filter(follow_ups.manager))
-            summary.intent, summary.overdue = table.total, table.overdue
+            summary.intent, summary.overdue = table.open, table.overdue
     return summary

@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
-from itertools import takewhile
 
 from frontdesk.followup import contact_table, contacts
 from frontdesk.months import month_of
@@ -150,9 +149,12 @@ class FollowUps:
         if not self.active:
             return []
         f = contact_table.TableFilter(month=month_of(day), today=day, viewer=self.manager)
-        due = list(takewhile(lambda row: row.next_due <= day, contact_table.all_rows(f)))
+        due = sorted(
+            (row for row in contact_table.all_rows(f) if row.next_due and row.next_due <= day),
+            key=lambda row: (row.next_due, row.id),
+        )
         planned: list[Planned] = []
-        late_rows = [row for row in due if (day - row.next_due).days >= REASSIGN_AFTER_DAYS]
+        late_rows = [row for row in due if (day - row.due).days >= REASSIGN_AFTER_DAYS]
         moved = None
         if late_rows and self.rng.random() < REASSIGN_PER_DAY:
             moved = self.rng.choice(late_rows)
@@ -166,7 +168,7 @@ class FollowUps:
         for row in due:
             if row is moved:
                 continue
-            late = row.next_due < day
+            late = row.due < day
             chance = CATCH_UP if late else self._diligence(row.consultant or "")
             if self.rng.random() < chance:
                 planned.append(Planned(self._moment(day), "followup", row.id, late))

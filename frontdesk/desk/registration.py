@@ -207,6 +207,8 @@ def _apply_to_customer(
     if clean_data.level and clean_data.level != customer.level:
         changes["level"] = clean_data.level
         changes["customer_class"] = "intent"
+        if customer.level is None:  # a closed customer interested again: reopened
+            changes.update(closed_at=None, closed_as=None)
     if customer.consultant_id is None and consultant is not None:
         changes["consultant"] = consultant
     if customer.first_contact is None or clean_data.time_in.date() < customer.first_contact:

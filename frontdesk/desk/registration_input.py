@@ -268,4 +268,6 @@ def clean(
         raise ValidationError(errors, labels=field_labels(errors, data.kind, data.fields))
     if values["kind"] != "walkin":
         values["party_size"] = 1  # a call is one person
+    elif values.get("ordered"):
+        values["level"] = "O"  # an order taken (订车) makes the customer O until delivery
     return CleanRegistration.with_fields(data.fields, **values)

@@ -42,6 +42,8 @@ UNKNOWN_LEVEL = "+"  # a registration before the customer had any level
 
 
 def _day_text(mark: contact_table.Mark | None) -> str:
+    if mark is not None and mark.kind == "closed":
+        return t(f"contacts.outcome.{mark.level}")
     if mark is None or mark.kind != "contact":
         return ""
     return mark.level or UNKNOWN_LEVEL
@@ -59,10 +61,8 @@ def sheet_rows(f: contact_table.TableFilter) -> Iterator[tuple[str, list]]:
     header = [t(f"contacts.col.{key}") for key in FIXED_COLUMNS]
     yield "header", header + [str(day) for day in range(1, MAX_DAYS + 1)]
 
-    per_level = {level: 0 for level in rules.LEVELS}
     per_day: dict[str, list[int]] = {level: [0] * MAX_DAYS for level in rules.LEVELS}
     per_day[UNKNOWN_LEVEL] = [0] * MAX_DAYS
-    carried = new = 0
     number = 0
     after = None
     while True:
@@ -70,25 +70,20 @@ def sheet_rows(f: contact_table.TableFilter) -> Iterator[tuple[str, list]]:
         for grid in contact_table.with_marks(rows, f):
             row = grid.row
             number += 1
-            per_level[row.level] = per_level.get(row.level, 0) + 1
-            if row.first_contact is not None and row.first_contact >= f.month:
-                new += 1
-            else:
-                carried += 1
             cells = [
-                number,
-                row.name,
+                row.number or number,
+                t("contacts.row.lead", name=row.name) if row.is_lead else row.name,
                 rules.format_phone(row.phone),
                 row.model,
                 row.first_contact.isoformat() if row.first_contact else "",
                 row.source,
                 row.consultant or "",
                 row.level,
-                row.next_due.isoformat(),
+                _due_text(row),
             ]
             for day in range(1, MAX_DAYS + 1):
                 text = _day_text(grid.marks.get(day)) if day <= days else ""
-                if text:
+                if text in per_day:
                     per_day[text][day - 1] += 1
                 cells.append(text)
             yield "row", cells
@@ -96,6 +91,7 @@ def sheet_rows(f: contact_table.TableFilter) -> Iterator[tuple[str, list]]:
             break
         after = rows[-1].key
 
+    totals = contact_table.totals(f)
     yield "blank", [""] * width
     blank_fixed: list[str | int] = [""] * len(FIXED_COLUMNS)  # a label, and a count under "level"
     level_column = FIXED_COLUMNS.index("level")
@@ -103,15 +99,32 @@ def sheet_rows(f: contact_table.TableFilter) -> Iterator[tuple[str, list]]:
     for level in rules.LEVELS:
         line = list(blank_fixed)
         line[name_column] = t("contacts.export.level_total", level=level)
-        line[level_column] = per_level.get(level, 0)
+        line[level_column] = totals.by_level.get(level, 0)
         yield "total", line + [n or "" for n in per_day[level]]
     line = list(blank_fixed)
     line[name_column] = t("contacts.export.total")
     line[level_column] = number
     all_days = [sum(counts[i] for counts in per_day.values()) for i in range(MAX_DAYS)]
     yield "total", line + [n or "" for n in all_days]
-    summary = t("contacts.foot.carried_new", carried=carried, new=new)
+    for outcome in contact_table.OUTCOMES:
+        line = list(blank_fixed)
+        line[name_column] = t(f"contacts.outcome.{outcome}")
+        line[level_column] = totals.closed.get(outcome, 0)
+        yield "total", line + [""] * MAX_DAYS
+    summary = t(
+        "contacts.export.flow",
+        carried=totals.carried,
+        carried_closed=contact_table.closes_text(totals.carried_closed),
+        new=totals.new,
+        leads=totals.leads,
+    )
     yield "summary", [summary] + [""] * (width - 1)
+
+
+def _due_text(row: contact_table.TableRow) -> str:
+    if row.closed_as:
+        return t(f"contacts.outcome.{row.closed_as}")
+    return row.next_due.isoformat() if row.next_due else ""
 
 
 def export_month(path: str | Path, f: contact_table.TableFilter) -> int:

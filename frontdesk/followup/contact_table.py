@@ -1,15 +1,22 @@
-"""The intent-customer contact table (意向客户接触状况表) as queries.
+"""The intent-customer contact table (意向客户接触状况表) of a month, as it was.
 
-One row per open intent customer (a customer with a level), in due order: number, name,
-phone, model, first contact (初洽日期), source (来源区分 1–7), consultant, level, next due;
-then the days of a month, each day with a contact (or registration) marked with the level
-at it, days planned by the cadence marked ``*``.
+A month's table has a row for every cycle (``followup.cycles``) of a customer as an open
+intent customer at any time in the month — including those closed in it, marked on the
+day of the close (成交 / 战败 / 失控) — in the order they entered the table (序号: the
+moment the cycle opened, so rows never renumber). Each row: number, name, phone, model,
+first contact (初洽日期), 来源区分, consultant, the level as it stood at the month's end
+(or when closed; today for the current month), the next due date; a phone lead (来电意向,
+never met face to face) is marked. Then the days: each day with a contact or registration
+shows the level at it; a day on which the follow-up then planned fell (by the rule and the
+interval in force that day, ``followup.due``) shows ``*``, missed if nobody came.
 
-Built for 100 000 open intent customers: rows come a page at a time by keyset
-(``ORDER BY next_due, id`` after the last key of the page before, over the index on
-``customer.next_due``), never all at once, and the month's contacts only for the customers
-of one page, in one query. Totals (per level, carried over from last month / new this
-month, overdue, due today) are one aggregate query.
+A finished month is rebuilt from its own records only: closing a customer, a new interval
+or a contact today change nothing in it.
+
+Built for 100 000 rows: rows come a page at a time by keyset (``ORDER BY opened_at, id`` of
+the cycle, over its index), the month's events only for the customers of one page, in one
+query. The foot (per level, 上月留存 / 本月新生 / phone leads, the closes, overdue, due
+today) is one aggregate query.
 """
 
 from __future__ import annotations
@@ -18,23 +25,27 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
 from typing import NamedTuple, cast
 
-from peewee import JOIN, SQL, Tuple, fn
+from peewee import JOIN, SQL, Case, Tuple, fn
 
 from frontdesk import bounds, clock
+from frontdesk.followup import due as due_rules
 from frontdesk.followup.contacts import overdue_days
+from frontdesk.followup.due import Event
+from frontdesk.i18n import t
 from frontdesk.months import month_end, month_of
 from frontdesk.people import roles
 from frontdesk.people.actor import Actor
-from frontdesk.store import settings
-from frontdesk.store.models import Customer, Staff, database
+from frontdesk.store.models import Customer, IntentCycle, LevelChange, Staff, database
 
 log = logging.getLogger("frontdesk.followup.contacts")
 
 PAGE_SIZE = 64  # rows per keyset page: a screen or two
 DUE_MODES = (None, "overdue", "today")
+OUTCOMES = ("deal", "defeat", "lost")
+
+__all__ = ["Event"]
 
 
 # -- what the table shows ------------------------------------------------------------------
@@ -42,11 +53,12 @@ DUE_MODES = (None, "overdue", "today")
 
 @dataclass(frozen=True)
 class TableFilter:
-    """Which open intent customers the table shows, and which month's days.
+    """Which rows of a month's table, as ``viewer`` may see them.
 
     ``viewer`` is who reads the table: every query narrows the rows to the customers they
     may see (``roles.customer_scope``: a consultant their own only), whatever else the
-    filter says, so no screen filter, search or Esc widens it.
+    filter says, so no screen filter, search or Esc widens it. ``due`` filters on today's
+    due dates of the customers open now.
     """
 
     month: dt.date  # first day of the month shown
@@ -64,6 +76,14 @@ class TableFilter:
     def is_filtered(self) -> bool:
         return bool(self.consultant_id or self.level or self.due or self.search.strip())
 
+    @property
+    def start(self) -> dt.datetime:
+        return dt.datetime.combine(self.month, dt.time())
+
+    @property
+    def end(self) -> dt.datetime:
+        return dt.datetime.combine(month_end(self.month), dt.time())
+
 
 def current_filter(viewer: Actor, **changes) -> TableFilter:
     """Today's month as ``viewer`` may see it."""
@@ -73,9 +93,10 @@ def current_filter(viewer: Actor, **changes) -> TableFilter:
 
 @dataclass(frozen=True)
 class TableRow:
-    """One open intent customer as the table shows it."""
+    """One row of a month's table: a customer's cycle as it stood then."""
 
-    id: int
+    id: int  # the customer
+    cycle_id: int
     name: str
     phone: str
     model: str
@@ -84,18 +105,35 @@ class TableRow:
     consultant: str
     level: str
     last_contact: dt.date | None
-    next_due: dt.date
+    next_due: dt.date | None  # open now: today's due date; None once closed
+    opened_at: dt.datetime
+    met_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    closed_as: str | None = None
+    number: int = 0  # 序号 in the month's whole table (0: count it from the page)
 
     @property
     def key(self) -> Key:
-        return (self.next_due, self.id)
+        return (self.opened_at, self.cycle_id)
+
+    @property
+    def is_lead(self) -> bool:
+        """A phone lead (来电意向) all through the row's month: never met face to face."""
+        return self.met_at is None
+
+    @property
+    def due(self) -> dt.date:
+        """The next due date of a row open now (a closed row has none: refused)."""
+        if self.next_due is None:
+            raise ValueError(f"cycle #{self.cycle_id} is closed")
+        return self.next_due
 
     def overdue_days(self, today: dt.date) -> int:
         return overdue_days(self.next_due, today)
 
 
-Key = tuple[dt.date, int]
-"""A row's place in due order: (next_due, id)."""
+Key = tuple[dt.datetime, int]
+"""A row's place in the table: (cycle opened at, cycle id)."""
 
 
 def search_clause(text: str):
@@ -110,73 +148,183 @@ def search_clause(text: str):
     return clause
 
 
+_LevelThen = LevelChange.alias("level_then")
+
+
+def _level(f: TableFilter):
+    """The row's level as it stood at the month's end, or at the close: the latest level
+    change of the cycle before then (a close keeps the level it closed from). A cycle open
+    now, in the month in progress, has the customer's level (no subquery)."""
+    L, C = _LevelThen, IntentCycle
+    then = (
+        L.select(fn.COALESCE(L.to_level, L.from_level))
+        .where(
+            (L.customer == C.customer)
+            & (L.at < f.end)
+            & (C.closed_at.is_null() | (L.at <= C.closed_at))
+        )
+        .order_by(L.at.desc(), L.id.desc())
+        .limit(1)
+    )
+    stood = fn.COALESCE(then, Customer.level)
+    if month_end(f.month) > f.today:
+        return Case(None, [(C.closed_at.is_null(), Customer.level)], stood)
+    return stood
+
+
+def _scope(viewer: Actor) -> list:
+    """The customers ``viewer`` may see, as clauses (none: all of them)."""
+    scope = roles.customer_scope(viewer, roles.CONTACTS_VIEW)
+    return [] if scope is None else [scope]
+
+
+def _in_month(f: TableFilter) -> list:
+    C = IntentCycle
+    return [
+        C.opened_at < f.end,
+        C.closed_at.is_null() | (C.closed_at >= f.start),
+        *_scope(f.viewer),
+    ]
+
+
 def _where(f: TableFilter) -> list:
-    clauses = [Customer.next_due.is_null(False)]  # exactly the open intent customers
-    scope = roles.customer_scope(f.viewer, roles.CONTACTS_VIEW)
-    if scope is not None:
-        clauses.append(scope)
+    clauses = _in_month(f)
+    open_now = IntentCycle.closed_at.is_null()
     if f.consultant_id:
         clauses.append(Customer.consultant == f.consultant_id)
     if f.level:
-        clauses.append(Customer.level == f.level)
+        clauses.append(_level(f) == f.level)
     if f.due == "overdue":
-        clauses.append(Customer.next_due < f.today)
+        clauses.append(open_now & (Customer.next_due < f.today))
     elif f.due == "today":
-        clauses.append(Customer.next_due == f.today)
+        clauses.append(open_now & (Customer.next_due == f.today))
     if f.search.strip():
         clauses.append(search_clause(f.search))
-    end = month_end(f.month)
-    if end <= f.today:  # an earlier month: only those already met by its end
-        clauses.append(Customer.first_contact.is_null() | (Customer.first_contact < end))
     return clauses
 
 
-def _rows_query(f: TableFilter):
+def _select(f: TableFilter, *columns):
     return (
-        Customer.select(
+        IntentCycle.select(*columns)
+        .join(Customer, on=(IntentCycle.customer == Customer.id))
+        .join(Staff, JOIN.LEFT_OUTER, on=(Customer.consultant == Staff.id))
+    )
+
+
+def _rows_query(f: TableFilter):
+    C = IntentCycle
+    due_now = Case(None, [(C.closed_at.is_null(), Customer.next_due)], None)
+    return (
+        _select(
+            f,
             Customer.id,
+            C.id,
             Customer.name,
             Customer.phone,
             Customer.model,
             Customer.first_contact,
             Customer.source,
             Staff.name,
-            Customer.level,
+            _level(f),
             Customer.last_contact,
-            Customer.next_due,
+            due_now,
+            C.opened_at,
+            # A cycle first met after the month's end was still a phone lead in it.
+            Case(None, [(C.met_at < f.end, C.met_at)], None),
+            Case(None, [(C.closed_at < f.end, C.closed_at)], None),
+            Case(None, [(C.closed_at < f.end, C.closed_as)], None),
         )
-        .join(Staff, JOIN.LEFT_OUTER, on=(Customer.consultant == Staff.id))
         .where(*_where(f))
-        .order_by(Customer.next_due, Customer.id)
+        .order_by(C.opened_at, C.id)
+    )
+
+
+def _row(values: tuple) -> TableRow:
+    (ident, cycle, name, phone, model, first, source, consultant, level, last, due, opened,
+     met, closed, outcome) = values  # fmt: skip
+    return TableRow(
+        ident,
+        cycle,
+        name,
+        phone,
+        model,
+        _as_date(first),
+        source,
+        consultant,
+        level or "",
+        _as_date(last),
+        _as_date(due),
+        _as_datetime(opened),
+        _as_datetime(met) if met else None,
+        _as_datetime(closed) if closed else None,
+        outcome,
     )
 
 
 def count(f: TableFilter) -> int:
     """How many rows the table has under this filter."""
-    return Customer.select(fn.COUNT(SQL("*"))).where(*_where(f)).scalar() or 0
+    return _select(f, fn.COUNT(SQL("*"))).where(*_where(f)).scalar() or 0
 
 
 def page(f: TableFilter, after: Key | None = None, limit: int = PAGE_SIZE) -> list[TableRow]:
-    """The next ``limit`` rows in due order after the row with key ``after`` (keyset)."""
+    """The next ``limit`` rows in table order after the row with key ``after`` (keyset)."""
     query = _rows_query(f)
     if after is not None:
-        due, ident = after
-        query = query.where(Tuple(Customer.next_due, Customer.id) > Tuple(due.isoformat(), ident))
-    return [TableRow(*row) for row in query.limit(limit).tuples()]
+        opened, ident = after
+        query = query.where(
+            Tuple(IntentCycle.opened_at, IntentCycle.id) > Tuple(opened.isoformat(" "), ident)
+        )
+    return _numbered(f, [_row(row) for row in query.limit(limit).tuples()])
+
+
+def _numbered(f: TableFilter, rows: list[TableRow]) -> list[TableRow]:
+    """A filtered page's rows with their 序号 in the month's whole table (a filter does not
+    renumber); an unfiltered page is numbered by its place."""
+    if not rows or not f.is_filtered:
+        return rows
+    whole = f.with_(consultant_id=None, level=None, due=None, search="")
+    first = rows[0].key
+    before = (
+        _select(whole, fn.COUNT(SQL("*")))
+        .where(
+            *_where(whole),
+            Tuple(IntentCycle.opened_at, IntentCycle.id) < Tuple(first[0].isoformat(" "), first[1]),
+        )
+        .scalar()
+        or 0
+    )
+    wanted = {row.cycle_id for row in rows}
+    numbers: dict[int, int] = {}
+    query = (
+        _select(whole, IntentCycle.id)
+        .where(
+            *_where(whole),
+            Tuple(IntentCycle.opened_at, IntentCycle.id)
+            >= Tuple(first[0].isoformat(" "), first[1]),
+        )
+        .order_by(IntentCycle.opened_at, IntentCycle.id)
+        .tuples()
+    )
+    for place, (cycle,) in enumerate(query, start=before + 1):
+        if cycle in wanted:
+            numbers[cycle] = place
+            if len(numbers) == len(wanted):
+                break
+    return [replace(row, number=numbers.get(row.cycle_id, 0)) for row in rows]
 
 
 def key_at(f: TableFilter, offset: int) -> Key | None:
     """The key of the row at ``offset`` (0-based), to start a keyset page anywhere."""
     row = (
-        Customer.select(Customer.next_due, Customer.id)
+        _select(f, IntentCycle.opened_at, IntentCycle.id)
         .where(*_where(f))
-        .order_by(Customer.next_due, Customer.id)
+        .order_by(IntentCycle.opened_at, IntentCycle.id)
         .limit(1)
         .offset(offset)
         .tuples()
         .first()
     )
-    return (row[0], row[1]) if row else None
+    return (_as_datetime(row[0]), row[1]) if row else None
 
 
 def rows_from(
@@ -193,15 +341,15 @@ def rows_from(
         limit = min(limit, total - offset)
         if limit <= 0:
             return []
-        query = _rows_query(f).order_by(Customer.next_due.desc(), Customer.id.desc())
+        query = _rows_query(f).order_by(IntentCycle.opened_at.desc(), IntentCycle.id.desc())
         rows = query.limit(limit).offset(total - offset - limit).tuples()
-        return [TableRow(*row) for row in reversed(list(rows))]
+        return _numbered(f, [_row(row) for row in reversed(list(rows))])
     after = key_at(f, offset - 1)
     return [] if after is None else page(f, after, limit)
 
 
 def all_rows(f: TableFilter, batch: int = 500) -> Iterator[TableRow]:
-    """Every row in due order, a keyset page at a time (for exports and the CLI)."""
+    """Every row in table order, a keyset page at a time (for exports and the CLI)."""
     after: Key | None = None
     while True:
         rows = page(f, after, batch)
@@ -216,77 +364,111 @@ def all_rows(f: TableFilter, batch: int = 500) -> Iterator[TableRow]:
 
 @dataclass(frozen=True)
 class Totals:
-    """The foot of the table: per-level counts, carried over / new this month, due."""
+    """The foot of the table.
+
+    - ``by_level``: the rows still open at the month's end (today), by their level then;
+    - ``closed``: the rows closed in the month, by outcome (成交 / 战败 / 失控);
+    - ``carried`` (上月留存): intent customers open on the month's first day;
+      ``carried_closed``: how many of them were closed in it, by outcome;
+    - ``new`` (本月新生): those who became intent customers in the month (met face to face:
+      a new cycle, or a phone lead's first walk-in or visit);
+    - ``leads``: phone leads (来电意向) not met by the month's end;
+    - ``overdue`` / ``due_today``: of those open now, by today's due dates.
+    """
 
     by_level: dict[str, int] = field(default_factory=dict)
-    carried: int = 0  # 上月留存: first met before the month
-    new: int = 0  # 本月新生: first met in the month
+    closed: dict[str, int] = field(default_factory=dict)
+    carried: int = 0
+    carried_closed: dict[str, int] = field(default_factory=dict)
+    new: int = 0
+    leads: int = 0
     overdue: int = 0
     due_today: int = 0
 
     @property
-    def total(self) -> int:
+    def open(self) -> int:
         return sum(self.by_level.values())
+
+    @property
+    def total(self) -> int:
+        return self.open + sum(self.closed.values())
 
 
 def totals(f: TableFilter) -> Totals:
-    """Per-level totals of the rows under this filter, in one aggregate query."""
-    start, end = f.month.isoformat(), month_end(f.month).isoformat()
-    today = f.today.isoformat()
-    first = Customer.first_contact
+    """The foot of the rows under this filter, in one aggregate query."""
+    C = IntentCycle
+    closed_in = C.closed_at < f.end
+    kind = Case(None, [(C.met_at < f.start, "carried"), (C.met_at < f.end, "new")], "lead")
+    open_now = C.closed_at.is_null()
     query = (
-        Customer.select(
-            Customer.level,
+        _select(
+            f,
+            Case(None, [(closed_in, None)], _level(f)),
+            Case(None, [(closed_in, C.closed_as)], None),
+            kind,
             fn.COUNT(SQL("*")),
-            fn.SUM(first.is_null() | (first < start)),
-            fn.SUM((first >= start) & (first < end)),
-            fn.SUM(Customer.next_due < today),
-            fn.SUM(Customer.next_due == today),
+            fn.SUM(open_now & (Customer.next_due < f.today)),
+            fn.SUM(open_now & (Customer.next_due == f.today)),
         )
-        # A level goes with a due date: said too, SQLite walks the index that starts with it.
-        .where(Customer.level.is_null(False), *_where(f))
-        .group_by(Customer.level)
+        .where(*_where(f))
+        .group_by(SQL("1"), SQL("2"), SQL("3"))
         .tuples()
     )
-    # (level, rows, then four SUMs: NULL when every term is): peewee's stubs type .tuples()
-    # as yielding the model itself.
-    level_rows = cast(
-        "Iterable[tuple[str, int, int | None, int | None, int | None, int | None]]", query
+    groups = cast(
+        "Iterable[tuple[str | None, str | None, str, int, int | None, int | None]]", query
     )
     by_level: dict[str, int] = {}
-    carried = new = overdue = due_today = 0
-    for level, rows, old, fresh, late, due in level_rows:
-        by_level[level] = rows
-        carried += old or 0
-        new += fresh or 0
+    closed: dict[str, int] = {}
+    carried_closed: dict[str, int] = {}
+    spells = {"carried": 0, "new": 0, "lead": 0}
+    overdue = due_today = 0
+    for level, outcome, spell, rows, late, due_now in groups:
+        spells[spell] += rows
+        if outcome:
+            closed[outcome] = closed.get(outcome, 0) + rows
+            if spell == "carried":
+                carried_closed[outcome] = carried_closed.get(outcome, 0) + rows
+        elif level:
+            by_level[level] = by_level.get(level, 0) + rows
         overdue += late or 0
-        due_today += due or 0
-    return Totals(by_level, carried, new, overdue, due_today)
+        due_today += due_now or 0
+    return Totals(
+        by_level,
+        closed,
+        spells["carried"],
+        carried_closed,
+        spells["new"],
+        spells["lead"],
+        overdue,
+        due_today,
+    )
+
+
+def closes_text(counts: dict[str, int]) -> str:
+    """``成交 1 战败 2`` — closes by outcome, or ``0``."""
+    parts = [
+        f"{t(f'contacts.outcome.{outcome}')} {counts[outcome]}"
+        for outcome in OUTCOMES
+        if counts.get(outcome)
+    ]
+    return " ".join(parts) or "0"
 
 
 # -- the month grid ------------------------------------------------------------------------------
 
 
-class Event(NamedTuple):
-    """A registration or contact of a customer: when, the level at it, any agreed date."""
-
-    at: dt.datetime
-    level: str | None
-    next_date: dt.date | None
-    kind: str  # contact | registration
-
-
 class Mark(NamedTuple):
-    """What one day of a row shows: a contact (its level), a planned day, a missed one."""
+    """What one day of a row shows: a contact (its level), a planned day, a missed one, or
+    the close (``level`` is the outcome: deal | defeat | lost)."""
 
-    kind: str  # contact | planned | missed
+    kind: str  # contact | planned | missed | closed
     level: str | None = None
 
 
 _EVENTS_SQL = """
 SELECT c."customer_id", c."at", c."level_after", c."next_date", 'contact'
   FROM "contact" c
- WHERE c."customer_id" IN ({ids}) AND c."at" >= ? AND c."at" < ?
+ WHERE c."customer_id" IN ({ids}) AND c."at" < ?
 UNION ALL
 SELECT r."customer_id", r."time_in", COALESCE(r."level", (
            SELECT lc."to_level" FROM "level_change" lc
@@ -294,7 +476,7 @@ SELECT r."customer_id", r."time_in", COALESCE(r."level", (
             ORDER BY lc."at" DESC, lc."id" DESC LIMIT 1)),
        NULL, 'registration'
   FROM "registration" r
- WHERE r."customer_id" IN ({ids}) AND r."time_in" >= ? AND r."time_in" < ?
+ WHERE r."customer_id" IN ({ids}) AND r."time_in" < ?
 """
 
 
@@ -304,25 +486,16 @@ def _as_datetime(value) -> dt.datetime:
 
 def _as_date(value) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
-        return value
+        return value.date() if isinstance(value, dt.datetime) else value
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def month_events(
-    customer_ids: list[int], month: dt.date, intervals: dict[str, int] | None = None
-) -> dict[int, list[Event]]:
-    """The contacts and registrations of these customers in the month, in one query.
-
-    The window opens one longest interval before the month, so that a due day planned by
-    a contact late last month is still marked this month.
-    """
+def month_events(customer_ids: list[int], end: dt.datetime) -> dict[int, list[Event]]:
+    """The contacts and registrations of these customers before ``end``, in one query."""
     if not customer_ids:
         return {}
-    intervals = intervals or settings.follow_up_days()
-    start = dt.datetime.combine(month - dt.timedelta(days=max(intervals.values())), dt.time())
-    end = dt.datetime.combine(month_end(month), dt.time())
     ids = ", ".join(str(int(i)) for i in customer_ids)
-    window = (start.isoformat(" "), end.isoformat(" "))
+    window = (end.isoformat(" "),)
     cursor = database.execute_sql(_EVENTS_SQL.format(ids=ids), window + window)
     events: dict[int, list[Event]] = {int(i): [] for i in customer_ids}
     for customer_id, at, level, next_date, kind in cursor.fetchall():
@@ -332,50 +505,67 @@ def month_events(
     return events
 
 
+def _of_cycle(events: list[Event], row: TableRow) -> list[Event]:
+    return [
+        event
+        for event in events
+        if event.at >= row.opened_at and (row.closed_at is None or event.at <= row.closed_at)
+    ]
+
+
 def month_marks(
     events: list[Event],
     month: dt.date,
-    level: str,
-    next_due: dt.date | None,
+    row: TableRow,
     today: dt.date,
-    intervals: dict[str, int],
+    intervals: due_rules.Intervals,
 ) -> dict[int, Mark]:
-    """Day of month → mark, for one customer.
+    """Day of month → mark, for one row (its cycle's events, in time order).
 
-    A contact day shows the level at the (last) contact that day. A day is planned when
-    the cadence (or an agreed date) put the next follow-up on it: after each contact, and
-    from the customer's next due date on by the current level's interval through the month.
-    A planned day that passed with no contact is missed.
+    A contact day shows the level at the (last) contact that day; the close day shows the
+    outcome. A past day shows ``missed`` when the follow-up planned then fell on it (by the
+    rule and the interval in force that day) and nobody came. From today on, ``planned``:
+    the next due date, and from it the current level's cadence through the month.
     """
     start, end = month, month_end(month)
     marks: dict[int, Mark] = {}
-    contact_days = {event.at.date() for event in events}
-
-    def plan(day: dt.date) -> None:
-        if start <= day < end and day not in contact_days and day.day not in marks:
-            marks[day.day] = Mark("missed" if day < today else "planned")
-
     for event in events:
         day = event.at.date()
         if start <= day < end:
             marks[day.day] = Mark("contact", event.level)
-    for before, after in pairwise(events):
-        due = before.next_date
-        if due is None and before.level in intervals:
-            due = before.at.date() + dt.timedelta(days=intervals[before.level])
-        if due is not None and due < after.at.date():
-            plan(due)  # the plan fell before the next contact came: missed
-    if next_due is not None:
-        plan(next_due)
-        # The cadence goes on from a due day before the month's end; one beyond it plans
-        # nothing here (and stepping on from a far one, 9999-12-31, would overflow).
-        if today <= next_due < end and level in intervals:
-            step = dt.timedelta(days=intervals[level])
-            day = next_due + step
-            while day < end:
-                plan(day)
-                day += step
+    if row.closed_at is not None and start <= row.closed_at.date() < end:
+        marks[row.closed_at.date().day] = Mark("closed", row.closed_as)
+    first = max(start, row.opened_at.date() + dt.timedelta(days=1))
+    last = min(end, today, row.closed_at.date() if row.closed_at else end)
+    day = first
+    while day < last:
+        if day.day not in marks:
+            planned = due_rules.plan_on(events, day, intervals)
+            if planned is not None and planned.due == day:
+                marks[day.day] = Mark("missed")
+        day += dt.timedelta(days=1)
+    if row.next_due is not None and row.closed_at is None:
+        _plan_ahead(marks, row, start, end, today, intervals.current)
     return marks
+
+
+def _plan_ahead(marks, row: TableRow, start, end, today, intervals: dict[str, int]) -> None:
+    """From today on: the next due date, then the current level's cadence to the month's end."""
+
+    def plan(day: dt.date) -> None:
+        if start <= day < end and day.day not in marks:
+            marks[day.day] = Mark("missed" if day < today else "planned")
+
+    next_due = cast(dt.date, row.next_due)
+    plan(next_due)
+    # The cadence goes on from a due day before the month's end; one beyond it plans
+    # nothing here (and stepping on from a far one, 9999-12-31, would overflow).
+    if today <= next_due < end and row.level in intervals:
+        step = dt.timedelta(days=intervals[row.level])
+        day = next_due + step
+        while day < end:
+            plan(day)
+            day += step
 
 
 @dataclass(frozen=True)
@@ -388,19 +578,47 @@ class GridRow:
 
 def with_marks(rows: list[TableRow], f: TableFilter) -> list[GridRow]:
     """Rows of one page with their month's marks: one query for all their events."""
-    intervals = settings.follow_up_days()
-    events = month_events([row.id for row in rows], f.month, intervals)
+    intervals = due_rules.Intervals()
+    end = dt.datetime.combine(month_end(f.month), dt.time())
+    events = month_events([row.id for row in rows], end)
     latest = bounds.last_day(f.today)
+    finished = month_end(f.month) <= f.today
+    grid = []
     for row in rows:
-        if row.next_due > latest:  # stored before agreed dates were bounded, or by hand
+        if row.next_due is not None and row.next_due > latest:
+            # Stored before agreed dates were bounded, or by hand.
             log.warning("customer #%s is due on %s, beyond %s", row.id, row.next_due, latest)
-    return [
-        GridRow(
-            row,
-            month_marks(events[row.id], f.month, row.level, row.next_due, f.today, intervals),
-        )
-        for row in rows
-    ]
+        mine = _of_cycle(events[row.id], row)
+        if finished:
+            row = _as_at_the_end(row, mine, month_end(f.month), intervals)
+        grid.append(GridRow(row, month_marks(mine, f.month, row, f.today, intervals)))
+    return grid
+
+
+def _as_at_the_end(
+    row: TableRow, events: list[Event], end: dt.date, intervals: due_rules.Intervals
+) -> TableRow:
+    """A finished month's row as it stood at its end: the last contact then, and the
+    due date the rule and the intervals then gave (none once closed), not today's."""
+    last = max((event.at.date() for event in events), default=row.last_contact)
+    planned = None if row.closed_at else due_rules.plan_on(events, end, intervals)
+    return replace(row, last_contact=last, next_due=planned.due if planned else None)
+
+
+def plan_now(customer_id: int) -> due_rules.Plan | None:
+    """The plan behind a customer's due date now (which rule set it), from the events of
+    their open cycle; None when they have none open."""
+    cycle = (
+        IntentCycle.select(IntentCycle.opened_at)
+        .where((IntentCycle.customer == customer_id) & IntentCycle.closed_at.is_null())
+        .scalar()
+    )
+    if cycle is None:
+        return None
+    opened = _as_datetime(cycle)
+    events = month_events([customer_id], dt.datetime.max)[customer_id]
+    mine = [event for event in events if event.at >= opened]
+    return due_rules.plan(mine, due_rules.Intervals().current)
 
 
 # -- follow-ups due (CLI) ----------------------------------------------------------------------
@@ -446,27 +664,110 @@ def followups(
     include_later: bool = False,
 ) -> list[FollowUp]:
     """Open intent customers ``viewer`` may see, due on or before ``day`` (all of them with
-    ``include_later``), sorted by next due date; overdue days counted on ``day`` (default
-    today)."""
+    ``include_later``), sorted by due date; overdue days counted on ``day`` (default today).
+
+    A past day is answered as it was planned that morning: the customers open then, with
+    the due dates the rule and the intervals then in force gave (``followup.due``).
+    """
     roles.require(viewer, roles.CONTACTS_VIEW)
-    day = day or clock.today()
-    f = TableFilter(month=month_of(day), today=day, viewer=viewer, consultant_id=consultant_id)
-    found = []
-    for row in all_rows(f):
-        if not include_later and row.next_due > day:
-            break
-        found.append(
-            FollowUp(
-                name=row.name,
-                phone=row.phone,
-                level=row.level,
-                consultant=row.consultant or "",
-                model=row.model,
-                first_contact=row.first_contact,
-                source=row.source,
-                last_contact=row.last_contact,
-                next_due=row.next_due,
-                overdue_days=row.overdue_days(day),
-            )
+    today = clock.today()
+    day = day or today
+    if day < today:
+        found = _followups_then(viewer, day, consultant_id)
+        if not include_later:
+            found = [row for row in found if row.next_due <= day]
+        return found
+    clauses = [Customer.next_due.is_null(False), *_scope(viewer)]
+    if consultant_id:
+        clauses.append(Customer.consultant == consultant_id)
+    if not include_later:
+        clauses.append(Customer.next_due <= day)
+    query = (
+        Customer.select(
+            Customer.name,
+            Customer.phone,
+            Customer.level,
+            Staff.name,
+            Customer.model,
+            Customer.first_contact,
+            Customer.source,
+            Customer.last_contact,
+            Customer.next_due,
         )
+        .join(Staff, JOIN.LEFT_OUTER, on=(Customer.consultant == Staff.id))
+        .where(*clauses)
+        .order_by(Customer.next_due, Customer.id)
+        .tuples()
+    )
+    due_rows = cast("Iterable[tuple]", query)
+    return [
+        FollowUp(
+            name,
+            phone,
+            level,
+            consultant or "",
+            model,
+            _as_date(first),
+            source,
+            _as_date(last),
+            cast(dt.date, _as_date(due)),
+            overdue_days(_as_date(due), day),
+        )
+        for name, phone, level, consultant, model, first, source, last, due in due_rows
+    ]
+
+
+def _followups_then(viewer: Actor, day: dt.date, consultant_id: int | None) -> list[FollowUp]:
+    """Every customer open at the start of ``day``, with the plan then (due order)."""
+    start = dt.datetime.combine(day, dt.time())
+    f = TableFilter(month=month_of(day), today=day, viewer=viewer, consultant_id=consultant_id)
+    C = IntentCycle
+    query = (
+        _select(
+            f,
+            Customer.id,
+            C.opened_at,
+            Customer.name,
+            Customer.phone,
+            Staff.name,
+            Customer.model,
+            Customer.first_contact,
+            Customer.source,
+        )
+        .where(
+            C.opened_at < start,
+            C.closed_at.is_null() | (C.closed_at >= start),
+            *_scope(viewer),
+            *([Customer.consultant == consultant_id] if consultant_id else []),
+        )
+        .order_by(C.opened_at, C.id)
+        .tuples()
+    )
+    candidates = list(query)
+    intervals = due_rules.Intervals()
+    found: list[FollowUp] = []
+    for batch in range(0, len(candidates), 500):
+        chunk = candidates[batch : batch + 500]
+        events = month_events([row[0] for row in chunk], start)
+        for ident, opened, name, phone, consultant, model, first, source in chunk:
+            opened_at = _as_datetime(opened)
+            mine = [event for event in events[ident] if event.at >= opened_at]
+            planned = due_rules.plan(mine, intervals.at(start))
+            if planned is None:
+                continue
+            found.append(
+                FollowUp(
+                    name,
+                    phone,
+                    planned.level or "",
+                    consultant or "",
+                    model,
+                    _as_date(first),
+                    source,
+                    planned.last_contact,
+                    planned.due,
+                    overdue_days(planned.due, day),
+                )
+            )
+    found.sort(key=lambda row: row.next_due)
     return found

@@ -27,8 +27,11 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from peewee import fn
+
 from frontdesk import clock, rules
 from frontdesk.errors import NotFound, ValidationError
+from frontdesk.followup import cycles
 from frontdesk.followup.contact_input import (
     CloseInput,
     ContactInput,
@@ -41,7 +44,7 @@ from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
 from frontdesk.store import audit, settings
-from frontdesk.store.models import Contact, Customer, LevelChange, Staff, database
+from frontdesk.store.models import Contact, Customer, LevelChange, Registration, Staff, database
 
 # What a closed intent customer becomes (客户分类): a lost one stays a base customer (基盘).
 CLASS_AFTER_CLOSE = {"deal": "own_sold", "defeat": "defeated", "lost": "base"}
@@ -59,14 +62,22 @@ UPDATE "customer" SET "last_contact" = COALESCE(
     date("created_at"))
 """
 
-# Open intent customers (a level) are due at the date agreed at their latest contact when
-# no registration came after it, else at the last contact plus the level's interval.
+# Open intent customers (a level) are due at the date agreed at the latest contact of their
+# cycle that agreed one, while it lies after the last contact or nothing came after it (the
+# latest agreement in time wins, whatever the order of typing); else at the last contact
+# plus the level's interval (``followup.due`` has the same rule for past days).
 _NEXT_DUE_SQL = """
 UPDATE "customer" SET "next_due" = CASE WHEN "level" IS NULL THEN NULL ELSE COALESCE(
-    (SELECT c."next_date" FROM "contact" c
-      WHERE c."customer_id" = "customer"."id"
-        AND c."at" >= COALESCE((SELECT MAX(r."time_in") FROM "registration" r
-                                 WHERE r."customer_id" = "customer"."id"), '')
+    (SELECT CASE WHEN c."next_date" > "customer"."last_contact"
+                   OR (c."at" >= COALESCE((SELECT MAX(r."time_in") FROM "registration" r
+                                            WHERE r."customer_id" = "customer"."id"), '')
+                       AND c."at" >= (SELECT MAX(later."at") FROM "contact" later
+                                       WHERE later."customer_id" = "customer"."id"))
+                 THEN c."next_date" END
+       FROM "contact" c
+      WHERE c."customer_id" = "customer"."id" AND c."next_date" IS NOT NULL
+        AND c."at" >= COALESCE((SELECT MAX(ic."opened_at") FROM "intent_cycle" ic
+                                 WHERE ic."customer_id" = "customer"."id"), '')
       ORDER BY c."at" DESC, c."id" DESC LIMIT 1),
     date("last_contact", '+' || (CASE "level" {cases} END) || ' days')) END
 """
@@ -93,8 +104,11 @@ def _intervals(db) -> dict[str, int]:
     return days
 
 
-def recompute_follow_up(db=None, customer_ids: Iterable[int | None] | None = None) -> None:
-    """(Re)compute ``last_contact`` and ``next_due`` of some customers, or of all of them.
+def recompute_follow_up(
+    db=None, customer_ids: Iterable[int | None] | None = None, *, history: bool = True
+) -> None:
+    """(Re)compute the intent cycles (``followup.cycles``; not with ``history=False``: only
+    an interval changed), ``last_contact`` and ``next_due`` of some customers, or of all.
 
     ``db`` is a peewee database or a sqlite3 connection (the benchmark generator writes
     with raw SQL and calls this once at the end); by default the store in use. Call it in
@@ -105,10 +119,14 @@ def recompute_follow_up(db=None, customer_ids: Iterable[int | None] | None = Non
     cases = " ".join(f"WHEN '{level}' THEN {int(days[level])}" for level in rules.LEVELS)
     next_due_sql = _NEXT_DUE_SQL.format(cases=cases)
     if customer_ids is None:
+        if history:
+            cycles.rebuild(db)
         _execute(db, _LAST_CONTACT_SQL)
         _execute(db, next_due_sql)
         return
     ids = sorted({int(i) for i in customer_ids if i is not None})
+    if history:
+        cycles.rebuild(db, ids)
     for start in range(0, len(ids), IDS_PER_STATEMENT):
         chunk = ids[start : start + IDS_PER_STATEMENT]
         where = f' WHERE "id" IN ({", ".join("?" * len(chunk))})'
@@ -187,6 +205,8 @@ def record_contact(customer_id: int, data: ContactInput, *, by: Actor) -> Contac
             changes["level"] = level
         if customer.customer_class != "intent":
             changes["customer_class"] = "intent"
+        if level and customer.level is None:  # a closed customer interested again: reopened
+            changes.update(closed_at=None, closed_as=None)
         (
             Customer.update(**changes, updated_at=now, version=Customer.version + 1)
             .where(Customer.id == customer.id)
@@ -220,7 +240,7 @@ def close_customer(
     competitor: str = "",
     *,
     by: Actor,
-    at: dt.datetime | None = None,
+    at: dt.datetime | str | None = None,
 ) -> Customer:
     """Close an open intent customer as a deal, a defeat or lost; history is kept.
 
@@ -233,8 +253,14 @@ def close_customer(
         roles.require(by, roles.CONTACT_CLOSE)
         clean = clean_close(CloseInput(outcome, reason, competitor, at), customer)
         now = clean.at
+        _refuse_close_before_history(customer, now)
         LevelChange.create(
-            customer=customer, from_level=customer.level, to_level=None, at=now, staff=by.staff
+            customer=customer,
+            from_level=customer.level,
+            to_level=None,
+            at=now,
+            staff=by.staff,
+            closed_as=clean.outcome,
         )
         (
             Customer.update(
@@ -251,6 +277,7 @@ def close_customer(
             .where(Customer.id == customer.id)
             .execute()
         )
+        cycles.rebuild(customer_ids=[customer.id])
         audit.record(
             "close",
             "customer",
@@ -263,6 +290,27 @@ def close_customer(
             at=now,
         )
     return Customer.get_by_id(customer.id)
+
+
+def _refuse_close_before_history(customer: Customer, at: dt.datetime) -> None:
+    """A close comes after the customer's last registration or contact: closed before
+    them, the later ones would have happened to nobody (and reopen at once)."""
+    latest = max(
+        (
+            moment
+            for moment in (
+                Contact.select(fn.MAX(Contact.at)).where(Contact.customer == customer).scalar(),
+                Registration.select(fn.MAX(Registration.time_in))
+                .where(Registration.customer == customer)
+                .scalar(),
+            )
+            if moment is not None
+        ),
+        default=None,
+    )
+    if latest is not None and at < latest:
+        moment = latest.strftime("%Y-%m-%d %H:%M")
+        raise ValidationError({"at": t("contacts.error.close_before_contact", last=moment)})
 
 
 def reassign(

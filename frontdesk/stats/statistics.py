@@ -12,8 +12,13 @@ For the store's local day D, counted from the registration log (来店(电)客�
 - avg_stay_min: mean minutes from time in to time out over the walk-ins of D that have
   left; open: the walk-ins of D still in the showroom.
 - calls (来电): phone registrations on D; calls_on_file: those with a valid phone.
-- new_intent (新增意向客户): customers whose first intent level was set on D, by that level
-  (the first ``level_change`` row of a customer with a level).
+- new_intent (新增意向客户): customers who became intent customers on D — met face to face
+  with a level (seed: 面对面接触一次以上): a walk-in or visit that opened a cycle, or a phone
+  lead's first walk-in or visit; a defeated or lost customer who comes back is new again
+  (``followup.cycles``) — by the level then; ``new_intent_by_origin``: the same split by
+  where they were met (``walkin`` 来店, ``visit`` 拜访), to reconcile with the log.
+- phone ``new_leads`` (来电意向): cycles opened on D by a level given on a call or a
+  message, by that level; they count in new_intent only when met.
 - the splits: by hour of time in, by channel and by model (walk-ins and calls apart), and
   by consultant (parties, first_on_file, test_drives, orders; walk-ins only).
 
@@ -42,7 +47,8 @@ from functools import cache
 from peewee import JOIN, SQL, Case, Select, fn
 
 from frontdesk import clock, months, rules
-from frontdesk.store.models import LevelChange, Registration, Staff, database
+from frontdesk.followup import cycles
+from frontdesk.store.models import IntentCycle, Registration, Staff, database
 
 WALKIN, PHONE = "walkin", "phone"
 UNASSIGNED = ""  # the split key of a blank channel or model, or of no consultant
@@ -83,6 +89,10 @@ class Statistics:
     calls: int = 0
     calls_on_file: int = 0
     new_intent: dict[str, int] = field(default_factory=lambda: dict.fromkeys(rules.LEVELS, 0))
+    new_intent_by_origin: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(cycles.FACE_TO_FACE, 0)
+    )
+    new_leads: dict[str, int] = field(default_factory=lambda: dict.fromkeys(rules.LEVELS, 0))
     by_hour: Split = field(default_factory=dict)  # "09" → {"walkin": n, "phone": n}
     by_channel: Split = field(default_factory=dict)  # name → {"walkin": n, "phone": n}
     by_model: Split = field(default_factory=dict)
@@ -125,8 +135,13 @@ class Statistics:
             "calls_on_file",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        for level, count in other.new_intent.items():
-            self.new_intent[level] += count
+        for mine_counts, theirs_counts in (
+            (self.new_intent, other.new_intent),
+            (self.new_intent_by_origin, other.new_intent_by_origin),
+            (self.new_leads, other.new_leads),
+        ):
+            for key, count in theirs_counts.items():
+                mine_counts[key] += count
         for mine, theirs in (
             (self.by_hour, other.by_hour),
             (self.by_channel, other.by_channel),
@@ -162,8 +177,13 @@ class Statistics:
                 "avg_stay_min": _rounded(self.avg_stay_min, STAY_PLACES),
                 "open": self.open,
             },
-            "phone": {"calls": self.calls, "on_file": self.calls_on_file},
+            "phone": {
+                "calls": self.calls,
+                "on_file": self.calls_on_file,
+                "new_leads": dict(self.new_leads),
+            },
             "new_intent": dict(self.new_intent),
+            "new_intent_by_origin": dict(self.new_intent_by_origin),
             "by_hour": {key: dict(value) for key, value in self.by_hour.items()},
             "by_channel": {key: dict(value) for key, value in self.by_channel.items()},
             "by_model": {key: dict(value) for key, value in self.by_model.items()},
@@ -211,7 +231,6 @@ class MonthSheet:
 
 _START, _END = dt.datetime(1, 1, 1), dt.datetime(1, 1, 2)  # the placeholder range
 _Earlier = Registration.alias("earlier")
-_FirstLevel = LevelChange.alias("earlier_level")
 
 
 def _day_of(column):
@@ -310,19 +329,23 @@ def _by_consultant():
 
 
 def _new_intent():
-    """(day, level, customers): each customer's first level change with a level, by day."""
-    L, F = LevelChange, _FirstLevel
-    earlier_level = F.select(SQL("1")).where(
-        (F.customer == L.customer)
-        & F.to_level.is_null(False)
-        & (F.at <= L.at)
-        & ((F.at < L.at) | (F.id < L.id))
-    )
+    """(day, level, origin, customers): cycles met face to face on the day (新增意向客户)."""
+    C = IntentCycle
     return (
-        L.select(_day_of(L.at).alias("day"), L.to_level, fn.COUNT(SQL("*")))
-        .where((L.at >= _START) & (L.at < _END) & L.to_level.is_null(False))
-        .where(~fn.EXISTS(earlier_level))
-        .group_by(SQL("day"), L.to_level)
+        C.select(_day_of(C.met_at).alias("day"), C.met_level, C.origin, fn.COUNT(SQL("*")))
+        .where((C.met_at >= _START) & (C.met_at < _END))
+        .group_by(SQL("day"), C.met_level, C.origin)
+    )
+
+
+def _new_leads():
+    """(day, level, customers): cycles opened on the day by a call or message (来电意向)."""
+    C = IntentCycle
+    return (
+        C.select(_day_of(C.opened_at).alias("day"), C.opened_level, fn.COUNT(SQL("*")))
+        .where((C.opened_at >= _START) & (C.opened_at < _END))
+        .where(C.opened_by.not_in(cycles.FACE_TO_FACE))
+        .group_by(SQL("day"), C.opened_level)
     )
 
 
@@ -391,9 +414,14 @@ def _collect(first_day: dt.date, last_day: dt.date) -> list[DayStatistics]:
         if not is_returning:
             row["first_on_file"] += on_file or 0
 
-    for day, level, n in _rows(_new_intent, start, end):
+    for day, level, origin, n in _rows(_new_intent, start, end):
         if level in rules.LEVELS:
             days[day].new_intent[level] += n
+        if origin in cycles.FACE_TO_FACE:
+            days[day].new_intent_by_origin[origin] += n
+    for day, level, n in _rows(_new_leads, start, end):
+        if level in rules.LEVELS:
+            days[day].new_leads[level] += n
 
     for stats in days.values():
         stats.sort_splits()

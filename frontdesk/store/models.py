@@ -211,6 +211,49 @@ class LevelChange(BaseModel):
     staff = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
     registration = ForeignKeyField(Registration, null=True, on_delete="SET NULL")
+    # A close (to no level, through no contact or registration): deal | defeat | lost.
+    closed_as = CharField(null=True)
+
+
+class IntentCycle(BaseModel):
+    """One spell of a customer as an open intent customer (意向周期), derived from their
+    registrations, contacts and closes by ``frontdesk.followup.cycles``.
+
+    It opens at the first level given (``opened_by``: walkin | visit | call | message); a
+    level given by phone or message makes a phone lead (来电意向), who becomes an intent
+    customer at the first face-to-face meeting (``met_at``, ``origin``: walkin | visit,
+    seed: 面对面接触一次以上). It closes as a deal, a defeat or lost (成交 / 战败 / 失控); a
+    later level opens a new cycle. A month's contact table is the cycles open in it.
+    """
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="cycles", on_delete="CASCADE")
+    opened_at = DateTimeField()
+    opened_by = CharField()
+    opened_level = CharField()
+    met_at = DateTimeField(null=True)
+    origin = CharField(null=True)
+    met_level = CharField(null=True)
+    closed_at = DateTimeField(null=True)
+    closed_as = CharField(null=True)
+
+    class Meta:
+        indexes = (
+            (("opened_at", "id"), False),
+            (("met_at",), False),
+            (("closed_at",), False),
+        )
+
+
+class IntervalChange(BaseModel):
+    """A change of a level's follow-up interval (跟进间隔): the days before and after, and
+    when. A past day's due dates are planned with the interval then in force."""
+
+    id = AutoField()
+    level = CharField()
+    days_before = IntegerField()
+    days_after = IntegerField()
+    at = DateTimeField(index=True)
 
 
 class CodeItem(BaseModel):
@@ -294,6 +337,8 @@ ALL_MODELS = (
     Registration,
     Contact,
     LevelChange,
+    IntentCycle,
+    IntervalChange,
     CodeItem,
     Draft,
     AuditEntry,

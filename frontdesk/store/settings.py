@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from frontdesk import rules
+from frontdesk import clock, rules
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
 from frontdesk.people import roles
 from frontdesk.people.actor import Actor
 from frontdesk.store import audit
-from frontdesk.store.models import Setting, database
+from frontdesk.store.models import IntervalChange, Setting, database
 
 STORE_NAME = "store_name"
 WELCOMED = "welcomed"
@@ -142,6 +142,14 @@ def _checked(entry: Known, raw: str) -> str:
     return str(number) if entry.kind == "int" else f"{number:g}"
 
 
+def _keep_interval_change(level: str, stored: str | None) -> None:
+    """Keep a level's interval change (``IntervalChange``): the past keeps the days before."""
+    before = follow_up_days()[level]
+    after = int(stored) if stored is not None else rules.FOLLOW_UP_DAYS[level]
+    if after != before:
+        IntervalChange.create(level=level, days_before=before, days_after=after, at=clock.now())
+
+
 def change(key: str, value: str | None, *, by: Actor) -> str:
     """Set a known setting (``value`` None: back to its default); returns what is stored
     now, or the default. A follow-up interval changes every open customer's due date, in
@@ -152,6 +160,8 @@ def change(key: str, value: str | None, *, by: Actor) -> str:
         raise ValidationError({"key": t("settings.unknown", key=key)})
     stored = None if value is None else _checked(entry, value)
     with database.atomic():
+        if key.startswith(FOLLOW_UP_DAYS):
+            _keep_interval_change(key.removeprefix(FOLLOW_UP_DAYS), stored)
         if stored is None:
             Setting.delete().where(Setting.key == key).execute()
         else:
@@ -159,6 +169,6 @@ def change(key: str, value: str | None, *, by: Actor) -> str:
         if key.startswith(FOLLOW_UP_DAYS):
             from frontdesk.followup import contacts  # it reads the settings: imported when needed
 
-            contacts.recompute_follow_up()
+            contacts.recompute_follow_up(history=False)
         audit.record("setting", "setting", None, by, key=key, value=stored)
     return entry.default if stored is None else stored

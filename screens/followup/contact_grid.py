@@ -77,13 +77,23 @@ def fit(text: str, width: int, right: bool = False) -> str:
     return padding + text if right else text + padding
 
 
+def due_cell(row: contact_table.TableRow) -> str:
+    """The next due date, or how the row was closed (成交 / 战败 / 失控)."""
+    if row.closed_as:
+        return t(f"contacts.outcome.{row.closed_as}")
+    return row.next_due.strftime("%m-%d") if row.next_due else "—"
+
+
 def row_cells(row: contact_table.TableRow, number: int) -> dict[str, str]:
+    """The cells of a row; ``number`` is its place on screen, the 序号 unless the core gave
+    the row its number in the month's whole table (a filtered view)."""
     first = row.first_contact.strftime("%y-%m-%d") if row.first_contact else ""
+    name = row.name or rules.format_phone(row.phone)
     return {
-        "no": str(number),
-        "name": row.name or rules.format_phone(row.phone),
+        "no": str(row.number or number),
+        "name": t("contacts.row.lead", name=name) if row.is_lead else name,
         "level": row.level,
-        "due": row.next_due.strftime("%m-%d"),
+        "due": due_cell(row),
         "phone": rules.format_phone(row.phone),
         "model": row.model,
         "first": first,
@@ -103,6 +113,7 @@ class ContactGrid(ScrollView, can_focus=True):
         "contact-grid--contact",
         "contact-grid--planned",
         "contact-grid--missed",
+        "contact-grid--closed",
         "contact-grid--today",
         "contact-grid--weekend",
         "contact-grid--empty",
@@ -117,6 +128,7 @@ class ContactGrid(ScrollView, can_focus=True):
     ContactGrid > .contact-grid--contact { color: $success; text-style: bold; }
     ContactGrid > .contact-grid--planned { color: $accent; }
     ContactGrid > .contact-grid--missed { color: $error; text-style: bold; }
+    ContactGrid > .contact-grid--closed { color: $text-muted; text-style: bold reverse; }
     ContactGrid > .contact-grid--today { background: $primary 25%; }
     ContactGrid > .contact-grid--weekend { color: $text-muted; }
     ContactGrid > .contact-grid--empty { color: $text-disabled; }
@@ -430,7 +442,9 @@ class ContactGrid(ScrollView, can_focus=True):
         row = grid_row.row
         cells = row_cells(row, index + 1)
         name_style = row_style
-        if row.next_due < f.today:
+        if row.next_due is None:
+            name_style = row_style + self._style("empty")
+        elif row.next_due < f.today:
             name_style = row_style + self._style("overdue")
         elif row.next_due == f.today:
             name_style = row_style + self._style("due-today")
@@ -451,6 +465,9 @@ class ContactGrid(ScrollView, can_focus=True):
             elif mark.kind == "contact":
                 text = fit(mark.level or "+", DAY_WIDTH, True)
                 style = row_style + self._style("contact")
+            elif mark.kind == "closed":
+                text = fit(t(f"contacts.row.closed_mark.{mark.level}"), DAY_WIDTH, True)
+                style = row_style + self._style("closed")
             else:
                 text, style = fit("*", DAY_WIDTH, True), row_style + self._style(mark.kind)
             if day == today:

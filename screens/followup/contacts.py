@@ -160,14 +160,20 @@ class ContactsScreen(CustomerActions, Screen):
         levels = " ".join(f"{level} {totals.by_level.get(level, 0)}" for level in rules.LEVELS)
         text = t(
             "contacts.foot.line",
-            total=totals.total,
+            total=totals.open,
             levels=levels,
-            carried=totals.carried,
-            new=totals.new,
             overdue=totals.overdue,
             due_today=totals.due_today,
         )
-        self.query_one("#contacts-foot", Static).update(Content(text))
+        flow = t(
+            "contacts.foot.month",
+            carried=totals.carried,
+            carried_closed=sum(totals.carried_closed.values()),
+            new=totals.new,
+            leads=totals.leads,
+            closed=contact_table.closes_text(totals.closed),
+        )
+        self.query_one("#contacts-foot", Static).update(Content(f"{text}\n{flow}"))
 
     def on_contact_grid_cursor_moved(self, event: ContactGrid.CursorMoved) -> None:
         line = self.query_one("#contacts-current", Static)
@@ -181,8 +187,16 @@ class ContactsScreen(CustomerActions, Screen):
             return
         row = event.row.row
         overdue = row.overdue_days(self.filter.today)
-        due = row.next_due.strftime("%m-%d")
+        due = row.next_due.strftime("%m-%d") if row.next_due else "—"
         status = t("contacts.current.overdue", days=overdue) if overdue else ""
+        if row.closed_as and row.closed_at:
+            status = t(
+                "contacts.current.closed",
+                outcome=t(f"contacts.outcome.{row.closed_as}"),
+                date=row.closed_at.strftime("%m-%d"),
+            )
+        elif row.is_lead:
+            status = t("contacts.current.lead")
         text = t(
             "contacts.current.line",
             number=grid.cursor + 1,
