@@ -214,7 +214,7 @@ def test_close_takes_at_and_refuses_a_moment_before_the_last_contact(run_cli, fr
         "close", "--phone", "13812345678", "lost", "--reason", "停机", "--at", "2026-11-19 09:00"
     )
     assert status != 0 and "不能早于最后一次接触或来店（2026-11-20 10:00）" in err
-    status, out, err = run_cli(
+    status, _, err = run_cli(
         "close", "--phone", "13812345678", "lost", "--reason", "停机", "--at", "2026-11-28 09:00"
     )
     assert status == 0, err
