@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 
 import pytest
 from openpyxl import Workbook
@@ -21,10 +22,13 @@ from textual.widgets import Input, Static
 from frontdesk import i18n, rules, store
 from frontdesk.desk import importer, registration
 from frontdesk.errors import ValidationError
-from frontdesk.followup import contact_export, contact_table
+from frontdesk.followup import contact_export, contact_table, contacts
+from frontdesk.followup.contact_input import ContactInput
 from frontdesk.people.actor import DESK, OPERATOR
-from frontdesk.store.models import Customer, Registration
+from frontdesk.store.models import AuditEntry, Contact, Customer, Registration
 from screens.desk.registration_form import RegistrationScreen
+from screens.followup.contact_forms import ContactScreen
+from screens.followup.contacts import ContactsScreen
 from tests.conftest import settle, type_as_a_terminal
 from tests.test_every_screen_fits import cuts
 
@@ -103,6 +107,26 @@ def test_correcting_an_old_registration_keeps_the_source_set_since(showroom):
     assert (source_of(ZHANG), Registration.get_by_id(first.id).source) == (3, 3)
 
 
+def test_a_contact_sets_the_source_and_blank_keeps_it(showroom):
+    walkin(ZHANG, "09:00", level="A")
+    customer = Customer.get(Customer.phone == ZHANG)
+    contact = contacts.record_contact(
+        customer.id, ContactInput(method="visit", at="10:00", source="５"), by=OPERATOR
+    )
+    assert source_of(ZHANG) == 5  # was 4, from the walk-in
+    entry = AuditEntry.get((AuditEntry.entity == "contact") & (AuditEntry.entity_id == contact.id))
+    detail = json.loads(entry.detail)
+    assert (detail["source"], detail["from_source"]) == (5, 4)
+    contacts.record_contact(customer.id, ContactInput(method="call", at="10:10"), by=OPERATOR)
+    assert source_of(ZHANG) == 5
+    with pytest.raises(ValidationError) as refused:
+        contacts.record_contact(
+            customer.id, ContactInput(method="call", at="10:20", source="9"), by=OPERATOR
+        )
+    assert refused.value.errors == {"source": REFUSED}
+    assert Contact.select().count() == 2  # the refused one is not stored
+
+
 def test_the_contact_table_and_its_export_show_the_source(showroom, tmp_path):
     walkin(ZHANG, "09:00", name="张三", level="A", source="3")
     walkin(LI, "09:30", name="李四", level="B")
@@ -135,6 +159,18 @@ def test_register_takes_a_source(run_cli, cli_store):
     store.open_store(cli_store)
     assert (Registration.get_by_id(int(out)).source, source_of(ZHANG)) == (3, 3)
     assert Registration.select().count() == 1
+
+
+def test_contact_on_the_command_line_takes_a_source(run_cli, cli_store):
+    walk = ("register", "--phone", ZHANG, "--kind", "walkin", "--at", "09:00", "--level", "A")
+    assert run_cli(*walk)[0] == 0
+    call = ("contact", "--phone", ZHANG, "--method", "call", "--at", "2026-11-25 10:00")
+    assert run_cli(*call, "--source", "5")[::2] == (0, "")
+    status, _, err = run_cli(*call, "--source", "0")
+    assert (status, err) == (1, f"{REFUSED}\n")
+    store.open_store(cli_store)
+    assert source_of(ZHANG) == 5  # 4 from the walk-in, then 5 from the call
+    assert Contact.select().count() == 1
 
 
 # -- the importer -----------------------------------------------------------------------------
@@ -213,3 +249,30 @@ async def test_the_sources_whole_hint_shows_at_80x24(showroom, make_app, languag
         assert i18n.t("source.7")[2:] in line  # the whole list, to 7 二级网点
         assert cuts(app) == []
         assert app.screen.query_one("#form-fields").max_scroll_y == 0  # every field in view
+
+
+async def test_the_contact_dialog_sets_the_source(showroom, make_app):
+    walkin(ZHANG, "09:00", name="张三", level="A", source="2")
+    app = make_app(staff=showroom["wanglei"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactsScreen)
+        await pilot.press("c", "enter", "enter", "enter", "enter")  # to the source
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ContactScreen) and dialog.focused.id == "source"
+        assert dialog.query_one("#source", Input).placeholder == "2"  # the customer's now
+        assert cuts(app) == []
+        await pilot.press("9", "enter")
+        await settle(pilot)
+        hint = dialog.query_one("#hint-source", Static)
+        assert (dialog.focused.id, str(hint.render())) == ("source", REFUSED)
+        await pilot.press("backspace", "6")
+        await settle(pilot)
+        assert str(hint.render()) == "6 户外展示"  # what the digit means
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactsScreen)
+    assert source_of(ZHANG) == 6
