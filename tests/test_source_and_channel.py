@@ -173,6 +173,23 @@ def test_contact_on_the_command_line_takes_a_source(run_cli, cli_store):
     assert Contact.select().count() == 1
 
 
+def test_register_on_the_command_line_takes_a_known_customers_channel(run_cli, cli_store):
+    """8 of 12 walk-ins were keyed with no channel though 5 of them had one on file."""
+    at = ("--kind", "walkin", "--phone", ZHANG, "--at")
+    assert run_cli("register", *at, "2026-11-24 09:00", "--channel", "网络")[0] == 0
+    status, again, _ = run_cli("register", *at, "2026-11-25 09:00")  # no --channel
+    assert status == 0
+    status, other, _ = run_cli("register", *at, "2026-11-25 10:00", "--channel", "电视")
+    assert status == 0
+    status, stranger, _ = run_cli("register", "--kind", "phone", "--at", "10:10", "--phone", LI)
+    assert status == 0
+    store.open_store(cli_store)
+    channel = {int(i): Registration.get_by_id(int(i)).channel for i in (again, other, stranger)}
+    # The customer's 网络; then 电视 as typed (and now the customer's); a new caller has none.
+    assert channel == {int(again): "网络", int(other): "电视", int(stranger): ""}
+    assert Customer.get(Customer.phone == ZHANG).channel == "电视"
+
+
 # -- the importer -----------------------------------------------------------------------------
 
 
@@ -199,6 +216,23 @@ def test_an_import_reads_the_source_column(showroom, tmp_path):
     book.save(tmp_path / "log.xlsx")
     assert importer.import_file(tmp_path / "log.xlsx", by=OPERATOR).imported == 1
     assert source_of(ZHANG) == 6
+
+
+def test_an_import_row_without_a_channel_takes_the_customers(showroom, tmp_path):
+    walkin(ZHANG, "09:00", channel="网络")
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "kind,time_in,phone,channel\n"
+        "walkin,2026-11-25 10:00,13812345678,\n"  # known, blank → 网络
+        "phone,2026-11-25 10:20,13912345678,\n"  # 李四's call, after the walk-in below → 电视
+        "walkin,2026-11-25 10:10,13912345678,电视\n"  # 李四 new, stored first (by time)
+        "walkin,2026-11-25 10:30,,\n",  # nobody's: stays blank
+        encoding="utf-8",
+    )
+    assert importer.import_file(path, by=OPERATOR).imported == 4
+    saved = Registration.select().where(Registration.time_in > dt.datetime(2026, 11, 25, 9, 30))
+    channels = [r.channel for r in saved.order_by(Registration.time_in)]
+    assert channels == ["网络", "电视", "电视", ""]  # 10:00, 10:10, 10:20, 10:30
 
 
 # -- the screens --------------------------------------------------------------------------------

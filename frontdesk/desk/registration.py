@@ -249,6 +249,9 @@ def register(data: RegistrationInput, *, by: Actor) -> Registration:
         existing = (
             Customer.get_or_none(Customer.phone == clean_data.phone) if clean_data.phone else None
         )
+        if existing is not None and not clean_data.channel:
+            # 信息来源: a known customer's own, as the form prefills it on the phone's lookup.
+            clean_data.channel = existing.channel
         old_level = existing.level if existing else None
         consultant = clean_data.consultant or _consultant_for(existing)
         customer = _apply_to_customer(clean_data, consultant, by, existing)
