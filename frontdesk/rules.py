@@ -34,6 +34,8 @@ CUSTOMER_CLASSES = (
     "other_sold",
     "other_brand",
 )
+# 来源区分 (seed 000 slide 57): 1 基盘维系 · 2 VIP · 3 大客户 · 4 来店/电 · 5 内部情报 ·
+# 6 户外展示 · 7 二级网点. A customer first on file through the desk is a 4.
 SOURCES = (1, 2, 3, 4, 5, 6, 7)
 SOURCE_WALKIN_PHONE = 4
 FOLLOW_UP_DAYS = {"O": 7, "H": 2, "A": 3, "B": 7, "C": 14}
@@ -140,6 +142,17 @@ def normalise_level(raw: str | None) -> str | None:
     if text not in LEVELS:
         raise ValueError(text)
     return text
+
+
+def normalise_source(raw: object) -> int | None:
+    """A typed 来源区分: ``5`` (or full-width ``５``) → 5; blank → None. Raises ValueError
+    for anything but one of ``SOURCES``."""
+    text = fold_width("" if raw is None else str(raw)).strip()
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit() or int(text) not in SOURCES:
+        raise ValueError(text)
+    return int(text)
 
 
 def follow_up_due(last_contact: dt.date, level: str | None, intervals=None) -> dt.date | None:

@@ -42,6 +42,7 @@ def test_a_contact_is_cleaned_to_what_is_stored(showroom):
         level="H",
         next_date=dt.date(2026, 12, 1),
         staff=None,
+        source=4,  # none typed: the customer's own, 4 as the desk put them on file
     )
 
 

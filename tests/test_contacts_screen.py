@@ -427,7 +427,7 @@ async def test_a_bad_agreed_date_is_said_as_enter_leaves_the_field_and_full_widt
         await type_as_a_terminal(pilot, "＋３")  # full-width, as a Chinese input method types
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen.focused.id == "at" and not hint.has_class("-error")
+        assert app.screen.focused.id == "source" and not hint.has_class("-error")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ContactsScreen)

@@ -51,6 +51,7 @@ async def test_full_walkin_typed_in_paper_form_order(showroom, make_app):
         await pilot.press("3", "enter")  # party of three
         await pilot.press(*"km", "enter")  # model by pinyin initials: 凯美瑞
         await pilot.press("enter")  # channel left blank
+        await pilot.press("enter")  # source left blank: 4 for a new customer
         await pilot.press("h", "enter")  # level H
         await pilot.press("enter")  # proposed consultant kept
         await pilot.press("y", "enter", "n", "enter", "n", "enter")  # test drive, quote, order

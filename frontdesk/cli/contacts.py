@@ -43,6 +43,7 @@ def add_commands(commands) -> dict[str, Handler]:
     )
     contact.add_argument("--level", default="", metavar="O|H|A|B|C", help=t("contacts.cli.level"))
     contact.add_argument("--next", default="", metavar="YYYY-MM-DD", help=t("contacts.cli.next"))
+    contact.add_argument("--source", default="", metavar="1-7", help=t("contacts.cli.source"))
     contact.add_argument("--notes", default="", metavar="TEXT", help=t("contacts.cli.notes"))
     contact.add_argument("--by", default="", metavar="NAME", help=t("contacts.cli.by"))
 
@@ -94,6 +95,7 @@ def _contact(args: argparse.Namespace, actor: Actor) -> int:
         account=args.notes,
         level=args.level,
         next_date=args.next,
+        source=args.source,
         staff=args.by,
     )
     saved = contacts.record_contact(customer.id, data, by=actor)

@@ -34,6 +34,7 @@ class ValueType(StrEnum):
     GENDER = "gender"  # "" | M | F, typed m / f / 男 / 女
     CODE = "code"  # a name on one of the store's code lists (车型, 信息来源)
     LEVEL = "level"  # an intent level H/A/B/C/O, or none
+    SOURCE = "source"  # 来源区分 1–7, or none (blank: the customer's stays)
     STAFF = "staff"  # a consultant, by name or login
     YES_NO = "yes_no"  # 是 / 否
 
@@ -222,6 +223,18 @@ FIELDS: FieldTable = (
         message="error.unknown_channel",
         max_length=rules.MAX_TEXT,
         codes="channel",
+    ),
+    RegistrationField(
+        "source",
+        ValueType.SOURCE,
+        "form.source",
+        ("source", "来源区分"),
+        Option("--source", "cli.reg_source", "1-7"),
+        widget=Widget.NUMBER,
+        hint="form.hint_source",
+        message="error.source",
+        max_length=2,  # one digit; a second one typed is refused, not cut off
+        null=True,
     ),
     RegistrationField(
         "level",

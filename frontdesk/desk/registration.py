@@ -189,7 +189,7 @@ def _apply_to_customer(
             level=clean_data.level,
             model=clean_data.model,
             channel=clean_data.channel,
-            source=rules.SOURCE_WALKIN_PHONE,
+            source=clean_data.source or rules.SOURCE_WALKIN_PHONE,
             consultant=consultant,
             first_contact=clean_data.time_in.date(),
             created_at=now,
@@ -204,6 +204,8 @@ def _apply_to_customer(
             changes[key] = value
     if "name" in changes:
         changes["initials"] = rules.pinyin_initials(changes["name"])
+    if clean_data.source is not None and clean_data.source != customer.source:
+        changes["source"] = clean_data.source  # 来源区分: only when typed; blank keeps it
     if clean_data.level and clean_data.level != customer.level:
         changes["level"] = clean_data.level
         changes["customer_class"] = "intent"
@@ -249,6 +251,9 @@ def register(data: RegistrationInput, *, by: Actor) -> Registration:
         existing = (
             Customer.get_or_none(Customer.phone == clean_data.phone) if clean_data.phone else None
         )
+        if existing is not None and not clean_data.channel:
+            # 信息来源: a known customer's own, as the form prefills it on the phone's lookup.
+            clean_data.channel = existing.channel
         old_level = existing.level if existing else None
         consultant = clean_data.consultant or _consultant_for(existing)
         customer = _apply_to_customer(clean_data, consultant, by, existing)
@@ -318,6 +323,8 @@ def update(
                 if getattr(clean_data, key) == getattr(current, key)
             }
             for_customer = clean_data.replace(**unchanged)
+            if clean_data.source == current.source:  # 来源区分 as saved: the customer's stays
+                for_customer = for_customer.replace(source=None)
         customer = _apply_to_customer(for_customer, consultant, by, existing)
         changes = {
             **_row(clean_data),

@@ -28,7 +28,7 @@ from frontdesk.store.models import Staff
 TIME_IN, TIME_OUT = "time_in", "time_out"
 # The types the form checks as they are typed, with no database: by the same functions
 # ``clean`` uses, so that the form and the core never disagree about what is valid.
-TYPED_TYPES = (Type.PHONE, Type.COUNT, Type.MOMENT)
+TYPED_TYPES = (Type.PHONE, Type.COUNT, Type.MOMENT, Type.SOURCE)
 
 
 class RegistrationInput(FieldValues):
@@ -79,6 +79,14 @@ def check_count(field: RegistrationField, raw: object) -> tuple[int, str | None]
     return number, None
 
 
+def check_source(field: RegistrationField, raw: object) -> tuple[int | None, str | None]:
+    """A typed 来源区分: (1–7 or None for blank, None) or (None, the error)."""
+    try:
+        return rules.normalise_source(raw), None
+    except ValueError:
+        return None, t(field.message)
+
+
 def field_error(
     name: str, raw: str, day: dt.date | None = None, fields: FieldTable = FIELDS
 ) -> str | None:
@@ -88,6 +96,8 @@ def field_error(
         return check_phone(raw)[1]
     if field.type is Type.COUNT:
         return check_count(field, raw)[1]
+    if field.type is Type.SOURCE:
+        return check_source(field, raw)[1]
     if field.type is Type.MOMENT and (raw or "").strip():
         try:
             parse_moment(raw, day or clock.today())
@@ -234,6 +244,11 @@ def _cleaned(
             return _code(field, raw, kept)
         case Type.LEVEL:
             return _level(field, raw)
+        case Type.SOURCE:
+            source, error = check_source(field, raw)
+            if error:
+                raise _Refused(error)
+            return source
         case Type.STAFF:
             return _consultant(field, raw)
         case Type.YES_NO:

@@ -2,8 +2,8 @@
 
 - a contact (接触记录): how (电话 / 拜访 / 来店 / 短信·微信), when, the account of it (访问经过),
   the level after it — a level changes only through a contact — an agreed next date (约定日期:
-  ``YYYY-MM-DD``, ``MM-DD`` or ``+N`` days, from the contact's day to a year after it) and, for
-  a manager, who made it;
+  ``YYYY-MM-DD``, ``MM-DD`` or ``+N`` days, from the contact's day to a year after it), the
+  customer's 来源区分 (1–7, blank: unchanged) and, for a manager, who made it;
 - a close (结案): 成交 deal, 战败 defeat (the competitor bought and a reason required) or 失控
   lost (a reason required), of an open intent customer;
 - a reassignment (转交): the active consultant who takes the customer over.
@@ -44,6 +44,7 @@ class ContactInput:
     account: str = ""  # 访问经过
     level: str | None = ""  # the level after the contact; blank: unchanged
     next_date: dt.date | str | None = None  # agreed next contact, overrides the cadence
+    source: int | str | None = ""  # 来源区分 1–7; blank: the customer's stays
     # Who made it (name or login): only a manager (or the operator) names someone else.
     # Blank: the signed-in consultant or manager; at the desk or the operator's CLI, the
     # customer's consultant.
@@ -58,6 +59,7 @@ class CleanContact:
     level: str  # the level after the contact (the customer's own when none was typed)
     next_date: dt.date | None
     staff: Staff | None  # the member named as having made it; None: nobody was named
+    source: int  # 来源区分 after the contact (the customer's own when none was typed)
 
 
 @dataclass
@@ -158,9 +160,17 @@ def check_text(raw: str | None, limit: int) -> tuple[str, str | None]:
         return "", t("error.too_long", limit=limit)
 
 
+def check_source(raw: int | str | None) -> tuple[int | None, str | None]:
+    """A typed 来源区分: (1–7, or None for blank, None) or (None, the error)."""
+    try:
+        return rules.normalise_source(raw), None
+    except ValueError:
+        return None, t("error.source")
+
+
 # The fields the contact dialog checks as they are typed, with no database: the same checks
 # ``clean_contact`` makes.
-TYPED_FIELDS = ("at", "next")
+TYPED_FIELDS = ("at", "next", "source")
 
 
 def field_error(
@@ -173,6 +183,8 @@ def field_error(
         return check_at(raw, now)[1]
     if field_id == "next":
         return check_next(raw, check_at(at, now)[0].date())[1]
+    if field_id == "source":
+        return check_source(raw)[1]
     return None
 
 
@@ -206,6 +218,9 @@ def clean_contact(
     next_date, error = check_next(data.next_date, at.date())
     if error:
         errors["next"] = error
+    source, error = check_source(data.source)
+    if error:
+        errors["source"] = error
     named = None
     if (data.staff or "").strip():
         named = team.find_staff(data.staff)
@@ -220,6 +235,7 @@ def clean_contact(
         level=level or "",
         next_date=next_date,
         staff=named,
+        source=source or customer.source,
     )
 
 

@@ -7,7 +7,7 @@ only through a recorded contact (意向客户升降级别均应通过日报表).
 - ``record_contact``: a call, visit, walk-in or message (电话 / 拜访 / 来店 / 短信·微信):
   who, when, the account of it (访问经过), the level after it and an optional agreed next
   date (约定日期: from the contact's day to a year after it). A change of level is
-  written to ``LevelChange`` with the contact.
+  written to ``LevelChange`` with the contact; a 来源区分 typed with it is set on the customer.
 - What each dialog takes and how it is checked is ``frontdesk.followup.contact_input``.
 - ``close_customer``: 成交 deal (an own-sold owner now), 战败 defeat (bought a competitor:
   brand/model and reason required), 失控 lost (lost contact: reason required). The
@@ -207,6 +207,8 @@ def record_contact(customer_id: int, data: ContactInput, *, by: Actor) -> Contac
             changes["customer_class"] = "intent"
         if level and customer.level is None:  # a closed customer interested again: reopened
             changes.update(closed_at=None, closed_as=None)
+        if clean.source != customer.source:
+            changes["source"] = clean.source
         (
             Customer.update(**changes, updated_at=now, version=Customer.version + 1)
             .where(Customer.id == customer.id)
@@ -218,6 +220,8 @@ def record_contact(customer_id: int, data: ContactInput, *, by: Actor) -> Contac
             detail["from_level"] = customer.level
         if next_date:
             detail["next_date"] = next_date
+        if "source" in changes:
+            detail.update(source=clean.source, from_source=customer.source)
         audit.record("create", "contact", contact.id, by, **detail)
     return contact
 

@@ -167,7 +167,7 @@ def form_column(field: RegistrationField, model: type[Model]) -> Field:
         options["default"] = field.default
     if kind is ValueType.MOMENT:
         return DateTimeField(**options)
-    if kind is ValueType.COUNT:
+    if kind in (ValueType.COUNT, ValueType.SOURCE):
         return IntegerField(**options)
     if kind is ValueType.YES_NO:
         return BooleanField(**options)

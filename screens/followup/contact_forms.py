@@ -48,6 +48,7 @@ class ContactTarget:
     phone: str
     level: str | None
     consultant: str
+    source: int = rules.SOURCE_WALKIN_PHONE  # 来源区分 on file
 
     @property
     def label(self) -> str:
@@ -202,6 +203,7 @@ class _FormDialog(ModalScreen):
         registry.OWN_KEYS,
         registry.HelpRow("1 2 3 4", "contacts.form.hint_method"),
         registry.HelpRow("O H A B C", "contacts.form.hint_level"),
+        registry.HelpRow("1–7", "contacts.form.help_source"),
     ),
 )
 class ContactScreen(_FormDialog):
@@ -212,6 +214,8 @@ class ContactScreen(_FormDialog):
         ("account", "contacts.form.account", "contacts.form.hint_account"),
         ("level", "contacts.form.level", "contacts.form.hint_level"),
         ("next", "contacts.form.next", "contacts.form.hint_next"),
+        # Rarely changed (most customers come in by the desk, 4): after what every contact has.
+        ("source", "contacts.form.source", "contacts.form.hint_source"),
         ("at", "contacts.form.at", "form.hint_time"),
     )
 
@@ -235,6 +239,14 @@ class ContactScreen(_FormDialog):
             return FdCycle(method_options(), id="method")
         if field_id == "level":
             return FdCycle(level_options(), value=self.target.level or "C", id="level")
+        if field_id == "source":  # blank keeps the customer's, shown greyed
+            return Input(
+                id=field_id,
+                compact=True,
+                max_length=2,  # one digit; a second one typed is refused, not cut off
+                restrict=r"\d*",  # ASCII or full-width digits (５ from a Chinese IME)
+                placeholder=str(self.target.source),
+            )
         limits = {"account": rules.MAX_NOTES, "next": 10, "at": 19}
         return Input(id=field_id, compact=True, max_length=limits[field_id])
 
@@ -261,12 +273,19 @@ class ContactScreen(_FormDialog):
             days = self.intervals.get(str(level), 0)
             due = self.opened_at.date() + dt.timedelta(days=days)
             return t("contacts.form.hint_next", date=due.strftime("%m-%d"), level=level, days=days)
+        if field_id == "source":  # what the digit typed means (5 内部情报), else how to type it
+            source, error = contact_input.check_source(self.query_one("#source", Input).value)
+            return t(f"source.{source}") if source and not error else t(hint_key)
         return t(hint_key)
 
     def on_fd_cycle_changed(self, event: FdCycle.Changed) -> None:
         # (The base class's handler runs too: Textual calls each class's in the MRO.)
         if event.cycle.id == "level" and self.is_mounted:
             self._show_default_next()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "source" and self.is_mounted:
+            self.set_hint("source", self.hint_text("source", "contacts.form.hint_source"))
 
     def field_error(self, field_id: str) -> str | None:
         if field_id not in contact_input.TYPED_FIELDS:
@@ -285,6 +304,7 @@ class ContactScreen(_FormDialog):
             account=self.query_one("#account", Input).value,
             level=str(self.query_one("#level", FdCycle).value),
             next_date=self.query_one("#next", Input).value,
+            source=self.query_one("#source", Input).value,
         )
 
     def action_save(self) -> None:

@@ -219,7 +219,9 @@ class ContactsScreen(CustomerActions, Screen):
         if current is None:
             return None
         row = current.row
-        return ContactTarget(row.id, row.name, row.phone, row.level, row.consultant or "")
+        return ContactTarget(
+            row.id, row.name, row.phone, row.level, row.consultant or "", row.source
+        )
 
     def action_open_customer(self) -> None:
         search = self.query_one("#contacts-search", Input)

@@ -177,7 +177,9 @@ class CustomerScreen(CustomerActions, Screen):
         card = self.card
         if card is None:
             return None
-        return ContactTarget(card.id, card.name, card.phone, card.level, card.consultant)
+        return ContactTarget(
+            card.id, card.name, card.phone, card.level, card.consultant, card.source
+        )
 
     def action_back(self) -> None:
         self.dismiss()
