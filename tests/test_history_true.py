@@ -287,3 +287,16 @@ def test_the_number_follows_the_day_a_customer_entered_and_a_filter_keeps_it(
     assert [(r.name, r.number) for r in contact_table.rows_from(f.with_(level="H"), 1)] == [
         ("赵六", 4)
     ]
+
+
+def test_f6_marks_a_phone_lead_and_shows_a_close_where_the_due_date_was(
+    db, showroom, frozen_clock
+):
+    from screens.followup.contact_grid import row_cells
+
+    call("13812345678", "张三", "A", at(20))  # a phone lead
+    li = walkin("13912345678", "李四", "B", at(21))
+    contacts.close_customer(li.id, "lost", reason="停机", by=OPERATOR, at=at(24))
+    lead, closed = contact_table.page(table(D(2026, 11, 1)))
+    assert row_cells(lead, 1)["name"] == "电·张三" and row_cells(lead, 1)["due"] == "11-23"
+    assert row_cells(closed, 2)["name"] == "李四" and row_cells(closed, 2)["due"] == "失控"
