@@ -38,7 +38,7 @@ FIXED_COLUMNS = (
     "level",
     "next_due",
 )
-COLUMN_WIDTHS = (6, 10, 14, 10, 11, 5, 8, 5, 11)
+COLUMN_WIDTHS = (6, 10, 14, 10, 11, 9, 8, 5, 11)  # 来源区分 whole
 DAY_WIDTH = 3.5
 UNKNOWN_LEVEL = "+"  # a registration before the customer had any level
 
