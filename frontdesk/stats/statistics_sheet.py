@@ -61,10 +61,10 @@ class Column:
     value: Callable[[Statistics], Value]
 
     def header(self) -> str:
-        """One-line header (CSV, CLI): the group and the label."""
-        if not self.group:
-            return t(self.label)
-        return t("stats.col_full", group=t(self.group), label=t(self.label))
+        """Its one-line header (the CSV's): the column's own name as a manager says it
+        (``stats.header.<key>``: 首次来店, 平均停留(分)), not the group glued to the label
+        the paper form's two header rows show (来店 over 首次)."""
+        return t(f"stats.header.{self.key}")
 
 
 def _figure(name: str) -> Callable[[Statistics], Value]:
