@@ -280,7 +280,7 @@ async def test_a_consultants_refused_keys_each_say_why_in_one_line(showroom, mak
             await settle(pilot)
         assert notices(app) == [
             "销售顾问无权登记来店(电)客户",
-            "销售顾问无权调整接待轮序",
+            "销售顾问无权调整接待顺序",
             "销售顾问无权记录离店",
         ]
 

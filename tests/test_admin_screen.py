@@ -206,12 +206,12 @@ async def test_toggle_duty_of_a_consultant_only(admin, showroom, make_app):
         screen = await open_admin(pilot, "down")  # 王磊
         await press(pilot, "d")
         assert [m.name for m in team.rotation()] == ["李娜"]
-        assert text_of(screen, "admin-status") == "王磊 不当班，不参加接待轮序"
+        assert text_of(screen, "admin-status") == "王磊 不当班，不参加接待顺序"
         assert table_names(screen, "staff", 4)[1] == "休息"
         await press(pilot, "d")
         assert [m.name for m in team.rotation()] == ["王磊", "李娜"]
         await press(pilot, "down", "down", "d")  # 陈静, a manager
-        assert text_of(screen, "admin-status") == "陈静 不是销售顾问：只有销售顾问参加接待轮序"
+        assert text_of(screen, "admin-status") == "陈静 不是销售顾问：只有销售顾问参加接待顺序"
 
 
 async def test_paste_a_key_for_a_member_found_by_initials(admin, showroom, make_app):

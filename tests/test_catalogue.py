@@ -102,3 +102,27 @@ def test_the_language_is_chosen_and_missing_keys_show_themselves():
     assert i18n.t("form.phone") == "电话"
     assert i18n.t("no.such.key") == "no.such.key"
     assert i18n.set_language("fr") == "zh_CN"
+
+
+# Words a showroom manager reads: what each retired word is said as now.
+RETIRED = {
+    "结案": "关闭线索 (the action) or 跟进中 (a customer still open)",  # reads like insurance
+    "接待轮序": "接待顺序",
+    "老客户": "已建档客户 (a prospect on file): in a 4S store 老客户 is an owner",
+}
+BARE_SOURCE = re.compile(r"(?<!信息)来源(?!区分)")  # 来源 alone names the channel or 来源区分
+
+
+def test_the_chinese_catalogue_says_what_a_manager_says():
+    chinese = _catalogue("zh_CN")
+    for word, instead in RETIRED.items():
+        used = sorted(key for key, message in chinese.items() if word in message)
+        assert not used, f"{word} in {used}: say {instead}"
+    bare = sorted(key for key, message in chinese.items() if BARE_SOURCE.search(message))
+    assert not bare, f"来源 alone in {bare}: say 信息来源 or 来源区分"
+    # An order taken is 订车; 成交 is a delivered deal, which the statistics do not count.
+    deals = sorted(
+        k for k, message in chinese.items() if k.startswith("stats.") and "成交" in message
+    )
+    assert not deals, f"成交 for an order in {deals}: say 订车"
+    assert (chinese["stats.fig.orders"], chinese["stats.fig.order_rate"]) == ("订车", "订车率")

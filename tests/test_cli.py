@@ -206,7 +206,7 @@ def test_a_member_who_leaves_and_comes_back(staffed):
     assert status == 0
     said, still_open = out.splitlines()
     assert said == "王磊（wanglei）已停用：不能再登录，密钥已失效"
-    assert still_open.startswith("王磊 名下还有 1 位未结案的意向客户")
+    assert still_open.startswith("王磊 名下还有 1 位跟进中的意向客户")
     assert "--consultant wanglei" in still_open
     status, out, _ = staffed("staff", "list")
     assert [line.split()[:4] for line in out.splitlines()[1:]] == [

@@ -106,7 +106,7 @@ def test_a_close_names_every_missing_field_at_once(showroom):
         "competitor": "战败必须写明购买的竞品（品牌/车型）",
     }
     assert errors_of(contact_input.clean_close, CloseInput("won"), open_one) == {
-        "outcome": "结案方式只能是 deal 成交、defeat 战败、lost 失控"
+        "outcome": "关闭线索的结果只能是 deal 成交、defeat 战败、lost 失控"
     }
     clean = contact_input.clean_close(CloseInput(" LOST ", " 电话停机 "), open_one)
     assert (clean.outcome, clean.reason) == ("lost", "电话停机")
@@ -115,7 +115,7 @@ def test_a_close_names_every_missing_field_at_once(showroom):
 def test_a_customer_who_is_not_open_cannot_be_closed(showroom):
     closed = customer(level="")
     errors = errors_of(contact_input.clean_close, CloseInput("deal"), closed)
-    assert errors == {"outcome": "张三 不是未结案的意向客户"}
+    assert errors == {"outcome": "张三 不是跟进中的意向客户"}
 
 
 def test_a_customer_goes_only_to_an_active_consultant(showroom):

@@ -711,7 +711,7 @@ def test_export_contacts_lays_out_the_month_like_the_paper_form(showroom, run, t
         "电话",
         "车型",
         "初洽日期",
-        "来源",
+        "来源区分",
         "销售顾问",
         "级别",
         "下次跟进",

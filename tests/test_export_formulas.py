@@ -127,22 +127,20 @@ def test_the_statistics_xlsx_has_text_cells_and_numbers(hostile_store, tmp_path)
     path = statistics_sheet.export_month(2026, 11, tmp_path / "stats.xlsx")
     assert_text_cells(path)
     workbook = load_workbook(path)
-    month, splits = workbook.worksheets
-    assert splits.title == "分项统计"
-    rows = [row for row in splits.iter_rows(values_only=True) if any(row)]
-    by_title = {}
-    for row in rows:
-        if row[1] is None:
-            title = row[0]
-            by_title[title] = []
-        else:
-            by_title[title].append(row)
+    month = workbook.worksheets[0]
+    assert workbook.sheetnames[1:] == ["分时段客流", "按信息来源", "按意向车型", "按销售顾问"]
+
+    def named_rows(title):  # under the header row: one per name, then the total
+        rows = list(workbook[title].iter_rows(min_row=statistics_sheet.SPLIT_HEADER_ROW))
+        return [tuple(cell.value for cell in row) for row in rows]
+
     for title, key in (("按信息来源", "信息来源"), ("按意向车型", "意向车型")):
-        header, *named = by_title[title]
+        header, *named, total = named_rows(title)
         assert header[:3] == (key, "来店", "来电")
         assert {row[:3] for row in named} == {(text, 1, 0) for text in HOSTILE}
-    header, *named = by_title["按销售顾问"]
-    assert header[:5] == ("销售顾问", "批次", "首次留档", "试驾", "成交")
+        assert total[:3] == ("合计", 4, 0)
+    header, *named, total = named_rows("按销售顾问")
+    assert header[:5] == ("销售顾问", "批次", "首次留档", "试驾", "订车")
     assert {row[:2] for row in named} == {(text, 1) for text in HOSTILE}
     day20 = statistics_sheet.FIRST_DAY_ROW + 19
     assert month.cell(day20, 3).value == 4 and month.cell(day20, 3).data_type == "n"

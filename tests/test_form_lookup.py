@@ -74,7 +74,7 @@ async def test_a_corrected_phone_takes_back_what_the_lookup_filled(showroom, mak
             "level": "A",
             "consultant": "李娜",
         }
-        assert hint(app, "consultant") == "老客户的顾问：李娜"
+        assert hint(app, "consultant") == "已建档客户的顾问：李娜"
         await pilot.press("backspace", "9")  # the last digit was wrong
         await settle(pilot, LOOKUP_PAUSE_S)
         assert "新客户" in banner(app)
@@ -150,7 +150,7 @@ async def test_a_phone_corrected_to_another_known_customer_shows_theirs(showroom
             "level": None,
             "consultant": "王磊",
         }
-        assert hint(app, "consultant") == "老客户的顾问：王磊"
+        assert hint(app, "consultant") == "已建档客户的顾问：王磊"
 
 
 async def test_a_save_right_after_the_correction_files_nothing_of_the_other(showroom, make_app):

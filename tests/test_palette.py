@@ -109,7 +109,7 @@ async def test_every_key_of_f6_is_in_the_palette_with_its_filters(showroom, make
         await settle(pilot)
         await open_palette(pilot)
         names = " ".join(palette_lines(app))
-        for action in ("接触", "级别", "结案", "转交", "搜索", "上月", "下月", "顾问", "逾期"):
+        for action in ("接触", "级别", "关闭线索", "转交", "搜索", "上月", "下月", "顾问", "逾期"):
             assert action in names, (action, names)
         await pilot.press(*"ss")  # 搜索
         await settle(pilot, 0.3)

@@ -434,6 +434,64 @@ def test_the_csv_has_the_same_columns_in_utf8_with_a_bom(run, tmp_path):
     assert rows[31][0] == "合计" and rows[26][2] == ""  # the 26th is still to come
 
 
+def test_the_csv_names_each_column_as_a_manager_says_it(run, tmp_path):
+    """One header a column, written whole — never the group glued to the label below it
+    (来店首次, 来店停留(分), 来电次数 were the two header rows of the XLSX run together)."""
+    path = tmp_path / "stats.csv"
+    assert run("export", "stats", "--month", "2026-11", "--out", str(path))[0] == 0
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle))
+    named = dict(zip((column.key for column in statistics_sheet.COLUMNS), header, strict=True))
+    shown = {key: named.get(key) for key in EXPECTED_HEADERS}  # more columns may follow
+    assert shown == EXPECTED_HEADERS
+    assert run("--lang", "en", "export", "stats", "--month", "2026-11", "--out", str(path))[0] == 0
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle))
+    named = dict(zip((column.key for column in statistics_sheet.COLUMNS), header, strict=True))
+    assert (named["first"], named["avg_stay_min"], named["order_rate"]) == (
+        "First visits",
+        "Mean stay (min)",
+        "Order rate",
+    )
+
+
+EXPECTED_HEADERS = {
+    "day": "日",
+    "weekday": "星期",
+    "parties": "来店批次",
+    "people": "来店人数",
+    "first": "首次来店",
+    "returning": "再次来店",
+    "first_on_file": "首次留档",
+    "on_file_rate": "留档率",
+    "test_drives": "试乘试驾",
+    "test_drive_rate": "试驾率",
+    "orders": "订车",
+    "order_rate": "订车率",
+    "avg_stay_min": "平均停留(分)",
+    "calls": "来电",
+    "calls_on_file": "来电留档",
+    "new_O": "新增O级意向",
+    "new_H": "新增H级意向",
+    "new_A": "新增A级意向",
+    "new_B": "新增B级意向",
+    "new_C": "新增C级意向",
+}
+
+
+def test_every_column_has_a_header_of_its_own_in_both_languages():
+    from frontdesk import i18n
+
+    for language in i18n.LANGUAGES:
+        catalogue = i18n.catalogue(language)
+        missing = [
+            column.key
+            for column in statistics_sheet.COLUMNS
+            if f"stats.header.{column.key}" not in catalogue
+        ]
+        assert not missing, (language, missing)
+
+
 def test_an_unwritable_file_is_a_sentence_not_a_traceback(run, tmp_path):
     status, _, err = run(
         "export", "stats", "--month", "2026-11", "--out", str(tmp_path / "no" / "such" / "x.xlsx")

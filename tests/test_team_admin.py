@@ -52,7 +52,7 @@ def test_the_admin_puts_a_consultant_on_and_off_duty(showroom, admin):
     assert [m.name for m in team.rotation()] == ["王磊", "李娜"]
     with pytest.raises(ValidationError) as refused:
         team.set_on_duty(showroom["chenjing"], False, by=admin)
-    assert refused.value.errors == {"on_duty": "陈静 不是销售顾问：只有销售顾问参加接待轮序"}
+    assert refused.value.errors == {"on_duty": "陈静 不是销售顾问：只有销售顾问参加接待顺序"}
     with pytest.raises(Forbidden):
         team.set_on_duty(lina, False, by=as_member(showroom["wanglei"]))
 

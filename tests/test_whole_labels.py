@@ -52,7 +52,7 @@ async def test_the_welcome_shows_every_label_whole_in_english(db, make_app):
 @pytest.mark.parametrize(
     ("language", "counts", "rates"),
     [
-        ("zh_CN", "本月合计：来店 0 批 0 人 · 来电 0", "留档率 — · 试驾率 — · 成交率 —"),
+        ("zh_CN", "本月合计：来店 0 批 0 人 · 来电 0", "留档率 — · 试驾率 — · 订车率 —"),
         ("en", "Month total: 0 parties, 0 people · calls 0", "On file — · test drives — ·"),
     ],
 )

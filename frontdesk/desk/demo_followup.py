@@ -6,7 +6,7 @@ called on the day they are due; each consultant lets some slip, and a slipped fo
 caught up on a later day, so a realistic minority of the table is late (逾期). A contact
 may raise or lower the level, take an order (O), or end with the customer buying
 elsewhere (战败) or out of reach (失控); an order is delivered (交车, 成交) after a week or
-three. The manager closes those (结案) and, in the morning, gives a long-overdue customer
+three. The manager closes those leads (关闭线索) and, in the morning, gives a long-overdue customer
 to another consultant (转交).
 
 Everything goes through the services (``record_contact``, ``close_customer``,
@@ -256,7 +256,7 @@ class FollowUps:
     def _close(
         self, customer: Customer, outcome: str, after: dt.datetime, until: dt.datetime | None
     ) -> Outcome:
-        """The manager approves the close a little after the contact (结案)."""
+        """The manager approves the close a little after the contact (关闭线索)."""
         rng = self.rng
         at = after + dt.timedelta(minutes=rng.randint(*CLOSE_DELAY_MIN))
         if until is not None:

@@ -5,7 +5,9 @@ contact, source, consultant, level, next due — then the days 1–31 with the l
 on each day the customer was contacted (or registered); per-level totals at the foot,
 per day too, and the customers carried over from last month (上月留存) and new this month
 (本月新生). XLSX (openpyxl, written row by row) or CSV (UTF-8 with a BOM, so that Excel
-reads the Chinese). Headers in the language of the command line. Names, models and
+reads the Chinese); the XLSX also says when it was made (制表时间), prints the page header
+on every page and ends with the signature lines 制表 / 展厅主管 / 销售经理
+(``report_page``). Headers in the language of the command line. Names, models and
 consultants are typed by people: every cell goes through ``safe_cells``, so none becomes a
 formula in Excel or WPS.
 """
@@ -16,7 +18,7 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from frontdesk import months, rules, safe_cells
+from frontdesk import months, report_page, rules, safe_cells
 from frontdesk.errors import ValidationError
 from frontdesk.followup import contact_table
 from frontdesk.i18n import t
@@ -36,7 +38,7 @@ FIXED_COLUMNS = (
     "level",
     "next_due",
 )
-COLUMN_WIDTHS = (6, 10, 14, 10, 11, 5, 8, 5, 11)
+COLUMN_WIDTHS = (6, 10, 14, 10, 11, 9, 8, 5, 11)  # 来源区分 whole
 DAY_WIDTH = 3.5
 UNKNOWN_LEVEL = "+"  # a registration before the customer had any level
 
@@ -162,11 +164,17 @@ def _write_xlsx(path: Path, lines, f: contact_table.TableFilter) -> int:
         letter = get_column_letter(len(FIXED_COLUMNS) + day)
         sheet.column_dimensions[letter].width = DAY_WIDTH
     sheet.freeze_panes = "C4"  # the number and name stay in view, and the header
+    sheet.print_title_rows = "3:3"  # the header row on every printed page
+    header = report_page.page_header(
+        t("contacts.title"), settings.store_name(), f.month.strftime("%Y-%m")
+    )
+    report_page.set_print_header(sheet, header)
     days = months.days_in_month(f.month)
     bold = Font(bold=True)
     fonts = {"title": Font(bold=True, size=14), "header": bold, "total": bold}
     outside = PatternFill("solid", fgColor="DDDDDD")  # days the month does not have
     centre = Alignment(horizontal="center")
+    right = Alignment(horizontal="right")
     written = 0
     for role, cells in lines:
         if role == "row":  # plain values: styling 40 cells of every row is most of the time
@@ -175,6 +183,8 @@ def _write_xlsx(path: Path, lines, f: contact_table.TableFilter) -> int:
                 [safe_cells.write_only_value(sheet, cell) if cell != "" else None for cell in cells]
             )
             continue
+        if role == "info":  # store and month on the left, when it was made on the right
+            cells = [*cells[:-1], header.made_at_text]
         row = []
         for index, value in enumerate(cells):
             cell = safe_cells.set_text(WriteOnlyCell(sheet), value)
@@ -185,7 +195,15 @@ def _write_xlsx(path: Path, lines, f: contact_table.TableFilter) -> int:
                 cell.alignment = centre
                 if day > days:
                     cell.fill = outside
+            if role == "info" and index == len(cells) - 1:
+                cell.alignment = right  # runs on to the left, over the empty cells
             row.append(cell)
         sheet.append(row)
+    # The signature lines of the paper form (制表 / 展厅主管 / 销售经理), a row below the foot.
+    width = len(FIXED_COLUMNS) + MAX_DAYS
+    sheet.append([])
+    sheet.append(
+        [safe_cells.write_only_value(sheet, text) for text in report_page.signature_row(width)]
+    )
     workbook.save(path)
     return written

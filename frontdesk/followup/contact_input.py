@@ -4,7 +4,7 @@
   the level after it — a level changes only through a contact — an agreed next date (约定日期:
   ``YYYY-MM-DD``, ``MM-DD`` or ``+N`` days, from the contact's day to a year after it), the
   customer's 来源区分 (1–7, blank: unchanged) and, for a manager, who made it;
-- a close (结案): 成交 deal, 战败 defeat (the competitor bought and a reason required) or 失控
+- a close (关闭线索): 成交 deal, 战败 defeat (the competitor bought and a reason required) or 失控
   lost (a reason required), of an open intent customer;
 - a reassignment (转交): the active consultant who takes the customer over.
 

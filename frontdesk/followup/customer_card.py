@@ -2,7 +2,7 @@
 the manager opens from the contact table.
 
 Every event with who and when: registrations (来店/来电), contacts (接触), level changes
-(升降级), revivals (a closed customer interested again, 重新跟进), closes (结案: 成交 /
+(升降级), revivals (a closed customer interested again, 重新跟进), closes (关闭线索: 成交 /
 战败 / 失控, with the reason and the competitor) and reassignments (转交, from which
 consultant to which). Closes and reassignments are read from the audit log, which keeps
 who made them, when, and the details of each one (the customer keeps only the latest

@@ -1,6 +1,6 @@
 """Staff: who works the desk, who receives customers, who manages.
 
-The up rotation (接待轮序) is the queue of consultants on duty: the head is proposed for the
+The up rotation (接待顺序) is the queue of consultants on duty: the head is proposed for the
 next first-visit party, and whoever takes one moves to the end.
 """
 

@@ -7,8 +7,8 @@ For the store's local day D, counted from the registration log (来店(电)客�
   saving); every other walk-in, anonymous ones included, is first (首次).
 - first_on_file (首次留档): first walk-ins that left a valid phone; on_file_rate (留档率) =
   first_on_file / first.
-- test_drives (试驾) and test_drive_rate = test_drives / parties; orders (成交) and
-  order_rate (成交率) = orders / parties.
+- test_drives (试驾) and test_drive_rate = test_drives / parties; orders (订车) and
+  order_rate (订车率) = orders / parties.
 - avg_stay_min: mean minutes from time in to time out over the walk-ins of D that have
   left; open: the walk-ins of D still in the showroom.
 - calls (来电): phone registrations on D; calls_on_file: those with a valid phone.

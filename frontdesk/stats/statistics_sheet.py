@@ -3,12 +3,15 @@
 ``FIGURES`` are the day's headline figures and ``COLUMNS`` the month sheet's columns — day,
 weekday, the walk-in figures, the calls, the new intent customers by level — shared by the
 screens, the CLI, the XLSX and the CSV, so that they all show the same figures in the same
-order with the same labels. The XLSX is laid out like the paper form (title, store, month,
-two header rows, one row per day, a total row) and prints on one landscape page width; the
-CSV has the same columns under one header row. After them come the month's splits — by hour,
-by channel (信息来源), by model (意向车型) and by consultant (销售顾问) — on a second sheet
-of the XLSX, below the days in the CSV. Channel, model and consultant names are typed by
-people: every cell goes through ``safe_cells``, so none of them can become a formula.
+order with the same labels. The XLSX is laid out like the paper form (title; store, month
+and when it was made; two header rows, one row per day, a total row; the signature lines
+制表 / 展厅主管 / 销售经理) and prints on one landscape page width under the same page
+header (``report_page``); the CSV has the same columns under one header row. After them
+come the month's splits — by hour, by channel (信息来源), by model (意向车型) and by
+consultant (销售顾问) — each on a sheet of its own in the XLSX (one row per key with its
+month's counts, and their total), below the days in the CSV. Channel, model and consultant
+names are typed by people: every cell goes through ``safe_cells``, so none of them can
+become a formula.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from frontdesk import clock, export_folder, rules, safe_cells
+from frontdesk import clock, export_folder, report_page, rules, safe_cells
 from frontdesk.errors import FrontdeskError
 from frontdesk.export_folder import ExportTarget
 from frontdesk.i18n import t
@@ -58,10 +61,10 @@ class Column:
     value: Callable[[Statistics], Value]
 
     def header(self) -> str:
-        """One-line header (CSV, CLI): the group and the label."""
-        if not self.group:
-            return t(self.label)
-        return t("stats.col_full", group=t(self.group), label=t(self.label))
+        """Its one-line header (the CSV's): the column's own name as a manager says it
+        (``stats.header.<key>``: 首次来店, 平均停留(分)), not the group glued to the label
+        the paper form's two header rows show (来店 over 首次)."""
+        return t(f"stats.header.{self.key}")
 
 
 def _figure(name: str) -> Callable[[Statistics], Value]:
@@ -224,12 +227,14 @@ def export_month(year: int, month: int, path: str | Path) -> Path:
     if suffix not in EXTENSIONS:
         raise ExportError(t("stats.export_bad_ext"))
     sheet = month_sheet(year, month)
-    store_name = settings.store_name()
     try:
         if suffix == CSV:
             _write_csv(sheet, path)
         else:
-            _write_xlsx(sheet, path, store_name)
+            header = report_page.page_header(
+                t("stats.sheet_title"), settings.store_name(), sheet.label
+            )
+            _write_xlsx(sheet, path, header)
     except OSError as error:
         raise ExportError(failures.explain_file(error, path)) from None
     return path.resolve()
@@ -259,13 +264,13 @@ WIDTHS = {TEXT: 6, COUNT: 7, RATE: 8, MINUTES: 9}
 NUMBER_FORMATS = {COUNT: "0", RATE: "0.0%", MINUTES: "0.0"}
 WEEKEND_FILL = "F2F2F2"
 HEADER_FILL = "DDEBF7"
+SIGN_GAP, SIGN_HEIGHT = 1, 30  # a blank row under the total, then room to sign
 
 
-def _write_xlsx(sheet: MonthSheet, path: Path, store_name: str) -> None:
+def _write_xlsx(sheet: MonthSheet, path: Path, header: report_page.PageHeader) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
     from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
@@ -286,16 +291,18 @@ def _write_xlsx(sheet: MonthSheet, path: Path, store_name: str) -> None:
     title.alignment = Alignment(horizontal="center")
     ws.row_dimensions[TITLE_ROW].height = 26
 
-    half = last_col // 2
-    ws.merge_cells(start_row=STORE_ROW, start_column=1, end_row=STORE_ROW, end_column=half)
-    store = t("stats.store", name=store_name or t("app.no_store_name"))
-    safe_cells.set_text(ws.cell(STORE_ROW, 1), store)
-    ws.merge_cells(
-        start_row=STORE_ROW, start_column=half + 1, end_row=STORE_ROW, end_column=last_col
+    # The page header (店名 · 月份 · 制表时间): the store on the left, the month in the
+    # middle, when the table was made on the right; and the same printed on every page.
+    half, quarter = last_col // 2, max(last_col // 4, 1)
+    parts = (
+        (1, half, header.store_text, "left"),
+        (half + 1, last_col - quarter, header.month_text, "center"),
+        (last_col - quarter + 1, last_col, header.made_at_text, "right"),
     )
-    month = ws.cell(STORE_ROW, half + 1)
-    safe_cells.set_text(month, t("stats.month", month=sheet.label))
-    month.alignment = Alignment(horizontal="right")
+    for first, last, text, side in parts:
+        ws.merge_cells(start_row=STORE_ROW, start_column=first, end_row=STORE_ROW, end_column=last)
+        safe_cells.set_text(ws.cell(STORE_ROW, first), text).alignment = Alignment(horizontal=side)
+    report_page.set_print_header(ws, header)
 
     # Two header rows: a group over its columns, the label under it (merged down alone).
     start = 1
@@ -344,32 +351,76 @@ def _write_xlsx(sheet: MonthSheet, path: Path, store_name: str) -> None:
             elif weekend:
                 cell.fill = weekend_fill
 
+    # The signature lines of the paper form (制表 / 展厅主管 / 销售经理), a row below the total.
+    sign_row = FIRST_DAY_ROW + len(sheet.days) + 1 + SIGN_GAP
+    for index, signer in enumerate(report_page.signature_row(last_col), start=1):
+        if signer is not None:
+            safe_cells.set_text(ws.cell(sign_row, index), signer)
+    ws.row_dimensions[sign_row].height = SIGN_HEIGHT
+
     for index, column in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = WIDTHS[column.kind]
     ws.freeze_panes = ws.cell(FIRST_DAY_ROW, 3).coordinate  # headers and day/weekday stay in view
     ws.print_title_rows = f"{GROUP_ROW}:{LABEL_ROW}"
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    _print_on_a4(ws, landscape=True)
+    for split in SPLITS:
+        _write_split(workbook.create_sheet(t(split.title)), split, sheet.total, header)
+    workbook.save(path)
+
+
+def _print_on_a4(ws, landscape: bool) -> None:
+    """One page wide on A4, as many pages down as it takes, centred."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True
-    _write_splits(workbook.create_sheet(t("stats.splits_sheet")), sheet.total)
-    workbook.save(path)
 
 
-def _write_splits(ws, stats: Statistics) -> None:
-    """The month's splits, one small table under another, on their own sheet."""
-    from openpyxl.styles import Font, PatternFill
+SPLIT_TITLE_ROW = 1
+SPLIT_HEADER_ROW = 5  # under the title and the three lines of the page header
+SPLIT_KEY_WIDTH, SPLIT_FIGURE_WIDTH = 18, 10
+
+
+def _write_split(ws, split: Split, stats: Statistics, header: report_page.PageHeader) -> None:
+    """One split of the month (by hour, channel, model or consultant) on its own sheet:
+    the title, the page header a line each (店名, 月份, 制表时间), then one row per key
+    with its month's counts, and the split's total."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     bold, header_fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL)
-    row = 0
-    for role, cells in split_rows(stats):
-        row += 1 + (role == "title" and row > 0)  # a blank row before each split but the first
-        for index, value in enumerate(cells, start=1):
-            cell = safe_cells.set_text(ws.cell(row, index), value)
-            if role == "title":
-                cell.font = Font(bold=True, size=12)
-            elif role == "header":
-                cell.font, cell.fill = bold, header_fill
-    ws.column_dimensions["A"].width = 16
+    width = 1 + len(split.figures)
+    lines = (t(split.title), header.store_text, header.month_text, header.made_at_text)
+    for row, text in enumerate(lines, start=SPLIT_TITLE_ROW):
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        safe_cells.set_text(ws.cell(row, 1), text)
+    ws.cell(SPLIT_TITLE_ROW, 1).font = Font(bold=True, size=14)
+    report_page.set_print_header(ws, header)
+
+    labels = (split.key_label, *(label for _, label in split.figures))
+    for index, label in enumerate(labels, start=1):
+        cell = safe_cells.set_text(ws.cell(SPLIT_HEADER_ROW, index), t(label))
+        cell.font, cell.fill = bold, header_fill
+        cell.alignment = Alignment(horizontal="center")
+    counts = split.value(stats)
+    row = SPLIT_HEADER_ROW
+    for key, figures in counts.items():
+        row += 1
+        safe_cells.set_text(ws.cell(row, 1), key if key != UNASSIGNED else t("stats.unassigned"))
+        for index, (figure, _) in enumerate(split.figures, start=2):
+            ws.cell(row, index, figures[figure])
+    row += 1
+    safe_cells.set_text(ws.cell(row, 1), t("stats.total")).font = bold
+    for index, (figure, _) in enumerate(split.figures, start=2):
+        ws.cell(row, index, sum(figures[figure] for figures in counts.values())).font = bold
+
+    ws.column_dimensions["A"].width = SPLIT_KEY_WIDTH
+    for index in range(2, width + 1):
+        ws.column_dimensions[get_column_letter(index)].width = SPLIT_FIGURE_WIDTH
+    ws.freeze_panes = ws.cell(SPLIT_HEADER_ROW + 1, 2).coordinate
+    ws.print_title_rows = f"{SPLIT_HEADER_ROW}:{SPLIT_HEADER_ROW}"
+    _print_on_a4(ws, landscape=False)

@@ -5,7 +5,7 @@ these classes describe the current schema (a test checks that both agree).
 Business terms, as the paper forms name them:
 
 - ``Staff``: 员工 — receptionists (展厅接待), sales consultants (销售顾问), managers (展厅主管)
-  and admins; consultants on duty form the up rotation (接待轮序).
+  and admins; consultants on duty form the up rotation (接待顺序).
 - ``Customer``: 客户 — identified by phone; an intent customer (意向客户) has a level
   H/A/B/C (or O, an order not yet delivered).
 - ``Registration``: one row of 来店(电)客户登记表, a walk-in party (来店, 批) or a phone
@@ -56,7 +56,7 @@ class Setting(BaseModel):
 
 
 class Staff(BaseModel):
-    """A member of staff. ``rotation_order`` orders the consultants on duty (接待轮序)."""
+    """A member of staff. ``rotation_order`` orders the consultants on duty (接待顺序)."""
 
     id = AutoField()
     name = CharField(unique=True)

@@ -50,7 +50,7 @@ SCROLLING = (
     Column("phone", 13),
     Column("model", 8),
     Column("first", 8),
-    Column("source", 4, right=True),
+    Column("source", 8, right=True),  # 来源区分 1–7, under its whole name
     Column("consultant", 6),
 )
 FIXED_WIDTH = sum(c.width + 1 for c in FIXED)
