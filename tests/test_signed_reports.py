@@ -214,7 +214,7 @@ def test_the_contact_table_carries_the_same_header_and_signatures(november, tmp_
     assert sheet.print_title_rows == "$3:$3"  # the header row on every page
     assert [text.rstrip("_") for text in signatures(sheet)] == SIGNED
     above = list(sheet.iter_rows(min_row=sheet.max_row - 2, values_only=True))
-    assert above[0][0] == "上月留存 0　本月新生 2" and not any(above[1])  # foot, blank, sign
+    assert above[0][0] == "上月留存 0（本月关闭：0）　本月新生 2　来电意向 0" and not any(above[1])  # foot, blank, sign
 
 
 def test_the_header_and_signatures_speak_english_when_asked(november, tmp_path):
