@@ -9,6 +9,9 @@ CSV has the same columns under one header row. After them come the month's split
 by channel (信息来源), by model (意向车型) and by consultant (销售顾问) — on a second sheet
 of the XLSX, below the days in the CSV. Channel, model and consultant names are typed by
 people: every cell goes through ``safe_cells``, so none of them can become a formula.
+
+Under the total row both files carry a line saying what the test-drive, quote and order
+rates divide by (``rate_base_note``: the store's setting when the figures were counted).
 """
 
 from __future__ import annotations
@@ -98,14 +101,20 @@ FIGURES = tuple(
         ("returning", COUNT, "returning"),
         ("first_on_file", COUNT, "first_on_file"),
         ("on_file_rate", RATE, "on_file_rate"),
+        ("invited", COUNT, "invited"),
+        ("invited_rate", RATE, "invited_rate"),
         ("test_drives", COUNT, "test_drives"),
         ("test_drive_rate", RATE, "test_drive_rate"),
+        ("quotes", COUNT, "quotes"),
+        ("quote_rate", RATE, "quote_rate"),
         ("orders", COUNT, "orders"),
         ("order_rate", RATE, "order_rate"),
         ("avg_stay", MINUTES, "avg_stay_min"),
         ("open", COUNT, "open"),
         ("calls", COUNT, "calls"),
         ("calls_on_file", COUNT, "calls_on_file"),
+        ("repeat_calls", COUNT, "repeat_calls"),  # the first calls are the rest
+        ("leads", COUNT, "leads"),
     )
 )
 
@@ -119,15 +128,22 @@ COLUMNS = (
     Column("returning", _WALKIN, "stats.col.returning", COUNT, _figure("returning")),
     Column("first_on_file", _WALKIN, "stats.col.first_on_file", COUNT, _figure("first_on_file")),
     Column("on_file_rate", _WALKIN, "stats.col.on_file_rate", RATE, _figure("on_file_rate")),
+    Column("invited", _WALKIN, "stats.col.invited", COUNT, _figure("invited")),
+    Column("invited_rate", _WALKIN, "stats.col.invited_rate", RATE, _figure("invited_rate")),
     Column("test_drives", _WALKIN, "stats.col.test_drives", COUNT, _figure("test_drives")),
     Column(
         "test_drive_rate", _WALKIN, "stats.col.test_drive_rate", RATE, _figure("test_drive_rate")
     ),
+    Column("quotes", _WALKIN, "stats.col.quotes", COUNT, _figure("quotes")),
+    Column("quote_rate", _WALKIN, "stats.col.quote_rate", RATE, _figure("quote_rate")),
     Column("orders", _WALKIN, "stats.col.orders", COUNT, _figure("orders")),
     Column("order_rate", _WALKIN, "stats.col.order_rate", RATE, _figure("order_rate")),
     Column("avg_stay_min", _WALKIN, "stats.col.avg_stay", MINUTES, _figure("avg_stay_min")),
     Column("calls", _PHONE, "stats.col.calls", COUNT, _figure("calls")),
+    Column("first_calls", _PHONE, "stats.col.first_calls", COUNT, _figure("first_calls")),
+    Column("repeat_calls", _PHONE, "stats.col.repeat_calls", COUNT, _figure("repeat_calls")),
     Column("calls_on_file", _PHONE, "stats.col.calls_on_file", COUNT, _figure("calls_on_file")),
+    Column("leads", "", "stats.col.leads", COUNT, _figure("leads")),
     *(
         Column(f"new_{level}", _INTENT, f"stats.level.{level}", COUNT, _new_intent(level))
         for level in rules.LEVELS
@@ -146,6 +162,12 @@ def format_value(value: Value, kind: str) -> str:
     if kind == MINUTES:
         return f"{value:.1f}"
     return str(value)
+
+
+def rate_base_note(stats: Statistics) -> str:
+    """The line every export carries: what the test-drive, quote and order rates divide by
+    (the store's setting when the figures were counted)."""
+    return t("stats.rate_base_note", base=t(f"stats.rate_base.{stats.rate_base}"))
 
 
 def sheet_rows(sheet: MonthSheet) -> list[tuple[Statistics, list[Value]]]:
@@ -246,6 +268,7 @@ def _write_csv(sheet: MonthSheet, path: Path) -> None:
                     for column, value in zip(COLUMNS, values, strict=True)
                 ]
             )
+        writer.writerows([[], [rate_base_note(sheet.total)]])
         for role, cells in split_rows(sheet.total):
             if role == "title":
                 writer.writerow([])
@@ -343,6 +366,9 @@ def _write_xlsx(sheet: MonthSheet, path: Path, store_name: str) -> None:
                 cell.font = Font(bold=True)
             elif weekend:
                 cell.fill = weekend_fill
+    # What the rates divide by, a line under the total row (a blank row between).
+    note = ws.cell(FIRST_DAY_ROW + len(sheet.days) + 2, 1)
+    safe_cells.set_text(note, rate_base_note(sheet.total))
 
     for index, column in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = WIDTHS[column.kind]
