@@ -275,3 +275,47 @@ def test_the_command_line_prints_the_new_figures_and_the_rate_base(week, db_path
     assert cli.main(["--db", db_path, "stats", "--date", "2026-11-18", "--json"]) == 0
     store.open_store(db_path)
     assert json.loads(capsys.readouterr().out)["walkin"]["invited"] == 1
+
+
+# -- the screens -------------------------------------------------------------------------------
+
+
+def formula(app, key: str) -> str:
+    from textual.widgets import Static
+
+    return str(app.screen.query_one(f"#formula-{key}", Static).render())
+
+
+async def test_f5_shows_the_invited_quotes_and_leads_and_question_mark_the_rate_base(
+    week, make_app
+):
+    from screens.stats.statistics import StatisticsScreen
+    from screens.stats.statistics_dialogs import FormulasScreen
+    from tests.conftest import settle
+    from tests.test_statistics_screen import figures
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(StatisticsScreen(dt.date(2026, 11, 18)))
+        await settle(pilot)
+        # Wednesday: 孙's first walk-in (f, invited, test drive, quote) and an anonymous call
+        # (g); the Wednesday before, nothing.
+        text = figures(app)
+        assert "邀约到店 1 0 邀约到店率 — —" in text  # nobody put on file by a call that day
+        assert "报价 1 0 报价率 100.0% —" in text  # 1 quote over 1 first visit
+        assert "来电 1 0 来电留档 0 0" in text
+        assert "再次来电 0 0 新增留档客户 0 0" in text
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, FormulasScreen)
+        assert "现以首次来店批次为分母" in formula(app, "rate_base")
+        assert formula(app, "order") == "成交率 = 成交批次 ÷ 首次来店批次"
+        await pilot.press("escape")
+        settings.change(statistics.RATE_BASE, "all", by=OPERATOR)
+        await pilot.press("m")  # the month sheet's ? says it too
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert "现以全部来店批次为分母" in formula(app, "rate_base")
+        assert formula(app, "test_drive") == "试驾率 = 试乘试驾批次 ÷ 全部来店批次"
