@@ -27,17 +27,29 @@ MONTH_RUNS = 7
 DAY_TARGET = 1.5
 MONTH_TARGET = 2.0
 
-_RETURNING = """CASE WHEN r.kind = 'walkin' AND r.customer_id IS NOT NULL AND EXISTS (
-    SELECT 1 FROM registration e WHERE e.customer_id = r.customer_id AND e.kind = 'walkin'
-    AND e.time_in <= r.time_in AND (e.time_in < r.time_in OR e.id < r.id)) THEN 1 ELSE 0 END"""
+_EARLIER = """EXISTS (
+    SELECT 1 FROM registration e WHERE e.customer_id = r.customer_id AND e.kind = '{kind}'
+    AND e.time_in <= r.time_in AND (e.time_in < r.time_in OR e.id < r.id))"""
+_EARLIER_WALKIN, _EARLIER_CALL = _EARLIER.format(kind="walkin"), _EARLIER.format(kind="phone")
+_CONTACTED = """EXISTS (
+    SELECT 1 FROM contact c WHERE c.customer_id = r.customer_id AND c.at < r.time_in
+    AND (c.registration_id IS NULL OR c.registration_id != r.id))"""
+_RETURNING = f"""CASE WHEN r.kind = 'walkin' AND r.customer_id IS NOT NULL AND {_EARLIER_WALKIN}
+    THEN 1 ELSE 0 END"""
+_REPEAT = f"""CASE WHEN r.customer_id IS NOT NULL AND ({_EARLIER_WALKIN} OR {_EARLIER_CALL})
+    THEN 1 ELSE 0 END"""
+_INVITED = f"""r.kind = 'walkin' AND r.customer_id IS NOT NULL AND NOT {_EARLIER_WALKIN}
+    AND ({_EARLIER_CALL} OR {_CONTACTED})"""
 RAW_TOTALS = f"""
-SELECT substr(r.time_in, 1, 10) AS day, r.kind, {_RETURNING} AS is_returning, COUNT(*),
-       SUM(r.party_size), SUM(r.phone IS NOT NULL), SUM(r.test_drive), SUM(r.ordered),
+SELECT substr(r.time_in, 1, 10) AS day, r.kind, {_RETURNING} AS is_returning,
+       {_REPEAT} AS is_repeat, COUNT(*), SUM(r.party_size), SUM(r.phone IS NOT NULL),
+       SUM(r.customer_id IS NOT NULL), SUM(r.test_drive), SUM(r.quote), SUM(r.ordered),
+       SUM(CASE WHEN {_INVITED} THEN 1 ELSE 0 END),
        SUM(CASE WHEN r.time_out IS NOT NULL
            THEN strftime('%s', r.time_out) - strftime('%s', r.time_in) END),
        COUNT(r.time_out), SUM(r.time_out IS NULL)
 FROM registration r WHERE r.time_in >= ? AND r.time_in < ?
-GROUP BY day, r.kind, is_returning"""
+GROUP BY day, r.kind, is_returning, is_repeat"""
 RAW_SPLIT = """
 SELECT substr(time_in, 1, 10) AS day, {key} AS key, kind, COUNT(*)
 FROM registration WHERE kind IN ('walkin', 'phone') AND time_in >= ? AND time_in < ?
@@ -71,7 +83,9 @@ def raw_statistics(conn: sqlite3.Connection, first: dt.date, last: dt.date) -> d
                         "people",
                         "returning",
                         "first_on_file",
+                        "invited",
                         "test_drives",
+                        "quotes",
                         "orders",
                         "stay",
                         "left",
@@ -79,7 +93,8 @@ def raw_statistics(conn: sqlite3.Connection, first: dt.date, last: dt.date) -> d
                     ),
                     0,
                 ),
-                "phone": {"calls": 0, "on_file": 0},
+                "phone": {"calls": 0, "repeat": 0, "on_file": 0},
+                "leads": 0,
                 "new_intent": {},
                 "by_hour": {},
                 "by_channel": {},
@@ -88,16 +103,20 @@ def raw_statistics(conn: sqlite3.Connection, first: dt.date, last: dt.date) -> d
             }
         return days[day]
 
-    for day, kind, returning, n, people, on_file, drives, orders, stay, left, open_ in conn.execute(
-        RAW_TOTALS, bounds
-    ):
+    for row in conn.execute(RAW_TOTALS, bounds):
+        day, kind, returning, repeat, n, people, on_file, customers = row[:8]
+        drives, quotes, orders, invited, stay, left, open_ = row[8:]
         figures = day_of(day)
+        new_leads = 0 if repeat else customers
+        figures["leads"] += new_leads
         if kind == "walkin":
             walkin = figures["walkin"]
             walkin["parties"] += n
             walkin["people"] += people
             walkin["test_drives"] += drives
+            walkin["quotes"] += quotes
             walkin["orders"] += orders
+            walkin["invited"] += invited
             walkin["stay"] += stay or 0
             walkin["left"] += left
             walkin["open"] += open_
@@ -107,7 +126,8 @@ def raw_statistics(conn: sqlite3.Connection, first: dt.date, last: dt.date) -> d
                 walkin["first_on_file"] += on_file
         else:
             figures["phone"]["calls"] += n
-            figures["phone"]["on_file"] += on_file
+            figures["phone"]["repeat"] += n if repeat else 0
+            figures["phone"]["on_file"] += new_leads
     for split, key in (
         ("by_hour", "substr(time_in, 12, 2)"),
         ("by_channel", "channel"),
@@ -120,12 +140,14 @@ def raw_statistics(conn: sqlite3.Connection, first: dt.date, last: dt.date) -> d
         RAW_CONSULTANT, bounds
     ):
         row = day_of(day)["by_consultant"].setdefault(
-            name or "", {"parties": 0, "first_on_file": 0, "test_drives": 0, "orders": 0}
+            name or "",
+            {"parties": 0, "first": 0, "first_on_file": 0, "test_drives": 0, "orders": 0},
         )
         row["parties"] += parties
         row["test_drives"] += drives
         row["orders"] += orders
         if not returning:
+            row["first"] += parties
             row["first_on_file"] += on_file
     for day, level, n in conn.execute(RAW_NEW_INTENT, bounds):
         day_of(day)["new_intent"][level] = n
@@ -145,6 +167,15 @@ def _agree(core: statistics.Statistics, raw: dict) -> None:
         walkin["orders"],
         walkin["open"],
         raw["phone"]["calls"],
+    )
+    assert (core.quotes, core.invited, core.leads) == (
+        walkin["quotes"],
+        walkin["invited"],
+        raw["leads"],
+    )
+    assert (core.repeat_calls, core.calls_on_file) == (
+        raw["phone"]["repeat"],
+        raw["phone"]["on_file"],
     )
     assert {k: v for k, v in core.new_intent.items() if v} == raw["new_intent"]
     assert core.by_consultant == raw["by_consultant"]

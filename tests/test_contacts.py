@@ -160,6 +160,7 @@ def test_changing_an_interval_moves_every_due_date_at_once(showroom):
         ("ssh.max_sessions", "１０x", "必须是整数"),
         ("store_name", "  ", "必填"),
         ("store_name", "店" * 41, "最多 40 个字"),
+        ("stats.rate_base", "首次", "须为 first 或 all"),
     ],
 )
 def test_a_bad_setting_is_refused_and_nothing_changes(showroom, key, value, message):

@@ -140,7 +140,7 @@ def test_the_statistics_xlsx_has_text_cells_and_numbers(hostile_store, tmp_path)
         assert {row[:3] for row in named} == {(text, 1, 0) for text in HOSTILE}
         assert total[:3] == ("合计", 4, 0)
     header, *named, total = named_rows("按销售顾问")
-    assert header[:5] == ("销售顾问", "批次", "首次留档", "试驾", "订车")
+    assert header[:6] == ("销售顾问", "批次", "首次", "首次留档", "试驾", "订车")
     assert {row[:2] for row in named} == {(text, 1) for text in HOSTILE}
     day20 = statistics_sheet.FIRST_DAY_ROW + 19
     assert month.cell(day20, 3).value == 4 and month.cell(day20, 3).data_type == "n"

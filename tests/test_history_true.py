@@ -289,9 +289,7 @@ def test_the_number_follows_the_day_a_customer_entered_and_a_filter_keeps_it(
     ]
 
 
-def test_f6_marks_a_phone_lead_and_shows_a_close_where_the_due_date_was(
-    db, showroom, frozen_clock
-):
+def test_f6_marks_a_phone_lead_and_shows_a_close_where_the_due_date_was(db, showroom, frozen_clock):
     from screens.followup.contact_grid import row_cells
 
     call("13812345678", "张三", "A", at(20))  # a phone lead

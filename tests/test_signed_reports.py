@@ -191,7 +191,9 @@ def test_the_month_sheet_ends_with_the_signature_lines(november, tmp_path):
     month = load_workbook(path)["2026-11"]
     total_row = statistics_sheet.FIRST_DAY_ROW + 30  # after the 30 days of November
     assert month.cell(total_row, 1).value == "合计"
-    assert month.max_row == total_row + 2  # one blank row, then the signatures
+    # A blank row, the line saying what the rates divide by, a blank row, the signatures.
+    assert month.cell(total_row + 2, 1).value.startswith("试驾率、报价率、订车率的分母")
+    assert month.max_row == total_row + 4
     texts = signatures(month)
     assert [text.rstrip("_") for text in texts] == SIGNED
     assert all(text.endswith("_" * 10) for text in texts)  # a line to sign on
@@ -214,7 +216,9 @@ def test_the_contact_table_carries_the_same_header_and_signatures(november, tmp_
     assert sheet.print_title_rows == "$3:$3"  # the header row on every page
     assert [text.rstrip("_") for text in signatures(sheet)] == SIGNED
     above = list(sheet.iter_rows(min_row=sheet.max_row - 2, values_only=True))
-    assert above[0][0] == "上月留存 0（本月关闭：0）　本月新生 2　来电意向 0" and not any(above[1])  # foot, blank, sign
+    assert above[0][0] == "上月留存 0（本月关闭：0）　本月新生 2　来电意向 0" and not any(
+        above[1]
+    )  # foot, blank, sign
 
 
 def test_the_header_and_signatures_speak_english_when_asked(november, tmp_path):

@@ -100,11 +100,12 @@ def test_on_file_counts_first_walkins_with_a_phone(tuesday):
     assert stats.on_file_rate == pytest.approx(2 / 3)
 
 
-def test_test_drives_orders_and_their_rates_are_over_all_parties(tuesday):
+def test_test_drives_orders_and_their_rates_are_over_first_visits_by_default(tuesday):
     stats = statistics.daily_statistics(tuesday)
     assert (stats.test_drives, stats.orders) == (2, 1)
-    assert stats.test_drive_rate == pytest.approx(2 / 5)
-    assert stats.order_rate == pytest.approx(1 / 5)
+    assert stats.rate_base == "first"  # the OEM convention, unless the store says otherwise
+    assert stats.test_drive_rate == pytest.approx(2 / 3)  # over 李, the anonymous party, 周
+    assert stats.order_rate == pytest.approx(1 / 3)
 
 
 def test_stay_is_the_mean_over_parties_that_left_and_open_ones_are_counted(tuesday):
@@ -153,8 +154,10 @@ def test_splits_by_hour_channel_model_and_consultant(tuesday):
         unassigned: {"walkin": 3, "phone": 1},
     }
     assert stats.by_consultant == {
-        "李娜": {"parties": 3, "first_on_file": 2, "test_drives": 1, "orders": 0},
-        "王磊": {"parties": 2, "first_on_file": 0, "test_drives": 1, "orders": 1},
+        # 李娜: 李 and 周's first walk-in are first visits, 周's second is not; 王磊: the
+        # anonymous party is a first visit, 王 returns.
+        "李娜": {"parties": 3, "first": 2, "first_on_file": 2, "test_drives": 1, "orders": 0},
+        "王磊": {"parties": 2, "first": 1, "first_on_file": 0, "test_drives": 1, "orders": 1},
     }
 
 
@@ -163,7 +166,13 @@ def test_a_walkin_without_a_consultant_is_split_as_unassigned(showroom):
     database.execute_sql("UPDATE registration SET consultant_id = NULL")
     stats = statistics.daily_statistics(DAY)
     assert stats.by_consultant == {
-        statistics.UNASSIGNED: {"parties": 1, "first_on_file": 1, "test_drives": 0, "orders": 0}
+        statistics.UNASSIGNED: {
+            "parties": 1,
+            "first": 1,
+            "first_on_file": 1,
+            "test_drives": 0,
+            "orders": 0,
+        }
     }
 
 
@@ -201,7 +210,7 @@ def test_a_rate_with_nothing_to_divide_by_is_none_never_zero(showroom):
     stats = statistics.daily_statistics(DAY)
     assert (stats.first, stats.left) == (0, 0)
     assert stats.on_file_rate is None and stats.avg_stay_min is None
-    assert stats.test_drive_rate == 0.0 and stats.order_rate == 0.0  # 0 of 1: defined
+    assert stats.test_drive_rate is None and stats.order_rate is None  # over 0 first visits
     walkin_json = stats.to_json()["walkin"]
     assert walkin_json["on_file_rate"] is None and walkin_json["avg_stay_min"] is None
 
@@ -210,6 +219,8 @@ def test_an_empty_day_is_all_zeros_and_undefined_rates(db):
     stats = statistics.daily_statistics(DAY)
     assert stats.to_json() == {
         "date": "2026-11-24",
+        "rate_base": "first",
+        "leads": 0,
         "walkin": {
             "parties": 0,
             "people": 0,
@@ -217,15 +228,26 @@ def test_an_empty_day_is_all_zeros_and_undefined_rates(db):
             "returning": 0,
             "first_on_file": 0,
             "on_file_rate": None,
+            "invited": 0,
+            "invited_rate": None,
             "test_drives": 0,
             "test_drive_rate": None,
+            "quotes": 0,
+            "quote_rate": None,
             "orders": 0,
             "order_rate": None,
             "avg_stay_min": None,
             "open": 0,
         },
-        "phone": {"calls": 0, "on_file": 0},
+        "phone": {
+            "calls": 0,
+            "first": 0,
+            "repeat": 0,
+            "on_file": 0,
+            "new_leads": {"O": 0, "H": 0, "A": 0, "B": 0, "C": 0},
+        },
         "new_intent": {"O": 0, "H": 0, "A": 0, "B": 0, "C": 0},
+        "new_intent_by_origin": {"walkin": 0, "visit": 0},
         "by_hour": {},
         "by_channel": {},
         "by_model": {},
@@ -236,7 +258,7 @@ def test_an_empty_day_is_all_zeros_and_undefined_rates(db):
 def test_json_rounds_rates_to_four_places_and_minutes_to_one(tuesday):
     walkin_json = statistics.daily_statistics(tuesday).to_json()["walkin"]
     assert walkin_json["on_file_rate"] == 0.6667
-    assert walkin_json["test_drive_rate"] == 0.4
+    assert walkin_json["test_drive_rate"] == 0.6667  # 2 of 3 first visits
     assert walkin_json["avg_stay_min"] == 32.5
 
 
@@ -352,7 +374,7 @@ def test_stats_text_of_a_month_has_a_row_per_day_and_a_total(run):
     assert status == 0
     lines = out.splitlines()
     assert lines[:2] == ["展厅来店(电)统计表 · 2026-11", "店名：丰田4S店"]
-    rows = {line.split()[0]: line.split() for line in lines[5:]}
+    rows = {line.split()[0]: line.split() for line in lines[5:] if line}
     assert rows["24"][:4] == ["24", "二", "5", "8"]
     assert rows["合计"][:3] == ["合计", "8", "11"]  # 11-10, 11-23, five on 11-24, 11-25
     assert rows["26"] == ["26", "四"]  # days still to come are left blank
@@ -391,7 +413,8 @@ def test_the_xlsx_is_the_month_sheet_laid_out_like_the_paper_form(run, tmp_path)
     assert ws.cell(1, 1).value == "展厅来店(电)统计表"
     assert ws.cell(2, 1).value == "店名：丰田4S店"
     assert "2026-11" in ws.cell(2, len(statistics_sheet.COLUMNS) // 2 + 1).value
-    assert [ws.cell(3, c).value for c in (1, 2, 3, 14, 16)] == [
+    at = {column.key: index for index, column in enumerate(statistics_sheet.COLUMNS, start=1)}
+    assert [ws.cell(3, c).value for c in (1, 2, 3, at["calls"], at["new_O"])] == [
         "日",
         "星期",
         "来店",
@@ -403,6 +426,8 @@ def test_the_xlsx_is_the_month_sheet_laid_out_like_the_paper_form(run, tmp_path)
         row = [ws.cell(first + offset, c + 1).value for c in range(len(values))]
         blank = {None: statistics_sheet.NO_VALUE, statistics_sheet.NOT_YET: None}
         expected = [blank.get(value, value) for value in values]
+        # A rate such as 1/6 comes back from the file to its 15 significant digits.
+        expected = [pytest.approx(v) if isinstance(v, float) else v for v in expected]
         assert row == expected, offset + 1
     day24 = [ws.cell(first + 23, c).value for c in range(1, 9)]
     assert day24 == [24, "二", 5, 8, 3, 2, 2, pytest.approx(2 / 3)]

@@ -112,10 +112,7 @@ def split_sections(stats: statistics.Statistics) -> list[tuple[str, list[list[st
             [
                 [
                     t("stats.col.consultant"),
-                    t("stats.col.parties"),
-                    t("stats.col.first_on_file"),
-                    t("stats.col.test_drives"),
-                    t("stats.col.orders"),
+                    *(t(f"stats.col.{name}") for name in statistics.CONSULTANT_FIGURES),
                 ]
             ]
             + [
@@ -131,6 +128,7 @@ def day_lines(stats: statistics.DayStatistics) -> list[str]:
     date = t("app.date", date=stats.day.isoformat(), weekday=t(f"weekday.{stats.day.weekday()}"))
     lines = [t("stats.day_title", date=date), ""]
     lines += table(figure_rows(stats))
+    lines += ["", sheet_layout.rate_base_note(stats)]
     for title, rows in split_sections(stats):
         lines += ["", title, *table(rows)]
     return lines
@@ -152,6 +150,8 @@ def month_lines(sheet: statistics.MonthSheet) -> list[str]:
         "",
         _group_line(rows),
         *table(rows),
+        "",
+        sheet_layout.rate_base_note(sheet.total),
     ]
 
 

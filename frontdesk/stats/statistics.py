@@ -7,11 +7,19 @@ For the store's local day D, counted from the registration log (来店(电)客�
   saving); every other walk-in, anonymous ones included, is first (首次).
 - first_on_file (首次留档): first walk-ins that left a valid phone; on_file_rate (留档率) =
   first_on_file / first.
-- test_drives (试驾) and test_drive_rate = test_drives / parties; orders (订车) and
-  order_rate (订车率) = orders / parties.
+- invited (邀约到店): first walk-ins of customers known before — from an earlier call (a phone
+  registration) or an earlier follow-up contact; invited_rate = invited / calls_on_file.
+- test_drives (试驾), quotes (报价) and orders (订车), with test_drive_rate, quote_rate and
+  order_rate (订车率) over the KPI base, a store setting (``RATE_BASE``): first visits
+  (首次来店批次, the OEM convention and the default) or all walk-in parties (来店批次).
 - avg_stay_min: mean minutes from time in to time out over the walk-ins of D that have
   left; open: the walk-ins of D still in the showroom.
-- calls (来电): phone registrations on D; calls_on_file: those with a valid phone.
+- calls (来电): phone registrations on D; repeat calls (再次来电): those of a customer with an
+  earlier registration (walk-in or call); every other call, anonymous ones included, is a
+  first call (首次来电). calls_on_file (来电留档): the calls that put a new customer on file —
+  the customer's first registration of any kind; a repeat call is not a new lead.
+- leads (新增留档客户): the customers whose first registration (a call or a walk-in) is on D,
+  each once; a caller's first walk-in is a first visit on file but not a second lead.
 - new_intent (新增意向客户): customers who became intent customers on D — met face to face
   with a level (seed: 面对面接触一次以上): a walk-in or visit that opened a cycle, or a phone
   lead's first walk-in or visit; a defeated or lost customer who comes back is new again
@@ -20,11 +28,14 @@ For the store's local day D, counted from the registration log (来店(电)客�
 - phone ``new_leads`` (来电意向): cycles opened on D by a level given on a call or a
   message, by that level; they count in new_intent only when met.
 - the splits: by hour of time in, by channel and by model (walk-ins and calls apart), and
-  by consultant (parties, first_on_file, test_drives, orders; walk-ins only).
+  by consultant (parties, first visits, first_on_file, test_drives, orders; walk-ins only).
 
 A rate whose denominator is zero is None (shown "—"). In the splits, a blank channel or
 model and a walk-in without a consultant are all keyed ``UNASSIGNED`` (the empty string:
 no code-list entry or staff name can be empty).
+
+"Earlier" is by time in, then by order of saving (the id), for a customer's registrations;
+a contact is earlier when its time is before the walk-in's time in.
 
 Returning is decided here by its definition, not read from ``registration.visit``: the
 registration service stamps that column by the same rule on every save of the customer's
@@ -48,13 +59,27 @@ from peewee import JOIN, SQL, Case, Select, fn
 
 from frontdesk import clock, months, rules
 from frontdesk.followup import cycles
-from frontdesk.store.models import IntentCycle, Registration, Staff, database
+from frontdesk.store import settings
+from frontdesk.store.models import (
+    Contact,
+    IntentCycle,
+    Registration,
+    Setting,
+    Staff,
+    database,
+)
 
 WALKIN, PHONE = "walkin", "phone"
 UNASSIGNED = ""  # the split key of a blank channel or model, or of no consultant
 RATE_PLACES = 4
 STAY_PLACES = 1
-CONSULTANT_FIGURES = ("parties", "first_on_file", "test_drives", "orders")
+CONSULTANT_FIGURES = ("parties", "first", "first_on_file", "test_drives", "orders")
+
+# What the test-drive, quote and order rates divide by (a store setting, 考核口径): the
+# first-visit parties (首次来店批次, the common OEM convention, the default) or all walk-in
+# parties (来店批次).
+RATE_BASE = settings.RATE_BASE
+FIRST_VISITS, ALL_PARTIES = settings.RATE_BASES
 
 Split = dict[str, dict[str, int]]
 
@@ -82,12 +107,16 @@ class Statistics:
     returning: int = 0
     first_on_file: int = 0
     test_drives: int = 0
+    quotes: int = 0
     orders: int = 0
+    invited: int = 0
     stay_seconds: int = 0  # summed over the walk-ins that have left
     left: int = 0  # walk-ins with a time out
     open: int = 0
     calls: int = 0
+    repeat_calls: int = 0
     calls_on_file: int = 0
+    leads: int = 0
     new_intent: dict[str, int] = field(default_factory=lambda: dict.fromkeys(rules.LEVELS, 0))
     new_intent_by_origin: dict[str, int] = field(
         default_factory=lambda: dict.fromkeys(cycles.FACE_TO_FACE, 0)
@@ -97,22 +126,40 @@ class Statistics:
     by_channel: Split = field(default_factory=dict)  # name → {"walkin": n, "phone": n}
     by_model: Split = field(default_factory=dict)
     by_consultant: Split = field(default_factory=dict)  # name → CONSULTANT_FIGURES
+    rate_base: str = FIRST_VISITS  # what the KPI rates divide by, as the store set it
 
     @property
     def first(self) -> int:
         return self.parties - self.returning
 
     @property
+    def first_calls(self) -> int:
+        return self.calls - self.repeat_calls
+
+    @property
+    def rate_parties(self) -> int:
+        """The KPI rates' denominator: first-visit parties, or all parties."""
+        return self.parties if self.rate_base == ALL_PARTIES else self.first
+
+    @property
     def on_file_rate(self) -> float | None:
         return rate(self.first_on_file, self.first)
 
     @property
+    def invited_rate(self) -> float | None:
+        return rate(self.invited, self.calls_on_file)
+
+    @property
     def test_drive_rate(self) -> float | None:
-        return rate(self.test_drives, self.parties)
+        return rate(self.test_drives, self.rate_parties)
+
+    @property
+    def quote_rate(self) -> float | None:
+        return rate(self.quotes, self.rate_parties)
 
     @property
     def order_rate(self) -> float | None:
-        return rate(self.orders, self.parties)
+        return rate(self.orders, self.rate_parties)
 
     @property
     def avg_stay_min(self) -> float | None:
@@ -127,12 +174,16 @@ class Statistics:
             "returning",
             "first_on_file",
             "test_drives",
+            "quotes",
             "orders",
+            "invited",
             "stay_seconds",
             "left",
             "open",
             "calls",
+            "repeat_calls",
             "calls_on_file",
+            "leads",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for mine_counts, theirs_counts in (
@@ -163,6 +214,8 @@ class Statistics:
     def figures_json(self) -> dict:
         """The figures as plain JSON types: rates rounded to 4 places, minutes to 1."""
         return {
+            "rate_base": self.rate_base,
+            "leads": self.leads,
             "walkin": {
                 "parties": self.parties,
                 "people": self.people,
@@ -170,8 +223,12 @@ class Statistics:
                 "returning": self.returning,
                 "first_on_file": self.first_on_file,
                 "on_file_rate": _rounded(self.on_file_rate, RATE_PLACES),
+                "invited": self.invited,
+                "invited_rate": _rounded(self.invited_rate, RATE_PLACES),
                 "test_drives": self.test_drives,
                 "test_drive_rate": _rounded(self.test_drive_rate, RATE_PLACES),
+                "quotes": self.quotes,
+                "quote_rate": _rounded(self.quote_rate, RATE_PLACES),
                 "orders": self.orders,
                 "order_rate": _rounded(self.order_rate, RATE_PLACES),
                 "avg_stay_min": _rounded(self.avg_stay_min, STAY_PLACES),
@@ -179,6 +236,8 @@ class Statistics:
             },
             "phone": {
                 "calls": self.calls,
+                "first": self.first_calls,
+                "repeat": self.repeat_calls,
                 "on_file": self.calls_on_file,
                 "new_leads": dict(self.new_leads),
             },
@@ -238,21 +297,53 @@ def _day_of(column):
     return fn.SUBSTR(column, 1, 10).coerce(False)
 
 
+def _earlier(kind: str):
+    """EXISTS a registration of ``kind`` of the same customer before this one (time in,
+    then id): one search of the (customer, kind, time_in) index."""
+    R, E = Registration, _Earlier
+    return fn.EXISTS(
+        E.select(SQL("1")).where(
+            (E.customer == R.customer)
+            & (E.kind == kind)
+            & (E.time_in <= R.time_in)  # a range on the index; the tie is broken by id
+            & ((E.time_in < R.time_in) | (E.id < R.id))
+        )
+    )
+
+
+def _contacted_before():
+    """EXISTS a follow-up contact with this registration's customer before its time in
+    (not a contact made at this registration itself)."""
+    R, C = Registration, Contact
+    return fn.EXISTS(
+        C.select(SQL("1")).where(
+            (C.customer == R.customer)
+            & (C.at < R.time_in)
+            & (C.registration.is_null() | (C.registration != R.id))
+        )
+    )
+
+
+def _of_a_customer():
+    return Registration.customer.is_null(False)
+
+
+def _flag(condition):
+    return Case(None, [(condition, 1)], 0)
+
+
 def _is_returning():
     """1 for a walk-in whose customer walked in before it (time in, then id), else 0."""
-    R, E = Registration, _Earlier
-    earlier_walkin = E.select(SQL("1")).where(
-        (E.customer == R.customer)
-        & (E.kind == WALKIN)
-        & (E.time_in <= R.time_in)  # a range on the index; the tie is broken by id
-        & ((E.time_in < R.time_in) | (E.id < R.id))
-    )
-    walkin_of_a_customer = (R.kind == WALKIN) & R.customer.is_null(False)
-    return Case(None, [(walkin_of_a_customer & fn.EXISTS(earlier_walkin), 1)], 0)
+    return _flag((Registration.kind == WALKIN) & _of_a_customer() & _earlier(WALKIN))
+
+
+def _is_repeat():
+    """1 for a registration whose customer has an earlier one, walk-in or call, else 0."""
+    return _flag(_of_a_customer() & (_earlier(WALKIN) | _earlier(PHONE)))
 
 
 def _count_if(condition):
-    return fn.SUM(Case(None, [(condition, 1)], 0))
+    return fn.SUM(_flag(condition))
 
 
 def _in_range():
@@ -260,29 +351,42 @@ def _in_range():
 
 
 def _totals():
-    """(day, kind, is_returning, count, people, on file, test drives, orders, stay seconds,
-    left, open)."""
+    """(day, kind, is_returning, is_repeat, count, people, on file, of a customer, test
+    drives, quotes, orders, invited, stay seconds, left, open).
+
+    ``is_repeat``: the customer has an earlier registration, walk-in or call; a row of a
+    customer that is no repeat is the customer's first registration, a new lead.
+    ``invited``: first walk-ins (not returning) of customers known before, from an earlier
+    call or an earlier contact."""
     R = Registration
     stay = Case(
         None,
         [(R.time_out.is_null(False), fn.STRFTIME("%s", R.time_out) - fn.STRFTIME("%s", R.time_in))],
     )
+    first_walkin_of_a_customer = (
+        (R.kind == WALKIN) & _of_a_customer() & ~_earlier(WALKIN)  # not returning
+    )
+    invited = first_walkin_of_a_customer & (_earlier(PHONE) | _contacted_before())
     return (
         R.select(
             _day_of(R.time_in).alias("day"),
             R.kind,
             _is_returning().alias("is_returning"),
+            _is_repeat().alias("is_repeat"),
             fn.COUNT(SQL("*")),
             fn.SUM(R.party_size),
             _count_if(R.phone.is_null(False)),
+            _count_if(_of_a_customer()),
             fn.SUM(R.test_drive),
+            fn.SUM(R.quote),
             fn.SUM(R.ordered),
+            _count_if(invited),
             fn.SUM(stay),
             fn.COUNT(R.time_out),
             _count_if(R.time_out.is_null()),
         )
         .where(_in_range())
-        .group_by(SQL("day"), R.kind, SQL("is_returning"))
+        .group_by(SQL("day"), R.kind, SQL("is_returning"), SQL("is_repeat"))
     )
 
 
@@ -310,7 +414,8 @@ def _by_model():
 
 
 def _by_consultant():
-    """(day, consultant name, is_returning, parties, on file, test drives, orders)."""
+    """(day, consultant name, is_returning, parties, on file, test drives, orders); the
+    parties not returning are the consultant's first visits."""
     R = Registration
     return (
         R.select(
@@ -366,22 +471,28 @@ def _collect(first_day: dt.date, last_day: dt.date) -> list[DayStatistics]:
     start = clock.day_bounds(first_day)[0]
     end = clock.day_bounds(last_day)[1]
     count = (last_day - first_day).days + 1
+    base = rate_base()
     days = {
         (first_day + dt.timedelta(days=n)).isoformat(): DayStatistics(
-            day=first_day + dt.timedelta(days=n)
+            day=first_day + dt.timedelta(days=n), rate_base=base
         )
         for n in range(count)
     }
 
-    for day, kind, is_returning, n, people, on_file, drives, orders, stay, left, open_ in _rows(
-        _totals, start, end
-    ):
+    for totals in _rows(_totals, start, end):
+        day, kind, is_returning, is_repeat, n, people, on_file, customers = totals[:8]
+        drives, quotes, orders, invited, stay, left, open_ = totals[8:]
         stats = days[day]
+        # A customer's first registration (no earlier one): the customer is a new lead.
+        new_leads = 0 if is_repeat else customers or 0
+        stats.leads += new_leads
         if kind == WALKIN:
             stats.parties += n
             stats.people += people or 0
             stats.test_drives += drives or 0
+            stats.quotes += quotes or 0
             stats.orders += orders or 0
+            stats.invited += invited or 0
             stats.stay_seconds += stay or 0
             stats.left += left
             stats.open += open_ or 0
@@ -391,7 +502,8 @@ def _collect(first_day: dt.date, last_day: dt.date) -> list[DayStatistics]:
                 stats.first_on_file += on_file or 0
         elif kind == PHONE:
             stats.calls += n
-            stats.calls_on_file += on_file or 0
+            stats.repeat_calls += n if is_repeat else 0
+            stats.calls_on_file += new_leads
 
     for split, query in (
         ("by_hour", _by_hour),
@@ -412,6 +524,7 @@ def _collect(first_day: dt.date, last_day: dt.date) -> list[DayStatistics]:
         row["test_drives"] += drives or 0
         row["orders"] += orders or 0
         if not is_returning:
+            row["first"] += parties
             row["first_on_file"] += on_file or 0
 
     for day, level, origin, n in _rows(_new_intent, start, end):
@@ -428,6 +541,22 @@ def _collect(first_day: dt.date, last_day: dt.date) -> list[DayStatistics]:
     return list(days.values())
 
 
+def _rate_base_setting():
+    return Setting.select(Setting.value).where(Setting.key == RATE_BASE)
+
+
+def rate_base() -> str:
+    """What the test-drive, quote and order rates divide by now: ``FIRST_VISITS`` or
+    ``ALL_PARTIES``, the store setting ``RATE_BASE`` — its default when unset or when the
+    stored text is neither (written by hand). Read with its SQL kept, as the queries are:
+    it runs with every day's figures."""
+    sql, params = _compiled(_rate_base_setting)
+    row = database.execute_sql(sql, params).fetchone()
+    if row and row[0] in settings.RATE_BASES:
+        return row[0]
+    return settings.known_setting(RATE_BASE).default
+
+
 def daily_statistics(day: dt.date) -> DayStatistics:
     """The statistics of one store day."""
     return _collect(day, day)[0]
@@ -437,7 +566,7 @@ def month_sheet(year: int, month: int) -> MonthSheet:
     """The month sheet: every day 1..last, and the total summed from the days' counts."""
     dates = months.month_days(dt.date(year, month, 1))
     days = _collect(dates[0], dates[-1])
-    total = Statistics()
+    total = Statistics(rate_base=days[0].rate_base)
     for stats in days:
         total.add(stats)
     total.sort_splits()

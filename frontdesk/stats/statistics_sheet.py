@@ -12,6 +12,9 @@ consultant (销售顾问) — each on a sheet of its own in the XLSX (one row pe
 month's counts, and their total), below the days in the CSV. Channel, model and consultant
 names are typed by people: every cell goes through ``safe_cells``, so none of them can
 become a formula.
+
+Under the total row both files carry a line saying what the test-drive, quote and order
+rates divide by (``rate_base_note``: the store's setting when the figures were counted).
 """
 
 from __future__ import annotations
@@ -101,14 +104,20 @@ FIGURES = tuple(
         ("returning", COUNT, "returning"),
         ("first_on_file", COUNT, "first_on_file"),
         ("on_file_rate", RATE, "on_file_rate"),
+        ("invited", COUNT, "invited"),
+        ("invited_rate", RATE, "invited_rate"),
         ("test_drives", COUNT, "test_drives"),
         ("test_drive_rate", RATE, "test_drive_rate"),
+        ("quotes", COUNT, "quotes"),
+        ("quote_rate", RATE, "quote_rate"),
         ("orders", COUNT, "orders"),
         ("order_rate", RATE, "order_rate"),
         ("avg_stay", MINUTES, "avg_stay_min"),
         ("open", COUNT, "open"),
         ("calls", COUNT, "calls"),
         ("calls_on_file", COUNT, "calls_on_file"),
+        ("repeat_calls", COUNT, "repeat_calls"),  # the first calls are the rest
+        ("leads", COUNT, "leads"),
     )
 )
 
@@ -122,15 +131,22 @@ COLUMNS = (
     Column("returning", _WALKIN, "stats.col.returning", COUNT, _figure("returning")),
     Column("first_on_file", _WALKIN, "stats.col.first_on_file", COUNT, _figure("first_on_file")),
     Column("on_file_rate", _WALKIN, "stats.col.on_file_rate", RATE, _figure("on_file_rate")),
+    Column("invited", _WALKIN, "stats.col.invited", COUNT, _figure("invited")),
+    Column("invited_rate", _WALKIN, "stats.col.invited_rate", RATE, _figure("invited_rate")),
     Column("test_drives", _WALKIN, "stats.col.test_drives", COUNT, _figure("test_drives")),
     Column(
         "test_drive_rate", _WALKIN, "stats.col.test_drive_rate", RATE, _figure("test_drive_rate")
     ),
+    Column("quotes", _WALKIN, "stats.col.quotes", COUNT, _figure("quotes")),
+    Column("quote_rate", _WALKIN, "stats.col.quote_rate", RATE, _figure("quote_rate")),
     Column("orders", _WALKIN, "stats.col.orders", COUNT, _figure("orders")),
     Column("order_rate", _WALKIN, "stats.col.order_rate", RATE, _figure("order_rate")),
     Column("avg_stay_min", _WALKIN, "stats.col.avg_stay", MINUTES, _figure("avg_stay_min")),
     Column("calls", _PHONE, "stats.col.calls", COUNT, _figure("calls")),
+    Column("first_calls", _PHONE, "stats.col.first_calls", COUNT, _figure("first_calls")),
+    Column("repeat_calls", _PHONE, "stats.col.repeat_calls", COUNT, _figure("repeat_calls")),
     Column("calls_on_file", _PHONE, "stats.col.calls_on_file", COUNT, _figure("calls_on_file")),
+    Column("leads", "", "stats.col.leads", COUNT, _figure("leads")),
     *(
         Column(f"new_{level}", _INTENT, f"stats.level.{level}", COUNT, _new_intent(level))
         for level in rules.LEVELS
@@ -149,6 +165,12 @@ def format_value(value: Value, kind: str) -> str:
     if kind == MINUTES:
         return f"{value:.1f}"
     return str(value)
+
+
+def rate_base_note(stats: Statistics) -> str:
+    """The line every export carries: what the test-drive, quote and order rates divide by
+    (the store's setting when the figures were counted)."""
+    return t("stats.rate_base_note", base=t(f"stats.rate_base.{stats.rate_base}"))
 
 
 def sheet_rows(sheet: MonthSheet) -> list[tuple[Statistics, list[Value]]]:
@@ -251,6 +273,7 @@ def _write_csv(sheet: MonthSheet, path: Path) -> None:
                     for column, value in zip(COLUMNS, values, strict=True)
                 ]
             )
+        writer.writerows([[], [rate_base_note(sheet.total)]])
         for role, cells in split_rows(sheet.total):
             if role == "title":
                 writer.writerow([])
@@ -264,7 +287,7 @@ WIDTHS = {TEXT: 6, COUNT: 7, RATE: 8, MINUTES: 9}
 NUMBER_FORMATS = {COUNT: "0", RATE: "0.0%", MINUTES: "0.0"}
 WEEKEND_FILL = "F2F2F2"
 HEADER_FILL = "DDEBF7"
-SIGN_GAP, SIGN_HEIGHT = 1, 30  # a blank row under the total, then room to sign
+SIGN_GAP, SIGN_HEIGHT = 1, 30  # a blank row under the rates' note, then room to sign
 
 
 def _write_xlsx(sheet: MonthSheet, path: Path, header: report_page.PageHeader) -> None:
@@ -350,9 +373,12 @@ def _write_xlsx(sheet: MonthSheet, path: Path, header: report_page.PageHeader) -
                 cell.font = Font(bold=True)
             elif weekend:
                 cell.fill = weekend_fill
+    # What the rates divide by, a line under the total row (a blank row between).
+    note_row = FIRST_DAY_ROW + len(sheet.days) + 2
+    safe_cells.set_text(ws.cell(note_row, 1), rate_base_note(sheet.total))
 
-    # The signature lines of the paper form (制表 / 展厅主管 / 销售经理), a row below the total.
-    sign_row = FIRST_DAY_ROW + len(sheet.days) + 1 + SIGN_GAP
+    # The signature lines of the paper form (制表 / 展厅主管 / 销售经理), under the note.
+    sign_row = note_row + 1 + SIGN_GAP
     for index, signer in enumerate(report_page.signature_row(last_col), start=1):
         if signer is not None:
             safe_cells.set_text(ws.cell(sign_row, index), signer)

@@ -1,5 +1,5 @@
 """Store settings kept in the ``setting`` table (store name, first-run state, follow-up
-intervals, the SSH server's limits).
+intervals, what the statistics' rates divide by, the SSH server's limits).
 
 ``known()`` lists the ones an admin may change (``frontdesk settings``), each with its
 kind, its default and its lower bound, checked by ``change``; the others (first-run state,
@@ -53,6 +53,11 @@ def follow_up_days() -> dict[str, int]:
     return days
 
 
+# What the statistics' test-drive, quote and order rates divide by (考核口径): the first-visit
+# parties (首次来店批次, the common OEM convention: the default) or all walk-in parties.
+RATE_BASE = "stats.rate_base"
+RATE_BASES = ("first", "all")
+
 SSH_MAX_SESSIONS = "ssh.max_sessions"
 SSH_IDLE_MINUTES = "ssh.idle_timeout_minutes"
 SSH_BACKOFF_AFTER = "ssh.backoff_after"
@@ -61,12 +66,14 @@ SSH_BACKOFF_SECONDS = "ssh.backoff_seconds"
 
 @dataclass(frozen=True)
 class Known:
-    """A setting an admin may change: ``kind`` is "text", "int" or "number"."""
+    """A setting an admin may change: ``kind`` is "text", "int", "number" or "choice" (one
+    of ``choices``)."""
 
     key: str
     kind: str
     default: str
     minimum: float = 0
+    choices: tuple[str, ...] = ()
 
     @property
     def description(self) -> str:
@@ -84,6 +91,7 @@ def _known() -> dict[str, Known]:
             Known(f"{FOLLOW_UP_DAYS}{level}", "int", str(days), minimum=1)
             for level, days in rules.FOLLOW_UP_DAYS.items()
         ),
+        Known(RATE_BASE, "choice", RATE_BASES[0], choices=RATE_BASES),
         Known(SSH_MAX_SESSIONS, "int", str(DEFAULT_MAX_SESSIONS), minimum=1),
         Known(SSH_IDLE_MINUTES, "number", f"{DEFAULT_IDLE_TIMEOUT_S / 60:g}"),
         Known(SSH_BACKOFF_AFTER, "int", str(DEFAULT_AFTER), minimum=1),
@@ -131,6 +139,13 @@ def _checked(entry: Known, raw: str) -> str:
         if not value:
             raise ValidationError({entry.key: t("error.required")}, _named(entry))
         return value
+    if entry.kind == "choice":
+        if value.lower() not in entry.choices:
+            choices = t("settings.choice_or").join(entry.choices)
+            raise ValidationError(
+                {entry.key: t("settings.not_choice", choices=choices)}, _named(entry)
+            )
+        return value.lower()
     try:
         number = int(value) if entry.kind == "int" else float(value)
     except ValueError:

@@ -64,7 +64,7 @@ class FdHourChart(Widget):
     with traffic; each hour's slot is as wide as the width allows.
     """
 
-    BAR_ROWS = 5
+    BAR_ROWS = 4  # with the figures above, the chart stays whole at 80×24
     FIRST_HOUR, LAST_HOUR = 8, 20
     LABEL_WIDTH = 6
     MAX_SLOT = 6
@@ -249,6 +249,8 @@ class StatisticsScreen(Screen):
             )
             for f in sheet.FIGURES
         ]
+        if len(cells) % 2:
+            cells.append((Text(""), Text(""), Text("")))  # the last block's row left blank
         for left, right in zip(cells[::2], cells[1::2], strict=True):
             table.add_row(*left, "", *right)
         new_now, new_before = sum(stats.new_intent.values()), sum(last_week.new_intent.values())

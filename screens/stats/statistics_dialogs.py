@@ -1,4 +1,5 @@
-"""The statistics' two dialogs: where to export the month sheet, and how figures are counted.
+"""The statistics' two dialogs: where to export the month sheet, and how figures are counted
+(with what the rates divide by now, the store's setting).
 
 Where a file may go is the core's to say (``statistics_sheet.export_target``): over SSH a
 name only, in the member's export folder; at the desk any path. An existing file is replaced
@@ -22,7 +23,7 @@ from frontdesk import export_folder
 from frontdesk.errors import FrontdeskError
 from frontdesk.export_folder import ExportTarget
 from frontdesk.i18n import t
-from frontdesk.stats import statistics_sheet
+from frontdesk.stats import statistics, statistics_sheet
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.dialogs import ConfirmScreen
@@ -33,10 +34,14 @@ FORMULAS = (
     "parties",
     "first",
     "on_file",
+    "invited",
     "test_drive",
+    "quote",
     "order",
+    "rate_base",
     "stay",
     "calls",
+    "leads",
     "new_intent",
     "splits",
     "zero",
@@ -155,7 +160,8 @@ def export_month(node: Widget, year: int, month: int) -> None:
 
 
 class FormulasScreen(ModalScreen[None]):
-    """How every figure of the statistics is counted, in the user's language."""
+    """How every figure of the statistics is counted, in the user's language; the rates'
+    denominator as the store's setting says now (read in a worker)."""
 
     BINDINGS = [Binding("escape,question_mark", "close", "key.back", id="close")]
 
@@ -169,9 +175,18 @@ class FormulasScreen(ModalScreen[None]):
             for key in FORMULAS:
                 with Horizontal(classes="formula"):
                     yield Static("·", classes="formula-bullet")
-                    yield Static(Content(t(f"stats.formula.{key}")), classes="formula-text")
+                    yield Static(Content(""), id=f"formula-{key}", classes="formula-text")
             yield Static(Content.styled(t("stats.formulas_close"), "dim"))
         yield FdFooter()
+
+    def on_mount(self) -> None:
+        run_db(self, statistics.rate_base, on_done=self._show)
+
+    def _show(self, rate_base: str) -> None:
+        base = t(f"stats.rate_base.{rate_base}")
+        for key in FORMULAS:
+            text = t(f"stats.formula.{key}", base=base)
+            self.query_one(f"#formula-{key}", Static).update(Content(text))
 
     def action_close(self) -> None:
         self.dismiss(None)
