@@ -188,7 +188,12 @@ def _in_month(f: TableFilter) -> list:
 
 
 def _where(f: TableFilter) -> list:
-    clauses = _in_month(f)
+    return _in_month(f) + _filters(f)
+
+
+def _filters(f: TableFilter) -> list:
+    """The filter's own clauses (consultant, level, due, search), beyond the month's rows."""
+    clauses = []
     open_now = IntentCycle.closed_at.is_null()
     if f.consultant_id:
         clauses.append(Customer.consultant == f.consultant_id)
@@ -203,12 +208,19 @@ def _where(f: TableFilter) -> list:
     return clauses
 
 
-def _select(f: TableFilter, *columns):
-    return (
-        IntentCycle.select(*columns)
-        .join(Customer, on=(IntentCycle.customer == Customer.id))
-        .join(Staff, JOIN.LEFT_OUTER, on=(Customer.consultant == Staff.id))
-    )
+def _needs_customer(f: TableFilter) -> bool:
+    """Whether the filter reads the customer's columns (else the cycles' index answers)."""
+    return bool(_scope(f.viewer)) or f.is_filtered
+
+
+def _select(f: TableFilter, *columns, customer: bool = True, staff: bool = False):
+    """The month's cycles, joined to their customers (and consultants) when asked."""
+    query = IntentCycle.select(*columns)
+    if customer or _needs_customer(f):
+        query = query.join(Customer, on=(IntentCycle.customer == Customer.id))
+        if staff:
+            query = query.join(Staff, JOIN.LEFT_OUTER, on=(Customer.consultant == Staff.id))
+    return query
 
 
 def _rows_query(f: TableFilter):
@@ -233,6 +245,7 @@ def _rows_query(f: TableFilter):
             Case(None, [(C.met_at < f.end, C.met_at)], None),
             Case(None, [(C.closed_at < f.end, C.closed_at)], None),
             Case(None, [(C.closed_at < f.end, C.closed_as)], None),
+            staff=True,
         )
         .where(*_where(f))
         .order_by(C.opened_at, C.id)
@@ -263,7 +276,7 @@ def _row(values: tuple) -> TableRow:
 
 def count(f: TableFilter) -> int:
     """How many rows the table has under this filter."""
-    return _select(f, fn.COUNT(SQL("*"))).where(*_where(f)).scalar() or 0
+    return _select(f, fn.COUNT(SQL("*")), customer=False).where(*_where(f)).scalar() or 0
 
 
 def page(f: TableFilter, after: Key | None = None, limit: int = PAGE_SIZE) -> list[TableRow]:
@@ -285,7 +298,7 @@ def _numbered(f: TableFilter, rows: list[TableRow]) -> list[TableRow]:
     whole = f.with_(consultant_id=None, level=None, due=None, search="")
     first = rows[0].key
     before = (
-        _select(whole, fn.COUNT(SQL("*")))
+        _select(whole, fn.COUNT(SQL("*")), customer=False)
         .where(
             *_where(whole),
             Tuple(IntentCycle.opened_at, IntentCycle.id) < Tuple(first[0].isoformat(" "), first[1]),
@@ -296,7 +309,7 @@ def _numbered(f: TableFilter, rows: list[TableRow]) -> list[TableRow]:
     wanted = {row.cycle_id for row in rows}
     numbers: dict[int, int] = {}
     query = (
-        _select(whole, IntentCycle.id)
+        _select(whole, IntentCycle.id, customer=False)
         .where(
             *_where(whole),
             Tuple(IntentCycle.opened_at, IntentCycle.id)
@@ -316,7 +329,7 @@ def _numbered(f: TableFilter, rows: list[TableRow]) -> list[TableRow]:
 def key_at(f: TableFilter, offset: int) -> Key | None:
     """The key of the row at ``offset`` (0-based), to start a keyset page anywhere."""
     row = (
-        _select(f, IntentCycle.opened_at, IntentCycle.id)
+        _select(f, IntentCycle.opened_at, IntentCycle.id, customer=False)
         .where(*_where(f))
         .order_by(IntentCycle.opened_at, IntentCycle.id)
         .limit(1)
@@ -395,28 +408,70 @@ class Totals:
 
 
 def totals(f: TableFilter) -> Totals:
-    """The foot of the rows under this filter, in one aggregate query."""
+    """The foot of the rows under this filter: aggregate queries over indexes.
+
+    The month in progress counts its open rows from the customers' index on (level,
+    next_due) — the cycle found by its own index — and its closed rows apart, from the
+    cycles closed since the month began; a finished month counts its cycles as they were.
+    """
     C = IntentCycle
-    closed_in = C.closed_at < f.end
     kind = Case(None, [(C.met_at < f.start, "carried"), (C.met_at < f.end, "new")], "lead")
-    open_now = C.closed_at.is_null()
-    query = (
-        _select(
+    if month_end(f.month) > f.today:
+        open_rows = (
+            Customer.select(
+                Customer.level,
+                SQL("NULL"),
+                kind,
+                fn.COUNT(SQL("*")),
+                fn.SUM(Customer.next_due < f.today),
+                fn.SUM(Customer.next_due == f.today),
+            )
+            # The customers' index drives (a level and a due date: exactly the open ones),
+            # each open cycle found by its own index: neither table's rows are read.
+            .join(C, JOIN.CROSS)
+            .where(
+                (C.customer == Customer.id) & C.closed_at.is_null(),
+                Customer.level.is_null(False),
+                Customer.next_due.is_null(False),
+                *_scope(f.viewer),
+                *_filters(f),
+            )
+            .group_by(SQL("1"), SQL("3"))
+        )
+        closed_rows = _select(
             f,
-            Case(None, [(closed_in, None)], _level(f)),
-            Case(None, [(closed_in, C.closed_as)], None),
+            SQL("NULL"),
+            C.closed_as,
             kind,
             fn.COUNT(SQL("*")),
-            fn.SUM(open_now & (Customer.next_due < f.today)),
-            fn.SUM(open_now & (Customer.next_due == f.today)),
+            SQL("0"),
+            SQL("0"),
+            customer=False,
+        ).where(C.closed_at >= f.start, C.closed_at < f.end, *_where(f))
+        queries = [open_rows, closed_rows.group_by(SQL("2"), SQL("3"))]
+    else:
+        closed_in = C.closed_at < f.end
+        queries = [
+            _select(
+                f,
+                Case(None, [(closed_in, None)], _level(f)),
+                Case(None, [(closed_in, C.closed_as)], None),
+                kind,
+                fn.COUNT(SQL("*")),
+                SQL("0"),
+                SQL("0"),
+            )
+            .where(*_where(f))
+            .group_by(SQL("1"), SQL("2"), SQL("3"))
+        ]
+    groups = [
+        row
+        for query in queries
+        for row in cast(
+            "Iterable[tuple[str | None, str | None, str, int, int | None, int | None]]",
+            query.tuples(),
         )
-        .where(*_where(f))
-        .group_by(SQL("1"), SQL("2"), SQL("3"))
-        .tuples()
-    )
-    groups = cast(
-        "Iterable[tuple[str | None, str | None, str, int, int | None, int | None]]", query
-    )
+    ]
     by_level: dict[str, int] = {}
     closed: dict[str, int] = {}
     carried_closed: dict[str, int] = {}
@@ -733,6 +788,7 @@ def _followups_then(viewer: Actor, day: dt.date, consultant_id: int | None) -> l
             Customer.model,
             Customer.first_contact,
             Customer.source,
+            staff=True,
         )
         .where(
             C.opened_at < start,

@@ -18,8 +18,8 @@ No row is changed but the new column filled.
 TABLES = [
     'ALTER TABLE "level_change" ADD COLUMN "closed_as" VARCHAR(255)',
     'CREATE TABLE "intent_cycle" ("id" INTEGER NOT NULL PRIMARY KEY, "customer_id" INTEGER NOT NULL, "opened_at" DATETIME NOT NULL, "opened_by" VARCHAR(255) NOT NULL, "opened_level" VARCHAR(255) NOT NULL, "met_at" DATETIME, "origin" VARCHAR(255), "met_level" VARCHAR(255), "closed_at" DATETIME, "closed_as" VARCHAR(255), FOREIGN KEY ("customer_id") REFERENCES "customer" ("id") ON DELETE CASCADE)',
-    'CREATE INDEX "intent_cycle_customer_id" ON "intent_cycle" ("customer_id")',
-    'CREATE INDEX "intent_cycle_opened_at_id" ON "intent_cycle" ("opened_at", "id")',
+    'CREATE INDEX "intent_cycle_opened_at_id_closed_at_customer_id" ON "intent_cycle" ("opened_at", "id", "closed_at", "customer_id")',
+    'CREATE INDEX "intent_cycle_customer_id_closed_at_met_at" ON "intent_cycle" ("customer_id", "closed_at", "met_at")',
     'CREATE INDEX "intent_cycle_met_at" ON "intent_cycle" ("met_at")',
     'CREATE INDEX "intent_cycle_closed_at" ON "intent_cycle" ("closed_at")',
     'CREATE TABLE "interval_change" ("id" INTEGER NOT NULL PRIMARY KEY, "level" VARCHAR(255) NOT NULL, "days_before" INTEGER NOT NULL, "days_after" INTEGER NOT NULL, "at" DATETIME NOT NULL)',
