@@ -233,8 +233,9 @@ def run(store_path: str) -> str:
         f"- End (jump to the last row) to its row painted: {large['end_s'] * 1000:.0f} ms with"
         f" {large['rows']:,}, {small['end_s'] * 1000:.0f} ms with {small['rows']:,}.",
         "- the small store: `build_store(registrations=1_000, intent_customers=100,"
-        " contacts=300)`; the rows are paged by keyset from the index on `customer.next_due`"
-        " and drawn by a virtual grid (`screens/followup/contact_grid.py`).",
+        " contacts=300)`; the rows are paged by keyset from the intent cycles' index on"
+        " `(opened_at, id, closed_at, customer_id)` and drawn by a virtual grid"
+        " (`screens/followup/contact_grid.py`).",
         "- reproduce: `.venv/bin/python -m bench --only contacts`"
         " (or `.venv/bin/python bench/bench_contacts.py LARGE_DB`)",
         "",
