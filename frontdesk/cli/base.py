@@ -92,6 +92,30 @@ def run_export(args: argparse.Namespace, actor: Actor) -> int:
     return args.export_handler(args, actor)
 
 
+REPORT = "report"
+
+
+def report_subparsers(
+    commands: argparse._SubParsersAction[Parser],
+) -> argparse._SubParsersAction[Parser]:
+    """The sub-commands of ``report`` (``report daily``, ``report reconcile``, …), made once,
+    as ``export_subparsers`` makes those of ``export``: each adds its own and sets
+    ``report_handler`` on it with ``set_defaults``; the area maps ``REPORT`` to
+    ``run_report``."""
+    parser = commands.choices.get(REPORT)
+    if parser is None:
+        parser = add_command(commands, REPORT, "cli_report.cmd")
+        parser.report_commands = parser.add_subparsers(
+            dest="report_what", title=t("cli_report.what"), metavar="WHAT", required=True
+        )
+    return parser.report_commands
+
+
+def run_report(args: argparse.Namespace, actor: Actor) -> int:
+    """The ``report`` command: run the sub-command's own handler."""
+    return args.report_handler(args, actor)
+
+
 def role_label(role: str) -> str:
     label = t(f"cli.role_{role}")
     return role if label == f"cli.role_{role}" else label
