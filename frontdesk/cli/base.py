@@ -32,6 +32,7 @@ class Parser(argparse.ArgumentParser):
 
     # Set on the ``export`` command's parser alone: its sub-commands (``export_subparsers``).
     export_commands: argparse._SubParsersAction[Parser]
+    report_commands: argparse._SubParsersAction[Parser]
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", Formatter)
