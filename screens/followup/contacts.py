@@ -171,9 +171,9 @@ class ContactsScreen(CustomerActions, Screen):
             carried_closed=sum(totals.carried_closed.values()),
             new=totals.new,
             leads=totals.leads,
-            closed=contact_table.closes_text(totals.closed),
         )
-        self.query_one("#contacts-foot", Static).update(Content(f"{text}\n{flow}"))
+        closed = t("contacts.foot.closed", closed=contact_table.closes_text(totals.closed))
+        self.query_one("#contacts-foot", Static).update(Content(f"{text}\n{flow}\n{closed}"))
 
     def on_contact_grid_cursor_moved(self, event: ContactGrid.CursorMoved) -> None:
         line = self.query_one("#contacts-current", Static)
