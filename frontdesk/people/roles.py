@@ -9,10 +9,11 @@ use. The same rules hold at the desk, over SSH and on the command line.
   changes the up rotation; reads today's log and the statistics. A desk terminal that
   nobody signed in to has these rights.
 - consultant 销售顾问: reads today's log and the statistics; sees and records contacts
-  with *their own* intent customers only, everywhere (F6, the card, the CLI, exports).
+  with *their own* intent customers only, everywhere (F6, the card, the CLI, exports);
+  reads their own lines of the reconciliation (对账).
 - manager 展厅主管: everything the desk and the consultants do, for every consultant's
   customers; records contacts on a consultant's behalf, reassigns customers and approves
-  closing them.
+  closing them; reads every consultant's reconciliation of reports and log (对账).
 - admin 系统管理员: staff, SSH keys, settings, the code lists (代码表), backups; reads
   today's log.
 - the store machine's operator (the CLI without ``--as``): every right — whoever can run a
@@ -41,6 +42,9 @@ CONTACT_RECORD = "contact.record"  # record a contact / level change: consultant
 CONTACT_ON_BEHALF = "contact.on_behalf"  # record a contact as made by another member (--by)
 CONTACT_CLOSE = "contact.close"  # approve closing a customer (成交 / 战败 / 失控)
 CONTACT_REASSIGN = "contact.reassign"  # give a customer to another consultant
+# The manager's reports: the reconciliation of the reports with the log (对账): consultants
+# their own lines.
+RECONCILE_VIEW = "reconcile.view"
 # Administration.
 STAFF_MANAGE = "staff.manage"
 KEYS_MANAGE = "keys.manage"
@@ -59,7 +63,7 @@ _DESK_WORK = frozenset(
     }
 )
 _CONSULTANT_WORK = frozenset(
-    {LOG_VIEW, STATISTICS_VIEW, CONTACTS_VIEW, CUSTOMER_VIEW, CONTACT_RECORD}
+    {LOG_VIEW, STATISTICS_VIEW, CONTACTS_VIEW, CUSTOMER_VIEW, CONTACT_RECORD, RECONCILE_VIEW}
 )
 _MANAGER_WORK = _DESK_WORK | _CONSULTANT_WORK | {CONTACT_ON_BEHALF, CONTACT_CLOSE, CONTACT_REASSIGN}
 _ADMIN_WORK = frozenset(
@@ -75,9 +79,15 @@ STAFF_RIGHTS: dict[str, frozenset[str]] = {
 ACTIONS = frozenset().union(*STAFF_RIGHTS.values())
 RIGHTS: dict[str, frozenset[str]] = {**STAFF_RIGHTS, OPERATOR_ROLE: ACTIONS}
 
-# (role, action) pairs allowed only on the staff member's own customers.
+# (role, action) pairs allowed only on the staff member's own customers (for the
+# reconciliation: on the lines of which they are the consultant).
 OWN_CUSTOMERS_ONLY = frozenset(
-    {("consultant", CONTACTS_VIEW), ("consultant", CUSTOMER_VIEW), ("consultant", CONTACT_RECORD)}
+    {
+        ("consultant", CONTACTS_VIEW),
+        ("consultant", CUSTOMER_VIEW),
+        ("consultant", CONTACT_RECORD),
+        ("consultant", RECONCILE_VIEW),
+    }
 )
 
 
