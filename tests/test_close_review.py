@@ -432,3 +432,17 @@ async def test_a_managers_x_still_closes_at_once(zhang, make_app, showroom):
         await settle(pilot)
     assert Customer.get_by_id(zhang.id).closed_as == "lost"
     assert CloseApplication.select().count() == 0
+
+
+async def test_the_card_says_an_application_waits_and_lists_it(zhang, people, make_app, showroom):
+    close_review.apply(zhang.id, "defeat", "价格", "本田雅阁", by=people["wanglei"])
+    app = make_app(staff=showroom["wanglei"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "待审批：战败申请（2026-11-25），批准前照常跟进" in shown
+        assert "2026-11-25 10:30  战败申请" in shown and "本田雅阁  价格" in shown

@@ -232,3 +232,42 @@ def test_cli_export_losses_is_a_signed_page_with_safe_cells(showroom, frozen_clo
     csv = str(tmp_path / "a.csv")
     status, _, err = run("--as", "chenjing", "export", "losses", "--month", "2026-11", "--out", csv)
     assert status == 1 and "csv" in err
+
+
+def test_an_upgraded_store_keeps_the_reason_of_each_close_it_had(db_path, frozen_clock):
+    """Migration 0011: a close stored before takes its reason from its own audit entry (the
+    same customer and moment), else from the customer when it is their latest close."""
+    from playhouse.migrations import Runner
+
+    from frontdesk import store
+    from frontdesk.store.models import LevelChange
+
+    old = store.make_database(db_path)
+    old.connect()
+    runner = Runner(old, str(store.MIGRATIONS_DIR), table_name=store.MIGRATIONS_TABLE)
+    before = [m.name for m in runner.status() if m.name < "0011"][-1]
+    runner.up(target=before)
+    now = "2026-11-01 09:00:00"
+    first, second = "2026-11-05 10:00:00", "2026-11-20 10:00:00"
+    for sql, params in (
+        ("INSERT INTO customer (id, name, phone, initials, gender, region, customer_class, "
+         "model, channel, source, notes, created_at, updated_at, version, closed_at, closed_as, "
+         "close_reason, competitor) VALUES (1, '李四', '13912345678', 'ls', '', '', 'defeated', "
+         "'汉兰达', '', 4, '', ?, ?, 1, ?, 'defeat', '价格', '本田雅阁')", (now, now, second)),
+        ("INSERT INTO level_change (id, customer_id, from_level, to_level, at, closed_as) "
+         "VALUES (1, 1, 'B', NULL, ?, 'lost'), (2, 1, 'H', NULL, ?, 'defeat')", (first, second)),
+        ("INSERT INTO audit_entry (at, session, action, entity, entity_id, detail) VALUES "
+         "(?, 'x', 'close', 'customer', 1, ?), (?, 'x', 'close', 'customer', 1, 'not json')",
+         (first, json.dumps({"outcome": "lost", "reason": "电话停机", "competitor": "x",
+                             "at": first}, ensure_ascii=False), second)),
+    ):  # fmt: skip
+        old.execute_sql(sql, params)
+    old.close()
+    store.open_store(db_path)
+    closes = [
+        (c.id, c.closed_as, c.close_reason, c.competitor)
+        for c in LevelChange.select().order_by(LevelChange.id)
+    ]
+    # The lost one from its audit entry (a lost close keeps no competitor); the defeat, with
+    # no readable entry, from the customer (it is their latest close).
+    assert closes == [(1, "lost", "电话停机", ""), (2, "defeat", "价格", "本田雅阁")]
