@@ -49,6 +49,7 @@ def customer_of_wanglei(showroom) -> Customer:
                 "customer.view",
                 "contact.record",
                 "reconcile.view",
+                "close.apply",  # a deal, or an application for a defeat or a loss
             },
         ),
         (

@@ -149,7 +149,12 @@ def test_a_consultants_export_of_the_contact_table_holds_their_own_customers(boo
         ("zhoujie", ["stats"]),
         ("zhoujie", ["followups"]),
         ("zhaomin", ["followups", "--all"]),
-        ("wanglei", ["close", "--phone", WANGLEI_PHONE, "deal"]),
+        ("lina", ["close", "--phone", WANGLEI_PHONE, "deal"]),  # 王磊's customer, not hers
+        ("zhaomin", ["close", "--phone", WANGLEI_PHONE, "lost", "--reason", "停机"]),
+        ("zhaomin", ["review", "list"]),
+        ("wanglei", ["review", "approve", "1"]),
+        ("wanglei", ["review", "reject", "1", "--reason", "再跟"]),
+        ("wanglei", ["report", "losses", "--month", "2026-11"]),
         ("wanglei", ["reassign", "--phone", WANGLEI_PHONE, "--to", "李娜"]),
         ("lina", ["contact", "--phone", WANGLEI_PHONE, "--at", "10:00", "--method", "call"]),
     ],

@@ -17,6 +17,7 @@ from frontdesk.cli.base import (
     table,
 )
 from frontdesk.followup import (
+    close_review,
     contact_export,
     contact_input,
     contact_table,
@@ -124,8 +125,9 @@ def _rule(plan: due.Plan | None) -> str:
 
 
 def _close(args: argparse.Namespace, actor: Actor) -> int:
+    """A manager closes; a consultant closes a deal and applies for a defeat or a loss."""
     customer = contacts.find_customer(args.phone)
-    closed = contacts.close_customer(
+    closing = close_review.request_close(
         customer.id,
         args.outcome,
         reason=args.reason,
@@ -133,7 +135,12 @@ def _close(args: argparse.Namespace, actor: Actor) -> int:
         by=actor,
         at=args.at or None,
     )
+    closed = closing.customer
     name = closed.name or rules.format_phone(closed.phone)
+    if closing.application is not None:
+        kind = close_review.application_label(closing.application.outcome)
+        print(t("review.cli.applied", name=name, kind=kind, id=closing.application.id))
+        return 0
     print(t("contacts.cli.closed", name=name, outcome=t(f"contacts.outcome.{closed.closed_as}")))
     return 0
 

@@ -11,7 +11,9 @@ only through a recorded contact (意向客户升降级别均应通过日报表).
 - What each dialog takes and how it is checked is ``frontdesk.followup.contact_input``.
 - ``close_customer``: 成交 deal (an own-sold owner now), 战败 defeat (bought a competitor:
   brand/model and reason required), 失控 lost (lost contact: reason required). The
-  customer leaves the open table and keeps its whole history.
+  customer leaves the open table and keeps its whole history. A manager closes at once;
+  a consultant closes their own customer as a deal only — a defeat or a loss they apply
+  for, and the manager's approval is the close (``frontdesk.followup.close_review``).
 - The customer card (all of a customer's history) is in ``frontdesk.followup.customer_card``.
 - ``recompute_follow_up``: ``customer.last_contact`` (the latest registration or contact)
   and ``customer.next_due`` (the agreed date of the latest contact, else the last contact
@@ -251,10 +253,13 @@ def close_customer(
     The level goes (recorded as a level change to none, with who closed it), so the
     customer leaves the open table; a later registration or contact with a level reopens
     them. ``at`` is when it happened (default now; the demo's past days).
+
+    A manager (``CONTACT_CLOSE``) closes any customer so; a consultant their own as a deal
+    (成交 needs no review), a defeat or a loss only through an application.
     """
     with database.atomic():
         customer = get_customer(customer_id)
-        roles.require(by, roles.CONTACT_CLOSE)
+        _require_close(by, customer, outcome)
         clean = clean_close(CloseInput(outcome, reason, competitor, at), customer)
         now = clean.at
         _refuse_close_before_history(customer, now)
@@ -265,6 +270,8 @@ def close_customer(
             at=now,
             staff=by.staff,
             closed_as=clean.outcome,
+            close_reason=clean.reason,
+            competitor=clean.competitor if clean.outcome == "defeat" else "",
         )
         (
             Customer.update(
@@ -294,6 +301,16 @@ def close_customer(
             at=now,
         )
     return Customer.get_by_id(customer.id)
+
+
+def _require_close(by: Actor, customer: Customer, outcome: str) -> None:
+    """A close without review is a manager's; a consultant's own customer's deal too."""
+    if roles.may(by, roles.CONTACT_CLOSE):
+        return
+    if rules.fold_width(outcome).strip().lower() == "deal":
+        roles.require(by, roles.CLOSE_APPLY, customer)
+        return
+    roles.require(by, roles.CONTACT_CLOSE)
 
 
 def _refuse_close_before_history(customer: Customer, at: dt.datetime) -> None:

@@ -3,10 +3,12 @@ the manager opens from the contact table.
 
 Every event with who and when: registrations (来店/来电), contacts (接触), level changes
 (升降级), revivals (a closed customer interested again, 重新跟进), closes (关闭线索: 成交 /
-战败 / 失控, with the reason and the competitor) and reassignments (转交, from which
-consultant to which). Closes and reassignments are read from the audit log, which keeps
-who made them, when, and the details of each one (the customer keeps only the latest
-close). Each source is read in time order by SQL and the sources are merged as they come.
+战败 / 失控, with the reason and the competitor), reassignments (转交, from which
+consultant to which), and the applications to close (战败申请 / 失控申请) with the manager's
+decision on each (批准 / 驳回, with the note). Closes and reassignments are read from the
+audit log, which keeps who made them, when, and the details of each one (the customer
+keeps only the latest close); the applications from their own table. Each source is read
+in time order by SQL and the sources are merged as they come.
 """
 
 from __future__ import annotations
@@ -23,12 +25,29 @@ from frontdesk.followup.contacts import get_customer, overdue_days
 from frontdesk.people import roles
 from frontdesk.people.actor import Actor
 from frontdesk.store import rows
-from frontdesk.store.models import AuditEntry, Contact, LevelChange, Registration, Staff
+from frontdesk.store.models import (
+    AuditEntry,
+    CloseApplication,
+    Contact,
+    LevelChange,
+    Registration,
+    Staff,
+)
 
 # The kinds of event, and which comes first (newest first) when two share a moment: the
-# close or reassignment, then the level change, then the contact, then the registration.
-KINDS = ("registration", "contact", "level", "revival", "close", "reassign")
-_RANK = {"registration": 0, "contact": 1, "level": 2, "revival": 2, "close": 3, "reassign": 3}
+# close or reassignment, then the decision on an application (an approval is followed by
+# its close), then the application, then the level change, the contact, the registration.
+KINDS = ("registration", "contact", "level", "revival", "close", "reassign", "apply", "review")
+_RANK = {
+    "registration": 0,
+    "contact": 1,
+    "level": 2,
+    "revival": 2,
+    "apply": 3,
+    "review": 4,
+    "close": 5,
+    "reassign": 5,
+}
 # The audit log's actions that are events of the card.
 _AUDITED = ("close", "reassign")
 
@@ -57,6 +76,10 @@ class HistoryEntry:
     to_consultant: str = ""  # reassignments: the consultant after
     actor: str = ""  # closes and reassignments made by no staff member: desk | operator
     id: int = 0  # the row's id in its own table (orders events of one moment)
+    # Applications (apply) and decisions (review): consultant | auto (filed by the store
+    # for a silent customer), and the decision: approved | rejected (the note in ``text``).
+    origin: str = ""
+    status: str = ""
 
     @property
     def order(self) -> tuple[dt.datetime, int, int]:
@@ -85,6 +108,10 @@ class CustomerCard:
     close_reason: str
     competitor: str
     entries: tuple[HistoryEntry, ...]
+    # An application to close waiting for a manager (战败申请 / 失控申请): its outcome and
+    # when it was made; the customer stays open and due meanwhile.
+    pending_outcome: str | None = None
+    pending_since: dt.datetime | None = None
 
     def overdue_days(self, today: dt.date) -> int:
         return overdue_days(self.next_due, today)
@@ -95,6 +122,11 @@ def customer_card(customer_id: int, *, by: Actor) -> CustomerCard:
     customer = get_customer(customer_id)
     roles.require(by, roles.CUSTOMER_VIEW, customer)
     consultant = customer.consultant
+    pending = (
+        CloseApplication.select(CloseApplication.outcome, CloseApplication.applied_at)
+        .where((CloseApplication.customer == customer.id) & (CloseApplication.status == "pending"))
+        .first()
+    )
     return CustomerCard(
         id=customer.id,
         name=customer.name,
@@ -113,16 +145,20 @@ def customer_card(customer_id: int, *, by: Actor) -> CustomerCard:
         close_reason=customer.close_reason,
         competitor=customer.competitor,
         entries=tuple(history(customer.id)),
+        pending_outcome=pending.outcome if pending else None,
+        pending_since=pending.applied_at if pending else None,
     )
 
 
 def history(customer_id: int) -> Iterator[HistoryEntry]:
-    """Every event of a customer, newest first: four queries, each in time order, merged."""
+    """Every event of a customer, newest first: six queries, each in time order, merged."""
     sources = (
         _registrations(customer_id),
         _contacts(customer_id),
         _level_changes(customer_id),
         _audited(customer_id),
+        _applications(customer_id),
+        _decisions(customer_id),
     )
     return heapq.merge(*sources, key=lambda entry: entry.order, reverse=True)
 
@@ -287,6 +323,77 @@ def _audited(customer_id: int) -> Iterator[HistoryEntry]:
             to_consultant=row["to_name"] or "",
             actor=_text(detail.get("actor")),
             id=row["id"],
+        )
+
+
+def _applications(customer_id: int) -> Iterator[HistoryEntry]:
+    """The applications to close (战败申请 / 失控申请), as made: who, the level then, why."""
+    query = (
+        CloseApplication.select(
+            CloseApplication.id,
+            CloseApplication.applied_at,
+            CloseApplication.outcome,
+            CloseApplication.level,
+            CloseApplication.reason,
+            CloseApplication.competitor,
+            CloseApplication.origin,
+            CloseApplication.status,
+            Staff.name.alias("staff_name"),
+        )
+        .join(Staff, JOIN.LEFT_OUTER, on=(CloseApplication.applied_by == Staff.id))
+        .where(CloseApplication.customer == customer_id)
+        .order_by(CloseApplication.applied_at.desc(), CloseApplication.id.desc())
+    )
+    for row in rows.dicts(query):
+        yield HistoryEntry(
+            at=row["applied_at"],
+            kind="apply",
+            method="",
+            level=row["level"],
+            from_level=None,
+            staff=row["staff_name"] or "",
+            text=row["reason"],
+            next_date=None,
+            outcome=row["outcome"],
+            competitor=row["competitor"],
+            id=row["id"],
+            origin=row["origin"],
+            status=row["status"],
+        )
+
+
+def _decisions(customer_id: int) -> Iterator[HistoryEntry]:
+    """The manager's decisions on them (批准 / 驳回), with the note of a rejection."""
+    query = (
+        CloseApplication.select(
+            CloseApplication.id,
+            CloseApplication.decided_at,
+            CloseApplication.outcome,
+            CloseApplication.status,
+            CloseApplication.note,
+            Staff.name.alias("staff_name"),
+        )
+        .join(Staff, JOIN.LEFT_OUTER, on=(CloseApplication.decided_by == Staff.id))
+        .where(
+            (CloseApplication.customer == customer_id) & CloseApplication.decided_at.is_null(False)
+        )
+        .order_by(CloseApplication.decided_at.desc(), CloseApplication.id.desc())
+    )
+    for row in rows.dicts(query):
+        yield HistoryEntry(
+            at=row["decided_at"],
+            kind="review",
+            method="",
+            level=None,
+            from_level=None,
+            staff=row["staff_name"] or "",
+            text=row["note"],
+            next_date=None,
+            outcome=row["outcome"],
+            # No member decided it: the store machine's operator (the only other reviewer).
+            actor="" if row["staff_name"] else "operator",
+            id=row["id"],
+            status=row["status"],
         )
 
 

@@ -10,10 +10,13 @@ use. The same rules hold at the desk, over SSH and on the command line.
   nobody signed in to has these rights.
 - consultant 销售顾问: reads today's log and the statistics; sees and records contacts
   with *their own* intent customers only, everywhere (F6, the card, the CLI, exports);
-  reads their own lines of the reconciliation (对账).
+  closes their own customers as a deal, and *applies* to close them as defeated or lost
+  (战败申请 / 失控申请), which a manager approves or rejects; reads their own lines of
+  the reconciliation (对账).
 - manager 展厅主管: everything the desk and the consultants do, for every consultant's
-  customers; records contacts on a consultant's behalf, reassigns customers and approves
-  closing them; reads every consultant's reconciliation of reports and log (对账).
+  customers; records contacts on a consultant's behalf, reassigns customers, closes them
+  without review, approves or rejects the applications, reads the loss analysis and
+  every consultant's reconciliation of reports and log (对账).
 - admin 系统管理员: staff, SSH keys, settings, the code lists (代码表), backups; reads
   today's log.
 - the store machine's operator (the CLI without ``--as``): every right — whoever can run a
@@ -40,11 +43,15 @@ CONTACTS_VIEW = "contacts.view"  # open the contact table (a consultant sees the
 CUSTOMER_VIEW = "customer.view"  # open one customer's card: consultants their own only
 CONTACT_RECORD = "contact.record"  # record a contact / level change: consultants their own
 CONTACT_ON_BEHALF = "contact.on_behalf"  # record a contact as made by another member (--by)
-CONTACT_CLOSE = "contact.close"  # approve closing a customer (成交 / 战败 / 失控)
+CONTACT_CLOSE = "contact.close"  # close a customer without review (成交 / 战败 / 失控)
+CLOSE_APPLY = "close.apply"  # a deal, or apply for 战败 / 失控: consultants their own
+CLOSE_REVIEW = "close.review"  # approve or reject an application (战败审批)
 CONTACT_REASSIGN = "contact.reassign"  # give a customer to another consultant
 # The manager's reports: the reconciliation of the reports with the log (对账): consultants
 # their own lines.
 RECONCILE_VIEW = "reconcile.view"
+# The manager's reports (主管报表).
+LOSSES_VIEW = "losses.view"  # the loss analysis (销售促成失控(败)分析表)
 # Administration.
 STAFF_MANAGE = "staff.manage"
 KEYS_MANAGE = "keys.manage"
@@ -63,9 +70,18 @@ _DESK_WORK = frozenset(
     }
 )
 _CONSULTANT_WORK = frozenset(
-    {LOG_VIEW, STATISTICS_VIEW, CONTACTS_VIEW, CUSTOMER_VIEW, CONTACT_RECORD, RECONCILE_VIEW}
+    {
+        LOG_VIEW,
+        STATISTICS_VIEW,
+        CONTACTS_VIEW,
+        CUSTOMER_VIEW,
+        CONTACT_RECORD,
+        RECONCILE_VIEW,
+        CLOSE_APPLY,
+    }
 )
-_MANAGER_WORK = _DESK_WORK | _CONSULTANT_WORK | {CONTACT_ON_BEHALF, CONTACT_CLOSE, CONTACT_REASSIGN}
+_MANAGERS_OWN = {CONTACT_ON_BEHALF, CONTACT_CLOSE, CONTACT_REASSIGN, CLOSE_REVIEW, LOSSES_VIEW}
+_MANAGER_WORK = _DESK_WORK | _CONSULTANT_WORK | _MANAGERS_OWN
 _ADMIN_WORK = frozenset(
     {STAFF_MANAGE, KEYS_MANAGE, SETTINGS_MANAGE, CODES_MANAGE, BACKUP, LOG_VIEW}
 )
@@ -87,6 +103,7 @@ OWN_CUSTOMERS_ONLY = frozenset(
         ("consultant", CUSTOMER_VIEW),
         ("consultant", CONTACT_RECORD),
         ("consultant", RECONCILE_VIEW),
+        ("consultant", CLOSE_APPLY),
     }
 )
 

@@ -11,6 +11,8 @@ Business terms, as the paper forms name them:
 - ``Registration``: one row of 来店(电)客户登记表, a walk-in party (来店, 批) or a phone
   call (来电).
 - ``Contact`` and ``LevelChange``: follow-up contacts (接触) and level changes (升降级).
+- ``CloseApplication``: a consultant's application to close a customer as defeated or
+  lost (战败申请 / 失控申请), and the manager's decision on it.
 - ``CodeItem``: the store's code lists — information channels (信息来源) and models (车型).
 - ``Draft``: a form being typed, kept so that a crash loses nothing.
 - ``AuditEntry``: who changed what, when.
@@ -211,8 +213,47 @@ class LevelChange(BaseModel):
     staff = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
     registration = ForeignKeyField(Registration, null=True, on_delete="SET NULL")
-    # A close (to no level, through no contact or registration): deal | defeat | lost.
+    # A close (to no level, through no contact or registration): deal | defeat | lost,
+    # with the reason and, for a defeat, the competitor bought (the loss analysis reads them).
     closed_as = CharField(null=True)
+    close_reason = TextField(default="")
+    competitor = CharField(default="")
+
+
+class CloseApplication(BaseModel):
+    """An application to close an intent customer as defeated or lost (战败申请 / 失控申请),
+    made by their consultant — or by the store for a customer with no contact for the set
+    number of days (``origin`` auto) — and decided by a manager (``frontdesk.followup.
+    close_review``). Until approved the customer stays open and due; the approval is the
+    close (``close``, its level change)."""
+
+    id = AutoField()
+    # Indexed with the status (Meta): a customer's pending application, index only.
+    customer = ForeignKeyField(
+        Customer, backref="close_applications", on_delete="CASCADE", index=False
+    )
+    customer_id: int  # the foreign key's own column, as peewee reads it
+    outcome = CharField()  # defeat | lost
+    reason = TextField(default="")
+    competitor = CharField(default="")  # 战败: the brand / model bought instead
+    level = CharField(null=True)  # the customer's level when applied
+    consultant = ForeignKeyField(  # the customer's consultant when applied
+        Staff, null=True, backref="+", on_delete="SET NULL", index=False
+    )
+    origin = CharField(default="consultant")  # consultant | auto
+    applied_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL", index=False)
+    applied_at = DateTimeField(index=True)
+    status = CharField(default="pending")  # pending | approved | rejected
+    decided_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL", index=False)
+    decided_at = DateTimeField(null=True)
+    note = TextField(default="")  # the manager's note on a rejection
+    close = ForeignKeyField(LevelChange, null=True, backref="+", on_delete="SET NULL")
+
+    class Meta:
+        indexes = (
+            (("status", "applied_at"), False),  # the queue, oldest first
+            (("customer", "status"), False),
+        )
 
 
 class IntentCycle(BaseModel):
@@ -340,6 +381,7 @@ ALL_MODELS = (
     Registration,
     Contact,
     LevelChange,
+    CloseApplication,
     IntentCycle,
     IntervalChange,
     CodeItem,

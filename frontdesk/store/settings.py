@@ -1,5 +1,6 @@
 """Store settings kept in the ``setting`` table (store name, first-run state, follow-up
-intervals, what the statistics' rates divide by, the SSH server's limits).
+intervals, when a silent customer counts as lost, what the statistics' rates divide by,
+the SSH server's limits).
 
 ``known()`` lists the ones an admin may change (``frontdesk settings``), each with its
 kind, its default and its lower bound, checked by ``change``; the others (first-run state,
@@ -53,6 +54,10 @@ def follow_up_days() -> dict[str, int]:
     return days
 
 
+# A customer with no contact for this many days goes into the review queue as lost (失控),
+# as if their consultant had applied (``followup.close_review``); 0, the default: never.
+AUTO_LOST_DAYS = "follow_up.auto_lost_days"
+
 # What the statistics' test-drive, quote and order rates divide by (考核口径): the first-visit
 # parties (首次来店批次, the common OEM convention: the default) or all walk-in parties.
 RATE_BASE = "stats.rate_base"
@@ -91,6 +96,7 @@ def _known() -> dict[str, Known]:
             Known(f"{FOLLOW_UP_DAYS}{level}", "int", str(days), minimum=1)
             for level, days in rules.FOLLOW_UP_DAYS.items()
         ),
+        Known(AUTO_LOST_DAYS, "int", "0"),
         Known(RATE_BASE, "choice", RATE_BASES[0], choices=RATE_BASES),
         Known(SSH_MAX_SESSIONS, "int", str(DEFAULT_MAX_SESSIONS), minimum=1),
         Known(SSH_IDLE_MINUTES, "number", f"{DEFAULT_IDLE_TIMEOUT_S / 60:g}"),

@@ -1,5 +1,7 @@
 """The follow-up dialogs: record a contact (and so change a level), close an intent
-customer, choose a consultant (to reassign, or to filter the table).
+customer — or, for a consultant, apply to close them as defeated or lost (战败申请 /
+失控申请, ``frontdesk.followup.close_review``) — choose a consultant (to reassign, or to
+filter the table).
 
 ``CustomerActions`` gives a screen the keys ``c`` (contact), ``l`` (level, through a
 contact), ``x`` (close) and ``r`` (reassign) on the customer it points at; the contact
@@ -26,7 +28,7 @@ from textual.widgets import Input, Label, Static
 
 from frontdesk import clock, rules
 from frontdesk.errors import FrontdeskError, ValidationError
-from frontdesk.followup import contact_input, contacts
+from frontdesk.followup import close_review, contact_input, contacts
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.store import codes, settings
@@ -333,7 +335,11 @@ class ContactScreen(_FormDialog):
 
 
 class CloseScreen(_FormDialog):
-    """Close an intent customer: deal, defeat (competitor and reason) or lost (reason)."""
+    """Close an intent customer: deal, defeat (competitor and reason) or lost (reason).
+
+    For a consultant (no right to close without review) the same dialog is an application:
+    its title says so, a defeat or a loss goes to the manager's review queue, a deal closes
+    at once (``close_review.request_close`` decides, as it does for ``frontdesk close``)."""
 
     FIELDS = (
         ("outcome", "contacts.close.outcome", "contacts.close.hint_outcome"),
@@ -345,8 +351,15 @@ class CloseScreen(_FormDialog):
         super().__init__()
         self.target = target
 
+    @property
+    def applies(self) -> bool:
+        """Whether a defeat or a loss typed here is an application (the signed-in member
+        may not close without review)."""
+        return not access.may(self, roles.CONTACT_CLOSE)
+
     def title_text(self) -> str:
-        return t("contacts.close.title", name=self.target.label, level=self.target.level or "—")
+        key = "review.form.title" if self.applies else "contacts.close.title"
+        return t(key, name=self.target.label, level=self.target.level or "—")
 
     # 战败 review reads these: offered from the store's lists (F9 → code lists), and what a
     # manager types that is on no list is kept as typed.
@@ -390,7 +403,7 @@ class CloseScreen(_FormDialog):
         self.saving = True
         run_db(
             self.app,  # the dialog closing must not cancel the worker that closes it
-            partial(contacts.close_customer, by=access.actor_of(self)),
+            partial(close_review.request_close, by=access.actor_of(self)),
             self.target.customer_id,
             str(self.query_one("#outcome", FdCycle).value),
             self.query_one("#reason", FdChoice).value,
@@ -399,9 +412,14 @@ class CloseScreen(_FormDialog):
             on_error=self.show_errors,
         )
 
-    def _saved(self, customer) -> None:
-        outcome = t(f"contacts.outcome.{customer.closed_as}")
-        self.app.notify(t("contacts.closed", name=self.target.label, outcome=outcome), markup=False)
+    def _saved(self, closing: close_review.Closing) -> None:
+        if closing.application is not None:
+            kind = close_review.application_label(closing.application.outcome)
+            message = t("review.applied", name=self.target.label, kind=kind)
+        else:
+            outcome = t(f"contacts.outcome.{closing.customer.closed_as}")
+            message = t("contacts.closed", name=self.target.label, outcome=outcome)
+        self.app.notify(message, markup=False)
         self.dismiss(True)
 
 
@@ -488,7 +506,7 @@ class CustomerActions:
         "open_customer": roles.CUSTOMER_VIEW,
         "contact": roles.CONTACT_RECORD,
         "level": roles.CONTACT_RECORD,
-        "close_customer": roles.CONTACT_CLOSE,
+        "close_customer": roles.CLOSE_APPLY,  # a consultant's is an application (CloseScreen)
         "reassign": roles.CONTACT_REASSIGN,
     }
 

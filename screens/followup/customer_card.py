@@ -1,7 +1,9 @@
 """A customer's card (客户信息卡): who they are, when they are due, and their whole
-history, newest first — every registration, contact, level change, revival, close and
-reassignment, each with when and who. The same keys as the contact table act on them:
-``c`` contact, ``l`` level, ``x`` close, ``r`` reassign.
+history, newest first — every registration, contact, level change, revival, close,
+reassignment and application to close (with the manager's decision), each with when and
+who; an application waiting for approval is said under the facts. The same keys as the
+contact table act on them: ``c`` contact, ``l`` level, ``x`` close (a consultant: apply),
+``r`` reassign.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ def _what(entry: HistoryEntry) -> str:
         return t("contacts.card.reassign")
     if entry.kind == "revival":
         return t("contacts.card.revival")
+    if entry.kind == "apply":
+        return t(f"review.kind.{entry.outcome}")
+    if entry.kind == "review":
+        return t(f"review.card.{entry.status}", kind=t(f"review.kind.{entry.outcome}"))
     return t("contacts.card.level_change")
 
 
@@ -55,6 +61,8 @@ def _level(entry: HistoryEntry) -> str:
 def _who(entry: HistoryEntry) -> str:
     if entry.staff:
         return entry.staff
+    if entry.kind == "apply" and entry.origin == "auto":
+        return t("review.card.by_store")
     if entry.actor in ("desk", "operator"):
         return t(f"contacts.card.by_{entry.actor}")
     return "—"
@@ -63,7 +71,7 @@ def _who(entry: HistoryEntry) -> str:
 def _text(entry: HistoryEntry) -> str:
     if entry.kind in ("level", "revival"):
         return t(f"contacts.card.via_{entry.via}") if entry.via else ""
-    if entry.kind == "close":
+    if entry.kind in ("close", "apply"):
         return "  ".join(part for part in (entry.competitor, entry.text) if part)
     if entry.kind == "reassign":
         return f"{entry.from_consultant or '—'}→{entry.to_consultant or '—'}"
@@ -167,6 +175,13 @@ class CustomerScreen(CustomerActions, Screen):
             lines.append(Content.styled("  ·  ".join(details), "bold"))
         else:
             lines.append(Content.styled(t("contacts.card.not_intent"), "dim"))
+        if card.pending_outcome and card.pending_since:
+            waiting = t(
+                "review.card.pending",
+                kind=t(f"review.kind.{card.pending_outcome}"),
+                date=card.pending_since.strftime("%Y-%m-%d"),
+            )
+            lines.append(Content.styled(waiting, "bold $warning"))
         self.query_one("#card-info", Static).update(Content("\n").join(lines))
         table = self.query_one("#card-history", DataTable)
         table.clear()

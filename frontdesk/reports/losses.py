@@ -1,0 +1,200 @@
+"""销售促成失控(败)分析表 — the month's lost and defeated customers, analysed.
+
+What the seed's form asks a showroom manager to read each month: why customers were lost
+(失控: contact lost) or defeated (战败: bought a competitor), to whom, on which model, with
+which consultant and at what level, and how long each had been followed up.
+
+- **A loss** is a close of the month as a defeat or lost: the level change to no level that
+  ``contacts.close_customer`` records (a manager's own close, or the approval of an
+  application, ``followup.close_review``), with its reason and, for a defeat, competitor.
+- Counted **by** reason, competitor (defeats only), model (the customer's), consultant (the
+  customer's when the application was made, else the customer's) and the level at the loss
+  (the close's from-level); each row splits 战败 / 失控.
+- **Days to loss**: from the first contact of the intent cycle that the loss ended (its
+  opening day, ``followup.cycles``; else the customer's first contact) to the day of the
+  close; the mean of each row.
+- **战败明确率**: of the applications filed in the month (战败申请 and 失控申请, the store's
+  automatic ones too), the share a manager approved: approved ÷ applied; rejected and still
+  pending are given beside it, in all and by consultant.
+
+Every figure is an SQL aggregate over indexed columns (the closes by ``level_change.at``,
+the applications by ``applied_at``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from frontdesk import months, rules
+from frontdesk.people import roles
+from frontdesk.people.actor import Actor
+from frontdesk.store.models import database
+
+DIMENSIONS = ("reason", "competitor", "model", "consultant", "level")
+OUTCOMES = ("defeat", "lost")
+
+# Every loss of the month, one row each: the close, what the customer and the application
+# say of it, and the days from the cycle's first contact to it.
+_LOSSES = """
+WITH "loss" AS (
+  SELECT lc."closed_as" AS "outcome",
+         lc."close_reason" AS "reason",
+         lc."competitor" AS "competitor",
+         cu."model" AS "model",
+         COALESCE(s."name", '') AS "consultant",
+         COALESCE(lc."from_level", '') AS "level",
+         julianday(date(lc."at")) - julianday(date(COALESCE(
+             (SELECT ic."opened_at" FROM "intent_cycle" ic
+               WHERE ic."customer_id" = lc."customer_id" AND ic."closed_at" = lc."at"
+               ORDER BY ic."opened_at" DESC LIMIT 1),
+             cu."first_contact", cu."created_at"))) AS "days"
+    FROM "level_change" lc
+    JOIN "customer" cu ON cu."id" = lc."customer_id"
+    LEFT JOIN "close_application" ca ON ca."close_id" = lc."id"
+    LEFT JOIN "staff" s ON s."id" = COALESCE(ca."consultant_id", cu."consultant_id")
+   WHERE lc."at" >= ? AND lc."at" < ?
+     AND lc."to_level" IS NULL AND lc."contact_id" IS NULL AND lc."registration_id" IS NULL
+     AND lc."closed_as" IN ('defeat', 'lost'))
+SELECT {key}, SUM("outcome" = 'defeat'), SUM("outcome" = 'lost'), AVG("days")
+  FROM "loss" {where} {group}
+"""
+# The level at the loss in the form's order (O H A B C), then none; the others by count.
+_LEVEL_ORDER = " ".join(f"WHEN '{level}' THEN {n}" for n, level in enumerate(rules.LEVELS))
+_ORDER = {
+    "level": f'ORDER BY CASE "key" {_LEVEL_ORDER} ELSE {len(rules.LEVELS)} END',
+}
+_DEFAULT_ORDER = 'ORDER BY COUNT(*) DESC, "key"'
+
+# The applications filed in the month, by the consultant of the customer then.
+_APPLICATIONS = """
+SELECT {key}, COUNT(*), SUM(ca."status" = 'approved'), SUM(ca."status" = 'rejected'),
+       SUM(ca."status" = 'pending')
+  FROM "close_application" ca
+  JOIN "customer" cu ON cu."id" = ca."customer_id"
+  LEFT JOIN "staff" s ON s."id" = COALESCE(ca."consultant_id", cu."consultant_id")
+ WHERE ca."applied_at" >= ? AND ca."applied_at" < ?
+ {group}
+"""
+
+
+@dataclass(frozen=True)
+class LossCount:
+    """Losses of one kind (a reason, a model …; ``key`` "" where none was written)."""
+
+    key: str
+    defeat: int
+    lost: int
+    mean_days: float | None  # from the cycle's first contact to the loss; None: no loss
+
+    @property
+    def total(self) -> int:
+        return self.defeat + self.lost
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "defeat": self.defeat,
+            "lost": self.lost,
+            "total": self.total,
+            "mean_days": None if self.mean_days is None else round(self.mean_days, 1),
+        }
+
+
+@dataclass(frozen=True)
+class ApplicationCount:
+    """Applications filed (in all, or a consultant's customers'): 战败明确率 is ``rate``."""
+
+    key: str
+    applied: int
+    approved: int
+    rejected: int
+    pending: int
+
+    @property
+    def rate(self) -> float | None:
+        """战败明确率: approved ÷ applied (None when nothing was applied for)."""
+        return self.approved / self.applied if self.applied else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "applied": self.applied,
+            "approved": self.approved,
+            "rejected": self.rejected,
+            "pending": self.pending,
+            "rate": None if self.rate is None else round(self.rate, 4),
+        }
+
+
+@dataclass(frozen=True)
+class LossAnalysis:
+    """The month's 销售促成失控(败)分析表."""
+
+    month: dt.date
+    total: LossCount
+    by: dict[str, tuple[LossCount, ...]]  # each of DIMENSIONS → its rows
+    applications: ApplicationCount
+    applications_by_consultant: tuple[ApplicationCount, ...]
+
+    @property
+    def label(self) -> str:
+        return self.month.strftime("%Y-%m")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "month": self.label,
+            "total": self.total.to_json(),
+            **{f"by_{name}": [row.to_json() for row in self.by[name]] for name in DIMENSIONS},
+            "applications": self.applications.to_json(),
+            "applications_by_consultant": [
+                row.to_json() for row in self.applications_by_consultant
+            ],
+        }
+
+
+def _bounds(month: dt.date) -> tuple[str, str]:
+    return month.isoformat(), months.month_end(month).isoformat()
+
+
+def _loss_rows(month: dt.date, dimension: str | None) -> list[LossCount]:
+    if dimension is None:
+        sql = _LOSSES.format(key="''", where="", group="")
+    else:
+        where = "WHERE \"outcome\" = 'defeat'" if dimension == "competitor" else ""
+        order = _ORDER.get(dimension, _DEFAULT_ORDER)
+        sql = _LOSSES.format(
+            key=f'"{dimension}" AS "key"', where=where, group=f'GROUP BY "key" {order}'
+        )
+    found = database.execute_sql(sql, _bounds(month)).fetchall()
+    return [
+        LossCount(str(key or ""), int(defeat or 0), int(lost or 0), days)
+        for key, defeat, lost, days in found
+    ]
+
+
+def _application_rows(month: dt.date, by_consultant: bool) -> list[ApplicationCount]:
+    sql = _APPLICATIONS.format(key="''", group="")
+    if by_consultant:
+        sql = _APPLICATIONS.format(
+            key='COALESCE(s."name", \'\') AS "key"',
+            group='GROUP BY "key" ORDER BY COUNT(*) DESC, "key"',
+        )
+    found = database.execute_sql(sql, _bounds(month)).fetchall()
+    return [
+        ApplicationCount(str(name or ""), int(applied), int(approved or 0), int(rejected or 0),
+                         int(pending or 0))
+        for name, applied, approved, rejected, pending in found
+    ]  # fmt: skip
+
+
+def loss_analysis(month: dt.date, *, by: Actor) -> LossAnalysis:
+    """The analysis of ``month`` (its first day), for a manager."""
+    roles.require(by, roles.LOSSES_VIEW)
+    month = months.month_of(month)
+    total = _loss_rows(month, None)[0]
+    by_dimension = {name: tuple(_loss_rows(month, name)) for name in DIMENSIONS}
+    applications = _application_rows(month, False)[0]
+    per_consultant = tuple(_application_rows(month, True))
+    return LossAnalysis(month, total, by_dimension, applications, per_consultant)
