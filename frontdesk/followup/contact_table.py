@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple, cast
 
@@ -279,15 +279,20 @@ def count(f: TableFilter) -> int:
     return _select(f, fn.COUNT(SQL("*")), customer=False).where(*_where(f)).scalar() or 0
 
 
-def page(f: TableFilter, after: Key | None = None, limit: int = PAGE_SIZE) -> list[TableRow]:
-    """The next ``limit`` rows in table order after the row with key ``after`` (keyset)."""
+def page(
+    f: TableFilter, after: Key | None = None, limit: int = PAGE_SIZE, numbered: bool = True
+) -> list[TableRow]:
+    """The next ``limit`` rows in table order after the row with key ``after`` (keyset);
+    without ``numbered``, a filtered page's rows keep 序号 0 (figures over the month need
+    none, and numbering reads the whole table's keys)."""
     query = _rows_query(f)
     if after is not None:
         opened, ident = after
         query = query.where(
             Tuple(IntentCycle.opened_at, IntentCycle.id) > Tuple(opened.isoformat(" "), ident)
         )
-    return _numbered(f, [_row(row) for row in query.limit(limit).tuples()])
+    rows = [_row(row) for row in query.limit(limit).tuples()]
+    return _numbered(f, rows) if numbered else rows
 
 
 def _numbered(f: TableFilter, rows: list[TableRow]) -> list[TableRow]:
@@ -590,18 +595,48 @@ def month_marks(
             marks[day.day] = Mark("contact", event.level)
     if row.closed_at is not None and start <= row.closed_at.date() < end:
         marks[row.closed_at.date().day] = Mark("closed", row.closed_as)
-    first = max(start, row.opened_at.date() + dt.timedelta(days=1))
-    last = min(end, today, row.closed_at.date() if row.closed_at else end)
-    day = first
-    while day < last:
-        if day.day not in marks:
-            planned = due_rules.plan_on(events, day, intervals)
-            if planned is not None and planned.due == day:
-                marks[day.day] = Mark("missed")
-        day += dt.timedelta(days=1)
+    for day, _ in planned_days(events, month, row, today, intervals, skip=marks):
+        marks[day.day] = Mark("missed")
     if row.next_due is not None and row.closed_at is None:
         _plan_ahead(marks, row, start, end, today, intervals.current)
     return marks
+
+
+def planned_days(
+    events: list[Event],
+    month: dt.date,
+    row: TableRow,
+    until: dt.date,
+    intervals: due_rules.Intervals,
+    skip: Container[int] = (),
+) -> Iterator[tuple[dt.date, due_rules.Plan]]:
+    """The days of ``month`` before ``until`` on which a row's follow-up was due (计划跟进),
+    with the plan that set each: the plan in force at the start of the day (the rule and
+    the interval then, ``due.plan_on``) fell on it. From the day after the cycle opened to
+    the month's end or the close; days of the month in ``skip`` are not asked about.
+
+    The contact table marks those nobody came on ``*`` (missed); the follow-up compliance
+    (``reports.compliance``) counts them all, for every row of a month: so the plan is
+    asked once a stretch, not once a day — it changes only on the day after an event and
+    on the first day a changed interval is in force, and a stretch's plan falls on at most
+    one of its days.
+    """
+    end = month_end(month)
+    first = max(month, row.opened_at.date() + dt.timedelta(days=1))
+    last = min(end, until, row.closed_at.date() if row.closed_at else end)
+    if first >= last:
+        return
+    one_day = dt.timedelta(days=1)
+    changes = {event.at.date() + one_day for event in events}
+    for changed_at, _, _ in intervals.changes:
+        # In force from the first day that starts at or after it.
+        midnight = changed_at.time() == dt.time()
+        changes.add(changed_at.date() + (dt.timedelta() if midnight else one_day))
+    starts = sorted({first} | {start for start in changes if first < start < last})
+    for start, stop in zip(starts, [*starts[1:], last], strict=True):
+        planned = due_rules.plan_on(events, start, intervals)
+        if planned is not None and start <= planned.due < stop and planned.due.day not in skip:
+            yield planned.due, planned
 
 
 def _plan_ahead(marks, row: TableRow, start, end, today, intervals: dict[str, int]) -> None:
