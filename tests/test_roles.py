@@ -42,7 +42,14 @@ def customer_of_wanglei(showroom) -> Customer:
         ),
         (
             "consultant",
-            {"log.view", "statistics.view", "contacts.view", "customer.view", "contact.record"},
+            {
+                "log.view",
+                "statistics.view",
+                "contacts.view",
+                "customer.view",
+                "contact.record",
+                "report.view",
+            },
         ),
         (
             "manager",

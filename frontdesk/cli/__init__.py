@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from peewee import DatabaseError, ImproperlyConfigured
 
 from frontdesk import config, i18n, store
-from frontdesk.cli import admin, codes, contacts, desk, doctor, serve, stats
+from frontdesk.cli import admin, codes, contacts, desk, doctor, reports, serve, stats
 from frontdesk.cli.base import Handler, Parser
 from frontdesk.errors import FrontdeskError, NotFound, ValidationError
 from frontdesk.i18n import t
@@ -30,7 +30,7 @@ from frontdesk.people.actor import OPERATOR, Actor
 from frontdesk.store import failures
 
 PROG = "frontdesk"
-AREAS = (desk, admin, codes, contacts, stats, serve, doctor)
+AREAS = (desk, admin, codes, contacts, stats, reports, serve, doctor)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:

@@ -9,10 +9,11 @@ use. The same rules hold at the desk, over SSH and on the command line.
   changes the up rotation; reads today's log and the statistics. A desk terminal that
   nobody signed in to has these rights.
 - consultant 销售顾问: reads today's log and the statistics; sees and records contacts
-  with *their own* intent customers only, everywhere (F6, the card, the CLI, exports).
+  with *their own* intent customers only, everywhere (F6, the card, the CLI, exports);
+  reads their own daily report (营业日报表) only.
 - manager 展厅主管: everything the desk and the consultants do, for every consultant's
   customers; records contacts on a consultant's behalf, reassigns customers and approves
-  closing them.
+  closing them; reads every consultant's daily report and signs it (签核).
 - admin 系统管理员: staff, SSH keys, settings, the code lists (代码表), backups; reads
   today's log.
 - the store machine's operator (the CLI without ``--as``): every right — whoever can run a
@@ -41,6 +42,9 @@ CONTACT_RECORD = "contact.record"  # record a contact / level change: consultant
 CONTACT_ON_BEHALF = "contact.on_behalf"  # record a contact as made by another member (--by)
 CONTACT_CLOSE = "contact.close"  # approve closing a customer (成交 / 战败 / 失控)
 CONTACT_REASSIGN = "contact.reassign"  # give a customer to another consultant
+# The consultant's daily report (营业日报表) and its sign-off.
+REPORT_VIEW = "report.view"  # read a daily report: a consultant their own only
+REPORT_SIGN = "report.sign"  # sign one, with the manager's instructions (签核, 主管指示事项)
 # Administration.
 STAFF_MANAGE = "staff.manage"
 KEYS_MANAGE = "keys.manage"
@@ -59,9 +63,13 @@ _DESK_WORK = frozenset(
     }
 )
 _CONSULTANT_WORK = frozenset(
-    {LOG_VIEW, STATISTICS_VIEW, CONTACTS_VIEW, CUSTOMER_VIEW, CONTACT_RECORD}
+    {LOG_VIEW, STATISTICS_VIEW, CONTACTS_VIEW, CUSTOMER_VIEW, CONTACT_RECORD, REPORT_VIEW}
 )
-_MANAGER_WORK = _DESK_WORK | _CONSULTANT_WORK | {CONTACT_ON_BEHALF, CONTACT_CLOSE, CONTACT_REASSIGN}
+_MANAGER_WORK = (
+    _DESK_WORK
+    | _CONSULTANT_WORK
+    | {CONTACT_ON_BEHALF, CONTACT_CLOSE, CONTACT_REASSIGN, REPORT_SIGN}
+)
 _ADMIN_WORK = frozenset(
     {STAFF_MANAGE, KEYS_MANAGE, SETTINGS_MANAGE, CODES_MANAGE, BACKUP, LOG_VIEW}
 )
@@ -79,6 +87,9 @@ RIGHTS: dict[str, frozenset[str]] = {**STAFF_RIGHTS, OPERATOR_ROLE: ACTIONS}
 OWN_CUSTOMERS_ONLY = frozenset(
     {("consultant", CONTACTS_VIEW), ("consultant", CUSTOMER_VIEW), ("consultant", CONTACT_RECORD)}
 )
+
+# (role, action) pairs allowed only on the staff member's own work: their daily report.
+OWN_WORK_ONLY = frozenset({("consultant", REPORT_VIEW)})
 
 
 def _customer_consultant_id(customer: Customer | int) -> int | None:
@@ -118,6 +129,14 @@ def require(actor: Actor, action: str, customer: Customer | int | None = None) -
     if may(actor, action, customer):
         return
     raise Forbidden(refusal(actor, action, customer))
+
+
+def require_for_member(actor: Actor, action: str, member_id: int) -> None:
+    """Refuse unless ``actor`` may do ``action`` on the work of staff member ``member_id``:
+    a consultant on their own only (their daily report), a manager on anyone's."""
+    require(actor, action)
+    if (actor.role, action) in OWN_WORK_ONLY and member_id != actor.staff_id:
+        raise Forbidden(t("access.not_own_work", action=action_label(action)))
 
 
 def refusal(actor: Actor, action: str, customer: Customer | int | None = None) -> str:
