@@ -64,6 +64,7 @@ from frontdesk.people.actor import DESK, OPERATOR
 from frontdesk.reports import daily_report, daily_signoff
 from frontdesk.store.models import AuditEntry, Contact, Customer, Registration, ReportSignoff
 from tests.actors import as_member
+from tests.conftest import SNAPSHOT_SIZES, shoot
 
 DAY = dt.date(2026, 11, 24)
 PHONES = {
@@ -425,3 +426,117 @@ def test_contact_purpose_is_typed_on_the_command_line(cli_day):
     assert status == 1 and "访问目的只能是" in err
     status, out, _ = cli_day("--as", "wanglei", "report", "daily", "--json")
     assert [row["purpose"] for row in json.loads(out)["rows"]] == ["procedure"]
+
+
+# -- F7 by keys ------------------------------------------------------------------------------
+
+
+async def test_a_manager_reads_and_signs_the_report_on_f7_by_keys(the_day, make_app):
+    from screens.reports.daily_dialogs import SignReportScreen
+    from screens.reports.desk import ReportsScreen
+    from tests.conftest import screen_text, settle
+    from tests.test_palette import open_palette, palette_lines
+
+    app = make_app(staff=the_day["chenjing"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")  # 王磊's today (the first consultant): nothing yet
+        await settle(pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        assert "逾期未签核 7 份，最早 2026-10-28 王磊" in screen_text(app)
+        await pilot.press("left")  # yesterday
+        await settle(pilot)
+        text = screen_text(app)
+        for words in ("营业日报表 · 2026-11-24 星期二 · 销售顾问 王磊 · 未签核", "约周六试驾",
+                      "本日访问客户数 5 · 本月访问累计 11", "郑先生"):  # fmt: skip
+            assert words in text, words
+        await open_palette(pilot)
+        names = " ".join(palette_lines(app))
+        for action in ("前一天", "后一天", "今天", "换顾问", "签核", "待签核"):
+            assert action in names, (action, names)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SignReportScreen)
+        await pilot.press(*"跟进钱女士", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        assert "签核：陈静 2026-11-25 10:30" in screen_text(app)
+        assert "主管指示事项：跟进钱女士" in screen_text(app)
+        assert not app.screen.check_action("daily_sign", ())  # signed once: s is gone
+        await pilot.press("u")  # the oldest unsigned: 王磊's 10-28
+        await settle(pilot)
+        assert "2026-10-28" in screen_text(app) and "李女士" in screen_text(app)
+        await pilot.press("c", "down", "enter")  # 李娜
+        await settle(pilot)
+        assert "销售顾问 李娜" in screen_text(app)
+    record = ReportSignoff.get()
+    assert (record.day, record.instructions) == (DAY, "跟进钱女士")
+
+
+async def test_a_consultant_sees_their_own_report_on_f7_and_cannot_sign(the_day, make_app):
+    from tests.conftest import screen_text, settle
+
+    app = make_app(staff=the_day["wanglei"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "left")
+        await settle(pilot)
+        assert "销售顾问 王磊" in screen_text(app) and "约周六试驾" in screen_text(app)
+        for action in ("daily_sign", "daily_consultant", "daily_unsigned"):
+            assert not app.screen.check_action(action, ())
+        await pilot.press("s")
+        await settle(pilot)
+        assert [n.message for n in app._notifications][-1] == "销售顾问无权签核营业日报表"
+    assert ReportSignoff.select().count() == 0
+
+
+async def test_the_desk_has_no_f7(the_day, make_app):
+    from screens.desk.day_log import DayLogScreen
+    from tests.conftest import settle
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not app.check_action("reports", ())
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, DayLogScreen)
+
+
+async def test_the_contact_dialog_takes_the_purpose_by_keys(the_day, make_app):
+    from tests.conftest import settle
+
+    app = make_app(staff=the_day["wanglei"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        # method, account, level, next, source, then the purpose: 3 管理.
+        await pilot.press("c", "enter", *"送保养券", "enter", "enter", "enter", "enter", "3")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    latest = Contact.select().order_by(Contact.id.desc()).get()
+    assert (latest.account, latest.purpose) == ("送保养券", "maintenance")
+
+
+def test_f1_lists_the_reports_keys_in_both_languages(showroom):
+    from screens.help import _sections
+
+    sections = dict(_sections())
+    assert ("s", "签核这份日报表，写主管指示事项") in sections["主管报表（F7）"]
+    i18n.set_language("en")
+    sections = dict(_sections())
+    assert ("u", "Go to the oldest daily report overdue for signing") in sections[
+        "Manager's reports (F7)"
+    ]
+
+
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
+def test_daily_report_snapshot(snap_compare, the_day, make_app, size):
+    """王磊's 11-24 as the manager reads it, signed, with a call added after the signature."""
+    wang = the_day["wanglei"]
+    daily_signoff.sign(wang.id, DAY, "周六试驾安排好", by=as_member(the_day["chenjing"]))
+    contact(wang, "C7", "2026-11-24 18:00", "call", "H", purpose="promotion", account="补记")
+    assert shoot(snap_compare, make_app(staff=the_day["chenjing"]), size, "f7", "left")
