@@ -1,7 +1,8 @@
 """The frontdesk Textual app: one App, the day's log as its home screen.
 
 F2 opens a walk-in registration, F3 a phone call, F4 returns to today's log, F5 shows the
-showroom statistics, F6 opens the intent-customer contact table, F1 shows every key, Ctrl+P
+showroom statistics, F6 opens the intent-customer contact table, F7 the manager's reports
+(the consultants' daily reports and their sign-off), F1 shows every key, Ctrl+P
 the command palette, Ctrl+Q quits; ``keymap.toml`` may give any of them other keys. Commits
 by other processes (another terminal, a manager over SSH, the CLI) are noticed through
 ``PRAGMA data_version`` and the visible screen reloads itself.
@@ -77,6 +78,7 @@ class FrontdeskApp(App[None]):
         Binding("f4", "log", "key.log", tooltip="help.log_key", id="log"),
         Binding("f5", "statistics", "stats.key.open", tooltip="stats.help.open", id="statistics"),
         Binding("f6", "contacts", "contacts.key.open", tooltip="contacts.help.open", id="contacts"),
+        Binding("f7", "reports", "daily.key.open", tooltip="daily.help.open", id="reports"),
         Binding("f9", "admin", "admin.key.open", tooltip="admin.help.open", id="admin"),
         Binding(
             "ctrl+p",
@@ -94,6 +96,7 @@ class FrontdeskApp(App[None]):
         "phone": roles.REGISTRATION_CREATE,
         "statistics": roles.STATISTICS_VIEW,
         "contacts": roles.CONTACTS_VIEW,
+        "reports": roles.REPORT_VIEW,
         "admin": roles.STAFF_MANAGE,
     }
 
@@ -309,7 +312,7 @@ class FrontdeskApp(App[None]):
     # -- where the user goes -------------------------------------------------------------
 
     def _on_a_place(self) -> bool:
-        """Is the top screen one of the app's places (today's log, F5, F6), not a form or a
+        """Is the top screen one of the app's places (today's log, F5, F6, F7), not a form or a
         dialog?"""
         entry = registry.entry_of(self.screen)
         return entry is not None and entry.place is not None
@@ -373,6 +376,10 @@ class FrontdeskApp(App[None]):
     async def action_statistics(self) -> None:
         """F5: the showroom statistics, over today's log (from the contact table too)."""
         await self._go_to(registry.STATISTICS)
+
+    async def action_reports(self) -> None:
+        """F7: the manager's reports (a consultant's own daily report), over today's log."""
+        await self._go_to(registry.REPORTS)
 
     async def action_admin(self) -> None:
         """F9: the admin's pages (staff, SSH keys, settings, code lists), over today's log."""

@@ -3,7 +3,7 @@
 As in Posting, each key of the app has an id (the README's "Every key" lists them), and a
 line of the file gives it other keys; the file is read when the app starts::
 
-    walkin = "f7"          # a new walk-in on F7 instead of F2
+    walkin = "f8"          # a new walk-in on F8 instead of F2
     save = "ctrl+s,f10"    # several keys: commas between them
 
 An id names its action on every screen that has it (``save`` is Ctrl+S on every form). A

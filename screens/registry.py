@@ -35,6 +35,7 @@ from textual.dom import DOMNode
 LOG = "log"  # 今日来店(电)登记表, F4: the home screen under every other
 STATISTICS = "statistics"  # 展厅来店(电)统计表, F5
 CONTACTS = "contacts"  # 意向客户接触状况表, F6
+REPORTS = "reports"  # the manager's reports: the daily report (营业日报表) and its sign-off, F7
 ADMIN = "admin"  # the admin's pages: staff, SSH keys, settings, code lists, F9
 
 Draft = tuple[str, str, dict]  # (owner, form, payload), as ``drafts.save_draft`` takes them
@@ -81,7 +82,7 @@ class ScreenEntry:
     order: int = 0  # F1 lists the sections by this (gaps of 10 leave room)
     right: str | None = None  # the roles right its F1 section needs
     help: tuple[HelpItem, ...] = (OWN_KEYS,)
-    place: str | None = None  # LOG, STATISTICS, CONTACTS or ADMIN; None for forms and dialogs
+    place: str | None = None  # LOG, STATISTICS, CONTACTS, REPORTS or ADMIN; None for dialogs
     entrance: bool = False  # the place's key opens this screen (F5: the day's statistics)
     holds: frozenset[str] = field(default_factory=frozenset)  # app actions that wait here
     leave: str | None = None  # its action that leaves it for the log (F4): cancel, close

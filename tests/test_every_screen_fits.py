@@ -102,6 +102,10 @@ VISITS = [
     pytest.param(("f6", "x"), id="close-dialog"),
     pytest.param(("f6", "r"), id="reassign-dialog"),
     pytest.param(("f6", "slash"), id="search"),
+    pytest.param(("f7",), id="daily-report"),
+    pytest.param(("f7", "c", "down", "enter"), id="daily-report-rows"),  # 李娜's walk-in
+    pytest.param(("f7", "s"), id="sign-report"),
+    pytest.param(("f7", "c"), id="whose-report"),
 ]
 
 

@@ -25,15 +25,15 @@ def notices(app) -> list[str]:
 
 
 async def test_a_new_walk_in_on_another_key_by_file(showroom, tmp_path):
-    app = app_with_keys(tmp_path, '# 来店登记用 F7\nwalkin = "f7"\n')
+    app = app_with_keys(tmp_path, '# 来店登记用 F8\nwalkin = "f8"\n')
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert not notices(app)
-        assert "f7 来店" in screen_text(app) and "f2 来店" not in screen_text(app)
+        assert "f8 来店" in screen_text(app) and "f2 来店" not in screen_text(app)
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, DayLogScreen)
-        await pilot.press("f7")
+        await pilot.press("f8")
         await settle(pilot)
         assert isinstance(app.screen, RegistrationScreen) and app.screen.kind == "walkin"
         await pilot.press("escape")
@@ -42,13 +42,13 @@ async def test_a_new_walk_in_on_another_key_by_file(showroom, tmp_path):
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         help_text = screen_text(app)
-        assert "F7" in help_text and "F2" not in help_text
+        assert "F8" in help_text and "F2" not in help_text
 
 
 async def test_bad_lines_are_left_out_with_one_line_each_and_the_rest_applies(showroom, tmp_path):
     app = app_with_keys(
         tmp_path,
-        'walkin = "f7"\nno_such_key = "f8"\nphone = "ctrl+nonsense"\nlog = 4\n',
+        'walkin = "f8"\nno_such_key = "f9"\nphone = "ctrl+nonsense"\nlog = 4\n',
     )
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -62,7 +62,7 @@ async def test_bad_lines_are_left_out_with_one_line_each_and_the_rest_applies(sh
 
 
 async def test_a_file_that_is_not_toml_leaves_every_key_as_it_was(showroom, tmp_path):
-    app = app_with_keys(tmp_path, 'walkin = "f7"\nphone = = "f8"\n')
+    app = app_with_keys(tmp_path, 'walkin = "f8"\nphone = = "f9"\n')
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         path = tmp_path / "keymap.toml"

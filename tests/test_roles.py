@@ -50,6 +50,7 @@ def customer_of_wanglei(showroom) -> Customer:
                 "contact.record",
                 "reconcile.view",
                 "close.apply",  # a deal, or an application for a defeat or a loss
+                "report.view",
             },
         ),
         (

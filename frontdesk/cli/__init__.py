@@ -29,6 +29,7 @@ from frontdesk.cli import (
     desk,
     doctor,
     reconcile,
+    reports,
     review,
     serve,
     stats,
@@ -41,7 +42,7 @@ from frontdesk.people.actor import OPERATOR, Actor
 from frontdesk.store import failures
 
 PROG = "frontdesk"
-AREAS = (desk, admin, codes, contacts, review, stats, reconcile, compliance, serve, doctor)
+AREAS = (desk, admin, codes, contacts, review, stats, reports, reconcile, compliance, serve, doctor)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:

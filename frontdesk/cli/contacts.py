@@ -42,6 +42,12 @@ def add_commands(commands) -> dict[str, Handler]:
         metavar="call|visit|walkin|message",
         help=t("contacts.cli.method"),
     )
+    contact.add_argument(
+        "--purpose",
+        default="",
+        metavar="promotion|procedure|maintenance|prospecting",
+        help=t("contacts.cli.purpose"),
+    )
     contact.add_argument("--level", default="", metavar="O|H|A|B|C", help=t("contacts.cli.level"))
     contact.add_argument("--next", default="", metavar="YYYY-MM-DD", help=t("contacts.cli.next"))
     contact.add_argument("--source", default="", metavar="1-7", help=t("contacts.cli.source"))
@@ -92,6 +98,7 @@ def _contact(args: argparse.Namespace, actor: Actor) -> int:
     customer = contacts.find_customer(args.phone)
     data = contact_input.ContactInput(
         method=args.method,
+        purpose=args.purpose,
         at=args.at,
         account=args.notes,
         level=args.level,

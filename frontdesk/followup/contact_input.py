@@ -1,6 +1,7 @@
 """What is typed on the follow-up dialogs, and its validation (意向客户跟进的录入).
 
-- a contact (接触记录): how (电话 / 拜访 / 来店 / 短信·微信), when, the account of it (访问经过),
+- a contact (接触记录): how (电话 / 拜访 / 来店 / 短信·微信), what for (访问目的: 促进 / 手续 /
+  管理 / 开拓, blank: not stated), when, the account of it (访问经过),
   the level after it — a level changes only through a contact — an agreed next date (约定日期:
   ``YYYY-MM-DD``, ``MM-DD`` or ``+N`` days, from the contact's day to a year after it), the
   customer's 来源区分 (1–7, blank: unchanged) and, for a manager, who made it;
@@ -45,6 +46,7 @@ class ContactInput:
     level: str | None = ""  # the level after the contact; blank: unchanged
     next_date: dt.date | str | None = None  # agreed next contact, overrides the cadence
     source: int | str | None = ""  # 来源区分 1–7; blank: the customer's stays
+    purpose: str | None = ""  # 访问目的 (rules.CONTACT_PURPOSES); blank: not stated
     # Who made it (name or login): only a manager (or the operator) names someone else.
     # Blank: the signed-in consultant or manager; at the desk or the operator's CLI, the
     # customer's consultant.
@@ -60,6 +62,7 @@ class CleanContact:
     next_date: dt.date | None
     staff: Staff | None  # the member named as having made it; None: nobody was named
     source: int  # 来源区分 after the contact (the customer's own when none was typed)
+    purpose: str = ""  # 访问目的, "" when not stated
 
 
 @dataclass
@@ -113,6 +116,20 @@ def check_method(raw: str | None) -> tuple[str, str | None]:
     if method not in rules.CONTACT_METHODS:
         return "", t("contacts.error.method")
     return method, None
+
+
+def check_purpose(raw: str | None) -> tuple[str, str | None]:
+    """What the contact was for (促进 / 手续 / 管理 / 开拓, typed as the English word or the
+    Chinese one; blank: not stated): (the purpose or "", None) or ("", the error)."""
+    text = rules.fold_width(raw).strip().lower()
+    if not text:
+        return "", None
+    if text in rules.CONTACT_PURPOSES:
+        return text, None
+    for purpose in rules.CONTACT_PURPOSES:
+        if text == t(f"contacts.purpose.{purpose}"):
+            return purpose, None
+    return "", t("contacts.error.purpose")
 
 
 def check_at(raw: dt.datetime | str | None, now: dt.datetime) -> tuple[dt.datetime, str | None]:
@@ -202,6 +219,9 @@ def clean_contact(
     method, error = check_method(data.method)
     if error:
         errors["method"] = error
+    purpose, error = check_purpose(data.purpose)
+    if error:
+        errors["purpose"] = error
     at, error = check_at(data.at, now)
     if error:
         errors["at"] = error
@@ -236,6 +256,7 @@ def clean_contact(
         next_date=next_date,
         staff=named,
         source=source or customer.source,
+        purpose=purpose,
     )
 
 

@@ -807,6 +807,14 @@ def followups(
     ]
 
 
+def planned_for(viewer: Actor, day: dt.date, consultant_id: int | None = None) -> list[FollowUp]:
+    """The follow-ups due on or before ``day`` as planned at its start, whatever was done
+    since: the next day's plan of a daily report (次日的营业活动计划), the same tomorrow as
+    when it is read a week later."""
+    roles.require(viewer, roles.CONTACTS_VIEW)
+    return [row for row in _followups_then(viewer, day, consultant_id) if row.next_due <= day]
+
+
 def _followups_then(viewer: Actor, day: dt.date, consultant_id: int | None) -> list[FollowUp]:
     """Every customer open at the start of ``day``, with the plan then (due order)."""
     start = dt.datetime.combine(day, dt.time())

@@ -5,9 +5,10 @@ weekly until delivery (store settings, ``settings.follow_up_days``), and a level
 only through a recorded contact (意向客户升降级别均应通过日报表).
 
 - ``record_contact``: a call, visit, walk-in or message (电话 / 拜访 / 来店 / 短信·微信):
-  who, when, the account of it (访问经过), the level after it and an optional agreed next
-  date (约定日期: from the contact's day to a year after it). A change of level is
-  written to ``LevelChange`` with the contact; a 来源区分 typed with it is set on the customer.
+  who, when, what for (访问目的), the account of it (访问经过), the level after it and an
+  optional agreed next date (约定日期: from the contact's day to a year after it). A change
+  of level is written to ``LevelChange`` with the contact; a 来源区分 typed with it is set
+  on the customer.
 - What each dialog takes and how it is checked is ``frontdesk.followup.contact_input``.
 - ``close_customer``: 成交 deal (an own-sold owner now), 战败 defeat (bought a competitor:
   brand/model and reason required), 失控 lost (lost contact: reason required). The
@@ -190,6 +191,7 @@ def record_contact(customer_id: int, data: ContactInput, *, by: Actor) -> Contac
             at=at,
             method=method,
             account=clean.account,
+            purpose=clean.purpose,
             level_after=level,
             next_date=next_date,
             created_at=now,
@@ -218,6 +220,8 @@ def record_contact(customer_id: int, data: ContactInput, *, by: Actor) -> Contac
         )
         recompute_follow_up(customer_ids=[customer.id])
         detail: dict[str, Any] = {"customer": customer.id, "method": method, "level": level}
+        if clean.purpose:
+            detail["purpose"] = clean.purpose
         if "level" in changes:
             detail["from_level"] = customer.level
         if next_date:

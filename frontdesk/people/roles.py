@@ -12,11 +12,12 @@ use. The same rules hold at the desk, over SSH and on the command line.
   with *their own* intent customers only, everywhere (F6, the card, the CLI, exports);
   closes their own customers as a deal, and *applies* to close them as defeated or lost
   (战败申请 / 失控申请), which a manager approves or rejects; reads their own lines of
-  the reconciliation (对账).
+  the reconciliation (对账) and their own daily report (营业日报表).
 - manager 展厅主管: everything the desk and the consultants do, for every consultant's
   customers; records contacts on a consultant's behalf, reassigns customers, closes them
   without review, approves or rejects the applications, reads the loss analysis and
-  every consultant's reconciliation of reports and log (对账).
+  every consultant's reconciliation of reports and log (对账); reads every
+  consultant's daily report and signs it (签核).
 - admin 系统管理员: staff, SSH keys, settings, the code lists (代码表), backups; reads
   today's log.
 - the store machine's operator (the CLI without ``--as``): every right — whoever can run a
@@ -52,6 +53,9 @@ CONTACT_REASSIGN = "contact.reassign"  # give a customer to another consultant
 RECONCILE_VIEW = "reconcile.view"
 # The manager's reports (主管报表).
 LOSSES_VIEW = "losses.view"  # the loss analysis (销售促成失控(败)分析表)
+# The consultant's daily report (营业日报表) and its sign-off.
+REPORT_VIEW = "report.view"  # read a daily report: a consultant their own only
+REPORT_SIGN = "report.sign"  # sign one, with the manager's instructions (签核, 主管指示事项)
 # Administration.
 STAFF_MANAGE = "staff.manage"
 KEYS_MANAGE = "keys.manage"
@@ -78,9 +82,17 @@ _CONSULTANT_WORK = frozenset(
         CONTACT_RECORD,
         RECONCILE_VIEW,
         CLOSE_APPLY,
+        REPORT_VIEW,
     }
 )
-_MANAGERS_OWN = {CONTACT_ON_BEHALF, CONTACT_CLOSE, CONTACT_REASSIGN, CLOSE_REVIEW, LOSSES_VIEW}
+_MANAGERS_OWN = {
+    CONTACT_ON_BEHALF,
+    CONTACT_CLOSE,
+    CONTACT_REASSIGN,
+    CLOSE_REVIEW,
+    LOSSES_VIEW,
+    REPORT_SIGN,
+}
 _MANAGER_WORK = _DESK_WORK | _CONSULTANT_WORK | _MANAGERS_OWN
 _ADMIN_WORK = frozenset(
     {STAFF_MANAGE, KEYS_MANAGE, SETTINGS_MANAGE, CODES_MANAGE, BACKUP, LOG_VIEW}
@@ -106,6 +118,9 @@ OWN_CUSTOMERS_ONLY = frozenset(
         ("consultant", CLOSE_APPLY),
     }
 )
+
+# (role, action) pairs allowed only on the staff member's own work: their daily report.
+OWN_WORK_ONLY = frozenset({("consultant", REPORT_VIEW)})
 
 
 def _customer_consultant_id(customer: Customer | int) -> int | None:
@@ -145,6 +160,14 @@ def require(actor: Actor, action: str, customer: Customer | int | None = None) -
     if may(actor, action, customer):
         return
     raise Forbidden(refusal(actor, action, customer))
+
+
+def require_for_member(actor: Actor, action: str, member_id: int) -> None:
+    """Refuse unless ``actor`` may do ``action`` on the work of staff member ``member_id``:
+    a consultant on their own only (their daily report), a manager on anyone's."""
+    require(actor, action)
+    if (actor.role, action) in OWN_WORK_ONLY and member_id != actor.staff_id:
+        raise Forbidden(t("access.not_own_work", action=action_label(action)))
 
 
 def refusal(actor: Actor, action: str, customer: Customer | int | None = None) -> str:

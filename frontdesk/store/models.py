@@ -15,6 +15,7 @@ Business terms, as the paper forms name them:
   lost (战败申请 / 失控申请), and the manager's decision on it.
 - ``CodeItem``: the store's code lists — information channels (信息来源) and models (车型).
 - ``Draft``: a form being typed, kept so that a crash loses nothing.
+- ``ReportSignoff``: a manager's signature under a consultant's daily report (营业日报表).
 - ``AuditEntry``: who changed what, when.
 - ``PinLockout``: wrong PINs (登录密码) typed for one staff member at one terminal, and
   until when that name is locked there.
@@ -196,6 +197,9 @@ class Contact(BaseModel):
     at = DateTimeField(index=True)
     method = CharField()  # call | visit | walkin | message
     account = TextField(default="")  # 访问经过
+    # 访问目的: promotion | procedure | maintenance | prospecting (促进 / 手续 / 管理 / 开拓), or
+    # "" (not stated: every contact before it was asked).
+    purpose = CharField(default="")
     level_after = CharField(null=True)
     next_date = DateField(null=True)
     registration = ForeignKeyField(Registration, null=True, on_delete="SET NULL")
@@ -287,6 +291,26 @@ class IntentCycle(BaseModel):
             (("met_at",), False),
             (("closed_at",), False),
         )
+
+
+class ReportSignoff(BaseModel):
+    """A manager's signature (签核) under a consultant's daily report (营业日报表) of one day:
+    who signed, when, their instructions (主管指示事项) and the report as it stood then
+    (``snapshot``, JSON), against which later corrections of that day show as amendments."""
+
+    id = AutoField()
+    # No index of its own: the unique (consultant, day) index starts with it.
+    consultant = ForeignKeyField(Staff, backref="signoffs", on_delete="CASCADE", index=False)
+    consultant_id: int
+    day = DateField(index=True)
+    signed_by = ForeignKeyField(Staff, null=True, on_delete="SET NULL", index=False)
+    signed_by_id: int | None  # None: the store machine's operator signed
+    signed_at = DateTimeField()
+    instructions = TextField()
+    snapshot = TextField()
+
+    class Meta:
+        indexes = ((("consultant", "day"), True),)
 
 
 class IntervalChange(BaseModel):
@@ -384,6 +408,7 @@ ALL_MODELS = (
     CloseApplication,
     IntentCycle,
     IntervalChange,
+    ReportSignoff,
     CodeItem,
     Draft,
     AuditEntry,

@@ -62,6 +62,15 @@ def method_options() -> list[tuple[object, str, str]]:
     return [(m, t(f"contacts.method.{m}"), hot_keys[m]) for m in rules.CONTACT_METHODS]
 
 
+def purpose_options() -> list[tuple[object, str, str]]:
+    """促进 first (the work of an intent customer, seed 000 slide 42), 未填 last."""
+    hot_keys = {"promotion": "1", "procedure": "2", "maintenance": "3", "prospecting": "4"}
+    options: list[tuple[object, str, str]] = [
+        (p, t(f"contacts.purpose.{p}"), hot_keys[p]) for p in rules.CONTACT_PURPOSES
+    ]
+    return [*options, ("", t("contacts.purpose.none"), "0")]
+
+
 def level_options() -> list[tuple[object, str, str]]:
     return [(level, level, level.lower()) for level in rules.LEVELS]
 
@@ -204,6 +213,7 @@ class _FormDialog(ModalScreen):
         registry.HelpRow("Enter", "help.form_enter"),
         registry.OWN_KEYS,
         registry.HelpRow("1 2 3 4", "contacts.form.hint_method"),
+        registry.HelpRow("1 2 3 4 0", "contacts.form.hint_purpose"),
         registry.HelpRow("O H A B C", "contacts.form.hint_level"),
         registry.HelpRow("1–7", "contacts.form.help_source"),
     ),
@@ -218,6 +228,8 @@ class ContactScreen(_FormDialog):
         ("next", "contacts.form.next", "contacts.form.hint_next"),
         # Rarely changed (most customers come in by the desk, 4): after what every contact has.
         ("source", "contacts.form.source", "contacts.form.hint_source"),
+        # 访问目的: 促进 until changed (most contacts with an intent customer are).
+        ("purpose", "contacts.form.purpose", "contacts.form.hint_purpose"),
         ("at", "contacts.form.at", "form.hint_time"),
     )
 
@@ -239,6 +251,8 @@ class ContactScreen(_FormDialog):
     def make_widget(self, field_id: str) -> Widget:
         if field_id == "method":
             return FdCycle(method_options(), id="method")
+        if field_id == "purpose":
+            return FdCycle(purpose_options(), id="purpose")
         if field_id == "level":
             return FdCycle(level_options(), value=self.target.level or "C", id="level")
         if field_id == "source":  # blank keeps the customer's, shown greyed
@@ -302,6 +316,7 @@ class ContactScreen(_FormDialog):
             at = self.opened_at  # untouched: now, to the second
         return contact_input.ContactInput(
             method=str(self.query_one("#method", FdCycle).value),
+            purpose=str(self.query_one("#purpose", FdCycle).value),
             at=at,
             account=self.query_one("#account", Input).value,
             level=str(self.query_one("#level", FdCycle).value),

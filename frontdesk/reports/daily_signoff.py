@@ -1,0 +1,140 @@
+"""The manager's sign-off of a daily report (营业日报表的签核), and the reports still unsigned.
+
+Seed 000 slide 55: the showroom manager or sales manager checks each consultant's report
+every day and signs it (销售经理每日签核并提供支持), writing instructions (主管指示事项).
+
+- ``sign``: a manager signs a consultant's report of a day, with instructions; the signature
+  (who, when) is stored with the report as it stood (its snapshot, JSON) and audited. The
+  signed report is frozen: ``daily_report.daily_report`` shows it as signed, and what the
+  day's records say differently since as amendments after the signature — never silently.
+  A report is signed once.
+- ``unsigned``: the reports of the last weeks with something on them and no signature a day
+  after their day (the next day is when a manager signs): the manager's list of what waits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from frontdesk import clock, rules
+from frontdesk.errors import ConflictError, ValidationError
+from frontdesk.i18n import t
+from frontdesk.people import roles
+from frontdesk.people.actor import Actor
+from frontdesk.reports import daily_report
+from frontdesk.store import audit
+from frontdesk.store.models import ReportSignoff, database
+
+SIGN_WITHIN = dt.timedelta(days=1)  # a day's report is signed by the end of the next day
+LOOK_BACK = dt.timedelta(days=31)  # how far back the unsigned reports are looked for
+
+
+def sign(
+    consultant_id: int, day: dt.date, instructions: str = "", *, by: Actor
+) -> daily_report.DailyReport:
+    """Sign ``consultant_id``'s report of ``day`` with the manager's ``instructions``; the
+    report as signed. Refused for a role that may not sign, for a day to come, and for a
+    report signed already (who signed it and when)."""
+    roles.require(by, roles.REPORT_SIGN)
+    daily_report.check_report_day(day)
+    text = _instructions(instructions)
+    with database.atomic():
+        member = daily_report.report_member(consultant_id)
+        signed = ReportSignoff.get_or_none(
+            (ReportSignoff.consultant == member.id) & (ReportSignoff.day == day)
+        )
+        if signed is not None:
+            signer = signed.signed_by.name if signed.signed_by is not None else ""
+            signer = signer or t("cli.role_operator")
+            raise ConflictError(
+                t(
+                    "daily.error.signed",
+                    name=member.name,
+                    day=day.isoformat(),
+                    signer=signer,
+                    at=signed.signed_at.strftime("%Y-%m-%d %H:%M"),
+                )
+            )
+        report = daily_report.build(member, day, by)
+        record = ReportSignoff.create(
+            consultant=member,
+            day=day,
+            signed_by=by.staff,
+            signed_at=clock.now(),
+            instructions=text,
+            snapshot=json.dumps(report.snapshot(), ensure_ascii=False),
+        )
+        audit.record(
+            "sign",
+            "report_signoff",
+            record.id,
+            by,
+            consultant=member.id,
+            day=day,
+            rows=len(report.rows),
+            instructions=text,
+        )
+        return daily_report.signed_version(record, report)
+
+
+def _instructions(raw: str) -> str:
+    """主管指示事项 as stored; a sentence on ``instructions`` when too long."""
+    try:
+        return rules.clean_text(raw, rules.MAX_NOTES)
+    except ValueError:
+        raise ValidationError(
+            {"instructions": t("error.too_long", limit=rules.MAX_NOTES)}
+        ) from None
+
+
+@dataclass(frozen=True)
+class Unsigned:
+    """A report waiting for its signature: whose, which day, how many rows it has."""
+
+    consultant_id: int
+    consultant: str
+    day: dt.date
+    rows: int
+
+    def as_json(self) -> dict:
+        return {
+            "consultant": self.consultant,
+            "consultant_id": self.consultant_id,
+            "date": self.day.isoformat(),
+            "rows": self.rows,
+        }
+
+
+# Each member's days with rows (as the report counts them) in the window, less the signed.
+_UNSIGNED_SQL = """
+SELECT s."id", s."name", w."day", COUNT(*)
+  FROM (SELECT c."staff_id" AS "member", date(c."at") AS "day" FROM "contact" c
+         WHERE c."at" >= ? AND c."at" < ? AND c."staff_id" IS NOT NULL
+        UNION ALL
+        SELECT r."consultant_id", date(r."time_in") FROM "registration" r
+         WHERE r."time_in" >= ? AND r."time_in" < ? AND r."consultant_id" IS NOT NULL
+           AND r."customer_id" IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM "contact" k WHERE k."registration_id" = r."id")) w
+  JOIN "staff" s ON s."id" = w."member"
+ WHERE NOT EXISTS (SELECT 1 FROM "report_signoff" so
+                    WHERE so."consultant_id" = w."member" AND so."day" = w."day")
+ GROUP BY s."id", s."name", w."day"
+ ORDER BY w."day", s."name"
+"""
+
+
+def unsigned(*, by: Actor, today: dt.date | None = None) -> list[Unsigned]:
+    """The reports with rows and no signature a day after their day, from the last weeks
+    (``LOOK_BACK``), oldest first: a manager's list (everyone's)."""
+    roles.require(by, roles.REPORT_SIGN)
+    today = today or clock.today()
+    start = dt.datetime.combine(today - LOOK_BACK, dt.time())
+    end = dt.datetime.combine(today - SIGN_WITHIN, dt.time())  # days before yesterday
+    window = (start.isoformat(" "), end.isoformat(" "))
+    rows = database.execute_sql(_UNSIGNED_SQL, window + window).fetchall()
+    return [
+        Unsigned(member, name, dt.date.fromisoformat(day), count)
+        for member, name, day, count in rows
+    ]
