@@ -106,6 +106,7 @@ VISITS = [
     pytest.param(("f7", "c", "down", "enter"), id="daily-report-rows"),  # 李娜's walk-in
     pytest.param(("f7", "s"), id="sign-report"),
     pytest.param(("f7", "c"), id="whose-report"),
+    pytest.param(("f7", "2"), id="review-queue"),
 ]
 
 

@@ -1,5 +1,5 @@
-"""F7: the manager's reports (主管报表), a page for each kind — for now the consultants'
-daily reports (营业日报表) and their sign-off.
+"""F7: the manager's reports (主管报表), a page for each kind: the consultants' daily
+reports (营业日报表) and their sign-off, the 战败 / 失控 applications to review (战败审批).
 
 The pages are laid out as the admin's (F9) are: their names at the top (1 … turn to one),
 one page shown, the keys of the page shown in the footer. A page is a widget with its own
@@ -11,6 +11,8 @@ today's log.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -21,12 +23,16 @@ from frontdesk.i18n import t
 from frontdesk.people import roles
 from screens import access, registry
 from screens.bindings import translate_bindings
-from screens.reports import daily_page
+from screens.reports import daily_page, review_page
 from screens.reports.daily_page import DailyPage
+from screens.reports.review_page import ReviewPage
 from screens.widgets import FdFooter, FdHeader
 
 # The pages, in their order on the tabs (1, 2 …): id, its class, the right it needs.
-PAGES = ((daily_page.PAGE, DailyPage, roles.REPORT_VIEW),)
+PAGES = (
+    (daily_page.PAGE, DailyPage, roles.REPORT_VIEW),
+    (review_page.PAGE, ReviewPage, roles.CLOSE_APPLY),
+)
 
 
 @registry.screen(
@@ -43,14 +49,17 @@ class ReportsScreen(Screen):
     BINDINGS = [
         Binding("1", "page('daily')", "daily.key.page_daily", tooltip="daily.help.page_daily_key",
                 show=False, id="reports-daily"),
+        Binding("2", "page('review')", "daily.key.page_review",
+                tooltip="daily.help.page_review_key", show=False, id="reports-review"),
         *daily_page.KEYS,
+        *review_page.KEYS,
         Binding("escape", "back", "daily.key.back", tooltip="daily.help.back_key",
                 id="reports-back"),
         # F4 goes back to the log as everywhere, without a second place in the footer.
         Binding("f4", "back", "daily.key.back", tooltip="daily.help.back_key", show=False,
                 id="reports-log"),
     ]  # fmt: skip
-    ACTION_RIGHTS = {**daily_page.RIGHTS}
+    ACTION_RIGHTS = {**daily_page.RIGHTS, **review_page.RIGHTS}
 
     def __init__(self) -> None:
         super().__init__()
@@ -74,8 +83,9 @@ class ReportsScreen(Screen):
         if self.page().view is not None:  # back from a dialog (the first read is on mount)
             self.refresh_data()
 
-    def page(self) -> DailyPage:
-        return self.query_one(f"#reports-{self.page_id}", DailyPage)
+    def page(self) -> Any:
+        """The page shown (each has ``refresh_data``, ``focus_body``, ``may`` and ``view``)."""
+        return self.query_one(f"#reports-{self.page_id}")
 
     def refresh_data(self) -> None:
         """Read the page shown again (also when another terminal committed)."""
@@ -83,12 +93,17 @@ class ReportsScreen(Screen):
 
     def _show_tabs(self) -> None:
         parts: list[Content | str] = [Content.styled(t("daily.page.title"), "bold"), " "]
-        for number, (page_id, _, _) in enumerate(PAGES, start=1):
+        for number, (page_id, _, right) in enumerate(PAGES, start=1):
+            if not access.may(self, right):
+                continue
             label = f" {number} {t(f'daily.page.{page_id}')} "
             parts.append(Content.styled(label, "reverse bold" if page_id == self.page_id else ""))
         self.query_one("#reports-tabs", Static).update(Content.assemble(*parts))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "page" and parameters:
+            rights = {page_id: right for page_id, _, right in PAGES}
+            return access.may(self, rights.get(str(parameters[0]), roles.REPORT_VIEW))
         page, _, _ = action.partition("_")  # a page's action: daily_sign
         on_a_page = page in {page_id for page_id, _, _ in PAGES}
         if on_a_page and (page != self.page_id or not self.page().may(action)):
@@ -103,6 +118,7 @@ class ReportsScreen(Screen):
         self.page().focus_body()
         self._show_tabs()
         self.refresh_bindings()
+        self.refresh_data()
 
     def action_daily_move(self, delta: int) -> None:
         self.page().move(delta)
@@ -118,6 +134,12 @@ class ReportsScreen(Screen):
 
     def action_daily_unsigned(self) -> None:
         self.page().oldest_unsigned()
+
+    def action_review_approve(self) -> None:
+        self.page().approve()
+
+    def action_review_reject(self) -> None:
+        self.page().reject()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -1,0 +1,133 @@
+"""F7's pages after the daily report, by keys: the 战败 / 失控 applications to review (2),
+the reconciliation of the reports with the log (3) and the follow-up compliance (4).
+
+Each works on a store built by hand, through the services as the desk and the consultants
+would; the figures expected are the ones the core's own tests work out by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from frontdesk.desk import registration
+from frontdesk.followup import close_review
+from frontdesk.people.actor import DESK
+from frontdesk.store.models import CloseApplication, Customer
+from tests.actors import as_member
+from tests.conftest import screen_text, settle
+
+
+def walkin(phone: str, name: str, level: str, day: int, consultant: str) -> Customer:
+    data = registration.RegistrationInput(
+        kind="walkin",
+        time_in=dt.datetime(2026, 11, day, 10, 0),
+        phone=phone,
+        name=name,
+        level=level,
+        consultant=consultant,
+    )
+    return Customer.get_by_id(registration.register(data, by=DESK).customer_id)
+
+
+# -- 2 战败审批 ----------------------------------------------------------------------------------
+
+
+def file_applications(showroom) -> dict[str, Customer]:
+    """Two applications waiting: #1 王磊's defeat of 张三 (本田雅阁, 价格), #2 李娜's loss
+    of 李四 (电话停机)."""
+    zhang = walkin("13812345678", "张三", "H", 20, "王磊")
+    li = walkin("13912345678", "李四", "A", 21, "李娜")
+    close_review.apply(zhang.id, "defeat", "价格", "本田雅阁", by=as_member(showroom["wanglei"]))
+    close_review.apply(li.id, "lost", "电话停机", by=as_member(showroom["lina"]))
+    return {"张三": zhang, "李四": li}
+
+
+@pytest.fixture
+def applications(showroom):
+    return file_applications(showroom)
+
+
+def status(application_id: int) -> tuple[str, str]:
+    found = CloseApplication.get_by_id(application_id)
+    return found.status, found.note
+
+
+async def test_a_manager_approves_and_rejects_on_f7_by_keys(applications, showroom, make_app):
+    from screens.dialogs import ConfirmScreen
+    from screens.reports.review_dialogs import RejectScreen
+    from tests.test_palette import open_palette, palette_lines
+
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "2")
+        await settle(pilot)
+        text = screen_text(app)
+        for words in ("待审批申请 2 份", "张三", "本田雅阁", "李四", "电话停机"):
+            assert words in text, words
+        await open_palette(pilot)
+        names = " ".join(palette_lines(app))
+        assert "批准" in names and "驳回" in names, names
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("a")  # the first, 张三's defeat: asked first
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "待审批申请 1 份" in screen_text(app)
+        await pilot.press("r")  # now 李四's loss, the only one
+        await settle(pilot)
+        assert isinstance(app.screen, RejectScreen)
+        await pilot.press("enter")  # no note: the core's refusal beside the field
+        await settle(pilot)
+        assert isinstance(app.screen, RejectScreen)
+        assert "驳回必须写明原因" in screen_text(app)
+        assert status(2) == ("pending", "")
+        await pilot.press(*"号码还能打通", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, RejectScreen)
+        assert "没有待审批的申请" in screen_text(app)
+    assert status(1)[0] == "approved"
+    assert Customer.get_by_id(applications["张三"].id).level is None  # closed as defeated
+    assert status(2) == ("rejected", "号码还能打通")
+    assert Customer.get_by_id(applications["李四"].id).level == "A"  # followed up as before
+
+
+async def test_a_consultant_sees_their_own_applications_and_cannot_decide(
+    applications, showroom, make_app
+):
+    app = make_app(staff=showroom["wanglei"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "2")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "待审批申请 1 份" in text and "张三" in text and "李四" not in text
+        for action in ("review_approve", "review_reject"):
+            assert not app.screen.check_action(action, ())
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "ReportsScreen"
+    assert status(1) == ("pending", "") and status(2) == ("pending", "")
+
+
+@pytest.mark.parametrize("keys", [("f7", "2"), ("f7", "2", "a"), ("f7", "2", "r")])
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+async def test_the_review_page_and_its_dialogs_fit_80x24(applications, showroom, make_app,
+                                                         language, keys):  # fmt: skip
+    from frontdesk import i18n
+    from tests.test_every_screen_fits import cuts
+
+    i18n.set_language(language)
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        assert cuts(app) == []

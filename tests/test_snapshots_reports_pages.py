@@ -1,0 +1,18 @@
+"""SVG snapshots of F7's pages after the daily report at 80×24 and 120×36, on the frozen
+clock and a store built by hand (tests/test_reports_pages.py).
+
+Update them after a deliberate change with ``--snapshot-update`` and look at the report.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import SNAPSHOT_SIZES, shoot
+from tests.test_reports_pages import file_applications
+
+
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
+def test_reports_review_queue(snap_compare, showroom, make_app, size):
+    file_applications(showroom)
+    assert shoot(snap_compare, make_app(staff=showroom["chenjing"]), size, "f7", "2")
