@@ -131,3 +131,46 @@ async def test_the_review_page_and_its_dialogs_fit_80x24(applications, showroom,
             await pilot.press(key)
             await settle(pilot)
         assert cuts(app) == []
+
+
+# -- 3 对账 ----------------------------------------------------------------------------------
+
+
+async def test_the_reconciliation_page_names_each_lines_records(showroom, make_app):
+    from tests.test_reconcile import build_day
+
+    build_day(showroom)  # 11-23 worked out by hand in tests/test_reconcile.py
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "3")
+        await settle(pilot)
+        assert "日报与登记表对账 · 2026-11-25" in screen_text(app)
+        assert "结果未定" in screen_text(app)  # today's: its next day is not over
+        await pilot.press("left", "left")  # 11-23, final
+        await settle(pilot)
+        text = screen_text(app)
+        assert "日报与登记表对账 · 2026-11-23" in text and "结果未定" not in text
+        # Untaken: 李四's walk-in #2 (序号 2) and 王五's walk-in #4 (序号 5), both 王磊's.
+        assert "登记未跟进" in text and "（2）" in text
+        assert "登记 #2 序号 2 10:15 来店" in text and "登记 #4 序号 5 15:00 来店" in text
+        # Not through the desk: 周七, by 李娜's call #6 at 14:00.
+        assert "接触 #6 14:00 电话" in text and "周七" in text
+        # 李娜's 1 = 1 hides two differences: 赵六 on the report only, 王五's call in the
+        # log only.
+        assert "不符的记录（2）" in text and "仅日报有" in text and "仅登记表有" in text
+        assert "赵六" in text and "相符" in text  # 王磊 agrees
+
+
+async def test_a_consultant_reconciles_their_own_lines(showroom, make_app):
+    from tests.test_reconcile import build_day
+
+    build_day(showroom)
+    app = make_app(staff=showroom["lina"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "3", "left", "left")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "接触 #6 14:00 电话" in text  # 李娜's 周七
+        assert "登记 #2" not in text and "登记 #4" not in text  # 王磊's untaken leads

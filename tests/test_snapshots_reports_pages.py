@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import SNAPSHOT_SIZES, shoot
+from tests.test_reconcile import build_day
 from tests.test_reports_pages import file_applications
 
 
@@ -16,3 +17,10 @@ from tests.test_reports_pages import file_applications
 def test_reports_review_queue(snap_compare, showroom, make_app, size):
     file_applications(showroom)
     assert shoot(snap_compare, make_app(staff=showroom["chenjing"]), size, "f7", "2")
+
+
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
+def test_reports_reconcile(snap_compare, showroom, make_app, size):
+    build_day(showroom)
+    app = make_app(staff=showroom["chenjing"])
+    assert shoot(snap_compare, app, size, "f7", "3", "left", "left")
