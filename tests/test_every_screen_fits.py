@@ -108,6 +108,7 @@ VISITS = [
     pytest.param(("f7", "c"), id="whose-report"),
     pytest.param(("f7", "2"), id="review-queue"),
     pytest.param(("f7", "3", "left"), id="reconcile"),  # 11-24: 张三's walk-in
+    pytest.param(("f7", "4"), id="compliance"),
 ]
 
 

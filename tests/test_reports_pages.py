@@ -16,7 +16,7 @@ from frontdesk.followup import close_review
 from frontdesk.people.actor import DESK
 from frontdesk.store.models import CloseApplication, Customer
 from tests.actors import as_member
-from tests.conftest import screen_text, settle
+from tests.conftest import screen_lines, screen_text, settle
 
 
 def walkin(phone: str, name: str, level: str, day: int, consultant: str) -> Customer:
@@ -174,3 +174,61 @@ async def test_a_consultant_reconciles_their_own_lines(showroom, make_app):
         text = screen_text(app)
         assert "接触 #6 14:00 电话" in text  # 李娜's 周七
         assert "登记 #2" not in text and "登记 #4" not in text  # 王磊's untaken leads
+
+
+# -- 4 跟进达成 --------------------------------------------------------------------------------
+
+
+async def test_the_compliance_page_loads_in_a_worker_and_shows_the_month(
+    db, frozen_clock, make_app, monkeypatch
+):
+    import threading
+
+    from frontdesk.reports import compliance
+    from tests.test_compliance import build_november
+
+    members = build_november(frozen_clock)  # the clock then on 12-02 18:00
+    computed = compliance.compliance
+    release = threading.Event()
+
+    def slow(*args, **kwargs):
+        release.wait(10)
+        return computed(*args, **kwargs)
+
+    monkeypatch.setattr(compliance, "compliance", slow)
+    app = make_app(staff=members["chenjing"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "4")
+        await pilot.pause()
+        assert "正在载入…" in screen_text(app)  # the figures are still being counted
+        release.set()
+        await settle(pilot)
+        assert "跟进达成 · 2026-12（截至 2026-12-02）" in screen_text(app)
+        await pilot.press("comma")  # November, worked out by hand in tests/test_compliance.py
+        await settle(pilot)
+        lines = [" ".join(line.split()) for line in screen_lines(app)]
+        assert "跟进达成 · 2026-11（截至 2026-11-30）" in lines
+        # 王磊 H: 5 planned, 2 on time, 3 late, 0 open; 王磊 all: 8, 2, 4, 2; everyone 12, 5, 4, 3.
+        assert "王磊 H 5 2 3 0 40.0%" in lines
+        assert "王磊 合计 8 2 4 2 25.0%" in lines
+        assert "全部 合计 12 5 4 3 41.7%" in lines
+        # The late and open: 张三's 11-07 made 11-09 (2 late), 李四's 11-17 still open (15).
+        assert "2026-11-07 王磊 H 张三 138 1234 5678 2026-11-09 2" in lines
+        assert "2026-11-17 王磊 B 李四 139 1234 5678 未跟进 15" in lines
+        await pilot.press("full_stop")
+        await settle(pilot)
+        assert "跟进达成 · 2026-12（截至 2026-12-02）" in screen_text(app)
+
+
+async def test_a_consultant_sees_their_own_compliance(db, frozen_clock, make_app):
+    from tests.test_compliance import build_november
+
+    members = build_november(frozen_clock)
+    app = make_app(staff=members["lina"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "4", "comma")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "孙八" in text and "张三" not in text and "王磊" not in text

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import SNAPSHOT_SIZES, shoot
+from tests.test_compliance import build_november
 from tests.test_reconcile import build_day
 from tests.test_reports_pages import file_applications
 
@@ -24,3 +25,10 @@ def test_reports_reconcile(snap_compare, showroom, make_app, size):
     build_day(showroom)
     app = make_app(staff=showroom["chenjing"])
     assert shoot(snap_compare, app, size, "f7", "3", "left", "left")
+
+
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
+def test_reports_compliance(snap_compare, db, frozen_clock, make_app, size):
+    members = build_november(frozen_clock)  # the clock then on 12-02 18:00
+    app = make_app(staff=members["chenjing"])
+    assert shoot(snap_compare, app, size, "f7", "4", "comma")

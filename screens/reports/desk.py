@@ -1,6 +1,6 @@
 """F7: the manager's reports (主管报表), a page for each kind: the consultants' daily
 reports (营业日报表) and their sign-off, the 战败 / 失控 applications to review (战败审批),
-the reports against the registration log (对账).
+the reports against the registration log (对账), the follow-up compliance (跟进达成).
 
 The pages are laid out as the admin's (F9) are: their names at the top (1 … turn to one),
 one page shown, the keys of the page shown in the footer. A page is a widget with its own
@@ -24,7 +24,8 @@ from frontdesk.i18n import t
 from frontdesk.people import roles
 from screens import access, registry
 from screens.bindings import translate_bindings
-from screens.reports import daily_page, reconcile_page, review_page
+from screens.reports import compliance_page, daily_page, reconcile_page, review_page
+from screens.reports.compliance_page import CompliancePage
 from screens.reports.daily_page import DailyPage
 from screens.reports.reconcile_page import ReconcilePage
 from screens.reports.review_page import ReviewPage
@@ -35,6 +36,7 @@ PAGES = (
     (daily_page.PAGE, DailyPage, roles.REPORT_VIEW),
     (review_page.PAGE, ReviewPage, roles.CLOSE_APPLY),
     (reconcile_page.PAGE, ReconcilePage, roles.RECONCILE_VIEW),
+    (compliance_page.PAGE, CompliancePage, roles.CONTACTS_VIEW),
 )
 
 
@@ -56,16 +58,24 @@ class ReportsScreen(Screen):
                 tooltip="daily.help.page_review_key", show=False, id="reports-review"),
         Binding("3", "page('reconcile')", "daily.key.page_reconcile",
                 tooltip="daily.help.page_reconcile_key", show=False, id="reports-reconcile"),
+        Binding("4", "page('compliance')", "daily.key.page_compliance",
+                tooltip="daily.help.page_compliance_key", show=False, id="reports-compliance"),
         *daily_page.KEYS,
         *review_page.KEYS,
         *reconcile_page.KEYS,
+        *compliance_page.KEYS,
         Binding("escape", "back", "daily.key.back", tooltip="daily.help.back_key",
                 id="reports-back"),
         # F4 goes back to the log as everywhere, without a second place in the footer.
         Binding("f4", "back", "daily.key.back", tooltip="daily.help.back_key", show=False,
                 id="reports-log"),
     ]  # fmt: skip
-    ACTION_RIGHTS = {**daily_page.RIGHTS, **review_page.RIGHTS, **reconcile_page.RIGHTS}
+    ACTION_RIGHTS = {
+        **daily_page.RIGHTS,
+        **review_page.RIGHTS,
+        **reconcile_page.RIGHTS,
+        **compliance_page.RIGHTS,
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -152,6 +162,9 @@ class ReportsScreen(Screen):
 
     def action_reconcile_today(self) -> None:
         self.page().today()
+
+    def action_compliance_month(self, delta: int) -> None:
+        self.page().move(delta)
 
     def action_back(self) -> None:
         self.app.pop_screen()
