@@ -232,3 +232,26 @@ async def test_a_consultant_sees_their_own_compliance(db, frozen_clock, make_app
         await settle(pilot)
         text = screen_text(app)
         assert "孙八" in text and "张三" not in text and "王磊" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "section", "words"),
+    [
+        ("zh_CN", "主管报表（F7）", ("战败审批", "批准", "驳回", "对账", "跟进达成",
+                                     "上个月的跟进达成")),
+        ("en", "Manager's reports (F7)", ("Reviews", "Approve", "Reject", "Reconcile", "Compliance",
+                                          "previous month's follow-up compliance")),
+    ],
+)  # fmt: skip
+async def test_f1_lists_the_pages_and_their_keys(showroom, make_app, language, section, words):
+    from frontdesk import i18n
+    from screens.help import _sections as help_sections
+
+    i18n.set_language(language)
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        rows = dict(help_sections(app))[section]
+        text = " ".join(f"{keys} {what}" for keys, what in rows)
+        for word in words:
+            assert word in text, (word, text)
