@@ -11,6 +11,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from textual.dom import DOMNode
+from textual.worker import get_current_worker
 
 from frontdesk import store
 from frontdesk.errors import FrontdeskError
@@ -28,7 +29,8 @@ def run_db(
 ) -> None:
     """Run ``job(*args)`` on a thread worker; hand its result to ``on_done`` on the UI thread.
 
-    One of the two is called whatever happens (a notification stands in for a missing
+    Unless the worker was cancelled (by a newer ``exclusive`` one of its group, or with its
+    screen), one of the two is called whatever happens (a notification stands in for a missing
     ``on_error``), so a screen waiting for the answer (a form that is saving) is never
     left waiting. A refusal the user can act
     on (``FrontdeskError``) goes to ``on_error`` (or a notification); so does any other
@@ -45,17 +47,23 @@ def run_db(
             app.call_from_thread(app.notify, str(error), severity="error", markup=False)
 
     def work() -> None:
+        worker = get_current_worker()
         try:
             with store.connection():
                 result = job(*args)
         except FrontdeskError as error:
-            refuse(error)
+            if not worker.is_cancelled:
+                refuse(error)
             return
         except Exception as error:  # the store failed: say what happened, keep the screen
             failures.log_failure(error, f"running {_name(job)}", _store_name())
-            refuse(failures.StoreFailure(error))
+            if not worker.is_cancelled:
+                refuse(failures.StoreFailure(error))
             return
-        if on_done is not None:
+        # A thread cannot be stopped: a worker cancelled meanwhile (an exclusive one that a
+        # newer read replaced) finishes its job, but its answer, older than the newer one's,
+        # is dropped — shown after it, it would undo the change that started the newer read.
+        if on_done is not None and not worker.is_cancelled:
             app.call_from_thread(on_done, result)
 
     node.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
