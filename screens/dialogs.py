@@ -1,4 +1,4 @@
-"""Small modal dialogs: a yes/no question, and a time to correct."""
+"""Small modal dialogs: a yes/no question, a time to correct, and a note for a core call."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from frontdesk import rules
 from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
 from screens.bindings import translate_bindings
 from screens.db import run_db
-from screens.widgets import FdFooter
+from screens.widgets import FdFooter, after_typing
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -87,3 +88,71 @@ class TimeScreen(ModalScreen[Any]):
     def action_back(self) -> None:
         if not self.saving:  # a save under way ends first, and closes the dialog itself
             self.dismiss(None)
+
+
+class NoteScreen(ModalScreen[Any]):
+    """One text field (a note, the manager's instructions) handed to ``save``, a core call
+    run in a worker, by Enter or the subclass's save key (which calls ``submit``); the
+    dialog closes with what ``save`` returned. A refusal is said under the field, the
+    typing kept; Esc asks before it drops what was typed.
+
+    A subclass names its field's label and hint (catalogue keys) and the ids of the field
+    and the hint."""
+
+    LABEL = ""
+    HINT = ""
+    FIELD_ID = "note"
+    HINT_ID = "note-hint"
+
+    def __init__(self, title: str, save: Callable[[str], Any]) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.title_text = title
+        self.save = save
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide-dialog"):
+            yield Static(Content.styled(self.title_text, "bold"), classes="dialog-question")
+            yield Static(Content(t(self.LABEL)), classes="field-label")
+            yield Input(id=self.FIELD_ID, compact=True, max_length=rules.MAX_NOTES)
+            yield Static(Content(t(self.HINT)), id=self.HINT_ID, classes="field-hint")
+            yield FdFooter()
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.FIELD_ID}", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.submit()
+
+    def submit(self) -> None:
+        """Save, once the field has taken every key typed before."""
+        after_typing(self, self._save)
+
+    def _save(self) -> None:
+        if self.saving:
+            return
+        self.saving = True
+        text = self.query_one(f"#{self.FIELD_ID}", Input).value
+        # On the app's workers: the dialog closing must not cancel the worker that closes it.
+        run_db(self.app, self.save, text, on_done=self.dismiss, on_error=self._refused)
+
+    def _refused(self, error: FrontdeskError) -> None:
+        self.saving = False
+        hint = self.query_one(f"#{self.HINT_ID}", Static)
+        hint.update(Content.styled(error.beside_field(), "bold $error"))
+        hint.add_class("-error")
+
+    def action_cancel(self) -> None:
+        if self.saving:
+            return  # the save under way ends first, and closes the dialog itself
+        if not self.query_one(f"#{self.FIELD_ID}", Input).value:
+            self.dismiss(None)
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(t("form.confirm_cancel")), answered)
