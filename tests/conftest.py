@@ -96,6 +96,26 @@ async def settle(pilot, delay: float = 0.0) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    await _tables_laid_out(pilot)
+
+
+async def _tables_laid_out(pilot, timeout: float = 5.0) -> None:
+    """Wait until every DataTable shown has measured the rows it was given.
+
+    A DataTable sizes its columns to new rows on its own idle event, which a loaded
+    machine can deliver after the pilot's pause: a snapshot then caught the month sheet
+    with narrower columns. Textual has no public flag for it; the private one is read
+    here only, and the wait gives up quietly after ``timeout`` (the snapshot then tells)."""
+    import time
+
+    from textual.widgets import DataTable
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        tables = pilot.app.screen.query(DataTable)
+        if not any(table._require_update_dimensions for table in tables):
+            return
+        await pilot.pause(0.02)
 
 
 def screen_text(app) -> str:
