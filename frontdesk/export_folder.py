@@ -121,8 +121,12 @@ def at_desk(text: str) -> ExportTarget:
     return ExportTarget(path, path.exists())
 
 
-def export_target(text: str, login: str) -> ExportTarget:
-    """Where an export typed as ``text`` goes: the member's folder over SSH, else the path."""
+def export_target(text: str, login: str, suffixes: tuple[str, ...] = ()) -> ExportTarget:
+    """Where an export typed as ``text`` goes: the member's folder over SSH, else the path.
+    With ``suffixes`` (``(".xlsx",)``), a name that ends otherwise is refused, saying so."""
+    if suffixes and Path(text.strip()).suffix.lower() not in suffixes:
+        formats = t("export_folder.or").join(suffixes)
+        raise ExportPathError(t("export_folder.bad_ext", formats=formats))
     folder = session_folder(login)
     return in_folder(folder, text) if folder is not None else at_desk(text)
 

@@ -36,6 +36,10 @@ def walkin(phone, name, level, model, consultant):
 
 @pytest.fixture
 def month_of_losses(showroom, frozen_clock):
+    return build_month_of_losses(showroom, frozen_clock)
+
+
+def build_month_of_losses(showroom, frozen_clock):
     """November 2026, each step at its moment (the clock moved to it):
 
     | customer | outcome | reason           | competitor | model  | consultant | level | days   |

@@ -255,3 +255,94 @@ async def test_f1_lists_the_pages_and_their_keys(showroom, make_app, language, s
         text = " ".join(f"{keys} {what}" for keys, what in rows)
         for word in words:
             assert word in text, (word, text)
+
+
+# -- 7 战败分析 and the exports of F7 -------------------------------------------------------------
+
+
+@pytest.fixture
+def november_losses(showroom, frozen_clock):
+    """The month of losses of ``tests.test_losses`` (its figures worked out there by hand):
+    November 2026 has 5 losses — 3 defeats, 2 lost —, 价格 2 of them, days 8.4 on average,
+    and 4 applications filed, 2 approved (50 %). The clock stands on 12-01."""
+    from tests.test_losses import build_month_of_losses
+
+    return build_month_of_losses(showroom, frozen_clock)
+
+
+async def test_a_manager_reads_the_months_losses_on_f7_and_exports_them(
+    november_losses, make_app, tmp_path, monkeypatch
+):
+    from openpyxl import load_workbook
+
+    from screens.export_dialog import ExportScreen
+
+    monkeypatch.chdir(tmp_path)
+    app = make_app(staff=november_losses["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "5")
+        await settle(pilot)
+        assert "销售促成失控(败)分析表 · 2026-12" in screen_text(app)  # this month first
+        await pilot.press("comma")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "销售促成失控(败)分析表 · 2026-11" in text
+        # All: 3 defeats, 2 lost, 5, 100 %, 8.4 days; 价格: 2 defeats of 5 = 40 %, 7.0 days.
+        assert any(line.split() == ["合计", "3", "2", "5", "100.0%", "8.4"]
+                   for line in screen_lines(app)), text  # fmt: skip
+        assert any(line.split() == ["价格", "2", "0", "2", "40.0%", "7.0"]
+                   for line in screen_lines(app)), text  # fmt: skip
+        await pilot.press("pagedown", "pagedown", "pagedown")  # the body has the focus again
+        await settle(pilot)
+        # The applications: 4 filed, 2 approved, 1 rejected, 1 pending; 2 / 4 = 50 %.
+        assert any(line.split() == ["合计", "4", "2", "1", "1", "50.0%"]
+                   for line in screen_lines(app)), screen_text(app)  # fmt: skip
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("enter")  # the name offered
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportScreen)
+    sheet = load_workbook(tmp_path / "失控战败分析-2026-11.xlsx").active
+    assert sheet.cell(1, 1).value == "销售促成失控(败)分析表"
+
+
+async def test_the_losses_page_is_a_managers(november_losses, make_app):
+    app = make_app(staff=november_losses["wanglei"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert "战败分析" not in screen_lines(app)[1]  # not on the tabs
+        await pilot.press("5")
+        await settle(pilot)
+        assert app.screen.page_id == "daily"
+
+
+async def test_a_consultant_exports_their_daily_report_from_f7(
+    showroom, frozen_clock, make_app, tmp_path, monkeypatch
+):
+    from openpyxl import load_workbook
+
+    monkeypatch.chdir(tmp_path)
+    walkin("13812345678", "张三", "H", 25, "王磊")  # 王磊's reception of the day
+    app = make_app(staff=showroom["wanglei"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "x")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    sheet = load_workbook(tmp_path / "营业日报表-王磊-2026-11-25.xlsx").active
+    cells = {str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value}
+    assert "营业日报表" in cells and "张三" in cells
+
+
+async def test_a_month_without_losses_says_so(showroom, make_app):
+    app = make_app(staff=showroom["chenjing"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "5")
+        await settle(pilot)
+        assert "这个月没有战败、失控，也没有申请" in screen_text(app)

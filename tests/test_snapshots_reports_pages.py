@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import SNAPSHOT_SIZES, shoot
 from tests.test_compliance import build_november
+from tests.test_losses import build_month_of_losses
 from tests.test_reconcile import build_day
 from tests.test_reports_pages import file_applications
 
@@ -32,3 +33,17 @@ def test_reports_compliance(snap_compare, db, frozen_clock, make_app, size):
     members = build_november(frozen_clock)  # the clock then on 12-02 18:00
     app = make_app(staff=members["chenjing"])
     assert shoot(snap_compare, app, size, "f7", "4", "comma")
+
+
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
+def test_reports_losses(snap_compare, showroom, frozen_clock, make_app, size):
+    build_month_of_losses(showroom, frozen_clock)  # the clock then on 12-01
+    app = make_app(staff=showroom["chenjing"])
+    assert shoot(snap_compare, app, size, "f7", "5", "comma")
+
+
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
+def test_reports_losses_export(snap_compare, showroom, frozen_clock, make_app, size):
+    build_month_of_losses(showroom, frozen_clock)
+    app = make_app(staff=showroom["chenjing"])
+    assert shoot(snap_compare, app, size, "f7", "5", "comma", "x")

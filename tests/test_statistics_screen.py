@@ -19,11 +19,12 @@ from frontdesk.store import codes
 from screens.app import FrontdeskApp
 from screens.bindings import key_label
 from screens.desk.day_log import DayLogScreen
+from screens.export_dialog import ExportScreen
 from screens.help import HelpScreen
 from screens.help import _sections as help_sections
 from screens.stats.month_sheet import MonthSheetScreen
 from screens.stats.statistics import FdHourChart, StatisticsScreen
-from screens.stats.statistics_dialogs import ExportScreen, FormulasScreen
+from screens.stats.statistics_dialogs import FormulasScreen
 from tests.conftest import FROZEN_NOW, screen_text, settle
 
 

@@ -237,9 +237,7 @@ def default_filename(year: int, month: int) -> str:
 def export_target(text: str, login: str = "") -> ExportTarget:
     """The file a month sheet typed as ``text`` goes to (``frontdesk.export_folder``: over
     SSH a name in ``login``'s export folder); refused, saying why, unless .xlsx or .csv."""
-    if Path(text.strip()).suffix.lower() not in EXTENSIONS:
-        raise ExportError(t("stats.export_bad_ext"))
-    return export_folder.export_target(text, login)
+    return export_folder.export_target(text, login, EXTENSIONS)
 
 
 def export_month(year: int, month: int, path: str | Path) -> Path:

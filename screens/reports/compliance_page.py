@@ -145,6 +145,8 @@ class CompliancePage(Vertical):
         )
         self.query_one("#compliance-title", Static).update(Content.styled(title, "bold"))
         self.query_one("#compliance-body").display = True
+        if self.screen.focused is None:  # hidden while it loaded, the body lost the focus
+            self.focus_body()
         tally = self.query_one("#compliance-tally", Static)
         planned = bool(result.total.planned)
         tally.update(tally_table(result) if planned else Text(t("compliance.none"), style="dim"))

@@ -5,14 +5,16 @@ contacts, the purposes, the intent customers at the day's end (上月留存 / �
 owners on file, the level changes, tomorrow's plan — then the manager's instructions and
 signature, and what was corrected after it. A manager moves between consultants (``c``)
 and days (←/→), signs (``s``) and goes to the oldest report still unsigned (``u``); the
-line at the foot says how many wait. A consultant reads their own reports only. Every
-figure is the core's (``frontdesk.reports``), read in a worker.
+line at the foot says how many wait. ``x`` exports the report as the paper form (XLSX). A
+consultant reads (and exports) their own reports only. Every figure is the core's
+(``frontdesk.reports``), read in a worker.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rich.table import Table
 from rich.text import Text
@@ -26,11 +28,12 @@ from frontdesk import bounds, clock, rules
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
+from frontdesk.reports import daily_export, daily_report, daily_signoff
 from frontdesk.reports import daily_layout as layout
-from frontdesk.reports import daily_report, daily_signoff
 from frontdesk.reports.daily_report import DailyReport
 from screens import access
 from screens.db import run_db
+from screens.export_dialog import Export, export_file, xlsx_target
 from screens.reports.daily_dialogs import ReportChoiceScreen, SignReportScreen
 
 PAGE = "daily"
@@ -47,6 +50,8 @@ KEYS = [
     Binding("s", "daily_sign", "daily.key.sign", tooltip="daily.help.sign_key", id="daily-sign"),
     Binding("u", "daily_unsigned", "daily.key.unsigned", tooltip="daily.help.unsigned_key",
             id="daily-unsigned"),
+    Binding("x", "daily_export", "daily.key.export", tooltip="daily.help.export_key",
+            id="daily-export"),
 ]  # fmt: skip
 # Whose report and the signature are a manager's: a consultant reads their own only.
 RIGHTS = {
@@ -262,6 +267,8 @@ class DailyPage(Vertical):
             return bool(self.view and self.view.waiting)
         if action == "daily_consultant":
             return bool(self.view and len(self.view.members) > 1)
+        if action == "daily_export":
+            return self.report is not None
         return True
 
     def show(self, member_id: int | None, day: dt.date) -> None:
@@ -308,6 +315,28 @@ class DailyPage(Vertical):
 
         title = t("daily.sign.title", consultant=report.consultant, date=layout.report_date(report))
         self.app.push_screen(SignReportScreen(title, save), signed)
+
+    def export(self) -> None:
+        """Ask for a file and write the report shown to it, as signed (XLSX)."""
+        report = self.report
+        if report is None:
+            return
+        by = access.actor_of(self)
+        member, day = report.consultant_id, report.day
+
+        def write(path: Path) -> Path:
+            return daily_export.export_report(path, daily_report.daily_report(member, day, by=by))
+
+        names = {"consultant": report.consultant, "date": day.isoformat()}
+        export_file(
+            self,
+            Export(
+                title=t("daily.export_title", **names),
+                filename=t("daily.filename", **names),
+                check=xlsx_target,
+                write=write,
+            ),
+        )
 
     def oldest_unsigned(self) -> None:
         if self.view and self.view.waiting:

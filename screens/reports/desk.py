@@ -1,6 +1,7 @@
 """F7: the manager's reports (主管报表), a page for each kind: the consultants' daily
 reports (营业日报表) and their sign-off, the 战败 / 失控 applications to review (战败审批),
-the reports against the registration log (对账), the follow-up compliance (跟进达成).
+the reports against the registration log (对账), the follow-up compliance (跟进达成), the
+month's loss analysis (销售促成失控(败)分析表).
 
 The pages are laid out as the admin's (F9) are: their names at the top (1 … turn to one),
 one page shown, the keys of the page shown in the footer. A page is a widget with its own
@@ -24,9 +25,10 @@ from frontdesk.i18n import t
 from frontdesk.people import roles
 from screens import access, registry
 from screens.bindings import translate_bindings
-from screens.reports import compliance_page, daily_page, reconcile_page, review_page
+from screens.reports import compliance_page, daily_page, losses_page, reconcile_page, review_page
 from screens.reports.compliance_page import CompliancePage
 from screens.reports.daily_page import DailyPage
+from screens.reports.losses_page import LossesPage
 from screens.reports.reconcile_page import ReconcilePage
 from screens.reports.review_page import ReviewPage
 from screens.widgets import FdFooter, FdHeader
@@ -37,6 +39,7 @@ PAGES = (
     (review_page.PAGE, ReviewPage, roles.CLOSE_APPLY),
     (reconcile_page.PAGE, ReconcilePage, roles.RECONCILE_VIEW),
     (compliance_page.PAGE, CompliancePage, roles.CONTACTS_VIEW),
+    (losses_page.PAGE, LossesPage, roles.LOSSES_VIEW),
 )
 
 
@@ -52,18 +55,15 @@ class ReportsScreen(Screen):
     """The manager's reports, a page each."""
 
     BINDINGS = [
-        Binding("1", "page('daily')", "daily.key.page_daily", tooltip="daily.help.page_daily_key",
-                show=False, id="reports-daily"),
-        Binding("2", "page('review')", "daily.key.page_review",
-                tooltip="daily.help.page_review_key", show=False, id="reports-review"),
-        Binding("3", "page('reconcile')", "daily.key.page_reconcile",
-                tooltip="daily.help.page_reconcile_key", show=False, id="reports-reconcile"),
-        Binding("4", "page('compliance')", "daily.key.page_compliance",
-                tooltip="daily.help.page_compliance_key", show=False, id="reports-compliance"),
+        # 1 … 7 turn to a page, in the order of PAGES (the tabs' numbers).
+        *(Binding(str(number), f"page('{page_id}')", f"daily.key.page_{page_id}",
+                  tooltip=f"daily.help.page_{page_id}_key", show=False, id=f"reports-{page_id}")
+          for number, (page_id, _, _) in enumerate(PAGES, start=1)),
         *daily_page.KEYS,
         *review_page.KEYS,
         *reconcile_page.KEYS,
         *compliance_page.KEYS,
+        *losses_page.KEYS,
         Binding("escape", "back", "daily.key.back", tooltip="daily.help.back_key",
                 id="reports-back"),
         # F4 goes back to the log as everywhere, without a second place in the footer.
@@ -75,6 +75,7 @@ class ReportsScreen(Screen):
         **review_page.RIGHTS,
         **reconcile_page.RIGHTS,
         **compliance_page.RIGHTS,
+        **losses_page.RIGHTS,
     }
 
     def __init__(self) -> None:
@@ -165,6 +166,15 @@ class ReportsScreen(Screen):
 
     def action_compliance_month(self, delta: int) -> None:
         self.page().move(delta)
+
+    def action_daily_export(self) -> None:
+        self.page().export()
+
+    def action_losses_month(self, delta: int) -> None:
+        self.page().move(delta)
+
+    def action_losses_export(self) -> None:
+        self.page().export()
 
     def action_back(self) -> None:
         self.app.pop_screen()

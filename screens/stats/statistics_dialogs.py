@@ -1,32 +1,25 @@
-"""The statistics' two dialogs: where to export the month sheet, and how figures are counted
-(with what the rates divide by now, the store's setting).
-
-Where a file may go is the core's to say (``statistics_sheet.export_target``): over SSH a
-name only, in the member's export folder; at the desk any path. An existing file is replaced
-only after a yes. The dialog stays open until the file is written: a refusal or a failed
-write is said beside the path, in the user's words, and the path stays to be corrected.
+"""The statistics' two dialogs: where to export the month sheet (the one export dialog,
+``screens.export_dialog``, with the month's file), and how figures are counted (with what
+the rates divide by now, the store's setting).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from functools import partial
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
-from frontdesk import export_folder
-from frontdesk.errors import FrontdeskError
-from frontdesk.export_folder import ExportTarget
 from frontdesk.i18n import t
 from frontdesk.stats import statistics, statistics_sheet
 from screens.bindings import translate_bindings
 from screens.db import run_db
-from screens.dialogs import ConfirmScreen
+from screens.export_dialog import Export, export_file
 from screens.widgets import FdFooter
 
 # The formulas in the order of the sheet (catalogue keys under stats.formula).
@@ -63,100 +56,17 @@ MONTH_KEYS = (
 )
 
 
-class ExportScreen(ModalScreen[Path | None]):
-    """Ask for the file to export a month sheet to, and write it: a name in the current
-    folder is offered (over SSH: a name, and only a name, in the member's export folder).
-    Dismisses with the file written, None when backed out."""
-
-    BINDINGS = [Binding("escape", "back", "key.cancel", id="cancel")]
-
-    def __init__(self, year: int, month: int, login: str = "") -> None:
-        super().__init__()
-        translate_bindings(self)
-        self.year, self.month = year, month
-        self.login = login  # whose export folder, over SSH
-        self.busy = False
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            label = f"{self.year:04d}-{self.month:02d}"
-            yield Static(Content(t("stats.export_title", month=label)), classes="dialog-question")
-            yield Input(
-                statistics_sheet.default_filename(self.year, self.month),
-                id="export-path",
-                compact=True,
-            )
-            hint = t("export_folder.hint") if export_folder.over_ssh() else t("stats.export_hint")
-            yield Static(Content(hint), id="export-hint", classes="field-hint")
-            yield FdFooter()
-
-    def _refuse(self, error: FrontdeskError) -> None:
-        self.busy = False
-        hint = self.query_one("#export-hint", Static)
-        hint.update(Content.styled(error.beside_field(), "bold $error"))
-        hint.add_class("-error")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if self.busy:
-            return
-        self.busy = True
-        # On the app's workers: the dialog closing with the file must not cancel the
-        # worker that is handing it over.
-        run_db(
-            self.app,
-            statistics_sheet.export_target,
-            event.value,
-            self.login,
-            on_done=self._target_checked,
-            on_error=self._refuse,
-        )
-
-    def _target_checked(self, target: ExportTarget) -> None:
-        if not target.exists:
-            self._write(target)
-            return
-
-        def answered(replace: bool | None) -> None:
-            if replace:
-                self._write(target)
-            else:
-                self.busy = False  # another name, then
-
-        question = t("export_folder.replace", name=target.path.name)
-        self.app.push_screen(ConfirmScreen(question), answered)
-
-    def _write(self, target: ExportTarget) -> None:
-        run_db(
-            self.app,
-            statistics_sheet.export_month,
-            self.year,
-            self.month,
-            target.path,
-            on_done=self.dismiss,
-            on_error=self._refuse,
-            group="stats-export",
-        )
-
-    def action_back(self) -> None:
-        if not self.busy:  # a file being written ends first, and closes the dialog itself
-            self.dismiss(None)
-
-
 def export_month(node: Widget, year: int, month: int) -> None:
     """Ask for a file and write the month sheet to it (in a worker); tell how it went."""
-    over_ssh = export_folder.over_ssh()
-
-    def exported(written: Path | None) -> None:
-        if written is None:
-            return
-        if over_ssh:
-            node.notify(t("export_folder.exported", name=written.name), markup=False)
-        else:
-            node.notify(t("stats.exported", path=written), markup=False)
-
-    login = getattr(node.app, "owner", "")  # the signed-in member's login
-    node.app.push_screen(ExportScreen(year, month, login), exported)
+    label = f"{year:04d}-{month:02d}"
+    export = Export(
+        title=t("stats.export_title", month=label),
+        filename=statistics_sheet.default_filename(year, month),
+        check=statistics_sheet.export_target,
+        write=partial(statistics_sheet.export_month, year, month),
+        hint=t("stats.export_hint"),
+    )
+    export_file(node, export)
 
 
 class FormulasScreen(ModalScreen[None]):

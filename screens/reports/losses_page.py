@@ -1,0 +1,167 @@
+"""F7's loss analysis page (销售促成失控(败)分析表): a month's defeats and losses by reason,
+competitor, model, consultant and level at the loss, with the mean days followed up, then
+the applications and 战败明确率 — from ``frontdesk.reports.losses``, laid out as its XLSX
+(``losses_sheet.sheet_rows``: the same lines, in the same order).
+
+``,`` / ``.`` change the month, ``x`` exports it (XLSX, the paper form with its signature
+lines). Managers only: the page is not offered to others.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from frontdesk import bounds, clock, months
+from frontdesk.i18n import t
+from frontdesk.people import roles
+from frontdesk.reports import losses, losses_sheet
+from frontdesk.reports.losses import LossAnalysis
+from screens import access
+from screens.db import run_db
+from screens.export_dialog import Export, export_file, xlsx_target
+
+PAGE = "losses"
+KEYS = [
+    Binding("comma", "losses_month(-1)", "compliance.key.prev_month",
+            tooltip="compliance.help.prev_month_key", id="losses-prev-month"),
+    Binding("full_stop", "losses_month(1)", "compliance.key.next_month",
+            tooltip="compliance.help.next_month_key", id="losses-next-month"),
+    Binding("x", "losses_export", "losses.key.export", tooltip="losses.help.export_key",
+            id="losses-export"),
+]  # fmt: skip
+RIGHTS = {"losses_export": roles.LOSSES_VIEW}
+_STYLES = {"header": "dim", "total": "bold", "apps_total": "bold"}
+_SHARES = {"row": 4, "total": 4, "apps_row": 5, "apps_total": 5}  # 0-based cell of a share
+
+
+def _cell(role: str, index: int, value: object) -> str:
+    """A cell as the sheet shows it: shares in percent, days to one place, none as —."""
+    if role not in _SHARES or index == 0:
+        return str(value)
+    if value is None:
+        return losses_sheet.NO_VALUE
+    if index == _SHARES[role]:
+        return f"{float(value):.1%}"  # type: ignore[arg-type]
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def _block() -> Table:
+    table = Table(box=None, padding=(0, 1, 0, 0), show_edge=False, show_header=False)
+    table.add_column(no_wrap=True)
+    for _ in range(losses_sheet.WIDTH - 1):
+        table.add_column(justify="right", no_wrap=True)
+    return table
+
+
+def analysis_table(analysis: LossAnalysis) -> Group:
+    """The sheet's lines, less its title and page header (the page's title says them): a
+    table for each way of counting, under its heading, so each is as wide as its names."""
+    parts: list[RenderableType] = []
+    table = _block()
+    for role, cells in losses_sheet.sheet_rows(analysis):
+        if role in ("title", "info"):
+            continue
+        if role == "section":  # a heading, then the next way of counting
+            parts += [table, Text(str(cells[0]), style="bold")]
+            table = _block()
+            continue
+        if role == "blank":
+            continue
+        style = _STYLES.get(role, "")
+        table.add_row(*(Text(_cell(role, i, v), style=style) for i, v in enumerate(cells)))
+    parts.append(table)
+    return Group(*parts)
+
+
+class LossesPage(Vertical):
+    """One month's loss analysis; the screen's keys drive it."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.month = months.month_of(clock.today())
+        self.view: LossAnalysis | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(t("daily.loading")), id="losses-title", classes="report-title")
+        with VerticalScroll(id="losses-body", classes="report-body"):
+            yield Static(Content(""), id="losses-table")
+
+    def focus_body(self) -> None:
+        self.query_one("#losses-body").focus()
+
+    def refresh_data(self) -> None:
+        by = access.actor_of(self)
+        month = self.month
+
+        def load() -> LossAnalysis:
+            return losses.loss_analysis(month, by=by)
+
+        run_db(self, load, on_done=self._show, on_error=self._refused, group="losses",
+               exclusive=True)  # fmt: skip
+
+    def _refused(self, error) -> None:
+        self.query_one("#losses-title", Static).update(Content.styled(str(error), "bold $error"))
+
+    def _show(self, analysis: LossAnalysis) -> None:
+        if analysis.month != self.month:
+            return  # the user moved on while this one was read
+        self.view = analysis
+        title = t("losses.cli.title", month=analysis.label)
+        self.query_one("#losses-title", Static).update(Content.styled(title, "bold"))
+        self.query_one("#losses-body").display = True
+        if self.screen.focused is None:  # hidden while it loaded, the body lost the focus
+            self.focus_body()
+        table = self.query_one("#losses-table", Static)
+        if analysis.total.total or analysis.applications.applied:
+            table.update(analysis_table(analysis))
+        else:
+            table.update(Text(t("losses.none_in_month"), style="dim"))
+        self.screen.refresh_bindings()
+
+    # -- what the keys do ----------------------------------------------------------------
+
+    def may(self, action: str) -> bool:
+        return action != "losses_export" or self.view is not None
+
+    def move(self, delta: int) -> None:
+        month = months.shift_month(self.month, delta)
+        today = clock.today()
+        if not bounds.month_in_range(month, today):
+            self.app.bell()
+            self.notify(bounds.month_range_message(today), severity="warning", markup=False)
+            return
+        self.month = month
+        self.query_one("#losses-title", Static).update(Content(t("daily.loading")))
+        self.query_one("#losses-body").display = False
+        self.refresh_data()
+
+    def export(self) -> None:
+        if self.view is None:
+            return
+        by = access.actor_of(self)
+        month = self.view.month
+
+        def write(path: Path) -> Path:
+            return losses_sheet.export_month(losses.loss_analysis(month, by=by), path)
+
+        label = self.view.label
+        export_file(
+            self,
+            Export(
+                title=t("losses.export_title", month=label),
+                filename=t("losses.filename", month=label),
+                check=xlsx_target,
+                write=write,
+            ),
+        )
