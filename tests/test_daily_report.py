@@ -61,6 +61,7 @@ from frontdesk.desk import registration
 from frontdesk.errors import ConflictError, Forbidden
 from frontdesk.followup import contact_input, contact_table, contacts
 from frontdesk.people.actor import DESK, OPERATOR
+from frontdesk.reports import daily_layout as layout
 from frontdesk.reports import daily_report, daily_signoff
 from frontdesk.store.models import AuditEntry, Contact, Customer, Registration, ReportSignoff
 from tests.actors import as_member
@@ -237,6 +238,37 @@ def test_a_signed_report_is_frozen_and_shows_later_corrections_as_amendments(the
     ]
     data = report.to_json()
     assert [a["what"] for a in data["amendments"]] == ["changed", "added"]
+
+
+def test_a_corrected_report_is_signed_again_and_keeps_its_first_signature(the_day, frozen_clock):
+    wang, manager = the_day["wanglei"], as_member(the_day["chenjing"])
+    daily_signoff.sign(wang.id, DAY, "跟进钱女士", by=manager)  # 11-25 10:30, five rows
+    frozen_clock.move_to(dt.datetime(2026, 11, 25, 16, 0))
+    contact(wang, "C7", "2026-11-24 18:00", "call", "H", purpose="promotion", account="补记")
+    # Read: one amendment (the call added). Signed again at 16:00, with new instructions.
+    again = daily_signoff.sign(wang.id, DAY, "补记已核", by=manager)
+    assert again.signoff is not None and again.amendments == ()
+    assert (again.signoff.signed_at, again.signoff.instructions) == (
+        "2026-11-25 16:00:00",
+        "补记已核",
+    )
+    assert [(s.signer, s.signed_at, s.instructions) for s in again.signoff.earlier] == [
+        ("陈静", "2026-11-25 10:30:00", "跟进钱女士")
+    ]
+    assert len(again.rows) == 6  # the added call is on the report as signed now
+    assert layout.signoff_line(again) == (
+        "签核：陈静 2026-11-25 16:00（更正后重新签核；此前：陈静 2026-11-25 10:30）"
+    )
+    first, second = ReportSignoff.select().order_by(ReportSignoff.id)
+    assert len(json.loads(first.snapshot)["rows"]) == 5  # the first stays as it was signed
+    assert len(json.loads(second.snapshot)["rows"]) == 6
+    entry = AuditEntry.get(AuditEntry.action == "resign")
+    assert json.loads(entry.detail)["after"] == first.id
+    # Nothing corrected since the second: not signed a third time.
+    with pytest.raises(ConflictError, match="16:00 签核，此后没有更正"):
+        daily_signoff.sign(wang.id, DAY, by=manager)
+    read = daily_report.daily_report(wang.id, DAY, by=as_member(wang))
+    assert read.signoff == again.signoff and read.amendments == ()
 
 
 def test_unsigned_reports_older_than_a_day_are_listed_for_the_manager(the_day):
@@ -475,6 +507,33 @@ async def test_a_manager_reads_and_signs_the_report_on_f7_by_keys(the_day, make_
     assert (record.day, record.instructions) == (DAY, "跟进钱女士")
 
 
+async def test_a_manager_signs_a_corrected_report_again_on_f7(the_day, frozen_clock, make_app):
+    from screens.reports.daily_dialogs import SignReportScreen
+    from tests.conftest import screen_text, settle
+
+    wang = the_day["wanglei"]
+    daily_signoff.sign(wang.id, DAY, "跟进钱女士", by=as_member(the_day["chenjing"]))
+    contact(wang, "C7", "2026-11-24 18:00", "call", "H", purpose="promotion", account="补记")
+    frozen_clock.move_to(dt.datetime(2026, 11, 25, 16, 0))
+    app = make_app(staff=the_day["chenjing"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7", "left")
+        await settle(pilot)
+        assert "签核后的更正（1 处）" in screen_text(app)
+        assert app.screen.check_action("daily_sign", ())  # corrected since: s is back
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SignReportScreen)
+        assert "重新签核 王磊 2026-11-24 星期二 的营业日报表（签核后更正 1 处）" in screen_text(app)
+        await pilot.press(*"补记已核", "enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "签核：陈静 2026-11-25 16:00（更正后重新签核；此前：陈静 2026-11-25 10:30）" in text
+        assert "签核后的更正" not in text and "主管指示事项：补记已核" in text
+        assert not app.screen.check_action("daily_sign", ())
+
+
 async def test_a_consultant_sees_their_own_report_on_f7_and_cannot_sign(the_day, make_app):
     from tests.conftest import screen_text, settle
 
@@ -525,7 +584,8 @@ def test_f1_lists_the_reports_keys_in_both_languages(showroom):
     from screens.help import _sections
 
     sections = dict(_sections())
-    assert ("s", "签核这份日报表，写主管指示事项") in sections["主管报表（F7）"]
+    sign = "签核这份日报表，写主管指示事项；签核后有更正时可重新签核"
+    assert ("s", sign) in sections["主管报表（F7）"]
     i18n.set_language("en")
     sections = dict(_sections())
     assert ("u", "Go to the oldest daily report overdue for signing") in sections[

@@ -122,12 +122,19 @@ def plan_rows(report: DailyReport) -> list[list[str]]:
     ]  # fmt: skip
 
 
-def signoff_line(report: DailyReport) -> str:
-    """签核：陈静 2026-11-25 09:00, or that it waits for one."""
+def signoff_line(report: DailyReport, earlier: bool = True) -> str:
+    """签核：陈静 2026-11-25 09:00, or that it waits for one; signed again after a
+    correction, the earlier signatures after it (unless ``earlier`` is False: a title)."""
     if report.signoff is None:
         return t("daily.unsigned")
     signoff = report.signoff
-    return t("daily.signed", signer=signoff.signer, at=signoff.signed_at[:16])
+    line = t("daily.signed", signer=signoff.signer, at=signoff.signed_at[:16])
+    if not earlier or not signoff.earlier:
+        return line
+    before = t("daily.earlier_separator").join(
+        t("daily.earlier_one", signer=one.signer, at=one.signed_at[:16]) for one in signoff.earlier
+    )
+    return t("daily.resigned", signed=line, earlier=before)
 
 
 def instructions_text(report: DailyReport) -> str:

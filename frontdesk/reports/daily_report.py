@@ -119,6 +119,7 @@ class Signoff:
     signed_by: str  # the manager's name ("" the store machine's operator)
     signed_at: str  # "YYYY-MM-DD HH:MM:SS"
     instructions: str  # 主管指示事项
+    earlier: tuple[Signoff, ...] = ()  # signed before, after which corrections came (oldest first)
 
     @property
     def signer(self) -> str:
@@ -289,22 +290,35 @@ def amendments(signed: DailyReport, live: DailyReport) -> tuple[Amendment, ...]:
     return tuple(found)
 
 
-def signed_version(record: ReportSignoff, live: DailyReport) -> DailyReport:
-    """The report as it was signed, with its signature and the amendments since."""
+def _signoff(record: ReportSignoff, earlier: tuple[Signoff, ...] = ()) -> Signoff:
     signer = record.signed_by.name if record.signed_by is not None else ""
-    signoff = Signoff(signer, _text(record.signed_at), record.instructions)
-    signed = DailyReport.from_snapshot(json.loads(record.snapshot))
+    return Signoff(signer, _text(record.signed_at), record.instructions, earlier)
+
+
+def signatures(consultant_id: int, day: dt.date) -> list[ReportSignoff]:
+    """The signatures under a consultant's report of a day, oldest first (none: unsigned)."""
+    return list(
+        ReportSignoff.select()
+        .where((ReportSignoff.consultant == consultant_id) & (ReportSignoff.day == day))
+        .order_by(ReportSignoff.id)
+    )
+
+
+def signed_version(records: list[ReportSignoff], live: DailyReport) -> DailyReport:
+    """The report as it was last signed (``records``: its signatures, oldest first), with
+    that signature, the earlier ones, and the amendments since the last."""
+    latest = records[-1]
+    signoff = _signoff(latest, tuple(_signoff(record) for record in records[:-1]))
+    signed = DailyReport.from_snapshot(json.loads(latest.snapshot))
     return replace(signed, signoff=signoff, amendments=amendments(signed, live))
 
 
 def daily_report(consultant_id: int, day: dt.date, *, by: Actor) -> DailyReport:
     """The daily report of a consultant's day as ``by`` may read it: a consultant their own,
-    a manager anyone's. Once signed, as it was signed, with the amendments since."""
+    a manager anyone's. Once signed, as it was last signed, with the amendments since."""
     roles.require_for_member(by, roles.REPORT_VIEW, consultant_id)
     check_report_day(day)
     member = report_member(consultant_id)
     live = build(member, day, by)
-    record = ReportSignoff.get_or_none(
-        (ReportSignoff.consultant == member.id) & (ReportSignoff.day == day)
-    )
-    return live if record is None else signed_version(record, live)
+    records = signatures(member.id, day)
+    return signed_version(records, live) if records else live

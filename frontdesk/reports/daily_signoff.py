@@ -7,7 +7,9 @@ every day and signs it (销售经理每日签核并提供支持), writing instru
   (who, when) is stored with the report as it stood (its snapshot, JSON) and audited. The
   signed report is frozen: ``daily_report.daily_report`` shows it as signed, and what the
   day's records say differently since as amendments after the signature — never silently.
-  A report is signed once.
+  Once the manager has read the amendments they sign again (重新签核): a new signature with
+  the report as it stands then; the earlier one stays, listed under it. A report with
+  nothing corrected since its signature is not signed twice.
 - ``unsigned``: the reports of the last weeks with something on them and no signature a day
   after their day (the next day is when a manager signs): the manager's list of what waits.
 """
@@ -36,28 +38,27 @@ def sign(
 ) -> daily_report.DailyReport:
     """Sign ``consultant_id``'s report of ``day`` with the manager's ``instructions``; the
     report as signed. Refused for a role that may not sign, for a day to come, and for a
-    report signed already (who signed it and when)."""
+    report signed already with nothing corrected since (who signed it and when). A report
+    corrected after its signature is signed again: the earlier signature stays under it."""
     roles.require(by, roles.REPORT_SIGN)
     daily_report.check_report_day(day)
     text = _instructions(instructions)
     with database.atomic():
         member = daily_report.report_member(consultant_id)
-        signed = ReportSignoff.get_or_none(
-            (ReportSignoff.consultant == member.id) & (ReportSignoff.day == day)
-        )
-        if signed is not None:
-            signer = signed.signed_by.name if signed.signed_by is not None else ""
-            signer = signer or t("cli.role_operator")
+        report = daily_report.build(member, day, by)
+        earlier = daily_report.signatures(member.id, day)
+        if earlier and not daily_report.signed_version(earlier, report).amendments:
+            last = earlier[-1]
+            signer = last.signed_by.name if last.signed_by is not None else ""
             raise ConflictError(
                 t(
                     "daily.error.signed",
                     name=member.name,
                     day=day.isoformat(),
-                    signer=signer,
-                    at=signed.signed_at.strftime("%Y-%m-%d %H:%M"),
+                    signer=signer or t("cli.role_operator"),
+                    at=last.signed_at.strftime("%Y-%m-%d %H:%M"),
                 )
             )
-        report = daily_report.build(member, day, by)
         record = ReportSignoff.create(
             consultant=member,
             day=day,
@@ -67,7 +68,7 @@ def sign(
             snapshot=json.dumps(report.snapshot(), ensure_ascii=False),
         )
         audit.record(
-            "sign",
+            "resign" if earlier else "sign",
             "report_signoff",
             record.id,
             by,
@@ -75,8 +76,9 @@ def sign(
             day=day,
             rows=len(report.rows),
             instructions=text,
+            after=earlier[-1].id if earlier else None,  # the signature this one follows
         )
-        return daily_report.signed_version(record, report)
+        return daily_report.signed_version([*earlier, record], report)
 
 
 def _instructions(raw: str) -> str:

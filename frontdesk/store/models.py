@@ -296,10 +296,12 @@ class IntentCycle(BaseModel):
 class ReportSignoff(BaseModel):
     """A manager's signature (签核) under a consultant's daily report (营业日报表) of one day:
     who signed, when, their instructions (主管指示事项) and the report as it stood then
-    (``snapshot``, JSON), against which later corrections of that day show as amendments."""
+    (``snapshot``, JSON), against which later corrections of that day show as amendments.
+    A report signed again after a correction has a row for each signature; the latest is
+    the report's (the highest id)."""
 
     id = AutoField()
-    # No index of its own: the unique (consultant, day) index starts with it.
+    # No index of its own: the (consultant, day) index starts with it.
     consultant = ForeignKeyField(Staff, backref="signoffs", on_delete="CASCADE", index=False)
     consultant_id: int
     day = DateField(index=True)
@@ -310,7 +312,7 @@ class ReportSignoff(BaseModel):
     snapshot = TextField()
 
     class Meta:
-        indexes = ((("consultant", "day"), True),)
+        indexes = ((("consultant", "day"), False),)
 
 
 class IntervalChange(BaseModel):

@@ -221,7 +221,7 @@ class DailyPage(Vertical):
             self.screen.refresh_bindings()
             return
         self.member_id = report.consultant_id
-        state = layout.signoff_line(report) if report.signoff else t("daily.unsigned")
+        state = layout.signoff_line(report, earlier=False)
         title.update(
             Content.assemble(
                 Content.styled(layout.title(report), "bold"),
@@ -261,8 +261,9 @@ class DailyPage(Vertical):
 
     def may(self, action: str) -> bool:
         """Whether the page's ``action`` does something now (the footer shows it then)."""
-        if action == "daily_sign":
-            return self.report is not None and self.report.signoff is None
+        if action == "daily_sign":  # unsigned, or corrected since it was signed
+            report = self.report
+            return report is not None and (report.signoff is None or bool(report.amendments))
         if action == "daily_unsigned":
             return bool(self.view and self.view.waiting)
         if action == "daily_consultant":
@@ -298,7 +299,7 @@ class DailyPage(Vertical):
 
     def sign(self) -> None:
         report = self.report
-        if report is None or report.signoff is not None:
+        if report is None or not self.may("daily_sign"):
             return
         by = access.actor_of(self)
         member, day = report.consultant_id, report.day
@@ -313,7 +314,9 @@ class DailyPage(Vertical):
             self.notify(message, markup=False)
             self.refresh_data()
 
-        title = t("daily.sign.title", consultant=report.consultant, date=layout.report_date(report))
+        again = "resign_title" if report.signoff is not None else "title"
+        title = t(f"daily.sign.{again}", consultant=report.consultant,
+                  date=layout.report_date(report), count=len(report.amendments))  # fmt: skip
         self.app.push_screen(SignReportScreen(title, save), signed)
 
     def export(self) -> None:
