@@ -13,8 +13,8 @@ from textual.command import CommandPalette
 from textual.widgets import Input, Static
 
 from screens.dialogs import ConfirmScreen
+from screens.export_dialog import ExportScreen
 from screens.stats.statistics import StatisticsScreen
-from screens.stats.statistics_dialogs import ExportScreen
 from tests.conftest import settle
 
 DEFAULT_NAME = "展厅来店统计-2026-11.xlsx"
