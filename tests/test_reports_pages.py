@@ -16,7 +16,7 @@ from frontdesk.followup import close_review
 from frontdesk.people.actor import DESK
 from frontdesk.store.models import CloseApplication, Customer
 from tests.actors import as_member
-from tests.conftest import screen_lines, screen_text, settle
+from tests.conftest import screen_lines, screen_text, settle, settle_until
 
 
 def walkin(phone: str, name: str, level: str, day: int, consultant: str) -> Customer:
@@ -63,7 +63,12 @@ async def test_a_manager_approves_and_rejects_on_f7_by_keys(applications, showro
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("f7", "2")
-        await settle(pilot)
+
+        def both_rows_drawn() -> bool:
+            """The queue's last cell is drawn (a loaded machine draws the table late)."""
+            return "电话停机" in screen_text(app)
+
+        await settle_until(pilot, both_rows_drawn)
         text = screen_text(app)
         for words in ("待审批申请 2 份", "张三", "本田雅阁", "李四", "电话停机"):
             assert words in text, words
