@@ -42,7 +42,6 @@ class Export:
     filename: str
     check: Callable[[str, str], ExportTarget]
     write: Callable[[Path], Path]
-    hint: str = ""  # at the desk; over SSH the export folder's hint is shown
 
 
 class ExportScreen(ModalScreen[Path | None]):
@@ -62,10 +61,8 @@ class ExportScreen(ModalScreen[Path | None]):
         with Vertical(classes="dialog"):
             yield Static(Content(self.export.title), classes="dialog-question")
             yield Input(self.export.filename, id="export-path", compact=True)
-            if export_folder.over_ssh():
-                hint = t("export_folder.hint")
-            else:
-                hint = self.export.hint or t("export_folder.desk_hint")
+            ssh = export_folder.over_ssh()
+            hint = t("export_folder.hint") if ssh else t("export_folder.desk_hint")
             yield Static(Content(hint), id="export-hint", classes="field-hint")
             yield FdFooter()
 

@@ -13,17 +13,18 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from frontdesk import bounds, clock, months, rules
+from frontdesk import rules
 from frontdesk.i18n import t
 from frontdesk.reports import compliance
 from frontdesk.reports.compliance import Compliance, PlannedContact, Tally
 from frontdesk.stats.statistics_sheet import RATE, format_value
 from screens import access
 from screens.db import run_db
+from screens.reports.month_paging import MonthPage
 
 PAGE = "compliance"
 KEYS = [
@@ -96,12 +97,11 @@ def missed_table(result: Compliance) -> Table | Text:
     return table
 
 
-class CompliancePage(Vertical):
+class CompliancePage(MonthPage):
     """One month's follow-up compliance; the screen's keys drive it."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.month = months.month_of(clock.today())
         self.view: Compliance | None = None
 
     def compose(self) -> ComposeResult:
@@ -130,7 +130,7 @@ class CompliancePage(Vertical):
             Content.styled(str(error), "bold $error")
         )
 
-    def _loading(self) -> None:
+    def loading(self) -> None:
         self.query_one("#compliance-title", Static).update(Content(t("daily.loading")))
         self.query_one("#compliance-body").display = False
 
@@ -160,14 +160,3 @@ class CompliancePage(Vertical):
 
     def may(self, action: str) -> bool:
         return True
-
-    def move(self, delta: int) -> None:
-        month = months.shift_month(self.month, delta)
-        today = clock.today()
-        if not bounds.month_in_range(month, today):
-            self.app.bell()
-            self.notify(bounds.month_range_message(today), severity="warning", markup=False)
-            return
-        self.month = month
-        self._loading()
-        self.refresh_data()

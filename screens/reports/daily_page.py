@@ -320,17 +320,16 @@ class DailyPage(Vertical):
         self.app.push_screen(SignReportScreen(title, save), signed)
 
     def export(self) -> None:
-        """Ask for a file and write the report shown to it, as signed (XLSX)."""
+        """Ask for a file and write the report shown to it — as signed, with its amendments
+        — as the paper form (XLSX)."""
         report = self.report
         if report is None:
             return
-        by = access.actor_of(self)
-        member, day = report.consultant_id, report.day
 
         def write(path: Path) -> Path:
-            return daily_export.export_report(path, daily_report.daily_report(member, day, by=by))
+            return daily_export.export_report(path, report)
 
-        names = {"consultant": report.consultant, "date": day.isoformat()}
+        names = {"consultant": report.consultant, "date": report.day.isoformat()}
         export_file(
             self,
             Export(

@@ -9,18 +9,17 @@ lines). Managers only: the page is not offered to others.
 
 from __future__ import annotations
 
-from pathlib import Path
+from functools import partial
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from frontdesk import bounds, clock, months
 from frontdesk.i18n import t
 from frontdesk.people import roles
 from frontdesk.reports import losses, losses_sheet
@@ -28,6 +27,7 @@ from frontdesk.reports.losses import LossAnalysis
 from screens import access
 from screens.db import run_db
 from screens.export_dialog import Export, export_file, xlsx_target
+from screens.reports.month_paging import MonthPage
 
 PAGE = "losses"
 KEYS = [
@@ -84,12 +84,11 @@ def analysis_table(analysis: LossAnalysis) -> Group:
     return Group(*parts)
 
 
-class LossesPage(Vertical):
+class LossesPage(MonthPage):
     """One month's loss analysis; the screen's keys drive it."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.month = months.month_of(clock.today())
         self.view: LossAnalysis | None = None
 
     def compose(self) -> ComposeResult:
@@ -134,34 +133,21 @@ class LossesPage(Vertical):
     def may(self, action: str) -> bool:
         return action != "losses_export" or self.view is not None
 
-    def move(self, delta: int) -> None:
-        month = months.shift_month(self.month, delta)
-        today = clock.today()
-        if not bounds.month_in_range(month, today):
-            self.app.bell()
-            self.notify(bounds.month_range_message(today), severity="warning", markup=False)
-            return
-        self.month = month
+    def loading(self) -> None:
         self.query_one("#losses-title", Static).update(Content(t("daily.loading")))
         self.query_one("#losses-body").display = False
-        self.refresh_data()
 
     def export(self) -> None:
-        if self.view is None:
+        """Ask for a file and write the month shown to it (XLSX)."""
+        analysis = self.view
+        if analysis is None:
             return
-        by = access.actor_of(self)
-        month = self.view.month
-
-        def write(path: Path) -> Path:
-            return losses_sheet.export_month(losses.loss_analysis(month, by=by), path)
-
-        label = self.view.label
         export_file(
             self,
             Export(
-                title=t("losses.export_title", month=label),
-                filename=t("losses.filename", month=label),
+                title=t("losses.export_title", month=analysis.label),
+                filename=t("losses.filename", month=analysis.label),
                 check=xlsx_target,
-                write=write,
+                write=partial(losses_sheet.export_month, analysis),
             ),
         )

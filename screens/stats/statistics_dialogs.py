@@ -64,7 +64,6 @@ def export_month(node: Widget, year: int, month: int) -> None:
         filename=statistics_sheet.default_filename(year, month),
         check=statistics_sheet.export_target,
         write=partial(statistics_sheet.export_month, year, month),
-        hint=t("stats.export_hint"),
     )
     export_file(node, export)
 
