@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -41,6 +42,17 @@ def _headers() -> list[Text]:
         justify = "left" if column.kind == sheet.TEXT else "right"
         headers.append(Text(f"{group}\n{t(column.label)}", justify=justify))
     return headers
+
+
+def _fixed_width(column: sheet.Column, header: Text) -> int | None:
+    """The width of a text column (日, 星期): its header, a day's text or the total's
+    (合计), whichever is widest — set, not measured from the rows as they arrive, so that
+    the sheet is drawn the same however late the table measures them."""
+    if column.kind != sheet.TEXT:
+        return None
+    weekdays = [t(f"stats.wd.{day}") for day in range(7)]
+    texts = [*header.plain.split("\n"), t("stats.total"), "31", *weekdays]
+    return max(cell_len(text) for text in texts)
 
 
 def _cells(stats: statistics.Statistics, values: list[object]) -> list[Text]:
@@ -98,7 +110,7 @@ class MonthSheetScreen(Screen[dt.date | None]):
             fixed_columns=2,
         )
         for column, header in zip(sheet.COLUMNS, _headers(), strict=True):
-            table.add_column(header, key=column.key)
+            table.add_column(header, key=column.key, width=_fixed_width(column, header))
         yield table
         yield Static(Content(""), id="month-summary")
         yield FdFooter()
