@@ -4,6 +4,7 @@
 - ``FdCycle``: a one-line choice changed by hot keys or ←/→ (gender, level, yes/no flags).
 - ``FdChoice``: an input that filters a code list as you type (pinyin initials too) and
   takes the highlighted match on Enter (model, channel, consultant).
+- ``FdTable``: a DataTable whose scrollbars always show where it is scrolled.
 
 User text is always shown as ``Content`` (never parsed as markup).
 """
@@ -22,7 +23,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import DataTable, Footer, Input, Static
 from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 
 from frontdesk import clock, rules
@@ -79,6 +80,24 @@ def after_typing(screen, callback, *args) -> None:
         callback(*args)
     else:
         focused.call_later(callback, *args)
+
+
+class FdTable(DataTable):
+    """A DataTable whose scrollbars show where it is scrolled, however early it scrolled.
+
+    Textual moves a scrollbar's thumb when the widget scrolls, but only while that bar is
+    shown. A table that scrolls to its cursor as its rows arrive (the month sheet to today)
+    can scroll before its layout has shown the bar; the bar then appeared with its thumb at
+    the top, over rows scrolled further down — on a loaded machine only, so a snapshot
+    differed one run in three. A bar put on screen here starts where the table is."""
+
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        if shown:
+            self.vertical_scrollbar.position = self.scroll_y
+
+    def watch_show_horizontal_scrollbar(self, shown: bool) -> None:
+        if shown:
+            self.horizontal_scrollbar.position = self.scroll_x
 
 
 class FdFooter(Footer):

@@ -34,7 +34,7 @@ from screens.admin.sections import SECTIONS, AdminData
 from screens.admin.store_actions import StoreActions
 from screens.bindings import translate_bindings
 from screens.db import run_db
-from screens.widgets import FdFooter, FdHeader
+from screens.widgets import FdFooter, FdHeader, FdTable
 
 # The page each page-bound action belongs to (its key does nothing on another page).
 PAGE_OF = {
@@ -133,6 +133,7 @@ class AdminScreen(PeopleActions, StoreActions, Screen):
         translate_bindings(self)
         self.section = SECTIONS[0]
         self.data: AdminData | None = None
+        self._rows_width = 0  # the width the rows were last laid out for
         self._keys_shown: tuple[str, bool | None] | None = None  # what the footer was drawn for
 
     def compose(self) -> ComposeResult:
@@ -140,7 +141,7 @@ class AdminScreen(PeopleActions, StoreActions, Screen):
         yield Static(Content(""), id="admin-tabs")
         with ContentSwitcher(initial=f"admin-{self.section}", id="admin-pages"):
             for section in SECTIONS:
-                table = DataTable(id=f"admin-{section}", cursor_type="row", zebra_stripes=True)
+                table = FdTable(id=f"admin-{section}", cursor_type="row", zebra_stripes=True)
                 for label in sections.columns(section):
                     table.add_column(label)
                 yield table
@@ -207,6 +208,7 @@ class AdminScreen(PeopleActions, StoreActions, Screen):
 
     def _show(self, data: AdminData) -> None:
         self.data = data
+        self._rows_width = self.size.width
         for section in SECTIONS:
             table = self.table(section)
             kept = self._cursor_key(table)
@@ -228,7 +230,10 @@ class AdminScreen(PeopleActions, StoreActions, Screen):
             self.refresh_bindings()
 
     def on_resize(self) -> None:
-        if self.data is not None:  # the settings' descriptions get the room there is
+        # The settings' descriptions get the room there is. Only a new width lays the rows
+        # out again: a screen's first resize, arriving late on a loaded machine, rebuilt
+        # the tables under a snapshot with half their columns measured.
+        if self.data is not None and self.size.width != self._rows_width:
             self._show(self.data)
 
     @staticmethod

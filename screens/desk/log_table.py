@@ -23,6 +23,7 @@ from frontdesk import rules
 from frontdesk.desk import day_log as daylog
 from frontdesk.i18n import t
 from screens.bindings import translate_bindings
+from screens.widgets import FdTable
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,7 @@ def set_columns(table: DataTable, cells: list[list[LogCell]]) -> None:
         table.add_column(Text(label, no_wrap=True), width=width + GAP, key=column.key)
 
 
-class LogTable(DataTable):
+class LogTable(FdTable):
     """The log's rows: Home and End go to the first and the last row, as in the contact
     table (DataTable's own Home and End scroll to the first and the last column), and
     ← → turn sideways by whole columns: to the minutes and the notes, and back.

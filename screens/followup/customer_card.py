@@ -25,7 +25,7 @@ from screens import access, registry
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.followup.contact_forms import ContactTarget, CustomerActions
-from screens.widgets import FdFooter, FdHeader
+from screens.widgets import FdFooter, FdHeader, FdTable
 
 HISTORY_COLUMNS = ("at", "what", "level", "staff", "text")
 
@@ -115,7 +115,7 @@ class CustomerScreen(CustomerActions, Screen):
         yield FdHeader(id="header")
         yield Static(Content(""), id="card-title")
         yield Static(Content(""), id="card-info")
-        table = DataTable(id="card-history", cursor_type="row", zebra_stripes=True)
+        table = FdTable(id="card-history", cursor_type="row", zebra_stripes=True)
         for key in HISTORY_COLUMNS:
             table.add_column(t(f"contacts.card.col_{key}"), key=key)
         yield table

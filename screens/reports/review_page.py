@@ -24,6 +24,7 @@ from screens import access
 from screens.db import run_db
 from screens.dialogs import ConfirmScreen
 from screens.reports.review_dialogs import RejectScreen
+from screens.widgets import FdTable
 
 PAGE = "review"
 KEYS = [
@@ -88,7 +89,7 @@ class ReviewPage(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(Content(t("daily.loading")), id="review-title", classes="report-title")
-        table: DataTable = DataTable(id="review-table", cursor_type="row", zebra_stripes=False)
+        table: DataTable = FdTable(id="review-table", cursor_type="row", zebra_stripes=False)
         table.add_columns(*(Text(t(f"review.col.{key}")) for key in COLUMNS))
         yield table
         yield Static(Content(""), id="review-detail", classes="report-foot")

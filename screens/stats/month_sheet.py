@@ -27,7 +27,7 @@ from screens import registry
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.stats.statistics_dialogs import MONTH_KEYS, FormulasScreen, export_month
-from screens.widgets import FdFooter, FdHeader
+from screens.widgets import FdFooter, FdHeader, FdTable
 
 TOTAL_KEY = "total"
 WEEKEND_STYLE = "$accent"
@@ -102,7 +102,7 @@ class MonthSheetScreen(Screen[dt.date | None]):
     def compose(self) -> ComposeResult:
         yield FdHeader(id="header")
         yield Static(Content(""), id="month-title")
-        table = DataTable(
+        table = FdTable(
             id="month-table",
             cursor_type="row",
             zebra_stripes=True,

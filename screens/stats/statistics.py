@@ -34,7 +34,7 @@ from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.stats.month_sheet import MonthSheetScreen
 from screens.stats.statistics_dialogs import MONTH_KEYS, FormulasScreen, export_month
-from screens.widgets import FdFooter, FdHeader
+from screens.widgets import FdFooter, FdHeader, FdTable
 
 WEEK = dt.timedelta(days=7)
 WALKIN_STYLE, PHONE_STYLE = "$primary", "$warning"
@@ -176,7 +176,7 @@ class StatisticsScreen(Screen):
             yield FdHourChart(id="stats-hours")
             for split in ("channel", "model", "consultant"):
                 yield Static(Content(""), id=f"stats-{split}-title", classes="stats-section")
-                table = DataTable(
+                table = FdTable(
                     id=f"stats-{split}",
                     classes="stats-split",
                     show_cursor=False,
