@@ -293,6 +293,33 @@ def test_unsigned_reports_older_than_a_day_are_listed_for_the_manager(the_day):
     assert "2026-11-23" not in [w.day.isoformat() for w in daily_signoff.unsigned(by=manager)]
 
 
+def test_a_report_corrected_after_its_signature_waits_to_be_signed_again(the_day, frozen_clock):
+    """王磊's 11-24 (yesterday: not yet overdue) is signed at 10:30 and then corrected — a
+    call he forgot, 18:00 that day. It is listed again, as corrected (six rows now), until the
+    manager signs it again at 16:00. The 11-23 report, signed and left alone, is not listed;
+    nor is a signed day whose only later record changes nothing on it (李娜's call on 11-24
+    is on her report, not his: his 11-24 is listed once, hers not at all — never signed, and
+    yesterday's)."""
+    wang, manager = the_day["wanglei"], as_member(the_day["chenjing"])
+    daily_signoff.sign(wang.id, dt.date(2026, 11, 23), by=manager)
+    daily_signoff.sign(wang.id, DAY, by=manager)
+    waiting = [(w.day.isoformat(), w.consultant, w.rows, w.amended)
+               for w in daily_signoff.unsigned(by=manager)]  # fmt: skip
+    assert ("2026-11-24", "王磊", 5, True) not in waiting
+    assert "2026-11-23" not in [day for day, *_ in waiting]
+    frozen_clock.move_to(dt.datetime(2026, 11, 25, 11, 0))
+    contact(wang, "C7", "2026-11-24 18:00", "call", "H", purpose="promotion", account="补记")
+    contact(the_day["lina"], "C6", "2026-11-24 18:30", "call", "B", account="李娜补记")
+    waiting = [(w.day.isoformat(), w.consultant, w.rows, w.amended)
+               for w in daily_signoff.unsigned(by=manager)]  # fmt: skip
+    assert [item for item in waiting if item[0] >= "2026-11-23"] == [
+        ("2026-11-24", "王磊", 6, True)
+    ]
+    frozen_clock.move_to(dt.datetime(2026, 11, 25, 16, 0))
+    daily_signoff.sign(wang.id, DAY, "补记已核", by=manager)
+    assert "2026-11-24" not in [w.day.isoformat() for w in daily_signoff.unsigned(by=manager)]
+
+
 # -- rights ----------------------------------------------------------------------------------
 
 
@@ -398,6 +425,11 @@ def test_report_unsigned_lists_the_overdue(cli_day):
     status, out, _ = cli_day("--as", "chenjing", "report", "unsigned", "--json")
     assert status == 0
     assert [item["date"] for item in json.loads(out)][-2:] == ["2026-11-21", "2026-11-23"]
+    assert not any(item["amended"] for item in json.loads(out))
+    status, out, _ = cli_day("--as", "chenjing", "report", "unsigned")
+    assert status == 0
+    assert out.splitlines()[0].split() == ["日期", "销售顾问", "条数", "状态"]
+    assert out.splitlines()[-1].split() == ["2026-11-23", "王磊", "1", "逾期未签"]
 
 
 def test_export_daily_is_laid_out_like_the_paper_form_and_safe(cli_day, tmp_path):
@@ -475,7 +507,7 @@ async def test_a_manager_reads_and_signs_the_report_on_f7_by_keys(the_day, make_
         await pilot.press("f7")  # 王磊's today (the first consultant): nothing yet
         await settle(pilot)
         assert isinstance(app.screen, ReportsScreen)
-        assert "逾期未签核 7 份，最早 2026-10-28 王磊" in screen_text(app)
+        assert "待签核 7 份，最早 2026-10-28 王磊" in screen_text(app)
         await pilot.press("left")  # yesterday
         await settle(pilot)
         text = screen_text(app)
@@ -588,9 +620,10 @@ def test_f1_lists_the_reports_keys_in_both_languages(showroom):
     assert ("s", sign) in sections["主管报表（F7）"]
     i18n.set_language("en")
     sections = dict(_sections())
-    assert ("u", "Go to the oldest daily report overdue for signing") in sections[
-        "Manager's reports (F7)"
-    ]
+    waiting = (
+        "Go to the oldest daily report waiting for a signature (overdue, or corrected since signed)"
+    )
+    assert ("u", waiting) in sections["Manager's reports (F7)"]
 
 
 @pytest.mark.parametrize("size", SNAPSHOT_SIZES)

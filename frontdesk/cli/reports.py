@@ -93,8 +93,13 @@ def _unsigned(args: argparse.Namespace, actor: Actor) -> int:
     if not waiting:
         print(t("daily.none_unsigned"))
         return 0
-    header = [t("daily.col.date"), t("daily.col.consultant"), t("daily.col.rows")]
-    rows = [[item.day.isoformat(), item.consultant, str(item.rows)] for item in waiting]
+    header = [t("daily.col.date"), t("daily.col.consultant"), t("daily.col.rows"),
+              t("daily.col.state")]  # fmt: skip
+    rows = [
+        [item.day.isoformat(), item.consultant, str(item.rows),
+         t("daily.waiting_amended" if item.amended else "daily.waiting_overdue")]
+        for item in waiting
+    ]  # fmt: skip
     print("\n".join(table([header, *rows])))
     return 0
 

@@ -11,7 +11,8 @@ every day and signs it (销售经理每日签核并提供支持), writing instru
   the report as it stands then; the earlier one stays, listed under it. A report with
   nothing corrected since its signature is not signed twice.
 - ``unsigned``: the reports of the last weeks with something on them and no signature a day
-  after their day (the next day is when a manager signs): the manager's list of what waits.
+  after their day (the next day is when a manager signs), and the signed ones corrected since
+  their last signature (to be signed again): the manager's list of what waits.
 """
 
 from __future__ import annotations
@@ -93,12 +94,14 @@ def _instructions(raw: str) -> str:
 
 @dataclass(frozen=True)
 class Unsigned:
-    """A report waiting for its signature: whose, which day, how many rows it has."""
+    """A report waiting for its signature: whose, which day, how many rows it has, and
+    whether it was signed and corrected since (``amended``: to be signed again)."""
 
     consultant_id: int
     consultant: str
     day: dt.date
     rows: int
+    amended: bool = False
 
     def as_json(self) -> dict:
         return {
@@ -106,6 +109,7 @@ class Unsigned:
             "consultant_id": self.consultant_id,
             "date": self.day.isoformat(),
             "rows": self.rows,
+            "amended": self.amended,
         }
 
 
@@ -127,8 +131,27 @@ SELECT s."id", s."name", w."day", COUNT(*)
 """
 
 
+# The signed reports of the window with a record of their day written at or after their last
+# signature: a contact of that day, or a registration of that day edited (whoever's it is
+# now: one moved to another consultant leaves this report). Only candidates — whether the
+# report reads differently is decided by comparing it with its signed snapshot.
+_TOUCHED_SQL = """
+WITH "last" AS (SELECT so."consultant_id" AS "member", so."day", MAX(so."signed_at") AS "at"
+                  FROM "report_signoff" so
+                 WHERE so."day" >= ? AND so."day" <= ?
+                 GROUP BY so."consultant_id", so."day")
+SELECT l."member", l."day" FROM "last" l
+ WHERE EXISTS (SELECT 1 FROM "contact" c
+                WHERE c."staff_id" = l."member" AND date(c."at") = l."day"
+                  AND c."created_at" >= l."at")
+    OR EXISTS (SELECT 1 FROM "registration" r
+                WHERE date(r."time_in") = l."day" AND r."updated_at" >= l."at")
+"""
+
+
 def unsigned(*, by: Actor, today: dt.date | None = None) -> list[Unsigned]:
-    """The reports with rows and no signature a day after their day, from the last weeks
+    """The reports with rows and no signature a day after their day, and the signed ones
+    whose records were corrected since their last signature, from the last weeks
     (``LOOK_BACK``), oldest first: a manager's list (everyone's)."""
     roles.require(by, roles.REPORT_SIGN)
     today = today or clock.today()
@@ -136,7 +159,27 @@ def unsigned(*, by: Actor, today: dt.date | None = None) -> list[Unsigned]:
     end = dt.datetime.combine(today - SIGN_WITHIN, dt.time())  # days before yesterday
     window = (start.isoformat(" "), end.isoformat(" "))
     rows = database.execute_sql(_UNSIGNED_SQL, window + window).fetchall()
-    return [
+    waiting = [
         Unsigned(member, name, dt.date.fromisoformat(day), count)
         for member, name, day, count in rows
     ]
+    waiting.extend(_amended(today - LOOK_BACK, today, by))
+    return sorted(waiting, key=lambda item: (item.day, item.consultant))
+
+
+def _amended(first: dt.date, last: dt.date, by: Actor) -> list[Unsigned]:
+    """The signed reports of ``first`` … ``last`` that read differently now than when
+    they were last signed: a manager signs them again (重新签核)."""
+    touched = database.execute_sql(_TOUCHED_SQL, (first.isoformat(), last.isoformat()))
+    found = []
+    for member_id, day_text in touched.fetchall():
+        day = dt.date.fromisoformat(str(day_text))
+        try:
+            member = daily_report.report_member(member_id)
+        except ValidationError:  # no longer receives customers: nobody signs theirs again
+            continue
+        live = daily_report.build(member, day, by)
+        signed = daily_report.signed_version(daily_report.signatures(member_id, day), live)
+        if signed.amendments:
+            found.append(Unsigned(member.id, member.name, day, len(live.rows), amended=True))
+    return found
