@@ -92,11 +92,25 @@ async def settle(pilot, delay: float = 0.0) -> None:
     """Let timers fire and thread workers finish, then let the screen catch up."""
     if delay:
         await pilot.pause(delay)
-    await pilot.app.workers.wait_for_complete()
+    await _workers_done(pilot)
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    await _workers_done(pilot)
     await pilot.pause()
     await _tables_laid_out(pilot)
+
+
+async def _workers_done(pilot) -> None:
+    """Wait for the app's workers. A worker of an exclusive group (the change watcher's poll,
+    every 50 ms in some tests) can be cancelled by its successor while it is waited for:
+    Textual then raises WorkerCancelled (seen on a loaded CI machine); wait for the rest."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(100):
+        try:
+            await pilot.app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            continue
 
 
 async def _tables_laid_out(pilot, timeout: float = 5.0) -> None:
