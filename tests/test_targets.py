@@ -381,3 +381,33 @@ def test_cli_export_targets_is_the_paper_form_with_safe_cells(showroom, run, tmp
     month = ("--month", "2026-11")
     status, _, err = run("--as", "chenjing", "export", "targets", *month, "--out", csv)
     assert status == 1 and "csv" in err
+
+
+def test_a_store_before_0016_upgrades_to_an_empty_target_table(db_path, frozen_clock):
+    """Migration 0016 adds ``sales_target`` and touches no other row; the upgraded store
+    takes a target and reads it back (the schema against the models: tests/test_store.py)."""
+    from playhouse.migrations import Runner
+
+    from frontdesk import store
+    from frontdesk.people import team
+
+    old = store.make_database(db_path)
+    old.connect()
+    runner = Runner(old, str(store.MIGRATIONS_DIR), table_name=store.MIGRATIONS_TABLE)
+    before = [m.name for m in runner.status() if m.name < "0016"][-1]
+    runner.up(target=before)
+    tables = {name for (name,) in old.execute_sql("SELECT name FROM sqlite_master")}
+    assert "sales_target" not in tables
+    old.close()
+    store.open_store(db_path)
+    try:
+        assert store.schema_version(store.database.obj) >= 16
+        assert SalesTarget.select().count() == 0
+        team.add_staff("王磊", "consultant", by=OPERATOR)
+        targets.set_target(NOVEMBER, "王磊", walkins=5, by=OPERATOR)
+        entries = targets.list_targets(NOVEMBER, by=OPERATOR)
+        assert [(e.consultant, e.targets["walkins"], e.set_by) for e in entries] == [
+            ("王磊", 5, "")
+        ]
+    finally:
+        store.close_store()
