@@ -34,8 +34,10 @@ of that month does. (Two names are read as they are now: the customer's model of
 delivery, and the customer's consultant of a manager's close — a later edit of the
 customer or a reassignment moves it.)
 
-Every figure is an SQL aggregate (two GROUP BY queries over the month's range); only the
-rows are joined in Python.
+Every figure is an SQL aggregate: two GROUP BY queries over the month's range (the
+registrations by consultant and model on the (kind, time_in) index, the closes on
+``level_change.at``); Python only adds a consultant's model groups into their row over
+every model, and the rows into the total, as the month sheet adds its days.
 """
 
 from __future__ import annotations
@@ -275,7 +277,7 @@ def _total(rows: list[TargetRow], elapsed: int, days: int) -> TargetRow:
         figures[figure] = Figure(
             goal, actual, None if goal is None else expected(goal, elapsed, days)
         )
-    return TargetRow(None, t("targets.total"), ALL_MODELS, figures)  # fmt: skip
+    return TargetRow(None, t("targets.total"), ALL_MODELS, figures)
 
 
 def targets_report(month: dt.date, *, by: Actor, today: dt.date | None = None) -> TargetsReport:
