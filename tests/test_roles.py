@@ -51,6 +51,7 @@ def customer_of_wanglei(showroom) -> Customer:
                 "reconcile.view",
                 "close.apply",  # a deal, or an application for a defeat or a loss
                 "report.view",
+                "targets.view",  # their own targets only
             },
         ),
         (

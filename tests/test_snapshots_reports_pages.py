@@ -13,6 +13,7 @@ from tests.test_compliance import build_november
 from tests.test_losses import build_month_of_losses
 from tests.test_reconcile import build_day
 from tests.test_reports_pages import file_applications
+from tests.test_targets import build_month_of_targets
 
 
 @pytest.mark.parametrize("size", SNAPSHOT_SIZES)
@@ -47,3 +48,17 @@ def test_reports_losses_export(snap_compare, showroom, frozen_clock, make_app, s
     build_month_of_losses(showroom, frozen_clock)
     app = make_app(staff=showroom["chenjing"])
     assert shoot(snap_compare, app, size, "f7", "5", "comma", "x")
+
+
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
+def test_reports_targets(snap_compare, showroom, frozen_clock, make_app, size):
+    build_month_of_targets(showroom, frozen_clock)  # the clock then on 11-25
+    app = make_app(staff=showroom["chenjing"])
+    assert shoot(snap_compare, app, size, "f7", "6")
+
+
+@pytest.mark.parametrize("size", SNAPSHOT_SIZES)
+def test_reports_targets_set_dialog(snap_compare, showroom, frozen_clock, make_app, size):
+    build_month_of_targets(showroom, frozen_clock)
+    app = make_app(staff=showroom["chenjing"])
+    assert shoot(snap_compare, app, size, "f7", "6", "e", "w", "enter", "enter", "x", "ctrl+s")

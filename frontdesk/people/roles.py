@@ -17,7 +17,8 @@ use. The same rules hold at the desk, over SSH and on the command line.
   customers; records contacts on a consultant's behalf, reassigns customers, closes them
   without review, approves or rejects the applications, reads the loss analysis and
   every consultant's reconciliation of reports and log (对账); reads every
-  consultant's daily report and signs it (签核).
+  consultant's daily report and signs it (签核); sets the consultants' monthly targets
+  (营业目标), which a consultant reads for themself only.
 - admin 系统管理员: staff, SSH keys, settings, the code lists (代码表), backups; reads
   today's log.
 - the store machine's operator (the CLI without ``--as``): every right — whoever can run a
@@ -56,6 +57,9 @@ LOSSES_VIEW = "losses.view"  # the loss analysis (销售促成失控(败)分析�
 # The consultant's daily report (营业日报表) and its sign-off.
 REPORT_VIEW = "report.view"  # read a daily report: a consultant their own only
 REPORT_SIGN = "report.sign"  # sign one, with the manager's instructions (签核, 主管指示事项)
+# The monthly targets against the actuals (营业目标计划与实际比较表).
+TARGETS_VIEW = "targets.view"  # read them: a consultant their own row only
+TARGETS_SET = "targets.set"  # set a consultant's targets for a month
 # Administration.
 STAFF_MANAGE = "staff.manage"
 KEYS_MANAGE = "keys.manage"
@@ -83,6 +87,7 @@ _CONSULTANT_WORK = frozenset(
         RECONCILE_VIEW,
         CLOSE_APPLY,
         REPORT_VIEW,
+        TARGETS_VIEW,
     }
 )
 _MANAGERS_OWN = {
@@ -92,6 +97,7 @@ _MANAGERS_OWN = {
     CLOSE_REVIEW,
     LOSSES_VIEW,
     REPORT_SIGN,
+    TARGETS_SET,
 }
 _MANAGER_WORK = _DESK_WORK | _CONSULTANT_WORK | _MANAGERS_OWN
 _ADMIN_WORK = frozenset(
@@ -119,8 +125,9 @@ OWN_CUSTOMERS_ONLY = frozenset(
     }
 )
 
-# (role, action) pairs allowed only on the staff member's own work: their daily report.
-OWN_WORK_ONLY = frozenset({("consultant", REPORT_VIEW)})
+# (role, action) pairs allowed only on the staff member's own work: their daily report,
+# their targets.
+OWN_WORK_ONLY = frozenset({("consultant", REPORT_VIEW), ("consultant", TARGETS_VIEW)})
 
 
 def _customer_consultant_id(customer: Customer | int) -> int | None:
@@ -168,6 +175,12 @@ def require_for_member(actor: Actor, action: str, member_id: int) -> None:
     require(actor, action)
     if (actor.role, action) in OWN_WORK_ONLY and member_id != actor.staff_id:
         raise Forbidden(t("access.not_own_work", action=action_label(action)))
+
+
+def own_work_only(actor: Actor, action: str) -> bool:
+    """True when ``actor`` may do ``action`` on their own work only (a consultant's report,
+    their targets): a listing of everyone's is narrowed to theirs."""
+    return (_check(actor).role, action) in OWN_WORK_ONLY
 
 
 def refusal(actor: Actor, action: str, customer: Customer | int | None = None) -> str:

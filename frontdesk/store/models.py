@@ -16,6 +16,7 @@ Business terms, as the paper forms name them:
 - ``CodeItem``: the store's code lists — information channels (信息来源) and models (车型).
 - ``Draft``: a form being typed, kept so that a crash loses nothing.
 - ``ReportSignoff``: a manager's signature under a consultant's daily report (营业日报表).
+- ``SalesTarget``: a consultant's targets for a month (营业目标计划), in all or for a model.
 - ``AuditEntry``: who changed what, when.
 - ``PinLockout``: wrong PINs (登录密码) typed for one staff member at one terminal, and
   until when that name is locked there.
@@ -315,6 +316,29 @@ class ReportSignoff(BaseModel):
         indexes = ((("consultant", "day"), False),)
 
 
+class SalesTarget(BaseModel):
+    """A consultant's targets for one month (营业目标计划与实际比较表), set by a manager:
+    walk-ins received, test drives, orders and deliveries (接待来店 / 试乘试驾 / 订车 / 交车).
+    ``model`` "" is the consultant's targets over every model; a model's row counts that
+    model only (``frontdesk.reports.targets``)."""
+
+    id = AutoField()
+    # No index of its own: the unique (month, consultant, model) index holds it.
+    consultant = ForeignKeyField(Staff, backref="targets", on_delete="CASCADE", index=False)
+    consultant_id: int
+    month = DateField()  # the month's first day
+    model = CharField(default="")
+    walkins = IntegerField(default=0)
+    test_drives = IntegerField(default=0)
+    orders = IntegerField(default=0)
+    deliveries = IntegerField(default=0)
+    set_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL", index=False)
+    set_at = DateTimeField()
+
+    class Meta:
+        indexes = ((("month", "consultant", "model"), True),)
+
+
 class IntervalChange(BaseModel):
     """A change of a level's follow-up interval (跟进间隔): the days before and after, and
     when. A past day's due dates are planned with the interval then in force."""
@@ -411,6 +435,7 @@ ALL_MODELS = (
     IntentCycle,
     IntervalChange,
     ReportSignoff,
+    SalesTarget,
     CodeItem,
     Draft,
     AuditEntry,

@@ -1,7 +1,8 @@
 """F7: the manager's reports (主管报表), a page for each kind: the consultants' daily
 reports (营业日报表) and their sign-off, the 战败 / 失控 applications to review (战败审批),
 the reports against the registration log (对账), the follow-up compliance (跟进达成), the
-month's loss analysis (销售促成失控(败)分析表).
+month's loss analysis (销售促成失控(败)分析表), the consultants' targets against their
+actuals (营业目标计划与实际比较表).
 
 The pages are laid out as the admin's (F9) are: their names at the top (1 … turn to one),
 one page shown, the keys of the page shown in the footer. A page is a widget with its own
@@ -25,12 +26,20 @@ from frontdesk.i18n import t
 from frontdesk.people import roles
 from screens import access, registry
 from screens.bindings import translate_bindings
-from screens.reports import compliance_page, daily_page, losses_page, reconcile_page, review_page
+from screens.reports import (
+    compliance_page,
+    daily_page,
+    losses_page,
+    reconcile_page,
+    review_page,
+    targets_page,
+)
 from screens.reports.compliance_page import CompliancePage
 from screens.reports.daily_page import DailyPage
 from screens.reports.losses_page import LossesPage
 from screens.reports.reconcile_page import ReconcilePage
 from screens.reports.review_page import ReviewPage
+from screens.reports.targets_page import TargetsPage
 from screens.widgets import FdFooter, FdHeader
 
 # The pages, in their order on the tabs (1, 2 …): id, its class, the right it needs.
@@ -40,6 +49,7 @@ PAGES = (
     (reconcile_page.PAGE, ReconcilePage, roles.RECONCILE_VIEW),
     (compliance_page.PAGE, CompliancePage, roles.CONTACTS_VIEW),
     (losses_page.PAGE, LossesPage, roles.LOSSES_VIEW),
+    (targets_page.PAGE, TargetsPage, roles.TARGETS_VIEW),
 )
 
 
@@ -64,6 +74,7 @@ class ReportsScreen(Screen):
         *reconcile_page.KEYS,
         *compliance_page.KEYS,
         *losses_page.KEYS,
+        *targets_page.KEYS,
         Binding("escape", "back", "daily.key.back", tooltip="daily.help.back_key",
                 id="reports-back"),
         # F4 goes back to the log as everywhere, without a second place in the footer.
@@ -76,6 +87,7 @@ class ReportsScreen(Screen):
         **reconcile_page.RIGHTS,
         **compliance_page.RIGHTS,
         **losses_page.RIGHTS,
+        **targets_page.RIGHTS,
     }
 
     def __init__(self) -> None:
@@ -174,6 +186,15 @@ class ReportsScreen(Screen):
         self.page().move(delta)
 
     def action_losses_export(self) -> None:
+        self.page().export()
+
+    def action_targets_month(self, delta: int) -> None:
+        self.page().move(delta)
+
+    def action_targets_edit(self) -> None:
+        self.page().edit()
+
+    def action_targets_export(self) -> None:
         self.page().export()
 
     def action_back(self) -> None:
