@@ -33,6 +33,7 @@ from frontdesk.cli import (
     review,
     serve,
     stats,
+    ups,
 )
 from frontdesk.cli.base import Handler, Parser
 from frontdesk.errors import FrontdeskError, NotFound, ValidationError
@@ -42,7 +43,20 @@ from frontdesk.people.actor import OPERATOR, Actor
 from frontdesk.store import failures
 
 PROG = "frontdesk"
-AREAS = (desk, admin, codes, contacts, review, stats, reports, reconcile, compliance, serve, doctor)
+AREAS = (
+    desk,
+    admin,
+    codes,
+    contacts,
+    review,
+    stats,
+    reports,
+    reconcile,
+    compliance,
+    ups,
+    serve,
+    doctor,
+)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:

@@ -12,7 +12,8 @@ use. The same rules hold at the desk, over SSH and on the command line.
   with *their own* intent customers only, everywhere (F6, the card, the CLI, exports);
   closes their own customers as a deal, and *applies* to close them as defeated or lost
   (战败申请 / 失控申请), which a manager approves or rejects; reads their own lines of
-  the reconciliation (对账) and their own daily report (营业日报表).
+  the reconciliation (对账), their own daily report (营业日报表) and their own line of the
+  ups report (接待统计).
 - manager 展厅主管: everything the desk and the consultants do, for every consultant's
   customers; records contacts on a consultant's behalf, reassigns customers, closes them
   without review, approves or rejects the applications, reads the loss analysis and
@@ -56,6 +57,8 @@ LOSSES_VIEW = "losses.view"  # the loss analysis (销售促成失控(败)分析�
 # The consultant's daily report (营业日报表) and its sign-off.
 REPORT_VIEW = "report.view"  # read a daily report: a consultant their own only
 REPORT_SIGN = "report.sign"  # sign one, with the manager's instructions (签核, 主管指示事项)
+# The ups against the hours on duty (接待统计): a consultant their own line only.
+UPS_VIEW = "ups.view"
 # Administration.
 STAFF_MANAGE = "staff.manage"
 KEYS_MANAGE = "keys.manage"
@@ -83,6 +86,7 @@ _CONSULTANT_WORK = frozenset(
         RECONCILE_VIEW,
         CLOSE_APPLY,
         REPORT_VIEW,
+        UPS_VIEW,
     }
 )
 _MANAGERS_OWN = {
@@ -119,8 +123,9 @@ OWN_CUSTOMERS_ONLY = frozenset(
     }
 )
 
-# (role, action) pairs allowed only on the staff member's own work: their daily report.
-OWN_WORK_ONLY = frozenset({("consultant", REPORT_VIEW)})
+# (role, action) pairs allowed only on the staff member's own work: their daily report,
+# their line of the ups report.
+OWN_WORK_ONLY = frozenset({("consultant", REPORT_VIEW), ("consultant", UPS_VIEW)})
 
 
 def _customer_consultant_id(customer: Customer | int) -> int | None:
@@ -183,6 +188,12 @@ def refusal(actor: Actor, action: str, customer: Customer | int | None = None) -
 def own_customers_only(actor: Actor, action: str = CUSTOMER_VIEW) -> bool:
     """True when ``actor`` sees only their own customers for ``action`` (consultants)."""
     return (_check(actor).role, action) in OWN_CUSTOMERS_ONLY
+
+
+def own_work_only(actor: Actor, action: str) -> bool:
+    """True when ``actor`` reads only their own work for ``action`` (a consultant's report,
+    their line of the ups)."""
+    return (_check(actor).role, action) in OWN_WORK_ONLY
 
 
 def customer_scope(actor: Actor, action: str = CONTACTS_VIEW):
