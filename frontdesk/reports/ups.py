@@ -19,7 +19,9 @@ every consultant's line, a consultant only their own (``roles.UPS_VIEW``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 from frontdesk import clock, months
 from frontdesk.errors import Forbidden
@@ -200,7 +202,7 @@ def _report(
     if consultant_id is not None:
         members = members.where(Staff.id == consultant_id)
     lines: dict[int, UpsLine] = {}
-    for staff_id, name in members.tuples():
+    for staff_id, name in cast("Iterable[tuple[int, str]]", members.tuples()):
         figures = split.get(name, {})
         lines[staff_id] = UpsLine(
             name=name,
