@@ -6,7 +6,7 @@ hours on duty, and the skips of the up rotation with their reasons.
   counted by the statistics (``stats.statistics``' split by consultant, the same SQL), so
   the two reports never disagree;
 - **hours on duty** (当班小时): the consultant's spells on duty (``DutyPeriod``) clipped to the
-  range — a spell still open counts to now — summed in SQL (``julianday``);
+  range — a spell still open counts to now — summed in SQL (whole seconds, ``strftime('%s')``);
 - **ups per hour**: ups ÷ hours (None when no hour on duty);
 - **skips** (跳过): counted per reason (with a customer, off the floor, declined), and the
   list of them, oldest first, with who skipped.
@@ -39,8 +39,8 @@ _STAMP = "%Y-%m-%d %H:%M:%S"  # how the store keeps a moment (frontdesk.clock: t
 # of its end (now, while open) and the range's; a spell outside the range adds nothing.
 _HOURS_SQL = """
 SELECT "staff_id",
-       SUM(MAX(0, julianday(MIN(COALESCE("ended_at", :now), :end))
-                  - julianday(MAX("started_at", :start)))) * 24
+       SUM(MAX(0, CAST(strftime('%s', MIN(COALESCE("ended_at", :now), :end)) AS INTEGER)
+                  - CAST(strftime('%s', MAX("started_at", :start)) AS INTEGER))) / 3600.0
   FROM "duty_period"
  WHERE "started_at" < :end AND ("ended_at" IS NULL OR "ended_at" > :start)
    AND (:consultant IS NULL OR "staff_id" = :consultant)
