@@ -25,12 +25,20 @@ from frontdesk.i18n import t
 from frontdesk.people import roles
 from screens import access, registry
 from screens.bindings import translate_bindings
-from screens.reports import compliance_page, daily_page, losses_page, reconcile_page, review_page
+from screens.reports import (
+    compliance_page,
+    daily_page,
+    losses_page,
+    reconcile_page,
+    review_page,
+    ups_page,
+)
 from screens.reports.compliance_page import CompliancePage
 from screens.reports.daily_page import DailyPage
 from screens.reports.losses_page import LossesPage
 from screens.reports.reconcile_page import ReconcilePage
 from screens.reports.review_page import ReviewPage
+from screens.reports.ups_page import UpsPage
 from screens.widgets import FdFooter, FdHeader
 
 # The pages, in their order on the tabs (1, 2 …): id, its class, the right it needs.
@@ -40,6 +48,7 @@ PAGES = (
     (reconcile_page.PAGE, ReconcilePage, roles.RECONCILE_VIEW),
     (compliance_page.PAGE, CompliancePage, roles.CONTACTS_VIEW),
     (losses_page.PAGE, LossesPage, roles.LOSSES_VIEW),
+    (ups_page.PAGE, UpsPage, roles.UPS_VIEW),
 )
 
 
@@ -64,6 +73,7 @@ class ReportsScreen(Screen):
         *reconcile_page.KEYS,
         *compliance_page.KEYS,
         *losses_page.KEYS,
+        *ups_page.KEYS,
         Binding("escape", "back", "daily.key.back", tooltip="daily.help.back_key",
                 id="reports-back"),
         # F4 goes back to the log as everywhere, without a second place in the footer.
@@ -76,6 +86,7 @@ class ReportsScreen(Screen):
         **reconcile_page.RIGHTS,
         **compliance_page.RIGHTS,
         **losses_page.RIGHTS,
+        **ups_page.RIGHTS,
     }
 
     def __init__(self) -> None:
@@ -175,6 +186,9 @@ class ReportsScreen(Screen):
 
     def action_losses_export(self) -> None:
         self.page().export()
+
+    def action_ups_month(self, delta: int) -> None:
+        self.page().move(delta)
 
     def action_back(self) -> None:
         self.app.pop_screen()
