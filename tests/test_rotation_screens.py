@@ -87,6 +87,12 @@ async def test_the_rotation_line_marks_who_is_out_for_overdue_follow_ups(three, 
         await settle(pilot)
         line = rotation_line(app)
         assert "王磊 → 赵强" in line and "逾期暂停： 李娜（逾期3）" in line
+    # 王磊 and 赵强 go off duty: nobody is in, and the line names only who is out and why.
+    team.set_roster({three["lina"].id}, by=OPERATOR)
+    app = make_app(staff=three["zhaomin"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert rotation_line(app) == "接待顺序： —   逾期暂停： 李娜（逾期3）"
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])

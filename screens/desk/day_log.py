@@ -128,14 +128,17 @@ class DayLogScreen(Screen):
         if not rows:
             summary = t("log.empty")
         self.query_one("#log-summary", Static).update(Content(summary))
-        rotation = " → ".join(queue) if queue else self._no_one_on_duty()
+        # Everyone on duty out for their overdue follow-ups: the line says only that.
+        rotation = " → ".join(queue) if queue else "—" if out else self._no_one_on_duty()
         parts: list[Content | tuple[str, str] | str] = [
             (t("log.rotation"), "bold"),
             " ",
             Content(rotation),
         ]
         if out:  # names are user text: each goes in through the catalogue's own pattern
-            marked = "、".join(t("rotation.out", name=name, count=n) for name, n in out)
+            marked = t("rotation.separator").join(
+                t("rotation.out", name=name, count=n) for name, n in out
+            )
             parts += ["   ", (t("rotation.out_label"), "bold"), " ", Content(marked)]
         self.query_one("#log-rotation", Static).update(Content.assemble(*parts))
 
