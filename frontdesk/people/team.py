@@ -255,7 +255,8 @@ class Standing:
 
 
 def standing() -> Standing:
-    """The up rotation and who is out of it for overdue follow-ups (two queries)."""
+    """The up rotation and who is out of it for overdue follow-ups: one query, the
+    consultants on duty joined to the grouped counts of their overdue customers."""
     threshold = overdue_out_threshold()
     if not threshold:
         return Standing(list(_on_duty_query()), [])
