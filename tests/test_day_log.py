@@ -290,7 +290,7 @@ async def test_departures_and_skips_are_audited_as_the_signed_in_member(showroom
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("s")
+        await pilot.press("s", "2")  # skipped: off the floor
         await settle(pilot)
     assert Registration.get_by_id(party.id).time_out == FROZEN_NOW
     done = {
@@ -362,6 +362,8 @@ async def test_skip_moves_the_head_of_the_rotation(showroom, make_app):
         rotation = str(app.screen.query_one("#log-rotation", Static).render())
         assert "王磊 → 李娜" in rotation
         await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("2")  # off the floor: 王磊 loses the turn
         await settle(pilot)
         rotation = str(app.screen.query_one("#log-rotation", Static).render())
         assert "李娜 → 王磊" in rotation

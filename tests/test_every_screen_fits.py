@@ -82,6 +82,13 @@ def busy_day(showroom):
     return showroom
 
 
+def _page_key(page: str) -> str:
+    """The number key of an F7 page: its place on the tabs."""
+    from screens.reports.desk import PAGES
+
+    return str([page_id for page_id, _, _ in PAGES].index(page) + 1)
+
+
 # Each screen by the keys a manager presses from today's log to reach it.
 VISITS = [
     pytest.param((), id="day-log"),
@@ -90,6 +97,7 @@ VISITS = [
     pytest.param(("e",), id="edit-form"),
     pytest.param(("o",), id="departure"),
     pytest.param(("d",), id="duty-roster"),
+    pytest.param(("s",), id="skip-reason"),
     pytest.param(("f1",), id="help"),
     pytest.param(("ctrl+p",), id="palette"),
     pytest.param(("f5",), id="statistics"),
@@ -109,6 +117,7 @@ VISITS = [
     pytest.param(("f7", "2"), id="review-queue"),
     pytest.param(("f7", "3", "left"), id="reconcile"),  # 11-24: 张三's walk-in
     pytest.param(("f7", "4"), id="compliance"),
+    pytest.param(("f7", _page_key("ups")), id="ups"),
 ]
 
 

@@ -126,7 +126,7 @@ def test_a_first_visit_walkin_sends_its_consultant_to_the_end(desk, showroom):
 
 
 def test_skip_head_moves_the_head_to_the_end(desk, showroom):
-    new_head = team.skip_head(by=as_member(showroom["zhaomin"]))
+    new_head = team.skip_head("away", by=as_member(showroom["zhaomin"]))
     assert new_head == showroom["lina"]
     assert rotation_names() == ["李娜", "王磊"]
     assert desk(time_in="10:00").consultant == showroom["lina"]

@@ -34,6 +34,7 @@ from frontdesk.cli import (
     serve,
     stats,
     targets,
+    ups,
 )
 from frontdesk.cli.base import Handler, Parser
 from frontdesk.errors import FrontdeskError, NotFound, ValidationError
@@ -44,7 +45,7 @@ from frontdesk.store import failures
 
 PROG = "frontdesk"
 AREAS = (desk, admin, codes, contacts, review, stats, reports, reconcile, compliance, targets,
-         serve, doctor)  # fmt: skip
+         ups, serve, doctor)  # fmt: skip
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:

@@ -12,7 +12,8 @@ use. The same rules hold at the desk, over SSH and on the command line.
   with *their own* intent customers only, everywhere (F6, the card, the CLI, exports);
   closes their own customers as a deal, and *applies* to close them as defeated or lost
   (战败申请 / 失控申请), which a manager approves or rejects; reads their own lines of
-  the reconciliation (对账) and their own daily report (营业日报表).
+  the reconciliation (对账), their own daily report (营业日报表) and their own line of the
+  ups report (接待统计).
 - manager 展厅主管: everything the desk and the consultants do, for every consultant's
   customers; records contacts on a consultant's behalf, reassigns customers, closes them
   without review, approves or rejects the applications, reads the loss analysis and
@@ -60,6 +61,8 @@ REPORT_SIGN = "report.sign"  # sign one, with the manager's instructions (签核
 # The monthly targets against the actuals (营业目标计划与实际比较表).
 TARGETS_VIEW = "targets.view"  # read them: a consultant their own row only
 TARGETS_SET = "targets.set"  # set a consultant's targets for a month
+# The ups against the hours on duty (接待统计): a consultant their own line only.
+UPS_VIEW = "ups.view"
 # Administration.
 STAFF_MANAGE = "staff.manage"
 KEYS_MANAGE = "keys.manage"
@@ -88,6 +91,7 @@ _CONSULTANT_WORK = frozenset(
         CLOSE_APPLY,
         REPORT_VIEW,
         TARGETS_VIEW,
+        UPS_VIEW,
     }
 )
 _MANAGERS_OWN = {
@@ -126,8 +130,10 @@ OWN_CUSTOMERS_ONLY = frozenset(
 )
 
 # (role, action) pairs allowed only on the staff member's own work: their daily report,
-# their targets.
-OWN_WORK_ONLY = frozenset({("consultant", REPORT_VIEW), ("consultant", TARGETS_VIEW)})
+# their targets, their line of the ups report.
+OWN_WORK_ONLY = frozenset(
+    {("consultant", REPORT_VIEW), ("consultant", TARGETS_VIEW), ("consultant", UPS_VIEW)}
+)
 
 
 def _customer_consultant_id(customer: Customer | int) -> int | None:
@@ -179,7 +185,7 @@ def require_for_member(actor: Actor, action: str, member_id: int) -> None:
 
 def own_work_only(actor: Actor, action: str) -> bool:
     """True when ``actor`` may do ``action`` on their own work only (a consultant's report,
-    their targets): a listing of everyone's is narrowed to theirs."""
+    their targets, their line of the ups): a listing of everyone's is narrowed to theirs."""
     return (_check(actor).role, action) in OWN_WORK_ONLY
 
 

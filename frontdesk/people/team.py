@@ -1,22 +1,39 @@
 """Staff: who works the desk, who receives customers, who manages.
 
-The up rotation (接待顺序) is the queue of consultants on duty: the head is proposed for the
-next first-visit party, and whoever takes one moves to the end.
+The up rotation (接待顺序 / 轮流接待) is the queue of consultants on duty: the head is proposed
+for the next first-visit party, and whoever takes one moves to the end.
+
+- A **skip** (``s`` at the desk, ``skip_head``) gives a reason (``SKIP_REASONS``), stored
+  with who and when (``RotationSkip``) and audited. *With a customer* (busy, 接待中) keeps
+  the turn: the head changes place with the next in line, so that once that one has taken
+  the next party (and gone to the end) the skipped consultant is at the head again. A
+  returning customer handed to their own consultant takes no turn, so the order waits.
+  Alone in the rotation, a busy consultant stays where they are. *Off the floor* (away,
+  不在展厅) and *declined* (放弃) lose the turn: the head goes to the end.
+- **Overdue follow-ups** (``settings.ROTATION_OVERDUE_OUT`` = N, 0 the default: off): a
+  consultant on duty with N or more open intent customers due before today is out of the
+  rotation until they catch up — ``rotation`` and ``proposed_consultant`` pass over them,
+  they keep their place, and ``standing`` names them with the count for the desk's line.
+- **Spells on duty** (``DutyPeriod``): a consultant is on duty in the rotation while
+  active, a consultant and marked on duty; each change of any of the three opens or ends
+  their spell in the same transaction (``set_on_duty``, ``set_roster``, ``set_active``,
+  ``set_role``, ``add_staff``), for the hours on duty of the ups report (``reports.ups``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from peewee import fn
+from peewee import JOIN, SQL, fn
 
-from frontdesk import rules
+from frontdesk import clock, rules
 from frontdesk.errors import NotFound, ValidationError
 from frontdesk.i18n import t
 from frontdesk.people import roles
 from frontdesk.people.actor import Actor
-from frontdesk.store import audit
-from frontdesk.store.models import Customer, Staff, database
+from frontdesk.store import audit, settings
+from frontdesk.store.models import Customer, DutyPeriod, RotationSkip, Staff, database
 
 
 def add_staff(name: str, role: str, login: str | None = None, *, by: Actor) -> Staff:
@@ -55,6 +72,7 @@ def add_staff(name: str, role: str, login: str | None = None, *, by: Actor) -> S
             raise ValidationError({"login": t("error.login_taken", login=login)})
         order = (Staff.select(fn.MAX(Staff.rotation_order)).scalar() or 0) + 1
         member = Staff.create(name=name, login=login.lower(), role=role, rotation_order=order)
+        _keep_duty_spell(member)
         audit.record("create", "staff", member.id, by, name=name, role=role)
     return member
 
@@ -74,6 +92,7 @@ def set_active(name_or_login: str, active: bool, *, by: Actor) -> tuple[Staff, i
     with database.atomic():
         Staff.update(active=active).where(Staff.id == member.id).execute()
         member.active = active
+        _keep_duty_spell(member)
         audit.record("activate" if active else "deactivate", "staff", member.id, by)
         still_open = (
             Customer.select()
@@ -103,6 +122,7 @@ def set_role(name_or_login: str, role: str, *, by: Actor) -> tuple[Staff, int]:
             audit.record("role", "staff", member.id, by, before=member.role, after=role)
             Staff.update(role=role).where(Staff.id == member.id).execute()
             member.role = role
+            _keep_duty_spell(member)
         still_open = 0
         if role not in RECEIVING_ROLES:
             still_open = (
@@ -173,7 +193,31 @@ def require_staff(name_or_login: str) -> Staff:
     return member
 
 
-def _rotation_query():
+# Why a consultant at the head is skipped (跳过原因): with a customer (接待中) keeps the turn,
+# off the floor (不在展厅) and declined (放弃) lose it.
+SKIP_BUSY, SKIP_AWAY, SKIP_DECLINED = "busy", "away", "declined"
+SKIP_REASONS = (SKIP_BUSY, SKIP_AWAY, SKIP_DECLINED)
+
+
+def overdue_out_threshold() -> int:
+    """``rotation.overdue_out``: from how many overdue follow-ups a consultant is out of the
+    rotation; 0 (the default) when the rule is off."""
+    return max(0, int(settings.number(settings.ROTATION_OVERDUE_OUT)))
+
+
+def _overdue_by_consultant(threshold: int):
+    """(consultant id, overdue) of the consultants with ``threshold`` or more open intent
+    customers due before today (``next_due`` is set for open ones only): one GROUP BY."""
+    overdue = fn.COUNT(SQL("*"))
+    return (
+        Customer.select(Customer.consultant, overdue.alias("overdue"))
+        .where(Customer.consultant.is_null(False) & (Customer.next_due < clock.today()))
+        .group_by(Customer.consultant)
+        .having(overdue >= threshold)
+    )
+
+
+def _on_duty_query():
     return (
         Staff.select()
         .where(Staff.active & Staff.on_duty & (Staff.role == "consultant"))
@@ -181,33 +225,115 @@ def _rotation_query():
     )
 
 
+def _rotation_query():
+    query = _on_duty_query()
+    threshold = overdue_out_threshold()
+    if threshold:
+        out = _overdue_by_consultant(threshold).select(Customer.consultant)
+        query = query.where(Staff.id.not_in(out))
+    return query
+
+
 def rotation() -> list[Staff]:
-    """The up rotation: active consultants on duty, head first."""
+    """The up rotation: active consultants on duty, head first — less those out for their
+    overdue follow-ups, when the store's rule is on."""
     return list(_rotation_query())
 
 
 def proposed_consultant() -> Staff | None:
-    """The consultant at the head of the up rotation, if anyone is on duty."""
+    """The consultant at the head of the up rotation, if anyone is on duty (and in)."""
     return _rotation_query().first()
 
 
+@dataclass(frozen=True)
+class Standing:
+    """The rotation as the desk shows it: the queue, head first, and the consultants on
+    duty out of it for their overdue follow-ups, each with how many (in rotation order)."""
+
+    queue: list[Staff]
+    out: list[tuple[Staff, int]]
+
+
+def standing() -> Standing:
+    """The up rotation and who is out of it for overdue follow-ups: one query, the
+    consultants on duty joined to the grouped counts of their overdue customers."""
+    threshold = overdue_out_threshold()
+    if not threshold:
+        return Standing(list(_on_duty_query()), [])
+    late = _overdue_by_consultant(threshold).alias("late")
+    rows = list(
+        _on_duty_query()
+        .select(Staff, late.c.overdue)
+        .join(late, JOIN.LEFT_OUTER, on=(late.c.consultant_id == Staff.id))
+        .objects()
+    )
+    return Standing(
+        [member for member in rows if member.overdue is None],
+        [(member, member.overdue) for member in rows if member.overdue is not None],
+    )
+
+
 def move_to_end(member: Staff) -> None:
-    """Send a consultant to the end of the up rotation (they took a party, or were skipped)."""
+    """Send a consultant to the end of the up rotation (they took a party, or lost a turn)."""
     with database.atomic():
         last = Staff.select(fn.MAX(Staff.rotation_order)).scalar() or 0
         Staff.update(rotation_order=last + 1).where(Staff.id == member.id).execute()
         member.rotation_order = last + 1
 
 
-def skip_head(*, by: Actor) -> Staff | None:
-    """Skip the head of the rotation (not available right now); returns the new head."""
+def _change_places(head: Staff, second: Staff) -> None:
+    """The second in line goes before the head (a busy head keeps the turn). When the two
+    share an order (ties go by id), the second takes one less."""
+    first, after = head.rotation_order, second.rotation_order
+    if first == after:
+        first -= 1
+    Staff.update(rotation_order=first).where(Staff.id == second.id).execute()
+    Staff.update(rotation_order=after).where(Staff.id == head.id).execute()
+    head.rotation_order, second.rotation_order = after, first
+
+
+def skip_head(reason: str, *, by: Actor) -> Staff | None:
+    """Skip the head of the rotation for ``reason`` (``SKIP_REASONS``); returns the new head.
+
+    The rule, by hand (王磊, 李娜, 赵强 in line):
+
+    - busy (接待中): 王磊 and 李娜 change places → 李娜, 王磊, 赵强; 李娜 takes the next
+      first-visit party → 王磊, 赵强, 李娜: 王磊 is up again. Skipped busy again, he changes
+      places with 赵强, and so on: he never drops further than second.
+    - away (不在展厅) / declined (放弃): 王磊 goes to the end → 李娜, 赵强, 王磊.
+
+    Each skip is kept (``RotationSkip``: whom, why, who skipped, when) and audited; with
+    nobody in the rotation nothing happens and None comes back."""
     roles.require(by, roles.ROTATION_SKIP)
+    if reason not in SKIP_REASONS:
+        raise ValidationError({"reason": t("rotation.bad_reason", reasons=", ".join(SKIP_REASONS))})
     with database.atomic():
-        head = proposed_consultant()
-        if head is not None:
+        line = list(_rotation_query().limit(2))
+        if not line:
+            return None
+        head = line[0]
+        if reason != SKIP_BUSY:
             move_to_end(head)
-            audit.record("skip", "rotation", head.id, by)
+        elif len(line) > 1:
+            _change_places(head, line[1])
+        RotationSkip.create(staff=head.id, reason=reason, at=clock.now(), skipped_by=by.staff_id)
+        audit.record("skip", "rotation", head.id, by, reason=reason)
         return proposed_consultant()
+
+
+def _keep_duty_spell(member: Staff) -> None:
+    """Open or end ``member``'s spell on duty (``DutyPeriod``) to match whether they are in
+    the rotation's pool now (active, a consultant, on duty); call inside the change's
+    transaction."""
+    wanted = member.active and member.on_duty and member.role == "consultant"
+    spell = DutyPeriod.staff == member.id
+    is_open = DutyPeriod.select().where(spell & DutyPeriod.ended_at.is_null()).exists()
+    if wanted and not is_open:
+        DutyPeriod.create(staff=member.id, started_at=clock.now())
+    elif is_open and not wanted:
+        DutyPeriod.update(ended_at=clock.now()).where(
+            spell & DutyPeriod.ended_at.is_null()
+        ).execute()
 
 
 def set_on_duty(member: Staff, on_duty: bool, *, by: Actor) -> None:
@@ -220,6 +346,7 @@ def set_on_duty(member: Staff, on_duty: bool, *, by: Actor) -> None:
     with database.atomic():
         Staff.update(on_duty=on_duty).where(Staff.id == member.id).execute()
         member.on_duty = on_duty
+        _keep_duty_spell(member)
         audit.record("duty", "staff", member.id, by, on_duty=on_duty)
 
 

@@ -394,6 +394,39 @@ class AuditEntry(BaseModel):
         indexes = ((("entity", "entity_id"), False),)
 
 
+class RotationSkip(BaseModel):
+    """A consultant passed over at the head of the up rotation (接待顺序), and why
+    (``frontdesk.people.team.SKIP_REASONS``: with a customer, off the floor, declined), who
+    skipped them (None: the desk or the operator) and when."""
+
+    id = AutoField()
+    # No index of its own: the (staff, at) index starts with it.
+    staff = ForeignKeyField(Staff, backref="+", on_delete="CASCADE", index=False)
+    staff_id: int
+    reason = CharField()  # busy | away | declined
+    at = DateTimeField(index=True)
+    skipped_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL", index=False)
+    skipped_by_id: int | None
+
+    class Meta:
+        indexes = ((("staff", "at"), False),)
+
+
+class DutyPeriod(BaseModel):
+    """A spell on duty (当班) of a consultant in the up rotation: from ``started_at`` to
+    ``ended_at``, None while still on duty (``frontdesk.people.team``)."""
+
+    id = AutoField()
+    # No index of its own: the (staff, started_at) index starts with it.
+    staff = ForeignKeyField(Staff, backref="+", on_delete="CASCADE", index=False)
+    staff_id: int
+    started_at = DateTimeField(index=True)
+    ended_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("staff", "started_at"), False),)
+
+
 class StaffKey(BaseModel):
     """An SSH public key a staff member signs in with (``frontdesk staff key add``)."""
 
@@ -441,4 +474,6 @@ ALL_MODELS = (
     AuditEntry,
     StaffKey,
     PinLockout,
+    RotationSkip,
+    DutyPeriod,
 )

@@ -1,5 +1,6 @@
 """Store settings kept in the ``setting`` table (store name, first-run state, follow-up
-intervals, when a silent customer counts as lost, what the statistics' rates divide by,
+intervals, when a silent customer counts as lost, when overdue follow-ups take a consultant
+out of the up rotation, what the statistics' rates divide by,
 the SSH server's limits).
 
 ``known()`` lists the ones an admin may change (``frontdesk settings``), each with its
@@ -58,6 +59,10 @@ def follow_up_days() -> dict[str, int]:
 # as if their consultant had applied (``followup.close_review``); 0, the default: never.
 AUTO_LOST_DAYS = "follow_up.auto_lost_days"
 
+# A consultant with this many overdue follow-ups (open intent customers due before today)
+# or more is out of the up rotation until they catch up (``people.team``); 0, the default: off.
+ROTATION_OVERDUE_OUT = "rotation.overdue_out"
+
 # What the statistics' test-drive, quote and order rates divide by (考核口径): the first-visit
 # parties (首次来店批次, the common OEM convention: the default) or all walk-in parties.
 RATE_BASE = "stats.rate_base"
@@ -97,6 +102,7 @@ def _known() -> dict[str, Known]:
             for level, days in rules.FOLLOW_UP_DAYS.items()
         ),
         Known(AUTO_LOST_DAYS, "int", "0"),
+        Known(ROTATION_OVERDUE_OUT, "int", "0"),
         Known(RATE_BASE, "choice", RATE_BASES[0], choices=RATE_BASES),
         Known(SSH_MAX_SESSIONS, "int", str(DEFAULT_MAX_SESSIONS), minimum=1),
         Known(SSH_IDLE_MINUTES, "number", f"{DEFAULT_IDLE_TIMEOUT_S / 60:g}"),

@@ -4,8 +4,9 @@ Every registration of the day in order of arrival, numbered 1, 2, 3 … as on th
 (序号); open walk-ins are marked 在店. The table and its columns are ``log_table``.
 
 ``o`` or Enter records a party's departure (now, correctable), ``e`` corrects a row,
-``s`` skips the consultant at the head of the up rotation, ``d`` sets who is on duty
-today. Home and End go to the first and the last row.
+``s`` skips the consultant at the head of the up rotation (asking why: ``skip``), ``d``
+sets who is on duty today. Home and End go to the first and the last row. The rotation's
+line names, after the queue, the consultants out of it for their overdue follow-ups.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from screens.bindings import key_label, translate_bindings
 from screens.db import run_db
 from screens.desk.duty import DutyScreen
 from screens.desk.log_table import LogTable, row_cells, set_columns
+from screens.desk.skip import SkipScreen
 from screens.dialogs import TimeScreen
 from screens.widgets import FdFooter, FdHeader
 
@@ -90,11 +92,13 @@ class DayLogScreen(Screen):
     def load():
         """Today, its log and the up rotation (call in a store thread)."""
         day = clock.today()
-        rotation = [member.name for member in team.rotation()]
-        return day, daylog.day_log(day), daylog.day_summary(day), rotation
+        standing = team.standing()
+        queue = [member.name for member in standing.queue]
+        out = [(member.name, overdue) for member, overdue in standing.out]
+        return day, daylog.day_log(day), daylog.day_summary(day), (queue, out)
 
     def _show(self, loaded) -> None:
-        day, rows, counts, queue = loaded
+        day, rows, counts, (queue, out) = loaded
         now = clock.now()
         self.rows = {row.id: row for row in rows}
         table = self.query_one("#log-table", DataTable)
@@ -124,10 +128,19 @@ class DayLogScreen(Screen):
         if not rows:
             summary = t("log.empty")
         self.query_one("#log-summary", Static).update(Content(summary))
-        rotation = " → ".join(queue) if queue else self._no_one_on_duty()
-        self.query_one("#log-rotation", Static).update(
-            Content.assemble((t("log.rotation"), "bold"), " ", Content(rotation))
-        )
+        # Everyone on duty out for their overdue follow-ups: the line says only that.
+        rotation = " → ".join(queue) if queue else "—" if out else self._no_one_on_duty()
+        parts: list[Content | tuple[str, str] | str] = [
+            (t("log.rotation"), "bold"),
+            " ",
+            Content(rotation),
+        ]
+        if out:  # names are user text: each goes in through the catalogue's own pattern
+            marked = t("rotation.separator").join(
+                t("rotation.out", name=name, count=n) for name, n in out
+            )
+            parts += ["   ", (t("rotation.out_label"), "bold"), " ", Content(marked)]
+        self.query_one("#log-rotation", Static).update(Content.assemble(*parts))
 
     def _no_one_on_duty(self) -> str:
         """An empty rotation says how to fill it: the key that sets who is on duty (as the
@@ -223,6 +236,29 @@ class DayLogScreen(Screen):
         )
 
     def action_skip(self) -> None:
+        """Ask why the head of the rotation is skipped, then skip them for that reason."""
         by = access.actor_of(self)
-        skip = partial(team.skip_head, by=by)
-        run_db(self, skip, on_done=lambda _: self.refresh_data())
+
+        def ask(head) -> None:
+            if head is None:
+                self.notify(t("rotation.nobody"), severity="warning", markup=False)
+                return
+
+            def chosen(reason: str | None) -> None:
+                if reason is not None:
+                    run_db(
+                        self,
+                        partial(team.skip_head, by=by),
+                        reason,
+                        on_done=lambda now_up: self._skipped(head.name, reason, now_up),
+                    )
+
+            self.app.push_screen(SkipScreen(head.name), chosen)
+
+        run_db(self, team.proposed_consultant, on_done=ask)
+
+    def _skipped(self, name: str, reason: str, now_up) -> None:
+        head = now_up.name if now_up is not None else "—"
+        reason_label = t(f"rotation.reason.{reason}")
+        self.notify(t("rotation.skipped", name=name, reason=reason_label, head=head), markup=False)
+        self.refresh_data()

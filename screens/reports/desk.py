@@ -33,6 +33,7 @@ from screens.reports import (
     reconcile_page,
     review_page,
     targets_page,
+    ups_page,
 )
 from screens.reports.compliance_page import CompliancePage
 from screens.reports.daily_page import DailyPage
@@ -40,6 +41,7 @@ from screens.reports.losses_page import LossesPage
 from screens.reports.reconcile_page import ReconcilePage
 from screens.reports.review_page import ReviewPage
 from screens.reports.targets_page import TargetsPage
+from screens.reports.ups_page import UpsPage
 from screens.widgets import FdFooter, FdHeader
 
 # The pages, in their order on the tabs (1, 2 …): id, its class, the right it needs.
@@ -50,6 +52,7 @@ PAGES = (
     (compliance_page.PAGE, CompliancePage, roles.CONTACTS_VIEW),
     (losses_page.PAGE, LossesPage, roles.LOSSES_VIEW),
     (targets_page.PAGE, TargetsPage, roles.TARGETS_VIEW),
+    (ups_page.PAGE, UpsPage, roles.UPS_VIEW),
 )
 
 
@@ -75,6 +78,7 @@ class ReportsScreen(Screen):
         *compliance_page.KEYS,
         *losses_page.KEYS,
         *targets_page.KEYS,
+        *ups_page.KEYS,
         Binding("escape", "back", "daily.key.back", tooltip="daily.help.back_key",
                 id="reports-back"),
         # F4 goes back to the log as everywhere, without a second place in the footer.
@@ -88,6 +92,7 @@ class ReportsScreen(Screen):
         **compliance_page.RIGHTS,
         **losses_page.RIGHTS,
         **targets_page.RIGHTS,
+        **ups_page.RIGHTS,
     }
 
     def __init__(self) -> None:
@@ -196,6 +201,9 @@ class ReportsScreen(Screen):
 
     def action_targets_export(self) -> None:
         self.page().export()
+
+    def action_ups_month(self, delta: int) -> None:
+        self.page().move(delta)
 
     def action_back(self) -> None:
         self.app.pop_screen()
