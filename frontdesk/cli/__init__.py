@@ -26,6 +26,7 @@ from frontdesk.cli import (
     codes,
     compliance,
     contacts,
+    day,
     desk,
     doctor,
     reconcile,
@@ -42,7 +43,20 @@ from frontdesk.people.actor import OPERATOR, Actor
 from frontdesk.store import failures
 
 PROG = "frontdesk"
-AREAS = (desk, admin, codes, contacts, review, stats, reports, reconcile, compliance, serve, doctor)
+AREAS = (
+    desk,
+    day,
+    admin,
+    codes,
+    contacts,
+    review,
+    stats,
+    reports,
+    reconcile,
+    compliance,
+    serve,
+    doctor,
+)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
