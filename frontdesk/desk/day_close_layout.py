@@ -64,3 +64,14 @@ def _value(text: str) -> str:
     if len(text) == 19 and text[10] == " ":  # "YYYY-MM-DD HH:MM:SS"
         return text[11:16]
     return text or "—"
+
+
+def log_mark(state: day_close.DayCloseout) -> str:
+    """The close in a few words, for the log's title: 已结账（赵敏 18:02），主管已确认."""
+    close = state.close
+    if close is None:
+        return ""
+    mark = t("close.log_closed", who=close.closed_by, time=close.closed_at[11:16])
+    if state.amendments:
+        return mark + t("close.log_amended")
+    return mark + t("close.log_confirmed") if close.confirmed else mark
