@@ -53,7 +53,7 @@ MOST_AMENDMENTS = 3  # lines of amendments shown under the list; the CLI lists t
 
 @registry.screen(
     section="close.section",
-    order=15,  # after today's log, whose ``c`` opens it
+    order=25,  # after the form (the desk: 10–60); opened by ``c`` on the log
     right=roles.DAY_CLOSE,
     help=(
         registry.HelpRow("Enter", "close.help.enter_time", action="left"),
