@@ -44,9 +44,12 @@ def amendment_text(amendment: day_close.Amendment) -> str:
     )
     if amendment.what != "changed":
         return f"{head} · {t(f'close.amend.{amendment.what}')}"
+    shown = amendment.changes
+    if any(name == "time_out" for name, _, _ in shown):  # a time out replaces the mark
+        shown = tuple(change for change in shown if change[0] != "left_unrecorded")
     changes = t("close.list_sep").join(
         t("close.amend.change", field=_field_label(name), then=_value(then), now=_value(now))
-        for name, then, now in amendment.changes
+        for name, then, now in shown
     )
     return f"{head} · {changes}"
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from functools import partial
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -49,6 +51,20 @@ class TimeField(Input):
 
 
 MOST_AMENDMENTS = 3  # lines of amendments shown under the list; the CLI lists them all
+
+
+def _fill(table: DataTable, columns: tuple[str, ...], rows: list[tuple[str, ...]], items) -> None:
+    """Head ``table`` with ``columns`` (``close.col.<key>``), each as wide as its widest
+    cell or heading — set, not measured by the table as the rows arrive (a loaded machine
+    drew a column narrower) — and add the rows, keyed by their registration's id."""
+    headings = [t(f"close.col.{key}") for key in columns]
+    widths = [cell_len(heading) for heading in headings]
+    for cells in rows:
+        widths = [max(width, cell_len(cell)) for width, cell in zip(widths, cells, strict=True)]
+    for key, heading, width in zip(columns, headings, widths, strict=True):
+        table.add_column(Text(heading, no_wrap=True), width=width, key=key)
+    for cells, item in zip(rows, items, strict=True):
+        table.add_row(*(Text(cell, no_wrap=True) for cell in cells), key=str(item.id))
 
 
 @registry.screen(
@@ -171,17 +187,17 @@ class DayCloseScreen(Screen):
         current = parties[0]
         self.query_one("#close-party", Static).update(Content(self._party_text(current)))
         self._hint(self.error or t("close.hint_open"), error=bool(self.error))
-        for key in ("no", "time_in", "name", "phone", "consultant"):
-            table.add_column(t(f"close.col.{key}"), key=key)
-        for party in parties:
-            table.add_row(
+        rows = [
+            (
                 str(party.number),
                 party.time_in.strftime("%H:%M"),
                 party.name or t("close.anonymous"),
                 rules.format_phone(party.phone),
                 party.consultant,
-                key=str(party.id),
             )
+            for party in parties
+        ]
+        _fill(table, ("no", "time_in", "name", "phone", "consultant"), rows, parties)
         field = self.query_one("#close-time", Input)
         if self._asked != current.id:  # the next party: a new question, a blank field
             self._asked, self.error = current.id, ""
@@ -198,16 +214,16 @@ class DayCloseScreen(Screen):
         self.query_one("#close-step", Static).update(Content.styled(heading, "bold"))
         closed = state.status in (day_close.CLOSED, day_close.CONFIRMED)
         self._hint(t("close.hint_review_closed" if closed else "close.hint_review"))
-        for key in ("no", "time_in", "name", "missing"):
-            table.add_column(t(f"close.col.{key}"), key=key)
-        for item in missing:
-            table.add_row(
+        rows = [
+            (
                 str(item.number),
                 item.time_in.strftime("%H:%M"),
                 item.name or t("close.anonymous"),
                 item.missing_labels,
-                key=str(item.id),
             )
+            for item in missing
+        ]
+        _fill(table, ("no", "time_in", "name", "missing"), rows, missing)
         table.focus()
 
     @staticmethod
@@ -368,8 +384,11 @@ class DayCloseScreen(Screen):
         self.app.push_screen(ConfirmScreen(question), answered)
 
     def _done(self, key: str, state: day_close.DayCloseout) -> None:
+        """Read the day again rather than show ``state``: the read started when the question
+        closed (the screen resumed) may have begun before this commit, and the newer read
+        replaces it (an exclusive worker)."""
         self.notify(t(key, date=state.day.isoformat()), markup=False)
-        self._show(state)
+        self.refresh_data()
 
     def action_back(self) -> None:
         self.dismiss()
