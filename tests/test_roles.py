@@ -38,6 +38,7 @@ def customer_of_wanglei(showroom) -> Customer:
                 "log.view",
                 "rotation.skip",
                 "statistics.view",
+                "day.close",  # the close-out of the day (日终结账); a manager confirms it
             },
         ),
         (

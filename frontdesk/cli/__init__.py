@@ -26,6 +26,7 @@ from frontdesk.cli import (
     codes,
     compliance,
     contacts,
+    day,
     desk,
     doctor,
     reconcile,
@@ -44,8 +45,8 @@ from frontdesk.people.actor import OPERATOR, Actor
 from frontdesk.store import failures
 
 PROG = "frontdesk"
-AREAS = (desk, admin, codes, contacts, review, stats, reports, reconcile, compliance, targets,
-         ups, serve, doctor)  # fmt: skip
+AREAS = (desk, day, admin, codes, contacts, review, stats, reports, reconcile, compliance,
+         targets, ups, serve, doctor)  # fmt: skip
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:

@@ -1,5 +1,7 @@
 """Today's registration log (the paper form on screen): one query, a row per registration,
 and one aggregate for the line under it (parties in, people, still in the showroom, calls).
+A party marked as left unrecorded at the close-out (离店未登记, ``desk.day_close``) is no
+longer in the showroom, and still a party received.
 
 Each row carries the day's 序号 as the paper form numbers it: 1, 2, 3 … in order of time
 in, whatever order the rows were typed in (a back-dated entry takes its place by its time).
@@ -42,11 +44,18 @@ class LogRow:
     ordered: bool
     notes: str
     version: int
+    left_unrecorded_at: dt.datetime | None = None  # 离店未登记, marked at the close-out
 
     @property
     def is_open(self) -> bool:
-        """A walk-in party still in the showroom."""
-        return self.kind == "walkin" and self.time_out is None
+        """A walk-in party still in the showroom: no time out, and not marked as left
+        unrecorded (离店未登记) at the day's close-out."""
+        return self.kind == "walkin" and self.time_out is None and not self.left_unrecorded
+
+    @property
+    def left_unrecorded(self) -> bool:
+        """Left without a time out recorded (marked at the close-out)."""
+        return self.time_out is None and self.left_unrecorded_at is not None
 
     def stay_minutes(self, now: dt.datetime) -> int | None:
         if self.kind != "walkin":
@@ -78,6 +87,7 @@ def day_log(day: dt.date) -> list[LogRow]:
             Registration.ordered,
             Registration.notes,
             Registration.version,
+            Registration.left_unrecorded_at,
         )
         .join(Staff, on=(Registration.consultant == Staff.id), join_type=JOIN.LEFT_OUTER)
         .where((Registration.time_in >= start) & (Registration.time_in < end))
@@ -90,6 +100,12 @@ def day_log(day: dt.date) -> list[LogRow]:
         )
         for row in rows.dicts(query)
     ]
+
+
+def still_in():
+    """The condition of a walk-in party still in the showroom (在店): no time out, and not
+    marked as left unrecorded (离店未登记) at the close-out. (With ``kind`` = walkin.)"""
+    return Registration.time_out.is_null() & Registration.left_unrecorded_at.is_null()
 
 
 @dataclass(frozen=True)
@@ -111,12 +127,12 @@ def day_summary(day: dt.date) -> DaySummary:
     def total(value, condition):
         return fn.COALESCE(fn.SUM(Case(None, [(condition, value)], 0)), 0)
 
-    (walkins, people, still_in, calls), *_ = rows.tuples(
+    (walkins, people, in_showroom, calls), *_ = rows.tuples(
         Registration.select(
             total(1, walkin),
             total(Registration.party_size, walkin),
-            total(1, walkin & Registration.time_out.is_null()),
+            total(1, walkin & still_in()),
             total(1, Registration.kind == "phone"),
         ).where((Registration.time_in >= start) & (Registration.time_in < end))
     )
-    return DaySummary(walkins=walkins, people=people, open=still_in, calls=calls)
+    return DaySummary(walkins=walkins, people=people, open=in_showroom, calls=calls)

@@ -73,6 +73,7 @@ def still_in_showroom(customer_id: int, day: dt.date) -> StillInShowroom | None:
             Registration.kind,
             Registration.time_in,
             Registration.time_out,
+            Registration.left_unrecorded_at,
             fn.ROW_NUMBER().over(order_by=(Registration.time_in, Registration.id)).alias("number"),
         )
         .where((Registration.time_in >= start) & (Registration.time_in < end))
@@ -85,6 +86,7 @@ def still_in_showroom(customer_id: int, day: dt.date) -> StillInShowroom | None:
             (day_rows.c.customer_id == customer_id)
             & (day_rows.c.kind == "walkin")
             & day_rows.c.time_out.is_null()
+            & day_rows.c.left_unrecorded_at.is_null()  # 离店未登记 at the close-out: gone
         )
         .order_by(day_rows.c.time_in.desc(), day_rows.c.id.desc())
         .limit(1)

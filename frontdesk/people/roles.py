@@ -6,8 +6,8 @@ may lack; the screens call ``may`` to leave out the keys, screens and commands a
 use. The same rules hold at the desk, over SSH and on the command line.
 
 - receptionist 展厅接待: registers walk-ins and calls, corrects them, records departures,
-  changes the up rotation; reads today's log and the statistics. A desk terminal that
-  nobody signed in to has these rights.
+  changes the up rotation; reads today's log and the statistics; closes the day
+  (日终结账). A desk terminal that nobody signed in to has these rights.
 - consultant 销售顾问: reads today's log and the statistics; sees and records contacts
   with *their own* intent customers only, everywhere (F6, the card, the CLI, exports);
   closes their own customers as a deal, and *applies* to close them as defeated or lost
@@ -19,7 +19,8 @@ use. The same rules hold at the desk, over SSH and on the command line.
   without review, approves or rejects the applications, reads the loss analysis and
   every consultant's reconciliation of reports and log (对账); reads every
   consultant's daily report and signs it (签核); sets the consultants' monthly targets
-  (营业目标), which a consultant reads for themself only.
+  (营业目标), which a consultant reads for themself only; confirms the desk's close of a
+  day.
 - admin 系统管理员: staff, SSH keys, settings, the code lists (代码表), backups; reads
   today's log.
 - the store machine's operator (the CLI without ``--as``): every right — whoever can run a
@@ -39,6 +40,9 @@ REGISTRATION_UPDATE = "registration.update"
 REGISTRATION_CHECKOUT = "registration.checkout"
 LOG_VIEW = "log.view"
 ROTATION_SKIP = "rotation.skip"
+# The desk's end-of-day close-out (日终结账): the desk closes the day, a manager confirms it.
+DAY_CLOSE = "day.close"  # give the parties still in a time out, or mark them left; sign the close
+DAY_CONFIRM = "day.confirm"  # confirm a closed day; the list of the days not closed
 # Statistics (展厅来店(电)统计表).
 STATISTICS_VIEW = "statistics.view"
 # Intent customers and the contact table (意向客户接触状况表).
@@ -78,6 +82,7 @@ _DESK_WORK = frozenset(
         LOG_VIEW,
         ROTATION_SKIP,
         STATISTICS_VIEW,
+        DAY_CLOSE,
     }
 )
 _CONSULTANT_WORK = frozenset(
@@ -102,6 +107,7 @@ _MANAGERS_OWN = {
     LOSSES_VIEW,
     REPORT_SIGN,
     TARGETS_SET,
+    DAY_CONFIRM,
 }
 _MANAGER_WORK = _DESK_WORK | _CONSULTANT_WORK | _MANAGERS_OWN
 _ADMIN_WORK = frozenset(

@@ -13,7 +13,8 @@ For the store's local day D, counted from the registration log (来店(电)客�
   order_rate (订车率) over the KPI base, a store setting (``RATE_BASE``): first visits
   (首次来店批次, the OEM convention and the default) or all walk-in parties (来店批次).
 - avg_stay_min: mean minutes from time in to time out over the walk-ins of D that have
-  left; open: the walk-ins of D still in the showroom.
+  left; open: the walk-ins of D still in the showroom (no time out, and not marked as left
+  unrecorded at the close-out, 离店未登记 — such a party is still one of the parties).
 - calls (来电): phone registrations on D; repeat calls (再次来电): those of a customer with an
   earlier registration (walk-in or call); every other call, anonymous ones included, is a
   first call (首次来电). calls_on_file (来电留档): the calls that put a new customer on file —
@@ -383,7 +384,7 @@ def _totals():
             _count_if(invited),
             fn.SUM(stay),
             fn.COUNT(R.time_out),
-            _count_if(R.time_out.is_null()),
+            _count_if(R.time_out.is_null() & R.left_unrecorded_at.is_null()),
         )
         .where(_in_range())
         .group_by(SQL("day"), R.kind, SQL("is_returning"), SQL("is_repeat"))

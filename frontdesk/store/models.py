@@ -17,6 +17,7 @@ Business terms, as the paper forms name them:
 - ``Draft``: a form being typed, kept so that a crash loses nothing.
 - ``ReportSignoff``: a manager's signature under a consultant's daily report (营业日报表).
 - ``SalesTarget``: a consultant's targets for a month (营业目标计划), in all or for a model.
+- ``DayClose``: the desk's close of a day (日终结账) and a manager's confirmation of it.
 - ``AuditEntry``: who changed what, when.
 - ``PinLockout``: wrong PINs (登录密码) typed for one staff member at one terminal, and
   until when that name is locked there.
@@ -151,6 +152,9 @@ class Registration(BaseModel, metaclass=_FormColumns):
     created_at = DateTimeField(default=clock.now)
     updated_at = DateTimeField(default=clock.now)
     version = IntegerField(default=1)
+    # 离店未登记: a walk-in party whose time out nobody recorded, so marked at the day's
+    # close-out (``desk.day_close``): no longer in the showroom, still a party received.
+    left_unrecorded_at = DateTimeField(null=True)
 
     class Meta:
         indexes = (
@@ -339,6 +343,25 @@ class SalesTarget(BaseModel):
         indexes = ((("month", "consultant", "model"), True),)
 
 
+class DayClose(BaseModel):
+    """The desk's close of a day (日终结账 / 交班, ``desk.day_close``): who closed it, when,
+    the day's registrations as they stood (``snapshot``, JSON) against which later
+    corrections show as amendments, and a manager's confirmation. A day closed again after
+    corrections has a row for each close; the latest (the highest id) is the day's."""
+
+    id = AutoField()
+    day = DateField(index=True)
+    closed_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL", index=False)
+    closed_by_id: int | None  # None: the desk nobody signed in to, or the operator
+    closed_as = CharField()  # the kind of actor who closed: desk | staff | operator
+    closed_at = DateTimeField()
+    snapshot = TextField()
+    confirmed_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL", index=False)
+    confirmed_by_id: int | None
+    confirmed_as = CharField(null=True)  # staff | operator; None: not confirmed yet
+    confirmed_at = DateTimeField(null=True)
+
+
 class IntervalChange(BaseModel):
     """A change of a level's follow-up interval (跟进间隔): the days before and after, and
     when. A past day's due dates are planned with the interval then in force."""
@@ -469,6 +492,7 @@ ALL_MODELS = (
     IntervalChange,
     ReportSignoff,
     SalesTarget,
+    DayClose,
     CodeItem,
     Draft,
     AuditEntry,

@@ -5,8 +5,10 @@ Every registration of the day in order of arrival, numbered 1, 2, 3 … as on th
 
 ``o`` or Enter records a party's departure (now, correctable), ``e`` corrects a row,
 ``s`` skips the consultant at the head of the up rotation (asking why: ``skip``), ``d``
-sets who is on duty today. Home and End go to the first and the last row. The rotation's
-line names, after the queue, the consultants out of it for their overdue follow-ups.
+sets who is on duty today, ``c`` opens the day's close-out (日终结账, ``day_close``); the
+title says when the day is closed, and by whom. Home and End go to the first and the last
+row. The rotation's line names, after the queue, the consultants out of it for their
+overdue follow-ups.
 """
 
 from __future__ import annotations
@@ -21,14 +23,16 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from frontdesk import clock
+from frontdesk.desk import day_close, registration
 from frontdesk.desk import day_log as daylog
-from frontdesk.desk import registration
+from frontdesk.desk.day_close_layout import log_mark
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.store.models import Registration
 from screens import access, registry
 from screens.bindings import key_label, translate_bindings
 from screens.db import run_db
+from screens.desk.day_close import DayCloseScreen
 from screens.desk.duty import DutyScreen
 from screens.desk.log_table import LogTable, row_cells, set_columns
 from screens.desk.skip import SkipScreen
@@ -50,6 +54,7 @@ class DayLogScreen(Screen):
         Binding("e", "edit", "key.edit", tooltip="help.edit", id="edit"),
         Binding("s", "skip", "key.skip", tooltip="help.skip", id="skip"),
         Binding("d", "duty", "key.duty", tooltip="help.duty", id="duty"),
+        Binding("c", "close_day", "close.key.open", tooltip="close.help.open", id="day-close"),
     ]
     # What each key needs (frontdesk.people.roles): a consultant reads the log, and changes nothing.
     ACTION_RIGHTS = {
@@ -57,6 +62,7 @@ class DayLogScreen(Screen):
         "edit": roles.REGISTRATION_UPDATE,
         "skip": roles.ROTATION_SKIP,
         "duty": roles.ROTATION_SKIP,
+        "close_day": roles.DAY_CLOSE,
     }
 
     def __init__(self, early: Future | None = None) -> None:
@@ -90,15 +96,18 @@ class DayLogScreen(Screen):
 
     @staticmethod
     def load():
-        """Today, its log and the up rotation (call in a store thread)."""
+        """Today, its log, the up rotation and the day's close, if closed (call in a store
+        thread)."""
         day = clock.today()
         standing = team.standing()
         queue = [member.name for member in standing.queue]
         out = [(member.name, overdue) for member, overdue in standing.out]
-        return day, daylog.day_log(day), daylog.day_summary(day), (queue, out)
+        log = daylog.day_log(day)
+        closed = day_close.log_status(day, log)
+        return day, log, daylog.day_summary(day), (queue, out), closed
 
     def _show(self, loaded) -> None:
-        day, rows, counts, (queue, out) = loaded
+        day, rows, counts, (queue, out), closed = loaded
         now = clock.now()
         self.rows = {row.id: row for row in rows}
         table = self.query_one("#log-table", DataTable)
@@ -115,9 +124,10 @@ class DayLogScreen(Screen):
         elif rows:
             table.move_cursor(row=len(rows) - 1)
         date = t("app.date", date=day.isoformat(), weekday=t(f"weekday.{day.weekday()}"))
-        self.query_one("#log-title", Static).update(
-            Content.styled(t("log.title", date=date), "bold")
-        )
+        title = Content.styled(t("log.title", date=date), "bold")
+        if closed is not None:  # 已结账: who closed it, and what came after
+            title = Content.assemble(title, " · ", Content(log_mark(closed)))
+        self.query_one("#log-title", Static).update(title)
         summary = t(
             "log.summary",
             walkins=counts.walkins,
@@ -234,6 +244,11 @@ class DayLogScreen(Screen):
             team.duty_roster,
             on_done=lambda roster: self.app.push_screen(DutyScreen(roster), chosen),
         )
+
+    def action_close_day(self) -> None:
+        """The day's close-out (日终结账): the parties still in, the incomplete
+        registrations, the signature; a manager's confirmation."""
+        self.app.push_screen(DayCloseScreen())
 
     def action_skip(self) -> None:
         """Ask why the head of the rotation is skipped, then skip them for that reason."""

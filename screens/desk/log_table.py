@@ -43,7 +43,7 @@ class LogColumn:
 PAPER = (
     LogColumn("col_no", right=True),
     LogColumn("col_time_in"),
-    LogColumn("col_time_out"),  # the time out; 在店 while the party is in; 来电 for a call
+    LogColumn("col_time_out"),  # the time out; 在店 while in; 未登 left unrecorded; 来电 a call
     LogColumn("col_visit"),
     LogColumn("col_name", cap=8),
     LogColumn("col_phone"),
@@ -98,6 +98,8 @@ def row_cells(row: daylog.LogRow, now: dt.datetime) -> list[LogCell]:
     stay = row.stay_minutes(now)
     if row.kind != "walkin":
         time_out = t("log.mark_call")
+    elif row.left_unrecorded:  # 离店未登记, marked at the close-out
+        time_out = t("log.left_mark")
     elif row.time_out is None:  # still in the showroom
         time_out = t("log.open_mark")
     else:
