@@ -191,6 +191,37 @@ def test_the_close_is_signed_stored_with_the_day_as_it_stood_and_audited(morning
     assert json.loads(entry.detail)["incomplete"] == 2
 
 
+def test_closing_today_takes_everyone_off_duty_and_ends_their_spells(morning, frozen_clock):
+    """王磊 and 李娜 have been on duty since they were added (10:30, the frozen now). The
+    close at 19:00 ends both spells there: 8.5 h each, not a spell running through the night;
+    the rotation is empty until tomorrow's roster."""
+    from frontdesk.people import team
+    from frontdesk.store.models import DutyPeriod
+
+    all_out(morning)
+    frozen_clock.move_to(dt.datetime(2026, 11, 25, 19, 0))
+    day_close.close_day(DAY, by=DESK)
+    assert team.rotation() == []
+    spells = [
+        (p.staff.name, p.started_at, p.ended_at)
+        for p in DutyPeriod.select().order_by(DutyPeriod.id)
+    ]
+    assert spells == [
+        ("王磊", dt.datetime(2026, 11, 25, 10, 30), dt.datetime(2026, 11, 25, 19, 0)),
+        ("李娜", dt.datetime(2026, 11, 25, 10, 30), dt.datetime(2026, 11, 25, 19, 0)),
+    ]
+
+
+def test_closing_a_past_day_leaves_todays_duty_alone(showroom):
+    from frontdesk.people import team
+
+    party = register("2026-11-24 17:00", time_out="2026-11-24 17:30")
+    assert party.id
+    day_close.close_day(YESTERDAY, by=DESK)
+    # (the 17:00 party went to 王磊, the head then: he is second now, and both still on duty)
+    assert [member.name for member in team.rotation()] == ["李娜", "王磊"]
+
+
 def test_a_day_closed_with_nothing_changed_since_is_not_closed_twice(morning):
     all_out(morning)
     day_close.close_day(DAY, by=DESK)

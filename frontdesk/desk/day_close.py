@@ -12,6 +12,9 @@ At the end of the day the receptionist closes the registration log (来店(电)�
 3. **the receptionist signs the close** (``close_day``): who, when, and the day's
    registrations as they stood (a JSON snapshot), stored and audited. Refused while a party
    is still in the showroom. A manager then **confirms** the closed day (``confirm_day``).
+   Closing today also ends the day's duty (交班): every consultant on duty goes off it, so
+   their spells on duty (the ups report's hours) end at the close rather than running on
+   through the night; the next morning's roster (``d``) opens new ones.
 
 A closed day is frozen as the daily report's sign-off is (``reports.daily_signoff``): a
 registration of that day corrected or added after the close shows in ``closeout`` as an
@@ -38,7 +41,7 @@ from frontdesk import bounds, clock
 from frontdesk.desk import day_log, fields, registration
 from frontdesk.errors import ConflictError, NotFound, ValidationError
 from frontdesk.i18n import t
-from frontdesk.people import roles
+from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor, ActorKind
 from frontdesk.store import audit, rows
 from frontdesk.store.models import DayClose, Registration, Staff, database
@@ -527,6 +530,8 @@ def close_day(day: dt.date, *, by: Actor) -> DayCloseout:
             incomplete=counts(day).incomplete,
             after=earlier[-1].id if earlier else None,  # the close this one follows
         )
+        if day == clock.today():  # 交班: nobody stays on duty past today's close
+            team.set_roster((), by=by)
         return _state(day, log)
 
 
