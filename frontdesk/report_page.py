@@ -18,9 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from frontdesk import clock
+from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
+
+SUFFIX = ".xlsx"
 
 SIGNERS = ("report.sign.prepared", "report.sign.showroom_manager", "report.sign.sales_manager")
 SIGN_LINE = "_" * 14  # the line to sign on, as on the paper form
@@ -78,3 +83,22 @@ def signature_row(width: int) -> list[str | None]:
     for index, signer in enumerate(SIGNERS):
         row[min(index * step, width - 1)] = t(signer) + SIGN_LINE
     return row
+
+
+def new_workbook(path: str | Path, sheet_title: str) -> tuple[Path, Any, Any]:
+    """Where a month's form goes and the workbook to write it in: ``path`` with ``~``
+    expanded and its folder made (a sentence on ``out`` unless it ends in .xlsx), and a
+    workbook of one worksheet titled ``sheet_title``; returns (path, workbook, worksheet)."""
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    target = Path(path).expanduser()
+    if target.suffix.lower() != SUFFIX:
+        ext = target.suffix or target.name
+        raise ValidationError({"out": t("contacts.error.export_format", ext=ext, formats="xlsx")})
+    target.parent.mkdir(parents=True, exist_ok=True)
+    workbook = Workbook()
+    ws = workbook.active
+    assert isinstance(ws, Worksheet)  # a new workbook opens on one empty worksheet
+    ws.title = sheet_title
+    return target, workbook, ws

@@ -15,12 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from frontdesk import report_page, safe_cells
-from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
 from frontdesk.reports.losses import DIMENSIONS, ApplicationCount, LossAnalysis, LossCount
 from frontdesk.store import settings
 
-SUFFIX = ".xlsx"
 WIDTH = 6  # columns: what, 战败, 失控, 合计, share, mean days (applications: 6 too)
 COLUMN_WIDTHS = (22, 8, 8, 8, 9, 12)
 NO_VALUE = "—"
@@ -99,21 +97,11 @@ _BOLD_ROLES = ("section", "header", "total", "apps_total")
 
 def export_month(analysis: LossAnalysis, path: str | Path) -> Path:
     """Write the analysis to ``path`` (.xlsx); returns the path written."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.worksheet import Worksheet
 
-    path = Path(path).expanduser()
-    if path.suffix.lower() != SUFFIX:
-        ext = path.suffix or path.name
-        raise ValidationError({"out": t("contacts.error.export_format", ext=ext, formats="xlsx")})
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path, workbook, ws = report_page.new_workbook(path, analysis.label)
     header = report_page.page_header(t("losses.title"), settings.store_name(), analysis.label)
-    workbook = Workbook()
-    ws = workbook.active
-    assert isinstance(ws, Worksheet)  # a new workbook opens on one empty worksheet
-    ws.title = analysis.label
     right = Alignment(horizontal="right")
     for number, (role, cells) in enumerate(sheet_rows(analysis), start=1):
         if role == "info":  # the store and the month on the left, when it was made on the right

@@ -15,12 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from frontdesk import report_page, safe_cells
-from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
 from frontdesk.reports.targets import FIGURES, Figure, TargetRow, TargetsReport
 from frontdesk.store import settings
 
-SUFFIX = ".xlsx"
 PER_FIGURE = ("target", "actual", "percent", "expected", "pace")
 WIDTH = 2 + len(FIGURES) * len(PER_FIGURE)
 NAME_WIDTHS = (12, 12)
@@ -87,21 +85,11 @@ def _percent_columns() -> set[int]:
 
 def export_month(report: TargetsReport, path: str | Path) -> Path:
     """Write the report to ``path`` (.xlsx); returns the path written."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.worksheet import Worksheet
 
-    path = Path(path).expanduser()
-    if path.suffix.lower() != SUFFIX:
-        ext = path.suffix or path.name
-        raise ValidationError({"out": t("contacts.error.export_format", ext=ext, formats="xlsx")})
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path, workbook, ws = report_page.new_workbook(path, report.label)
     header = report_page.page_header(t("targets.title"), settings.store_name(), report.label)
-    workbook = Workbook()
-    ws = workbook.active
-    assert isinstance(ws, Worksheet)  # a new workbook opens on one empty worksheet
-    ws.title = report.label
     right = Alignment(horizontal="right")
     centre = Alignment(horizontal="center")
     percents = _percent_columns()
