@@ -504,9 +504,9 @@ def close_day(day: dt.date, *, by: Actor) -> DayCloseout:
     roles.require(by, roles.DAY_CLOSE)
     check_close_day(day)
     with database.atomic():
-        still_in = counts(day).open
-        if still_in:
-            raise ConflictError(t("close.error.still_in", count=still_in))
+        figures = counts(day)
+        if figures.open:
+            raise ConflictError(t("close.error.still_in", count=figures.open))
         log = day_log.day_log(day)
         earlier = closes(day)
         frozen = snapshot(log)
@@ -527,7 +527,7 @@ def close_day(day: dt.date, *, by: Actor) -> DayCloseout:
             by,
             day=day,
             rows=len(frozen),
-            incomplete=counts(day).incomplete,
+            incomplete=figures.incomplete,
             after=earlier[-1].id if earlier else None,  # the close this one follows
         )
         if day == clock.today():  # 交班: nobody stays on duty past today's close
