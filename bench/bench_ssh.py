@@ -36,6 +36,9 @@ CROWD_RUNS = 5
 CROWD = 10
 TARGET = 2.0
 IDLE_S = 3.0
+IDLE_SESSIONS = 30  # managers connected and idle, each session's own memory measured
+IDLE_SETTLE_S = 5.0  # after the last one shows its first screen
+PSS_TARGET_MIB = 30.0
 TIMEOUT_S = 120.0
 TICK = os.sysconf("SC_CLK_TCK")
 MODES = (("forked from the pre-forked process", ()), ("new process each", ("--no-prefork",)))
@@ -179,11 +182,23 @@ async def _measure(port: int, key, server: int) -> dict:
     return figures
 
 
+async def _idle(port: int, key, server: int) -> dict:
+    """``IDLE_SESSIONS`` managers connected at once and left idle: each app's RSS and PSS,
+    and the pre-forked process's own, read once they have all been idle a while."""
+    _, opened = await _at_once(port, key, IDLE_SESSIONS)
+    await asyncio.sleep(IDLE_SETTLE_S)
+    helpers, apps = _processes(server)
+    memory = [_memory_mib(pid) for pid in apps]
+    warm = [_memory_mib(pid) for pid in helpers[1:]]
+    await _close([conn for _, conn in opened])
+    return {"sessions": len(apps), "memory": memory, "prefork": warm}
+
+
 def _serve(store: Path, *options: str) -> tuple[subprocess.Popen, int]:
     server = subprocess.Popen(
         [
             *(sys.executable, "-m", "screens.main", "--db", str(store), "serve"),
-            *("--port", "0", "--max-sessions", str(CROWD * 2), *options),
+            *("--port", "0", "--max-sessions", str(2 * max(CROWD, IDLE_SESSIONS)), *options),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -217,19 +232,49 @@ def run(store_path: str) -> str:
     results = {}
     with tempfile.TemporaryDirectory(prefix="bench-ssh-") as folder:
         store = Path(folder) / "store.db"
-        _frontdesk(store, "demo", "--days", "7")
+        _frontdesk(store, "demo", "--days", "90")
         key = asyncssh.generate_private_key("ssh-ed25519", comment="bench")
         (Path(folder) / "bench.pub").write_bytes(key.export_public_key())
         _frontdesk(store, "staff", "key", "add", "chenjing", str(Path(folder) / "bench.pub"))
+        idle: dict = {}
         for mode, options in MODES:
             server, port = _serve(store, *options)
             try:
                 time.sleep(1.0)  # the pre-forked process has imported the app
                 results[mode] = _summary(asyncio.run(_measure(port, key, server.pid)))
+                if not options:  # the pre-forked server, as managers use it
+                    idle = asyncio.run(_idle(port, key, server.pid))
             finally:
                 server.terminate()
                 server.wait(30)
-    return _report(results)
+    return _report(results) + _idle_report(idle)
+
+
+def _idle_report(idle: dict) -> str:
+    pss = sorted(p for _, p in idle["memory"])
+    rss = sorted(r for r, _ in idle["memory"])
+    worst = max(pss)
+    verdict = "met" if worst <= PSS_TARGET_MIB else "**missed**"
+    prefork = ", ".join(f"RSS {r:.0f} MiB, PSS {p:.0f} MiB" for r, p in idle["prefork"])
+    return "\n".join(
+        [
+            f"### {IDLE_SESSIONS} idle manager sessions",
+            "",
+            f"Each idle session's own memory (PSS), the largest of {idle['sessions']}:"
+            f" **{worst:.1f} MiB** (target ≤ {PSS_TARGET_MIB:g} MiB: {verdict}).",
+            "",
+            f"- {IDLE_SESSIONS} sessions of the manager 陈静 opened at once on the pre-forked"
+            f" server (90-day demo store, 120×36), each showing the day's log, then left idle"
+            f" {IDLE_SETTLE_S:g} s; PSS and RSS of each session's app from"
+            " `/proc/PID/smaps_rollup`. PSS counts a page shared by N processes as 1/N: the"
+            " pages every session still shares with the pre-forked process are split among them.",
+            f"- PSS: median {statistics.median(pss):.1f} MiB, smallest {pss[0]:.1f}, largest"
+            f" {worst:.1f}; RSS: median {statistics.median(rss):.0f} MiB (mostly pages shared"
+            f" with the pre-forked process). The pre-forked process itself: {prefork}.",
+            "- reproduce: `.venv/bin/python -m bench --only ssh`",
+            "",
+        ]
+    )
 
 
 def _report(results: dict) -> str:
