@@ -247,7 +247,7 @@ def run(store_path: str) -> str:
             finally:
                 server.terminate()
                 server.wait(30)
-    return _report(results) + _idle_report(idle)
+    return _report(results).rstrip("\n") + "\n\n" + _idle_report(idle)
 
 
 def _idle_report(idle: dict) -> str:
