@@ -22,13 +22,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.support import migrated
+from bench.support import empty_store, migrated
 from frontdesk import store
 from frontdesk.desk import registration
 from frontdesk.people import team
-from frontdesk.people.actor import OPERATOR, Actor
-from frontdesk.store import codes
-from frontdesk.store.models import Customer, Staff
+from frontdesk.people.actor import Actor
+from frontdesk.store.models import Customer
 
 ROUNDS = 7
 SAVES_PER_ROUND = 25
@@ -52,30 +51,6 @@ def _returning_phones(count: int) -> list[str]:
             phones.append(phone)
         if len(phones) == count:
             break
-    return phones
-
-
-def _empty_store(path: Path, like: str, count: int) -> list[str]:
-    """A fresh store with the large store's staff and models and ``count`` returning customers."""
-    store.open_store(like)
-    try:
-        staff = [(m.name, m.role) for m in Staff.select().order_by(Staff.id)]
-        models = codes.names(codes.MODEL)
-    finally:
-        store.close_store()
-    store.open_store(str(path))
-    try:
-        for name, role in staff:
-            team.add_staff(name, role, by=OPERATOR)
-        codes.add(codes.MODEL, *models)
-        phones = [f"139{n:08d}" for n in range(1, count + 1)]
-        for phone in phones:
-            registration.register(
-                registration.RegistrationInput(phone=phone, name="老客户", model=models[0]),
-                by=OPERATOR,
-            )
-    finally:
-        store.close_store()
     return phones
 
 
@@ -119,7 +94,7 @@ def measure(store_path: str, rounds: int = ROUNDS, per_round: int = SAVES_PER_RO
         finally:
             store.close_store()
         empty = Path(scratch) / "empty.db"
-        empty_phones = _empty_store(empty, str(large), needed)
+        empty_phones = empty_store(empty, str(large), needed)
 
         samples: dict[str, list[float]] = {"large": [], "empty": []}
         for number in range(rounds + 1):  # round 0 warms both stores up and is not counted

@@ -1,8 +1,16 @@
-"""What the start-up, save and keystroke benchmarks share (no ``bench_`` prefix: not run)."""
+"""What the start-up, save, keystroke and latency benchmarks share (no ``bench_`` prefix:
+not run)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from frontdesk import store
+from frontdesk.desk import registration
+from frontdesk.people import team
+from frontdesk.people.actor import OPERATOR
+from frontdesk.store import codes
+from frontdesk.store.models import Staff
 
 
 def migrated(store_path: str) -> None:
@@ -13,3 +21,27 @@ def migrated(store_path: str) -> None:
     """
     store.open_store(store_path)
     store.close_store()
+
+
+def empty_store(path: Path, like: str, count: int) -> list[str]:
+    """A fresh store with the large store's staff and models and ``count`` returning customers."""
+    store.open_store(like)
+    try:
+        staff = [(m.name, m.role) for m in Staff.select().order_by(Staff.id)]
+        models = codes.names(codes.MODEL)
+    finally:
+        store.close_store()
+    store.open_store(str(path))
+    try:
+        for name, role in staff:
+            team.add_staff(name, role, by=OPERATOR)
+        codes.add(codes.MODEL, *models)
+        phones = [f"139{n:08d}" for n in range(1, count + 1)]
+        for phone in phones:
+            registration.register(
+                registration.RegistrationInput(phone=phone, name="老客户", model=models[0]),
+                by=OPERATOR,
+            )
+    finally:
+        store.close_store()
+    return phones

@@ -2,6 +2,7 @@
 
 - ``FdHeader``: store name, date and weekday, clock, signed-in staff.
 - ``FdCycle``: a one-line choice changed by hot keys or ←/→ (gender, level, yes/no flags).
+- ``FdInput``: an input whose typing repaints only itself (the screen is not laid out again).
 - ``FdChoice``: an input that filters a code list as you type (pinyin initials too) and
   takes the highlighted match on Enter (model, channel, consultant).
 - ``FdTable``: a DataTable whose scrollbars always show where it is scrolled.
@@ -19,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.dom import DOMNode
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -281,7 +283,23 @@ def yes_no() -> list[tuple[object, str, str]]:
     return [(False, t("key.no"), "n0"), (True, t("key.yes"), "y1")]
 
 
-class FdChoice(Input):
+class FdInput(Input):
+    """An input whose typing repaints the input alone.
+
+    Textual's Input sets its ``virtual_size``, a layout reactive, at every change of its
+    value: each key typed laid the whole screen out again (9 of the 13 ms a key took on the
+    registration form, ``bench/bench_latency.py``). An input sized by the stylesheet takes its
+    new scroll width without a layout; one sized by its content (``auto``) still asks for one.
+    """
+
+    def _watch_value(self, value: str) -> None:
+        if not self.styles.auto_dimensions:
+            self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
+            self.refresh()
+        super()._watch_value(value)  # the same size again: no layout
+
+
+class FdChoice(FdInput):
     """An input over a code list: typing filters, ↑/↓ pick, Enter takes the pick."""
 
     BINDINGS = [

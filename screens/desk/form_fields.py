@@ -13,13 +13,13 @@ import datetime as dt
 
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from frontdesk import rules
 from frontdesk.desk.fields import RegistrationField, ValueType
 from frontdesk.desk.fields import Widget as Kind
 from frontdesk.i18n import t
-from screens.widgets import FdChoice, FdCycle, yes_no
+from screens.widgets import FdChoice, FdCycle, FdInput, yes_no
 
 TIME_FORMAT = "%H:%M"
 # Where a hint may end early and still read whole: before a clause's punctuation.
@@ -47,7 +47,7 @@ def make_widget(field: RegistrationField) -> Widget:
         return FdCycle(cycle_options(field), id=field.widget_id)
     if field.widget is Kind.CHOICE:
         return FdChoice(id=field.widget_id, compact=True, max_length=field.max_length)
-    widget = Input(id=field.widget_id, compact=True, max_length=field.max_length)
+    widget = FdInput(id=field.widget_id, compact=True, max_length=field.max_length)
     if field.widget is Kind.NUMBER:
         widget.restrict = r"\d*"  # ASCII or full-width digits (２ from a Chinese IME)
         widget.placeholder = str(field.default)

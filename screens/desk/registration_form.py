@@ -113,6 +113,7 @@ class RegistrationScreen(Screen[int | None]):
         self._filled: dict[str, object] = {}
         self._blank: dict[str, object] = {}  # the fields as composed, before any filling
         self._failed_draft = False  # the failure shown is a draft's (a kept draft clears it)
+        self._by_id: dict[str, Widget] = {}  # the form's widgets by id, once found
         # The customer the typed phone was last found to be, and what that lookup filled:
         # by widget id, (the value before, the value filled) — undone when the phone changes.
         self._customer: registration.CustomerSummary | None = None
@@ -212,9 +213,22 @@ class RegistrationScreen(Screen[int | None]):
 
     # -- reading and filling the form ----------------------------------------------------
 
-    def _widget(self, field_id: str) -> Widget | None:
-        found = self.query(f"#{field_id}")
-        return found.first() if found else None
+    def _widget(self, widget_id: str) -> Widget | None:
+        """The form's widget of this id (a field, its hint, a line). Kept once found: every
+        key typed reads each field and a hint or two, and a query walks the whole screen —
+        fifteen of them were most of the time from a key to its frame."""
+        widget = self._by_id.get(widget_id)
+        if widget is None:
+            found = self.query(f"#{widget_id}")
+            widget = found.first() if found else None
+            if widget is not None:
+                self._by_id[widget_id] = widget
+        return widget
+
+    def _hint(self, field_id: str) -> FieldHint | None:
+        """The hint beside a field."""
+        hint = self._widget(f"hint-{field_id}")
+        return hint if isinstance(hint, FieldHint) else None
 
     def _set_quietly(self, widget: Widget, value) -> None:
         """Fill a field for the receptionist: not a change they made, so not "touched"."""
@@ -295,9 +309,9 @@ class RegistrationScreen(Screen[int | None]):
     def _set_hint(self, field_id: str, hint: Content) -> None:
         """What the hint beside a field says (its error, its matches …); the line under the
         fields follows when it is the focused one's."""
-        found = self.query(f"#hint-{field_id}")
-        if found:
-            found.first(FieldHint).update(hint)
+        beside = self._hint(field_id)
+        if beside is not None:
+            beside.update(hint)
         if self.focused is not None and self.focused.id == field_id:
             self._show_focused_hint(self.focused)
 
@@ -311,22 +325,23 @@ class RegistrationScreen(Screen[int | None]):
     def _show_focused_hint(self, focused: Widget | None) -> None:
         """The focused field's whole hint on the line of its own: beside the field only
         what fits whole is shown (80 columns leave about 35 cells)."""
-        line = self.query("#form-hint")
-        if not line:
+        line = self._widget("form-hint")
+        if not isinstance(line, Static):
             return
         field = self._field(focused.id or "") if focused is not None else None
-        beside = self.query(f"#hint-{field.widget_id}") if field is not None else None
-        whole = beside.first(FieldHint).visual if beside else None
+        beside = self._hint(field.widget_id) if field is not None else None
+        whole = beside.visual if beside is not None else None
         if field is None or not isinstance(whole, Content) or not whole.plain:
-            line.first(Static).update(Content(""))
+            line.update(Content(""))
             return
         label = Content.styled(field.label_text(self.kind), "bold")
-        line.first(Static).update(Content.assemble(label, "  ", whole))
+        line.update(Content.assemble(label, "  ", whole))
 
     def on_fd_choice_matches_changed(self, event: FdChoice.MatchesChanged) -> None:
         choice = event.choice
         field_id = choice.id or ""
-        if self.query_one(f"#hint-{field_id}", FieldHint).has_class("-error"):
+        beside = self._hint(field_id)
+        if beside is not None and beside.has_class("-error"):
             return  # the refusal stays until the field is changed
         if field_id == "consultant":
             self._show_consultant_hint()
@@ -519,18 +534,18 @@ class RegistrationScreen(Screen[int | None]):
         return None
 
     def _show_error(self, field_id: str, message: str) -> None:
-        hint = self.query(f"#hint-{field_id}")
-        if hint:
-            hint.first().add_class("-error")
+        hint = self._hint(field_id)
+        if hint is not None:
+            hint.add_class("-error")
             self._set_hint(field_id, Content.styled(message, "bold $error"))
         widget = self._widget(field_id)
         if widget is not None:
             widget.add_class("-invalid")
 
     def _clear_error(self, field_id: str) -> None:
-        hint = self.query(f"#hint-{field_id}")
-        if hint and hint.first().has_class("-error"):
-            hint.first().remove_class("-error")
+        hint = self._hint(field_id)
+        if hint is not None and hint.has_class("-error"):
+            hint.remove_class("-error")
             if field_id == "consultant":
                 self._show_consultant_hint()
             else:
