@@ -96,7 +96,7 @@ async def log_returning_walkin(
         await press("enter", "enter", "enter")  # phone → name → gender → party size
         await press(*str(party))
     if test_drive:
-        await press(*["enter"] * 5)  # → model → channel → level → consultant → test drive
+        await press(*["enter"] * 6)  # → model → channel → source → level → consultant → drive
         await press("y")
     await press("ctrl+s")
     return counted
@@ -188,7 +188,8 @@ def run(store_path: str) -> str:
     lines += [
         "",
         "A test drive asked for on arrival is over the target: the form has no key that jumps"
-        " to a field, so reaching it is five Enters past the prefilled ones.",
+        " to a field, so reaching it is six Enters past the prefilled ones (model, channel,"
+        " source, level, consultant).",
         "",
     ]
     return "\n".join(lines)
