@@ -173,6 +173,8 @@ MEANINGFUL = {
     ("intent_cycle", "origin"): ("walkin", None, "visit"),
     ("intent_cycle", "closed_as"): (None, "deal", "defeat"),
     ("level_change", "closed_as"): (None, None, "lost"),
+    ("open_by_met", "level"): ("H", "A", "B"),
+    ("open_by_due", "level"): ("H", "A", "B"),
     "level": ("H", "A", None),
     "to_level": ("H", "A", "B"),
     "from_level": (None, "H", "A"),

@@ -16,7 +16,8 @@ or a contact today change nothing in it.
 Built for 100 000 rows: rows come a page at a time by keyset (``ORDER BY opened_at, id`` of
 the cycle, over its index), the month's events only for the customers of one page, in one
 query. The foot (per level, 上月留存 / 本月新生 / phone leads, the closes, overdue, due
-today) is one aggregate query.
+today) of the month in progress reads the counts the store keeps of its open rows
+(migration 0020), not the rows.
 """
 
 from __future__ import annotations
@@ -37,7 +38,15 @@ from frontdesk.i18n import t
 from frontdesk.months import month_end, month_of
 from frontdesk.people import roles
 from frontdesk.people.actor import Actor
-from frontdesk.store.models import Customer, IntentCycle, LevelChange, Staff, database
+from frontdesk.store.models import (
+    Customer,
+    IntentCycle,
+    LevelChange,
+    OpenByDue,
+    OpenByMet,
+    Staff,
+    database,
+)
 
 log = logging.getLogger("frontdesk.followup.contacts")
 
@@ -413,36 +422,22 @@ class Totals:
 
 
 def totals(f: TableFilter) -> Totals:
-    """The foot of the rows under this filter: aggregate queries over indexes.
+    """The foot of the rows under this filter.
 
-    The month in progress counts its open rows from the customers' index on (level,
-    next_due) — the cycle found by its own index — and its closed rows apart, from the
-    cycles closed since the month began; a finished month counts its cycles as they were.
+    The month in progress counts its open rows — each open cycle whose customer has a
+    level and a due date — from the counts the store keeps of them (``OpenByMet``,
+    ``OpenByDue``: a few hundred rows, whatever the number of customers), or, under a due
+    filter or a search (which those counts do not keep), from the customers' index on
+    (level, next_due) with each open cycle found by its own index; and its closed rows
+    apart, from the cycles closed since the month began. A finished month counts its
+    cycles as they were.
     """
     C = IntentCycle
     kind = Case(None, [(C.met_at < f.start, "carried"), (C.met_at < f.end, "new")], "lead")
     if month_end(f.month) > f.today:
-        open_rows = (
-            Customer.select(
-                Customer.level,
-                SQL("NULL"),
-                kind,
-                fn.COUNT(SQL("*")),
-                fn.SUM(Customer.next_due < f.today),
-                fn.SUM(Customer.next_due == f.today),
-            )
-            # The customers' index drives (a level and a due date: exactly the open ones),
-            # each open cycle found by its own index: neither table's rows are read.
-            .join(C, JOIN.CROSS)
-            .where(
-                (C.customer == Customer.id) & C.closed_at.is_null(),
-                Customer.level.is_null(False),
-                Customer.next_due.is_null(False),
-                *_scope(f.viewer),
-                *_filters(f),
-            )
-            .group_by(SQL("1"), SQL("3"))
-        )
+        open_rows = _kept_open_rows(f)
+        if open_rows is None:
+            open_rows = _counted_open_rows(f, kind)
         closed_rows = _select(
             f,
             SQL("NULL"),
@@ -453,7 +448,7 @@ def totals(f: TableFilter) -> Totals:
             SQL("0"),
             customer=False,
         ).where(C.closed_at >= f.start, C.closed_at < f.end, *_where(f))
-        queries = [open_rows, closed_rows.group_by(SQL("2"), SQL("3"))]
+        queries = [*open_rows, closed_rows.group_by(SQL("2"), SQL("3"))]
     else:
         closed_in = C.closed_at < f.end
         queries = [
@@ -473,17 +468,96 @@ def totals(f: TableFilter) -> Totals:
         row
         for query in queries
         for row in cast(
-            "Iterable[tuple[str | None, str | None, str, int, int | None, int | None]]",
+            "Iterable[tuple[str | None, str | None, str | None, int, int | None, int | None]]",
             query.tuples(),
         )
     ]
+    return _summed(groups)
+
+
+def _counted_open_rows(f: TableFilter, kind) -> list:
+    """The open rows of the month in progress counted row by row: (level, -, kind, rows,
+    overdue, due today) groups."""
+    C = IntentCycle
+    return [
+        Customer.select(
+            Customer.level,
+            SQL("NULL"),
+            kind,
+            fn.COUNT(SQL("*")),
+            fn.SUM(Customer.next_due < f.today),
+            fn.SUM(Customer.next_due == f.today),
+        )
+        # The customers' index drives (a level and a due date: exactly the open ones),
+        # each open cycle found by its own index: neither table's rows are read.
+        .join(C, JOIN.CROSS)
+        .where(
+            (C.customer == Customer.id) & C.closed_at.is_null(),
+            Customer.level.is_null(False),
+            Customer.next_due.is_null(False),
+            *_scope(f.viewer),
+            *_filters(f),
+        )
+        .group_by(SQL("1"), SQL("3"))
+    ]
+
+
+def _kept_open_rows(f: TableFilter) -> list | None:
+    """The same groups as ``_counted_open_rows`` from the counts the store keeps, or None
+    when the filter asks what they do not keep (a due filter, a search).
+
+    The kept counts are of the same rows (an open cycle, its customer's level and due
+    date), under the figures the triggers copy to the cycle: the consultant (0: none) for
+    the viewer's scope and the consultant filter, the level for the level filter, the
+    month met face to face for the kinds (a moment before the month's first day is in an
+    earlier ``YYYY-MM``), the due date for overdue and due today.
+    """
+    if f.due or f.search.strip() or not roles.may(f.viewer, roles.CONTACTS_VIEW):
+        return None
+    consultants: list[int | None] = [f.consultant_id] if f.consultant_id else []
+    if roles.own_customers_only(f.viewer, roles.CONTACTS_VIEW):  # as roles.customer_scope
+        consultants.append(f.viewer.staff_id)
+
+    def narrowed(query, kept):
+        clauses = [kept.consultant_id == (consultant or 0) for consultant in consultants]
+        clauses += [kept.level == f.level] if f.level else []
+        return query.where(*clauses) if clauses else query
+
+    M, D = OpenByMet, OpenByDue
+    month = f.month.strftime("%Y-%m")
+    kind = Case(
+        None,
+        [((M.met_month != "") & (M.met_month < month), "carried"), (M.met_month == month, "new")],
+        "lead",
+    )
+    by_met = narrowed(
+        M.select(M.level, SQL("NULL"), kind, fn.SUM(M.number), SQL("0"), SQL("0")), M
+    ).group_by(SQL("1"), SQL("3"))
+    by_due = narrowed(
+        D.select(
+            SQL("NULL"),
+            SQL("NULL"),
+            SQL("NULL"),
+            SQL("0"),
+            fn.SUM(Case(None, [(D.next_due < f.today, D.number)], 0)),
+            fn.SUM(Case(None, [(D.next_due == f.today, D.number)], 0)),
+        ),
+        D,
+    )
+    return [by_met, by_due]
+
+
+def _summed(groups: list[tuple]) -> Totals:
+    """The foot from (level, outcome, kind, rows, overdue, due today) groups; a group with
+    no kind adds only to overdue and due today."""
     by_level: dict[str, int] = {}
     closed: dict[str, int] = {}
     carried_closed: dict[str, int] = {}
     spells = {"carried": 0, "new": 0, "lead": 0}
     overdue = due_today = 0
     for level, outcome, spell, rows, late, due_now in groups:
-        spells[spell] += rows
+        if spell:
+            spells[spell] += rows
         if outcome:
             closed[outcome] = closed.get(outcome, 0) + rows
             if spell == "carried":

@@ -15,6 +15,8 @@ Business terms, as the paper forms name them:
   lost (战败申请 / 失控申请), and the manager's decision on it.
 - ``CodeItem``: the store's code lists — information channels (信息来源) and models (车型).
 - ``Draft``: a form being typed, kept so that a crash loses nothing.
+- ``OpenByMet`` and ``OpenByDue``: the open intent customers the contact table's foot
+  counts, kept counted by level, consultant, month met and due date (triggers).
 - ``ReportSignoff``: a manager's signature under a consultant's daily report (营业日报表).
 - ``SalesTarget``: a consultant's targets for a month (营业目标计划), in all or for a model.
 - ``DayClose``: the desk's close of a day (日终结账) and a manager's confirmation of it.
@@ -287,6 +289,12 @@ class IntentCycle(BaseModel):
     met_level = CharField(null=True)
     closed_at = DateTimeField(null=True)
     closed_as = CharField(null=True)
+    # While the cycle is open and its customer has a level and a due date (a row the
+    # contact table's foot counts): the customer's level, due date and consultant (0: none);
+    # else empty. Kept by the store's triggers (migration 0020), never written by the app.
+    open_level = CharField(null=True)
+    open_due = DateField(null=True)
+    open_consultant_id = IntegerField(null=True)
 
     class Meta:
         indexes = (
@@ -296,6 +304,36 @@ class IntentCycle(BaseModel):
             (("met_at",), False),
             (("closed_at",), False),
         )
+
+
+class OpenByMet(BaseModel):
+    """How many open cycles the contact table's foot counts (``IntentCycle.open_level``),
+    by consultant (0: none), level and the month they were met face to face (``YYYY-MM``,
+    "" not met: a phone lead) — 上月留存 / 本月新生 without reading 100 000 rows. Kept by the
+    store's triggers in the transaction of every change (migration 0020)."""
+
+    id = AutoField()
+    consultant_id = IntegerField()
+    level = CharField()
+    met_month = CharField()
+    number = IntegerField()
+
+    class Meta:
+        indexes = ((("consultant_id", "level", "met_month"), True),)
+
+
+class OpenByDue(BaseModel):
+    """The same open cycles by consultant (0: none), level and due date: overdue and due
+    today. Kept like ``OpenByMet``."""
+
+    id = AutoField()
+    consultant_id = IntegerField()
+    level = CharField()
+    next_due = DateField()
+    number = IntegerField()
+
+    class Meta:
+        indexes = ((("consultant_id", "level", "next_due"), True),)
 
 
 class ReportSignoff(BaseModel):
@@ -489,6 +527,8 @@ ALL_MODELS = (
     LevelChange,
     CloseApplication,
     IntentCycle,
+    OpenByMet,
+    OpenByDue,
     IntervalChange,
     ReportSignoff,
     SalesTarget,

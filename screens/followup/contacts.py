@@ -120,19 +120,24 @@ class ContactsScreen(CustomerActions, Screen):
     # -- loading --------------------------------------------------------------------------
 
     def refresh_data(self) -> None:
-        """Reload the rows in view and the totals (workers; called on every commit seen)."""
+        """Reload the rows in view and the totals (workers; called on every commit seen).
+
+        Both start at once, each on its own thread and connection: the foot (a few kept
+        counts, ``contact_table.totals``) paints as soon as it comes, with the rows or
+        before them, never held back by them.
+        """
         today = clock.today()
         if today != self.filter.today:  # past midnight: overdue counts from the new day
             self.filter = self.filter.with_(today=today)
-        self.grid.reload(self.filter)  # the totals follow once its rows are painted
+        self.grid.reload(self.filter)
+        run_db(self, contact_table.totals, self.filter, on_done=self._show_totals,
+               group="contact-totals", exclusive=True)  # fmt: skip
 
     def _reload(self) -> None:
         self._show_title()
         self.refresh_data()
 
     def on_contact_grid_loaded(self, event: ContactGrid.Loaded) -> None:
-        run_db(self, contact_table.totals, event.grid.filter, on_done=self._show_totals,
-               group="contact-totals", exclusive=True)  # fmt: skip
         if self._place_days:
             self._place_days = False
             # After the refresh that applies the new virtual size (and so the scroll range).
