@@ -25,6 +25,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.worker import WorkerState
 
 from frontdesk import clock, export_folder, rules, store
 from frontdesk.desk import registration
@@ -120,6 +121,7 @@ class FrontdeskApp(App[None]):
         self.show_welcome = show_welcome
         self.watch_interval = watch_interval
         self.watcher: ChangeWatcher | None = None
+        self._refresh_owed = False  # a commit seen while the screen was still loading
         self._leaving = False  # closing because the signed-in member was deactivated
         self.hang_up = HangUp(self)  # SIGHUP and SIGTERM: keep the drafts, gone within 1 s
         self.sign_in = sign_in or []
@@ -275,7 +277,7 @@ class FrontdeskApp(App[None]):
         member = self.staff
 
         def poll() -> None:
-            if watcher is None or not watcher.changed():
+            if watcher is None or not (watcher.changed() or self._refresh_owed):
                 return
             if member is not None:
                 with store.connection():
@@ -288,9 +290,29 @@ class FrontdeskApp(App[None]):
         self.run_worker(poll, thread=True, group="watch", exclusive=True, exit_on_error=False)
 
     def refresh_visible(self) -> None:
-        """Ask the visible screen to reload what it shows, if it shows stored data."""
-        if isinstance(self.screen, registry.ShowsStoredData):
-            self.screen.refresh_data()
+        """Ask the visible screen to reload what it shows, if it shows stored data.
+
+        Not while its last load is still running: with another desk saving every moment,
+        each poll would start one more load beside it (a cancelled thread runs to its end),
+        and the loads would pile up and starve the keys. The reload is owed instead, and
+        the next poll after the screen's loads have finished makes it.
+        """
+        screen = self.screen
+        if not isinstance(screen, registry.ShowsStoredData):
+            return
+        if self._loading(screen):
+            self._refresh_owed = True
+            return
+        self._refresh_owed = False
+        screen.refresh_data()
+
+    def _loading(self, screen: Screen) -> bool:
+        """Whether a worker of ``screen`` or of a widget on it is waiting or running."""
+        return any(
+            worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            and screen in worker.node.ancestors_with_self
+            for worker in self.workers
+        )
 
     # -- keys ----------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from rich.cells import cell_len
@@ -377,6 +378,39 @@ async def test_a_registration_from_another_connection_appears_by_itself(showroom
         walkin(name="另一台终端")  # committed on this thread's own connection
         await settle_until(pilot, lambda: table_text(app) != [])
         assert [row[4] for row in table_text(app)] == ["另一台…"]
+
+
+async def test_commits_seen_while_the_log_still_loads_make_one_more_load_after_it(
+    showroom, make_app, monkeypatch
+):
+    """Another desk saving every moment started a load at every poll beside the one still
+    running (a cancelled thread runs on), until the loads starved the keys; now a commit
+    seen meanwhile is owed, and the next poll after the load makes it."""
+    app = make_app(watch_interval=0.1)
+    loads: list[str] = []
+    go_on = threading.Event()
+    real_load = DayLogScreen.load
+
+    def slow_load():
+        loads.append("start")
+        assert go_on.wait(10)
+        return real_load()
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.3)
+        monkeypatch.setattr(DayLogScreen, "load", staticmethod(slow_load))
+        walkin(name="第一位")
+        for _ in range(100):  # the first commit seen starts a load, which waits
+            await pilot.pause(0.05)
+            if loads:
+                break
+        walkin(name="第二位")
+        await pilot.pause(0.6)  # six polls see the second commit while the load waits
+        assert loads == ["start"]
+        go_on.set()
+        await settle_until(pilot, lambda: len(table_text(app)) == 2)
+        assert len(loads) == 2  # the owed reload, and no other
+        assert [row[4] for row in table_text(app)] == ["第一位", "第二位"]
 
 
 async def test_a_refused_departure_keeps_the_dialog_and_says_why_beside_the_field(
