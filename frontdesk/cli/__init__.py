@@ -8,12 +8,14 @@ bad field) and exit status 1, never a traceback. Without a command, ``main`` han
 the terminal UI when one is given (the ``screens`` package passes it in: this package, like
 all of ``frontdesk``, never imports Textual).
 
-Each area of the business adds its commands from a module of its own (``AREAS``).
+Each area of the business adds its commands from a module of its own (``AREAS``), imported
+only when a command is given: the terminal UI (no command) starts without any of them.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -21,22 +23,6 @@ from collections.abc import Callable, Sequence
 from peewee import DatabaseError, ImproperlyConfigured
 
 from frontdesk import config, i18n, store
-from frontdesk.cli import (
-    admin,
-    codes,
-    compliance,
-    contacts,
-    day,
-    desk,
-    doctor,
-    reconcile,
-    reports,
-    review,
-    serve,
-    stats,
-    targets,
-    ups,
-)
 from frontdesk.cli.base import Handler, Parser
 from frontdesk.errors import FrontdeskError, NotFound, ValidationError
 from frontdesk.i18n import t
@@ -45,20 +31,54 @@ from frontdesk.people.actor import OPERATOR, Actor
 from frontdesk.store import failures
 
 PROG = "frontdesk"
-AREAS = (desk, day, admin, codes, contacts, review, stats, reports, reconcile, compliance,
-         targets, ups, serve, doctor)  # fmt: skip
+AREAS = ("desk", "day", "admin", "codes", "contacts", "review", "stats", "reports", "reconcile",
+         "compliance", "targets", "ups", "serve", "doctor")  # fmt: skip
+GLOBAL_OPTIONS = (
+    ("--db", "PATH_OR_URL", "cli.opt_db", "db"),
+    ("--lang", "zh_CN|en", "cli.opt_lang", "lang"),
+    ("--as", "NAME_OR_LOGIN", "cli.opt_as", "as_staff"),
+)
+
+
+class _NotPlain(Exception):
+    """The arguments are more than the global options: the whole parser must read them."""
+
+
+class _OptionsOnly(argparse.ArgumentParser):
+    """The global options alone, refusing anything else (``main``'s short way to the UI)."""
+
+    def error(self, message):
+        raise _NotPlain(message)
+
+
+def _add_global_options(parser: argparse.ArgumentParser) -> None:
+    for option, metavar, help_key, dest in GLOBAL_OPTIONS:
+        parser.add_argument(option, dest=dest, metavar=metavar, help=t(help_key))
+
+
+def options_only(argv: Sequence[str]) -> argparse.Namespace | None:
+    """``argv`` read as the global options alone (no command: the terminal UI), or None when
+    it holds anything else (a command, ``--help``, a mistake) for ``build_parser`` to read."""
+    parser = _OptionsOnly(add_help=False, allow_abbrev=False)
+    _add_global_options(parser)
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except _NotPlain:
+        return None
+    if rest:
+        return None
+    args.command = None
+    return args
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     """The parser of the whole command line (in the language set) and its commands."""
     parser = Parser(prog=PROG, description=t("cli.description"))
-    parser.add_argument("--db", metavar="PATH_OR_URL", help=t("cli.opt_db"))
-    parser.add_argument("--lang", metavar="zh_CN|en", help=t("cli.opt_lang"))
-    parser.add_argument("--as", dest="as_staff", metavar="NAME_OR_LOGIN", help=t("cli.opt_as"))
+    _add_global_options(parser)
     commands = parser.add_subparsers(dest="command", title=t("cli.commands"), metavar="COMMAND")
     handlers: dict[str, Handler] = {}
     for area in AREAS:
-        handlers.update(area.add_commands(commands))
+        handlers.update(importlib.import_module(f"frontdesk.cli.{area}").add_commands(commands))
     return parser, handlers
 
 
@@ -129,11 +149,14 @@ def main(
     """Run the command line; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     i18n.set_language(config.resolve_lang(_language_option(argv)))
-    parser, handlers = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as done:  # --help, or a usage error already printed
-        return done.code if isinstance(done.code, int) else 0 if done.code is None else 2
+    args = options_only(argv) if tui is not None else None
+    handlers: dict[str, Handler] = {}
+    if args is None:
+        parser, handlers = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as done:  # --help, or a usage error already printed
+            return done.code if isinstance(done.code, int) else 0 if done.code is None else 2
     if args.command is None and tui is None:
         parser.print_help()
         return 2
