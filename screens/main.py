@@ -52,8 +52,9 @@ RUNTIME_MODULES = (
     "rich._emoji_codes",
     "tty",
 )
-# What the screens import only when a key needs it (the palette's customer search).
-LATE_CORE_MODULES = ("frontdesk.followup.customer_search", "frontdesk.desk.registration")
+# What the screens import only when a key needs it (the palette's customer search), or a
+# file (a keymap, a changed catalogue).
+LATE_MODULES = ("frontdesk.followup.customer_search", "frontdesk.desk.registration", "tomllib")
 
 
 def preload() -> None:
@@ -74,7 +75,7 @@ def preload() -> None:
     from screens import registry
 
     registry.discover()
-    for name in LATE_CORE_MODULES:
+    for name in LATE_MODULES:
         importlib.import_module(name)
     for name in RUNTIME_MODULES:
         with contextlib.suppress(ImportError):  # Textual's own names: they may move
