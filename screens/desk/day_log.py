@@ -115,6 +115,7 @@ class DayLogScreen(Screen):
         set_columns(table, cells)
         for row, drawn in zip(rows, cells, strict=True):
             table.add_row(*drawn, key=str(row.id))
+        table.settle()  # so that the frame with the rows shows the cursor's row
         if cursor_key is not None and cursor_key in {str(r.id) for r in rows}:
             table.move_cursor(row=table.get_row_index(cursor_key))
         elif rows:
