@@ -9,7 +9,8 @@ the terminal UI when one is given (the ``screens`` package passes it in: this pa
 all of ``frontdesk``, never imports Textual).
 
 Each area of the business adds its commands from a module of its own (``AREAS``), imported
-only when a command is given: the terminal UI (no command) starts without any of them.
+only for a command it adds (``COMMAND_AREAS``; all of them for ``--help`` or a command
+unknown): the terminal UI (no command) starts without any of them.
 """
 
 from __future__ import annotations
@@ -33,6 +34,22 @@ from frontdesk.store import failures
 PROG = "frontdesk"
 AREAS = ("desk", "day", "admin", "codes", "contacts", "review", "stats", "reports", "reconcile",
          "compliance", "targets", "ups", "serve", "doctor")  # fmt: skip
+# The areas that add each command (``export`` and ``report`` gather several): a command
+# imports only its own (``tests/test_cli.py`` checks this against what the areas add).
+COMMAND_AREAS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("demo", "register", "checkout", "import"), ("desk",)),
+    "day": ("day",),
+    **dict.fromkeys(("backup", "settings", "staff"), ("admin",)),
+    "codes": ("codes",),
+    **dict.fromkeys(("close", "contact", "followups", "reassign"), ("contacts",)),
+    "export": ("contacts", "review", "stats", "reports", "targets"),
+    "report": ("review", "reports", "reconcile", "compliance", "targets", "ups"),
+    "review": ("review",),
+    "stats": ("stats",),
+    "targets": ("targets",),
+    "serve": ("serve",),
+    "doctor": ("doctor",),
+}
 GLOBAL_OPTIONS = (
     ("--db", "PATH_OR_URL", "cli.opt_db", "db"),
     ("--lang", "zh_CN|en", "cli.opt_lang", "lang"),
@@ -56,28 +73,30 @@ def _add_global_options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(option, dest=dest, metavar=metavar, help=t(help_key))
 
 
-def options_only(argv: Sequence[str]) -> argparse.Namespace | None:
-    """``argv`` read as the global options alone (no command: the terminal UI), or None when
-    it holds anything else (a command, ``--help``, a mistake) for ``build_parser`` to read."""
+def global_options(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]] | None:
+    """``argv`` read for the global options alone: them, and the rest (the command and its
+    arguments; none for the terminal UI); None when they are wrong (the whole parser says
+    how)."""
     parser = _OptionsOnly(add_help=False, allow_abbrev=False)
     _add_global_options(parser)
     try:
         args, rest = parser.parse_known_args(argv)
     except _NotPlain:
         return None
-    if rest:
-        return None
     args.command = None
-    return args
+    return args, rest
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
-    """The parser of the whole command line (in the language set) and its commands."""
+def build_parser(
+    areas: Sequence[str] = AREAS,
+) -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
+    """The parser of the command line (in the language set) and its commands: of every
+    area, or of ``areas`` alone (those of the command given)."""
     parser = Parser(prog=PROG, description=t("cli.description"))
     _add_global_options(parser)
     commands = parser.add_subparsers(dest="command", title=t("cli.commands"), metavar="COMMAND")
     handlers: dict[str, Handler] = {}
-    for area in AREAS:
+    for area in (name for name in AREAS if name in areas):  # in their order: the help's
         handlers.update(importlib.import_module(f"frontdesk.cli.{area}").add_commands(commands))
     return parser, handlers
 
@@ -149,10 +168,13 @@ def main(
     """Run the command line; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     i18n.set_language(config.resolve_lang(_language_option(argv)))
-    args = options_only(argv) if tui is not None else None
+    split = global_options(argv)
     handlers: dict[str, Handler] = {}
-    if args is None:
-        parser, handlers = build_parser()
+    if tui is not None and split is not None and not split[1]:
+        args = split[0]  # the terminal UI: no area of the command line is imported
+    else:
+        command = split[1][0] if split is not None and split[1] else None
+        parser, handlers = build_parser(COMMAND_AREAS.get(command or "", AREAS))
         try:
             args = parser.parse_args(argv)
         except SystemExit as done:  # --help, or a usage error already printed
