@@ -1,18 +1,11 @@
-"""Child process of ``bench_startup``: start an app headless and report when it is ready.
+"""The ``frontdesk`` program, instrumented: ``python bench/startup_probe.py PHASES ARGS…``.
 
-``python bench/startup_probe.py T0_NS minimal`` — a Textual app that does nothing;
-``python bench/startup_probe.py T0_NS frontdesk DB`` — the ``frontdesk`` command on ``DB``.
-
-``T0_NS`` is the parent's ``time.time_ns()`` just before it started this process, so the
-figure printed (seconds, the last line on stdout) covers everything a user waits for: the
-interpreter, every import, opening (and checking the migrations of) the store, the first
-screen composed, and — for frontdesk — the day's log loaded by its thread worker and shown
-on a rendered frame. Both apps are measured at the same moment: the first
-``call_after_refresh`` once the first screen shows what it is for.
-
-For frontdesk the phases of start-up go to stderr (``phase <name> <ms>``), the profile that
-explains the figure. The modules are imported in the order the command imports them, ahead
-of the call, only so that each import can be timed on its own: the same work, the same total.
+``bench_startup`` runs it in tmux as it runs ``frontdesk ARGS…`` (the same ``screens.main``
+with the same arguments), for the profile only: the timed runs are the real program. Each
+phase of start-up appends ``<name> <time.time_ns()>`` to the file ``PHASES`` when it ends
+(the bench wrote the launch moment first). Only ``textual.app`` and ``screens.main`` are
+imported ahead of the call, each to be timed on its own; the rest is imported where the
+program imports it.
 """
 
 from __future__ import annotations
@@ -22,95 +15,58 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SIZE = (120, 36)
 
 
-def _ms(t0_ns: int) -> float:
-    return (time.time_ns() - t0_ns) / 1e6
+def main(phases_file: str, argv: list[str]) -> int:
+    with open(phases_file, "a", encoding="utf-8", buffering=1) as phases:
 
+        def phase(name: str) -> None:
+            phases.write(f"{name} {time.time_ns()}\n")
 
-def _phase(t0_ns: int, name: str) -> None:
-    print(f"phase {name} {_ms(t0_ns):.1f}", file=sys.stderr, flush=True)
+        phase("interpreter")
+        from textual.app import App
 
+        phase("import textual.app")
+        from screens import main as program
 
-def _report(t0_ns: int, app) -> None:
-    print(f"{(time.time_ns() - t0_ns) / 1e9:.6f}", flush=True)
-    app.exit()
+        phase("import screens.main (the core, the CLI's entry)")
+        real_run = App.run
 
+        def run(self, *args, **kwargs):
+            phase("store opened, app built")
+            return real_run(self, *args, **kwargs)
 
-def minimal(t0_ns: int) -> int:
-    from textual.app import App
+        App.run = run  # type: ignore[method-assign]
+        from screens.desk import day_log
 
-    class Minimal(App[None]):
-        def on_mount(self) -> None:
-            self.call_after_refresh(_report, t0_ns, self)
+        phase("import screens (the app, the log)")
+        screen = day_log.DayLogScreen
+        real_load, real_show = screen.load, screen._show
+        real_resume = screen.on_screen_resume
+        shown: list[bool] = []
 
-    Minimal().run(headless=True, size=SIZE)
-    return 0
+        def resume(self) -> None:
+            phase("log screen composed and mounted")
+            real_resume(self)
 
+        def load():
+            loaded = real_load()
+            phase("day's log read (its thread)")
+            return loaded
 
-def frontdesk(t0_ns: int, db_path: str) -> int:
-    """The real command line (``screens.main.main``), headless, stopped at the first log."""
-    _phase(t0_ns, "interpreter")
-    from textual.app import App
+        def show(self, loaded) -> None:
+            real_show(self, loaded)
+            if not shown:
+                shown.append(True)
+                phase("rows put in the table")
+                self.call_after_refresh(lambda: phase("table laid out, first frame painted"))
 
-    _phase(t0_ns, "import textual.app")
-    real_run = App.run
-
-    def headless_run(self, *args, **kwargs):
-        _phase(t0_ns, "store opened, app built")
-        kwargs.update(headless=True, size=SIZE)
-        return real_run(self, *args, **kwargs)
-
-    App.run = headless_run
-
-    import frontdesk.store
-
-    _phase(t0_ns, "import frontdesk core")
-    import frontdesk.cli  # noqa: F401  (argparse and every CLI area)
-
-    _phase(t0_ns, "import frontdesk.cli")
-    import screens.app  # noqa: F401  (the screens and their widgets)
-    from screens import main
-    from screens.desk import day_log
-
-    _phase(t0_ns, "import screens")
-
-    real_load = day_log.DayLogScreen.load
-    real_show = day_log.DayLogScreen._show
-    real_resume = day_log.DayLogScreen.on_screen_resume
-    reported = []
-
-    def resume(self) -> None:
-        _phase(t0_ns, "log screen mounted")
-        real_resume(self)
-
-    def load():
-        loaded = real_load()
-        _phase(t0_ns, f"day's log read ({len(loaded[1])} rows)")
-        return loaded
-
-    def show(self, loaded) -> None:
-        real_show(self, loaded)
-        if not reported:
-            reported.append(True)
-            _phase(t0_ns, "rows put in the table")
-
-            def first_frame() -> None:
-                _phase(t0_ns, "table laid out, first frame painted")
-                _report(t0_ns, self.app)
-
-            self.call_after_refresh(first_frame)
-
-    day_log.DayLogScreen.on_screen_resume = resume
-    day_log.DayLogScreen.load = staticmethod(load)
-    day_log.DayLogScreen._show = show
-    return main.main(["--db", db_path])
+        screen.on_screen_resume = resume  # type: ignore[method-assign]
+        screen.load = staticmethod(load)  # type: ignore[method-assign]
+        screen._show = show  # type: ignore[method-assign]
+        return program.main(argv)
 
 
 if __name__ == "__main__":
     sys.path.insert(0, ROOT)
-    start, which, *rest = sys.argv[1:]
-    if which == "minimal":
-        raise SystemExit(minimal(int(start)))
-    raise SystemExit(frontdesk(int(start), rest[0]))
+    raise SystemExit(main(sys.argv[1], sys.argv[2:]))

@@ -18,6 +18,7 @@ import signal
 from concurrent import futures
 from concurrent.futures import Future
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events
@@ -28,7 +29,6 @@ from textual.screen import Screen
 from textual.worker import WorkerState
 
 from frontdesk import clock, export_folder, rules, store
-from frontdesk.desk import registration
 from frontdesk.export_folder import ExportPathError
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
@@ -40,12 +40,16 @@ from screens.bindings import translate_bindings
 from screens.commands import CustomerFinder, FdCommandPalette, FrontdeskCommands
 from screens.db import start_now
 from screens.desk.day_log import DayLogScreen
-from screens.desk.registration_form import RegistrationScreen
-from screens.desk.welcome import WelcomeScreen
 from screens.hangup import HangUp, keep_drafts, pending_drafts
-from screens.help import HelpScreen
-from screens.sign_in import SignInScreen
 from screens.widgets import FdHeader
+
+if TYPE_CHECKING:
+    from frontdesk.desk import registration
+
+# The first screen is today's log: the other screens (the form, the welcome, the sign-in,
+# F1, every place's pages) are imported when first opened, or by ``registry.discover`` in
+# the warm-up a second after the first frame (and by ``screens.main.preload`` before an SSH
+# server forks its sessions).
 
 WATCH_INTERVAL_S = 0.5
 HANGUP_EXIT_STATUS = 128 + signal.SIGHUP
@@ -161,8 +165,12 @@ class FrontdeskApp(App[None]):
         for problem in self.keymap_problems:
             self.notify(problem, severity="warning", timeout=10, markup=False)
         if self.show_welcome:
+            from screens.desk.welcome import WelcomeScreen
+
             self.push_screen(WelcomeScreen(), self._welcomed)
         elif self.sign_in:
+            from screens.sign_in import SignInScreen
+
             self.push_screen(SignInScreen(self.sign_in), self._signed_in)
         self.hang_up.install()
         if self.watch_interval:
@@ -375,6 +383,8 @@ class FrontdeskApp(App[None]):
         right = roles.REGISTRATION_UPDATE if edit_id else roles.REGISTRATION_CREATE
         if not access.may(self, right):
             return
+        from screens.desk.registration_form import RegistrationScreen
+
         self.push_screen(
             RegistrationScreen(
                 kind,
@@ -415,4 +425,6 @@ class FrontdeskApp(App[None]):
 
     def action_help(self) -> None:
         """F1: every key (on the help, its own F1 closes it)."""
+        from screens.help import HelpScreen
+
         self.push_screen(HelpScreen())

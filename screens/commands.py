@@ -24,7 +24,6 @@ from textual.screen import Screen
 from textual.widgets.option_list import Option
 
 from frontdesk import rules, store
-from frontdesk.followup import customer_search
 from frontdesk.i18n import t
 from frontdesk.people import roles
 from screens import access
@@ -127,6 +126,8 @@ class CustomerFinder(Provider):
     the customer's card. Only those the signed-in member may see (the core scopes them)."""
 
     async def search(self, query: str) -> Hits:
+        from frontdesk.followup import customer_search  # the contact table: not at start-up
+
         by = access.actor_of(self.app)
         if len(query.strip()) < customer_search.MIN_QUERY or not roles.may(by, roles.CONTACTS_VIEW):
             return

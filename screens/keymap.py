@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import re
-import tomllib
 import unicodedata
 from pathlib import Path
 
@@ -89,6 +88,8 @@ def clashes(keymap: Keymap) -> list[str]:
 
 def parse(text: str, where: str) -> tuple[Keymap, list[str]]:
     """The keymap in ``text`` (the file ``where``), and a sentence for each line left out."""
+    import tomllib  # only for a user with a keymap file
+
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -52,11 +52,16 @@ RUNTIME_MODULES = (
     "rich._emoji_codes",
     "tty",
 )
+# What the screens import only when a key needs it (the palette's customer search), or a
+# file (a keymap, a changed catalogue).
+LATE_MODULES = ("frontdesk.followup.customer_search", "frontdesk.desk.registration", "tomllib")
 
 
 def preload() -> None:
     """Import every screen, both catalogues and the phone and pinyin libraries, once.
 
+    The desk's own start-up imports only today's log (each other screen is imported when it
+    is first opened); a session must not wait for that, so all of them are loaded here.
     Called by ``frontdesk serve``'s pre-forked process (``frontdesk.ssh.prefork``) before it
     forks the first session's app: each session then starts with all of this in memory,
     shared with the others, instead of spending 0.2 s of CPU loading it again.
@@ -70,6 +75,8 @@ def preload() -> None:
     from screens import registry
 
     registry.discover()
+    for name in LATE_MODULES:
+        importlib.import_module(name)
     for name in RUNTIME_MODULES:
         with contextlib.suppress(ImportError):  # Textual's own names: they may move
             importlib.import_module(name)

@@ -122,8 +122,10 @@ class FdFooter(Footer):
         super().__init__(compact=True, show_command_palette=False, **kwargs)
 
     def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
-            return
+        # The keys from the start, in the screen's first frame: Textual's footer waits for
+        # the screen's first bindings update and is drawn a frame (on today's log, with its
+        # table, some 40 ms) after the rest; that update then finds the same keys drawn.
+        self._drawn = self._keys_shown()
         shown: list[tuple[DOMNode, Binding, bool, str]] = []
         actions: set[str] = set()
         for node, binding, enabled, tooltip in self.screen.active_bindings.values():
@@ -180,6 +182,14 @@ class FdFooter(Footer):
 
     _drawn: tuple[tuple[str, str, bool], ...] | None = None
 
+    def _keys_shown(self) -> tuple[tuple[str, str, bool], ...]:
+        """The keys the line shows now: each key, its word, and whether it is enabled."""
+        return tuple(
+            (key, active.binding.description, active.enabled)
+            for key, active in self.screen.active_bindings.items()
+            if active.binding.show
+        )
+
     def bindings_changed(self, screen: Screen) -> None:
         """Rebuilt only when the keys it shows change. Textual rebuilds a footer whenever its
         screen's bindings may have changed — also when a form opens over the screen, with the
@@ -192,11 +202,7 @@ class FdFooter(Footer):
     async def _rebuild(self) -> None:
         if not self.is_attached or not self.screen.is_attached:
             return  # its screen closed meanwhile
-        shown = tuple(
-            (key, active.binding.description, active.enabled)
-            for key, active in self.screen.active_bindings.items()
-            if active.binding.show
-        )
+        shown = self._keys_shown()
         if shown != self._drawn:
             self._drawn = shown
             await self.recompose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import re
 import string
 from pathlib import Path
@@ -126,3 +127,36 @@ def test_the_chinese_catalogue_says_what_a_manager_says():
     )
     assert not deals, f"成交 for an order in {deals}: say 订车"
     assert (chinese["stats.fig.orders"], chinese["stats.fig.order_rate"]) == ("订车", "订车率")
+
+
+@pytest.fixture
+def own_locales(tmp_path, monkeypatch):
+    """A locales folder of the test's own, and no table read from the real one kept."""
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    i18n.catalogue.cache_clear()
+    yield tmp_path
+    i18n.catalogue.cache_clear()
+
+
+def test_a_catalogue_read_once_is_kept_and_read_again_when_its_file_changes(own_locales):
+    source = own_locales / "en.toml"
+    source.write_text('[form]\nphone = "Phone"\n', encoding="utf-8")
+    assert i18n.catalogue("en") == {"form.phone": "Phone"}
+    (kept,) = (own_locales / "__pycache__").glob("en.*.marshal")
+    kept.write_bytes(marshal.dumps({"form.phone": "kept"}))
+    i18n.catalogue.cache_clear()
+    assert i18n.catalogue("en") == {"form.phone": "kept"}  # the table kept, not the file
+
+    source.write_text('[form]\nphone = "Telephone"\n', encoding="utf-8")
+    i18n.catalogue.cache_clear()
+    assert i18n.catalogue("en") == {"form.phone": "Telephone"}
+    assert len(list((own_locales / "__pycache__").glob("en.*.marshal"))) == 1  # the old: gone
+
+
+def test_a_damaged_kept_table_is_read_from_the_file_instead(own_locales):
+    (own_locales / "en.toml").write_text('[form]\nname = "Name"\n', encoding="utf-8")
+    i18n.catalogue("en")
+    (kept,) = (own_locales / "__pycache__").glob("en.*.marshal")
+    kept.write_bytes(b"\x00not marshal")
+    i18n.catalogue.cache_clear()
+    assert i18n.catalogue("en") == {"form.name": "Name"}

@@ -372,3 +372,47 @@ def test_every_help_page_renders(run_cli, lang, command):
     status, out, err = run_cli("--lang", lang, *command, "--help")
     assert (status, err) == (0, "")
     assert ("显示本帮助并退出" if lang == "zh_CN" else "show this help and exit") in out
+
+
+def test_each_command_names_the_areas_that_add_it():
+    import argparse
+    import importlib
+
+    added: dict[str, list[str]] = {}
+    for area in cli.AREAS:
+        commands = argparse.ArgumentParser().add_subparsers()
+        module = importlib.import_module(f"frontdesk.cli.{area}")
+        for name in module.add_commands(commands):
+            added.setdefault(name, []).append(area)
+    assert {name: tuple(areas) for name, areas in added.items()} == cli.COMMAND_AREAS
+
+
+# ``python -m frontdesk day show`` in a fresh interpreter: which areas it imported.
+ONE_COMMAND = """
+import json, sys
+from frontdesk import cli
+status = cli.main(["--db", sys.argv[1], "day", "show"])
+print(json.dumps([status, sorted(m for m in sys.modules if m.startswith("frontdesk.cli."))]))
+"""
+
+
+def test_a_command_imports_only_the_area_that_adds_it(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", ONE_COMMAND, str(tmp_path / "store.db")],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root), "FRONTDESK_LANG": "en"},
+        timeout=120,
+        check=True,
+    )
+    status, areas = json.loads(done.stdout.strip().splitlines()[-1])
+    assert status == 0
+    assert areas == ["frontdesk.cli.base", "frontdesk.cli.day"]

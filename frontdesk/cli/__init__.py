@@ -8,12 +8,15 @@ bad field) and exit status 1, never a traceback. Without a command, ``main`` han
 the terminal UI when one is given (the ``screens`` package passes it in: this package, like
 all of ``frontdesk``, never imports Textual).
 
-Each area of the business adds its commands from a module of its own (``AREAS``).
+Each area of the business adds its commands from a module of its own (``AREAS``), imported
+only for a command it adds (``COMMAND_AREAS``; all of them for ``--help`` or a command
+unknown): the terminal UI (no command) starts without any of them.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -21,22 +24,6 @@ from collections.abc import Callable, Sequence
 from peewee import DatabaseError, ImproperlyConfigured
 
 from frontdesk import config, i18n, store
-from frontdesk.cli import (
-    admin,
-    codes,
-    compliance,
-    contacts,
-    day,
-    desk,
-    doctor,
-    reconcile,
-    reports,
-    review,
-    serve,
-    stats,
-    targets,
-    ups,
-)
 from frontdesk.cli.base import Handler, Parser
 from frontdesk.errors import FrontdeskError, NotFound, ValidationError
 from frontdesk.i18n import t
@@ -45,20 +32,72 @@ from frontdesk.people.actor import OPERATOR, Actor
 from frontdesk.store import failures
 
 PROG = "frontdesk"
-AREAS = (desk, day, admin, codes, contacts, review, stats, reports, reconcile, compliance,
-         targets, ups, serve, doctor)  # fmt: skip
+AREAS = ("desk", "day", "admin", "codes", "contacts", "review", "stats", "reports", "reconcile",
+         "compliance", "targets", "ups", "serve", "doctor")  # fmt: skip
+# The areas that add each command (``export`` and ``report`` gather several): a command
+# imports only its own (``tests/test_cli.py`` checks this against what the areas add).
+COMMAND_AREAS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("demo", "register", "checkout", "import"), ("desk",)),
+    "day": ("day",),
+    **dict.fromkeys(("backup", "settings", "staff"), ("admin",)),
+    "codes": ("codes",),
+    **dict.fromkeys(("close", "contact", "followups", "reassign"), ("contacts",)),
+    "export": ("contacts", "review", "stats", "reports", "targets"),
+    "report": ("review", "reports", "reconcile", "compliance", "targets", "ups"),
+    "review": ("review",),
+    "stats": ("stats",),
+    "targets": ("targets",),
+    "serve": ("serve",),
+    "doctor": ("doctor",),
+}
+GLOBAL_OPTIONS = (
+    ("--db", "PATH_OR_URL", "cli.opt_db", "db"),
+    ("--lang", "zh_CN|en", "cli.opt_lang", "lang"),
+    ("--as", "NAME_OR_LOGIN", "cli.opt_as", "as_staff"),
+)
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
-    """The parser of the whole command line (in the language set) and its commands."""
+class _NotPlain(Exception):
+    """The arguments are more than the global options: the whole parser must read them."""
+
+
+class _OptionsOnly(argparse.ArgumentParser):
+    """The global options alone, refusing anything else (``main``'s short way to the UI)."""
+
+    def error(self, message):
+        raise _NotPlain(message)
+
+
+def _add_global_options(parser: argparse.ArgumentParser) -> None:
+    for option, metavar, help_key, dest in GLOBAL_OPTIONS:
+        parser.add_argument(option, dest=dest, metavar=metavar, help=t(help_key))
+
+
+def global_options(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]] | None:
+    """``argv`` read for the global options alone: them, and the rest (the command and its
+    arguments; none for the terminal UI); None when they are wrong (the whole parser says
+    how)."""
+    parser = _OptionsOnly(add_help=False, allow_abbrev=False)
+    _add_global_options(parser)
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except _NotPlain:
+        return None
+    args.command = None
+    return args, rest
+
+
+def build_parser(
+    areas: Sequence[str] = AREAS,
+) -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
+    """The parser of the command line (in the language set) and its commands: of every
+    area, or of ``areas`` alone (those of the command given)."""
     parser = Parser(prog=PROG, description=t("cli.description"))
-    parser.add_argument("--db", metavar="PATH_OR_URL", help=t("cli.opt_db"))
-    parser.add_argument("--lang", metavar="zh_CN|en", help=t("cli.opt_lang"))
-    parser.add_argument("--as", dest="as_staff", metavar="NAME_OR_LOGIN", help=t("cli.opt_as"))
+    _add_global_options(parser)
     commands = parser.add_subparsers(dest="command", title=t("cli.commands"), metavar="COMMAND")
     handlers: dict[str, Handler] = {}
-    for area in AREAS:
-        handlers.update(area.add_commands(commands))
+    for area in (name for name in AREAS if name in areas):  # in their order: the help's
+        handlers.update(importlib.import_module(f"frontdesk.cli.{area}").add_commands(commands))
     return parser, handlers
 
 
@@ -129,11 +168,17 @@ def main(
     """Run the command line; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     i18n.set_language(config.resolve_lang(_language_option(argv)))
-    parser, handlers = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as done:  # --help, or a usage error already printed
-        return done.code if isinstance(done.code, int) else 0 if done.code is None else 2
+    split = global_options(argv)
+    handlers: dict[str, Handler] = {}
+    if tui is not None and split is not None and not split[1]:
+        args = split[0]  # the terminal UI: no area of the command line is imported
+    else:
+        command = split[1][0] if split is not None and split[1] else None
+        parser, handlers = build_parser(COMMAND_AREAS.get(command or "", AREAS))
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as done:  # --help, or a usage error already printed
+            return done.code if isinstance(done.code, int) else 0 if done.code is None else 2
     if args.command is None and tui is None:
         parser.print_help()
         return 2

@@ -38,7 +38,7 @@ from typing import Any
 from peewee import JOIN, Case, fn
 
 from frontdesk import bounds, clock
-from frontdesk.desk import day_log, fields, registration
+from frontdesk.desk import day_log, fields
 from frontdesk.errors import ConflictError, NotFound, ValidationError
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
@@ -275,6 +275,8 @@ def set_time_out(registration_id: int, at: str, *, by: Actor) -> Registration:
     """Give a party still in the showroom its time out at the close-out (HH:MM on its day,
     or a date and time): not before its time in, not in the future (``registration.
     checkout`` says so beside the field). A time must be typed: the close-out asks."""
+    from frontdesk.desk import registration  # with the contacts: not for today's log's title
+
     roles.require(by, roles.DAY_CLOSE)
     if not (at or "").strip():
         raise ValidationError(

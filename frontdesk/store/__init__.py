@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from peewee import Database, OperationalError
-from playhouse.db_url import connect as connect_url
-from playhouse.db_url import parse as parse_url
 from playhouse.migrations import Runner
 
 from frontdesk.store.guard import (
@@ -40,6 +38,11 @@ SQLITE_PRAGMAS = {
 def make_database(target: str) -> Database:
     """A database for a file path, ``:memory:``, or a URL such as ``sqlite:///path``."""
     if "://" in target:
+        # Peewee's URLs bring every database's extension (MySQL, Postgres, …): a store named
+        # by its path, as the desk's is, starts without them.
+        from playhouse.db_url import connect as connect_url
+        from playhouse.db_url import parse as parse_url
+
         if target.startswith("sqlite://"):  # the URL's own options, then the store's
             options = parse_url(target)
             options.update(pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE")

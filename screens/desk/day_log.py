@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from frontdesk import clock
-from frontdesk.desk import day_close, registration
+from frontdesk.desk import day_close
 from frontdesk.desk import day_log as daylog
 from frontdesk.desk.day_close_layout import log_mark
 from frontdesk.i18n import t
@@ -32,11 +32,7 @@ from frontdesk.store.models import Registration
 from screens import access, registry
 from screens.bindings import key_label, translate_bindings
 from screens.db import run_db
-from screens.desk.day_close import DayCloseScreen
-from screens.desk.duty import DutyScreen
 from screens.desk.log_table import LogTable, row_cells, set_columns
-from screens.desk.skip import SkipScreen
-from screens.dialogs import TimeScreen
 from screens.widgets import FdFooter, FdHeader
 
 
@@ -119,6 +115,7 @@ class DayLogScreen(Screen):
         set_columns(table, cells)
         for row, drawn in zip(rows, cells, strict=True):
             table.add_row(*drawn, key=str(row.id))
+        table.settle()  # so that the frame with the rows shows the cursor's row
         if cursor_key is not None and cursor_key in {str(r.id) for r in rows}:
             table.move_cursor(row=table.get_row_index(cursor_key))
         elif rows:
@@ -179,6 +176,9 @@ class DayLogScreen(Screen):
             self.notify(refused, severity="warning", markup=False)
 
     def action_checkout(self) -> None:
+        from frontdesk.desk import registration
+        from screens.dialogs import TimeScreen
+
         row = self._current()
         if row is None:
             return
@@ -188,7 +188,6 @@ class DayLogScreen(Screen):
         suggested = (row.time_out or clock.now()).strftime("%H:%M")
         if row.time_in.date() != clock.today():
             suggested = (row.time_out or clock.now()).strftime("%Y-%m-%d %H:%M")
-
         by = access.actor_of(self)
 
         def save(value: str) -> Registration:
@@ -217,6 +216,8 @@ class DayLogScreen(Screen):
 
     @staticmethod
     def _load_for_edit(registration_id: int):
+        from frontdesk.desk import registration
+
         saved = Registration.get_by_id(registration_id)
         return saved.id, saved.version, registration.to_input(saved)
 
@@ -228,6 +229,8 @@ class DayLogScreen(Screen):
 
     def action_duty(self) -> None:
         """Who is on duty today: the roster in a dialog, kept with Ctrl+S."""
+        from screens.desk.duty import DutyScreen
+
         by = access.actor_of(self)
 
         def chosen(on_duty: set[int] | None) -> None:
@@ -248,10 +251,14 @@ class DayLogScreen(Screen):
     def action_close_day(self) -> None:
         """The day's close-out (日终结账): the parties still in, the incomplete
         registrations, the signature; a manager's confirmation."""
+        from screens.desk.day_close import DayCloseScreen
+
         self.app.push_screen(DayCloseScreen())
 
     def action_skip(self) -> None:
         """Ask why the head of the rotation is skipped, then skip them for that reason."""
+        from screens.desk.skip import SkipScreen
+
         by = access.actor_of(self)
 
         def ask(head) -> None:

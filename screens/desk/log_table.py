@@ -196,6 +196,17 @@ class LogTable(FdTable):
         super().__init__(**kwargs)
         translate_bindings(self)
 
+    def settle(self) -> None:
+        """Measure the rows just added now, not when the table is next idle: DataTable waits
+        for that, after a first frame drawn without them measured — the cursor's row (the
+        last, at start) is scrolled to a frame later, and the table drawn twice. Textual's
+        own step, taken early; without it (another Textual) the table waits as it did."""
+        if getattr(self, "_require_update_dimensions", False) and hasattr(self, "_new_rows"):
+            self._require_update_dimensions = False
+            new_rows = self._new_rows.copy()
+            self._new_rows.clear()
+            self._update_dimensions(new_rows)
+
     def action_sideways(self, step: int) -> None:
         """→: the first column not wholly in view comes to the left edge (or as near as
         the table's end allows); ←: back as far as one view's width, to a column's start."""
