@@ -163,6 +163,15 @@ def test_an_import_stores_what_registering_each_row_stores(stores, rows):
     assert dump(imported_db) == one_by_one(registered_db, rows)
 
 
+def test_a_file_rehearsed_a_few_rows_per_read_stores_the_same(stores, monkeypatch):
+    """The rehearsal reads in several transactions (the WAL is checkpointed between)."""
+    imported_db, registered_db, file = stores
+    monkeypatch.setattr(importer, "ROWS_PER_READ", 7)
+    rows = random_rows(60, seed=3)
+    assert imported(imported_db, file, rows).imported == len(rows)
+    assert dump(imported_db) == one_by_one(registered_db, rows)
+
+
 def test_the_file_changes_customers_levels_and_the_rotation(stores):
     """What the differential test compares is not empty: the named effects are there."""
     imported_db, _, file = stores

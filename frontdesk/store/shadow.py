@@ -5,9 +5,10 @@ minute) rehearses instead. ``Shadow`` copies the rows the job can touch into TEM
 the same name on this thread's connection — SQLite resolves an unqualified table name to
 the TEMP one first, so the project's own services (``registration.register``, its SQL for
 first or returning, the intent cycles and the due dates) read and write the copies,
-unchanged. The rehearsal runs in one deferred transaction: a read snapshot of the store,
-no write lock, and nothing any other connection can see (TEMP tables are the connection's
-own). An authorizer refuses every write to the store itself while the copies are in use.
+unchanged. The rehearsal runs in deferred transactions (``rehearsal``; the copies are
+taken in the first): a read snapshot of the store, no write lock, and nothing any other
+connection can see (TEMP tables are the connection's own). An authorizer refuses every
+write to the store itself while a rehearsal transaction is open.
 
 ``apply`` then brings what the rehearsal wrote into the store in one short ``BEGIN
 IMMEDIATE`` transaction: set-based ``INSERT … SELECT`` of the new rows and ``UPDATE … FROM``
