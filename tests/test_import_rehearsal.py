@@ -45,8 +45,8 @@ NAMED = [(*row[:6], row[6] or "王磊", row[7]) for row in ROWS]
 
 
 def build(path) -> None:
-    """The store before the import: 张三 walked in (level B, 李娜's), 李四 called, and a
-    contact recorded with 张三."""
+    """The store before the import: 张三 walked in (level B, 李娜's), 李四 called, 孙九
+    (not in the file) called with level C, and a contact recorded with 张三."""
     store.open_store(str(path))
     settings.put(settings.WELCOMED, "1")
     team.add_staff("王磊", "consultant", by=OPERATOR)
@@ -67,6 +67,12 @@ def build(path) -> None:
     registration.register(
         RegistrationInput(
             kind="phone", time_in="2026-11-21 14:00", phone="13800000002", name="李四"
+        ),
+        by=DESK,
+    )
+    registration.register(  # not in the file; the latest intent cycle is his
+        RegistrationInput(
+            kind="phone", time_in="2026-11-22 11:00", phone="13600000009", name="孙九", level="C"
         ),
         by=DESK,
     )
@@ -195,8 +201,8 @@ def test_the_file_changes_customers_levels_and_the_rotation(stores):
     # 李娜 took 张三's back-dated first visit, 王磊 王芳's and 李四's, then 李娜 the
     # anonymous party: each went to the end.
     assert order == [("王磊",), ("李娜",)]
-    # B→A (张三), →B (王芳's call), →H (李四), →C (周七), and 张三's B before the file.
-    assert conn.execute("SELECT COUNT(*) FROM level_change").fetchone()[0] == 5
+    # B→A (张三), →B (王芳's call), →H (李四), →C (周七); 张三's B, 孙九's C before the file.
+    assert conn.execute("SELECT COUNT(*) FROM level_change").fetchone()[0] == 6
 
 
 def test_a_file_refused_on_its_last_row_stores_nothing(stores):

@@ -143,7 +143,9 @@ class Shadow:
             self.marks[table] = mark
             for column in entry.running:
                 self.highest[table, column] = self._highest(table, column)
-            where = f' WHERE ({entry.rows}) OR "id" = {mark}' if entry.rows else ""
+            where = f" WHERE ({entry.rows})" if entry.rows else ""
+            if entry.rows and not entry.owner:  # a derived table's new rows take fresh ids
+                where += f' OR "id" = {mark}'
             names = self._names(table)
             conn.execute(
                 f'INSERT INTO temp."{table}" ({names}) SELECT {names} FROM main."{table}"{where}'
@@ -201,8 +203,9 @@ class Shadow:
         (changes of the ``ignored`` columns aside)."""
         columns = [name for name in self.columns[table] if name not in set(ignored)]
         differs = " OR ".join(f'm."{n}" IS NOT b."{n}"' for n in columns)
+        rows = self.tables[table].rows or "1"  # not the largest id's row, unless it is one
         return self.conn.execute(
-            f'SELECT COUNT(*) FROM temp."{_before(table)}" AS b'
+            f'SELECT COUNT(*) FROM (SELECT * FROM temp."{_before(table)}" WHERE {rows}) AS b'
             f' LEFT JOIN main."{table}" AS m ON m."id" = b."id" WHERE {differs}'
         ).fetchone()[0]
 
