@@ -6,10 +6,15 @@ file, one row per registration, the header row first. Headers are accepted in En
 names them, and each cell is read by its field's type. Every row goes through
 ``registration.register``, so the import follows the same rules as the form.
 
-All or nothing: the rows are stored in one transaction, and if any row is refused the
-whole transaction is rolled back and the rows' errors are reported, with the row number
-as the spreadsheet shows it (the header is row 1): the first ``MAX_REPORTED_ERRORS`` of
-them, each at most ``MAX_MESSAGE_CHARS`` long, then how many more there are. Reading the
+All or nothing, without holding the desk up: every row is registered first on private
+copies of the rows it can touch (``desk.import_rehearsal``, ``store.shadow``), with no
+write lock and nothing visible to anyone, however long the file. If any row is refused,
+nothing reaches the store and the rows' errors are reported, with the row number as the
+spreadsheet shows it (the header is row 1): the first ``MAX_REPORTED_ERRORS`` of them,
+each at most ``MAX_MESSAGE_CHARS`` long, then how many more there are. Otherwise the
+result is stored in one short write transaction, after checking under its lock that no
+other save changed what the rehearsal read; if one did, the import rehearses again on
+fresh copies (at most ``MAX_REHEARSALS`` times, then ``ImportBusy``: nothing stored). Reading the
 file — its limits, encodings and hostile content — is ``frontdesk.desk.import_reader``'s job.
 Cells are data: a name ``=1+1`` is stored as ``=1+1`` (exports neutralise it).
 """
@@ -21,23 +26,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from frontdesk import clock, rules
+from frontdesk.desk import import_rehearsal
 from frontdesk.desk import registration as registration_service
 from frontdesk.desk.fields import FIELDS, FieldTable
 from frontdesk.desk.fields import ValueType as Type
 from frontdesk.desk.fields import labels as field_labels
 from frontdesk.desk.import_reader import ImportFileError, SheetRows, read_rows
-from frontdesk.errors import ValidationError
+from frontdesk.errors import FrontdeskError, ValidationError
 from frontdesk.i18n import t
+from frontdesk.people import team
 from frontdesk.people.actor import Actor
 from frontdesk.store.models import database
+from frontdesk.store.shadow import Shadow
 
-__all__ = ["ImportFileError", "ImportResult", "import_file", "read_rows"]
+__all__ = ["ImportBusy", "ImportFileError", "ImportResult", "import_file", "read_rows"]
 
 MAX_REPORTED_ERRORS = 50  # row errors kept and shown; the rest are counted
 MAX_MESSAGE_CHARS = 200  # one row error's message, the cell's value included
 MAX_SHOWN_CHARS = 40  # a cell's text quoted in a message
 MAX_SHOWN_NAMES = 10  # unknown headers listed in a message
 ELLIPSIS = "…"
+MAX_REHEARSALS = 3  # rehearsals of one import that others' saves may make stale
+ROWS_PER_READ = 500  # rows rehearsed in one read transaction
 
 KIND_VALUES = {
     "walkin": "walkin",
@@ -82,8 +92,9 @@ class ImportResult:
         return lines
 
 
-class _Rollback(Exception):
-    """Raised inside the import transaction to undo every row."""
+class ImportBusy(FrontdeskError):
+    """Other saves kept changing the customers of the file while it was rehearsed: nothing
+    was stored; the same import later succeeds."""
 
 
 # The columns are the field table's (``frontdesk.desk.fields``): each field's headers,
@@ -260,28 +271,46 @@ def import_file(path: str | Path, *, by: Actor, fields: FieldTable = FIELDS) -> 
         prepared.append((number, data, {shown_column(c): m for c, m in errors.items()}))
     prepared.sort(key=_sort_key)
 
-    failures = _Failures()
-    imported = 0
-    try:
-        with database.atomic():
-            for number, data, row_errors in prepared:
-                try:
-                    if row_errors:
-                        registration_service.clean(data)
-                    else:
-                        registration_service.register(data, by=by)
-                        imported += 1
-                except ValidationError as error:
-                    for name, message in error.errors.items():
-                        row_errors[shown_column(name)] = message
-                for column, message in row_errors.items():
-                    failures.add(number, column, message)
+    phones = {rules.normalise_phone(data.phone) for _, data, _ in prepared if data.phone}
+    for _ in range(MAX_REHEARSALS):
+        tables = import_rehearsal.copied_tables(all_customers=team.overdue_out_threshold() > 0)
+        with Shadow(database, tables, scratch=import_rehearsal.SCRATCH) as shadow:
+            with shadow.rehearsal():
+                watched = import_rehearsal.copy(shadow, {p for p in phones if p})
+            failures = _Failures()
+            imported = 0
+            # A read transaction at a time of a few hundred rows, not one for the file: a
+            # reader's snapshot keeps the store's WAL from being checkpointed (every change
+            # since the copy is still checked at the apply, whichever snapshot read it).
+            for start in range(0, len(prepared), ROWS_PER_READ):
+                with shadow.rehearsal():
+                    chunk = prepared[start : start + ROWS_PER_READ]
+                    imported += _store_rows(chunk, failures, shown_column, by)
             if failures.count:
-                raise _Rollback
-    except _Rollback:
-        first = failures.first()
-        return ImportResult(imported=0, errors=first, more_errors=failures.count - len(first))
-    return ImportResult(imported=imported)
+                first = failures.first()
+                return ImportResult(errors=first, more_errors=failures.count - len(first))
+            if shadow.apply(watched.unchanged):
+                return ImportResult(imported=imported)
+    raise ImportBusy(t("import.busy", tries=MAX_REHEARSALS))
+
+
+def _store_rows(prepared, failures: _Failures, shown_column, by: Actor) -> int:
+    """Register every row, in order (in the rehearsal: on the private copies); the count
+    stored, each refused row's errors kept in ``failures``."""
+    imported = 0
+    for number, data, row_errors in prepared:
+        try:
+            if row_errors:
+                registration_service.clean(data)
+            else:
+                registration_service.register(data, by=by)
+                imported += 1
+        except ValidationError as error:
+            for name, message in error.errors.items():
+                row_errors[shown_column(name)] = message
+        for column, message in row_errors.items():
+            failures.add(number, column, message)
+    return imported
 
 
 class _Failures:

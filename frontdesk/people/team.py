@@ -22,6 +22,7 @@ for the next first-visit party, and whoever takes one moves to the end.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -242,7 +243,17 @@ def rotation() -> list[Staff]:
 
 def proposed_consultant() -> Staff | None:
     """The consultant at the head of the up rotation, if anyone is on duty (and in)."""
+    _proposals.count = proposals() + 1
     return _rotation_query().first()
+
+
+_proposals = threading.local()
+
+
+def proposals() -> int:
+    """How many times this thread asked for the head of the rotation: an import knows from
+    it whether its rows depended on the rotation's order (``desk.import_rehearsal``)."""
+    return getattr(_proposals, "count", 0)
 
 
 @dataclass(frozen=True)

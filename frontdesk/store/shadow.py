@@ -1,0 +1,333 @@
+"""Private copies of store tables (影子表): a long job rehearses its saves, then applies them.
+
+A job that would hold the write lock for a long time (an import of 50 000 rows: over a
+minute) rehearses instead. ``Shadow`` copies the rows the job can touch into TEMP tables of
+the same name on this thread's connection — SQLite resolves an unqualified table name to
+the TEMP one first, so the project's own services (``registration.register``, its SQL for
+first or returning, the intent cycles and the due dates) read and write the copies,
+unchanged. The rehearsal runs in deferred transactions (``rehearsal``; the copies are
+taken in the first): a read snapshot of the store, no write lock, and nothing any other
+connection can see (TEMP tables are the connection's own). An authorizer refuses every
+write to the store itself while a rehearsal transaction is open.
+
+``apply`` then brings what the rehearsal wrote into the store in one short ``BEGIN
+IMMEDIATE`` transaction: set-based ``INSERT … SELECT`` of the new rows and ``UPDATE … FROM``
+of the changed ones. Another terminal's save between the copy and the apply took ids the
+rehearsal also used: its new rows move up by as many ids as others added meanwhile (and
+the ids that point at them with them), as if the other save had come first. Whether that
+other save changed what the rehearsal read is the caller's question (``changed_since``
+answers it for new rows of given customers); the caller rehearses again when it did.
+
+A crash at any point leaves the store as it was: the copies die with the connection, and
+``close`` (always called) drops them, so a later job or a desk query on this connection
+never reads a stale copy.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from peewee import Database, DatabaseProxy
+
+# Authorizer action codes (sqlite3.h) that write a table or change the schema.
+_WRITES = {
+    sqlite3.SQLITE_INSERT,
+    sqlite3.SQLITE_UPDATE,
+    sqlite3.SQLITE_DELETE,
+    sqlite3.SQLITE_CREATE_TABLE,
+    sqlite3.SQLITE_CREATE_INDEX,
+    sqlite3.SQLITE_DROP_TABLE,
+    sqlite3.SQLITE_DROP_INDEX,
+    sqlite3.SQLITE_ALTER_TABLE,
+}
+_CREATE_TABLE = re.compile(r'^CREATE TABLE (IF NOT EXISTS )?"?(\w+)"?', re.IGNORECASE)
+_CREATE_INDEX = re.compile(r"^CREATE (UNIQUE )?INDEX (IF NOT EXISTS )?", re.IGNORECASE)
+APPLY_CACHE_KIB = 256 * 1024  # the apply's page cache: index pages stay in memory
+
+
+@dataclass(frozen=True)
+class Copied:
+    """One table to copy: its name, which of its rows (a WHERE clause on ``main``; empty:
+    all) and the columns holding ids of other copied tables (column → table).
+
+    ``running``: columns holding "one more than the largest" (the up rotation's order): a
+    value the rehearsal changed is stored moved up by as much as the largest grew since.
+
+    ``owner``: the column naming the row's owner (a customer), for a table derived anew
+    for an owner (the intent cycles): its rows are stored again, under fresh ids, for each
+    owner whose rows the rehearsal changed, instead of row by row."""
+
+    table: str
+    rows: str = ""
+    refers: dict[str, str | tuple[str, dict[str, str]]] = field(default_factory=dict)
+    owner: str = ""
+    running: tuple[str, ...] = ()
+
+
+class Stale(Exception):
+    """Others changed what the rehearsal read: nothing was stored, rehearse again."""
+
+
+def _no_store_writes(action: int, arg1, arg2, schema, trigger) -> int:
+    if action in _WRITES and schema == "main":
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+def _before(table: str) -> str:
+    return f"before_{table}"
+
+
+class Shadow:
+    """Private copies of ``tables`` on ``db``'s connection of this thread (see the module).
+
+    Use as a context manager; inside it, ``rehearsal()`` is the deferred transaction in
+    which ``copy()`` takes the copies and the job writes, ``apply(check)`` the short write
+    transaction that stores the result. ``scratch``: the caller's own TEMP tables, dropped
+    with the copies."""
+
+    def __init__(
+        self, db: Database | DatabaseProxy, tables: Iterable[Copied], scratch: Iterable[str] = ()
+    ):
+        self.db = db
+        self.tables = {entry.table: entry for entry in tables}
+        self.scratch = tuple(scratch)
+        self.marks: dict[str, int] = {}  # each table's largest id in the store at the copy
+        self.highest: dict[tuple[str, str], int] = {}  # each running column's, likewise
+        self.columns: dict[str, list[str]] = {}
+        self._foreign_keys = 1
+
+    # -- the copies ------------------------------------------------------------------------
+
+    def __enter__(self) -> Shadow:
+        self._drop()  # copies left by a job that died with this connection still open
+        conn = self.conn
+        self._foreign_keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+        conn.execute("PRAGMA foreign_keys = 0")  # the copies hold only some of the rows
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.connection()
+
+    def copy(self) -> None:
+        """Copy the rows (inside ``rehearsal``: the copies and the marks are one snapshot),
+        and keep them as copied (``before_<table>``) to tell what the rehearsal changed.
+
+        Each table gets its largest id's row too, so that the rehearsal's new rows take the
+        ids the store would give them now."""
+        conn = self.conn
+        for table, entry in self.tables.items():
+            self.columns[table] = [
+                row[1] for row in conn.execute(f'PRAGMA main.table_info("{table}")')
+            ]
+            for kind, sql in conn.execute(
+                "SELECT type, sql FROM main.sqlite_master"
+                " WHERE tbl_name = ? AND sql IS NOT NULL ORDER BY type = 'index'",
+                (table,),
+            ).fetchall():
+                if kind == "table":
+                    conn.execute(_CREATE_TABLE.sub(f'CREATE TEMP TABLE "{table}"', sql, count=1))
+                    before = _CREATE_TABLE.sub(f'CREATE TEMP TABLE "{_before(table)}"', sql, 1)
+                    conn.execute(before)
+                else:
+                    conn.execute(_CREATE_INDEX.sub(_temp_index, sql, count=1))
+            mark = conn.execute(f'SELECT MAX("id") FROM main."{table}"').fetchone()[0] or 0
+            self.marks[table] = mark
+            for column in entry.running:
+                self.highest[table, column] = self._highest(table, column)
+            where = f" WHERE ({entry.rows})" if entry.rows else ""
+            if entry.rows and not entry.owner:  # a derived table's new rows take fresh ids
+                where += f' OR "id" = {mark}'
+            names = self._names(table)
+            conn.execute(
+                f'INSERT INTO temp."{table}" ({names}) SELECT {names} FROM main."{table}"{where}'
+            )
+            conn.execute(
+                f'INSERT INTO temp."{_before(table)}" ({names}) SELECT {names} FROM temp."{table}"'
+            )
+
+    def rehearsal(self):
+        """The deferred transaction the job rehearses in: no write lock, the store's writes
+        refused, the copies' writes its own."""
+        return _Rehearsal(self)
+
+    def close(self) -> None:
+        """Drop the copies and put the connection back as it was."""
+        if self.db.is_closed():
+            return
+        conn = self.conn
+        conn.set_authorizer(None)
+        try:
+            self._drop()
+            conn.execute(f"PRAGMA foreign_keys = {int(self._foreign_keys)}")
+        except sqlite3.Error:
+            self.db.close()  # the copies die with the connection: none may outlive the job
+            raise
+
+    def _drop(self) -> None:
+        conn = self.conn
+        if self.db.in_transaction():
+            self.db.rollback()
+        temp = {name for (name,) in conn.execute("SELECT name FROM sqlite_temp_master")}
+        for table in (*self.tables, *map(_before, self.tables), *self.scratch):
+            if table in temp:
+                conn.execute(f'DROP TABLE temp."{table}"')
+
+    def _names(self, table: str, *, without: str = "") -> str:
+        return ", ".join(f'"{name}"' for name in self.columns[table] if name != without)
+
+    # -- storing what the rehearsal did ----------------------------------------------------
+
+    def moved(self) -> dict[str, int]:
+        """How many ids each table took in the store since the copy (others' saves)."""
+        return {
+            table: (self.conn.execute(f'SELECT MAX("id") FROM main."{table}"').fetchone()[0] or 0)
+            - mark
+            for table, mark in self.marks.items()
+        }
+
+    def _highest(self, table: str, column: str) -> int:
+        sql = f'SELECT MAX("{column}") FROM main."{table}"'
+        return self.conn.execute(sql).fetchone()[0] or 0
+
+    def changed_by_others(self, table: str, ignored: Iterable[str] = ()) -> int:
+        """How many copied rows of ``table`` others changed or deleted since the copy
+        (changes of the ``ignored`` columns aside)."""
+        columns = [name for name in self.columns[table] if name not in set(ignored)]
+        differs = " OR ".join(f'm."{n}" IS NOT b."{n}"' for n in columns)
+        rows = self.tables[table].rows or "1"  # not the largest id's row, unless it is one
+        return self.conn.execute(
+            f'SELECT COUNT(*) FROM (SELECT * FROM temp."{_before(table)}" WHERE {rows}) AS b'
+            f' LEFT JOIN main."{table}" AS m ON m."id" = b."id" WHERE {differs}'
+        ).fetchone()[0]
+
+    def apply(self, check: Callable[[Shadow], bool]) -> bool:
+        """Store what the rehearsal wrote, in one ``BEGIN IMMEDIATE`` transaction.
+
+        ``check(shadow)`` runs first, under the lock: False means others changed what the
+        rehearsal read, and nothing is written (the caller rehearses again). The new rows
+        (ids above the marks) are inserted with their ids moved up past the rows others
+        added since the copy; of the copied rows, the columns the rehearsal changed are
+        updated (others' changes to other columns kept), the rows it deleted deleted.
+        Returns whether it stored."""
+        conn = self.conn
+        cache_size = conn.execute("PRAGMA cache_size").fetchone()[0]
+        conn.execute(f"PRAGMA cache_size = -{APPLY_CACHE_KIB}")
+        try:
+            with self.db.atomic():
+                if not check(self):
+                    raise Stale
+                moved = self.moved()
+                for table in self.tables:
+                    self._apply_table(table, moved)
+        except Stale:
+            return False
+        finally:
+            conn.execute(f"PRAGMA cache_size = {cache_size}")
+        return True
+
+    def _value(self, column: str, table: str, moved: dict[str, int]) -> str:
+        """SQL for a column as the store will hold it: an id of a new row moved up."""
+        if column in self.tables[table].running:
+            grown = self._highest(table, column) - self.highest[table, column]
+            return f't."{column}" + {grown}'
+        target = table if column == "id" else self.tables[table].refers.get(column)
+        if isinstance(target, tuple):
+            kind, targets = target
+            cases = " ".join(
+                f"WHEN '{value}' THEN {self._moved(column, name, moved)}"
+                for value, name in targets.items()
+            )
+            return f't."{column}" + CASE t."{kind}" {cases} ELSE 0 END'
+        if target is None:
+            return f't."{column}"'
+        return f't."{column}" + {self._moved(column, target, moved)}'
+
+    def _moved(self, column: str, target: str, moved: dict[str, int]) -> str:
+        if not moved.get(target):
+            return "0"
+        return f'CASE WHEN t."{column}" > {self.marks[target]} THEN {moved[target]} ELSE 0 END'
+
+    def _apply_table(self, table: str, moved: dict[str, int]) -> None:
+        entry = self.tables[table]
+        if entry.owner:
+            self._apply_owned(table, moved)
+            return
+        conn = self.conn
+        columns = self.columns[table]
+        before = _before(table)
+        conn.execute(  # copied rows the rehearsal deleted
+            f'DELETE FROM main."{table}" WHERE "id" IN (SELECT "id" FROM temp."{before}")'
+            f' AND "id" NOT IN (SELECT "id" FROM temp."{table}")'
+        )
+        others = [n for n in columns if n != "id"]
+        differs = " OR ".join(f't."{n}" IS NOT b."{n}"' for n in others)
+        sets = ", ".join(
+            f'"{n}" = CASE WHEN t."{n}" IS NOT b."{n}" THEN {self._value(n, table, moved)}'
+            f' ELSE main."{table}"."{n}" END'
+            for n in others
+        )
+        conn.execute(
+            f'UPDATE main."{table}" SET {sets} FROM temp."{table}" AS t'
+            f' JOIN temp."{before}" AS b ON b."id" = t."id"'
+            f' WHERE t."id" = main."{table}"."id" AND ({differs})'
+        )
+        values = ", ".join(self._value(n, table, moved) for n in columns)
+        conn.execute(
+            f'INSERT INTO main."{table}" ({self._names(table)}) SELECT {values}'
+            f' FROM temp."{table}" AS t WHERE t."id" > {self.marks[table]} ORDER BY t."id"'
+        )
+
+    def _apply_owned(self, table: str, moved: dict[str, int]) -> None:
+        """A derived table: each owner whose rows changed gets its rows again, fresh ids."""
+        entry = self.tables[table]
+        conn = self.conn
+        content = self._names(table, without="id")
+        owner = f'"{entry.owner}"'
+        owners = (
+            f'SELECT {owner} FROM (SELECT {content} FROM temp."{table}"'
+            f' EXCEPT SELECT {content} FROM temp."{_before(table)}")'
+            f' UNION SELECT {owner} FROM (SELECT {content} FROM temp."{_before(table)}"'
+            f' EXCEPT SELECT {content} FROM temp."{table}")'
+        )
+        conn.execute(f"CREATE TEMP TABLE shadow_owner AS {owners}")
+        try:
+            owners = f"(SELECT {owner} FROM temp.shadow_owner)"
+            conn.execute(f'DELETE FROM main."{table}" WHERE {owner} IN {owners}')
+            values = ", ".join(
+                self._value(n, table, moved) for n in self.columns[table] if n != "id"
+            )
+            conn.execute(
+                f'INSERT INTO main."{table}" ({content}) SELECT {values} FROM temp."{table}" AS t'
+                f' WHERE t.{owner} IN (SELECT {owner} FROM temp.shadow_owner) ORDER BY t."id"'
+            )
+        finally:
+            conn.execute("DROP TABLE temp.shadow_owner")
+
+
+def _temp_index(match: re.Match) -> str:
+    return f"CREATE {match.group(1) or ''}INDEX {match.group(2) or ''}temp."
+
+
+class _Rehearsal:
+    def __init__(self, shadow: Shadow) -> None:
+        self.shadow = shadow
+        self._atomic: Any = None
+
+    def __enter__(self) -> Shadow:
+        self._atomic = self.shadow.db.atomic("DEFERRED")
+        self._atomic.__enter__()
+        self.shadow.conn.set_authorizer(_no_store_writes)
+        return self.shadow
+
+    def __exit__(self, *exc) -> None:
+        self.shadow.conn.set_authorizer(None)
+        self._atomic.__exit__(*exc)

@@ -1,0 +1,364 @@
+"""An import rehearses on private copies and stores in one short transaction: the same store
+as registering its rows one by one, nothing visible before the end, nothing left on failure.
+
+Each test builds the same small store twice (memorable customers, on the frozen clock):
+one imports a file, the other registers the file's rows one by one through ``register``
+— the desk's own service — and the two files must then hold the same rows, table by table.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import threading
+
+import pytest
+
+from frontdesk import store
+from frontdesk.desk import import_rehearsal, importer, registration
+from frontdesk.desk.registration import RegistrationInput
+from frontdesk.followup import contacts
+from frontdesk.followup.contact_input import ContactInput
+from frontdesk.people import team
+from frontdesk.people.actor import DESK, OPERATOR
+from frontdesk.store import codes, settings
+from frontdesk.store.models import Registration, database
+from frontdesk.store.shadow import Shadow
+
+HEADER = "kind,time_in,phone,name,model,level,consultant,party_size"
+# What the two stores are compared on: every row of every table a registration writes.
+TABLES = ("customer", "registration", "level_change", "audit_entry", "staff", "contact")
+
+# The file: 张三 comes back (and once before his first visit on file), 王芳 is new and
+# comes back, 李四 walks in for the first time after calling, an anonymous party, a call.
+ROWS = [
+    ("walkin", "2026-11-19 09:30", "13800000001", "", "凯美瑞", "A", "", "2"),
+    ("walkin", "2026-11-22 10:00", "13900000001", "王芳", "卡罗拉", "", "", "1"),
+    ("phone", "2026-11-23 15:00", "13900000001", "", "", "B", "", ""),
+    ("walkin", "2026-11-24 10:00", "13800000002", "李四先生", "汉兰达", "H", "", "3"),
+    ("walkin", "2026-11-24 11:00", "", "", "", "", "", "2"),
+    ("phone", "2026-11-24 16:00", "13700000003", "周七", "RAV4荣放", "C", "李娜", ""),
+    ("walkin", "2026-11-25 09:00", "13800000001", "", "", "", "王磊", "2"),
+]
+# The same, every row naming its consultant: none takes the head of the rotation.
+NAMED = [(*row[:6], row[6] or "王磊", row[7]) for row in ROWS]
+
+
+def build(path) -> None:
+    """The store before the import: 张三 walked in (level B, 李娜's), 李四 called, 孙九
+    (not in the file) called with level C, and a contact recorded with 张三."""
+    store.open_store(str(path))
+    settings.put(settings.WELCOMED, "1")
+    team.add_staff("王磊", "consultant", by=OPERATOR)
+    team.add_staff("李娜", "consultant", by=OPERATOR)
+    team.add_staff("赵敏", "receptionist", by=OPERATOR)
+    codes.add(codes.MODEL, "凯美瑞", "卡罗拉", "汉兰达", "RAV4荣放")
+    zhang = registration.register(
+        RegistrationInput(
+            time_in="2026-11-20 10:00",
+            phone="13800000001",
+            name="张三",
+            level="B",
+            consultant="李娜",
+            model="凯美瑞",
+        ),
+        by=DESK,
+    )
+    registration.register(
+        RegistrationInput(
+            kind="phone", time_in="2026-11-21 14:00", phone="13800000002", name="李四"
+        ),
+        by=DESK,
+    )
+    registration.register(  # not in the file; the latest intent cycle is his
+        RegistrationInput(
+            kind="phone", time_in="2026-11-22 11:00", phone="13600000009", name="孙九", level="C"
+        ),
+        by=DESK,
+    )
+    contacts.record_contact(
+        zhang.customer_id,
+        ContactInput(method="call", at="2026-11-21 09:00", purpose="", account="回访", level="B"),
+        by=OPERATOR,
+    )
+
+
+def as_input(row) -> RegistrationInput:
+    kind, time_in, phone, name, model, level, consultant, party = row
+    return RegistrationInput(
+        kind=kind,
+        time_in=time_in,
+        phone=phone,
+        name=name,
+        model=model,
+        level=level,
+        consultant=consultant,
+        party_size=party or 1,
+    )
+
+
+def write(path, rows) -> str:
+    path.write_text("\n".join([HEADER, *(",".join(row) for row in rows)]) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def dump(path) -> dict[str, list[tuple]]:
+    """Every row of the compared tables, from a connection of its own (what others see);
+    the intent cycles without their ids (they are derived anew at each change)."""
+    conn = sqlite3.connect(str(path))
+    try:
+        found = {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY "id"').fetchall() for t in TABLES}
+        found["intent_cycle"] = sorted(
+            row[1:] for row in conn.execute('SELECT * FROM "intent_cycle"').fetchall()
+        )
+        return found
+    finally:
+        conn.close()
+
+
+def one_by_one(path, rows, before=()) -> dict:
+    """The reference: ``before`` (desk saves) then each row through ``register``."""
+    build(path)
+    for data in before:
+        registration.register(data, by=DESK)
+    for row in rows:
+        registration.register(as_input(row), by=DESK)
+    store.close_store()
+    return dump(path)
+
+
+def imported(path, file, rows) -> importer.ImportResult:
+    build(path)
+    try:
+        return importer.import_file(write(file, rows), by=DESK)
+    finally:
+        store.close_store()
+
+
+@pytest.fixture
+def stores(tmp_path, frozen_clock):
+    return tmp_path / "imported.db", tmp_path / "registered.db", tmp_path / "log.csv"
+
+
+def random_rows(count: int, seed: int) -> list[tuple]:
+    """Rows in time order over the week, on few phones (the store's and new ones)."""
+    rng = random.Random(seed)
+    phones = ["13800000001", "13800000002", *(f"1390000{n:04d}" for n in range(12)), ""]
+    rows = []
+    for number in range(count):
+        day, minute = 18 + number * 7 // count, 9 * 60 + rng.randrange(8 * 60)
+        rows.append(
+            (
+                rng.choice(["walkin", "walkin", "phone"]),
+                f"2026-11-{day:02d} {minute // 60:02d}:{minute % 60:02d}",
+                rng.choice(phones),
+                rng.choice(["", "", "王芳", "陈先生"]),
+                rng.choice(["", "凯美瑞", "卡罗拉"]),
+                rng.choice(["", "", "H", "A", "B", "C"]),
+                rng.choice(["", "", "王磊", "李娜"]),
+                str(rng.randrange(1, 4)),
+            )
+        )
+    return sorted(rows, key=lambda row: row[1])
+
+
+@pytest.mark.parametrize("rows", [ROWS, random_rows(60, seed=1), random_rows(60, seed=2)])
+def test_an_import_stores_what_registering_each_row_stores(stores, rows):
+    imported_db, registered_db, file = stores
+    assert imported(imported_db, file, rows) == importer.ImportResult(imported=len(rows))
+    assert dump(imported_db) == one_by_one(registered_db, rows)
+
+
+def test_a_file_rehearsed_a_few_rows_per_read_stores_the_same(stores, monkeypatch):
+    """The rehearsal reads in several transactions (the WAL is checkpointed between)."""
+    imported_db, registered_db, file = stores
+    monkeypatch.setattr(importer, "ROWS_PER_READ", 7)
+    rows = random_rows(60, seed=3)
+    assert imported(imported_db, file, rows).imported == len(rows)
+    assert dump(imported_db) == one_by_one(registered_db, rows)
+
+
+def test_the_file_changes_customers_levels_and_the_rotation(stores):
+    """What the differential test compares is not empty: the named effects are there."""
+    imported_db, _, file = stores
+    imported(imported_db, file, ROWS)
+    conn = sqlite3.connect(str(imported_db))
+    visits = conn.execute(
+        "SELECT visit FROM registration WHERE phone = '13800000001' ORDER BY time_in"
+    ).fetchall()
+    assert visits == [("first",), ("returning",), ("returning",)]  # back-dated: first now
+    assert conn.execute(
+        "SELECT level, first_contact FROM customer WHERE phone = '13800000001'"
+    ).fetchone() == ("A", "2026-11-19")
+    wang = conn.execute(
+        "SELECT s.name FROM customer c JOIN staff s ON s.id = c.consultant_id"
+        " WHERE c.phone = '13900000001'"
+    ).fetchone()
+    assert wang == ("王磊",)  # the head of the rotation, who then went to the end
+    order = conn.execute(
+        "SELECT name FROM staff WHERE role = 'consultant' ORDER BY rotation_order, id"
+    ).fetchall()
+    # 李娜 took 张三's back-dated first visit, 王磊 王芳's and 李四's, then 李娜 the
+    # anonymous party: each went to the end.
+    assert order == [("王磊",), ("李娜",)]
+    # B→A (张三), →B (王芳's call), →H (李四), →C (周七); 张三's B, 孙九's C before the file.
+    assert conn.execute("SELECT COUNT(*) FROM level_change").fetchone()[0] == 6
+
+
+def test_a_file_refused_on_its_last_row_stores_nothing(stores):
+    imported_db, registered_db, file = stores
+    rows = [*ROWS, ("walkin", "2026-11-25 09:30", "12345", "", "", "", "", "1")]
+    result = imported(imported_db, file, rows)
+    assert result.imported == 0 and [e[:2] for e in result.errors] == [(9, "phone")]
+    assert dump(imported_db) == one_by_one(registered_db, [])
+    assert_no_copies_left(imported_db)
+
+
+def assert_no_copies_left(path) -> None:
+    """No private copy of a table outlives the import on its connection."""
+    store.open_store(str(path))
+    try:
+        temp = database.execute_sql("SELECT name FROM sqlite_temp_master").fetchall()
+        assert temp == []
+    finally:
+        store.close_store()
+
+
+def test_a_crash_in_the_apply_stores_nothing_and_the_next_import_works(stores, monkeypatch):
+    imported_db, registered_db, file = stores
+    real = Shadow._apply_table
+
+    def crash_at_level_changes(self, table, moved):
+        if table == "level_change":  # customers and registrations written already
+            raise RuntimeError("power cut")
+        real(self, table, moved)
+
+    build(imported_db)
+    before = dump(imported_db)
+    monkeypatch.setattr(Shadow, "_apply_table", crash_at_level_changes)
+    with pytest.raises(RuntimeError):
+        importer.import_file(write(file, ROWS), by=DESK)
+    assert database.execute_sql("SELECT name FROM sqlite_temp_master").fetchall() == []
+    assert dump(imported_db) == before
+    monkeypatch.setattr(Shadow, "_apply_table", real)
+    assert importer.import_file(str(file), by=DESK).imported == len(ROWS)
+    store.close_store()
+    assert dump(imported_db) == one_by_one(registered_db, ROWS)
+
+
+def desk_save_before_apply(monkeypatch, data: RegistrationInput, times: int = 1) -> list[int]:
+    """Let another terminal save ``data`` after the rehearsal, before the first ``times``
+    applies; returns the list of applies made (one per rehearsal)."""
+    real = Shadow.apply
+    applies: list[int] = []
+
+    def apply(self, check):
+        applies.append(1)
+        if len(applies) <= times:
+
+            def save():
+                try:
+                    return registration.register(data, by=DESK).id
+                finally:
+                    database.close()
+
+            in_another_connection(save)
+        return real(self, check)
+
+    monkeypatch.setattr(Shadow, "apply", apply)
+    return applies
+
+
+def in_another_connection(job):
+    """Run ``job`` on a thread of its own: its own connection, as another terminal."""
+    found = []
+    thread = threading.Thread(target=lambda: found.append(job()))
+    thread.start()
+    thread.join()
+    return found[0]
+
+
+def test_a_desk_save_of_the_same_phone_before_the_apply_counts_as_before_the_import(
+    stores, monkeypatch
+):
+    imported_db, registered_db, file = stores
+    desk = RegistrationInput(time_in="2026-11-21 10:00", phone="13900000001", name="王芳")
+    build(imported_db)
+    applies = desk_save_before_apply(monkeypatch, desk)
+    assert importer.import_file(write(file, ROWS), by=DESK).imported == len(ROWS)
+    store.close_store()
+    assert len(applies) == 2  # the first rehearsal was stale: rehearsed again
+    assert dump(imported_db) == one_by_one(registered_db, ROWS, before=[desk])
+
+
+@pytest.mark.parametrize(
+    ("kind", "rows", "rehearsals"),
+    [
+        ("phone", ROWS, 1),  # nothing the rehearsal read changed: the new ids only move up
+        # A first walk-in sends 李娜 to the end: the rows that took the head of the
+        # rotation are rehearsed again; rows that only sent consultants to the end after her.
+        ("walkin", ROWS, 2),
+        ("walkin", NAMED, 1),
+    ],
+)
+def test_a_desk_save_of_another_customer_before_the_apply(
+    stores, monkeypatch, kind, rows, rehearsals
+):
+    imported_db, registered_db, file = stores
+    desk = RegistrationInput(
+        kind=kind, time_in="2026-11-25 10:00", phone="13600000009", name="孙九", consultant="李娜"
+    )
+    build(imported_db)
+    applies = desk_save_before_apply(monkeypatch, desk)
+    assert importer.import_file(write(file, rows), by=DESK).imported == len(rows)
+    store.close_store()
+    assert len(applies) == rehearsals
+    assert dump(imported_db) == one_by_one(registered_db, rows, before=[desk])
+
+
+def test_an_import_kept_stale_is_refused_and_stores_nothing(stores, monkeypatch):
+    imported_db, _, file = stores
+    build(imported_db)
+    before = dump(imported_db)
+    monkeypatch.setattr(import_rehearsal.Watched, "unchanged", lambda self, shadow: False)
+    with pytest.raises(importer.ImportBusy):
+        importer.import_file(write(file, ROWS), by=DESK)
+    store.close_store()
+    assert dump(imported_db) == before
+
+
+def test_nobody_sees_a_half_import(stores, monkeypatch):
+    """Half-way through the rows, another connection still sees the store as it was: the
+    log, the customers, the contact table's due dates, the audit log."""
+    imported_db, _, file = stores
+    build(imported_db)
+    before = dump(imported_db)
+    real = registration.register
+    seen = []
+
+    def register(data, *, by):
+        saved = real(data, by=by)
+        if len(seen) == 0 and Registration.select().count() > 3:  # in the copies: more rows
+            seen.append(dump(imported_db))
+        return saved
+
+    monkeypatch.setattr(registration, "register", register)
+    assert importer.import_file(write(file, ROWS), by=DESK).imported == len(ROWS)
+    store.close_store()
+    assert seen == [before]
+    assert dump(imported_db) != before
+
+
+def test_a_rehearsal_cannot_write_the_store_itself(db):
+    with (
+        Shadow(
+            database,
+            import_rehearsal.copied_tables(all_customers=False),
+            scratch=import_rehearsal.SCRATCH,
+        ) as shadow,
+        pytest.raises(Exception, match="not authorized"),
+        shadow.rehearsal(),
+    ):
+        import_rehearsal.copy(shadow, {"13800000001"})
+        database.execute_sql("INSERT INTO main.setting (key, value) VALUES ('x', 'y')")
+    assert database.execute_sql("SELECT COUNT(*) FROM setting WHERE key = 'x'").fetchone() == (0,)
