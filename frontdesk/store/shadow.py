@@ -129,8 +129,10 @@ class Shadow:
                 row[1] for row in conn.execute(f'PRAGMA main.table_info("{table}")')
             ]
             for kind, sql in conn.execute(
-                "SELECT type, sql FROM main.sqlite_master"
-                " WHERE tbl_name = ? AND sql IS NOT NULL ORDER BY type = 'index'",
+                # Its table and indexes, not its triggers: the store's triggers (the counts
+                # kept of open rows, migration 0020) act when the apply writes the store.
+                "SELECT type, sql FROM main.sqlite_master WHERE tbl_name = ?"
+                " AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type = 'index'",
                 (table,),
             ).fetchall():
                 if kind == "table":
