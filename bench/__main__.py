@@ -56,8 +56,13 @@ def splice(text: str, sections: list[str], run_line: str) -> str:
             chunks[places[0]] = section
         else:
             chunks.append(section)
-        head = head.rstrip("\n") + f"\n{run_line.replace('- run:', '- run again:')}"
-        head += f" ({title.removeprefix('## ')})\n"
+        ran = f" ({title.removeprefix('## ')})"
+        kept = [  # the section's earlier run-again line goes: its figures are gone
+            line
+            for line in head.rstrip("\n").split("\n")
+            if not (line.startswith("- run again:") and line.endswith(ran))
+        ]
+        head = "\n".join(kept) + f"\n{run_line.replace('- run:', '- run again:')}{ran}\n"
     return "\n".join([head, *(chunk.rstrip("\n") + "\n" for chunk in chunks)])
 
 
