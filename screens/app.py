@@ -39,7 +39,7 @@ from frontdesk.store.watch import ChangeWatcher
 from screens import access, keymap, registry
 from screens.bindings import translate_bindings
 from screens.commands import CustomerFinder, FdCommandPalette, FrontdeskCommands
-from screens.db import start_now
+from screens.db import busy, start_now
 from screens.desk.day_log import DayLogScreen
 from screens.hangup import HangUp, keep_drafts, pending_drafts
 from screens.widgets import FdHeader
@@ -312,7 +312,8 @@ class FrontdeskApp(App[None]):
         Not while its last load is still running: with another desk saving every moment,
         each poll would start one more load beside it (a cancelled thread runs to its end),
         and the loads would pile up and starve the keys. The reload is owed instead, and
-        the next poll after the screen's loads have finished makes it.
+        the next poll after the screen's loads have finished makes it — those a newer one
+        replaced too (F6's search typed on), whose threads still run.
         """
         screen = self.screen
         if not isinstance(screen, registry.ShowsStoredData):
@@ -324,8 +325,9 @@ class FrontdeskApp(App[None]):
         screen.refresh_data()
 
     def _loading(self, screen: Screen) -> bool:
-        """Whether a worker of ``screen`` or of a widget on it is waiting or running."""
-        return any(
+        """Whether a worker of ``screen`` or of a widget on it is waiting or running, or a
+        job of one that was cancelled still runs on its thread."""
+        return busy(screen) or any(
             worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
             and screen in worker.node.ancestors_with_self
             for worker in self.workers

@@ -1,11 +1,17 @@
 """Running core calls in thread workers, never on the UI thread.
 
 Each job opens the store on its worker thread for its own length (SQLite connections
-belong to one thread), and its result or error comes back to the UI thread.
+belong to one thread), and its result or error comes back to the UI thread. The worker
+threads run at a lower priority than the UI thread: a key's frame goes first.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import os
+import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -16,6 +22,45 @@ from textual.worker import get_current_worker
 from frontdesk import store
 from frontdesk.errors import FrontdeskError
 from frontdesk.store import failures
+
+# How much lower than the UI thread's a worker thread's priority is (nice, Linux only).
+# F6 on a busy showroom reloads at each save another desk makes (a search of every
+# customer's phone is 0.45 s of CPU); on two cores beside other programs, those threads
+# took the cores from the UI thread, and a key's frame waited for them (up to 245 ms,
+# ``bench/bench_latency.py``). The reads still take every core the UI thread leaves idle.
+WORKER_NICENESS = 10
+_thread = threading.local()
+
+# The jobs running on a thread now, by a number of their own: the node each was started for.
+# A worker cancelled by a newer one of its group (a search typed on, a reload) leaves the
+# app's workers at once, but its thread runs its job to the end (a thread cannot be stopped).
+_running: dict[int, DOMNode] = {}
+_running_lock = threading.Lock()
+_numbers = itertools.count()
+
+
+def busy(node: DOMNode) -> bool:
+    """Whether a job started for ``node``, or for a node inside it, is running on its thread
+    now — a cancelled one too, whose answer will be dropped but whose work goes on."""
+    with _running_lock:
+        nodes = list(_running.values())
+    return any(node in started_for.ancestors_with_self for started_for in nodes)
+
+
+def behind_the_ui() -> None:
+    """Lower this worker thread's priority below the UI thread's, once per thread.
+
+    Only where a priority is the thread's own (Linux): elsewhere ``setpriority`` would
+    lower the whole process, the UI thread with it, and nothing is done."""
+    if getattr(_thread, "behind", False):
+        return
+    _thread.behind = True
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):  # a sandbox may refuse: the thread runs as it is
+            tid = threading.get_native_id()
+            os.setpriority(
+                os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + WORKER_NICENESS
+            )
 
 
 def run_db(
@@ -48,6 +93,10 @@ def run_db(
 
     def work() -> None:
         worker = get_current_worker()
+        behind_the_ui()
+        number = next(_numbers)
+        with _running_lock:
+            _running[number] = node
         try:
             with store.connection():
                 result = job(*args)
@@ -60,6 +109,9 @@ def run_db(
             if not worker.is_cancelled:
                 refuse(failures.StoreFailure(error))
             return
+        finally:
+            with _running_lock:
+                del _running[number]
         # A thread cannot be stopped: a worker cancelled meanwhile (an exclusive one that a
         # newer read replaced) finishes its job, but its answer, older than the newer one's,
         # is dropped — shown after it, it would undo the change that started the newer read.

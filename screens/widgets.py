@@ -6,6 +6,7 @@
 - ``FdChoice``: an input that filters a code list as you type (pinyin initials too) and
   takes the highlighted match on Enter (model, channel, consultant).
 - ``FdTable``: a DataTable whose scrollbars always show where it is scrolled.
+- ``show``: a line's new text, repainted without laying the screen out when its size stays.
 
 User text is always shown as ``Content`` (never parsed as markup).
 """
@@ -33,6 +34,28 @@ from frontdesk.i18n import t
 from screens.bindings import translate_bindings
 
 MAX_SHOWN_MATCHES = 4
+
+
+def show(static: Static, content: Content) -> None:
+    """Put ``content`` in ``static``, laying the screen out again only if its size may change.
+
+    ``Static.update`` asks for a layout of the whole screen at every call: the clock each
+    second, a hint at each key typed, F6's lines at each reload cost the UI thread 7–17 ms
+    of CPU each (more than twice that in time when the desk is busy), in the middle of the
+    keys (``bench/bench_latency.py``). A static whose size the stylesheet fixes, or whose
+    new content takes as many lines as the old at its width, is repainted alone.
+    """
+    styles = static.styles
+    width = static.content_size.width
+    if styles.width is not None and styles.width.is_auto:
+        layout = True  # its width follows its text
+    elif styles.height is None or not styles.height.is_auto:
+        layout = False  # sized by the stylesheet
+    elif not width or not static.display:
+        layout = True  # not laid out yet (or hidden): nothing to compare with
+    else:
+        layout = static.visual.get_height(styles, width) != content.get_height(styles, width)
+    static.update(content, layout=layout)
 
 
 class FdHeader(Static):
@@ -63,7 +86,7 @@ class FdHeader(Static):
         store = Content.styled(store_name, "bold")
         if store.cell_length > room:
             store = store.truncate(room, ellipsis=True)
-        self.update(Content.assemble(store, rest))
+        show(self, Content.assemble(store, rest))
 
     def on_resize(self) -> None:
         self.refresh_clock()

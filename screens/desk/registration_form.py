@@ -41,7 +41,7 @@ from screens.desk.form_fields import (
     widget_value,
 )
 from screens.dialogs import ConfirmScreen
-from screens.widgets import FdChoice, FdCycle, FdFooter, FdHeader, after_typing
+from screens.widgets import FdChoice, FdCycle, FdFooter, FdHeader, after_typing, show
 
 LOOKUP_DELAY_S = 0.25
 # What a known customer's lookup fills in, by field name: from the customer on file.
@@ -311,7 +311,7 @@ class RegistrationScreen(Screen[int | None]):
         fields follows when it is the focused one's."""
         beside = self._hint(field_id)
         if beside is not None:
-            beside.update(hint)
+            show(beside, hint)
         if self.focused is not None and self.focused.id == field_id:
             self._show_focused_hint(self.focused)
 
@@ -332,10 +332,10 @@ class RegistrationScreen(Screen[int | None]):
         beside = self._hint(field.widget_id) if field is not None else None
         whole = beside.visual if beside is not None else None
         if field is None or not isinstance(whole, Content) or not whole.plain:
-            line.update(Content(""))
+            show(line, Content(""))
             return
         label = Content.styled(field.label_text(self.kind), "bold")
-        line.update(Content.assemble(label, "  ", whole))
+        show(line, Content.assemble(label, "  ", whole))
 
     def on_fd_choice_matches_changed(self, event: FdChoice.MatchesChanged) -> None:
         choice = event.choice
@@ -427,10 +427,10 @@ class RegistrationScreen(Screen[int | None]):
         known = self.query_one("#known", Static)
         self._forget_stale_lookup()
         if not phone.strip():
-            known.update(Content.styled(t("form.anonymous"), "dim"))
+            show(known, Content.styled(t("form.anonymous"), "dim"))
             return
         if rules.normalise_phone(phone) is None:
-            known.update(Content(""))
+            show(known, Content(""))
             return
         run_db(
             self,
@@ -448,9 +448,9 @@ class RegistrationScreen(Screen[int | None]):
             self._forget_lookup()  # another customer's number, or no one's
         known = self.query_one("#known", Static)
         if summary is None:
-            known.update(Content.styled(t("form.new_customer"), "italic"))
+            show(known, Content.styled(t("form.new_customer"), "italic"))
             return
-        known.update(self._banner(summary))
+        show(known, self._banner(summary))
         if self._customer is None:
             self._fill_from(summary)
         self._customer = summary
@@ -501,7 +501,7 @@ class RegistrationScreen(Screen[int | None]):
         phone = self.query_one("#phone", Input).value
         if rules.normalise_phone(phone) != self._customer.phone:
             self._forget_lookup()
-            self.query_one("#known", Static).update(Content(""))
+            show(self.query_one("#known", Static), Content(""))
 
     def _forget_lookup(self) -> None:
         """Put back what the lookup filled — the field as it was, the consultant the head

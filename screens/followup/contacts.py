@@ -29,7 +29,7 @@ from screens.db import run_db
 from screens.followup.contact_forms import ContactTarget, CustomerActions, StaffChoiceScreen
 from screens.followup.contact_grid import ContactGrid
 from screens.followup.customer_card import CustomerScreen
-from screens.widgets import FdFooter, FdHeader
+from screens.widgets import FdFooter, FdHeader, FdInput, show
 
 SEARCH_DELAY_S = 0.25
 # The footer shows ", . 月份": one word for the two month keys (F1 and the palette name each).
@@ -91,7 +91,8 @@ class ContactsScreen(CustomerActions, Screen):
     def compose(self) -> ComposeResult:
         yield FdHeader(id="header")
         yield Static(Content(""), id="contacts-title")
-        yield Input(id="contacts-search", compact=True, max_length=rules.MAX_NAME)
+        # An FdInput: typing the search repaints the line alone, not the whole screen.
+        yield FdInput(id="contacts-search", compact=True, max_length=rules.MAX_NAME)
         yield ContactGrid(id="contacts-grid")
         yield Static(Content(""), id="contacts-current")
         yield Static(Content(""), id="contacts-foot")
@@ -157,8 +158,9 @@ class ContactsScreen(CustomerActions, Screen):
             parts.append(t(f"contacts.filter.{f.due}"))
         if f.search.strip():
             parts.append(t("contacts.filter.search", text=f.search.strip()))
-        self.query_one("#contacts-title", Static).update(
-            Content.assemble((parts[0], "bold"), " · ", Content(" · ".join(parts[1:])))
+        show(
+            self.query_one("#contacts-title", Static),
+            Content.assemble((parts[0], "bold"), " · ", Content(" · ".join(parts[1:]))),
         )
 
     def _show_totals(self, totals: Totals) -> None:
@@ -178,17 +180,17 @@ class ContactsScreen(CustomerActions, Screen):
             leads=totals.leads,
         )
         closed = t("contacts.foot.closed", closed=contact_table.closes_text(totals.closed))
-        self.query_one("#contacts-foot", Static).update(Content(f"{text}\n{flow}\n{closed}"))
+        show(self.query_one("#contacts-foot", Static), Content(f"{text}\n{flow}\n{closed}"))
 
     def on_contact_grid_cursor_moved(self, event: ContactGrid.CursorMoved) -> None:
         line = self.query_one("#contacts-current", Static)
         grid = event.grid
         if not grid.total:
             key = "contacts.none_filtered" if self.filter.is_filtered else "contacts.none"
-            line.update(Content.styled(t(key), "dim"))
+            show(line, Content.styled(t(key), "dim"))
             return
         if event.row is None:
-            line.update(Content.styled(t("contacts.loading"), "dim"))
+            show(line, Content.styled(t("contacts.loading"), "dim"))
             return
         row = event.row.row
         overdue = row.overdue_days(self.filter.today)
@@ -213,9 +215,7 @@ class ContactsScreen(CustomerActions, Screen):
             last=row.last_contact.strftime("%m-%d") if row.last_contact else "—",
             due=due,
         )
-        line.update(
-            Content.assemble(Content(text), (f" {status}" if status else "", "bold $error"))
-        )
+        show(line, Content.assemble(Content(text), (f" {status}" if status else "", "bold $error")))
 
     # -- the customer under the cursor ----------------------------------------------------
 
