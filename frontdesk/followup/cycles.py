@@ -38,13 +38,13 @@ SELECT "customer_id", "at", "rank", "id", "method", "level", "closed_as" FROM (
       FROM "registration" r WHERE r."customer_id" IS NOT NULL {registrations}
     UNION ALL
     SELECT c."customer_id", c."at", 1, c."id", c."method", c."level_after", NULL
-      FROM "contact" c WHERE 1 {contacts}
+      FROM "contact" c WHERE TRUE {contacts}
     UNION ALL
     SELECT lc."customer_id", lc."at", 2, lc."id", 'close', NULL,
            COALESCE(lc."closed_as", 'lost')
       FROM "level_change" lc
      WHERE lc."to_level" IS NULL AND lc."contact_id" IS NULL
-       AND lc."registration_id" IS NULL {closes})
+       AND lc."registration_id" IS NULL {closes}) AS "event"
  ORDER BY "customer_id", "at", "rank", "id"
 """
 
@@ -114,9 +114,12 @@ def derive(events: Iterable[tuple]) -> list[Cycle]:
 
 
 def _execute(db, sql: str, params: Iterable = ()) -> list[tuple]:
+    """The rows of a query; none for a statement that returns none (a DELETE)."""
     if isinstance(db, sqlite3.Connection):
-        return db.execute(sql, tuple(params)).fetchall()
-    return db.execute_sql(sql, tuple(params)).fetchall()
+        cursor = db.execute(sql, tuple(params))
+    else:
+        cursor = db.execute_sql(sql, tuple(params))
+    return cursor.fetchall() if cursor.description is not None else []
 
 
 def _events_sql(chunk: list[int] | None) -> tuple[str, list[int]]:

@@ -29,7 +29,7 @@ from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
 from frontdesk.stats import statistics
-from frontdesk.store.models import Staff, database
+from frontdesk.store.models import Staff, database, is_yes
 
 HOURS_PLACES = 2  # hours and ups per hour in JSON (7.25)
 
@@ -194,7 +194,7 @@ def _report(
 
     members = Staff.select(Staff.id, Staff.name).order_by(Staff.rotation_order, Staff.id)
     listed = (
-        (Staff.active & (Staff.role == "consultant"))
+        (is_yes(Staff.active) & (Staff.role == "consultant"))
         | Staff.id.in_(list(hours) + list(skipped))
         | Staff.name.in_(list(ups_names))
     )

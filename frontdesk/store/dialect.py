@@ -10,6 +10,9 @@ the same files build the same schema on both:
 - ``INSERT OR IGNORE`` is ``INSERT … ON CONFLICT DO NOTHING``;
 - the ``?`` placeholders are psycopg's ``%s``.
 
+The queries' few words that differ — the day or hour of a moment — are here too
+(``day_of``, ``hour_of``).
+
 What cannot be translated word for word — a trigger's body — a migration writes for each
 engine, side by side (``frontdesk.store.migrations`` 0020). A fill of the rows stored
 before a migration (SQLite's ``date()`` and ``json_extract`` over them) has nothing to fill
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from peewee import Database, DatabaseProxy, PostgresqlDatabase
+from peewee import SQL, Database, DatabaseProxy, Field, Node, PostgresqlDatabase, fn
 
 _ROWID = re.compile(r'"id" INTEGER NOT NULL PRIMARY KEY\b')
 _DATETIME = re.compile(r"\bDATETIME\b")
@@ -43,7 +46,34 @@ def sql(db: Database | DatabaseProxy, statement: str) -> str:
     statement = _DATETIME.sub("TIMESTAMP", statement)
     if _OR_IGNORE.match(statement):
         statement = _OR_IGNORE.sub("INSERT INTO", statement) + " ON CONFLICT DO NOTHING"
-    return statement.replace("?", "%s")
+    return statement
+
+
+# SQLite's words in the project's own SQL, outside quotes: a ``?`` placeholder, and the
+# null-safe ``IS`` / ``IS NOT`` between two values; a quoted text or name is kept.
+_RAW_WORDS = re.compile(
+    r"""(?P<quoted>'(?:[^']|'')*'|"(?:[^"]|"")*")"""
+    r"|(?P<mark>\?)"
+    r"|(?P<is_not>\bIS\s+NOT\s+(?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b))"
+    r"|(?P<is>\bIS\s+(?!NOT\b|NULL\b|TRUE\b|FALSE\b|DISTINCT\b))",
+    re.IGNORECASE,
+)
+_POSTGRES_WORDS = {"mark": "%s", "is_not": "IS DISTINCT FROM ", "is": "IS NOT DISTINCT FROM "}
+
+
+def raw_sql_for_postgres(statement: str) -> str:
+    """A statement of the project's own SQL, written for SQLite (``?`` placeholders,
+    ``IS`` between values), in PostgreSQL's words; psycopg reads every ``%`` as the start
+    of a placeholder, so a literal one is doubled. Peewee's own SQL for PostgreSQL (its
+    placeholders are ``%s``) passes through unchanged."""
+    if "%s" in statement:
+        return statement
+
+    def word(match: re.Match) -> str:
+        kind = match.lastgroup
+        return match.group() if kind == "quoted" else _POSTGRES_WORDS[kind or ""]
+
+    return _RAW_WORDS.sub(word, statement.replace("%", "%%"))
 
 
 def run(db: Database | DatabaseProxy, statements, params: tuple | None = None) -> None:
@@ -56,3 +86,31 @@ def fills_old_rows(db: Database | DatabaseProxy) -> bool:
     """Whether a migration's fill of the rows stored before it has rows to fill: always on
     SQLite; never on PostgreSQL (see the module)."""
     return not is_postgres(db)
+
+
+# -- the queries' words -------------------------------------------------------------------
+# SQLite keeps a moment as the text ``YYYY-MM-DD HH:MM:SS[.ffffff]`` and PostgreSQL as a
+# timestamp; these give the same text from either, so the rows read back alike.
+
+
+def _engine_of(column: Field) -> Database | DatabaseProxy:
+    return column.model._meta.database
+
+
+def day_of(column: Field) -> Node:
+    """``YYYY-MM-DD`` of a stored moment, as text."""
+    if is_postgres(_engine_of(column)):
+        return fn.to_char(column, SQL("'YYYY-MM-DD'")).coerce(False)
+    return fn.SUBSTR(column, 1, 10).coerce(False)
+
+
+def hour_of(column: Field) -> Node:
+    """The hour (``00``–``23``) of a stored moment, as text."""
+    if is_postgres(_engine_of(column)):
+        return fn.to_char(column, SQL("'HH24'")).coerce(False)
+    return fn.SUBSTR(column, 12, 2).coerce(False)
+
+
+def engine(db: Database | DatabaseProxy) -> str:
+    """``postgresql`` or ``sqlite``: a key for SQL compiled once per engine."""
+    return "postgresql" if is_postgres(db) else "sqlite"

@@ -6,8 +6,9 @@ thread takes one for its work (``store.connection``) and gives it back after. ps
 imported only for such a store; a showroom's SQLite file never loads it.
 
 The schema is the one the migrations build on SQLite, in PostgreSQL's words
-(``frontdesk.store.dialect``); its yes/no columns are integers on both engines, so a
-Python ``True`` is sent as 1 (``_YesNoAsNumber``).
+(``frontdesk.store.dialect``); the project's own SQL, written with SQLite's ``?``, is put
+in PostgreSQL's words as it runs (``execute_sql``). The yes/no columns are integers on both
+engines, so a Python ``True`` is sent as 1 (``_yes_no_dumper``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import functools
 from typing import Any
 
 from playhouse.pool import PooledPostgresqlDatabase
+
+from frontdesk.store import dialect
 
 MAX_CONNECTIONS = 20  # one terminal's threads (the screen's, its workers, the watcher)
 STALE_S = 300  # an idle pooled connection older than this is closed, not reused
@@ -32,6 +35,9 @@ class PostgresStore(PooledPostgresqlDatabase):
         options.setdefault("stale_timeout", STALE_S)
         options.setdefault("timeout", WAIT_S)
         super().__init__(url, prefer_psycopg3=True, **options)
+
+    def execute_sql(self, sql, params=None):
+        return super().execute_sql(dialect.raw_sql_for_postgres(sql), params)
 
     def _initialize_connection(self, conn) -> None:
         super()._initialize_connection(conn)
