@@ -296,3 +296,45 @@ def test_settings_staff_and_code_lists_read_back_alike_on_both_engines(
         on_postgres = _settings_staff_and_codes()
     assert on_postgres == on_sqlite
     assert on_sqlite[0] == "丰田4S店（东区）" and "凯美瑞" in on_sqlite[2] and on_sqlite[3]
+
+
+def _a_morning_at_the_desk() -> tuple:
+    """Walk-ins and calls registered through the desk's own service, then the day's log,
+    its statistics and the month sheet as the core reads them."""
+    from frontdesk import clock
+    from frontdesk.desk import day_log, registration
+    from frontdesk.people import team
+    from frontdesk.people.actor import OPERATOR, Actor
+    from frontdesk.stats import statistics
+    from frontdesk.store import codes
+
+    team.add_staff("王磊", "consultant", by=OPERATOR)
+    desk = Actor.member(team.add_staff("赵敏", "receptionist", by=OPERATOR))
+    codes.add(codes.MODEL, "凯美瑞")
+    today = clock.today()
+    entries = [
+        {"kind": "walkin", "phone": "13800138000", "name": "王先生", "model": "凯美瑞",
+         "level": "H", "party_size": 2, "time_in": "09:05", "test_drive": True},
+        {"kind": "phone", "phone": "13900139000", "name": "李女士", "level": "A",
+         "time_in": "09:40"},
+        {"kind": "walkin", "phone": "13800138000", "party_size": 1, "time_in": "10:10",
+         "time_out": "10:25"},
+        {"kind": "walkin", "phone": "13900139000", "party_size": 3, "time_in": "10:20"},
+    ]  # fmt: skip
+    for entry in entries:
+        registration.register(registration.RegistrationInput(**entry), by=desk)
+    log = [
+        (row.kind, row.time_in, row.phone, row.name, row.visit, row.level, row.party_size)
+        for row in day_log.day_log(today)
+    ]
+    return log, statistics.daily_statistics(today), statistics.month_sheet(today.year, today.month)
+
+
+def test_a_morning_at_the_desk_reads_the_same_on_both_engines(tmp_path, pg_url, frozen_clock):
+    with bound(str(tmp_path / "store.db")):
+        on_sqlite = _a_morning_at_the_desk()
+    with bound(pg_url):
+        on_postgres = _a_morning_at_the_desk()
+    assert on_postgres == on_sqlite
+    log, day, _ = on_sqlite
+    assert len(log) == 4 and day.parties == 3 and day.returning == 1  # a returning walk-in

@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
 
+from frontdesk.store import dialect
+
 FACE_TO_FACE = ("walkin", "visit")
 IDS_PER_STATEMENT = 500
 
@@ -135,9 +137,10 @@ def _events_sql(chunk: list[int] | None) -> tuple[str, list[int]]:
 
 
 def _customers_with_a_level(db, chunk: list[int] | None) -> list[tuple]:
+    since = dialect.midnight_sql(db, '"first_contact"')
     sql = (
-        'SELECT "id", "level", COALESCE("first_contact" || \' 00:00:00\', "created_at") '
-        'FROM "customer" WHERE "level" IS NOT NULL'
+        f'SELECT "id", "level", COALESCE({since}, "created_at") FROM "customer"'
+        ' WHERE "level" IS NOT NULL'
     )
     if chunk is None:
         return _execute(db, sql)
@@ -178,7 +181,4 @@ def rebuild(db=None, customer_ids: Iterable[int | None] | None = None) -> None:
         found = [cycle.row() for spells in derived.values() for cycle in spells]
         if not found:
             continue
-        if isinstance(db, sqlite3.Connection):
-            db.executemany(_INSERT_SQL, found)
-        else:
-            db.cursor().executemany(_INSERT_SQL, found)
+        dialect.execute_many(db, _INSERT_SQL, found)

@@ -362,7 +362,7 @@ def _totals():
     R = Registration
     stay = Case(
         None,
-        [(R.time_out.is_null(False), fn.STRFTIME("%s", R.time_out) - fn.STRFTIME("%s", R.time_in))],
+        [(R.time_out.is_null(False), dialect.seconds_between(R.time_in, R.time_out))],
     )
     first_walkin_of_a_customer = (
         (R.kind == WALKIN) & _of_a_customer() & ~_earlier(WALKIN)  # not returning
@@ -430,7 +430,7 @@ def _by_consultant():
         )
         .join(Staff, JOIN.LEFT_OUTER, on=(R.consultant == Staff.id))
         .where((R.kind == WALKIN) & _in_range())
-        .group_by(SQL("day"), R.consultant, SQL("is_returning"))
+        .group_by(SQL("day"), R.consultant, Staff.name, SQL("is_returning"))
     )
 
 

@@ -25,15 +25,25 @@ from __future__ import annotations
 
 import re
 
-from peewee import SQL, Database, DatabaseProxy, Field, Node, PostgresqlDatabase, fn
+from peewee import (
+    SQL,
+    Database,
+    DatabaseProxy,
+    Field,
+    Node,
+    NodeList,
+    PostgresqlDatabase,
+    fn,
+)
 
 _ROWID = re.compile(r'"id" INTEGER NOT NULL PRIMARY KEY\b')
 _DATETIME = re.compile(r"\bDATETIME\b")
 _OR_IGNORE = re.compile(r"^\s*INSERT OR IGNORE INTO\b", re.IGNORECASE)
 
 
-def is_postgres(db: Database | DatabaseProxy) -> bool:
-    """Whether ``db`` (the store, or a proxy bound to it) is PostgreSQL."""
+def is_postgres(db: object) -> bool:
+    """Whether ``db`` (the store, a proxy bound to it, or a raw sqlite3 connection) is
+    PostgreSQL."""
     target = db.obj if isinstance(db, DatabaseProxy) else db
     return isinstance(target, PostgresqlDatabase)
 
@@ -111,6 +121,49 @@ def hour_of(column: Field) -> Node:
     return fn.SUBSTR(column, 12, 2).coerce(False)
 
 
+def seconds_between(start: Field, end: Field) -> Node:
+    """The seconds from one stored moment to another (whole seconds on SQLite)."""
+    if is_postgres(_engine_of(start)):
+        return fn.EXTRACT(NodeList((SQL("EPOCH FROM"), end - start)))
+    return fn.STRFTIME("%s", end) - fn.STRFTIME("%s", start)
+
+
 def engine(db: Database | DatabaseProxy) -> str:
     """``postgresql`` or ``sqlite``: a key for SQL compiled once per engine."""
     return "postgresql" if is_postgres(db) else "sqlite"
+
+
+def midnight_sql(db: object, column: str) -> str:
+    """SQL for the first moment of a stored day (``column``: a quoted column name), as a
+    moment is stored: text on SQLite, a timestamp on PostgreSQL."""
+    if is_postgres(db):
+        return f"CAST({column} AS TIMESTAMP)"
+    return f"{column} || ' 00:00:00'"
+
+
+def execute_many(db, statement: str, rows: list) -> None:
+    """One statement of the project's SQL for each row (``executemany``), on a peewee
+    database (either engine) or a raw sqlite3 connection."""
+    if hasattr(db, "execute_sql"):
+        if is_postgres(db):
+            statement = raw_sql_for_postgres(statement)
+        db.cursor().executemany(statement, rows)
+    else:
+        db.executemany(statement, rows)
+
+
+def day_sql(db: object, moment: str) -> str:
+    """SQL for the day of a moment (``moment``: SQL), as a date column stores it."""
+    return f"CAST({moment} AS DATE)" if is_postgres(db) else f"date({moment})"
+
+
+def never_sql(db: object) -> str:
+    """SQL for a moment before every stored one (to stand for "none" in a comparison)."""
+    return "'-infinity'" if is_postgres(db) else "''"
+
+
+def days_after_sql(db: object, day: str, days: str) -> str:
+    """SQL for the day ``days`` (SQL: an integer) after ``day`` (SQL: a stored day)."""
+    if is_postgres(db):
+        return f"({day} + {days})"
+    return f"date({day}, '+' || {days} || ' days')"
