@@ -59,11 +59,11 @@ def sql(db: Database | DatabaseProxy, statement: str) -> str:
     return statement
 
 
-# SQLite's words in the project's own SQL, outside quotes: a ``?`` placeholder, and the
+# SQLite's words in the project's own SQL, outside quotes: a ``?`` or ``:name`` placeholder, the
 # null-safe ``IS`` / ``IS NOT`` between two values; a quoted text or name is kept.
 _RAW_WORDS = re.compile(
     r"""(?P<quoted>'(?:[^']|'')*'|"(?:[^"]|"")*")"""
-    r"|(?P<mark>\?)"
+    r"|(?P<mark>\?)|(?P<named>(?<![:\w]):(?P<name>[A-Za-z_]\w*))"
     r"|(?P<is_not>\bIS\s+NOT\s+(?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b))"
     r"|(?P<is>\bIS\s+(?!NOT\b|NULL\b|TRUE\b|FALSE\b|DISTINCT\b))",
     re.IGNORECASE,
@@ -76,12 +76,15 @@ def raw_sql_for_postgres(statement: str) -> str:
     ``IS`` between values), in PostgreSQL's words; psycopg reads every ``%`` as the start
     of a placeholder, so a literal one is doubled. Peewee's own SQL for PostgreSQL (its
     placeholders are ``%s``) passes through unchanged."""
-    if "%s" in statement:
+    if "%s" in statement or "%(" in statement:
         return statement
 
     def word(match: re.Match) -> str:
-        kind = match.lastgroup
-        return match.group() if kind == "quoted" else _POSTGRES_WORDS[kind or ""]
+        if match.group("quoted"):
+            return match.group()
+        if match.group("named"):
+            return f"%({match.group('name')})s"
+        return _POSTGRES_WORDS[match.lastgroup or ""]
 
     return _RAW_WORDS.sub(word, statement.replace("%", "%%"))
 
@@ -128,6 +131,23 @@ def seconds_between(start: Field, end: Field) -> Node:
     return fn.STRFTIME("%s", end) - fn.STRFTIME("%s", start)
 
 
+def _json_value(column: Field, key: str, kind: str) -> Node:
+    if not is_postgres(_engine_of(column)):
+        return fn.json_extract(column, f"$.{key}")  # SQLite gives each value its own type
+    text = NodeList((fn.CAST(NodeList((column, SQL("AS JSONB")))), SQL("->>"), SQL(f"'{key}'")))
+    return fn.CAST(NodeList((text, SQL(f"AS {kind}")))) if kind else text
+
+
+def json_number(column: Field, key: str) -> Node:
+    """A whole number kept under ``key`` in a JSON text column (an id)."""
+    return _json_value(column, key, "INTEGER")
+
+
+def json_moment(column: Field, key: str) -> Node:
+    """A moment kept under ``key`` in a JSON text column."""
+    return _json_value(column, key, "TIMESTAMP")
+
+
 def engine(db: Database | DatabaseProxy) -> str:
     """``postgresql`` or ``sqlite``: a key for SQL compiled once per engine."""
     return "postgresql" if is_postgres(db) else "sqlite"
@@ -167,3 +187,28 @@ def days_after_sql(db: object, day: str, days: str) -> str:
     if is_postgres(db):
         return f"({day} + {days})"
     return f"date({day}, '+' || {days} || ' days')"
+
+
+def epoch_sql(db: object, moment: str) -> str:
+    """SQL for a moment (SQL: a stored moment or a text one) in whole seconds since 1970."""
+    if is_postgres(db):
+        return f"CAST(EXTRACT(EPOCH FROM CAST({moment} AS TIMESTAMP)) AS BIGINT)"
+    return f"CAST(strftime('%s', {moment}) AS INTEGER)"
+
+
+def least_sql(db: object, *values: str) -> str:
+    """SQL for the least of some values (SQLite's many-argument ``MIN``)."""
+    return f"{'LEAST' if is_postgres(db) else 'MIN'}({', '.join(values)})"
+
+
+def greatest_sql(db: object, *values: str) -> str:
+    """SQL for the greatest of some values (SQLite's many-argument ``MAX``)."""
+    return f"{'GREATEST' if is_postgres(db) else 'MAX'}({', '.join(values)})"
+
+
+def days_between_sql(db: object, later: str, earlier: str) -> str:
+    """SQL for the whole days from the day of ``earlier`` to the day of ``later`` (SQL:
+    stored moments or days)."""
+    if is_postgres(db):
+        return f"(CAST({later} AS DATE) - CAST({earlier} AS DATE))"
+    return f"julianday(date({later})) - julianday(date({earlier}))"
