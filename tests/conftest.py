@@ -213,3 +213,39 @@ async def type_as_a_terminal(pilot, text: str) -> None:
     for character in text:
         pilot.app._driver.send_message(events.Key(_character_to_key(character), character))
         await pilot.pause()
+
+
+# -- PostgreSQL: one throwaway server per test process, a database per test ------------------
+
+_PG_SKIP = "PostgreSQL not available (no initdb on PATH or in /usr/lib/postgresql)"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A PostgreSQL server for this test process (``tests.postgres``); skips without one."""
+    from tests import postgres
+
+    found = postgres.binaries()
+    if found is None:
+        pytest.skip(_PG_SKIP)
+    cluster = postgres.Cluster(found).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster):
+    """The URL of a new, empty PostgreSQL database."""
+    return pg_cluster.new_database()
+
+
+def pytest_terminal_summary(terminalreporter):
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if _PG_SKIP in str(getattr(report, "longrepr", ""))
+    ]
+    if skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} PostgreSQL tests skipped: {_PG_SKIP}", yellow=True
+        )

@@ -107,6 +107,8 @@ def prepare(args: argparse.Namespace) -> Actor:
     operator."""
     i18n.set_language(config.resolve_lang(getattr(args, "lang", None)))
     target = config.resolve_db(getattr(args, "db", None))
+    if store.is_postgres(target):  # its schema only, so far: no screen or report runs on it
+        raise FrontdeskError(t("cli.postgres_unfinished", target=target))
     try:
         store.open_store(target)
     except (DatabaseError, sqlite3.Error, ImproperlyConfigured, OSError, RuntimeError) as error:

@@ -614,7 +614,4 @@ def unclosed(*, by: Actor, today: dt.date | None = None) -> list[Unclosed]:
     start = dt.datetime.combine(today - LOOK_BACK, dt.time())
     end = dt.datetime.combine(today, dt.time())
     found = database.execute_sql(_UNCLOSED_SQL, (start.isoformat(" "), end.isoformat(" ")))
-    return [
-        Unclosed(dt.date.fromisoformat(day), count, still_in)
-        for day, count, still_in in found.fetchall()
-    ]
+    return [Unclosed(rows.day(day), count, still_in) for day, count, still_in in found.fetchall()]

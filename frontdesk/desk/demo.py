@@ -33,7 +33,7 @@ from frontdesk.i18n import t
 from frontdesk.people import team
 from frontdesk.people.actor import Actor
 from frontdesk.store import codes, rows, settings
-from frontdesk.store.models import Customer, Staff, database
+from frontdesk.store.models import Customer, Staff, database, is_yes
 
 MAX_DAYS = 366
 
@@ -394,7 +394,7 @@ def generate(days: int = 30, seed: int = 1, *, by: Actor) -> DemoSummary:
         if not by.is_staff:
             receptionist = (
                 Staff.select()
-                .where(Staff.active & (Staff.role == "receptionist"))
+                .where(is_yes(Staff.active) & (Staff.role == "receptionist"))
                 .order_by(Staff.id)
                 .first()
             )

@@ -26,7 +26,7 @@ from frontdesk.months import month_of
 from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
 from frontdesk.store import codes
-from frontdesk.store.models import Customer, Staff
+from frontdesk.store.models import Customer, Staff, is_yes
 
 # Each consultant's share of follow-ups made on the day they fall due (the rest slip).
 ON_TIME = (0.70, 0.90)
@@ -125,7 +125,7 @@ class FollowUps:
         self.summary = summary
         manager = (
             Staff.select()
-            .where(Staff.active & (Staff.role == "manager"))
+            .where(is_yes(Staff.active) & (Staff.role == "manager"))
             .order_by(Staff.id)
             .first()
         )

@@ -46,7 +46,7 @@ from frontdesk.followup.contact_input import (
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
-from frontdesk.store import audit, settings
+from frontdesk.store import audit, dialect, settings
 from frontdesk.store.models import Contact, Customer, LevelChange, Registration, Staff, database
 
 # What a closed intent customer becomes (客户分类): a lost one stays a base customer (基盘).
@@ -56,13 +56,13 @@ IDS_PER_STATEMENT = 500  # customer ids per recompute statement (SQLite's variab
 # The latest registration or contact, else the first contact, else the day on file.
 _LAST_CONTACT_SQL = """
 UPDATE "customer" SET "last_contact" = COALESCE(
-    (SELECT date(MAX("moment")) FROM (
+    (SELECT {day_of_latest} FROM (
         SELECT MAX(r."time_in") AS "moment" FROM "registration" r
          WHERE r."customer_id" = "customer"."id"
         UNION ALL
-        SELECT MAX(c."at") FROM "contact" c WHERE c."customer_id" = "customer"."id")),
+        SELECT MAX(c."at") FROM "contact" c WHERE c."customer_id" = "customer"."id") AS "latest"),
     "first_contact",
-    date("created_at"))
+    {day_on_file})
 """
 
 # Open intent customers (a level) are due at the date agreed at the latest contact of their
@@ -73,24 +73,43 @@ _NEXT_DUE_SQL = """
 UPDATE "customer" SET "next_due" = CASE WHEN "level" IS NULL THEN NULL ELSE COALESCE(
     (SELECT CASE WHEN c."next_date" > "customer"."last_contact"
                    OR (c."at" >= COALESCE((SELECT MAX(r."time_in") FROM "registration" r
-                                            WHERE r."customer_id" = "customer"."id"), '')
+                                            WHERE r."customer_id" = "customer"."id"), {never})
                        AND c."at" >= (SELECT MAX(later."at") FROM "contact" later
                                        WHERE later."customer_id" = "customer"."id"))
                  THEN c."next_date" END
        FROM "contact" c
       WHERE c."customer_id" = "customer"."id" AND c."next_date" IS NOT NULL
         AND c."at" >= COALESCE((SELECT MAX(ic."opened_at") FROM "intent_cycle" ic
-                                 WHERE ic."customer_id" = "customer"."id"), '')
+                                 WHERE ic."customer_id" = "customer"."id"), {never})
       ORDER BY c."at" DESC, c."id" DESC LIMIT 1),
-    date("last_contact", '+' || (CASE "level" {cases} END) || ' days')) END
+    {interval_after_last}) END
 """
 
 
+def _follow_up_sql(db, days: dict[str, int]) -> tuple[str, str]:
+    """The two statements, in the words of ``db``'s engine (``frontdesk.store.dialect``)."""
+    cases = " ".join(f"WHEN '{level}' THEN {int(days[level])}" for level in rules.LEVELS)
+    last_contact = _LAST_CONTACT_SQL.format(
+        day_of_latest=dialect.day_sql(db, 'MAX("moment")'),
+        day_on_file=dialect.day_sql(db, '"created_at"'),
+    )
+    next_due = _NEXT_DUE_SQL.format(
+        never=dialect.never_sql(db),
+        interval_after_last=dialect.days_after_sql(
+            db, '"last_contact"', f'(CASE "level" {cases} END)'
+        ),
+    )
+    return last_contact, next_due
+
+
 def _execute(db, sql: str, params: Iterable = ()) -> list[tuple]:
-    """Run one statement on a peewee database or a plain sqlite3 connection."""
+    """Run one statement on a peewee database or a plain sqlite3 connection; its rows
+    (none for an UPDATE)."""
     if isinstance(db, sqlite3.Connection):
-        return db.execute(sql, tuple(params)).fetchall()
-    return db.execute_sql(sql, tuple(params)).fetchall()
+        cursor = db.execute(sql, tuple(params))
+    else:
+        cursor = db.execute_sql(sql, tuple(params))
+    return cursor.fetchall() if cursor.description is not None else []
 
 
 def _intervals(db) -> dict[str, int]:
@@ -118,13 +137,11 @@ def recompute_follow_up(
     the transaction of the change, so the table never shows a stale due date.
     """
     db = database if db is None else db
-    days = _intervals(db)
-    cases = " ".join(f"WHEN '{level}' THEN {int(days[level])}" for level in rules.LEVELS)
-    next_due_sql = _NEXT_DUE_SQL.format(cases=cases)
+    last_contact_sql, next_due_sql = _follow_up_sql(db, _intervals(db))
     if customer_ids is None:
         if history:
             cycles.rebuild(db)
-        _execute(db, _LAST_CONTACT_SQL)
+        _execute(db, last_contact_sql)
         _execute(db, next_due_sql)
         return
     ids = sorted({int(i) for i in customer_ids if i is not None})
@@ -133,7 +150,7 @@ def recompute_follow_up(
     for start in range(0, len(ids), IDS_PER_STATEMENT):
         chunk = ids[start : start + IDS_PER_STATEMENT]
         where = f' WHERE "id" IN ({", ".join("?" * len(chunk))})'
-        _execute(db, _LAST_CONTACT_SQL + where, chunk)
+        _execute(db, last_contact_sql + where, chunk)
         _execute(db, next_due_sql + where, chunk)
 
 

@@ -24,7 +24,7 @@ from peewee import JOIN, SQL, fn
 from frontdesk.followup.contacts import get_customer, overdue_days
 from frontdesk.people import roles
 from frontdesk.people.actor import Actor
-from frontdesk.store import rows
+from frontdesk.store import dialect, rows
 from frontdesk.store.models import (
     AuditEntry,
     CloseApplication,
@@ -269,7 +269,7 @@ def audited_query(customer_id: int):
     what an entry speaks of). Each happened at the moment its detail names (``at``: the
     demo's past days), else when it was recorded."""
     who, before, after = Staff.alias("who"), Staff.alias("before"), Staff.alias("after")
-    happened = fn.COALESCE(fn.json_extract(AuditEntry.detail, "$.at"), AuditEntry.at)
+    happened = fn.COALESCE(dialect.json_moment(AuditEntry.detail, "at"), AuditEntry.at)
     return (
         AuditEntry.select(
             AuditEntry.id,
@@ -285,13 +285,13 @@ def audited_query(customer_id: int):
             AuditEntry,
             before,
             JOIN.LEFT_OUTER,
-            on=(before.id == fn.json_extract(AuditEntry.detail, "$.from_consultant")),
+            on=(before.id == dialect.json_number(AuditEntry.detail, "from_consultant")),
         )
         .join_from(
             AuditEntry,
             after,
             JOIN.LEFT_OUTER,
-            on=(after.id == fn.json_extract(AuditEntry.detail, "$.to_consultant")),
+            on=(after.id == dialect.json_number(AuditEntry.detail, "to_consultant")),
         )
         .where(
             (AuditEntry.entity == "customer")

@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
 
+from frontdesk.store import dialect
+
 FACE_TO_FACE = ("walkin", "visit")
 IDS_PER_STATEMENT = 500
 
@@ -38,13 +40,13 @@ SELECT "customer_id", "at", "rank", "id", "method", "level", "closed_as" FROM (
       FROM "registration" r WHERE r."customer_id" IS NOT NULL {registrations}
     UNION ALL
     SELECT c."customer_id", c."at", 1, c."id", c."method", c."level_after", NULL
-      FROM "contact" c WHERE 1 {contacts}
+      FROM "contact" c WHERE TRUE {contacts}
     UNION ALL
     SELECT lc."customer_id", lc."at", 2, lc."id", 'close', NULL,
            COALESCE(lc."closed_as", 'lost')
       FROM "level_change" lc
      WHERE lc."to_level" IS NULL AND lc."contact_id" IS NULL
-       AND lc."registration_id" IS NULL {closes})
+       AND lc."registration_id" IS NULL {closes}) AS "event"
  ORDER BY "customer_id", "at", "rank", "id"
 """
 
@@ -114,9 +116,12 @@ def derive(events: Iterable[tuple]) -> list[Cycle]:
 
 
 def _execute(db, sql: str, params: Iterable = ()) -> list[tuple]:
+    """The rows of a query; none for a statement that returns none (a DELETE)."""
     if isinstance(db, sqlite3.Connection):
-        return db.execute(sql, tuple(params)).fetchall()
-    return db.execute_sql(sql, tuple(params)).fetchall()
+        cursor = db.execute(sql, tuple(params))
+    else:
+        cursor = db.execute_sql(sql, tuple(params))
+    return cursor.fetchall() if cursor.description is not None else []
 
 
 def _events_sql(chunk: list[int] | None) -> tuple[str, list[int]]:
@@ -132,9 +137,10 @@ def _events_sql(chunk: list[int] | None) -> tuple[str, list[int]]:
 
 
 def _customers_with_a_level(db, chunk: list[int] | None) -> list[tuple]:
+    since = dialect.midnight_sql(db, '"first_contact"')
     sql = (
-        'SELECT "id", "level", COALESCE("first_contact" || \' 00:00:00\', "created_at") '
-        'FROM "customer" WHERE "level" IS NOT NULL'
+        f'SELECT "id", "level", COALESCE({since}, "created_at") FROM "customer"'
+        ' WHERE "level" IS NOT NULL'
     )
     if chunk is None:
         return _execute(db, sql)
@@ -175,7 +181,4 @@ def rebuild(db=None, customer_ids: Iterable[int | None] | None = None) -> None:
         found = [cycle.row() for spells in derived.values() for cycle in spells]
         if not found:
             continue
-        if isinstance(db, sqlite3.Connection):
-            db.executemany(_INSERT_SQL, found)
-        else:
-            db.cursor().executemany(_INSERT_SQL, found)
+        dialect.execute_many(db, _INSERT_SQL, found)

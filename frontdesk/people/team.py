@@ -34,7 +34,7 @@ from frontdesk.i18n import t
 from frontdesk.people import roles
 from frontdesk.people.actor import Actor
 from frontdesk.store import audit, settings
-from frontdesk.store.models import Customer, DutyPeriod, RotationSkip, Staff, database
+from frontdesk.store.models import Customer, DutyPeriod, RotationSkip, Staff, database, is_yes
 
 
 def add_staff(name: str, role: str, login: str | None = None, *, by: Actor) -> Staff:
@@ -136,7 +136,7 @@ def set_role(name_or_login: str, role: str, *, by: Actor) -> tuple[Staff, int]:
 
 def is_active(staff_id: int) -> bool:
     """Whether this staff member may still work (an open app checks when the store changes)."""
-    return Staff.select().where((Staff.id == staff_id) & Staff.active).exists()
+    return Staff.select().where((Staff.id == staff_id) & is_yes(Staff.active)).exists()
 
 
 def _free_login(base: str) -> str:
@@ -158,7 +158,7 @@ RECEIVING_ROLES = ("consultant", "manager")  # who may receive a customer (接�
 def list_staff(active_only: bool = False) -> list[Staff]:
     query = Staff.select().order_by(Staff.role, Staff.rotation_order, Staff.id)
     if active_only:
-        query = query.where(Staff.active)
+        query = query.where(is_yes(Staff.active))
     return list(query)
 
 
@@ -166,7 +166,7 @@ def consultants() -> list[Staff]:
     """Active consultants (and managers, who may receive customers), in rotation order."""
     return list(
         Staff.select()
-        .where(Staff.active & Staff.role.in_(RECEIVING_ROLES))
+        .where(is_yes(Staff.active) & Staff.role.in_(RECEIVING_ROLES))
         .order_by(Staff.rotation_order, Staff.id)
     )
 
@@ -221,7 +221,7 @@ def _overdue_by_consultant(threshold: int):
 def _on_duty_query():
     return (
         Staff.select()
-        .where(Staff.active & Staff.on_duty & (Staff.role == "consultant"))
+        .where(is_yes(Staff.active) & is_yes(Staff.on_duty) & (Staff.role == "consultant"))
         .order_by(Staff.rotation_order, Staff.id)
     )
 
@@ -365,7 +365,7 @@ def duty_roster() -> list[Staff]:
     """The active consultants in rotation order, each with whether they are on duty (当班)."""
     return list(
         Staff.select()
-        .where(Staff.active & (Staff.role == "consultant"))
+        .where(is_yes(Staff.active) & (Staff.role == "consultant"))
         .order_by(Staff.rotation_order, Staff.id)
     )
 

@@ -64,7 +64,7 @@ SELECT COUNT(DISTINCT CASE WHEN "moment" >= ? THEN "customer_id" END),
         SELECT r."customer_id", r."time_in" FROM "registration" r
          WHERE r."consultant_id" = ? AND r."time_in" >= ? AND r."time_in" < ?
            AND r."customer_id" IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM "contact" k WHERE k."registration_id" = r."id"))
+           AND NOT EXISTS (SELECT 1 FROM "contact" k WHERE k."registration_id" = r."id")) AS "seen"
 """
 
 _PURPOSES_SQL = """

@@ -29,6 +29,7 @@ from frontdesk.people.actor import Actor
 from frontdesk.reports import daily_report
 from frontdesk.store import audit
 from frontdesk.store.models import ReportSignoff, database
+from frontdesk.store.rows import day as stored_day
 
 SIGN_WITHIN = dt.timedelta(days=1)  # a day's report is signed by the end of the next day
 LOOK_BACK = dt.timedelta(days=31)  # how far back the unsigned reports are looked for
@@ -159,10 +160,7 @@ def unsigned(*, by: Actor, today: dt.date | None = None) -> list[Unsigned]:
     end = dt.datetime.combine(today - SIGN_WITHIN, dt.time())  # days before yesterday
     window = (start.isoformat(" "), end.isoformat(" "))
     rows = database.execute_sql(_UNSIGNED_SQL, window + window).fetchall()
-    waiting = [
-        Unsigned(member, name, dt.date.fromisoformat(day), count)
-        for member, name, day, count in rows
-    ]
+    waiting = [Unsigned(member, name, stored_day(day), count) for member, name, day, count in rows]
     waiting.extend(_amended(today - LOOK_BACK, today, by))
     return sorted(waiting, key=lambda item: (item.day, item.consultant))
 
@@ -173,7 +171,7 @@ def _amended(first: dt.date, last: dt.date, by: Actor) -> list[Unsigned]:
     touched = database.execute_sql(_TOUCHED_SQL, (first.isoformat(), last.isoformat()))
     found = []
     for member_id, day_text in touched.fetchall():
-        day = dt.date.fromisoformat(str(day_text))
+        day = stored_day(day_text)
         try:
             member = daily_report.report_member(member_id)
         except ValidationError:  # no longer receives customers: nobody signs theirs again

@@ -30,6 +30,7 @@ from typing import Any
 from frontdesk import months, rules
 from frontdesk.people import roles
 from frontdesk.people.actor import Actor
+from frontdesk.store import dialect
 from frontdesk.store.models import database
 
 DIMENSIONS = ("reason", "competitor", "model", "consultant", "level")
@@ -45,11 +46,7 @@ WITH "loss" AS (
          cu."model" AS "model",
          COALESCE(s."name", '') AS "consultant",
          COALESCE(lc."from_level", '') AS "level",
-         julianday(date(lc."at")) - julianday(date(COALESCE(
-             (SELECT ic."opened_at" FROM "intent_cycle" ic
-               WHERE ic."customer_id" = lc."customer_id" AND ic."closed_at" = lc."at"
-               ORDER BY ic."opened_at" DESC LIMIT 1),
-             cu."first_contact", cu."created_at"))) AS "days"
+         {days} AS "days"
     FROM "level_change" lc
     JOIN "customer" cu ON cu."id" = lc."customer_id"
     LEFT JOIN "close_application" ca ON ca."close_id" = lc."id"
@@ -57,20 +54,34 @@ WITH "loss" AS (
    WHERE lc."at" >= ? AND lc."at" < ?
      AND lc."to_level" IS NULL AND lc."contact_id" IS NULL AND lc."registration_id" IS NULL
      AND lc."closed_as" IN ('defeat', 'lost'))
-SELECT {key}, SUM("outcome" = 'defeat'), SUM("outcome" = 'lost'), AVG("days")
+SELECT {key}, SUM(CASE WHEN "outcome" = 'defeat' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN "outcome" = 'lost' THEN 1 ELSE 0 END), AVG(CAST("days" AS DOUBLE PRECISION))
   FROM "loss" {where} {group}
 """
+_CYCLE_OPENED = """COALESCE(
+             (SELECT ic."opened_at" FROM "intent_cycle" ic
+               WHERE ic."customer_id" = lc."customer_id" AND ic."closed_at" = lc."at"
+               ORDER BY ic."opened_at" DESC LIMIT 1),
+             cu."first_contact", cu."created_at")"""
+
+
+def _days() -> str:
+    """SQL for the days from the cycle's first contact to the loss, in the store's words."""
+    return dialect.days_between_sql(database, 'lc."at"', _CYCLE_OPENED)
+
+
 # The level at the loss in the form's order (O H A B C), then none; the others by count.
 _LEVEL_ORDER = " ".join(f"WHEN '{level}' THEN {n}" for n, level in enumerate(rules.LEVELS))
 _ORDER = {
-    "level": f'ORDER BY CASE "key" {_LEVEL_ORDER} ELSE {len(rules.LEVELS)} END',
+    "level": f'ORDER BY CASE "level" {_LEVEL_ORDER} ELSE {len(rules.LEVELS)} END',
 }
 _DEFAULT_ORDER = 'ORDER BY COUNT(*) DESC, "key"'
 
 # The applications filed in the month, by the consultant of the customer then.
 _APPLICATIONS = """
-SELECT {key}, COUNT(*), SUM(ca."status" = 'approved'), SUM(ca."status" = 'rejected'),
-       SUM(ca."status" = 'pending')
+SELECT {key}, COUNT(*), SUM(CASE WHEN ca."status" = 'approved' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN ca."status" = 'rejected' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN ca."status" = 'pending' THEN 1 ELSE 0 END)
   FROM "close_application" ca
   JOIN "customer" cu ON cu."id" = ca."customer_id"
   LEFT JOIN "staff" s ON s."id" = COALESCE(ca."consultant_id", cu."consultant_id")
@@ -160,12 +171,15 @@ def _bounds(month: dt.date) -> tuple[str, str]:
 
 def _loss_rows(month: dt.date, dimension: str | None) -> list[LossCount]:
     if dimension is None:
-        sql = _LOSSES.format(key="''", where="", group="")
+        sql = _LOSSES.format(key="''", where="", group="", days=_days())
     else:
         where = "WHERE \"outcome\" = 'defeat'" if dimension == "competitor" else ""
         order = _ORDER.get(dimension, _DEFAULT_ORDER)
         sql = _LOSSES.format(
-            key=f'"{dimension}" AS "key"', where=where, group=f'GROUP BY "key" {order}'
+            key=f'"{dimension}" AS "key"',
+            where=where,
+            group=f'GROUP BY "key" {order}',
+            days=_days(),
         )
     found = database.execute_sql(sql, _bounds(month)).fetchall()
     return [

@@ -64,7 +64,7 @@ SELECT r."id", d."number", r."time_in", r."kind", cu."id", cu."name", cu."phone"
        SELECT 1 FROM "contact" c
         WHERE c."customer_id" = r."customer_id" AND +c."staff_id" = r."consultant_id"
           AND c."at" >= r."time_in" AND c."at" < :next_end)
-   AND (:scope IS NULL OR r."consultant_id" = :scope)
+   AND (CAST(:scope AS INTEGER) IS NULL OR r."consultant_id" = :scope)
  ORDER BY r."time_in", r."id"
 """
 
@@ -84,7 +84,7 @@ SELECT c."id", c."at", c."method", cu."id", cu."name", cu."phone", ic."opened_le
    AND NOT EXISTS (
        SELECT 1 FROM "registration" r
         WHERE r."customer_id" = ic."customer_id" AND r."time_in" <= ic."opened_at")
-   AND (:scope IS NULL OR COALESCE(c."staff_id", cu."consultant_id") = :scope)
+   AND (CAST(:scope AS INTEGER) IS NULL OR COALESCE(c."staff_id", cu."consultant_id") = :scope)
  ORDER BY c."at", c."id"
 """
 
@@ -134,8 +134,8 @@ SELECT t."consultant_id", s."name", SUM(t."on_report"), SUM(t."in_log")
         SELECT "consultant_id", 0, COUNT(DISTINCT "customer_id") FROM log
          GROUP BY "consultant_id") t
   LEFT JOIN "staff" s ON s."id" = t."consultant_id"
- WHERE :scope IS NULL OR t."consultant_id" = :scope
- GROUP BY t."consultant_id"
+ WHERE CAST(:scope AS INTEGER) IS NULL OR t."consultant_id" = :scope
+ GROUP BY t."consultant_id", s."name"
  ORDER BY t."consultant_id" IS NULL, s."name", t."consultant_id"
 """
 
@@ -161,7 +161,7 @@ SELECT x."side", x."consultant_id", s."name", cu."id", cu."name", cu."phone", x.
   LEFT JOIN "registration" r ON r."id" = x."registration_id"
   LEFT JOIN day_log d ON d."id" = r."id"
   LEFT JOIN "contact" c ON c."id" = x."contact_id"
- WHERE :scope IS NULL OR x."consultant_id" = :scope
+ WHERE CAST(:scope AS INTEGER) IS NULL OR x."consultant_id" = :scope
  ORDER BY x."consultant_id" IS NULL, s."name", x."consultant_id", x."side" DESC,
           COALESCE(r."time_in", c."at"), cu."id"
 """

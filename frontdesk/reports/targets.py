@@ -213,8 +213,9 @@ def _delivery_actuals(month: dt.date, consultant_id: int | None) -> dict[Key, in
     consultant who closed, else to the customer's consultant."""
     LC, Closer = LevelChange, Staff.alias("closer")
     start, end = _month_range(month)
+    # Written out, not bound: PostgreSQL groups by the same words as selected.
     credited = fn.COALESCE(
-        Case(None, [(Closer.role == "consultant", LC.staff)], None), Customer.consultant
+        Case(None, [(Closer.role == SQL("'consultant'"), LC.staff)], None), Customer.consultant
     )
     query = (
         LC.select(credited.alias("who"), Customer.model, fn.COUNT(SQL("*")))
@@ -222,10 +223,10 @@ def _delivery_actuals(month: dt.date, consultant_id: int | None) -> dict[Key, in
         .join_from(LC, Closer, JOIN.LEFT_OUTER, on=(Closer.id == LC.staff))
         .where((LC.at >= start) & (LC.at < end) & (LC.closed_as == "deal"))
         .where(LC.to_level.is_null() & LC.contact.is_null() & LC.registration.is_null())
-        .group_by(SQL("who"), Customer.model)
+        .group_by(credited, Customer.model)
     )
     if consultant_id is not None:
-        query = query.having(SQL("who") == consultant_id)
+        query = query.having(credited == consultant_id)
     return {
         (int(who), model or ""): int(count)
         for who, model, count in row_tuples(query)

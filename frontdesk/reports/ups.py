@@ -29,7 +29,8 @@ from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
 from frontdesk.stats import statistics
-from frontdesk.store.models import Staff, database
+from frontdesk.store import dialect
+from frontdesk.store.models import Staff, database, is_yes
 
 HOURS_PLACES = 2  # hours and ups per hour in JSON (7.25)
 
@@ -38,19 +39,27 @@ _STAMP = "%Y-%m-%d %H:%M:%S"  # how the store keeps a moment (frontdesk.clock: t
 # Each spell's part in [start, end): the later of its start and the range's, to the earlier
 # of its end (now, while open) and the range's; a spell outside the range adds nothing.
 _HOURS_SQL = """
-SELECT "staff_id",
-       SUM(MAX(0, CAST(strftime('%s', MIN(COALESCE("ended_at", :now), :end)) AS INTEGER)
-                  - CAST(strftime('%s', MAX("started_at", :start)) AS INTEGER))) / 3600.0
+SELECT "staff_id", SUM({seconds}) / 3600.0
   FROM "duty_period"
  WHERE "started_at" < :end AND ("ended_at" IS NULL OR "ended_at" > :start)
-   AND (:consultant IS NULL OR "staff_id" = :consultant)
+   AND (CAST(:consultant AS INTEGER) IS NULL OR "staff_id" = :consultant)
  GROUP BY "staff_id"
 """
+
+
+def _hours_sql() -> str:
+    """The spells' hours, in the store's engine's words (``frontdesk.store.dialect``)."""
+    db = database
+    until = dialect.epoch_sql(db, dialect.least_sql(db, 'COALESCE("ended_at", :now)', ":end"))
+    since = dialect.epoch_sql(db, dialect.greatest_sql(db, '"started_at"', ":start"))
+    return _HOURS_SQL.format(seconds=dialect.greatest_sql(db, "0", f"{until} - {since}"))
+
+
 _SKIP_COUNTS_SQL = """
 SELECT "staff_id", "reason", COUNT(*)
   FROM "rotation_skip"
  WHERE "at" >= :start AND "at" < :end
-   AND (:consultant IS NULL OR "staff_id" = :consultant)
+   AND (CAST(:consultant AS INTEGER) IS NULL OR "staff_id" = :consultant)
  GROUP BY "staff_id", "reason"
 """
 _SKIPS_SQL = """
@@ -59,7 +68,7 @@ SELECT s."at", c."name", s."reason", b."name"
   JOIN "staff" c ON c."id" = s."staff_id"
   LEFT JOIN "staff" b ON b."id" = s."skipped_by_id"
  WHERE s."at" >= :start AND s."at" < :end
-   AND (:consultant IS NULL OR s."staff_id" = :consultant)
+   AND (CAST(:consultant AS INTEGER) IS NULL OR s."staff_id" = :consultant)
  ORDER BY s."at", s."id"
 """
 
@@ -187,14 +196,14 @@ def _report(
         "now": clock.now().strftime(_STAMP),
         "consultant": consultant_id,
     }
-    hours = dict(database.execute_sql(_HOURS_SQL, params).fetchall())
+    hours = dict(database.execute_sql(_hours_sql(), params).fetchall())
     skip_counts = database.execute_sql(_SKIP_COUNTS_SQL, params).fetchall()
     skipped = {staff_id for staff_id, _, _ in skip_counts}
     ups_names = {name for name, figures in split.items() if name and figures["parties"]}
 
     members = Staff.select(Staff.id, Staff.name).order_by(Staff.rotation_order, Staff.id)
     listed = (
-        (Staff.active & (Staff.role == "consultant"))
+        (is_yes(Staff.active) & (Staff.role == "consultant"))
         | Staff.id.in_(list(hours) + list(skipped))
         | Staff.name.in_(list(ups_names))
     )

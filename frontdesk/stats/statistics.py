@@ -60,7 +60,7 @@ from peewee import JOIN, SQL, Case, Select, fn
 
 from frontdesk import clock, months, rules
 from frontdesk.followup import cycles
-from frontdesk.store import settings
+from frontdesk.store import dialect, settings
 from frontdesk.store.models import (
     Contact,
     IntentCycle,
@@ -294,8 +294,8 @@ _Earlier = Registration.alias("earlier")
 
 
 def _day_of(column):
-    """``YYYY-MM-DD`` of a stored ``YYYY-MM-DD HH:MM:SS``, as text (not a parsed date)."""
-    return fn.SUBSTR(column, 1, 10).coerce(False)
+    """``YYYY-MM-DD`` of a stored moment, as text (not a parsed date)."""
+    return dialect.day_of(column)
 
 
 def _earlier(kind: str):
@@ -362,7 +362,7 @@ def _totals():
     R = Registration
     stay = Case(
         None,
-        [(R.time_out.is_null(False), fn.STRFTIME("%s", R.time_out) - fn.STRFTIME("%s", R.time_in))],
+        [(R.time_out.is_null(False), dialect.seconds_between(R.time_in, R.time_out))],
     )
     first_walkin_of_a_customer = (
         (R.kind == WALKIN) & _of_a_customer() & ~_earlier(WALKIN)  # not returning
@@ -403,7 +403,7 @@ def _by_kind(key):
 
 
 def _by_hour():
-    return _by_kind(fn.SUBSTR(Registration.time_in, 12, 2).coerce(False))
+    return _by_kind(dialect.hour_of(Registration.time_in))
 
 
 def _by_channel():
@@ -430,7 +430,7 @@ def _by_consultant():
         )
         .join(Staff, JOIN.LEFT_OUTER, on=(R.consultant == Staff.id))
         .where((R.kind == WALKIN) & _in_range())
-        .group_by(SQL("day"), R.consultant, SQL("is_returning"))
+        .group_by(SQL("day"), R.consultant, Staff.name, SQL("is_returning"))
     )
 
 
@@ -455,8 +455,13 @@ def _new_leads():
     )
 
 
-@cache
 def _compiled(build: Callable[[], Select]) -> tuple[str, list]:
+    """A query's SQL and parameters for the store's engine, built once for each."""
+    return _compiled_for(build, dialect.engine(database))
+
+
+@cache
+def _compiled_for(build: Callable[[], Select], engine: str) -> tuple[str, list]:
     return build().sql()
 
 

@@ -26,6 +26,7 @@ from frontdesk.store.guard import (
 from frontdesk.store.models import ALL_MODELS, database
 
 BUSY_TIMEOUT_S = 15
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
@@ -35,8 +36,18 @@ SQLITE_PRAGMAS = {
 }
 
 
+def is_postgres(target: str) -> bool:
+    """Whether ``target`` names a PostgreSQL database (a URL), not an SQLite file."""
+    return target.startswith(POSTGRES_SCHEMES)
+
+
 def make_database(target: str) -> Database:
-    """A database for a file path, ``:memory:``, or a URL such as ``sqlite:///path``."""
+    """A database for a file path, ``:memory:``, or a URL such as ``sqlite:///path`` or
+    ``postgresql://user@host:port/db`` (``frontdesk.store.postgres``)."""
+    if is_postgres(target):
+        from frontdesk.store.postgres import PostgresStore
+
+        return PostgresStore("postgresql://" + target.split("://", 1)[1])
     if "://" in target:
         # Peewee's URLs bring every database's extension (MySQL, Postgres, …): a store named
         # by its path, as the desk's is, starts without them.
@@ -141,6 +152,7 @@ __all__ = [
     "ALL_MODELS",
     "close_store",
     "connection",
+    "is_postgres",
     "make_database",
     "migrate",
     "open_store",

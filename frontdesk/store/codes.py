@@ -29,7 +29,7 @@ from frontdesk.i18n import t
 from frontdesk.people import roles
 from frontdesk.people.actor import Actor
 from frontdesk.store import audit, rows
-from frontdesk.store.models import CodeItem, Customer, Registration, database
+from frontdesk.store.models import CodeItem, Customer, Registration, database, is_yes
 
 CHANNEL = "channel"
 MODEL = "model"
@@ -68,7 +68,7 @@ def names(kind: str) -> list[str]:
     """The active names of a code list, in the store's order."""
     query = (
         CodeItem.select(CodeItem.name)
-        .where((CodeItem.kind == kind) & CodeItem.active)
+        .where((CodeItem.kind == kind) & is_yes(CodeItem.active))
         .order_by(CodeItem.position, CodeItem.id)
     )
     return [name for (name,) in rows.tuples(query)]

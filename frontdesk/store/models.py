@@ -36,6 +36,7 @@ from peewee import (
     DatabaseProxy,
     DateField,
     DateTimeField,
+    Expression,
     Field,
     ForeignKeyField,
     IntegerField,
@@ -47,6 +48,12 @@ from frontdesk import clock
 from frontdesk.desk.fields import CHAR_COLUMN, FIELDS, FieldTable, RegistrationField, ValueType
 
 database = DatabaseProxy()
+
+
+def is_yes(column: Field) -> Expression:
+    """A yes/no column is yes: ``= 1``, as both engines hold it (integers, not a boolean
+    type: ``frontdesk.store.dialect``), where a bare column would be SQLite's only."""
+    return column == True  # noqa: E712  (an SQL comparison, not Python's)
 
 
 class BaseModel(Model):

@@ -31,7 +31,9 @@ def get(key: str, default: str = "") -> str:
 
 def put(key: str, value: str) -> None:
     with database.atomic():
-        Setting.insert(key=key, value=value).on_conflict_replace().execute()
+        Setting.insert(key=key, value=value).on_conflict(
+            conflict_target=[Setting.key], update={Setting.value: value}
+        ).execute()
 
 
 def store_name() -> str:

@@ -6,6 +6,8 @@ Written as SQL so that it stays exactly what it was when it shipped, whatever th
 become later.
 """
 
+from frontdesk.store import dialect
+
 STATEMENTS = [
     'CREATE TABLE "staff" ("id" INTEGER NOT NULL PRIMARY KEY, "name" VARCHAR(255) NOT NULL, "login" VARCHAR(255) NOT NULL, "role" VARCHAR(255) NOT NULL, "active" INTEGER NOT NULL, "on_duty" INTEGER NOT NULL, "rotation_order" INTEGER NOT NULL, "created_at" DATETIME NOT NULL)',
     'CREATE UNIQUE INDEX "staff_name" ON "staff" ("name")',
@@ -45,5 +47,4 @@ STATEMENTS = [
 
 
 def up(migrator, db):
-    for statement in STATEMENTS:
-        db.execute_sql(statement)
+    dialect.run(db, STATEMENTS)

@@ -3,6 +3,8 @@
 They are store settings afterwards: a store adds or retires channels as it likes.
 """
 
+from frontdesk.store import dialect
+
 CHANNELS = [
     "网络",
     "电视",
@@ -19,7 +21,8 @@ CHANNELS = [
 
 def up(migrator, db):
     for position, name in enumerate(CHANNELS, start=1):
-        db.execute_sql(
+        dialect.run(
+            db,
             'INSERT OR IGNORE INTO "code_item" ("kind", "name", "position", "active") '
             "VALUES ('channel', ?, ?, 1)",
             (name, position),

@@ -9,6 +9,8 @@ already stored, with the intervals in the ``setting`` table or the seed's defaul
 (O 7, H 2, A 3, B 7, C 14 days). Frozen SQL, like every migration.
 """
 
+from frontdesk.store import dialect
+
 COLUMNS = [
     'ALTER TABLE "customer" ADD COLUMN "last_contact" DATE',
     'ALTER TABLE "customer" ADD COLUMN "next_due" DATE',
@@ -51,5 +53,6 @@ UPDATE "customer" SET "next_due" = CASE WHEN "level" IS NULL THEN NULL ELSE COAL
 
 
 def up(migrator, db):
-    for statement in [*COLUMNS, LAST_CONTACT, NEXT_DUE]:
-        db.execute_sql(statement)
+    dialect.run(db, COLUMNS)
+    if dialect.fills_old_rows(db):
+        dialect.run(db, [LAST_CONTACT, NEXT_DUE])

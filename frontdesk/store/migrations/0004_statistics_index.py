@@ -6,6 +6,8 @@ starts with customer_id, so it replaces the plain index on that column (foreign-
 and the form's look-up of a customer's registrations use it just as well).
 """
 
+from frontdesk.store import dialect
+
 STATEMENTS = [
     'CREATE INDEX IF NOT EXISTS "registration_customer_id_kind_time_in" '
     'ON "registration" ("customer_id", "kind", "time_in")',
@@ -14,5 +16,4 @@ STATEMENTS = [
 
 
 def up(migrator, db):
-    for statement in STATEMENTS:
-        db.execute_sql(statement)
+    dialect.run(db, STATEMENTS)

@@ -6,6 +6,8 @@ has a PIN until an admin sets one (``frontdesk staff pin NAME``). Written as SQL
 stays exactly what it was when it shipped, whatever the models become later.
 """
 
+from frontdesk.store import dialect
+
 STATEMENTS = [
     'ALTER TABLE "staff" ADD COLUMN "pin_hash" VARCHAR(255)',
     'CREATE TABLE "pin_lockout" ("id" INTEGER NOT NULL PRIMARY KEY, "staff_id" INTEGER NOT NULL, "terminal" VARCHAR(255) NOT NULL, "failures" INTEGER NOT NULL, "lockouts" INTEGER NOT NULL, "locked_until" DATETIME, "updated_at" DATETIME NOT NULL, FOREIGN KEY ("staff_id") REFERENCES "staff" ("id") ON DELETE CASCADE)',
@@ -14,5 +16,4 @@ STATEMENTS = [
 
 
 def up(migrator, db):
-    for statement in STATEMENTS:
-        db.execute_sql(statement)
+    dialect.run(db, STATEMENTS)

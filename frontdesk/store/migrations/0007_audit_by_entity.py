@@ -6,6 +6,8 @@ save, so without it each card would read the whole log. Only an index: every row
 Written as SQL so that it stays exactly what it was when it shipped.
 """
 
+from frontdesk.store import dialect
+
 STATEMENTS = [
     'CREATE INDEX IF NOT EXISTS "audit_entry_entity_entity_id" '
     'ON "audit_entry" ("entity", "entity_id")',
@@ -13,5 +15,4 @@ STATEMENTS = [
 
 
 def up(migrator, db):
-    for statement in STATEMENTS:
-        db.execute_sql(statement)
+    dialect.run(db, STATEMENTS)

@@ -15,6 +15,8 @@ of the follow-up intervals.
 No row is changed but the new column filled.
 """
 
+from frontdesk.store import dialect
+
 TABLES = [
     'ALTER TABLE "level_change" ADD COLUMN "closed_as" VARCHAR(255)',
     'CREATE TABLE "intent_cycle" ("id" INTEGER NOT NULL PRIMARY KEY, "customer_id" INTEGER NOT NULL, "opened_at" DATETIME NOT NULL, "opened_by" VARCHAR(255) NOT NULL, "opened_level" VARCHAR(255) NOT NULL, "met_at" DATETIME, "origin" VARCHAR(255), "met_level" VARCHAR(255), "closed_at" DATETIME, "closed_as" VARCHAR(255), FOREIGN KEY ("customer_id") REFERENCES "customer" ("id") ON DELETE CASCADE)',
@@ -52,8 +54,9 @@ def _fill_closed_as(db):
 
 
 def up(migrator, db):
-    for statement in TABLES:
-        db.execute_sql(statement)
+    dialect.run(db, TABLES)
+    if not dialect.fills_old_rows(db):
+        return
     _fill_closed_as(db)
     from frontdesk.followup import cycles
 

@@ -7,11 +7,12 @@ applies in numeric order whatever came between. Written as SQL so that it stays 
 what it was when it shipped, whatever the models become later.
 """
 
+from frontdesk.store import dialect
+
 STATEMENTS = [
     'ALTER TABLE "registration" ADD COLUMN "source" INTEGER',
 ]
 
 
 def up(migrator, db):
-    for statement in STATEMENTS:
-        db.execute_sql(statement)
+    dialect.run(db, STATEMENTS)

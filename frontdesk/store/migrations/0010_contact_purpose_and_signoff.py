@@ -13,6 +13,8 @@ No row is changed. It depends on no other migration but the first, so it applies
 numeric order whatever came between; frozen SQL, like every migration.
 """
 
+from frontdesk.store import dialect
+
 STATEMENTS = [
     'ALTER TABLE "contact" ADD COLUMN "purpose" VARCHAR(255) NOT NULL DEFAULT \'\'',
     'CREATE TABLE "report_signoff" ("id" INTEGER NOT NULL PRIMARY KEY, "consultant_id" INTEGER NOT NULL, "day" DATE NOT NULL, "signed_by_id" INTEGER, "signed_at" DATETIME NOT NULL, "instructions" TEXT NOT NULL, "snapshot" TEXT NOT NULL, FOREIGN KEY ("consultant_id") REFERENCES "staff" ("id") ON DELETE CASCADE, FOREIGN KEY ("signed_by_id") REFERENCES "staff" ("id") ON DELETE SET NULL)',
@@ -23,5 +25,4 @@ STATEMENTS = [
 
 
 def up(migrator, db):
-    for statement in STATEMENTS:
-        db.execute_sql(statement)
+    dialect.run(db, STATEMENTS)

@@ -15,6 +15,8 @@ migration (0008) before it, so it applies in numeric order whatever came between
 Written as SQL so that it stays exactly what it was when it shipped.
 """
 
+from frontdesk.store import dialect
+
 STATEMENTS = [
     'CREATE TABLE "close_application" ("id" INTEGER NOT NULL PRIMARY KEY, "customer_id" INTEGER NOT NULL, "outcome" VARCHAR(255) NOT NULL, "reason" TEXT NOT NULL, "competitor" VARCHAR(255) NOT NULL, "level" VARCHAR(255), "consultant_id" INTEGER, "origin" VARCHAR(255) NOT NULL, "applied_by_id" INTEGER, "applied_at" DATETIME NOT NULL, "status" VARCHAR(255) NOT NULL, "decided_by_id" INTEGER, "decided_at" DATETIME, "note" TEXT NOT NULL, "close_id" INTEGER, FOREIGN KEY ("customer_id") REFERENCES "customer" ("id") ON DELETE CASCADE, FOREIGN KEY ("consultant_id") REFERENCES "staff" ("id") ON DELETE SET NULL, FOREIGN KEY ("applied_by_id") REFERENCES "staff" ("id") ON DELETE SET NULL, FOREIGN KEY ("decided_by_id") REFERENCES "staff" ("id") ON DELETE SET NULL, FOREIGN KEY ("close_id") REFERENCES "level_change" ("id") ON DELETE SET NULL)',
     'CREATE INDEX "close_application_applied_at" ON "close_application" ("applied_at")',
@@ -46,6 +48,6 @@ FILL = f"""UPDATE "level_change" SET
 
 
 def up(migrator, db):
-    for statement in STATEMENTS:
-        db.execute_sql(statement)
-    db.execute_sql(FILL)
+    dialect.run(db, STATEMENTS)
+    if dialect.fills_old_rows(db):
+        dialect.run(db, FILL)

@@ -10,6 +10,8 @@ No row is changed. It depends on no migration but 0010 (the table), so it applie
 numeric order whatever came between; frozen SQL, like every migration.
 """
 
+from frontdesk.store import dialect
+
 STATEMENTS = [
     'DROP INDEX "report_signoff_consultant_id_day"',
     'CREATE INDEX "report_signoff_consultant_id_day" ON "report_signoff" ("consultant_id", "day")',
@@ -17,5 +19,4 @@ STATEMENTS = [
 
 
 def up(migrator, db):
-    for statement in STATEMENTS:
-        db.execute_sql(statement)
+    dialect.run(db, STATEMENTS)

@@ -10,6 +10,8 @@ table), so it applies in numeric order whatever came between; frozen SQL, like e
 migration.
 """
 
+from frontdesk.store import dialect
+
 STATEMENTS = [
     'CREATE TABLE "sales_target" ("id" INTEGER NOT NULL PRIMARY KEY, "consultant_id" INTEGER NOT NULL, "month" DATE NOT NULL, "model" VARCHAR(255) NOT NULL, "walkins" INTEGER NOT NULL, "test_drives" INTEGER NOT NULL, "orders" INTEGER NOT NULL, "deliveries" INTEGER NOT NULL, "set_by_id" INTEGER, "set_at" DATETIME NOT NULL, FOREIGN KEY ("consultant_id") REFERENCES "staff" ("id") ON DELETE CASCADE, FOREIGN KEY ("set_by_id") REFERENCES "staff" ("id") ON DELETE SET NULL)',
     'CREATE UNIQUE INDEX "sales_target_month_consultant_id_model" ON "sales_target" ("month", "consultant_id", "model")',
@@ -17,5 +19,4 @@ STATEMENTS = [
 
 
 def up(migrator, db):
-    for statement in STATEMENTS:
-        db.execute_sql(statement)
+    dialect.run(db, STATEMENTS)

@@ -13,6 +13,8 @@ No row is changed. It depends on no migration but the first, so it applies in nu
 order whatever came between; frozen SQL, like every migration.
 """
 
+from frontdesk.store import dialect
+
 STATEMENTS = [
     'ALTER TABLE "registration" ADD COLUMN "left_unrecorded_at" DATETIME',
     'CREATE TABLE "day_close" ("id" INTEGER NOT NULL PRIMARY KEY, "day" DATE NOT NULL, "closed_by_id" INTEGER, "closed_as" VARCHAR(255) NOT NULL, "closed_at" DATETIME NOT NULL, "snapshot" TEXT NOT NULL, "confirmed_by_id" INTEGER, "confirmed_as" VARCHAR(255), "confirmed_at" DATETIME, FOREIGN KEY ("closed_by_id") REFERENCES "staff" ("id") ON DELETE SET NULL, FOREIGN KEY ("confirmed_by_id") REFERENCES "staff" ("id") ON DELETE SET NULL)',
@@ -22,5 +24,4 @@ STATEMENTS = [
 
 
 def up(migrator, db):
-    for statement in STATEMENTS:
-        db.execute_sql(statement)
+    dialect.run(db, STATEMENTS)

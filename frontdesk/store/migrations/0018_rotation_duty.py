@@ -15,6 +15,8 @@ in numeric order whatever came between; frozen SQL, like every migration.
 
 import datetime as dt
 
+from frontdesk.store import dialect
+
 STATEMENTS = [
     'CREATE TABLE "rotation_skip" ("id" INTEGER NOT NULL PRIMARY KEY, "staff_id" INTEGER NOT NULL, "reason" VARCHAR(255) NOT NULL, "at" DATETIME NOT NULL, "skipped_by_id" INTEGER, FOREIGN KEY ("staff_id") REFERENCES "staff" ("id") ON DELETE CASCADE, FOREIGN KEY ("skipped_by_id") REFERENCES "staff" ("id") ON DELETE SET NULL)',
     'CREATE INDEX "rotation_skip_at" ON "rotation_skip" ("at")',
@@ -31,8 +33,7 @@ OPEN_SPELLS = """INSERT INTO "duty_period" ("staff_id", "started_at", "ended_at"
 
 
 def up(migrator, db):
-    for statement in STATEMENTS:
-        db.execute_sql(statement)
+    dialect.run(db, STATEMENTS)
     # The local time to the second, as frontdesk.clock keeps it (a test's frozen clock too).
     now = dt.datetime.now().replace(microsecond=0)
-    db.execute_sql(OPEN_SPELLS, (now.strftime("%Y-%m-%d %H:%M:%S"),))
+    dialect.run(db, OPEN_SPELLS, (now.strftime("%Y-%m-%d %H:%M:%S"),))

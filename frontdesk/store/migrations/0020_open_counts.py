@@ -23,6 +23,8 @@ It depends on no migration but 0008 (the cycles), so it applies in numeric order
 came between; frozen SQL, like every migration.
 """
 
+from frontdesk.store import dialect
+
 # The figures a cycle counts under, from its customer ``c`` (none when it does not count).
 _FIGURES = """SELECT c."level", c."next_due", COALESCE(c."consultant_id", 0)
    FROM "customer" c
@@ -49,7 +51,7 @@ DELETE FROM "open_by_due" {_DUE_KEY} AND "number" = 0;"""
 _CHANGED = """OLD."open_level" IS NOT NEW."open_level" OR OLD."open_due" IS NOT NEW."open_due"
     OR OLD."open_consultant_id" IS NOT NEW."open_consultant_id" OR OLD."met_at" IS NOT NEW."met_at\""""
 
-STATEMENTS = [
+_TABLES = [
     'ALTER TABLE "intent_cycle" ADD COLUMN "open_level" VARCHAR(255)',
     'ALTER TABLE "intent_cycle" ADD COLUMN "open_due" DATE',
     'ALTER TABLE "intent_cycle" ADD COLUMN "open_consultant_id" INTEGER',
@@ -57,7 +59,9 @@ STATEMENTS = [
     'CREATE UNIQUE INDEX "open_by_met_consultant_id_level_met_month" ON "open_by_met" ("consultant_id", "level", "met_month")',
     'CREATE TABLE "open_by_due" ("id" INTEGER NOT NULL PRIMARY KEY, "consultant_id" INTEGER NOT NULL, "level" VARCHAR(255) NOT NULL, "next_due" DATE NOT NULL, "number" INTEGER NOT NULL)',
     'CREATE UNIQUE INDEX "open_by_due_consultant_id_level_next_due" ON "open_by_due" ("consultant_id", "level", "next_due")',
-    # The rows as they are.
+]
+# The rows as they are.
+_FILLS = [
     """UPDATE "intent_cycle" SET ("open_level", "open_due", "open_consultant_id") = (
          SELECT c."level", c."next_due", COALESCE(c."consultant_id", 0) FROM "customer" c
           WHERE c."id" = "intent_cycle"."customer_id"
@@ -69,6 +73,8 @@ STATEMENTS = [
     """INSERT INTO "open_by_due" ("consultant_id", "level", "next_due", "number")
         SELECT "open_consultant_id", "open_level", "open_due", COUNT(*)
           FROM "intent_cycle" WHERE "open_level" IS NOT NULL GROUP BY 1, 2, 3""",
+]
+_TRIGGERS = [
     # A cycle's figures follow its customer's (the inner updates set only the figures, so
     # they fire the counting triggers below and not these again).
     f"""CREATE TRIGGER "intent_cycle_figures_on_insert" AFTER INSERT ON "intent_cycle"
@@ -106,6 +112,82 @@ STATEMENTS = [
 ]
 
 
+STATEMENTS = [*_TABLES, *_FILLS, *_TRIGGERS]
+
+# PostgreSQL: the same figures and counts, in one function per job. A cycle's own figures
+# are set before it is written (no second UPDATE of the row); a customer's deletion
+# deletes their cycles (ON DELETE CASCADE), whose counts the delete takes.
+_PG_FIGURES = """CREATE FUNCTION "intent_cycle_figures"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  SELECT c."level", c."next_due", COALESCE(c."consultant_id", 0)
+    INTO NEW."open_level", NEW."open_due", NEW."open_consultant_id"
+    FROM "customer" c
+   WHERE c."id" = NEW."customer_id" AND NEW."closed_at" IS NULL
+     AND c."level" IS NOT NULL AND c."next_due" IS NOT NULL;
+  IF NOT FOUND THEN
+    NEW."open_level" := NULL; NEW."open_due" := NULL; NEW."open_consultant_id" := NULL;
+  END IF;
+  RETURN NEW;
+END $$"""
+_PG_CUSTOMER = """CREATE FUNCTION "customer_figures"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE "intent_cycle" SET ("open_level", "open_due", "open_consultant_id") = (
+    SELECT NEW."level", NEW."next_due", COALESCE(NEW."consultant_id", 0)
+     WHERE NEW."level" IS NOT NULL AND NEW."next_due" IS NOT NULL)
+   WHERE "customer_id" = NEW."id" AND "closed_at" IS NULL;
+  RETURN NULL;
+END $$"""
+_PG_MET = "COALESCE(to_char({row}.\"met_at\", 'YYYY-MM'), '')"
+_PG_COUNTS = f"""CREATE FUNCTION "open_counts"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' AND OLD."open_level" IS NOT NULL AND (TG_OP = 'DELETE'
+      OR (OLD."open_level", OLD."open_due", OLD."open_consultant_id", OLD."met_at")
+         IS DISTINCT FROM (NEW."open_level", NEW."open_due", NEW."open_consultant_id", NEW."met_at")) THEN
+    UPDATE "open_by_met" SET "number" = "number" - 1
+     WHERE "consultant_id" = OLD."open_consultant_id" AND "level" = OLD."open_level"
+       AND "met_month" = {_PG_MET.format(row="OLD")};
+    DELETE FROM "open_by_met"
+     WHERE "consultant_id" = OLD."open_consultant_id" AND "level" = OLD."open_level"
+       AND "met_month" = {_PG_MET.format(row="OLD")} AND "number" = 0;
+    UPDATE "open_by_due" SET "number" = "number" - 1
+     WHERE "consultant_id" = OLD."open_consultant_id" AND "level" = OLD."open_level"
+       AND "next_due" = OLD."open_due";
+    DELETE FROM "open_by_due"
+     WHERE "consultant_id" = OLD."open_consultant_id" AND "level" = OLD."open_level"
+       AND "next_due" = OLD."open_due" AND "number" = 0;
+  END IF;
+  IF TG_OP <> 'DELETE' AND NEW."open_level" IS NOT NULL AND (TG_OP = 'INSERT'
+      OR (OLD."open_level", OLD."open_due", OLD."open_consultant_id", OLD."met_at")
+         IS DISTINCT FROM (NEW."open_level", NEW."open_due", NEW."open_consultant_id", NEW."met_at")) THEN
+    INSERT INTO "open_by_met" ("consultant_id", "level", "met_month", "number")
+      VALUES (NEW."open_consultant_id", NEW."open_level", {_PG_MET.format(row="NEW")}, 1)
+      ON CONFLICT ("consultant_id", "level", "met_month")
+      DO UPDATE SET "number" = "open_by_met"."number" + 1;
+    INSERT INTO "open_by_due" ("consultant_id", "level", "next_due", "number")
+      VALUES (NEW."open_consultant_id", NEW."open_level", NEW."open_due", 1)
+      ON CONFLICT ("consultant_id", "level", "next_due")
+      DO UPDATE SET "number" = "open_by_due"."number" + 1;
+  END IF;
+  RETURN NULL;
+END $$"""
+POSTGRES_TRIGGERS = [
+    _PG_FIGURES,
+    """CREATE TRIGGER "intent_cycle_figures_on_write" BEFORE INSERT OR UPDATE OF "customer_id", "closed_at"
+        ON "intent_cycle" FOR EACH ROW EXECUTE FUNCTION "intent_cycle_figures"()""",
+    _PG_CUSTOMER,
+    """CREATE TRIGGER "customer_figures_on_update" AFTER UPDATE OF "level", "next_due", "consultant_id"
+        ON "customer" FOR EACH ROW
+        WHEN (OLD."level" IS DISTINCT FROM NEW."level" OR OLD."next_due" IS DISTINCT FROM NEW."next_due"
+          OR OLD."consultant_id" IS DISTINCT FROM NEW."consultant_id")
+        EXECUTE FUNCTION "customer_figures"()""",
+    _PG_COUNTS,
+    """CREATE TRIGGER "open_counts_on_write" AFTER INSERT OR UPDATE OR DELETE
+        ON "intent_cycle" FOR EACH ROW EXECUTE FUNCTION "open_counts"()""",
+]
+
+
 def up(migrator, db):
-    for statement in STATEMENTS:
-        db.execute_sql(statement)
+    if dialect.is_postgres(db):  # a new store: no rows to count yet
+        dialect.run(db, [*_TABLES, *POSTGRES_TRIGGERS])
+    else:
+        dialect.run(db, STATEMENTS)
