@@ -55,14 +55,17 @@ def _driver_for_peewee() -> None:
     from psycopg.pq import TransactionStatus
     from psycopg.types.json import Json, Jsonb
 
-    if peewee.psycopg is not None:  # Peewee was imported before frontdesk: it has it
+    if vars(peewee).get("psycopg") is not None:  # Peewee was imported before frontdesk
         return
-    peewee.psycopg, peewee.TransactionStatus = psycopg, TransactionStatus
-    peewee.Json_pg3, peewee.Jsonb_pg3 = Json, Jsonb
-    adapter = peewee.Psycopg3Adapter
-    adapter.txn_idle = TransactionStatus.IDLE
-    adapter.txn_inerror = TransactionStatus.INERROR
-    adapter.txn_unknown = TransactionStatus.UNKNOWN
+    vars(peewee).update(
+        psycopg=psycopg, TransactionStatus=TransactionStatus, Json_pg3=Json, Jsonb_pg3=Jsonb
+    )
+    for name, status in (
+        ("txn_idle", "IDLE"),
+        ("txn_inerror", "INERROR"),
+        ("txn_unknown", "UNKNOWN"),
+    ):
+        setattr(peewee.Psycopg3Adapter, name, getattr(TransactionStatus, status))
 
 
 @functools.cache
