@@ -16,8 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Never on today's log: the spreadsheet, phone and pinyin libraries (the warm-up loads the
 # last two a second after the first frame), the SSH server, the command line's areas, the
-# other screens and the core they sit on.
+# other screens and the core they sit on; PostgreSQL's driver (Peewee is kept from loading
+# it for an SQLite store: ``frontdesk/__init__.py``).
 NOT_AT_START = (
+    "psycopg",
     "openpyxl",
     "phonenumbers",
     "pypinyin",

@@ -3,7 +3,8 @@
 ``--db postgresql://user@host:port/db`` (or ``FRONTDESK_DB``) names it. Peewee talks to it
 through psycopg 3, with a pool of connections shared by the app's thread workers: a
 thread takes one for its work (``store.connection``) and gives it back after. psycopg is
-imported only for such a store; a showroom's SQLite file never loads it.
+imported only for such a store (Peewee is kept from loading it: ``frontdesk``); a
+showroom's SQLite file never loads it.
 
 The schema is the one the migrations build on SQLite, in PostgreSQL's words
 (``frontdesk.store.dialect``); the project's own SQL, written with SQLite's ``?``, is put
@@ -31,6 +32,7 @@ class PostgresStore(PooledPostgresqlDatabase):
     refusal = None  # the SQLite store's write gate (``store.guard``): none here yet
 
     def __init__(self, url: str, **options: Any) -> None:
+        _driver_for_peewee()
         options.setdefault("max_connections", MAX_CONNECTIONS)
         options.setdefault("stale_timeout", STALE_S)
         options.setdefault("timeout", WAIT_S)
@@ -42,6 +44,28 @@ class PostgresStore(PooledPostgresqlDatabase):
     def _initialize_connection(self, conn) -> None:
         super()._initialize_connection(conn)
         conn.adapters.register_dumper(bool, _yes_no_dumper())
+
+
+@functools.cache
+def _driver_for_peewee() -> None:
+    """Hand psycopg to Peewee, which did not look for it at its own import (``frontdesk``:
+    an SQLite desk does not pay for loading a driver it never uses)."""
+    import peewee
+    import psycopg
+    from psycopg.pq import TransactionStatus
+    from psycopg.types.json import Json, Jsonb
+
+    if vars(peewee).get("psycopg") is not None:  # Peewee was imported before frontdesk
+        return
+    vars(peewee).update(
+        psycopg=psycopg, TransactionStatus=TransactionStatus, Json_pg3=Json, Jsonb_pg3=Jsonb
+    )
+    for name, status in (
+        ("txn_idle", "IDLE"),
+        ("txn_inerror", "INERROR"),
+        ("txn_unknown", "UNKNOWN"),
+    ):
+        setattr(peewee.Psycopg3Adapter, name, getattr(TransactionStatus, status))
 
 
 @functools.cache
