@@ -19,7 +19,7 @@ import signal
 from concurrent import futures
 from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events
@@ -61,13 +61,17 @@ WARM_UP_DELAY_S = 1.0  # after the first frame: start-up does not wait for it
 EARLY_LOG_WAIT_S = 0.5  # a store that slow: the log shows first, its rows when they come
 
 
-def stylesheet() -> Path:
-    """``frontdesk.tcss``: inside the wheel next to this module, or at the repository root."""
+def stylesheet(name: str = "frontdesk.tcss") -> Path:
+    """``frontdesk.tcss`` (the app and today's log) or ``frontdesk-screens.tcss`` (every
+    other screen): inside the wheel next to this module, or at the repository root."""
     here = Path(__file__).resolve().parent
-    for candidate in (here / "frontdesk.tcss", here.parent / "frontdesk.tcss"):
+    for candidate in (here / name, here.parent / name):
         if candidate.exists():
             return candidate
-    raise FileNotFoundError("frontdesk.tcss")
+    raise FileNotFoundError(name)
+
+
+SCREENS_STYLESHEET = "frontdesk-screens.tcss"
 
 
 @registry.screen(section="help.global", order=0)
@@ -131,6 +135,7 @@ class FrontdeskApp(App[None]):
         self.hang_up = HangUp(self)  # SIGHUP and SIGTERM: keep the drafts, gone within 1 s
         self.sign_in = sign_in or []
         self.title = store_name or t("app.title")
+        self._screens_styled = False  # frontdesk-screens.tcss added (add_screens_stylesheet)
         # Today's log is read while Textual starts, so the first frame can show it.
         self._early_log: Future | None = start_now(DayLogScreen.load)
 
@@ -195,7 +200,30 @@ class FrontdeskApp(App[None]):
             registry.discover()
             gc.freeze()
 
+        self.add_screens_stylesheet(parse=True)
         self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
+
+    def add_screens_stylesheet(self, parse: bool = False) -> None:
+        """Add the rules of every screen but today's log (``frontdesk-screens.tcss``) to the
+        app's stylesheet, once: at start the app reads only the log's (``CSS_PATH``), and
+        parses only them before its first frame. ``parse``: now, not when the next widget is
+        styled (the warm-up's moment, rather than a key's).
+
+        Only this file is parsed: Textual keeps what it parsed of the others. Its rules style
+        none of the log's widgets, which need not be styled again."""
+        if not self._screens_styled:
+            self._screens_styled = True
+            path = stylesheet(SCREENS_STYLESHEET)
+            self.stylesheet.add_source(
+                path.read_text(encoding="utf-8"), read_from=(str(path), ""), is_default_css=False
+            )
+        if parse:
+            self.stylesheet.rules  # noqa: B018 — the property parses what is new
+
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
+        """Every screen but the first is pushed: its rules are added first."""
+        self.add_screens_stylesheet()
+        return super().push_screen(*args, **kwargs)
 
     def on_unmount(self) -> None:
         self.hang_up.uninstall()

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import groupby
+from typing import NamedTuple
 
 from rich.cells import cell_len
-from textual.app import ComposeResult
+from rich.style import Style
+from rich.text import Text
 from textual.binding import Binding
 from textual.content import Content
 from textual.dom import DOMNode
@@ -26,8 +28,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Input, Static
-from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
+from textual.widgets import DataTable, Input, Static
 
 from frontdesk import clock, rules
 from frontdesk.i18n import t
@@ -125,113 +126,140 @@ class FdTable(DataTable):
             self.horizontal_scrollbar.position = self.scroll_x
 
 
-class FdFooter(Footer):
-    """The key line: compact, the command palette listed like every other key.
+class FdFooter(Widget, can_focus=False):
+    """The key line: every key the screen offers and its word, compact, the command palette
+    listed like every other key — one widget drawing one line.
+
+    Textual's Footer is a widget per key (with a group and a label per group of keys), each
+    styled, laid out and drawn on its own, and built again whenever the screen's keys may
+    have changed: on today's log, two-fifths of all the work from the app's start to its
+    first frame. This draws the same line in the same styles: each key in the key's style
+    and its word after it, a space between two keys; a disabled key dimmed.
 
     The screen's own keys come first. When the line is wider than the terminal (80 columns
     hold about ten keys), the app-wide keys give way from the end — F1 stays, and F1 and the
     command palette list every key — so that no key is ever shown cut.
     """
 
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"fd-footer--key", "fd-footer--description"}
     DEFAULT_CSS = """
-    FdFooter.-compact {
-        FooterKey.-grouped { margin: 0 1 0 0; }
-        FooterLabel { margin: 0 1 0 0; }
+    FdFooter {
+        dock: bottom;
+        height: 1;
+        text-wrap: nowrap;
+        text-overflow: clip;
+        color: $footer-foreground;
+        background: $footer-background;
+        .fd-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        .fd-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
     }
     """
     KEEP = frozenset({"help"})  # app-wide keys that never give way (binding ids)
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(compact=True, show_command_palette=False, **kwargs)
+    _drawn: tuple[FooterItem, ...] = ()
 
-    def compose(self) -> ComposeResult:
-        # The keys from the start, in the screen's first frame: Textual's footer waits for
-        # the screen's first bindings update and is drawn a frame (on today's log, with its
-        # table, some 40 ms) after the rest; that update then finds the same keys drawn.
-        self._drawn = self._keys_shown()
-        shown: list[tuple[DOMNode, Binding, bool, str]] = []
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """Drawn again only when the keys it shows change (Textual tells a footer whenever
+        its screen's keys may have changed: also when a form opens over the screen)."""
+        if screen is self.screen and self.is_attached and self.shown() != self._drawn:
+            self.refresh()
+
+    def shown(self) -> tuple[FooterItem, ...]:
+        """The keys the line shows, in its order, each once (its first key), those that do
+        not fit given way; in the width the footer has (the terminal's before its layout)."""
+        shown: list[tuple[DOMNode, FooterItem]] = []
         actions: set[str] = set()
-        for node, binding, enabled, tooltip in self.screen.active_bindings.values():
+        app = self.app
+        for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if binding.show and binding.action not in actions:
                 actions.add(binding.action)
-                shown.append((node, binding, enabled, tooltip))
-        room = self.size.width or self.app.size.width
-        while self._width(shown) > room:
+                item = FooterItem(
+                    binding.key,
+                    app.get_key_display(binding),
+                    binding.description,
+                    enabled,
+                    binding.id,
+                    binding.group.description if binding.group else None,
+                )
+                shown.append((node, item))
+        room = self.size.width or app.size.width
+        while line_width([item for _, item in shown]) > room:
             giving_way = [
                 index
-                for index, (node, binding, _, _) in enumerate(shown)
-                if node is self.app and binding.id not in self.KEEP
+                for index, (node, item) in enumerate(shown)
+                if node is app and item.id not in self.KEEP
             ]
             if not giving_way:
                 break
             del shown[giving_way[-1]]
+        return tuple(item for _, item in shown)
+
+    def render(self) -> Text:
+        items = self._drawn = self.shown()
+        key_style = self.get_component_rich_style("fd-footer--key")
+        word_style = self.get_component_rich_style("fd-footer--description")
+        dim = Style(dim=True)
+        line = Text(no_wrap=True, end="")
         # Keys of one group (``Binding.group``: ", ." for the month) share one word.
-        for group, items in groupby(shown, key=lambda item: item[1].group):
-            members = list(items)
-            if group is None or len(members) == 1:
-                for _node, binding, enabled, tooltip in members:
-                    yield self._key(binding, enabled, tooltip, binding.description)
+        for group, members in groupby(items, key=lambda item: item.group):
+            keys = list(members)
+            if group is None or len(keys) == 1:
+                for item in keys:
+                    off = Style() if item.enabled else dim
+                    line.append(item.key_display, key_style + off)
+                    if item.description:
+                        line.append(" " + item.description, word_style + off)
+                    line.append(" ")
                 continue
-            with KeyGroup():
-                for _node, binding, enabled, tooltip in members:
-                    key = self._key(binding, enabled, tooltip or binding.description, "")
-                    key.add_class("-grouped")
-                    yield key
-            yield FooterLabel(group.description)
+            for item in keys:
+                line.append(item.key_display, key_style + (Style() if item.enabled else dim))
+                line.append(" ")
+            line.append(group, word_style)
+            line.append(" ")
+        line.right_crop(1)  # the last gap: the line's own background follows
+        line.stylize_before(self.rich_style)
+        return line
 
-    def _key(self, binding: Binding, enabled: bool, tooltip: str, description: str) -> FooterKey:
-        key = FooterKey(
-            binding.key,
-            self.app.get_key_display(binding),
-            description,
-            binding.action,
-            disabled=not enabled,
-            tooltip=tooltip,
-        )
-        return key.data_bind(compact=Footer.compact)
 
-    def _width(self, shown: list[tuple[DOMNode, Binding, bool, str]]) -> int:
-        """The cells the keys take in the compact footer: "key word" and a gap each; a
-        group's keys with a space after each, then its word."""
-        total = 0
-        for group, items in groupby(shown, key=lambda item: item[1].group):
-            members = [item[1] for item in items]
-            keys = [cell_len(self.app.get_key_display(binding)) for binding in members]
-            if group is None or len(members) == 1:
-                total += sum(keys) + sum(cell_len(b.description) + 2 for b in members)
-            else:
-                total += sum(key + 1 for key in keys) + cell_len(group.description) + 1
-        return total
+class FooterItem(NamedTuple):
+    """A key as the footer shows it."""
 
-    _drawn: tuple[tuple[str, str, bool], ...] | None = None
+    key: str
+    key_display: str
+    description: str
+    enabled: bool
+    id: str | None
+    group: str | None  # the word of its group of keys, if it has one
 
-    def _keys_shown(self) -> tuple[tuple[str, str, bool], ...]:
-        """The keys the line shows now: each key, its word, and whether it is enabled."""
-        return tuple(
-            (key, active.binding.description, active.enabled)
-            for key, active in self.screen.active_bindings.items()
-            if active.binding.show
-        )
 
-    def bindings_changed(self, screen: Screen) -> None:
-        """Rebuilt only when the keys it shows change. Textual rebuilds a footer whenever its
-        screen's bindings may have changed — also when a form opens over the screen, with the
-        same keys — and a rebuild racing the form's opening could be left unpainted behind
-        it (blank until the clock ticked)."""
-        self._bindings_ready = True
-        if screen is self.screen and self.is_attached:
-            self.call_after_refresh(self._rebuild)
-
-    async def _rebuild(self) -> None:
-        if not self.is_attached or not self.screen.is_attached:
-            return  # its screen closed meanwhile
-        shown = self._keys_shown()
-        if shown != self._drawn:
-            self._drawn = shown
-            await self.recompose()
-
-    def on_resize(self) -> None:
-        self.call_after_refresh(self.recompose)  # what fits is measured again
+def line_width(items: Sequence[FooterItem]) -> int:
+    """The cells the keys take on the line: "key word" and a gap each; a group's keys with
+    a space after each, then its word and a gap."""
+    total = 0
+    for group, members in groupby(items, key=lambda item: item.group):
+        keys = list(members)
+        if group is None or len(keys) == 1:
+            for item in keys:
+                total += cell_len(item.key_display) + 1
+                if item.description:
+                    total += 1 + cell_len(item.description)
+        else:
+            total += sum(cell_len(item.key_display) + 1 for item in keys) + cell_len(group) + 1
+    return total
 
 
 class FdCycle(Widget, can_focus=True):

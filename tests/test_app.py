@@ -141,6 +141,40 @@ def test_stylesheet_is_found():
     assert Input  # the widgets module imports cleanly
 
 
+def screens_rules_read(app: FrontdeskApp) -> bool:
+    return any(path.endswith("frontdesk-screens.tcss") for path, _ in app.stylesheet.source)
+
+
+async def test_the_other_screens_rules_wait_and_style_nothing_on_the_log(
+    showroom, make_app, monkeypatch
+):
+    """The first frame is drawn with the log's rules alone (frontdesk.tcss): the other
+    screens' (frontdesk-screens.tcss) are read when one of them opens. None of them may
+    style a widget of the log, which was styled without them."""
+    monkeypatch.setattr("screens.app.WARM_UP_DELAY_S", 3600)  # no warm-up in this test
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DayLogScreen)
+        assert not screens_rules_read(app)
+        log = app.screen
+        styled = {widget: widget.styles.css for widget in log.query("*")}
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, RegistrationScreen)
+        assert screens_rules_read(app)
+        app.stylesheet.update(log)  # its widgets styled again, with both files' rules
+        assert {widget: widget.styles.css for widget in log.query("*")} == styled
+        assert app.screen.query_one("#form-fields").styles.padding.left == 1  # its rules
+
+
+async def test_the_warm_up_reads_the_other_screens_rules(showroom, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, WARM_UP_DELAY_S + 0.2)
+        assert screens_rules_read(app)
+
+
 async def test_the_warm_up_freezes_what_start_up_made(showroom, make_app):
     """A full collection walked every object start-up made, 90–290 ms in the middle of
     typing; frozen once the warm-up is done, it walks only what came since."""

