@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from peewee import Database, OperationalError
+from peewee import Database, OperationalError, ProgrammingError
 
 from frontdesk.store.guard import (
     MIGRATIONS_DIR,
@@ -77,7 +77,7 @@ def _all_applied(db: Database) -> bool:
     shipped = {path.stem for path in MIGRATIONS_DIR.glob("[0-9]*.py")}
     try:
         rows = db.execute_sql(f'SELECT name FROM "{MIGRATIONS_TABLE}"').fetchall()
-    except OperationalError:  # no such table: a new store
+    except (OperationalError, ProgrammingError):  # no such table: a new store (either engine)
         return False
     return shipped <= {name for (name,) in rows}
 
