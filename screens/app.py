@@ -62,8 +62,8 @@ EARLY_LOG_WAIT_S = 0.5  # a store that slow: the log shows first, its rows when 
 
 
 def stylesheet(name: str = "frontdesk.tcss") -> Path:
-    """``frontdesk.tcss`` (the app and today's log) or ``frontdesk-screens.tcss`` (every
-    other screen): inside the wheel next to this module, or at the repository root."""
+    """``frontdesk.tcss`` (the app and today's log: inside the wheel next to this module,
+    or at the repository root) or ``screens.tcss`` (every other screen, beside this module)."""
     here = Path(__file__).resolve().parent
     for candidate in (here / name, here.parent / name):
         if candidate.exists():
@@ -71,7 +71,7 @@ def stylesheet(name: str = "frontdesk.tcss") -> Path:
     raise FileNotFoundError(name)
 
 
-SCREENS_STYLESHEET = "frontdesk-screens.tcss"
+SCREENS_STYLESHEET = "screens.tcss"
 
 
 @registry.screen(section="help.global", order=0)
@@ -135,7 +135,7 @@ class FrontdeskApp(App[None]):
         self.hang_up = HangUp(self)  # SIGHUP and SIGTERM: keep the drafts, gone within 1 s
         self.sign_in = sign_in or []
         self.title = store_name or t("app.title")
-        self._screens_styled = False  # frontdesk-screens.tcss added (add_screens_stylesheet)
+        self._screens_styled = False  # screens/screens.tcss added (add_screens_stylesheet)
         # Today's log is read while Textual starts, so the first frame can show it.
         self._early_log: Future | None = start_now(DayLogScreen.load)
 
@@ -204,7 +204,7 @@ class FrontdeskApp(App[None]):
         self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
 
     def add_screens_stylesheet(self, parse: bool = False) -> None:
-        """Add the rules of every screen but today's log (``frontdesk-screens.tcss``) to the
+        """Add the rules of every screen but today's log (``screens/screens.tcss``) to the
         app's stylesheet, once: at start the app reads only the log's (``CSS_PATH``), and
         parses only them before its first frame. ``parse``: now, not when the next widget is
         styled (the warm-up's moment, rather than a key's).

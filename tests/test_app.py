@@ -142,14 +142,14 @@ def test_stylesheet_is_found():
 
 
 def screens_rules_read(app: FrontdeskApp) -> bool:
-    return any(path.endswith("frontdesk-screens.tcss") for path, _ in app.stylesheet.source)
+    return any(path.endswith("screens/screens.tcss") for path, _ in app.stylesheet.source)
 
 
 async def test_the_other_screens_rules_wait_and_style_nothing_on_the_log(
     showroom, make_app, monkeypatch
 ):
     """The first frame is drawn with the log's rules alone (frontdesk.tcss): the other
-    screens' (frontdesk-screens.tcss) are read when one of them opens. None of them may
+    screens' (screens/screens.tcss) are read when one of them opens. None of them may
     style a widget of the log, which was styled without them."""
     monkeypatch.setattr("screens.app.WARM_UP_DELAY_S", 3600)  # no warm-up in this test
     app = make_app()
