@@ -39,17 +39,45 @@ def migrated_template(tmp_path_factory) -> str:
     return path
 
 
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc):
+    """A ``both_engines`` module's tests of the store run once on each engine."""
+    definition = metafunc.definition
+    if (
+        "engine" in metafunc.fixturenames
+        and definition.get_closest_marker("both_engines")
+        and not definition.get_closest_marker("sqlite_only")
+    ):
+        metafunc.parametrize("engine", ENGINES, indirect=True)
+
+
 @pytest.fixture
-def db(db_path, migrated_template, frozen_clock):
+def engine(request) -> str:
+    """The store's engine: SQLite; in a ``both_engines`` module, each in turn."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def db(db_path, migrated_template, frozen_clock, engine, request):
     """An empty, migrated store on a file (WAL needs a file), closed after the test.
 
     The file is a copy of the session's migrated template; opening it sets the pragmas
     (WAL among them) and finds no migration pending, as the desk's every later start does.
-    Tests of the migrations themselves open stores of their own."""
-    shutil.copyfile(migrated_template, db_path)
-    database = store.open_store(db_path)
+    Tests of the migrations themselves open stores of their own. On PostgreSQL: a new
+    database copied from a migrated one (``pg_template``)."""
+    if engine == "postgresql":
+        cluster = request.getfixturevalue("pg_cluster")
+        target = cluster.url(cluster.new_database(request.getfixturevalue("pg_template")))
+    else:
+        shutil.copyfile(migrated_template, db_path)
+        target = db_path
+    database = store.open_store(target)
     yield database
     store.close_store()
+    if hasattr(database, "close_all"):  # a pool of PostgreSQL connections
+        database.close_all()
 
 
 @pytest.fixture(autouse=True)
@@ -254,7 +282,19 @@ def pg_cluster():
 @pytest.fixture
 def pg_url(pg_cluster):
     """The URL of a new, empty PostgreSQL database."""
-    return pg_cluster.new_database()
+    return pg_cluster.url(pg_cluster.new_database())
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster) -> str:
+    """A PostgreSQL database with every migration applied at the frozen clock, nobody
+    connected: the template of each test's (as ``migrated_template`` is on SQLite)."""
+    name = pg_cluster.new_database()
+    with time_machine.travel(FROZEN_NOW, tick=False):
+        database = store.open_store(pg_cluster.url(name))
+        store.close_store()
+        database.close_all()
+    return name
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -79,15 +79,17 @@ class Cluster:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{SUPERUSER}@/{database}?host={self.socket}"
 
-    def new_database(self) -> str:
-        """A new empty database; its URL."""
+    def new_database(self, template: str | None = None) -> str:
+        """A new database, empty or a copy of ``template`` (a database nobody is connected
+        to); its name."""
         import psycopg
 
         name = "t_" + uuid.uuid4().hex[:12]
+        copy = f' TEMPLATE "{template}"' if template else ""
         with psycopg.connect(host=str(self.socket), user=SUPERUSER, dbname="postgres") as conn:
             conn.autocommit = True
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return self.url(name)
+            conn.execute(f'CREATE DATABASE "{name}"{copy}')
+        return name
 
     def stop(self) -> None:
         with contextlib.suppress(subprocess.SubprocessError, OSError):

@@ -25,6 +25,8 @@ from frontdesk.store.models import AuditEntry, Contact, Customer, LevelChange
 from tests.actors import as_member
 from tests.conftest import FROZEN_NOW
 
+pytestmark = pytest.mark.both_engines  # the store's tests, on SQLite and on PostgreSQL
+
 TODAY = FROZEN_NOW.date()
 D = dt.date
 
@@ -173,6 +175,7 @@ def test_a_bad_setting_is_refused_and_nothing_changes(showroom, key, value, mess
         settings.change("welcomed", "0", by=OPERATOR)  # the program's own: not an admin's to change
 
 
+@pytest.mark.sqlite_only
 def test_recomputing_everything_gives_what_the_services_kept(showroom):
     a = walkin("13812345678", "张三", "H", at=on(2))
     b = walkin("13912345678", "李四", "C", at=on(5))
@@ -639,6 +642,7 @@ def run(db_path, capsys, monkeypatch):
     return run
 
 
+@pytest.mark.sqlite_only
 def test_cli_contact_close_and_reassign(showroom, run):
     walkin("13812345678", "张三", "B", at=on(20))
     status, out, err = run(
@@ -671,6 +675,7 @@ def test_cli_contact_close_and_reassign(showroom, run):
     assert status == 1 and "13000000000" in err.replace(" ", "")
 
 
+@pytest.mark.sqlite_only
 def test_cli_followups_json_equals_the_core(showroom, run):
     walkin("13812345678", "[VIP]张三", "H", at=on(20), model="凯美瑞")
     walkin("13912345678", "李四", "A", at=on(22), consultant="李娜")
@@ -695,6 +700,7 @@ def grid_of(path) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
+@pytest.mark.sqlite_only
 def test_export_contacts_lays_out_the_month_like_the_paper_form(showroom, run, tmp_path):
     customer = walkin("13812345678", "张三", "B", at=on(3), model="凯美瑞")
     contact(customer, method="call", at=on(10), level="A")

@@ -19,6 +19,8 @@ from screens.followup.customer_card import history_cells
 from tests.actors import as_member
 from tests.conftest import FROZEN_NOW
 
+pytestmark = pytest.mark.both_engines  # the store's tests, on SQLite and on PostgreSQL
+
 
 def on(day: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, 11, day, hour, minute)
@@ -102,6 +104,7 @@ def test_each_event_reads_as_a_row_of_the_card(lived):
     ]
 
 
+@pytest.mark.sqlite_only
 def test_closes_and_reassignments_are_found_by_the_audit_index(lived):
     sql, params = customer_card.audited_query(lived.id).sql()
     plan = " ".join(

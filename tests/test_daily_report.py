@@ -67,6 +67,8 @@ from frontdesk.store.models import AuditEntry, Contact, Customer, Registration, 
 from tests.actors import as_member
 from tests.conftest import SNAPSHOT_SIZES, shoot
 
+pytestmark = pytest.mark.both_engines  # the store's tests, on SQLite and on PostgreSQL
+
 DAY = dt.date(2026, 11, 24)
 PHONES = {
     "C1": "13800000011",
@@ -626,6 +628,7 @@ def test_f1_lists_the_reports_keys_in_both_languages(showroom):
     assert ("u", waiting) in sections["Manager's reports (F7)"]
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("size", SNAPSHOT_SIZES)
 def test_daily_report_snapshot(snap_compare, the_day, make_app, size):
     """王磊's 11-24 as the manager reads it, signed, with a call added after the signature."""

@@ -19,6 +19,8 @@ from frontdesk.reports import losses
 from frontdesk.store.models import Customer
 from tests.actors import as_member
 
+pytestmark = pytest.mark.both_engines  # the store's tests, on SQLite and on PostgreSQL
+
 NOVEMBER = dt.date(2026, 11, 1)
 
 
@@ -185,6 +187,7 @@ def run(db_path, capsys, monkeypatch):
     return run
 
 
+@pytest.mark.sqlite_only
 def test_cli_report_losses_json_and_text(month_of_losses, run):
     status, out, err = run("--as", "chenjing", "report", "losses", "--month", "2026-11", "--json")
     assert (status, err) == (0, "")
@@ -210,6 +213,7 @@ def test_cli_report_losses_json_and_text(month_of_losses, run):
     assert status == 1 and err.strip()
 
 
+@pytest.mark.sqlite_only
 def test_cli_export_losses_is_a_signed_page_with_safe_cells(showroom, frozen_clock, run, tmp_path):
     frozen_clock.move_to(on(11, 20))
     customer = walkin("13812345678", '=HYPERLINK("http://x","y")', "H", "凯美瑞", "王磊")

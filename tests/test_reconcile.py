@@ -42,6 +42,8 @@ from frontdesk.reports import reconcile
 from frontdesk.reports.reconcile import CONTACT, REGISTRATION, Line, Record
 from tests.actors import as_member
 
+pytestmark = pytest.mark.both_engines  # the store's tests, on SQLite and on PostgreSQL
+
 DAY = dt.date(2026, 11, 23)
 NEXT_DAY = dt.date(2026, 11, 24)
 

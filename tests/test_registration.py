@@ -17,6 +17,8 @@ from frontdesk.stats import statistics
 from frontdesk.store.models import AuditEntry, Customer, LevelChange, Registration
 from tests.actors import as_member
 
+pytestmark = pytest.mark.both_engines  # the store's tests, on SQLite and on PostgreSQL
+
 ZHANG_SAN = "13812345678"  # 张三's mobile, as stored
 
 

@@ -32,6 +32,8 @@ from frontdesk.stats import statistics, statistics_sheet
 from frontdesk.store import codes
 from frontdesk.store.models import Registration, database
 
+pytestmark = pytest.mark.both_engines  # the store's tests, on SQLite and on PostgreSQL
+
 DAY = dt.date(2026, 11, 24)
 WANG, LI, ZHOU, ZHAO = "13812345678", "13912345678", "13700001111", "13600002222"
 
@@ -262,6 +264,7 @@ def test_json_rounds_rates_to_four_places_and_minutes_to_one(tuesday):
     assert walkin_json["avg_stay_min"] == 32.5
 
 
+@pytest.mark.sqlite_only
 def test_every_query_searches_an_index_and_scans_no_table(tuesday):
     queries = (
         statistics._totals,
@@ -355,6 +358,7 @@ def test_stats_json_defaults_to_today_and_a_month_gives_the_sheet(run):
     assert json.loads(out) == statistics.month_sheet(2026, 11).to_json()
 
 
+@pytest.mark.sqlite_only
 def test_stats_text_is_an_aligned_summary(run):
     status, out, _ = run("stats", "--date", "2026-11-24")
     assert status == 0
@@ -369,6 +373,7 @@ def test_stats_text_is_an_aligned_summary(run):
     assert ["Mean", "stay", "(min)", "—"] in [line.split() for line in lines]  # nobody left
 
 
+@pytest.mark.sqlite_only
 def test_stats_text_of_a_month_has_a_row_per_day_and_a_total(run):
     status, out, _ = run("stats", "--month", "2026-11")
     assert status == 0
@@ -403,6 +408,7 @@ def test_export_refuses_an_unknown_file_type(run, tmp_path):
 # -- the files ------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_the_xlsx_is_the_month_sheet_laid_out_like_the_paper_form(run, tmp_path):
     path = tmp_path / "stats.xlsx"
     status, out, _ = run("export", "stats", "--month", "2026-11", "--out", str(path))
@@ -446,6 +452,7 @@ def test_the_xlsx_speaks_english_when_asked(run, tmp_path):
     assert ws.cell(3, 3).value == "Walk-ins" and ws.cell(4, 3).value == "Parties"
 
 
+@pytest.mark.sqlite_only
 def test_the_csv_has_the_same_columns_in_utf8_with_a_bom(run, tmp_path):
     path = tmp_path / "stats.csv"
     assert run("export", "stats", "--month", "2026-11", "--out", str(path))[0] == 0

@@ -21,6 +21,8 @@ from frontdesk.stats import statistics
 from frontdesk.store.models import AuditEntry, Customer, SalesTarget
 from tests.actors import as_member
 
+pytestmark = pytest.mark.both_engines  # the store's tests, on SQLite and on PostgreSQL
+
 NOVEMBER = dt.date(2026, 11, 1)
 
 
@@ -290,6 +292,7 @@ def run(db_path, capsys, monkeypatch):
     return run
 
 
+@pytest.mark.sqlite_only
 def test_cli_targets_set_and_list(showroom, run):
     status, out, err = run(
         "--as", "chenjing", "targets", "set", "--consultant", "王磊", "--month", "2026-11",
@@ -325,6 +328,7 @@ def test_cli_targets_set_and_list(showroom, run):
     assert status == 1 and err.strip() == "接待来店: 请填 0 到 99999 的整数"
 
 
+@pytest.mark.sqlite_only
 def test_cli_report_targets_text_and_json(month_of_targets, run):
     status, out, err = run("--as", "chenjing", "report", "targets", "--month", "2026-11", "--json")
     assert (status, err) == (0, "")
@@ -350,6 +354,7 @@ def test_cli_report_targets_text_and_json(month_of_targets, run):
     assert status == 1 and "无权" in err
 
 
+@pytest.mark.sqlite_only
 def test_cli_export_targets_is_the_paper_form_with_safe_cells(showroom, run, tmp_path):
     from frontdesk.people import team
 

@@ -17,6 +17,8 @@ from frontdesk.reports import ups
 from frontdesk.store import settings
 from tests.actors import as_member
 
+pytestmark = pytest.mark.both_engines  # the store's tests, on SQLite and on PostgreSQL
+
 NOVEMBER = dt.date(2026, 11, 1)
 
 
