@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 
+import pytest
 from textual import events
 from textual.command import CommandPalette
 from textual.widgets import Input
@@ -184,3 +185,21 @@ async def test_the_warm_up_freezes_what_start_up_made(showroom, make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, WARM_UP_DELAY_S + 0.2)
         assert gc.get_freeze_count() > 0
+
+
+@pytest.mark.parametrize(("asked", "painted"), [(None, 120), ("30", 30)])
+def test_textual_paints_at_120_frames_a_second_unless_the_user_says_otherwise(asked, painted):
+    """A typed key waits for Textual's next frame: at 120 a second it waits half as long
+    (``screens/__init__.py``); a user's own TEXTUAL_FPS stands."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
+    if asked:
+        env["TEXTUAL_FPS"] = asked
+    code = "import screens, textual.constants as c; print(c.MAX_FPS)"
+    found = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert int(found.stdout) == painted
