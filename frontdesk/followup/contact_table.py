@@ -47,6 +47,8 @@ from frontdesk.store.models import (
     Staff,
     database,
 )
+from frontdesk.store.rows import day as stored_day
+from frontdesk.store.rows import moment as stored_moment
 
 log = logging.getLogger("frontdesk.followup.contacts")
 
@@ -276,9 +278,9 @@ def _row(values: tuple) -> TableRow:
         level or "",
         _as_date(last),
         _as_date(due),
-        _as_datetime(opened),
-        _as_datetime(met) if met else None,
-        _as_datetime(closed) if closed else None,
+        stored_moment(opened),
+        stored_moment(met) if met else None,
+        stored_moment(closed) if closed else None,
         outcome,
     )
 
@@ -351,7 +353,7 @@ def key_at(f: TableFilter, offset: int) -> Key | None:
         .tuples()
         .first()
     )
-    return (_as_datetime(row[0]), row[1]) if row else None
+    return (stored_moment(row[0]), row[1]) if row else None
 
 
 def rows_from(
@@ -614,14 +616,8 @@ SELECT r."customer_id", r."time_in", COALESCE(r."level", (
 """
 
 
-def _as_datetime(value) -> dt.datetime:
-    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-
-
 def _as_date(value) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value.date() if isinstance(value, dt.datetime) else value
-    return dt.date.fromisoformat(str(value)[:10])
+    return None if value is None else stored_day(value)
 
 
 def month_events(customer_ids: list[int], end: dt.datetime) -> dict[int, list[Event]]:
@@ -633,7 +629,7 @@ def month_events(customer_ids: list[int], end: dt.datetime) -> dict[int, list[Ev
     cursor = database.execute_sql(_EVENTS_SQL.format(ids=ids), window + window)
     events: dict[int, list[Event]] = {int(i): [] for i in customer_ids}
     for customer_id, at, level, next_date, kind in cursor.fetchall():
-        events[customer_id].append(Event(_as_datetime(at), level, _as_date(next_date), kind))
+        events[customer_id].append(Event(stored_moment(at), level, _as_date(next_date), kind))
     for found in events.values():
         found.sort()
     return events
@@ -779,7 +775,7 @@ def plan_now(customer_id: int) -> due_rules.Plan | None:
     )
     if cycle is None:
         return None
-    opened = _as_datetime(cycle)
+    opened = stored_moment(cycle)
     events = month_events([customer_id], dt.datetime.max)[customer_id]
     mine = [event for event in events if event.at >= opened]
     return due_rules.plan(mine, due_rules.Intervals().current)
@@ -923,7 +919,7 @@ def _followups_then(viewer: Actor, day: dt.date, consultant_id: int | None) -> l
         chunk = candidates[batch : batch + 500]
         events = month_events([row[0] for row in chunk], start)
         for ident, opened, name, phone, consultant, model, first, source in chunk:
-            opened_at = _as_datetime(opened)
+            opened_at = stored_moment(opened)
             mine = [event for event in events[ident] if event.at >= opened_at]
             planned = due_rules.plan(mine, intervals.at(start))
             if planned is None:

@@ -26,7 +26,6 @@ only through a recorded contact (意向客户升降级别均应通过日报表).
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
@@ -102,21 +101,11 @@ def _follow_up_sql(db, days: dict[str, int]) -> tuple[str, str]:
     return last_contact, next_due
 
 
-def _execute(db, sql: str, params: Iterable = ()) -> list[tuple]:
-    """Run one statement on a peewee database or a plain sqlite3 connection; its rows
-    (none for an UPDATE)."""
-    if isinstance(db, sqlite3.Connection):
-        cursor = db.execute(sql, tuple(params))
-    else:
-        cursor = db.execute_sql(sql, tuple(params))
-    return cursor.fetchall() if cursor.description is not None else []
-
-
 def _intervals(db) -> dict[str, int]:
     if db is database or getattr(database, "obj", None) is db:
         return settings.follow_up_days()
     days = dict(rules.FOLLOW_UP_DAYS)  # a connection of its own: read the settings there
-    rows = _execute(
+    rows = dialect.execute(
         db, "SELECT key, value FROM setting WHERE key LIKE ?", (settings.FOLLOW_UP_DAYS + "%",)
     )
     for key, value in rows:
@@ -141,8 +130,8 @@ def recompute_follow_up(
     if customer_ids is None:
         if history:
             cycles.rebuild(db)
-        _execute(db, last_contact_sql)
-        _execute(db, next_due_sql)
+        dialect.execute(db, last_contact_sql)
+        dialect.execute(db, next_due_sql)
         return
     ids = sorted({int(i) for i in customer_ids if i is not None})
     if history:
@@ -150,8 +139,8 @@ def recompute_follow_up(
     for start in range(0, len(ids), IDS_PER_STATEMENT):
         chunk = ids[start : start + IDS_PER_STATEMENT]
         where = f' WHERE "id" IN ({", ".join("?" * len(chunk))})'
-        _execute(db, last_contact_sql + where, chunk)
-        _execute(db, next_due_sql + where, chunk)
+        dialect.execute(db, last_contact_sql + where, chunk)
+        dialect.execute(db, next_due_sql + where, chunk)
 
 
 def overdue_days(next_due: dt.date | None, today: dt.date) -> int:

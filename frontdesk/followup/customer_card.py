@@ -33,6 +33,7 @@ from frontdesk.store.models import (
     Registration,
     Staff,
 )
+from frontdesk.store.rows import moment as stored_moment
 
 # The kinds of event, and which comes first (newest first) when two share a moment: the
 # close or reassignment, then the decision on an application (an approval is followed by
@@ -309,7 +310,7 @@ def _audited(customer_id: int) -> Iterator[HistoryEntry]:
         detail = _detail(row["detail"])
         closed = row["action"] == "close"
         yield HistoryEntry(
-            at=_moment(row["happened"]),
+            at=stored_moment(row["happened"]),
             kind=row["action"],
             method="",
             level=None,
@@ -404,11 +405,6 @@ def _detail(raw: str) -> dict:
     except ValueError:
         return {}
     return detail if isinstance(detail, dict) else {}
-
-
-def _moment(value: dt.datetime | str) -> dt.datetime:
-    """A moment as SQLite keeps it (text, to the second or finer) as a datetime."""
-    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
 
 
 def _text(value: object) -> str:

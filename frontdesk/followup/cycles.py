@@ -20,7 +20,6 @@ month's contact table and the statistics read them with SQL over indexed columns
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
@@ -115,15 +114,6 @@ def derive(events: Iterable[tuple]) -> list[Cycle]:
     return cycles
 
 
-def _execute(db, sql: str, params: Iterable = ()) -> list[tuple]:
-    """The rows of a query; none for a statement that returns none (a DELETE)."""
-    if isinstance(db, sqlite3.Connection):
-        cursor = db.execute(sql, tuple(params))
-    else:
-        cursor = db.execute_sql(sql, tuple(params))
-    return cursor.fetchall() if cursor.description is not None else []
-
-
 def _events_sql(chunk: list[int] | None) -> tuple[str, list[int]]:
     if chunk is None:
         return _EVENTS_SQL.format(registrations="", contacts="", closes=""), []
@@ -143,8 +133,8 @@ def _customers_with_a_level(db, chunk: list[int] | None) -> list[tuple]:
         ' WHERE "level" IS NOT NULL'
     )
     if chunk is None:
-        return _execute(db, sql)
-    return _execute(db, sql + f' AND "id" IN ({", ".join("?" * len(chunk))})', chunk)
+        return dialect.execute(db, sql)
+    return dialect.execute(db, sql + f' AND "id" IN ({", ".join("?" * len(chunk))})', chunk)
 
 
 def rebuild(db=None, customer_ids: Iterable[int | None] | None = None) -> None:
@@ -161,12 +151,14 @@ def rebuild(db=None, customer_ids: Iterable[int | None] | None = None) -> None:
         chunks = [ids[i : i + IDS_PER_STATEMENT] for i in range(0, len(ids), IDS_PER_STATEMENT)]
     for chunk in chunks:
         sql, params = _events_sql(chunk)
-        rows = _execute(db, sql, params)
+        rows = dialect.execute(db, sql, params)
         if chunk is None:
-            _execute(db, 'DELETE FROM "intent_cycle"')
+            dialect.execute(db, 'DELETE FROM "intent_cycle"')
         else:
             marks = ", ".join("?" * len(chunk))
-            _execute(db, f'DELETE FROM "intent_cycle" WHERE "customer_id" IN ({marks})', chunk)
+            dialect.execute(
+                db, f'DELETE FROM "intent_cycle" WHERE "customer_id" IN ({marks})', chunk
+            )
         derived = {
             customer: derive(events) for customer, events in groupby(rows, key=lambda row: row[0])
         }

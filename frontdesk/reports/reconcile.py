@@ -38,6 +38,7 @@ from frontdesk import clock
 from frontdesk.people import roles
 from frontdesk.people.actor import Actor
 from frontdesk.store.models import database
+from frontdesk.store.rows import moment as stored_moment
 
 REGISTRATION, CONTACT = "registration", "contact"
 REPORT_ONLY, LOG_ONLY = "report_only", "log_only"
@@ -254,11 +255,6 @@ class Reconciliation:
         }
 
 
-def _moment(stored) -> dt.datetime:
-    """A moment as SQLite returns it raw (``YYYY-MM-DD HH:MM:SS``)."""
-    return stored if isinstance(stored, dt.datetime) else dt.datetime.fromisoformat(stored)
-
-
 def _line(record, customer_id, name, phone, level, consultant_id, consultant) -> Line:
     return Line(
         record, customer_id, name or "", phone or "", level, consultant_id, consultant or ""
@@ -286,11 +282,11 @@ def reconcile(day: dt.date, *, by: Actor) -> Reconciliation:
         "scope": by.staff_id if roles.own_customers_only(by, roles.RECONCILE_VIEW) else None,
     }
     untaken = [
-        _line(Record(REGISTRATION, rid, _moment(at), kind, number), *rest)
+        _line(Record(REGISTRATION, rid, stored_moment(at), kind, number), *rest)
         for rid, number, at, kind, *rest in _rows(_UNTAKEN_SQL, params)
     ]
     not_via_desk = [
-        _line(Record(CONTACT, cid, _moment(at), method), *rest)
+        _line(Record(CONTACT, cid, stored_moment(at), method), *rest)
         for cid, at, method, *rest in _rows(_NOT_VIA_DESK_SQL, params)
     ]
     tallies = {
@@ -301,9 +297,9 @@ def reconcile(day: dt.date, *, by: Actor) -> Reconciliation:
         side, consultant_id, consultant, customer_id, name, phone, level = row[:7]
         rid, number, time_in, kind, cid, contact_at, method = row[7:]
         if rid is not None:
-            record = Record(REGISTRATION, rid, _moment(time_in), kind, number)
+            record = Record(REGISTRATION, rid, stored_moment(time_in), kind, number)
         elif cid is not None:
-            record = Record(CONTACT, cid, _moment(contact_at), method)
+            record = Record(CONTACT, cid, stored_moment(contact_at), method)
         else:
             record = None
         line = _line(record, customer_id, name, phone, level, consultant_id, consultant)

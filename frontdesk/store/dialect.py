@@ -10,8 +10,9 @@ the same files build the same schema on both:
 - ``INSERT OR IGNORE`` is ``INSERT … ON CONFLICT DO NOTHING``;
 - the ``?`` placeholders are psycopg's ``%s``.
 
-The queries' few words that differ — the day or hour of a moment — are here too
-(``day_of``, ``hour_of``).
+The queries' few words that differ — the day or hour of a moment, days between days, a
+JSON field, the least of values — are here too (``day_of``, ``days_between_sql``, …), and
+``execute`` / ``execute_many``: a statement on either engine or a raw sqlite3 connection.
 
 What cannot be translated word for word — a trigger's body — a migration writes for each
 engine, side by side (``frontdesk.store.migrations`` 0020). A fill of the rows stored
@@ -24,6 +25,7 @@ schema's ``INTEGER`` columns), so rows compare and copy alike.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from peewee import (
     SQL,
@@ -132,10 +134,11 @@ def seconds_between(start: Field, end: Field) -> Node:
 
 
 def _json_value(column: Field, key: str, kind: str) -> Node:
+    """The value under ``key`` in a JSON text column, as the SQL type ``kind``."""
     if not is_postgres(_engine_of(column)):
         return fn.json_extract(column, f"$.{key}")  # SQLite gives each value its own type
     text = NodeList((fn.CAST(NodeList((column, SQL("AS JSONB")))), SQL("->>"), SQL(f"'{key}'")))
-    return fn.CAST(NodeList((text, SQL(f"AS {kind}")))) if kind else text
+    return fn.CAST(NodeList((text, SQL(f"AS {kind}"))))
 
 
 def json_number(column: Field, key: str) -> Node:
@@ -159,6 +162,16 @@ def midnight_sql(db: object, column: str) -> str:
     if is_postgres(db):
         return f"CAST({column} AS TIMESTAMP)"
     return f"{column} || ' 00:00:00'"
+
+
+def execute(db, statement: str, params: Iterable = ()) -> list[tuple]:
+    """Run one statement of the project's SQL on a peewee database (either engine) or a
+    raw sqlite3 connection; its rows (none for a statement that returns none: an UPDATE)."""
+    if hasattr(db, "execute_sql"):
+        cursor = db.execute_sql(statement, tuple(params))
+    else:
+        cursor = db.execute(statement, tuple(params))
+    return cursor.fetchall() if cursor.description is not None else []
 
 
 def execute_many(db, statement: str, rows: list) -> None:

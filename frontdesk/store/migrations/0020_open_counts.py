@@ -34,20 +34,32 @@ _SET_FIGURES = f"""UPDATE "intent_cycle" SET ("open_level", "open_due", "open_co
   WHERE "id" = NEW."id";"""
 
 _MET = "COALESCE(substr({row}.\"met_at\", 1, 7), '')"
-_ADD = f"""INSERT INTO "open_by_met" ("consultant_id", "level", "met_month", "number")
-  VALUES (NEW."open_consultant_id", NEW."open_level", {_MET.format(row="NEW")}, 1)
-  ON CONFLICT ("consultant_id", "level", "met_month") DO UPDATE SET "number" = "number" + 1;
+
+
+def _counting(met: str, qualified: bool = False) -> tuple[str, str]:
+    """The statements that add a cycle's figures to the counts (``NEW``) and take them
+    away (``OLD``), with ``met`` the month met of ``{row}`` in the engine's words.
+    ``qualified``: the count kept named with its table (PostgreSQL's upsert would not
+    know it from the row proposed)."""
+    by_met, by_due = ('"open_by_met".', '"open_by_due".') if qualified else ("", "")
+    add = f"""INSERT INTO "open_by_met" ("consultant_id", "level", "met_month", "number")
+  VALUES (NEW."open_consultant_id", NEW."open_level", {met.format(row="NEW")}, 1)
+  ON CONFLICT ("consultant_id", "level", "met_month") DO UPDATE SET "number" = {by_met}"number" + 1;
 INSERT INTO "open_by_due" ("consultant_id", "level", "next_due", "number")
   VALUES (NEW."open_consultant_id", NEW."open_level", NEW."open_due", 1)
-  ON CONFLICT ("consultant_id", "level", "next_due") DO UPDATE SET "number" = "number" + 1;"""
-_MET_KEY = f"""WHERE "consultant_id" = OLD."open_consultant_id" AND "level" = OLD."open_level"
-    AND "met_month" = {_MET.format(row="OLD")}"""
-_DUE_KEY = """WHERE "consultant_id" = OLD."open_consultant_id" AND "level" = OLD."open_level"
+  ON CONFLICT ("consultant_id", "level", "next_due") DO UPDATE SET "number" = {by_due}"number" + 1;"""
+    met_key = f"""WHERE "consultant_id" = OLD."open_consultant_id" AND "level" = OLD."open_level"
+    AND "met_month" = {met.format(row="OLD")}"""
+    due_key = """WHERE "consultant_id" = OLD."open_consultant_id" AND "level" = OLD."open_level"
     AND "next_due" = OLD."open_due\""""
-_TAKE = f"""UPDATE "open_by_met" SET "number" = "number" - 1 {_MET_KEY};
-DELETE FROM "open_by_met" {_MET_KEY} AND "number" = 0;
-UPDATE "open_by_due" SET "number" = "number" - 1 {_DUE_KEY};
-DELETE FROM "open_by_due" {_DUE_KEY} AND "number" = 0;"""
+    take = f"""UPDATE "open_by_met" SET "number" = "number" - 1 {met_key};
+DELETE FROM "open_by_met" {met_key} AND "number" = 0;
+UPDATE "open_by_due" SET "number" = "number" - 1 {due_key};
+DELETE FROM "open_by_due" {due_key} AND "number" = 0;"""
+    return add, take
+
+
+_ADD, _TAKE = _counting(_MET)
 _CHANGED = """OLD."open_level" IS NOT NEW."open_level" OR OLD."open_due" IS NOT NEW."open_due"
     OR OLD."open_consultant_id" IS NOT NEW."open_consultant_id" OR OLD."met_at" IS NOT NEW."met_at\""""
 
@@ -138,35 +150,16 @@ BEGIN
   RETURN NULL;
 END $$"""
 _PG_MET = "COALESCE(to_char({row}.\"met_at\", 'YYYY-MM'), '')"
+_PG_ADD, _PG_TAKE = _counting(_PG_MET, qualified=True)
+_PG_CHANGED = """(OLD."open_level", OLD."open_due", OLD."open_consultant_id", OLD."met_at")
+         IS DISTINCT FROM (NEW."open_level", NEW."open_due", NEW."open_consultant_id", NEW."met_at")"""
 _PG_COUNTS = f"""CREATE FUNCTION "open_counts"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP <> 'INSERT' AND OLD."open_level" IS NOT NULL AND (TG_OP = 'DELETE'
-      OR (OLD."open_level", OLD."open_due", OLD."open_consultant_id", OLD."met_at")
-         IS DISTINCT FROM (NEW."open_level", NEW."open_due", NEW."open_consultant_id", NEW."met_at")) THEN
-    UPDATE "open_by_met" SET "number" = "number" - 1
-     WHERE "consultant_id" = OLD."open_consultant_id" AND "level" = OLD."open_level"
-       AND "met_month" = {_PG_MET.format(row="OLD")};
-    DELETE FROM "open_by_met"
-     WHERE "consultant_id" = OLD."open_consultant_id" AND "level" = OLD."open_level"
-       AND "met_month" = {_PG_MET.format(row="OLD")} AND "number" = 0;
-    UPDATE "open_by_due" SET "number" = "number" - 1
-     WHERE "consultant_id" = OLD."open_consultant_id" AND "level" = OLD."open_level"
-       AND "next_due" = OLD."open_due";
-    DELETE FROM "open_by_due"
-     WHERE "consultant_id" = OLD."open_consultant_id" AND "level" = OLD."open_level"
-       AND "next_due" = OLD."open_due" AND "number" = 0;
+  IF TG_OP <> 'INSERT' AND OLD."open_level" IS NOT NULL AND (TG_OP = 'DELETE' OR {_PG_CHANGED}) THEN
+    {_PG_TAKE}
   END IF;
-  IF TG_OP <> 'DELETE' AND NEW."open_level" IS NOT NULL AND (TG_OP = 'INSERT'
-      OR (OLD."open_level", OLD."open_due", OLD."open_consultant_id", OLD."met_at")
-         IS DISTINCT FROM (NEW."open_level", NEW."open_due", NEW."open_consultant_id", NEW."met_at")) THEN
-    INSERT INTO "open_by_met" ("consultant_id", "level", "met_month", "number")
-      VALUES (NEW."open_consultant_id", NEW."open_level", {_PG_MET.format(row="NEW")}, 1)
-      ON CONFLICT ("consultant_id", "level", "met_month")
-      DO UPDATE SET "number" = "open_by_met"."number" + 1;
-    INSERT INTO "open_by_due" ("consultant_id", "level", "next_due", "number")
-      VALUES (NEW."open_consultant_id", NEW."open_level", NEW."open_due", 1)
-      ON CONFLICT ("consultant_id", "level", "next_due")
-      DO UPDATE SET "number" = "open_by_due"."number" + 1;
+  IF TG_OP <> 'DELETE' AND NEW."open_level" IS NOT NULL AND (TG_OP = 'INSERT' OR {_PG_CHANGED}) THEN
+    {_PG_ADD}
   END IF;
   RETURN NULL;
 END $$"""
