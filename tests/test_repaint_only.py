@@ -185,11 +185,16 @@ async def test_a_replaced_load_still_running_holds_back_the_next_reload(
         await settle_until(pilot, lambda: "第一位" in screen_text(app))
 
 
+LOWEST_PRIORITY = 19  # nice's highest value
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own priority")
 async def test_the_store_is_read_on_threads_behind_the_ui_thread(showroom, make_app):
     app = make_app()
     seen: list[int] = []
     ui = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    if ui >= LOWEST_PRIORITY:  # the run itself is at the lowest priority (nice 19)
+        pytest.skip("the tests already run at the lowest priority: no lower one to see")
 
     def job() -> None:
         seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
