@@ -65,11 +65,10 @@ def db(db_path, migrated_template, frozen_clock, engine, request):
 
     The file is a copy of the session's migrated template; opening it sets the pragmas
     (WAL among them) and finds no migration pending, as the desk's every later start does.
-    Tests of the migrations themselves open stores of their own. On PostgreSQL: a new
-    database copied from a migrated one (``pg_template``)."""
+    Tests of the migrations themselves open stores of their own. On PostgreSQL: the test
+    process's one database, holding again only the migrated template's rows (``pg_shared``)."""
     if engine == "postgresql":
-        cluster = request.getfixturevalue("pg_cluster")
-        target = cluster.url(cluster.new_database(request.getfixturevalue("pg_template")))
+        target = request.getfixturevalue("pg_shared").fresh()
     else:
         shutil.copyfile(migrated_template, db_path)
         target = db_path
@@ -295,6 +294,13 @@ def pg_template(pg_cluster) -> str:
         store.close_store()
         database.close_all()
     return name
+
+
+@pytest.fixture(scope="session")
+def pg_shared(pg_cluster, pg_template):
+    """The test process's one PostgreSQL database for the ``db`` fixture, emptied back to
+    the template's rows before each test (``tests.postgres.Reusable``)."""
+    return pg_cluster.reusable(pg_template)
 
 
 def pytest_terminal_summary(terminalreporter):
