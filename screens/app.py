@@ -35,7 +35,7 @@ from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
 from frontdesk.store.models import Staff
-from frontdesk.store.watch import ChangeWatcher
+from frontdesk.store.watch import Watcher, watcher_for_store
 from screens import access, keymap, registry
 from screens.bindings import translate_bindings
 from screens.commands import CustomerFinder, FdCommandPalette, FrontdeskCommands
@@ -129,7 +129,7 @@ class FrontdeskApp(App[None]):
         self.store_name = store_name
         self.show_welcome = show_welcome
         self.watch_interval = watch_interval
-        self.watcher: ChangeWatcher | None = None
+        self.watcher: Watcher | None = None
         self._refresh_owed = False  # a commit seen while the screen was still loading
         self._leaving = False  # closing because the signed-in member was deactivated
         self.hang_up = HangUp(self)  # SIGHUP and SIGTERM: keep the drafts, gone within 1 s
@@ -180,7 +180,7 @@ class FrontdeskApp(App[None]):
             self.push_screen(SignInScreen(self.sign_in), self._signed_in)
         self.hang_up.install()
         if self.watch_interval:
-            self.watcher = ChangeWatcher()
+            self.watcher = watcher_for_store()
             self.set_interval(self.watch_interval, self._poll_changes)
         self.set_timer(WARM_UP_DELAY_S, self._warm_up)
 

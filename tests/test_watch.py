@@ -65,3 +65,11 @@ def test_a_commit_by_another_connection_is_seen(tmp_path):
         other.execute("INSERT INTO t VALUES (1)")
     assert watcher.changed() is True
     watcher.close()
+
+
+def test_an_sqlite_store_is_watched_by_its_data_version(db):
+    from frontdesk.store.watch import watcher_for_store
+
+    watcher = watcher_for_store()
+    assert isinstance(watcher, ChangeWatcher) and watcher.path == db.database
+    watcher.close()

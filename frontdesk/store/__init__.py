@@ -4,7 +4,8 @@ Several processes share one SQLite file (the front-desk terminal, the managers' 
 sessions, the CLI), so every connection uses WAL, a long busy timeout and
 ``BEGIN IMMEDIATE`` for writes: a writer waits for the lock up front instead of failing
 half-way with "database is locked". That BEGIN is also the gate that refuses saves into a
-store written by a newer program or found damaged (``frontdesk.store.guard``).
+store written by a newer program or found damaged (``frontdesk.store.guard``). A
+PostgreSQL store gives the same guarantee its own way (``frontdesk.store.postgres``).
 """
 
 from __future__ import annotations

@@ -53,6 +53,7 @@ _ERRNOS = {
 _WORDS = (
     ("locked", LOCKED),
     ("busy", LOCKED),
+    ("lock timeout", LOCKED),  # PostgreSQL's: a write lock held past ``lock_timeout``
     ("disk is full", FULL),
     ("no space left", FULL),
     ("readonly", READ_ONLY),

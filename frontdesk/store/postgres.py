@@ -10,33 +10,106 @@ The schema is the one the migrations build on SQLite, in PostgreSQL's words
 (``frontdesk.store.dialect``); the project's own SQL, written with SQLite's ``?``, is put
 in PostgreSQL's words as it runs (``execute_sql``). The yes/no columns are integers on both
 engines, so a Python ``True`` is sent as 1 (``_yes_no_dumper``).
+
+**One writer at a time, as on SQLite.** An SQLite store begins every write transaction
+with ``BEGIN IMMEDIATE``: its writes are serialised, so whatever a save reads and then
+writes on — the head of the up rotation and the last place in it (``people.team``), a
+customer's events and the follow-up date drawn from them (``followup.cycles`` /
+``followup.due``), first or returning (``desk.registration.stamp_visits``), the day's
+rows and so their 序号 — no other save changes between its read and its write. On
+PostgreSQL (READ COMMITTED) two desks could both read the same head and both write it.
+So here every outermost transaction (``database.atomic()``: Peewee's ``begin``) takes,
+as its first statement, the transaction-level advisory lock ``WRITE_LOCK``
+(``pg_advisory_xact_lock``): the same serialisation, and the same place, as SQLite's
+IMMEDIATE. The server releases it at COMMIT or ROLLBACK, and when a connection dies;
+readers outside a transaction (the screens' loads, the statistics) never wait for it.
+READ COMMITTED takes a new snapshot for each statement, so a transaction's reads after
+the lock see every commit of the writer before it; the store never sets another
+isolation level (under REPEATABLE READ the snapshot would be the lock statement's own,
+taken before it waited). A desk waits at most ``WAIT_S`` for a lock (``lock_timeout``,
+SQLite's busy timeout), then fails in the same words ("another program holds the
+store": ``store.failures``).
+
+Why not row locks (``SELECT … FOR UPDATE``) at each read-then-write: there are many
+of them, spread over the services, and some read what no row lock holds — the
+greatest rotation place (an aggregate), a customer's registrations not yet written (a
+new row locks nothing before it exists); each one forgotten would be a lost update that
+no test sees. Why not SERIALIZABLE with retries: every service would have to be safe to
+run again from the start (some change the Python objects they were given, the screens
+act on what they return), and under two busy desks the retries are the common case,
+not the rare one. A showroom's desks save a few times a minute, each save a few
+milliseconds: one lock costs them nothing to see. One key serialises the whole
+database for now; when the group's stores each have their own (issue 15, item 2) the
+key's second number becomes the store's, and stores write side by side — the key is
+``WRITE_LOCK`` and nowhere else.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from playhouse.pool import PooledPostgresqlDatabase
 
 from frontdesk.store import dialect
 
-MAX_CONNECTIONS = 20  # one terminal's threads (the screen's, its workers, the watcher)
+if TYPE_CHECKING:
+    import psycopg
+
+MAX_CONNECTIONS = 20  # one terminal's threads (the screen's, its workers; the watcher has its own)
 STALE_S = 300  # an idle pooled connection older than this is closed, not reused
-WAIT_S = 15  # a thread waits this long for a pooled connection (SQLite's busy timeout)
+WAIT_S = 15  # a thread waits this long for a pooled connection or a lock (SQLite's busy timeout)
+# PostgreSQL's advisory lock key (two int4: class, object) of the store's writes: frontdesk's
+# class ("fd" 0 1), and the store whose writes it serialises: 0, the whole database, for now.
+WRITE_LOCK_CLASS = 0x66640001
+WHOLE_DATABASE = 0
+WRITE_LOCK = (WRITE_LOCK_CLASS, WHOLE_DATABASE)
 
 
 class PostgresStore(PooledPostgresqlDatabase):
     """The store's PostgreSQL database (see the module)."""
 
     refusal = None  # the SQLite store's write gate (``store.guard``): none here yet
+    write_lock = WRITE_LOCK  # what every transaction locks first (see the module)
 
     def __init__(self, url: str, **options: Any) -> None:
         _driver_for_peewee()
         options.setdefault("max_connections", MAX_CONNECTIONS)
         options.setdefault("stale_timeout", STALE_S)
         options.setdefault("timeout", WAIT_S)
+        # Each new connection's own setting, sent as it connects: no statement at each use
+        # (the URL's own ``options`` after it, so that one of its own wins).
+        from psycopg.conninfo import conninfo_to_dict
+
+        given = str(conninfo_to_dict(url).get("options", ""))
+        options.setdefault("options", f"-c lock_timeout={WAIT_S * 1000} {given}".strip())
         super().__init__(url, prefer_psycopg3=True, **options)
+
+    def begin(self, isolation_level=None) -> None:
+        """Begin a transaction, holding the store's write lock from its first statement:
+        every write transaction waits for the one before it (SQLite's IMMEDIATE)."""
+        super().begin(isolation_level)
+        try:
+            super().execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", self.write_lock)
+        except BaseException:  # waited past lock_timeout: no transaction left open
+            with contextlib.suppress(Exception):  # a connection lost: nothing to end
+                self.rollback()
+            raise
+
+    def listen(self, channel: str) -> psycopg.Connection:
+        """A connection of its own, outside the pool, in autocommit, listening for the
+        notices on ``channel`` (``store.watch``); the caller closes it."""
+        import psycopg
+        from psycopg import sql
+
+        conn = psycopg.connect(self.database, autocommit=True, **self.connect_params)
+        try:
+            conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     def execute_sql(self, sql, params=None):
         return super().execute_sql(dialect.raw_sql_for_postgres(sql), params)
