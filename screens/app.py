@@ -34,7 +34,8 @@ from frontdesk.export_folder import ExportPathError
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
-from frontdesk.store.models import Staff
+from frontdesk.store import dialect
+from frontdesk.store.models import Staff, database
 from frontdesk.store.watch import ChangeWatcher
 from screens import access, keymap, registry
 from screens.bindings import translate_bindings
@@ -72,6 +73,13 @@ def stylesheet(name: str = "frontdesk.tcss") -> Path:
 
 
 SCREENS_STYLESHEET = "screens.tcss"
+
+
+def _watcher_for_store() -> ChangeWatcher | None:
+    """What notices other programs' commits: SQLite's ``data_version``. None yet on a
+    PostgreSQL store, whose watcher (LISTEN/NOTIFY, ``frontdesk.store.watch``) is still to
+    come: a screen there shows others' saves when it is opened again."""
+    return None if dialect.is_postgres(database) else ChangeWatcher()
 
 
 @registry.screen(section="help.global", order=0)
@@ -180,7 +188,7 @@ class FrontdeskApp(App[None]):
             self.push_screen(SignInScreen(self.sign_in), self._signed_in)
         self.hang_up.install()
         if self.watch_interval:
-            self.watcher = ChangeWatcher()
+            self.watcher = _watcher_for_store()
             self.set_interval(self.watch_interval, self._poll_changes)
         self.set_timer(WARM_UP_DELAY_S, self._warm_up)
 
