@@ -107,18 +107,18 @@ def prepare(args: argparse.Namespace) -> Actor:
     operator."""
     i18n.set_language(config.resolve_lang(getattr(args, "lang", None)))
     target = config.resolve_db(getattr(args, "db", None))
-    if store.is_postgres(target):  # its schema only, so far: no screen or report runs on it
-        raise FrontdeskError(t("cli.postgres_unfinished", target=target))
     try:
         store.open_store(target)
     except (DatabaseError, sqlite3.Error, ImproperlyConfigured, OSError, RuntimeError) as error:
-        failures.log_failure(error, "opening the store", str(target))
+        failures.log_failure(error, "opening the store", store.shown(target))
         reason = (
             failures.explain_file(error, target)
             if isinstance(error, OSError)
             else failures.explain(error)
         )
-        raise FrontdeskError(t("cli.open_failed", target=target, error=reason)) from None
+        raise FrontdeskError(
+            t("cli.open_failed", target=store.shown(target), error=reason)
+        ) from None
     name = config.resolve_staff(getattr(args, "as_staff", None))
     if not name:
         return OPERATOR
