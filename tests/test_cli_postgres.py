@@ -268,7 +268,10 @@ async def test_the_app_opens_on_the_store_and_shows_what_the_cli_saved(target, e
     from frontdesk.desk import onboarding
     from frontdesk.people import team
     from frontdesk.store import settings
-XX, "--role", "consultant")
+    from screens.app import FrontdeskApp
+    from screens.desk.day_log import DayLogScreen
+
+    ok(target, "staff", "add", "王磊", "--role", "consultant")
     ok(target, "staff", "add", "赵敏", "--role", "receptionist")
     ok(target, "settings", "set", "store_name", "丰田4S店")
     ok(target, "--as", "zhaomin", "register", "--kind", "walkin", "--at", "2026-11-25 10:00",
