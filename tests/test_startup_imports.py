@@ -17,8 +17,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # Never on today's log: the spreadsheet, phone and pinyin libraries (the warm-up loads the
 # last two a second after the first frame), the SSH server, the command line's areas, the
 # other screens and the core they sit on; PostgreSQL's driver (Peewee is kept from loading
-# it for an SQLite store: ``frontdesk/__init__.py``).
+# it for an SQLite store: ``frontdesk/__init__.py``); Textual's DataTable (the log is a
+# grid of its own: ``screens.desk.log_table``; the other screens' tables are
+# ``screens.tables``).
 NOT_AT_START = (
+    "textual.widgets._data_table",
+    "screens.tables",
     "psycopg",
     "openpyxl",
     "phonenumbers",
