@@ -199,6 +199,7 @@ class FrontdeskApp(App[None]):
             rules.warm_up()
             registry.discover()
             gc.freeze()
+            gc.enable()  # off through the terminal's start-up (``screens.main.run_tui``)
 
         self.add_screens_stylesheet(parse=True)
         self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)

@@ -5,8 +5,11 @@
 - ``FdInput``: an input whose typing repaints only itself (the screen is not laid out again).
 - ``FdChoice``: an input that filters a code list as you type (pinyin initials too) and
   takes the highlighted match on Enter (model, channel, consultant).
-- ``FdTable``: a DataTable whose scrollbars always show where it is scrolled.
+- ``BarsWhereScrolled``: a table's or a grid's scrollbars always show where it is scrolled.
 - ``show``: a line's new text, repainted without laying the screen out when its size stays.
+- ``set_virtual_size``: a virtual grid's new scroll range, without laying the screen out;
+  ``top_to_show`` and ``row_in_view``: its cursor and its rows in view kept together;
+  ``grid_bindings``: its keys.
 
 User text is always shown as ``Content`` (never parsed as markup).
 """
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import groupby
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -28,11 +31,15 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from frontdesk import clock, rules
 from frontdesk.i18n import t
 from screens.bindings import translate_bindings
+
+if TYPE_CHECKING:
+    from textual.scroll_view import ScrollView
+    from textual.scrollbar import ScrollBar
 
 MAX_SHOWN_MATCHES = 4
 
@@ -57,6 +64,59 @@ def show(static: Static, content: Content) -> None:
     else:
         layout = static.visual.get_height(styles, width) != content.get_height(styles, width)
     static.update(content, layout=layout)
+
+
+def grid_bindings(words: str) -> list[Binding]:
+    """A virtual grid's keys, the same in each (the contact table, today's log): ↑ ↓ PgUp
+    PgDn move the cursor, Home and End to the first and the last row, ← → sideways; their
+    words are the catalogue's ``words`` with up, down, page_up, page_down, first, last, left
+    and right in it (``"contacts.key.{}"``)."""
+    keys = (
+        ("up", "move(-1)", "up", "row-up"),
+        ("down", "move(1)", "down", "row-down"),
+        ("pageup", "page(-1)", "page_up", "page-up"),
+        ("pagedown", "page(1)", "page_down", "page-down"),
+        ("home", "first", "first", "first-row"),
+        ("end", "last", "last", "last-row"),
+        ("left", "sideways(-1)", "left", "columns-left"),
+        ("right", "sideways(1)", "right", "columns-right"),
+    )
+    return [
+        Binding(key, action, words.format(word), show=False, id=binding_id)
+        for key, action, word, binding_id in keys
+    ]
+
+
+def top_to_show(row: int, top: int, rows: int) -> int:
+    """The top row of a view ``rows`` high, now at ``top``, moved as little as it can to
+    show ``row`` (a grid's cursor kept in view)."""
+    if row < top:
+        return row
+    if row >= top + rows:
+        return row - rows + 1
+    return top
+
+
+def row_in_view(row: int, top: int, rows: int, count: int) -> int:
+    """``row`` (of ``count``) brought into a view ``rows`` high at ``top``, as near as it was:
+    a grid scrolled away from its cursor (scroll bar, mouse wheel) brings the cursor along."""
+    return max(top, min(row, top + rows - 1, count - 1))
+
+
+def set_virtual_size(view: ScrollView, size: Size) -> None:
+    """``view``'s scroll range (a virtual grid's rows and columns), the screen laid out
+    again only if a scroll bar appears or goes.
+
+    Laid out already, the grid's own size is the stylesheet's, and a new count moves only
+    the scroll bars. Setting ``virtual_size`` lays the whole screen out (20–40 ms of the UI
+    thread on F6, at every reload while another desk saves); the bars are updated here
+    instead (and laid out by Textual if one appears or goes).
+    """
+    if size != view.virtual_size and view.container_size:
+        view.set_reactive(Widget.virtual_size, size)
+        view._scroll_update(size)
+    else:
+        view.virtual_size = size
 
 
 class FdHeader(Static):
@@ -108,14 +168,21 @@ def after_typing(screen, callback, *args) -> None:
         focused.call_later(callback, *args)
 
 
-class FdTable(DataTable):
-    """A DataTable whose scrollbars show where it is scrolled, however early it scrolled.
+class BarsWhereScrolled:
+    """For a scrolling widget (a table, a grid): its scrollbars show where it is scrolled,
+    however early it scrolled.
 
     Textual moves a scrollbar's thumb when the widget scrolls, but only while that bar is
-    shown. A table that scrolls to its cursor as its rows arrive (the month sheet to today)
-    can scroll before its layout has shown the bar; the bar then appeared with its thumb at
-    the top, over rows scrolled further down — on a loaded machine only, so a snapshot
-    differed one run in three. A bar put on screen here starts where the table is."""
+    shown. A table that scrolls to its cursor as its rows arrive (the month sheet to today,
+    the day's log to its last row) can scroll before its layout has shown the bar; the bar
+    then appeared with its thumb at the top, over rows scrolled further down — on a loaded
+    machine only, so a snapshot differed one run in three. A bar put on screen here starts
+    where the widget is. ``FdTable`` (``screens.tables``) is a DataTable with it."""
+
+    scroll_x: float
+    scroll_y: float
+    vertical_scrollbar: ScrollBar
+    horizontal_scrollbar: ScrollBar
 
     def watch_show_vertical_scrollbar(self, shown: bool) -> None:
         if shown:

@@ -8,7 +8,7 @@ driven by Pilot (a few), the command line run in-process and the importer (CSV f
 Whatever comes in: no crash; a refusal is a clear message (a ``ValidationError`` naming
 form fields with translated sentences, or exit status 1 with one line per field); what
 is stored is clean (no control characters, within the limits) and renders in the day's
-log DataTable and the form; and the rows stored before are all still there, unchanged.
+log's grid and the form; and the rows stored before are all still there, unchanged.
 
 Then the attacks found on a copy of the store, one test each: days, months and record
 numbers out of range on the command line, a phone with keypad letters, an agreed date
@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from textual import events
 from textual.app import App
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from frontdesk import cli, clock, rules
 from frontdesk.desk import day_log as daylog
@@ -43,7 +43,7 @@ from frontdesk.followup import contacts
 from frontdesk.followup.contact_table import Mark
 from frontdesk.people.actor import DESK, OPERATOR
 from frontdesk.store.models import Contact, Customer, Registration, database
-from screens.desk.log_table import row_cells
+from screens.desk.log_table import LogGrid, row_cells
 from screens.desk.registration_form import RegistrationScreen
 from screens.dialogs import ConfirmScreen
 from screens.followup.contact_grid import ContactGrid
@@ -260,31 +260,34 @@ def assert_stored_clean(saved: Registration) -> None:
 
 
 class LogTable(App[None]):
-    """Every stored row, as the day's log renders it, in one DataTable."""
+    """Every stored row, as the day's log renders it, in one of its grids."""
+
+    CSS_PATH = str(Path(__file__).resolve().parent.parent / "frontdesk.tcss")
 
     def compose(self):
-        yield DataTable(id="rows")
+        yield LogGrid(id="rows")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns(*(str(n) for n in range(14)))
         days = sorted({day for (day,) in Registration.select(Registration.time_in).tuples()})
-        for day in sorted({moment.date() for moment in days}):
-            for row in daylog.day_log(day):
-                table.add_row(*row_cells(row, FROZEN_NOW))
+        rows = [row for day in sorted({m.date() for m in days}) for row in daylog.day_log(day)]
+        grid = self.query_one(LogGrid)
+        grid.set_rows([row.id for row in rows], [row_cells(row, FROZEN_NOW) for row in rows])
 
 
 async def render_everything_stored() -> None:
-    """The stored rows in a DataTable, today's log in the app, and the last row in the form."""
+    """The stored rows in a log grid, today's log in the app, and the last row in the form."""
     app = LogTable()
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        table = app.query_one(DataTable)
-        assert table.row_count == Registration.select().count()
-        for row in range(0, table.row_count, 30):  # scroll through: every part is painted
-            table.move_cursor(row=row)
+        grid = app.query_one(LogGrid)
+        assert grid.row_count == Registration.select().count()
+        for row in range(0, grid.row_count, 30):  # scroll through: every part is painted
+            grid.move_cursor(row)
             await pilot.pause()
             app.export_screenshot()
+        grid.action_sideways(1)  # and the minutes and the notes
+        await pilot.pause()
+        app.export_screenshot()
 
     from screens.app import FrontdeskApp
 

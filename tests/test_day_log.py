@@ -8,7 +8,7 @@ import threading
 import pytest
 from rich.cells import cell_len
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, SelectionList, Static
+from textual.widgets import Input, SelectionList, Static
 
 from frontdesk import i18n
 from frontdesk.desk import registration
@@ -17,7 +17,7 @@ from frontdesk.people.actor import DESK, OPERATOR
 from frontdesk.store.models import AuditEntry, Registration
 from screens.desk.day_log import DayLogScreen
 from screens.desk.duty import DutyScreen
-from screens.desk.log_table import LogCell, column_widths, cut
+from screens.desk.log_table import LogCell, LogGrid, column_widths, cut
 from screens.desk.registration_form import RegistrationScreen
 from screens.dialogs import TimeScreen
 from tests.conftest import FROZEN_NOW, settle, settle_until
@@ -29,8 +29,8 @@ def walkin(**fields) -> Registration:
 
 
 def table_text(app) -> list[list[str]]:
-    table = app.screen.query_one("#log-table", DataTable)
-    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+    grid = app.screen.query_one("#log-table", LogGrid)
+    return [grid.row_texts(i) for i in range(grid.row_count)]
 
 
 def drawn_lines(app, widget: Widget) -> list[str]:
@@ -224,7 +224,7 @@ async def test_home_and_end_go_to_the_first_and_the_last_row(showroom, make_app)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#log-table", DataTable)
+        table = app.screen.query_one("#log-table", LogGrid)
         assert table.cursor_row == 2
         await pilot.press("home")
         assert (table.cursor_row, table.scroll_x) == (0, 0)

@@ -17,8 +17,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # Never on today's log: the spreadsheet, phone and pinyin libraries (the warm-up loads the
 # last two a second after the first frame), the SSH server, the command line's areas, the
 # other screens and the core they sit on; PostgreSQL's driver (Peewee is kept from loading
-# it for an SQLite store: ``frontdesk/__init__.py``).
+# it for an SQLite store: ``frontdesk/__init__.py``); Textual's DataTable (the log is a
+# grid of its own: ``screens.desk.log_table``; the other screens' tables are
+# ``screens.tables``).
 NOT_AT_START = (
+    "textual.widgets._data_table",
+    "screens.tables",
     "psycopg",
     "openpyxl",
     "phonenumbers",
@@ -102,6 +106,41 @@ def test_the_first_frame_imports_neither_the_other_screens_nor_their_libraries(t
 
 
 NOT_AT_START_PACKAGES = tuple(f"{name}." for name in NOT_AT_START)
+
+# The same command, the collector's state at its first frame, after the warm-up (run at once
+# rather than a second later) and once the app has ended.
+COLLECTOR = """
+import gc, json, sys
+from textual.app import App
+real_run = App.run
+seen = {}
+
+async def first_frame_then_warm_up(pilot):
+    await pilot.pause()
+    seen["first frame"] = gc.isenabled()
+    pilot.app._warm_up()
+    await pilot.app.workers.wait_for_complete()
+    seen["warmed up"] = gc.isenabled()
+    pilot.app.exit()
+
+def run(self, *args, **kwargs):
+    return real_run(self, headless=True, size=(80, 24), auto_pilot=first_frame_then_warm_up)
+
+App.run = run
+from screens import main
+status = main.main(["--db", sys.argv[1]])
+seen["ended"] = gc.isenabled()
+print(json.dumps([status, seen]))
+"""
+
+
+def test_start_up_runs_without_the_collector_until_the_warm_up(tmp_path):
+    """A full collection before the first frame walked every object start-up made (all of
+    them alive); the collector is off until the warm-up has frozen them, and on after."""
+    _python(SET_UP, str(tmp_path / "store.db"))
+    status, seen = _python(COLLECTOR, str(tmp_path / "store.db"))
+    assert status == 0
+    assert seen == {"first frame": False, "warmed up": True, "ended": True}
 
 
 def _imported_inside_functions() -> set[str]:

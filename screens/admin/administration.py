@@ -34,7 +34,8 @@ from screens.admin.sections import SECTIONS, AdminData
 from screens.admin.store_actions import StoreActions
 from screens.bindings import translate_bindings
 from screens.db import run_db
-from screens.widgets import FdFooter, FdHeader, FdTable
+from screens.tables import FdTable
+from screens.widgets import FdFooter, FdHeader
 
 # The page each page-bound action belongs to (its key does nothing on another page).
 PAGE_OF = {

@@ -1,7 +1,8 @@
 """Today's registration log (F4): the paper form on screen.
 
 Every registration of the day in order of arrival, numbered 1, 2, 3 … as on the paper
-(序号); open walk-ins are marked 在店. The table and its columns are ``log_table``.
+(序号); open walk-ins are marked 在店. The table (``LogGrid``) and its columns are
+``log_table``.
 
 ``o`` or Enter records a party's departure (now, correctable), ``e`` corrects a row,
 ``s`` skips the consultant at the head of the up rotation (asking why: ``skip``), ``d``
@@ -20,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from frontdesk import clock
 from frontdesk.desk import day_close
@@ -32,7 +33,7 @@ from frontdesk.store.models import Registration
 from screens import access, registry
 from screens.bindings import key_label, translate_bindings
 from screens.db import run_db
-from screens.desk.log_table import LogTable, row_cells, set_columns
+from screens.desk.log_table import LogGrid, row_cells
 from screens.widgets import FdFooter, FdHeader
 
 
@@ -71,9 +72,7 @@ class DayLogScreen(Screen):
     def compose(self) -> ComposeResult:
         yield FdHeader(id="header")
         yield Static(Content(""), id="log-title")
-        table = LogTable(id="log-table", cursor_type="row", zebra_stripes=True, cell_padding=0)
-        set_columns(table, [])
-        yield table
+        yield LogGrid(id="log-table")
         yield Static(Content(""), id="log-summary")
         yield Static(Content(""), id="log-rotation")
         yield FdFooter()
@@ -106,20 +105,9 @@ class DayLogScreen(Screen):
         day, rows, counts, (queue, out), closed = loaded
         now = clock.now()
         self.rows = {row.id: row for row in rows}
-        table = self.query_one("#log-table", DataTable)
-        cursor_key = None
-        if table.row_count:
-            cursor_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        cells = [row_cells(row, now) for row in rows]
-        table.clear(columns=True)
-        set_columns(table, cells)
-        for row, drawn in zip(rows, cells, strict=True):
-            table.add_row(*drawn, key=str(row.id))
-        table.settle()  # so that the frame with the rows shows the cursor's row
-        if cursor_key is not None and cursor_key in {str(r.id) for r in rows}:
-            table.move_cursor(row=table.get_row_index(cursor_key))
-        elif rows:
-            table.move_cursor(row=len(rows) - 1)
+        # The cursor stays on its registration, else goes to the last row.
+        grid = self.query_one(LogGrid)
+        grid.set_rows([row.id for row in rows], [row_cells(row, now) for row in rows])
         date = t("app.date", date=day.isoformat(), weekday=t(f"weekday.{day.weekday()}"))
         title = Content.styled(t("log.title", date=date), "bold")
         if closed is not None:  # 已结账: who closed it, and what came after
@@ -158,16 +146,13 @@ class DayLogScreen(Screen):
         return t("log.no_one_on_duty", key=key_label(key))
 
     def _current(self) -> daylog.LogRow | None:
-        table = self.query_one("#log-table", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.rows.get(int(key)) if key else None
+        key = self.query_one(LogGrid).cursor_key
+        return None if key is None else self.rows.get(key)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return access.allowed(self, action)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_log_grid_selected(self, event: LogGrid.Selected) -> None:
         event.stop()
         if access.allowed(self, "checkout"):
             self.action_checkout()

@@ -6,27 +6,37 @@ channels and consultants cut with … at a fixed width, so no long text pushes t
 off screen. The minutes in the showroom and the notes start past them, reached with → .
 Home and End go to the first and the last row.
 
-User text is drawn as typed, never as markup.
+``LogGrid`` draws them: a virtual grid (as the contact table's ``ContactGrid``) that
+renders only the lines on screen, from segments of plain text — user text is drawn as
+typed, never as markup.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
-from rich.cells import cell_len
-from rich.control import strip_control_codes
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import DataTable
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from frontdesk import rules
 from frontdesk.desk import day_log as daylog
 from frontdesk.i18n import t
 from screens.bindings import translate_bindings
-from screens.widgets import FdTable
+from screens.widgets import (
+    BarsWhereScrolled,
+    grid_bindings,
+    row_in_view,
+    set_virtual_size,
+    top_to_show,
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +78,7 @@ COLUMNS = PAPER + REST
 FIRST_PAGE = 80  # cells
 GAP = 1  # cells between two columns
 YES, NO = "✓", "·"
-_STYLES: dict[str, Style] = {"": Style.null()}  # a cell's style by its name
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # never sent to the terminal
 
 
 def cut(text: str, cells: int | None) -> str:
@@ -126,20 +136,14 @@ def row_cells(row: daylog.LogRow, now: dt.datetime) -> list[LogCell]:
     ]
     style = "bold" if row.is_open else ""
     return [
-        LogCell(cut(text, column.cap), style, column.right)
+        LogCell(cut(_CONTROL.sub(" ", text), column.cap), style, column.right)
         for column, text in zip(COLUMNS, texts, strict=True)
     ]
 
 
 class LogCell:
-    """A cell of the log: its text drawn as it is (user text: never markup).
-
-    It has no ``__rich_measure__``, so the table does not measure each of a busy day's
-    thousands of cells through the console one by one (most of the start-up time of a
-    day with 500 rows); ``set_columns`` sizes the columns itself, from ``cell_len``. It is
-    drawn as one segment of text, not through a Rich ``Text`` (which splits, wraps and
-    justifies it first): a third less work for each cell the first frame of the log draws.
-    """
+    """A cell of the log: its text, drawn as it is (user text: never markup), its style
+    (``bold`` for a party still in) and whether it is set to the right."""
 
     __slots__ = ("plain", "right", "style")
 
@@ -147,20 +151,6 @@ class LogCell:
         self.plain = plain
         self.style = style
         self.right = right
-
-    def __rich_console__(self, console, options):
-        plain = self.plain
-        if self.right:  # against the gap that ends the column
-            plain = " " * (options.max_width - GAP - cell_len(plain)) + plain
-        if "\n" in plain or "\t" in plain:  # not from row_cells: Rich's lines and tabs
-            yield Text(plain, style=self.style, no_wrap=True, end="")
-            return
-        if not plain:
-            return  # an empty cell: the padding fills it
-        style = _STYLES.get(self.style)
-        if style is None:
-            style = _STYLES[self.style] = Style.parse(self.style)
-        yield Segment(strip_control_codes(plain), style)  # as Text strips them
 
     def __str__(self) -> str:
         return self.plain
@@ -178,54 +168,166 @@ def column_widths(labels: list[str], rows: list[list[LogCell]]) -> list[int]:
     return widths
 
 
-def set_columns(table: DataTable, cells: list[list[LogCell]]) -> None:
-    """Head ``table`` with the log's columns, each as wide as its widest cell or heading;
-    the paper form's take the first page, the rest start past it."""
+def column_layout(cells: list[list[LogCell]]) -> tuple[list[str], list[int]]:
+    """The log's headings and the cells each column takes (with the gap after it), each
+    as wide as its widest cell or heading; the paper form's take the first page, the rest
+    start past it."""
     labels = [t(f"log.{column.key}") for column in COLUMNS]
     widths = column_widths(labels, cells)
     paper = sum(width + GAP for width in widths[: len(PAPER)])
     widths[len(PAPER) - 1] += max(0, FIRST_PAGE - paper)
-    for column, label, width in zip(COLUMNS, labels, widths, strict=True):
-        if column.right:
-            label = " " * (width - cell_len(label)) + label
-        table.add_column(Text(label, no_wrap=True), width=width + GAP, key=column.key)
+    headings = [
+        " " * (width - cell_len(label)) + label if column.right else label
+        for column, label, width in zip(COLUMNS, labels, widths, strict=True)
+    ]
+    return headings, [width + GAP for width in widths]
 
 
-class LogTable(FdTable):
-    """The log's rows: Home and End go to the first and the last row, as in the contact
-    table (DataTable's own Home and End scroll to the first and the last column), and
-    ← → turn sideways by whole columns: to the minutes and the notes, and back.
+def _drawn(text: str, width: int, right: bool) -> tuple[str, str]:
+    """``text`` in a column ``width`` cells wide (its gap included): the text, set to the
+    right against the gap if ``right``, and the blank after it."""
+    length = cell_len(text)
+    if length > width - GAP:  # wider than its column: cannot come from row_cells
+        text, length = set_cell_size(text, width - GAP), width - GAP
+    if right:
+        return " " * (width - GAP - length) + text, " " * GAP
+    return text, " " * (width - length)
+
+
+class LogGrid(BarsWhereScrolled, ScrollView, can_focus=True):
+    """The log's rows under a line of headings that stays on top; the cursor on a row.
+
+    ↑ ↓ PgUp PgDn move the cursor, Home and End go to the first and the last row, ← → turn
+    sideways by whole columns: to the minutes and the notes, and back. Enter says which
+    row was chosen (``Selected``). Only the lines on screen are drawn, each from its cells'
+    plain text: the first frame of a busy day draws some twenty lines, not a table.
     """
 
+    COMPONENT_CLASSES = {
+        "log-grid--header",
+        "log-grid--cursor",
+        "log-grid--even-row",
+        "log-grid--odd-row",
+    }
     BINDINGS = [
-        Binding("home", "scroll_top", "log.key_first", show=False, id="first-row"),
-        Binding("end", "scroll_bottom", "log.key_last", show=False, id="last-row"),
-        Binding("left", "sideways(-1)", "log.key_left", show=False, id="columns-left"),
-        Binding("right", "sideways(1)", "log.key_right", show=False, id="columns-right"),
+        *grid_bindings("log.key_{}"),
+        Binding("enter", "select", "log.key_select", show=False, id="select-row"),
     ]
+
+    class Selected(Message):
+        """Enter on a row: ``key`` is its registration's id."""
+
+        def __init__(self, grid: LogGrid, row: int, key: int) -> None:
+            super().__init__()
+            self.grid = grid
+            self.row = row
+            self.key = key
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         translate_bindings(self)
+        self._keys: list[int] = []
+        self._cells: list[list[LogCell]] = []
+        self._headings, self._widths = column_layout([])
+        self._lines: dict[int, list[tuple[str, str, str]]] = {}  # a row's (text, blank, style)
+        self._cursor = 0
+        self._styles: dict[str, Style] = {}  # component and cell styles by name (``_style``)
 
-    def settle(self) -> None:
-        """Measure the rows just added now, not when the table is next idle: DataTable waits
-        for that, after a first frame drawn without them measured — the cursor's row (the
-        last, at start) is scrolled to a frame later, and the table drawn twice. Textual's
-        own step, taken early; without it (another Textual) the table waits as it did."""
-        if getattr(self, "_require_update_dimensions", False) and hasattr(self, "_new_rows"):
-            self._require_update_dimensions = False
-            new_rows = self._new_rows.copy()
-            self._new_rows.clear()
-            self._update_dimensions(new_rows)
+    # -- the rows and the cursor ----------------------------------------------------------
+
+    def set_rows(self, keys: list[int], cells: list[list[LogCell]]) -> None:
+        """Show ``cells``, a row for each of ``keys`` (registration ids), the columns sized
+        to them; the cursor stays on its registration if it is still there, else it goes
+        to the last row."""
+        kept = self.cursor_key
+        self._keys, self._cells = list(keys), cells
+        self._headings, self._widths = column_layout(cells)
+        self._lines.clear()
+        self._cursor = keys.index(kept) if kept in keys else max(len(keys) - 1, 0)
+        set_virtual_size(self, Size(sum(self._widths), len(keys) + 1))
+        self._keep_cursor_in_view()
+        self.refresh()
+
+    @property
+    def row_count(self) -> int:
+        return len(self._keys)
+
+    @property
+    def cursor_row(self) -> int:
+        """The cursor's row (0 when there is none)."""
+        return self._cursor
+
+    @property
+    def cursor_key(self) -> int | None:
+        """The registration id of the cursor's row, or None without rows."""
+        return self._keys[self._cursor] if self._keys else None
+
+    def row_texts(self, index: int) -> list[str]:
+        """The texts of row ``index``'s cells, as the log shows them."""
+        return [cell.plain for cell in self._cells[index]]
+
+    @property
+    def rows_in_view(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    def move_cursor(self, row: int) -> None:
+        """The cursor to ``row`` (within the rows), scrolled into view."""
+        if not self._keys:
+            return
+        row = max(0, min(row, len(self._keys) - 1))
+        if row != self._cursor:
+            self.refresh_line(self._cursor + 1)
+            self._cursor = row
+            self.refresh_line(row + 1)
+        self._keep_cursor_in_view()
+
+    def _keep_cursor_in_view(self) -> None:
+        if not self.scrollable_content_region.height:
+            return  # not laid out yet: done when it is (``_size_updated``)
+        top = top_to_show(self._cursor, int(self.scroll_y), self.rows_in_view)
+        if top != int(self.scroll_y):
+            self.scroll_to(y=top, animate=False, immediate=True)
+
+    def _size_updated(self, size, virtual_size, container_size, layout: bool = True) -> bool:
+        """Laid out: the cursor's row scrolled into view before the frame is drawn (the
+        first frame of a busy day shows its last row, the cursor's, not its first)."""
+        resized = super()._size_updated(size, virtual_size, container_size, layout)
+        self._keep_cursor_in_view()
+        return resized
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        top = int(new)
+        # Scrolled away (scroll bar, mouse wheel): the cursor comes along.
+        if self._keys and not top <= self._cursor < top + self.rows_in_view:
+            self._cursor = row_in_view(self._cursor, top, self.rows_in_view, len(self._keys))
+
+    # -- keys -----------------------------------------------------------------------------
+
+    def action_move(self, delta: int) -> None:
+        self.move_cursor(self._cursor + delta)
+
+    def action_page(self, delta: int) -> None:
+        """A page up or down: the rows and the cursor move by the rows in view, as a
+        DataTable's did."""
+        page = self.rows_in_view
+        row = self._cursor + delta * page  # before the scroll brings the cursor along
+        self.scroll_to(y=self.scroll_y + delta * page, animate=False, immediate=True)
+        self.move_cursor(row)
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(len(self._keys) - 1)
 
     def action_sideways(self, step: int) -> None:
         """→: the first column not wholly in view comes to the left edge (or as near as
         the table's end allows); ←: back as far as one view's width, to a column's start."""
         starts, ends, x = [], [], 0
-        for column in self.ordered_columns:
+        for width in self._widths:
             starts.append(x)
-            x += column.get_render_width(self)
+            x += width
             ends.append(x)
         left, view = round(self.scroll_x), self.scrollable_content_region.width
         if step > 0:
@@ -233,4 +335,70 @@ class LogTable(FdTable):
             target = min(hidden[0], self.max_scroll_x) if hidden else left
         else:
             target = next((start for start in starts if start >= left - view), 0)
-        self.scroll_to(x=target, animate=False)
+        self.scroll_to(x=target, animate=False, immediate=True)
+
+    def action_select(self) -> None:
+        key = self.cursor_key
+        if key is not None:
+            self.post_message(self.Selected(self, self._cursor, key))
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def _style(self, name: str) -> Style:
+        """A component's style (``header``, ``cursor``, ``even-row``, ``odd-row``) over the
+        grid's own, or a cell's (``bold``); kept until the styles change, as Textual keeps
+        its own."""
+        style = self._styles.get(name)
+        if style is None:
+            if name in ("", "bold"):
+                style = Style.parse(name) if name else Style.null()
+            else:
+                style = self.get_component_rich_style(f"log-grid--{name}")
+            self._styles[name] = style
+        return style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    def _line(self, index: int) -> list[tuple[str, str, str]]:
+        line = self._lines.get(index)
+        if line is None:
+            line = self._lines[index] = [
+                (*_drawn(cell.plain, width, cell.right), cell.style)
+                for cell, width in zip(self._cells[index], self._widths, strict=True)
+            ]
+        return line
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        segments: list[Segment] = []
+        if y == 0:
+            style = self._style("header")
+            for heading, column in zip(self._headings, self._widths, strict=True):
+                segments.append(Segment(heading, style))
+                segments.append(Segment(" " * (column - cell_len(heading)), style))
+        else:
+            index = int(self.scroll_y) + y - 1
+            if index >= len(self._keys):
+                return Strip.blank(width, base)
+            style = self._style("odd-row" if index % 2 else "even-row")
+            if index == self._cursor:
+                style += self._style("cursor")
+            for text, blank, cell_style in self._line(index):
+                if text:
+                    segments.append(Segment(text, style + self._style(cell_style)))
+                segments.append(Segment(blank, style))
+        table = sum(self._widths)
+        if width > table:  # the row's own style to the grid's right edge
+            segments.append(Segment(" " * (width - table), style))
+        scroll_x = int(self.scroll_x)
+        strip = Strip(segments, max(table, width)).crop(scroll_x, scroll_x + width)
+        return strip.adjust_cell_length(width, base).simplify()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -29,6 +28,7 @@ from frontdesk.followup.contact_table import GridRow, TableFilter
 from frontdesk.i18n import t
 from screens.bindings import translate_bindings
 from screens.db import run_db
+from screens.widgets import grid_bindings, row_in_view, set_virtual_size, top_to_show
 
 HEADER_LINES = 2
 PAGE_SIZE = contact_table.PAGE_SIZE
@@ -134,16 +134,7 @@ class ContactGrid(ScrollView, can_focus=True):
     ContactGrid > .contact-grid--empty { color: $text-disabled; }
     ContactGrid > .contact-grid--loading { color: $text-muted; }
     """
-    BINDINGS = [
-        Binding("up", "move(-1)", "contacts.key.up", show=False, id="row-up"),
-        Binding("down", "move(1)", "contacts.key.down", show=False, id="row-down"),
-        Binding("pageup", "page(-1)", "contacts.key.page_up", show=False, id="page-up"),
-        Binding("pagedown", "page(1)", "contacts.key.page_down", show=False, id="page-down"),
-        Binding("home", "first", "contacts.key.first", show=False, id="first-row"),
-        Binding("end", "last", "contacts.key.last", show=False, id="last-row"),
-        Binding("left", "sideways(-1)", "contacts.key.left", show=False, id="columns-left"),
-        Binding("right", "sideways(1)", "contacts.key.right", show=False, id="columns-right"),
-    ]
+    BINDINGS = grid_bindings("contacts.key.{}")
 
     class CursorMoved(Message):
         """The cursor is on another row (or its row has just loaded)."""
@@ -254,16 +245,8 @@ class ContactGrid(ScrollView, can_focus=True):
         before, self.total = self.total, total
         if before != total and min(before, total) < int(self.scroll_y) + self.rows_in_view:
             self.refresh()  # rows in view appear or go (a count past them changes none)
-        size = Size(FIXED_WIDTH + SCROLLING_WIDTH, total + HEADER_LINES)
-        if size != self.virtual_size and self.container_size:
-            # Laid out already: the grid's own size is the stylesheet's, and a new count
-            # moves only the scroll bars. Setting ``virtual_size`` lays the whole screen out
-            # (20–40 ms of the UI thread on F6, at every reload while another desk saves);
-            # the bars are updated here instead, and laid out only if one appears or goes.
-            self.set_reactive(ContactGrid.virtual_size, size)
-            self._scroll_update(size)
-        else:
-            self.virtual_size = size
+        # Laid out already, the screen is not laid out again (``set_virtual_size``).
+        set_virtual_size(self, Size(FIXED_WIDTH + SCROLLING_WIDTH, total + HEADER_LINES))
         if self.cursor >= total:
             self.cursor = max(total - 1, 0)
             self.refresh()
@@ -336,11 +319,7 @@ class ContactGrid(ScrollView, can_focus=True):
         return max(self.size.height - HEADER_LINES, 1)
 
     def _keep_cursor_in_view(self) -> None:
-        top = int(self.scroll_y)
-        if self.cursor < top:
-            top = self.cursor
-        elif self.cursor >= top + self.rows_in_view:
-            top = self.cursor - self.rows_in_view + 1
+        top = top_to_show(self.cursor, int(self.scroll_y), self.rows_in_view)
         if top != int(self.scroll_y):
             self.scroll_to(y=top, animate=False, immediate=True)
 
@@ -386,7 +365,7 @@ class ContactGrid(ScrollView, can_focus=True):
         top = int(new)
         # Scrolled away (scroll bar, mouse wheel): bring the cursor along.
         if self.total and not top <= self.cursor < top + self.rows_in_view:
-            self.cursor = max(top, min(self.cursor, top + self.rows_in_view - 1, self.total - 1))
+            self.cursor = row_in_view(self.cursor, top, self.rows_in_view, self.total)
             self.post_message(self.CursorMoved(self, self.current()))
 
     # -- drawing ----------------------------------------------------------------------------

@@ -25,7 +25,8 @@ from screens import access, registry
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.followup.contact_forms import ContactTarget, CustomerActions
-from screens.widgets import FdFooter, FdHeader, FdTable
+from screens.tables import FdTable
+from screens.widgets import FdFooter, FdHeader
 
 HISTORY_COLUMNS = ("at", "what", "level", "staff", "text")
 

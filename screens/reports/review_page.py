@@ -24,7 +24,7 @@ from screens import access
 from screens.db import run_db
 from screens.dialogs import ConfirmScreen
 from screens.reports.review_dialogs import RejectScreen
-from screens.widgets import FdTable
+from screens.tables import FdTable
 
 PAGE = "review"
 KEYS = [

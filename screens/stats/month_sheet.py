@@ -27,7 +27,8 @@ from screens import registry
 from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.stats.statistics_dialogs import MONTH_KEYS, FormulasScreen, export_month
-from screens.widgets import FdFooter, FdHeader, FdTable
+from screens.tables import FdTable
+from screens.widgets import FdFooter, FdHeader
 
 TOTAL_KEY = "total"
 WEEKEND_STYLE = "$accent"

@@ -34,7 +34,8 @@ from screens.bindings import translate_bindings
 from screens.db import run_db
 from screens.stats.month_sheet import MonthSheetScreen
 from screens.stats.statistics_dialogs import MONTH_KEYS, FormulasScreen, export_month
-from screens.widgets import FdFooter, FdHeader, FdTable
+from screens.tables import FdTable
+from screens.widgets import FdFooter, FdHeader
 
 WEEK = dt.timedelta(days=7)
 WALKIN_STYLE, PHONE_STYLE = "$primary", "$warning"
