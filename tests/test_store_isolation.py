@@ -11,6 +11,7 @@ These need a PostgreSQL server (``tests.postgres``); without one they are skippe
 from __future__ import annotations
 
 import contextlib
+import uuid
 
 import psycopg
 import pytest
@@ -75,19 +76,27 @@ def working_in(url: str, code: str):
         db.close_all()
 
 
-def test_every_table_with_a_store_has_its_policy_and_every_other_table_is_group_wide(pg_url):
-    db = store.open_store(pg_url, "main")
+def _tables(url: str) -> list[tuple]:
+    """Each table: name, row-level security enabled, forced, has store_id, its policies."""
+    db = store.open_store(url, "main")
     try:
-        tables = db.execute_sql(_TABLES).fetchall()
+        return db.execute_sql(_TABLES).fetchall()
     finally:
         store.close_store()
         db.close_all()
-    owned = [row for row in tables if row[3]]
+
+
+def test_every_table_with_a_store_has_its_policy_and_row_level_security_forced(pg_url):
+    owned = [row for row in _tables(pg_url) if row[3]]
     assert len(owned) >= 21
     for name, enabled, forced, _, policies in owned:
         assert enabled and forced, f"{name}: row-level security not enabled and forced"
         setting = "(NULLIF(current_setting('frontdesk.store_id'::text, true), ''::text))::integer"
         assert policies == [f"{name}_store:(store_id = {setting}):(store_id = {setting})"], name
+
+
+def test_every_table_but_the_group_wide_ones_has_a_store(pg_url):
+    tables = _tables(pg_url)
     without = {name for name, *_, has_store, _ in tables if not has_store}
     assert without == {MIGRATIONS_TABLE, *GROUP_WIDE_TABLES}  # every other table is a store's
 
@@ -146,6 +155,34 @@ def test_a_store_cannot_write_a_row_of_another_store(group):
         own = Store.get(Store.code == "A").id
         with pytest.raises(Exception, match="row-level security"), database.atomic():
             db.execute_sql("UPDATE staff SET store_id = %s WHERE store_id = %s", (other, own))
+
+
+def test_the_policies_bind_the_tables_owner_too(pg_cluster, frozen_clock):
+    """A database owned by a role that is no superuser, migrated by it: it owns the tables,
+    and without a store sees none of their rows (FORCE ROW LEVEL SECURITY)."""
+    owner = "frontdesk_owner"
+    with psycopg.connect(
+        host=str(pg_cluster.socket), user="frontdesk", dbname="postgres", autocommit=True
+    ) as admin:
+        if admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (owner,)).fetchone() is None:
+            admin.execute(f'CREATE ROLE "{owner}" LOGIN')
+        name = f"owned_{uuid.uuid4().hex[:12]}"
+        admin.execute(f'CREATE DATABASE "{name}" OWNER "{owner}"')
+    url = pg_cluster.url(name).replace("postgresql://frontdesk@", f"postgresql://{owner}@")
+    db = store.open_store(url, "main")  # migrated by the owner, then in the store main
+    try:
+        assert Store.select().count() == 1
+        seen = db.execute_sql("SELECT count(*) FROM code_item").fetchone()[0]
+        assert seen > 0  # the default channels, main's
+        table_owner = db.execute_sql(
+            "SELECT tableowner FROM pg_tables WHERE tablename = 'code_item'"
+        ).fetchone()
+        assert table_owner == (owner,)
+    finally:
+        store.close_store()
+        db.close_all()
+    with psycopg.connect(url) as bare:
+        assert bare.execute("SELECT count(*) FROM code_item").fetchone() == (0,)
 
 
 def test_a_terminal_naming_no_store_or_an_unknown_one_is_told_the_codes(group):
