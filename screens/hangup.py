@@ -34,7 +34,7 @@ from collections.abc import Callable
 from textual.app import App
 
 from frontdesk import store
-from frontdesk.store import drafts
+from frontdesk.store import dialect, drafts
 from frontdesk.store.models import database
 from screens.registry import Draft, KeepsDraft
 
@@ -84,7 +84,7 @@ def keep_drafts(found: list[Draft], lock_wait_s: float | None = DRAFT_LOCK_WAIT_
         return
     with store.connection():
         if lock_wait_s is not None:
-            database.execute_sql(f"PRAGMA busy_timeout = {int(lock_wait_s * 1000)}")
+            database.execute_sql(dialect.lock_wait_sql(database, int(lock_wait_s * 1000)))
         for owner, form, payload in found:
             drafts.save_draft(owner, form, payload)
 

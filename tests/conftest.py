@@ -164,16 +164,24 @@ async def _tables_laid_out(pilot, timeout: float = 5.0) -> None:
     A DataTable sizes its columns to new rows on its own idle event, which a loaded
     machine can deliver after the pilot's pause: a snapshot then caught the month sheet
     with narrower columns. Textual has no public flag for it; the private one is read
-    here only, and the wait gives up quietly after ``timeout`` (the snapshot then tells)."""
+    here only, and the wait gives up quietly after ``timeout`` (the snapshot then tells).
+    Two checks in a row must find them measured, a frame apart: on a loaded machine
+    a snapshot of F9 once caught its staff table between a check and the rows' measuring."""
     import time
 
     from textual.widgets import DataTable
 
     deadline = time.monotonic() + timeout
+    once = False  # the last check found every table measured
     while time.monotonic() < deadline:
         tables = pilot.app.screen.query(DataTable)
         if not any(table._require_update_dimensions for table in tables):
-            return
+            if once:
+                return
+            once = True
+            await pilot.pause()  # a frame, and look again
+            continue
+        once = False
         await pilot.pause(0.02)
 
 

@@ -35,6 +35,7 @@ def registrations() -> list[Registration]:
     return list(Registration.select().order_by(Registration.time_in))
 
 
+@pytest.mark.both_engines  # the storing step: one transaction on PostgreSQL
 def test_csv_with_english_headers(showroom, tmp_path):
     path = write_csv(
         tmp_path / "log.csv",
@@ -117,6 +118,7 @@ def test_short_chinese_headers_and_gb18030(showroom, tmp_path):
     assert (row.model, row.level, row.consultant.login) == ("卡罗拉", "B", "lina")
 
 
+@pytest.mark.both_engines  # the storing step: one transaction on PostgreSQL
 def test_xlsx_with_chinese_headers_and_typed_cells(showroom, tmp_path):
     path = write_xlsx(
         tmp_path / "log.xlsx",
@@ -190,6 +192,7 @@ def test_xlsx_with_english_headers(showroom, tmp_path):
     assert (row.model, row.test_drive, row.ordered, row.level) == ("RAV4荣放", True, True, "O")
 
 
+@pytest.mark.both_engines  # the storing step: one transaction on PostgreSQL
 def test_one_bad_row_stores_nothing(showroom, tmp_path):
     path = write_csv(
         tmp_path / "log.csv",
@@ -212,6 +215,7 @@ def test_one_bad_row_stores_nothing(showroom, tmp_path):
     assert [s.rotation_order for s in showroom.values()] == [1, 2, 3, 4]
 
 
+@pytest.mark.both_engines  # the storing step: one transaction on PostgreSQL
 def test_every_bad_row_and_field_is_reported(showroom, tmp_path):
     path = write_xlsx(
         tmp_path / "log.xlsx",
@@ -242,6 +246,7 @@ def test_every_bad_row_and_field_is_reported(showroom, tmp_path):
     assert Registration.select().count() == 0
 
 
+@pytest.mark.both_engines  # the storing step: one transaction on PostgreSQL
 def test_rows_are_stored_in_order_of_time(showroom, tmp_path):
     path = write_csv(
         tmp_path / "log.csv",

@@ -220,17 +220,6 @@ def test_the_kept_counts_follow_the_rows_alike_on_both_engines(tmp_path, pg_url,
     assert on_sqlite[0][0] and not on_sqlite[-1][0]  # counted, then nothing left open to count
 
 
-@pytest.mark.parametrize("language", ["zh_CN", "en"])
-def test_the_cli_says_a_postgresql_store_cannot_be_worked_on_yet(run_cli, language):
-    url = "postgresql://frontdesk@db.example/group"
-    status, _, err = run_cli("--db", url, "--lang", language, "stats")  # the last --db counts
-    assert status != 0
-    assert url in err
-    assert "Traceback" not in err
-    expected = "PostgreSQL store cannot be worked on yet" if language == "en" else "暂不能在"
-    assert expected in err
-
-
 # -- the project's own SQL in PostgreSQL's words (no server needed) ---------------------------
 
 

@@ -111,18 +111,18 @@ def prepare(args: argparse.Namespace) -> Actor:
     target = config.resolve_db(getattr(args, "db", None))
     code = config.resolve_store(getattr(args, "store", None))
     group = args.command == "store"  # the group's stores: the table of stores, no store's rows
-    if store.is_postgres(target) and not group:  # its schema only, so far
-        raise FrontdeskError(t("cli.postgres_unfinished", target=target))
     try:
         store.open_store(target, code, any_store=group)
     except (DatabaseError, sqlite3.Error, ImproperlyConfigured, OSError, RuntimeError) as error:
-        failures.log_failure(error, "opening the store", str(target))
+        failures.log_failure(error, "opening the store", store.shown(target))
         reason = (
             failures.explain_file(error, target)
             if isinstance(error, OSError)
             else failures.explain(error)
         )
-        raise FrontdeskError(t("cli.open_failed", target=target, error=reason)) from None
+        raise FrontdeskError(
+            t("cli.open_failed", target=store.shown(target), error=reason)
+        ) from None
     name = config.resolve_staff(getattr(args, "as_staff", None))
     if not name:
         return OPERATOR

@@ -20,9 +20,9 @@ def add_commands(commands) -> dict[str, Handler]:
 def _doctor(args: argparse.Namespace, actor: Actor) -> int:
     from frontdesk.store import doctor  # only this command needs it: start-up does not pay for it
 
-    path = doctor.store_path()
+    name = doctor.store_name()
     findings = doctor.examine()
-    print(t("doctor.title", path=path))
+    print(t("doctor.title", path=name))
     rows = [
         [OK_MARK if finding.ok else BAD_MARK, finding.label, finding.answer] for finding in findings
     ]

@@ -7,7 +7,7 @@ import asyncio
 import logging
 from pathlib import Path
 
-from frontdesk import config
+from frontdesk import config, store
 from frontdesk.cli.base import Handler, add_command
 from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
@@ -15,7 +15,7 @@ from frontdesk.people import roles
 from frontdesk.people.actor import Actor
 from frontdesk.ssh import backoff
 from frontdesk.ssh import options as server
-from frontdesk.store import settings
+from frontdesk.store import dialect, settings
 from frontdesk.store.models import database
 
 
@@ -67,17 +67,24 @@ def _number(option, key: str):
     return value
 
 
+def _store_file() -> str:
+    """The file the host key is kept beside: the store's; for a PostgreSQL store, which has
+    none here, the default store's place (this machine's frontdesk data folder)."""
+    if dialect.is_postgres(database):
+        return str(config.default_db_path())
+    return database.database
+
+
 def options_from(args: argparse.Namespace) -> server.ServeOptions:
     if not 0 <= args.port <= 65535:
         raise ValidationError({"port": t("cli_serve.bad_port")})
-    host_key = (
-        Path(args.host_key) if args.host_key else server.default_host_key_path(database.database)
-    )
+    host_key = Path(args.host_key) if args.host_key else server.default_host_key_path(_store_file())
     if host_key is None:
         raise ValidationError({"host-key": t("cli_serve.host_key_needed")})
     idle_minutes = _number(args.idle_timeout, settings.SSH_IDLE_MINUTES)
     return server.ServeOptions(
         db=config.resolve_db(getattr(args, "db", None)),
+        store=config.resolve_store(getattr(args, "store", None)),
         host_key=host_key,
         host=args.host,
         port=args.port,
@@ -106,7 +113,7 @@ def _serve(args: argparse.Namespace, actor: Actor) -> int:
                 host=options.host,
                 port=acceptor.get_port(),
                 fingerprint=host_key.get_fingerprint(),
-                store=options.db,
+                store=store.shown(options.db),
             ),
             flush=True,
         )

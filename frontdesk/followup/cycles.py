@@ -133,8 +133,9 @@ def _customers_with_a_level(db, chunk: list[int] | None) -> list[tuple]:
         ' WHERE "level" IS NOT NULL'
     )
     if chunk is None:
-        return dialect.execute(db, sql)
-    return dialect.execute(db, sql + f' AND "id" IN ({", ".join("?" * len(chunk))})', chunk)
+        return dialect.execute(db, sql + ' ORDER BY "id"')
+    marks = ", ".join("?" * len(chunk))
+    return dialect.execute(db, sql + f' AND "id" IN ({marks}) ORDER BY "id"', chunk)
 
 
 def rebuild(db=None, customer_ids: Iterable[int | None] | None = None) -> None:
@@ -170,7 +171,9 @@ def rebuild(db=None, customer_ids: Iterable[int | None] | None = None) -> None:
                 spells.append(Cycle(customer, _stored(since), "walkin", level))
                 spells[-1].met_at, spells[-1].origin = spells[-1].opened_at, "walkin"
                 spells[-1].met_level = level
-        found = [cycle.row() for spells in derived.values() for cycle in spells]
+        # In the order the customers were filed, whatever order the engine read them in:
+        # cycles opened at the same moment keep that order in the table (their ids).
+        found = [cycle.row() for _, spells in sorted(derived.items()) for cycle in spells]
         if not found:
             continue
         dialect.execute_many(db, _INSERT_SQL, found)

@@ -290,7 +290,8 @@ def reconcile(day: dt.date, *, by: Actor) -> Reconciliation:
         for cid, at, method, *rest in _rows(_NOT_VIA_DESK_SQL, params)
     ]
     tallies = {
-        consultant_id: ConsultantTally(consultant_id, name or "", on_report, in_log)
+        # int(): PostgreSQL sums counts as NUMERIC (a Decimal), SQLite as an integer
+        consultant_id: ConsultantTally(consultant_id, name or "", int(on_report), int(in_log))
         for consultant_id, name, on_report, in_log in _rows(_TALLY_SQL, params)
     }
     for row in _rows(_DIFFERENCES_SQL, params):

@@ -499,7 +499,7 @@ def _collect(first_day: dt.date, last_day: dt.date) -> list[DayStatistics]:
             stats.quotes += quotes or 0
             stats.orders += orders or 0
             stats.invited += invited or 0
-            stats.stay_seconds += stay or 0
+            stats.stay_seconds += int(stay or 0)  # PostgreSQL's seconds are NUMERIC
             stats.left += left
             stats.open += open_ or 0
             if is_returning:

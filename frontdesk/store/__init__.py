@@ -11,6 +11,7 @@ PostgreSQL store gives the same guarantee its own way (``frontdesk.store.postgre
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,6 +41,18 @@ SQLITE_PRAGMAS = {
 def is_postgres(target: str) -> bool:
     """Whether ``target`` names a PostgreSQL database (a URL), not an SQLite file."""
     return target.startswith(POSTGRES_SCHEMES)
+
+
+_PASSWORD = re.compile(r"(://[^/:@?]*):[^/@?]*@|(\bpassword=)[^&]*")
+
+
+def shown(target: str) -> str:
+    """``target`` as a message or the log shows it: a URL's password as ``***``."""
+    if not is_postgres(target):
+        return target
+    return _PASSWORD.sub(
+        lambda m: f"{m.group(1)}:***@" if m.group(1) else f"{m.group(2)}***", target
+    )
 
 
 def make_database(target: str, store: str | None = None) -> Database:
@@ -165,9 +178,12 @@ def open_store(target: str, store: str | None = None, *, any_store: bool = False
 
 
 def close_store() -> None:
-    """Close this thread's connection, if the store is open."""
+    """Close this thread's connection, if the store is open; a PostgreSQL store's pool
+    closes every connection it keeps (the command that opened the store is over)."""
     if database.obj is not None and not database.is_closed():
         database.close()
+    if database.obj is not None and hasattr(database.obj, "close_all"):
+        database.obj.close_all()
 
 
 @contextlib.contextmanager
@@ -192,4 +208,5 @@ __all__ = [
     "migrate",
     "open_store",
     "schema_version",
+    "shown",
 ]

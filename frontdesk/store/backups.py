@@ -1,5 +1,8 @@
 """Backups of the store (备份): SQLite's online backup, never onto the store's own files.
 
+A dealer group's PostgreSQL database is backed up by the group's IT with ``pg_dump`` (and
+put back with ``pg_restore``): ``backup`` refuses it, writing nothing.
+
 An admin's, or the store machine's operator's (``roles.BACKUP``): the copy holds every
 customer. Consistent while others write; refused when its destination is the store, its
 ``-wal``, ``-shm``, ``-journal`` or damage mark, by any name or link.
@@ -19,6 +22,7 @@ from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
 from frontdesk.people import roles
 from frontdesk.people.actor import Actor
+from frontdesk.store import dialect
 from frontdesk.store.guard import DAMAGE_SUFFIX
 from frontdesk.store.models import database
 
@@ -66,6 +70,8 @@ def backup(dest: str | Path, *, by: Actor) -> Path:
     ``-shm`` or ``-journal``, by any name or link) is refused before anything is touched.
     """
     roles.require(by, roles.BACKUP)
+    if dialect.is_postgres(database):  # the group's database: its IT's pg_dump backs it up
+        raise BackupError(t("error.backup_postgres"))
     source_path = getattr(database.obj, "database", ":memory:")
     if not isinstance(database.obj, SqliteDatabase) or source_path == ":memory:":
         raise BackupError(t("error.backup_sqlite_only"))

@@ -235,3 +235,11 @@ def days_between_sql(db: object, later: str, earlier: str) -> str:
     if is_postgres(db):
         return f"(CAST({later} AS DATE) - CAST({earlier} AS DATE))"
     return f"julianday(date({later})) - julianday(date({earlier}))"
+
+
+def lock_wait_sql(db: object, milliseconds: int) -> str:
+    """SQL that makes this connection wait at most ``milliseconds`` for a lock before its
+    statement fails (SQLite's busy timeout; PostgreSQL's ``lock_timeout``)."""
+    if is_postgres(db):
+        return f"SET lock_timeout = {int(milliseconds)}"
+    return f"PRAGMA busy_timeout = {int(milliseconds)}"

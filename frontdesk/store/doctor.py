@@ -13,6 +13,12 @@ Five questions, each answered ok or not, with what to do when not:
 - the last backup (recorded by ``frontdesk backup``): there is one, and it is recent —
   once the store holds registrations, a store never backed up is a problem.
 
+A dealer group's PostgreSQL database has no file of this program's to look at: its
+integrity, foreign keys, write-ahead log, disk and backups (``pg_dump``) are the database
+server's and its IT's. There doctor asks what this program can answer — the server is
+reachable and runs PostgreSQL ``MIN_POSTGRES`` or newer, the schema is neither newer than
+this program nor missing a migration — and says, in a line, that the rest is the server's.
+
 The command exits 1 when any answer is not ok, so cron or a monitoring script can run it.
 """
 
@@ -31,8 +37,8 @@ from playhouse.migrations import Runner
 from frontdesk import clock, store
 from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
+from frontdesk.store import dialect, settings
 from frontdesk.store import guard as store_guard
-from frontdesk.store import settings
 from frontdesk.store.models import Registration, database
 
 LAST_BACKUP = "last_backup"  # setting: {"at": "YYYY-MM-DD HH:MM:SS", "path": "…"}
@@ -41,13 +47,14 @@ WAL_LIMIT_BYTES = 64 * 1024 * 1024
 INTEGRITY_LINES = 5  # integrity_check stops after this many problems
 FOREIGN_KEY_EXAMPLES = 3
 MIB = 1024 * 1024
+MIN_POSTGRES = 15  # the oldest PostgreSQL the store is built and tested on
 
 
 @dataclass(frozen=True)
 class Finding:
     """The answer to one question: which, whether it is ok, and the plain sentence."""
 
-    check: str  # integrity | foreign_keys | wal | schema | backup
+    check: str  # integrity | foreign_keys | wal | schema | backup; server | files (PostgreSQL)
     ok: bool
     answer: str
 
@@ -154,6 +161,26 @@ def check_backup(now: dt.datetime) -> Finding:
     return Finding("backup", True, t("doctor.backup_ok", time=when, days=days, path=last.path))
 
 
+def check_server() -> Finding:
+    """The PostgreSQL server answers, and is recent enough."""
+    (number,) = database.execute_sql("SHOW server_version_num").fetchone()
+    (version,) = database.execute_sql("SHOW server_version").fetchone()
+    version = str(version).split()[0]  # "15.4 (Debian 15.4-1)": the number
+    if int(number) // 10000 < MIN_POSTGRES:
+        return Finding(
+            "server", False, t("doctor.server_old", version=version, needed=MIN_POSTGRES)
+        )
+    return Finding("server", True, t("doctor.server_ok", version=version, needed=MIN_POSTGRES))
+
+
+def store_name() -> str:
+    """The open store as the report's title names it: its file, or its database's URL
+    (without a password)."""
+    if dialect.is_postgres(database):
+        return store.shown(database.obj.database)
+    return str(store_path())
+
+
 def store_path() -> Path:
     """The file of the open store; only a SQLite file can be examined."""
     obj = database.obj
@@ -184,6 +211,13 @@ def _keep_damage_mark(path: Path, integrity: Finding) -> Finding:
 
 def examine(now: dt.datetime | None = None) -> list[Finding]:
     """Every answer about the open store, in the order they are shown."""
+    if dialect.is_postgres(database):
+        return [
+            _answer("server", check_server),
+            _answer("schema", check_schema),
+            Finding("files", True, t("doctor.files_on_server")),
+            Finding("backup", True, t("doctor.backup_on_server")),
+        ]
     path = store_path()
     return [
         _keep_damage_mark(path, _answer("integrity", check_integrity)),

@@ -30,6 +30,7 @@ READ_ONLY = "read_only"  # the file, its folder or its disk cannot be written
 DISK = "disk"  # the disk failed to read or write (I/O error)
 DAMAGED = "damaged"  # the file is not a sound SQLite store any more
 UNREACHABLE = "unreachable"  # the file cannot be opened (moved, unmounted)
+SERVER = "server"  # the PostgreSQL server cannot be reached, or refuses the connection
 UNKNOWN = "unknown"  # anything else: a sentence without the raw text
 
 # SQLite's primary result codes (the low byte of an extended code).
@@ -62,6 +63,13 @@ _WORDS = (
     ("malformed", DAMAGED),
     ("not a database", DAMAGED),
     ("unable to open database", UNREACHABLE),
+    # psycopg's, through Peewee: the server is down, not there, or refuses this user
+    ("connection to server", SERVER),
+    ("connection is bad", SERVER),
+    ("connection refused", SERVER),
+    ("could not connect", SERVER),
+    ("server closed the connection", SERVER),
+    ("terminating connection", SERVER),
 )
 _CHAIN_LIMIT = 16  # links of __cause__/__context__ looked at (a chain can loop)
 
