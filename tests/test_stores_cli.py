@@ -76,3 +76,23 @@ def test_a_store_code_is_checked_and_never_added_twice(run_cli, pg_url, language
     status, _, err = run_cli(*add, "north", "--name", "x")
     assert status == 1 and "north" in err
     assert ("already a store" if language == "en" else "已有门店") in err
+
+
+def test_serve_hands_its_store_to_each_session(db, tmp_path):  # db: its settings
+    from frontdesk.cli import build_parser
+    from frontdesk.cli.serve import options_from
+    from frontdesk.ssh.server import Hub, StaffServer
+    from frontdesk.ssh.session import AppSession
+
+    parser, _ = build_parser(("serve",))
+    key = str(tmp_path / "key")
+    args = parser.parse_args(["--db", "x.db", "--store", "north", "serve", "--host-key", key])
+    hub = Hub(options_from(args))
+    server = StaffServer(hub)
+    server.login = "chenjing"
+    try:
+        assert AppSession(hub, server, 1).app_args() == [
+            "--db", "x.db", "--store", "north", "--as", "chenjing",
+        ]  # fmt: skip
+    finally:
+        hub.close()
