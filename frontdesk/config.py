@@ -1,7 +1,7 @@
 """Where the store lives, which language the user reads, and where their own keys are.
 
 Resolution order: the command-line option, then the environment (``FRONTDESK_DB``,
-``FRONTDESK_LANG``, ``FRONTDESK_AS``, ``FRONTDESK_KEYMAP``), then the default.
+``FRONTDESK_STORE``, ``FRONTDESK_LANG``, ``FRONTDESK_AS``, ``FRONTDESK_KEYMAP``), then the default.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from platformdirs import user_config_path, user_data_path
 APP_NAME = "frontdesk"
 DB_FILENAME = "frontdesk.db"
 ENV_DB = "FRONTDESK_DB"
+ENV_STORE = "FRONTDESK_STORE"
 ENV_LANG = "FRONTDESK_LANG"
 ENV_AS = "FRONTDESK_AS"
 ENV_KEYMAP = "FRONTDESK_KEYMAP"
@@ -28,6 +29,12 @@ def default_db_path() -> Path:
 def resolve_db(option: str | None) -> str:
     """The store to open: a file path or a database URL."""
     return option or os.environ.get(ENV_DB) or str(default_db_path())
+
+
+def resolve_store(option: str | None) -> str | None:
+    """The store of the database this terminal works in (its code), if named: a dealer
+    group's database holds many; a showroom's file is one and needs none."""
+    return option or os.environ.get(ENV_STORE) or None
 
 
 def resolve_lang(option: str | None) -> str | None:

@@ -72,7 +72,7 @@ def db(db_path, migrated_template, frozen_clock, engine, request):
     else:
         shutil.copyfile(migrated_template, db_path)
         target = db_path
-    database = store.open_store(target)
+    database = store.open_store(target, "main" if engine == "postgresql" else None)
     yield database
     store.close_store()
     if hasattr(database, "close_all"):  # a pool of PostgreSQL connections
@@ -298,7 +298,7 @@ def pg_template(pg_cluster) -> str:
     connected: the template of each test's (as ``migrated_template`` is on SQLite)."""
     name = pg_cluster.new_database()
     with time_machine.travel(FROZEN_NOW, tick=False):
-        database = store.open_store(pg_cluster.url(name))
+        database = store.open_store(pg_cluster.url(name), "main")
         store.close_store()
         database.close_all()
     return name

@@ -40,6 +40,8 @@ def target(engine, tmp_path, migrated_template, frozen_clock, monkeypatch, reque
 def _cli_store(engine: str, tmp_path, migrated_template: str, monkeypatch, request):
     for name in ("FRONTDESK_DB", "FRONTDESK_LANG", "FRONTDESK_AS"):
         monkeypatch.delenv(name, raising=False)
+    if engine == "postgresql":  # the group's database: its store main
+        monkeypatch.setenv("FRONTDESK_STORE", "main")
     yield _new_store(engine, tmp_path, migrated_template, request)
     store.close_store()
 
@@ -123,6 +125,7 @@ def test_a_day_on_the_command_line_prints_and_exports_the_same_on_both_engines(
 ):
     for name in ("FRONTDESK_DB", "FRONTDESK_LANG", "FRONTDESK_AS"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FRONTDESK_STORE", "main")  # the file's own store, the group's first
     pg_url = _new_store("postgresql", tmp_path, migrated_template, request)
     (tmp_path / "sqlite").mkdir()
     (tmp_path / "postgresql").mkdir()
@@ -167,14 +170,14 @@ def test_an_import_with_one_bad_row_stores_nothing(target, tmp_path):
         "导入失败，未保存任何数据：共 1 处错误",
         "第 4 行 phone：不是有效的电话号码",
     ]
-    store.open_store(target)
+    store.open_store(target, "main")
     assert Registration.select().count() == 0
     store.close_store()
 
     good = tmp_path / "good.csv"
     good.write_text(bad.read_text(encoding="utf-8").replace(",42,", ",13812345671,"), "utf-8")
     assert ok(target, "import", str(good)).strip() == "已导入 3 条登记"
-    store.open_store(target)
+    store.open_store(target, "main")
     assert Registration.select().count() == 3
 
 
@@ -216,7 +219,7 @@ def test_doctor_checks_the_server_and_the_schema_and_leaves_the_files_to_it(pg_t
 
 
 def test_doctor_finds_a_schema_newer_than_the_program(pg_target):
-    store.open_store(pg_target)
+    store.open_store(pg_target, "main")
     store.database.execute_sql(
         f'INSERT INTO "{store.MIGRATIONS_TABLE}" ("name", "applied") VALUES (?, ?)',
         ("9999_from_a_newer_program", FROZEN_NOW),
@@ -276,7 +279,7 @@ async def test_the_app_opens_on_the_store_and_shows_what_the_cli_saved(target, e
     ok(target, "settings", "set", "store_name", "丰田4S店")
     ok(target, "--as", "zhaomin", "register", "--kind", "walkin", "--at", "2026-11-25 10:00",
        "--phone", "13812345678", "--name", "张三", "--level", "H")  # fmt: skip
-    store.open_store(target)  # as ``cli.prepare`` opens it for the app
+    store.open_store(target, "main")  # as ``cli.prepare`` opens it for the app
     assert not onboarding.needs_welcome()
     app = FrontdeskApp(  # as ``screens.main.run_tui`` builds it, its change watcher too
         staff=team.find_staff("zhaomin"), store_name=settings.store_name()
@@ -299,7 +302,7 @@ def test_serve_keeps_its_host_key_in_this_machines_data_folder(pg_target, tmp_pa
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     args = cli.build_parser(("serve",))[0].parse_args(["--db", pg_target, "serve"])
-    store.open_store(pg_target)
+    store.open_store(pg_target, "main")
     options = serve.options_from(args)
     assert options.host_key == tmp_path / "data" / "frontdesk" / "ssh_host_ed25519_key"
     assert options.db == pg_target
@@ -320,6 +323,7 @@ def test_serve_gives_a_manager_the_app_on_the_postgresql_store(
 
     for name in ("FRONTDESK_DB", "FRONTDESK_LANG", "FRONTDESK_AS"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FRONTDESK_STORE", "main")  # the server's and its sessions' store
     url = pg_cluster.url(pg_cluster.new_database(pg_template))  # the real clock: today's log
     ok(url, "staff", "add", "陈静", "--role", "manager", "--login", "chenjing")
     key = tmp_path / "id_chenjing"
@@ -350,7 +354,7 @@ def test_a_hang_up_keeps_the_open_forms_draft(target):
     from frontdesk.store import drafts
     from screens import hangup
 
-    store.open_store(target)
+    store.open_store(target, "main")
     draft = ("desk", "walkin", {"phone": "13812345678", "name": "张三"})
     hangup.keep_drafts([draft], lock_wait_s=0.5)  # its own short wait for a lock, either engine
     assert drafts.load_draft("desk", "walkin")[0] == draft[2]

@@ -42,11 +42,13 @@ SELECT i.relname, t.relname, ix.indisunique, array_agg(a.attname ORDER BY k.n)
 @contextmanager
 def bound(target: str):
     """The models bound to a migrated store at ``target`` (either engine), for a block."""
-    db = store.make_database(target)
+    db = store.make_database(target, "main")
     database.initialize(db)
     db.connect()
     try:
         store.migrate(db)
+        if dialect.is_postgres(db):
+            db.enter_store()
         yield db
     finally:
         db.close()

@@ -22,7 +22,7 @@ from frontdesk.people import team
 from frontdesk.people.actor import OPERATOR
 from frontdesk.store import failures
 from frontdesk.store.models import Registration, Staff, database
-from frontdesk.store.postgres import WAIT_S, WRITE_LOCK
+from frontdesk.store.postgres import WAIT_S, write_lock
 from tests.actors import as_member
 
 pytestmark = pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
@@ -121,7 +121,7 @@ def test_desks_saving_at_once_each_give_the_next_consultant_up(db, showroom, mon
 
 def test_a_save_waits_for_the_write_lock_and_a_read_does_not(db, showroom):
     with psycopg.connect(database.obj.database) as other:  # another desk, in a save
-        other.execute("SELECT pg_advisory_xact_lock(%s, %s)", WRITE_LOCK)
+        other.execute("SELECT pg_advisory_xact_lock(%s, %s)", write_lock(database.obj.store_id))
         assert Registration.select().count() == 0  # a read outside a transaction goes on
         database.execute_sql("SET lock_timeout = '50ms'")  # not the desk's 15 s
         with pytest.raises(OperationalError) as refused, database.atomic():

@@ -59,7 +59,8 @@ def customer_of_wanglei(showroom) -> Customer:
         (
             "manager",
             roles.ACTIONS
-            - {"staff.manage", "keys.manage", "settings.manage", "codes.manage", "backup"},
+            - {"staff.manage", "keys.manage", "settings.manage", "codes.manage", "backup"}
+            - {"stores.manage"},  # a dealer group's stores: the admin's
         ),
         (
             "admin",
@@ -70,6 +71,7 @@ def customer_of_wanglei(showroom) -> Customer:
                 "codes.manage",
                 "backup",
                 "log.view",
+                "stores.manage",
             },
         ),
     ],

@@ -7,13 +7,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from peewee import SqliteDatabase
+from peewee import IntegrityError, SqliteDatabase
 from playhouse.migrations import Runner
 
 from frontdesk import store
 from frontdesk.desk.registration import RegistrationInput, register
 from frontdesk.people.actor import DESK, OPERATOR
-from frontdesk.store import backups
+from frontdesk.store import backups, stores
 from frontdesk.store.models import ALL_MODELS, database
 
 # 0001_initial, 0002_default_channels, 0003_follow_up, …: every migration file shipped.
@@ -220,6 +220,42 @@ def test_a_store_at_the_first_migration_upgrades_keeping_every_row(db_path, froz
         assert own == [(7,)]
         count = db.execute_sql("SELECT COUNT(*) FROM code_item WHERE kind = 'channel'")
         assert count.fetchone()[0] == 10
+    finally:
+        store.close_store()
+
+
+def test_a_store_before_stores_becomes_its_own_store_main_keeping_every_row(db_path, frozen_clock):
+    old = store.make_database(db_path)
+    old.connect()
+    Runner(old, str(store.MIGRATIONS_DIR), table_name=store.MIGRATIONS_TABLE).up(
+        target="0021_change_notices"
+    )
+    now = "2026-11-20 09:00:00"
+    old.execute_sql("INSERT INTO setting (key, value) VALUES ('store_name', '丰田4S店')")
+    old.execute_sql(
+        "INSERT INTO staff (id, name, login, role, active, on_duty, rotation_order, created_at) "
+        "VALUES (1, '王磊', 'wanglei', 'consultant', 1, 1, 1, ?)",
+        (now,),
+    )
+    settings_before = old.execute_sql("SELECT key, value FROM setting ORDER BY key").fetchall()
+    old.close()
+
+    db = store.open_store(db_path, "main")  # its own code: accepted
+    try:
+        assert db.execute_sql("SELECT id, code, name FROM store").fetchall() == [
+            (1, "main", "丰田4S店")
+        ]
+        after = db.execute_sql("SELECT key, value, store_id FROM setting ORDER BY key").fetchall()
+        assert after == [(key, value, 1) for key, value in settings_before]
+        assert db.execute_sql("SELECT store_id FROM staff").fetchall() == [(1,)]
+        with pytest.raises(IntegrityError, match="UNIQUE"):  # still one login per store
+            db.execute_sql(
+                "INSERT INTO staff (name, login, role, active, on_duty, rotation_order, "
+                "created_at) VALUES ('王磊二', 'wanglei', 'consultant', 1, 1, 2, ?)",
+                (now,),
+            )
+        with pytest.raises(stores.StoreNotFound):
+            stores.check_own(db, "north")
     finally:
         store.close_store()
 

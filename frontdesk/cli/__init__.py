@@ -1,6 +1,6 @@
 """The command line: everything the desk does that needs no screen.
 
-``frontdesk [--db PATH_OR_URL] [--lang zh_CN|en] [--as NAME_OR_LOGIN] COMMAND …``
+``frontdesk [--db PATH_OR_URL] [--store CODE] [--lang zh_CN|en] [--as NAME_OR_LOGIN] COMMAND …``
 
 Every command goes through the same services as the form, with the same validation; a
 mistake the user made is one translated sentence on stderr (``field: message`` for each
@@ -33,7 +33,7 @@ from frontdesk.store import failures
 
 PROG = "frontdesk"
 AREAS = ("desk", "day", "admin", "codes", "contacts", "review", "stats", "reports", "reconcile",
-         "compliance", "targets", "ups", "serve", "doctor")  # fmt: skip
+         "compliance", "targets", "ups", "serve", "doctor", "stores")  # fmt: skip
 # The areas that add each command (``export`` and ``report`` gather several): a command
 # imports only its own (``tests/test_cli.py`` checks this against what the areas add).
 COMMAND_AREAS: dict[str, tuple[str, ...]] = {
@@ -49,9 +49,11 @@ COMMAND_AREAS: dict[str, tuple[str, ...]] = {
     "targets": ("targets",),
     "serve": ("serve",),
     "doctor": ("doctor",),
+    "store": ("stores",),
 }
 GLOBAL_OPTIONS = (
     ("--db", "PATH_OR_URL", "cli.opt_db", "db"),
+    ("--store", "CODE", "cli.opt_store", "store"),
     ("--lang", "zh_CN|en", "cli.opt_lang", "lang"),
     ("--as", "NAME_OR_LOGIN", "cli.opt_as", "as_staff"),
 )
@@ -107,8 +109,10 @@ def prepare(args: argparse.Namespace) -> Actor:
     operator."""
     i18n.set_language(config.resolve_lang(getattr(args, "lang", None)))
     target = config.resolve_db(getattr(args, "db", None))
+    code = config.resolve_store(getattr(args, "store", None))
+    group = args.command == "store"  # the group's stores: the table of stores, no store's rows
     try:
-        store.open_store(target)
+        store.open_store(target, code, any_store=group)
     except (DatabaseError, sqlite3.Error, ImproperlyConfigured, OSError, RuntimeError) as error:
         failures.log_failure(error, "opening the store", store.shown(target))
         reason = (

@@ -84,6 +84,7 @@ def options_from(args: argparse.Namespace) -> server.ServeOptions:
     idle_minutes = _number(args.idle_timeout, settings.SSH_IDLE_MINUTES)
     return server.ServeOptions(
         db=config.resolve_db(getattr(args, "db", None)),
+        store=config.resolve_store(getattr(args, "store", None)),
         host_key=host_key,
         host=args.host,
         port=args.port,

@@ -38,6 +38,7 @@ from frontdesk.i18n import t
 from frontdesk.months import month_end, month_of
 from frontdesk.people import roles
 from frontdesk.people.actor import Actor
+from frontdesk.store import dialect
 from frontdesk.store.models import (
     Customer,
     IntentCycle,
@@ -521,9 +522,10 @@ def _kept_open_rows(f: TableFilter) -> list | None:
         consultants.append(f.viewer.staff_id)
 
     def narrowed(query, kept):
-        clauses = [kept.consultant_id == (consultant or 0) for consultant in consultants]
+        clauses = [dialect.this_store(kept.store_id)]  # the kept key leads with the store
+        clauses += [kept.consultant_id == (consultant or 0) for consultant in consultants]
         clauses += [kept.level == f.level] if f.level else []
-        return query.where(*clauses) if clauses else query
+        return query.where(*clauses)
 
     M, D = OpenByMet, OpenByDue
     month = f.month.strftime("%Y-%m")

@@ -73,6 +73,7 @@ KEYS_MANAGE = "keys.manage"
 SETTINGS_MANAGE = "settings.manage"
 CODES_MANAGE = "codes.manage"  # the code lists: channels, models, defeat reasons, competitors
 BACKUP = "backup"
+STORES_MANAGE = "stores.manage"  # a dealer group's stores: add one, list them
 
 _DESK_WORK = frozenset(
     {
@@ -111,7 +112,7 @@ _MANAGERS_OWN = {
 }
 _MANAGER_WORK = _DESK_WORK | _CONSULTANT_WORK | _MANAGERS_OWN
 _ADMIN_WORK = frozenset(
-    {STAFF_MANAGE, KEYS_MANAGE, SETTINGS_MANAGE, CODES_MANAGE, BACKUP, LOG_VIEW}
+    {STAFF_MANAGE, KEYS_MANAGE, SETTINGS_MANAGE, CODES_MANAGE, BACKUP, LOG_VIEW, STORES_MANAGE}
 )
 
 STAFF_RIGHTS: dict[str, frozenset[str]] = {

@@ -35,6 +35,7 @@ class ServeOptions:
     app_module: str = APP_MODULE
     prefork: bool = True  # fork each app from a process that has imported it (``prefork``)
     python: str = sys.executable
+    store: str | None = None  # the store of a group's database the sessions work in (--store)
 
 
 def default_host_key_path(db_file: str | None) -> Path | None:

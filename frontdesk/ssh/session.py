@@ -202,7 +202,9 @@ class AppSession(asyncssh.SSHServerSession):
 
     def app_args(self) -> list[str]:
         """The app's command line: the server's store, signed in as the key's owner."""
-        return ["--db", self.hub.options.db, "--as", self.server.login]
+        options = self.hub.options
+        store = ["--store", options.store] if options.store else []
+        return ["--db", options.db, *store, "--as", self.server.login]
 
     def command(self) -> list[str]:
         """The app as a process of its own, when the pre-forked process cannot fork it."""

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from peewee import Database, OperationalError, ProgrammingError
 
+from frontdesk.store import dialect
 from frontdesk.store.guard import (
     MIGRATIONS_DIR,
     MIGRATIONS_TABLE,
@@ -54,13 +55,14 @@ def shown(target: str) -> str:
     )
 
 
-def make_database(target: str) -> Database:
+def make_database(target: str, store: str | None = None) -> Database:
     """A database for a file path, ``:memory:``, or a URL such as ``sqlite:///path`` or
-    ``postgresql://user@host:port/db`` (``frontdesk.store.postgres``)."""
+    ``postgresql://user@host:port/db`` (``frontdesk.store.postgres``), whose connections
+    work in the store ``store`` (a code) once it is entered (``open_store``)."""
     if is_postgres(target):
         from frontdesk.store.postgres import PostgresStore
 
-        return PostgresStore("postgresql://" + target.split("://", 1)[1])
+        return PostgresStore("postgresql://" + target.split("://", 1)[1], store=store)
     if "://" in target:
         # Peewee's URLs bring every database's extension (MySQL, Postgres, …): a store named
         # by its path, as the desk's is, starts without them.
@@ -140,23 +142,38 @@ def _connect(db: Database) -> None:
             time.sleep(0.05)
 
 
-def open_store(target: str) -> Database:
-    """Open (and create or upgrade) the store, and bind the models to it.
+def open_store(target: str, store: str | None = None, *, any_store: bool = False) -> Database:
+    """Open (and create or upgrade) the store, bind the models to it, and work in the store
+    ``store`` (a code, ``--store``): on PostgreSQL one of the database's stores, refused
+    when missing or unknown (``stores.StoreNotFound``) unless ``any_store`` (the store
+    commands: the table of stores alone, no store's rows); an SQLite file is one store,
+    and refuses only a code that is not its own.
 
     A store that must take no saves (newer schema, damaged: ``store_guard``) still opens,
     for reading, and is not migrated; its refusal is ``db.refusal``.
     """
-    db = make_database(target)
+    from frontdesk.store import stores
+
+    db = make_database(target, store)
     database.initialize(db)
     _connect(db)
+    if dialect.is_postgres(db):
+        migrate(db)
+        if store is not None or not any_store:
+            db.enter_store()  # type: ignore[attr-defined]
+        return db
     if not isinstance(db, StoreDatabase):
         migrate(db)
+        if store is not None:
+            stores.check_own(db, store)
         return db
     try:
         if db.guard() is None:
             migrate(db)
     except StoreDamaged:
         pass  # saves are refused; reading goes as far as SQLite can, doctor tells the rest
+    if store is not None:
+        stores.check_own(db, store)
     return db
 
 

@@ -151,6 +151,16 @@ def json_moment(column: Field, key: str) -> Node:
     return _json_value(column, key, "TIMESTAMP")
 
 
+def this_store(column: Field) -> Node:
+    """``column`` (a table's ``store_id``) is the store the connection works in: on SQLite
+    the file's one store (1), on PostgreSQL the connection's ``frontdesk.store_id`` — what
+    the table's row-level security policy says too (migration 0022). Said in a query over a
+    key led by the store, it lets the key's index be sought (SQLite sees no policy)."""
+    if is_postgres(_engine_of(column)):
+        return column == SQL("NULLIF(current_setting('frontdesk.store_id', true), '')::int")
+    return column == SQL("1")
+
+
 def engine(db: Database | DatabaseProxy) -> str:
     """``postgresql`` or ``sqlite``: a key for SQL compiled once per engine."""
     return "postgresql" if is_postgres(db) else "sqlite"

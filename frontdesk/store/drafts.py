@@ -24,7 +24,7 @@ def save_draft(owner: str, form: str, payload: dict) -> None:
         (
             Draft.insert(owner=owner, form=form, payload=text, updated_at=clock.now())
             .on_conflict(
-                conflict_target=(Draft.owner, Draft.form),
+                conflict_target=(Draft.store_id, Draft.owner, Draft.form),
                 update={Draft.payload: text, Draft.updated_at: clock.now()},
             )
             .execute()

@@ -21,6 +21,9 @@ Business terms, as the paper forms name them:
 - ``SalesTarget``: a consultant's targets for a month (营业目标计划), in all or for a model.
 - ``DayClose``: the desk's close of a day (日终结账) and a manager's confirmation of it.
 - ``AuditEntry``: who changed what, when.
+- ``Store``: a store (门店) of the database: one, ``main``, in a showroom's SQLite file; a
+  dealer group's stores on PostgreSQL. Every other table is store-owned (``StoreOwned``):
+  its rows carry their store, and its unique keys lead with it (migration 0022).
 - ``PinLockout``: wrong PINs (登录密码) typed for one staff member at one terminal, and
   until when that name is locked there.
 """
@@ -33,6 +36,7 @@ from peewee import (
     AutoField,
     BooleanField,
     CharField,
+    CompositeKey,
     DatabaseProxy,
     DateField,
     DateTimeField,
@@ -62,19 +66,49 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
-class Setting(BaseModel):
+class Store(BaseModel):
+    """A store (门店) of the database, by its short code (``--store CODE``): group-wide."""
+
+    id = AutoField()
+    code = CharField(unique=True)
+    name = CharField()
+    created_at = DateTimeField(default=clock.now)
+
+
+# The tables that are not a store's, besides the migrations' own ledger: the stores
+# themselves. Every other table is store-owned (``tests/test_store_isolation.py``).
+GROUP_WIDE_TABLES = ("store",)
+
+
+class StoreOwned(BaseModel):
+    """A table whose every row is one store's: ``store_id``, never written by the app.
+
+    The column's default is the store the connection works in: 1 on SQLite (a file has one
+    store), the connection's ``frontdesk.store_id`` on PostgreSQL, where a row-level
+    security policy also shows and takes only that store's rows (migration 0022). No
+    Python default: an insert leaves it to the store. No foreign key in the model: on
+    SQLite the column has none (an SQLite file has one store; SQLite cannot add one to
+    rows kept), on PostgreSQL it references ``store``."""
+
+    store_id = IntegerField()
+
+
+class Setting(StoreOwned):
     """A store setting (store name, follow-up intervals, …) as text."""
 
-    key = CharField(primary_key=True)
+    key = CharField()
     value = TextField()
 
+    class Meta:
+        primary_key = CompositeKey("store_id", "key")
 
-class Staff(BaseModel):
+
+class Staff(StoreOwned):
     """A member of staff. ``rotation_order`` orders the consultants on duty (接待顺序)."""
 
     id = AutoField()
-    name = CharField(unique=True)
-    login = CharField(unique=True)
+    name = CharField()
+    login = CharField()
     role = CharField()  # receptionist | consultant | manager | admin
     active = BooleanField(default=True)
     on_duty = BooleanField(default=True)
@@ -84,13 +118,21 @@ class Staff(BaseModel):
     # None when no PIN is set; never the PIN itself.
     pin_hash = CharField(null=True)
 
+    class Meta:
+        indexes = (
+            (("store_id", "name"), True),
+            (("store_id", "login"), True),
+        )
 
-class Customer(BaseModel):
+
+class Customer(StoreOwned):
     """A customer on file (留档), identified by a normalised phone number."""
 
     id = AutoField()
     name = CharField(default="")
-    phone = CharField(unique=True)
+    # Unique per store (Meta); indexed alone too: an SQLite store's lookups by phone name
+    # no store (its one), and SQLite seeks no index by its second column.
+    phone = CharField(index=True)
     initials = CharField(default="", index=True)  # pinyin initials of the name: 张三 → zs
     gender = CharField(default="")  # "" | M | F
     region = CharField(default="")
@@ -120,6 +162,7 @@ class Customer(BaseModel):
 
     class Meta:
         indexes = (
+            (("store_id", "phone"), True),
             (("consultant", "next_due"), False),
             (("level", "next_due"), False),
             (("level", "next_due", "first_contact"), False),  # the table's totals, index only
@@ -137,7 +180,7 @@ else:
     _FormColumns = type(Model)
 
 
-class Registration(BaseModel, metaclass=_FormColumns):
+class Registration(StoreOwned, metaclass=_FormColumns):
     """One row of the registration form: a walk-in party or a phone call.
 
     Its form's columns — kind, times, phone, name … notes — are the field table's
@@ -202,7 +245,7 @@ def add_form_columns(model: type[Model], fields: FieldTable = FIELDS) -> None:
 add_form_columns(Registration)
 
 
-class Contact(BaseModel):
+class Contact(StoreOwned):
     """A follow-up contact with an intent customer (电话 / 拜访 / 来店 / 短信·微信)."""
 
     id = AutoField()
@@ -220,7 +263,7 @@ class Contact(BaseModel):
     created_at = DateTimeField(default=clock.now)
 
 
-class LevelChange(BaseModel):
+class LevelChange(StoreOwned):
     """A change of an intent customer's level, with who made it and through what."""
 
     id = AutoField()
@@ -238,7 +281,7 @@ class LevelChange(BaseModel):
     competitor = CharField(default="")
 
 
-class CloseApplication(BaseModel):
+class CloseApplication(StoreOwned):
     """An application to close an intent customer as defeated or lost (战败申请 / 失控申请),
     made by their consultant — or by the store for a customer with no contact for the set
     number of days (``origin`` auto) — and decided by a manager (``frontdesk.followup.
@@ -274,7 +317,7 @@ class CloseApplication(BaseModel):
         )
 
 
-class IntentCycle(BaseModel):
+class IntentCycle(StoreOwned):
     """One spell of a customer as an open intent customer (意向周期), derived from their
     registrations, contacts and closes by ``frontdesk.followup.cycles``.
 
@@ -313,7 +356,7 @@ class IntentCycle(BaseModel):
         )
 
 
-class OpenByMet(BaseModel):
+class OpenByMet(StoreOwned):
     """How many open cycles the contact table's foot counts (``IntentCycle.open_level``),
     by consultant (0: none), level and the month they were met face to face (``YYYY-MM``,
     "" not met: a phone lead) — 上月留存 / 本月新生 without reading 100 000 rows. Kept by the
@@ -326,10 +369,10 @@ class OpenByMet(BaseModel):
     number = IntegerField()
 
     class Meta:
-        indexes = ((("consultant_id", "level", "met_month"), True),)
+        indexes = ((("store_id", "consultant_id", "level", "met_month"), True),)
 
 
-class OpenByDue(BaseModel):
+class OpenByDue(StoreOwned):
     """The same open cycles by consultant (0: none), level and due date: overdue and due
     today. Kept like ``OpenByMet``."""
 
@@ -340,10 +383,10 @@ class OpenByDue(BaseModel):
     number = IntegerField()
 
     class Meta:
-        indexes = ((("consultant_id", "level", "next_due"), True),)
+        indexes = ((("store_id", "consultant_id", "level", "next_due"), True),)
 
 
-class ReportSignoff(BaseModel):
+class ReportSignoff(StoreOwned):
     """A manager's signature (签核) under a consultant's daily report (营业日报表) of one day:
     who signed, when, their instructions (主管指示事项) and the report as it stood then
     (``snapshot``, JSON), against which later corrections of that day show as amendments.
@@ -365,14 +408,14 @@ class ReportSignoff(BaseModel):
         indexes = ((("consultant", "day"), False),)
 
 
-class SalesTarget(BaseModel):
+class SalesTarget(StoreOwned):
     """A consultant's targets for one month (营业目标计划与实际比较表), set by a manager:
     walk-ins received, test drives, orders and deliveries (接待来店 / 试乘试驾 / 订车 / 交车).
     ``model`` "" is the consultant's targets over every model; a model's row counts that
     model only (``frontdesk.reports.targets``)."""
 
     id = AutoField()
-    # No index of its own: the unique (month, consultant, model) index holds it.
+    # No index of its own: the unique (store, month, consultant, model) index holds it.
     consultant = ForeignKeyField(Staff, backref="targets", on_delete="CASCADE", index=False)
     consultant_id: int
     month = DateField()  # the month's first day
@@ -385,10 +428,10 @@ class SalesTarget(BaseModel):
     set_at = DateTimeField()
 
     class Meta:
-        indexes = ((("month", "consultant", "model"), True),)
+        indexes = ((("store_id", "month", "consultant", "model"), True),)
 
 
-class DayClose(BaseModel):
+class DayClose(StoreOwned):
     """The desk's close of a day (日终结账 / 交班, ``desk.day_close``): who closed it, when,
     the day's registrations as they stood (``snapshot``, JSON) against which later
     corrections show as amendments, and a manager's confirmation. A day closed again after
@@ -407,7 +450,7 @@ class DayClose(BaseModel):
     confirmed_at = DateTimeField(null=True)
 
 
-class IntervalChange(BaseModel):
+class IntervalChange(StoreOwned):
     """A change of a level's follow-up interval (跟进间隔): the days before and after, and
     when. A past day's due dates are planned with the interval then in force."""
 
@@ -418,7 +461,7 @@ class IntervalChange(BaseModel):
     at = DateTimeField(index=True)
 
 
-class CodeItem(BaseModel):
+class CodeItem(StoreOwned):
     """An entry of a store code list: ``kind`` is ``channel`` or ``model``."""
 
     id = AutoField()
@@ -428,10 +471,10 @@ class CodeItem(BaseModel):
     active = BooleanField(default=True)
 
     class Meta:
-        indexes = ((("kind", "name"), True),)
+        indexes = ((("store_id", "kind", "name"), True),)
 
 
-class Draft(BaseModel):
+class Draft(StoreOwned):
     """The form a staff member was typing, saved as JSON as they type."""
 
     id = AutoField()
@@ -441,10 +484,10 @@ class Draft(BaseModel):
     updated_at = DateTimeField(default=clock.now)
 
     class Meta:
-        indexes = ((("owner", "form"), True),)
+        indexes = ((("store_id", "owner", "form"), True),)
 
 
-class AuditEntry(BaseModel):
+class AuditEntry(StoreOwned):
     """One change of the store: who (staff), when, in which session, what."""
 
     id = AutoField()
@@ -462,7 +505,7 @@ class AuditEntry(BaseModel):
         indexes = ((("entity", "entity_id"), False),)
 
 
-class RotationSkip(BaseModel):
+class RotationSkip(StoreOwned):
     """A consultant passed over at the head of the up rotation (接待顺序), and why
     (``frontdesk.people.team.SKIP_REASONS``: with a customer, off the floor, declined), who
     skipped them (None: the desk or the operator) and when."""
@@ -480,7 +523,7 @@ class RotationSkip(BaseModel):
         indexes = ((("staff", "at"), False),)
 
 
-class DutyPeriod(BaseModel):
+class DutyPeriod(StoreOwned):
     """A spell on duty (当班) of a consultant in the up rotation: from ``started_at`` to
     ``ended_at``, None while still on duty (``frontdesk.people.team``)."""
 
@@ -495,25 +538,28 @@ class DutyPeriod(BaseModel):
         indexes = ((("staff", "started_at"), False),)
 
 
-class StaffKey(BaseModel):
+class StaffKey(StoreOwned):
     """An SSH public key a staff member signs in with (``frontdesk staff key add``)."""
 
     id = AutoField()
     staff = ForeignKeyField(Staff, backref="keys", on_delete="CASCADE")
     algorithm = CharField()  # ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa, …
     public_key = TextField()  # one OpenSSH line: "algorithm base64"
-    fingerprint = CharField(unique=True)  # SHA256:…, as ssh-keygen -l prints it
+    fingerprint = CharField()  # SHA256:…, as ssh-keygen -l prints it; unique per store
     comment = CharField(default="")
     created_at = DateTimeField(default=clock.now)
     last_used_at = DateTimeField(null=True)
 
+    class Meta:
+        indexes = ((("store_id", "fingerprint"), True),)
 
-class PinLockout(BaseModel):
+
+class PinLockout(StoreOwned):
     """Wrong PINs for one staff member at one terminal (frontdesk.people.pins): five in a row
     lock the name there until ``locked_until``; each lock lasts twice the one before."""
 
     id = AutoField()
-    # No index of its own: the unique (staff, terminal) index starts with it.
+    # No index of its own: the unique (store, staff, terminal) index holds it.
     staff = ForeignKeyField(Staff, backref="pin_lockouts", on_delete="CASCADE", index=False)
     terminal = CharField()  # host:tty, see pins.this_terminal
     failures = IntegerField(default=0)  # wrong PINs since the last lock or the right PIN
@@ -522,10 +568,11 @@ class PinLockout(BaseModel):
     updated_at = DateTimeField(default=clock.now)
 
     class Meta:
-        indexes = ((("staff", "terminal"), True),)
+        indexes = ((("store_id", "staff", "terminal"), True),)
 
 
 ALL_MODELS = (
+    Store,
     Setting,
     Staff,
     Customer,

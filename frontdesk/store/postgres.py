@@ -38,10 +38,17 @@ no test sees. Why not SERIALIZABLE with retries: every service would have to be 
 run again from the start (some change the Python objects they were given, the screens
 act on what they return), and under two busy desks the retries are the common case,
 not the rare one. A showroom's desks save a few times a minute, each save a few
-milliseconds: one lock costs them nothing to see. One key serialises the whole
-database for now; when the group's stores each have their own (issue 15, item 2) the
-key's second number becomes the store's, and stores write side by side — the key is
-``WRITE_LOCK`` and nowhere else.
+milliseconds: one lock costs them nothing to see. The key's second number is the
+store's id (``write_lock``): each store's writes are serialised, stores write side by side.
+
+**One store per terminal, fail closed.** A dealer group's stores share the database; a
+terminal works in one (``PostgresStore(url, store=CODE)``: ``--store``, ``FRONTDESK_STORE``).
+``enter_store`` finds the code's id once, in the ``store`` table, and every connection then
+carries it as its setting ``frontdesk.store_id`` (sent as it connects, in its ``options``):
+the store-owned tables' row-level security policies (migration 0022) show and take only
+that store's rows, and an insert's ``store_id`` defaults to it. A connection without it
+sees no row of a store-owned table and can write none; a code not in the table is refused
+in the user's words (``stores.StoreNotFound``), naming the codes there are.
 """
 
 from __future__ import annotations
@@ -52,7 +59,7 @@ from typing import TYPE_CHECKING, Any
 
 from playhouse.pool import PooledPostgresqlDatabase
 
-from frontdesk.store import dialect
+from frontdesk.store import dialect, stores
 
 if TYPE_CHECKING:
     import psycopg
@@ -61,19 +68,26 @@ MAX_CONNECTIONS = 20  # one terminal's threads (the screen's, its workers; the w
 STALE_S = 300  # an idle pooled connection older than this is closed, not reused
 WAIT_S = 15  # a thread waits this long for a pooled connection or a lock (SQLite's busy timeout)
 # PostgreSQL's advisory lock key (two int4: class, object) of the store's writes: frontdesk's
-# class ("fd" 0 1), and the store whose writes it serialises: 0, the whole database, for now.
+# class ("fd" 0 1), and the store whose writes it serialises (its id; 0 before one is chosen).
 WRITE_LOCK_CLASS = 0x66640001
-WHOLE_DATABASE = 0
-WRITE_LOCK = (WRITE_LOCK_CLASS, WHOLE_DATABASE)
+NO_STORE = 0
+STORE_SETTING = "frontdesk.store_id"  # the connection's store, read by the policies (0022)
+
+
+def write_lock(store_id: int) -> tuple[int, int]:
+    """The advisory lock key of a store's writes."""
+    return (WRITE_LOCK_CLASS, store_id)
 
 
 class PostgresStore(PooledPostgresqlDatabase):
     """The store's PostgreSQL database (see the module)."""
 
     refusal = None  # the SQLite store's write gate (``store.guard``): none here yet
-    write_lock = WRITE_LOCK  # what every transaction locks first (see the module)
 
-    def __init__(self, url: str, **options: Any) -> None:
+    def __init__(self, url: str, store: str | None = None, **options: Any) -> None:
+        self.store_code = store  # the store this terminal works in, by its code
+        self.store_id: int | None = None  # its id, once found (``enter_store``)
+        self.write_lock = write_lock(NO_STORE)  # what every transaction locks first
         _driver_for_peewee()
         options.setdefault("max_connections", MAX_CONNECTIONS)
         options.setdefault("stale_timeout", STALE_S)
@@ -85,6 +99,25 @@ class PostgresStore(PooledPostgresqlDatabase):
         given = str(conninfo_to_dict(url).get("options", ""))
         options.setdefault("options", f"-c lock_timeout={WAIT_S * 1000} {given}".strip())
         super().__init__(url, prefer_psycopg3=True, **options)
+
+    def enter_store(self) -> int:
+        """Find the store's id by its code (in the ``store`` table, which migration 0022
+        makes) and work in it from now on: this thread's connection and every one made
+        after carry it (see the module). Refuses a code missing or unknown."""
+        rows = super().execute_sql('SELECT "id", "code" FROM "store" ORDER BY "code"').fetchall()
+        found = [store_id for store_id, code in rows if code == self.store_code]
+        if not found:
+            raise stores.not_found(self.store_code, [code for _, code in rows])
+        self.store_id = found[0]
+        self.write_lock = write_lock(self.store_id)
+        given = self.connect_params.get("options", "")
+        self.connect_params["options"] = f"{given} -c {STORE_SETTING}={self.store_id}".strip()
+        self.close_idle()  # a connection made before now has no store: made anew when needed
+        if not self.is_closed():
+            super().execute_sql(
+                "SELECT set_config(%s, %s, false)", (STORE_SETTING, str(self.store_id))
+            )
+        return self.store_id
 
     def begin(self, isolation_level=None) -> None:
         """Begin a transaction, holding the store's write lock from its first statement:

@@ -32,7 +32,7 @@ def get(key: str, default: str = "") -> str:
 def put(key: str, value: str) -> None:
     with database.atomic():
         Setting.insert(key=key, value=value).on_conflict(
-            conflict_target=[Setting.key], update={Setting.value: value}
+            conflict_target=[Setting.store_id, Setting.key], update={Setting.value: value}
         ).execute()
 
 
