@@ -357,7 +357,7 @@ def test_a_rehearsal_cannot_write_the_store_itself(db):
     with (
         Shadow(
             database,
-            import_rehearsal.copied_tables(all_customers=False),
+            import_rehearsal.copied_tables(database, all_customers=False),
             scratch=import_rehearsal.SCRATCH,
         ) as shadow,
         pytest.raises(Exception, match="not authorized"),

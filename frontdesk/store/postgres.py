@@ -24,11 +24,13 @@ as its first statement, the transaction-level advisory lock ``WRITE_LOCK``
 IMMEDIATE. The server releases it at COMMIT or ROLLBACK, and when a connection dies;
 readers outside a transaction (the screens' loads, the statistics) never wait for it.
 READ COMMITTED takes a new snapshot for each statement, so a transaction's reads after
-the lock see every commit of the writer before it; the store never sets another
-isolation level (under REPEATABLE READ the snapshot would be the lock statement's own,
-taken before it waited). A desk waits at most ``WAIT_S`` for a lock (``lock_timeout``,
-SQLite's busy timeout), then fails in the same words ("another program holds the
-store": ``store.failures``).
+the lock see every commit of the writer before it; a writing transaction never sets
+another isolation level (under REPEATABLE READ the snapshot would be the lock statement's
+own, taken before it waited). The one transaction without the lock is ``snapshot``'s: an
+import's rehearsal, READ ONLY but for its own temporary tables, so a long file never
+holds a desk's save up (``store.shadow``). A desk waits at most ``WAIT_S`` for a lock
+(``lock_timeout``, SQLite's busy timeout), then fails in the same words ("another
+program holds the store": ``store.failures``).
 
 Why not row locks (``SELECT … FOR UPDATE``) at each read-then-write: there are many
 of them, spread over the services, and some read what no row lock holds — the
@@ -65,6 +67,7 @@ WAIT_S = 15  # a thread waits this long for a pooled connection or a lock (SQLit
 WRITE_LOCK_CLASS = 0x66640001
 WHOLE_DATABASE = 0
 WRITE_LOCK = (WRITE_LOCK_CLASS, WHOLE_DATABASE)
+SNAPSHOT = "REPEATABLE READ"  # the isolation of a transaction without the lock (``snapshot``)
 
 
 class PostgresStore(PooledPostgresqlDatabase):
@@ -86,16 +89,28 @@ class PostgresStore(PooledPostgresqlDatabase):
         options.setdefault("options", f"-c lock_timeout={WAIT_S * 1000} {given}".strip())
         super().__init__(url, prefer_psycopg3=True, **options)
 
-    def begin(self, isolation_level=None) -> None:
+    def begin(self, isolation_level=None, *, write_lock: bool = True) -> None:
         """Begin a transaction, holding the store's write lock from its first statement:
-        every write transaction waits for the one before it (SQLite's IMMEDIATE)."""
+        every write transaction waits for the one before it (SQLite's IMMEDIATE).
+        ``write_lock=False``: a transaction that writes nothing of the store's
+        (``snapshot``)."""
         super().begin(isolation_level)
+        if not write_lock:
+            return
         try:
             super().execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", self.write_lock)
         except BaseException:  # waited past lock_timeout: no transaction left open
             with contextlib.suppress(Exception):  # a connection lost: nothing to end
                 self.rollback()
             raise
+
+    def snapshot(self):
+        """A transaction that reads one snapshot of the store (REPEATABLE READ) and takes
+        no write lock, so it waits for no writer and no writer waits for it: for a job
+        that writes only its own temporary tables (an import's rehearsal,
+        ``store.shadow``), which makes it READ ONLY once they exist (PostgreSQL then
+        refuses any write to the store's tables). SQLite's deferred transaction."""
+        return self.atomic(SNAPSHOT, write_lock=False)
 
     def listen(self, channel: str) -> psycopg.Connection:
         """A connection of its own, outside the pool, in autocommit, listening for the
