@@ -57,7 +57,9 @@ def copied_tables(db, all_customers: bool) -> list[Copied]:
             {"customer_id": "customer", "registration_id": "registration"},
         ),
         Copied("intent_cycle", of_the_file, {"customer_id": "customer"}, owner="customer_id"),
-        Copied("audit_entry", dialect.false_sql(db), {"entity_id": ("entity", _ENTITIES)}),
+        Copied(
+            "audit_entry", dialect.condition_sql(db, False), {"entity_id": ("entity", _ENTITIES)}
+        ),
         Copied("staff", running=(ROTATION_COLUMN,)),
     ]
 

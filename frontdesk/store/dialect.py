@@ -256,14 +256,11 @@ def temp_schema(db: object) -> str:
     return "pg_temp" if is_postgres(db) else "temp"
 
 
-def true_sql(db: object) -> str:
-    """A condition always true (PostgreSQL's WHERE takes no integer)."""
-    return "TRUE" if is_postgres(db) else "1"
-
-
-def false_sql(db: object) -> str:
-    """A condition never true."""
-    return "FALSE" if is_postgres(db) else "0"
+def condition_sql(db: object, value: bool) -> str:
+    """A condition always true, or never (PostgreSQL's WHERE takes no integer)."""
+    if is_postgres(db):
+        return "TRUE" if value else "FALSE"
+    return "1" if value else "0"
 
 
 def in_temp_table_sql(db: object, table: str, column: str) -> str:

@@ -223,7 +223,7 @@ class Shadow:
         columns = [name for name in self.columns[table] if name not in set(ignored)]
         differs = " OR ".join(f'm."{n}" IS NOT b."{n}"' for n in columns)
         # Not the largest id's row, unless it is one.
-        rows = self.tables[table].rows or dialect.true_sql(self.db)
+        rows = self.tables[table].rows or dialect.condition_sql(self.db, True)
         return self.value(
             f'SELECT COUNT(*) FROM (SELECT * FROM {self.temp}."{_before(table)}" WHERE {rows})'
             f' AS b LEFT JOIN {self.main}."{table}" AS m ON m."id" = b."id" WHERE {differs}'
