@@ -21,9 +21,9 @@ transaction (``BEGIN IMMEDIATE``; PostgreSQL's takes the store's write lock): se
 PostgreSQL each table's id counter moved past the ids written). Another terminal's save
 between the copy and the apply took ids the rehearsal also used: its new rows move up by
 as many ids as others added meanwhile (and the ids that point at them with them), as if
-the other save had come first. Whether that
-other save changed what the rehearsal read is the caller's question (``changed_since``
-answers it for new rows of given customers); the caller rehearses again when it did.
+the other save had come first. Whether that other save changed what the rehearsal read
+is the caller's question (``changed_since`` answers it for new rows of given customers);
+the caller rehearses again when it did.
 
 A crash at any point leaves the store as it was: the copies die with the connection, and
 ``close`` (always called) drops them, so a later job or a desk query on this connection
@@ -91,7 +91,7 @@ def _before(table: str) -> str:
 class Shadow:
     """Private copies of ``tables`` on ``db``'s connection of this thread (see the module).
 
-    Use as a context manager; inside it, ``rehearsal()`` is the deferred transaction in
+    Use as a context manager; inside it, ``rehearsal()`` is the read transaction in
     which ``copy()`` takes the copies and the job writes, ``apply(check)`` the short write
     transaction that stores the result. ``scratch``: the caller's own TEMP tables, dropped
     with the copies."""
