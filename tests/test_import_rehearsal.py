@@ -1,9 +1,11 @@
 """An import rehearses on private copies and stores in one short transaction: the same store
-as registering its rows one by one, nothing visible before the end, nothing left on failure.
+as registering its rows one by one, nothing visible before the end, nothing left on failure,
+and no desk's save held up while it rehearses. On SQLite and on PostgreSQL.
 
 Each test builds the same small store twice (memorable customers, on the frozen clock):
 one imports a file, the other registers the file's rows one by one through ``register``
-— the desk's own service — and the two files must then hold the same rows, table by table.
+— the desk's own service — and the two stores must then hold the same rows, table by table
+(two files; on PostgreSQL two databases made from the migrated template).
 """
 
 from __future__ import annotations
@@ -21,9 +23,13 @@ from frontdesk.followup import contacts
 from frontdesk.followup.contact_input import ContactInput
 from frontdesk.people import team
 from frontdesk.people.actor import DESK, OPERATOR
-from frontdesk.store import codes, settings
-from frontdesk.store.models import Registration, database
+from frontdesk.store import codes, dialect, settings
+from frontdesk.store.models import Customer, Registration, database
 from frontdesk.store.shadow import Shadow
+
+pytestmark = pytest.mark.both_engines  # the rehearsal and the apply, on SQLite and PostgreSQL
+# How each engine refuses a write to the store in a rehearsal.
+REFUSED = r"not authorized|read-only transaction"
 
 HEADER = "kind,time_in,phone,name,model,level,consultant,party_size"
 # What the two stores are compared on: every row of every table a registration writes.
@@ -46,7 +52,8 @@ NAMED = [(*row[:6], row[6] or "王磊", row[7]) for row in ROWS]
 
 def build(path) -> None:
     """The store before the import: 张三 walked in (level B, 李娜's), 李四 called, 孙九
-    (not in the file) called with level C, and a contact recorded with 张三."""
+    (not in the file) called with level C, and a contact recorded with 张三. ``path``: an
+    SQLite file or a PostgreSQL URL."""
     store.open_store(str(path))
     settings.put(settings.WELCOMED, "1")
     team.add_staff("王磊", "consultant", by=OPERATOR)
@@ -102,17 +109,36 @@ def write(path, rows) -> str:
     return str(path)
 
 
+def connect(target):
+    """A connection of its own to a store (an SQLite file or a PostgreSQL URL): what
+    others see."""
+    if str(target).startswith("postgresql://"):
+        import psycopg
+
+        return psycopg.connect(str(target), autocommit=True)
+    return sqlite3.connect(str(target))
+
+
+def query(target, sql: str) -> list[tuple]:
+    conn = connect(target)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
 def dump(path) -> dict[str, list[tuple]]:
     """Every row of the compared tables, from a connection of its own (what others see);
     the intent cycles and the open counts without their ids (the cycles are derived anew at
     each change)."""
-    conn = sqlite3.connect(str(path))
+    conn = connect(path)
     try:
         found = {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY "id"').fetchall() for t in TABLES}
         # The cycles (with the figures their triggers keep) and the counts kept of the open
         # ones (migration 0020), whose ids follow the order of the writes.
         for table in ("intent_cycle", "open_by_met", "open_by_due"):
-            found[table] = sorted(row[1:] for row in conn.execute(f'SELECT * FROM "{table}"'))
+            rows = conn.execute(f'SELECT * FROM "{table}"').fetchall()
+            found[table] = sorted((row[1:] for row in rows), key=repr)
         return found
     finally:
         conn.close()
@@ -138,7 +164,14 @@ def imported(path, file, rows) -> importer.ImportResult:
 
 
 @pytest.fixture
-def stores(tmp_path, frozen_clock):
+def stores(tmp_path, frozen_clock, engine, request):
+    """Two empty migrated stores (the imported, the registered one by one) and the file's
+    path. On PostgreSQL two databases copied from the migrated template."""
+    if engine == "postgresql":
+        cluster = request.getfixturevalue("pg_cluster")
+        template = request.getfixturevalue("pg_template")
+        imported_db, registered_db = (cluster.url(cluster.new_database(template)) for _ in range(2))
+        return imported_db, registered_db, tmp_path / "log.csv"
     return tmp_path / "imported.db", tmp_path / "registered.db", tmp_path / "log.csv"
 
 
@@ -186,46 +219,46 @@ def test_the_file_changes_customers_levels_and_the_rotation(stores):
     """What the differential test compares is not empty: the named effects are there."""
     imported_db, _, file = stores
     imported(imported_db, file, ROWS)
-    conn = sqlite3.connect(str(imported_db))
-    visits = conn.execute(
-        "SELECT visit FROM registration WHERE phone = '13800000001' ORDER BY time_in"
-    ).fetchall()
+    visits = query(
+        imported_db, "SELECT visit FROM registration WHERE phone = '13800000001' ORDER BY time_in"
+    )
     assert visits == [("first",), ("returning",), ("returning",)]  # back-dated: first now
-    assert conn.execute(
-        "SELECT level, first_contact FROM customer WHERE phone = '13800000001'"
-    ).fetchone() == ("A", "2026-11-19")
-    wang = conn.execute(
+    assert query(
+        imported_db,
+        "SELECT level, CAST(first_contact AS TEXT) FROM customer WHERE phone = '13800000001'",
+    ) == [("A", "2026-11-19")]
+    wang = query(
+        imported_db,
         "SELECT s.name FROM customer c JOIN staff s ON s.id = c.consultant_id"
-        " WHERE c.phone = '13900000001'"
-    ).fetchone()
-    assert wang == ("王磊",)  # the head of the rotation, who then went to the end
-    order = conn.execute(
-        "SELECT name FROM staff WHERE role = 'consultant' ORDER BY rotation_order, id"
-    ).fetchall()
+        " WHERE c.phone = '13900000001'",
+    )
+    assert wang == [("王磊",)]  # the head of the rotation, who then went to the end
+    order = query(
+        imported_db, "SELECT name FROM staff WHERE role = 'consultant' ORDER BY rotation_order, id"
+    )
     # 李娜 took 张三's back-dated first visit, 王磊 王芳's and 李四's, then 李娜 the
     # anonymous party: each went to the end.
     assert order == [("王磊",), ("李娜",)]
     # B→A (张三), →B (王芳's call), →H (李四), →C (周七); 张三's B, 孙九's C before the file.
-    assert conn.execute("SELECT COUNT(*) FROM level_change").fetchone()[0] == 6
+    assert query(imported_db, "SELECT COUNT(*) FROM level_change") == [(6,)]
 
 
 def test_a_file_refused_on_its_last_row_stores_nothing(stores):
     imported_db, registered_db, file = stores
     rows = [*ROWS, ("walkin", "2026-11-25 09:30", "12345", "", "", "", "", "1")]
-    result = imported(imported_db, file, rows)
-    assert result.imported == 0 and [e[:2] for e in result.errors] == [(9, "phone")]
-    assert dump(imported_db) == one_by_one(registered_db, [])
-    assert_no_copies_left(imported_db)
-
-
-def assert_no_copies_left(path) -> None:
-    """No private copy of a table outlives the import on its connection."""
-    store.open_store(str(path))
+    build(imported_db)
     try:
-        temp = database.execute_sql("SELECT name FROM sqlite_temp_master").fetchall()
-        assert temp == []
+        result = importer.import_file(write(file, rows), by=DESK)
+        assert_no_copies_left()
     finally:
         store.close_store()
+    assert result.imported == 0 and [e[:2] for e in result.errors] == [(9, "phone")]
+    assert dump(imported_db) == one_by_one(registered_db, [])
+
+
+def assert_no_copies_left() -> None:
+    """No private copy of a table outlives the import on its connection (this thread's)."""
+    assert database.execute_sql(dialect.temp_tables_sql(database)).fetchall() == []
 
 
 def test_a_crash_in_the_apply_stores_nothing_and_the_next_import_works(stores, monkeypatch):
@@ -242,7 +275,7 @@ def test_a_crash_in_the_apply_stores_nothing_and_the_next_import_works(stores, m
     monkeypatch.setattr(Shadow, "_apply_table", crash_at_level_changes)
     with pytest.raises(RuntimeError):
         importer.import_file(write(file, ROWS), by=DESK)
-    assert database.execute_sql("SELECT name FROM sqlite_temp_master").fetchall() == []
+    assert_no_copies_left()
     assert dump(imported_db) == before
     monkeypatch.setattr(Shadow, "_apply_table", real)
     assert importer.import_file(str(file), by=DESK).imported == len(ROWS)
@@ -275,10 +308,19 @@ def desk_save_before_apply(monkeypatch, data: RegistrationInput, times: int = 1)
 
 def in_another_connection(job):
     """Run ``job`` on a thread of its own: its own connection, as another terminal."""
-    found = []
-    thread = threading.Thread(target=lambda: found.append(job()))
+    found: list = []
+
+    def run() -> None:
+        try:
+            found.append(job())
+        except BaseException as error:  # raised again on the caller's thread
+            found.append(error)
+
+    thread = threading.Thread(target=run)
     thread.start()
     thread.join()
+    if isinstance(found[0], BaseException):
+        raise found[0]
     return found[0]
 
 
@@ -354,15 +396,115 @@ def test_nobody_sees_a_half_import(stores, monkeypatch):
 
 
 def test_a_rehearsal_cannot_write_the_store_itself(db):
+    """SQLite's authorizer refuses it; PostgreSQL's transaction is read only."""
+    main = dialect.store_schema(database)
     with (
         Shadow(
             database,
-            import_rehearsal.copied_tables(all_customers=False),
+            import_rehearsal.copied_tables(database, all_customers=False),
             scratch=import_rehearsal.SCRATCH,
         ) as shadow,
-        pytest.raises(Exception, match="not authorized"),
+        pytest.raises(Exception, match=REFUSED),
         shadow.rehearsal(),
     ):
         import_rehearsal.copy(shadow, {"13800000001"})
-        database.execute_sql("INSERT INTO main.setting (key, value) VALUES ('x', 'y')")
+        database.execute_sql(f"INSERT INTO {main}.setting (key, value) VALUES ('x', 'y')")
     assert database.execute_sql("SELECT COUNT(*) FROM setting WHERE key = 'x'").fetchone() == (0,)
+
+
+def test_a_later_rehearsal_cannot_write_the_store_either(db):
+    """Each rehearsal transaction after the copy's refuses it too."""
+    main = dialect.store_schema(database)
+    tables = import_rehearsal.copied_tables(database, all_customers=False)
+    with Shadow(database, tables, scratch=import_rehearsal.SCRATCH) as shadow:
+        with shadow.rehearsal():
+            import_rehearsal.copy(shadow, {"13800000001"})
+        with (
+            pytest.raises(Exception, match=REFUSED),
+            shadow.rehearsal(),
+        ):
+            database.execute_sql(f"INSERT INTO {main}.setting (key, value) VALUES ('x', 'y')")
+    assert database.execute_sql("SELECT COUNT(*) FROM setting WHERE key = 'x'").fetchone() == (0,)
+
+
+def desk_save_mid_rehearsal(monkeypatch, data: RegistrationInput, at_row: int) -> list[int]:
+    """Hold the import at its ``at_row``-th registration in the first rehearsal while
+    another terminal saves ``data`` on a connection of its own; returns [the desk's
+    registration id] once it saved. With the write lock held by the import the desk's
+    save would wait for it (and fail after the lock timeout): it completes here, before
+    the import goes on."""
+    real = registration.register
+    calls: list[int] = []
+    saved: list[int] = []
+
+    def register(row, *, by):
+        calls.append(1)
+        if len(calls) == at_row:
+            assert database.in_transaction()  # in the middle of a rehearsal transaction
+
+            def save():
+                try:
+                    return real(data, by=DESK).id
+                finally:
+                    database.close()
+
+            saved.append(in_another_connection(save))
+        return real(row, by=by)
+
+    monkeypatch.setattr(registration, "register", register)
+    return saved
+
+
+@pytest.mark.parametrize(
+    ("phone", "rehearsals"),
+    [
+        ("13600000009", 1),  # 孙九, not in the file: the import's new ids only move up
+        ("13800000001", 2),  # 张三, in the file: the rehearsal read him; rehearsed again
+    ],
+)
+def test_a_desk_saves_while_a_long_import_rehearses(stores, monkeypatch, phone, rehearsals):
+    """A few hundred rows: the desk's save in the middle of the rehearsal completes at
+    once, and the import then stores every row, after the desk's (ids past its row)."""
+    imported_db, registered_db, file = stores
+    rows = random_rows(300, seed=4)
+    desk = RegistrationInput(
+        kind="phone", time_in="2026-11-25 10:00", phone=phone, name="", consultant="李娜"
+    )
+    build(imported_db)
+    real_apply = Shadow.apply
+    applies: list[int] = []
+
+    def apply(self, check):
+        applies.append(1)
+        return real_apply(self, check)
+
+    monkeypatch.setattr(Shadow, "apply", apply)
+    saved = desk_save_mid_rehearsal(monkeypatch, desk, at_row=150)
+    try:
+        assert importer.import_file(write(file, rows), by=DESK).imported == len(rows)
+    finally:
+        store.close_store()
+    assert len(saved) == 1 and len(applies) == rehearsals
+    ids = [row[0] for row in query(imported_db, 'SELECT "id" FROM registration ORDER BY "id"')]
+    assert ids[-len(rows) :] == list(range(saved[0] + 1, saved[0] + 1 + len(rows)))
+    monkeypatch.undo()  # the reference registers with the real services
+    assert dump(imported_db) == one_by_one(registered_db, rows, before=[desk])
+
+
+def test_a_statement_prepared_before_the_copies_reads_the_copies(stores, tmp_path):
+    """A second import on the same connection (an app's worker imports twice), after
+    looking customers up by phone often enough for psycopg to prepare the statement, still
+    reads the copies, not the store: on PostgreSQL a plan prepared once the connection's
+    temporary schema exists names the store's table, even after a copy of that name."""
+    imported_db, registered_db, file = stores
+    rows = random_rows(60, seed=5)
+    build(imported_db)
+    try:
+        first = write(tmp_path / "first.csv", rows[:5])
+        assert importer.import_file(first, by=DESK).imported == 5
+        for _ in range(8):
+            Customer.get_or_none(Customer.phone == "13900000001")
+        assert importer.import_file(write(file, rows[5:]), by=DESK).imported == len(rows) - 5
+    finally:
+        store.close_store()
+    assert dump(imported_db) == one_by_one(registered_db, rows)

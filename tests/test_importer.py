@@ -35,7 +35,7 @@ def registrations() -> list[Registration]:
     return list(Registration.select().order_by(Registration.time_in))
 
 
-@pytest.mark.both_engines  # the storing step: one transaction on PostgreSQL
+@pytest.mark.both_engines  # the storing step: the rehearsal and the apply, on each engine
 def test_csv_with_english_headers(showroom, tmp_path):
     path = write_csv(
         tmp_path / "log.csv",
@@ -118,7 +118,7 @@ def test_short_chinese_headers_and_gb18030(showroom, tmp_path):
     assert (row.model, row.level, row.consultant.login) == ("卡罗拉", "B", "lina")
 
 
-@pytest.mark.both_engines  # the storing step: one transaction on PostgreSQL
+@pytest.mark.both_engines  # the storing step: the rehearsal and the apply, on each engine
 def test_xlsx_with_chinese_headers_and_typed_cells(showroom, tmp_path):
     path = write_xlsx(
         tmp_path / "log.xlsx",
@@ -192,7 +192,7 @@ def test_xlsx_with_english_headers(showroom, tmp_path):
     assert (row.model, row.test_drive, row.ordered, row.level) == ("RAV4荣放", True, True, "O")
 
 
-@pytest.mark.both_engines  # the storing step: one transaction on PostgreSQL
+@pytest.mark.both_engines  # the storing step: the rehearsal and the apply, on each engine
 def test_one_bad_row_stores_nothing(showroom, tmp_path):
     path = write_csv(
         tmp_path / "log.csv",
@@ -215,7 +215,7 @@ def test_one_bad_row_stores_nothing(showroom, tmp_path):
     assert [s.rotation_order for s in showroom.values()] == [1, 2, 3, 4]
 
 
-@pytest.mark.both_engines  # the storing step: one transaction on PostgreSQL
+@pytest.mark.both_engines  # the storing step: the rehearsal and the apply, on each engine
 def test_every_bad_row_and_field_is_reported(showroom, tmp_path):
     path = write_xlsx(
         tmp_path / "log.xlsx",
@@ -246,7 +246,7 @@ def test_every_bad_row_and_field_is_reported(showroom, tmp_path):
     assert Registration.select().count() == 0
 
 
-@pytest.mark.both_engines  # the storing step: one transaction on PostgreSQL
+@pytest.mark.both_engines  # the storing step: the rehearsal and the apply, on each engine
 def test_rows_are_stored_in_order_of_time(showroom, tmp_path):
     path = write_csv(
         tmp_path / "log.csv",
@@ -472,6 +472,7 @@ def test_a_log_at_the_row_limit_is_read(showroom, tmp_path, monkeypatch):
     assert result.error_count == import_reader.MAX_ROWS - 1  # every row read, every row wrong
 
 
+@pytest.mark.both_engines  # two imports on one connection: the second's copies anew
 def test_formula_cells_are_stored_as_their_text(showroom, tmp_path):
     """A formula in an imported XLSX is its text, not the value Excel cached; a name
     ``=1+1`` in a CSV or typed at the desk stays ``=1+1``."""

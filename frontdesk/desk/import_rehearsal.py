@@ -23,31 +23,43 @@ Saves of other customers do not matter: their rows only move the import's new id
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from frontdesk.people import team
+from frontdesk.store import dialect
 from frontdesk.store.shadow import Copied, Shadow
 
-_OF_THE_FILE = '"customer_id" IN (SELECT "id" FROM temp.import_touched)'
 _ENTITIES = {"customer": "customer", "registration": "registration"}
 SCRATCH = ("import_phone", "import_touched")
 ROTATION_COLUMN = "rotation_order"
 
 
-def copied_tables(all_customers: bool) -> list[Copied]:
+def _of_the_file(db) -> str:
+    """The rows of the customers of the file's phones (as they were at the copy)."""
+    return f'"customer_id" IN (SELECT "id" FROM {dialect.temp_schema(db)}.import_touched)'
+
+
+def _of_the_phones(db) -> str:
+    return f'"phone" {dialect.in_temp_table_sql(db, "import_phone", "phone")}'
+
+
+def copied_tables(db, all_customers: bool) -> list[Copied]:
     """The tables a registration writes, in the order their rows are stored. Every
-    customer when the rotation counts overdue follow-ups (it reads them all)."""
+    customer when the rotation counts overdue follow-ups (it reads them all). ``db``: the
+    store (its engine's words)."""
+    of_the_file = _of_the_file(db)
     return [
-        Copied("customer", "" if all_customers else '"phone" IN temp.import_phone'),
-        Copied("registration", _OF_THE_FILE, {"customer_id": "customer"}),
+        Copied("customer", "" if all_customers else _of_the_phones(db)),
+        Copied("registration", of_the_file, {"customer_id": "customer"}),
         Copied(
             "level_change",
-            _OF_THE_FILE,
+            of_the_file,
             {"customer_id": "customer", "registration_id": "registration"},
         ),
-        Copied("intent_cycle", _OF_THE_FILE, {"customer_id": "customer"}, owner="customer_id"),
-        Copied("audit_entry", "0", {"entity_id": ("entity", _ENTITIES)}),
+        Copied("intent_cycle", of_the_file, {"customer_id": "customer"}, owner="customer_id"),
+        Copied(
+            "audit_entry", dialect.condition_sql(db, False), {"entity_id": ("entity", _ENTITIES)}
+        ),
         Copied("staff", running=(ROTATION_COLUMN,)),
     ]
 
@@ -69,62 +81,62 @@ class Watched:
     def unchanged(self, shadow: Shadow) -> bool:
         """Under the write lock: whether the rehearsal still holds (nobody changed what it
         read since the copy)."""
-        conn = shadow.conn
         marks = shadow.marks
         ignored = () if self.uses_rotation else (ROTATION_COLUMN,)
         if shadow.changed_by_others("staff", ignored=ignored):
             return False
-        if _small_tables(conn) != (self.settings, self.codes):
+        if _small_tables(shadow) != (self.settings, self.codes):
             return False
         if shadow.changed_by_others("customer") or shadow.changed_by_others("intent_cycle"):
             return False
+        main, temp, of_the_file = shadow.main, shadow.temp, _of_the_file(shadow.db)
         questions = [
             (
-                'SELECT 1 FROM main."customer" WHERE "id" > ? AND "phone" IN temp.import_phone',
+                f'SELECT 1 FROM {main}."customer" WHERE "id" > ? AND {_of_the_phones(shadow.db)}',
                 (marks["customer"],),
             ),
             (
-                f'SELECT 1 FROM main."registration" WHERE "id" > ? AND {_OF_THE_FILE}',
+                f'SELECT 1 FROM {main}."registration" WHERE "id" > ? AND {of_the_file}',
                 (marks["registration"],),
             ),
             (
-                f'SELECT 1 FROM main."level_change" WHERE "id" > ? AND {_OF_THE_FILE}',
+                f'SELECT 1 FROM {main}."level_change" WHERE "id" > ? AND {of_the_file}',
                 (marks["level_change"],),
             ),
             (
-                f'SELECT 1 FROM main."contact" WHERE "id" > ? AND {_OF_THE_FILE}',
+                f'SELECT 1 FROM {main}."contact" WHERE "id" > ? AND {of_the_file}',
                 (self.contact_mark,),
             ),
             # A correction of a registration of theirs, or one moved to one of them.
             (
-                'SELECT 1 FROM main."audit_entry" AS a WHERE a."id" > ?'
+                f'SELECT 1 FROM {main}."audit_entry" AS a WHERE a."id" > ?'
                 " AND a.\"entity\" = 'registration' AND a.\"action\" != 'create'"
-                ' AND (a."entity_id" IN (SELECT "id" FROM temp."before_registration")'
-                ' OR a."entity_id" IN (SELECT "id" FROM main."registration"'
-                f" WHERE {_OF_THE_FILE}))",
+                f' AND (a."entity_id" IN (SELECT "id" FROM {temp}."before_registration")'
+                f' OR a."entity_id" IN (SELECT "id" FROM {main}."registration"'
+                f" WHERE {of_the_file}))",
                 (marks["audit_entry"],),
             ),
         ]
-        return not any(conn.execute(sql, args).fetchone() for sql, args in questions)
+        return not any(shadow.run(sql, args) for sql, args in questions)
 
 
 def copy(shadow: Shadow, phones: set[str]) -> Watched:
     """Take the copies for a file with these phone numbers (inside the rehearsal)."""
-    conn = shadow.conn
-    conn.execute("CREATE TEMP TABLE import_phone (phone TEXT PRIMARY KEY)")
-    conn.executemany("INSERT INTO temp.import_phone VALUES (?)", [(p,) for p in sorted(phones)])
-    conn.execute("CREATE TEMP TABLE import_touched (id INTEGER PRIMARY KEY)")
-    conn.execute(
-        'INSERT INTO temp.import_touched SELECT "id" FROM main."customer"'
-        ' WHERE "phone" IN temp.import_phone'
+    main, temp = shadow.main, shadow.temp
+    shadow.run("CREATE TEMP TABLE import_phone (phone TEXT PRIMARY KEY)")
+    shadow.run_many(f"INSERT INTO {temp}.import_phone VALUES (?)", [(p,) for p in sorted(phones)])
+    shadow.run("CREATE TEMP TABLE import_touched (id INTEGER PRIMARY KEY)")
+    shadow.run(
+        f'INSERT INTO {temp}.import_touched SELECT "id" FROM {main}."customer"'
+        f" WHERE {_of_the_phones(shadow.db)}"
     )
-    settings, codes = _small_tables(conn)
-    contact_mark = conn.execute('SELECT MAX("id") FROM main."contact"').fetchone()[0] or 0
+    settings, codes = _small_tables(shadow)
+    contact_mark = shadow.value(f'SELECT MAX("id") FROM {main}."contact"') or 0
     shadow.copy()
     return Watched(settings, codes, contact_mark, team.proposals())
 
 
-def _small_tables(conn: sqlite3.Connection) -> tuple[list[tuple], list[tuple]]:
-    settings = conn.execute('SELECT * FROM main."setting" ORDER BY 1').fetchall()
-    codes = conn.execute('SELECT * FROM main."code_item" ORDER BY 1').fetchall()
+def _small_tables(shadow: Shadow) -> tuple[list[tuple], list[tuple]]:
+    settings = shadow.run(f'SELECT * FROM {shadow.main}."setting" ORDER BY 1')
+    codes = shadow.run(f'SELECT * FROM {shadow.main}."code_item" ORDER BY 1')
     return settings, codes

@@ -14,9 +14,10 @@ spreadsheet shows it (the header is row 1): the first ``MAX_REPORTED_ERRORS`` of
 each at most ``MAX_MESSAGE_CHARS`` long, then how many more there are. Otherwise the
 result is stored in one short write transaction, after checking under its lock that no
 other save changed what the rehearsal read; if one did, the import rehearses again on
-fresh copies (at most ``MAX_REHEARSALS`` times, then ``ImportBusy``: nothing stored). On a
-PostgreSQL store the rows are registered in one transaction instead, rolled back when any
-is refused: its MVCC already hides them until the commit without holding readers up. Reading the
+fresh copies (at most ``MAX_REHEARSALS`` times, then ``ImportBusy``: nothing stored). The
+same on PostgreSQL, whose every write transaction takes the store's write lock: the
+rehearsal takes none (its transactions are read only but for its own temporary tables),
+so no desk's save waits for a long file, only for the short apply. Reading the
 file — its limits, encodings and hostile content — is ``frontdesk.desk.import_reader``'s job.
 Cells are data: a name ``=1+1`` is stored as ``=1+1`` (exports neutralise it).
 """
@@ -38,7 +39,6 @@ from frontdesk.errors import FrontdeskError, ValidationError
 from frontdesk.i18n import t
 from frontdesk.people import team
 from frontdesk.people.actor import Actor
-from frontdesk.store import dialect
 from frontdesk.store.models import database
 from frontdesk.store.shadow import Shadow
 
@@ -274,11 +274,11 @@ def import_file(path: str | Path, *, by: Actor, fields: FieldTable = FIELDS) -> 
         prepared.append((number, data, {shown_column(c): m for c, m in errors.items()}))
     prepared.sort(key=_sort_key)
 
-    if dialect.is_postgres(database):
-        return _store_in_one_transaction(prepared, shown_column, by)
     phones = {rules.normalise_phone(data.phone) for _, data, _ in prepared if data.phone}
     for _ in range(MAX_REHEARSALS):
-        tables = import_rehearsal.copied_tables(all_customers=team.overdue_out_threshold() > 0)
+        tables = import_rehearsal.copied_tables(
+            database, all_customers=team.overdue_out_threshold() > 0
+        )
         with Shadow(database, tables, scratch=import_rehearsal.SCRATCH) as shadow:
             with shadow.rehearsal():
                 watched = import_rehearsal.copy(shadow, {p for p in phones if p})
@@ -297,20 +297,6 @@ def import_file(path: str | Path, *, by: Actor, fields: FieldTable = FIELDS) -> 
             if shadow.apply(watched.unchanged):
                 return ImportResult(imported=imported)
     raise ImportBusy(t("import.busy", tries=MAX_REHEARSALS))
-
-
-def _store_in_one_transaction(prepared, shown_column, by: Actor) -> ImportResult:
-    """On PostgreSQL: every row registered in one transaction, rolled back if any is
-    refused. Its MVCC keeps the rows invisible to others until the commit and never makes
-    a reader wait, which the SQLite store needs the rehearsal for."""
-    failures = _Failures()
-    with database.atomic() as transaction:
-        imported = _store_rows(prepared, failures, shown_column, by)
-        if failures.count:
-            transaction.rollback()
-            first = failures.first()
-            return ImportResult(errors=first, more_errors=failures.count - len(first))
-    return ImportResult(imported=imported)
 
 
 def _store_rows(prepared, failures: _Failures, shown_column, by: Actor) -> int:

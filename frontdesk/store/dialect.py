@@ -24,8 +24,10 @@ schema's ``INTEGER`` columns), so rows compare and copy alike.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from peewee import (
     SQL,
@@ -243,3 +245,171 @@ def lock_wait_sql(db: object, milliseconds: int) -> str:
     if is_postgres(db):
         return f"SET lock_timeout = {int(milliseconds)}"
     return f"PRAGMA busy_timeout = {int(milliseconds)}"
+
+
+# -- private copies of tables (``store.shadow``) ------------------------------------------
+# SQLite's TEMP tables and PostgreSQL's temporary ones are both searched first for an
+# unqualified table name (PostgreSQL's ``pg_temp`` schema comes before the path's), so the
+# services read and write the copies unchanged; the copies' own SQL names each side.
+
+_CREATE_TABLE = re.compile(r'^CREATE TABLE (IF NOT EXISTS )?"?(\w+)"?', re.IGNORECASE)
+_CREATE_INDEX = re.compile(r"^CREATE (UNIQUE )?INDEX (IF NOT EXISTS )?", re.IGNORECASE)
+
+
+def store_schema(db: object) -> str:
+    """The schema of the store's own tables: SQLite's ``main``, PostgreSQL's ``public``."""
+    return "public" if is_postgres(db) else "main"
+
+
+def temp_schema(db: object) -> str:
+    """The schema of the connection's temporary tables: ``temp``, ``pg_temp``."""
+    return "pg_temp" if is_postgres(db) else "temp"
+
+
+def condition_sql(db: object, value: bool) -> str:
+    """A condition always true, or never (PostgreSQL's WHERE takes no integer)."""
+    if is_postgres(db):
+        return "TRUE" if value else "FALSE"
+    return "1" if value else "0"
+
+
+def in_temp_table_sql(db: object, table: str, column: str) -> str:
+    """``IN`` the values of a one-column temporary table (SQLite's ``IN table``)."""
+    if is_postgres(db):
+        return f'IN (SELECT "{column}" FROM pg_temp.{table})'
+    return f"IN temp.{table}"
+
+
+def alias_sql(db: object, name: str) -> str:
+    """The name a subquery in FROM is given (PostgreSQL 15 requires one)."""
+    return f" AS {name}" if is_postgres(db) else ""
+
+
+def table_columns(db: Database | DatabaseProxy, table: str) -> list[str]:
+    """The column names of one of the store's tables, in order."""
+    if is_postgres(db):
+        rows = db.execute_sql(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = 'public' AND table_name = %s ORDER BY ordinal_position",
+            (table,),
+        ).fetchall()
+        return [name for (name,) in rows]
+    return [row[1] for row in db.connection().execute(f'PRAGMA main.table_info("{table}")')]
+
+
+def temp_copy_statements(db: Database | DatabaseProxy, table: str, before: str) -> list[str]:
+    """The statements that make two empty temporary tables like the store's ``table`` —
+    ``table`` (with its indexes and defaults, ids given from its own counter) and
+    ``before`` — without its triggers (the store's act when the store is written) and
+    without foreign keys (SQLite's are off while copies are open; PostgreSQL's ``LIKE``
+    copies none)."""
+    if is_postgres(db):
+        like = f'LIKE public."{table}"'
+        return [
+            f'CREATE TEMP TABLE "{table}" ({like} INCLUDING DEFAULTS INCLUDING IDENTITY'
+            " INCLUDING INDEXES INCLUDING CONSTRAINTS)",
+            f'CREATE TEMP TABLE "{before}" ({like})',
+        ]
+    statements = []
+    for kind, sql_text in (
+        db.connection()
+        .execute(
+            # Its table and indexes, not its triggers: the store's triggers (the counts kept of
+            # open rows, migration 0020) act when the apply writes the store.
+            "SELECT type, sql FROM main.sqlite_master WHERE tbl_name = ?"
+            " AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type = 'index'",
+            (table,),
+        )
+        .fetchall()
+    ):
+        if kind == "table":
+            statements.append(_CREATE_TABLE.sub(f'CREATE TEMP TABLE "{table}"', sql_text, 1))
+            statements.append(_CREATE_TABLE.sub(f'CREATE TEMP TABLE "{before}"', sql_text, 1))
+        else:
+            statements.append(_CREATE_INDEX.sub(_temp_index, sql_text, count=1))
+    return statements
+
+
+def _temp_index(match: re.Match) -> str:
+    return f"CREATE {match.group(1) or ''}INDEX {match.group(2) or ''}temp."
+
+
+def temp_tables_sql(db: object) -> str:
+    """SQL for the names of this connection's temporary tables."""
+    if is_postgres(db):
+        return (
+            "SELECT relname FROM pg_class"
+            " WHERE relnamespace = pg_my_temp_schema() AND relkind = 'r'"
+        )
+    return "SELECT name FROM sqlite_temp_master"
+
+
+def ids_from_sql(db: object, table: str, largest: int) -> str | None:
+    """SQL that makes a temporary table's ids continue after ``largest`` (None on SQLite:
+    a rowid is one more than the table's largest, and the copy holds that row)."""
+    if not is_postgres(db):
+        return None
+    sequence = f"pg_get_serial_sequence('pg_temp.\"{table}\"', 'id')"
+    return f"SELECT setval({sequence}, {max(largest, 1)}, {'true' if largest else 'false'})"
+
+
+def ids_past_rows_sql(db: object, table: str) -> str | None:
+    """SQL that moves the store's ``table``'s id counter past the ids written into it by
+    hand (None on SQLite: its rowid is always one more than the largest)."""
+    if not is_postgres(db):
+        return None
+    sequence = f"pg_get_serial_sequence('public.\"{table}\"', 'id')"
+    return (
+        f'SELECT setval(s, m) FROM (SELECT {sequence}::regclass AS s, MAX("id") AS m'
+        f' FROM public."{table}") AS counter WHERE m > COALESCE(pg_sequence_last_value(s), 0)'
+    )
+
+
+def after_temp_tables_sql(db: object) -> list[str]:
+    """What a connection runs once its temporary copies exist: on PostgreSQL, forget the
+    statements it prepared (a plan made before names the store's table, not the copy that
+    now comes first: psycopg forgets its own on seeing ``DEALLOCATE ALL``), then make the
+    transaction read only (writes to temporary tables only: what the SQLite authorizer
+    allows). None on SQLite, whose prepared statements follow the schema and whose
+    authorizer is already on."""
+    if not is_postgres(db):
+        return []
+    return ["DEALLOCATE ALL", READ_ONLY]
+
+
+READ_ONLY = "SET TRANSACTION READ ONLY"  # PostgreSQL: no write but to temporary tables
+
+
+@contextlib.contextmanager
+def page_cache(db: Database | DatabaseProxy, kib: int):
+    """SQLite's page cache at ``kib`` for a write of many rows (its index pages kept in
+    memory), then as it was; nothing on PostgreSQL (the server's shared buffers)."""
+    if is_postgres(db):
+        yield
+        return
+    conn = db.connection()
+    size = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = -{kib}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {size}")
+
+
+def read_transaction(db: Database | DatabaseProxy):
+    """A transaction that reads one snapshot of the store and waits for no writer: SQLite's
+    deferred one; on PostgreSQL a REPEATABLE READ one without the store's write lock
+    (``PostgresStore.snapshot``)."""
+    if is_postgres(db):
+        store: Any = db  # a PostgresStore
+        return store.snapshot()
+    return db.atomic("DEFERRED")
+
+
+def drop_connection(db: Database | DatabaseProxy) -> None:
+    """Close this thread's connection for good (a pooled one is not given back)."""
+    if is_postgres(db):
+        pool: Any = db  # a PostgresStore: a pool
+        pool.manual_close()
+    else:
+        db.close()

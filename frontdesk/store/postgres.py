@@ -19,16 +19,18 @@ customer's events and the follow-up date drawn from them (``followup.cycles`` /
 rows and so their 序号 — no other save changes between its read and its write. On
 PostgreSQL (READ COMMITTED) two desks could both read the same head and both write it.
 So here every outermost transaction (``database.atomic()``: Peewee's ``begin``) takes,
-as its first statement, the transaction-level advisory lock ``WRITE_LOCK``
+as its first statement, the transaction-level advisory lock of its store (``write_lock``)
 (``pg_advisory_xact_lock``): the same serialisation, and the same place, as SQLite's
 IMMEDIATE. The server releases it at COMMIT or ROLLBACK, and when a connection dies;
 readers outside a transaction (the screens' loads, the statistics) never wait for it.
 READ COMMITTED takes a new snapshot for each statement, so a transaction's reads after
-the lock see every commit of the writer before it; the store never sets another
-isolation level (under REPEATABLE READ the snapshot would be the lock statement's own,
-taken before it waited). A desk waits at most ``WAIT_S`` for a lock (``lock_timeout``,
-SQLite's busy timeout), then fails in the same words ("another program holds the
-store": ``store.failures``).
+the lock see every commit of the writer before it; a writing transaction never sets
+another isolation level (under REPEATABLE READ the snapshot would be the lock statement's
+own, taken before it waited). The one transaction without the lock is ``snapshot``'s: an
+import's rehearsal, READ ONLY but for its own temporary tables, so a long file never
+holds a desk's save up (``store.shadow``). A desk waits at most ``WAIT_S`` for a lock
+(``lock_timeout``, SQLite's busy timeout), then fails in the same words ("another
+program holds the store": ``store.failures``).
 
 Why not row locks (``SELECT … FOR UPDATE``) at each read-then-write: there are many
 of them, spread over the services, and some read what no row lock holds — the
@@ -72,6 +74,7 @@ WAIT_S = 15  # a thread waits this long for a pooled connection or a lock (SQLit
 WRITE_LOCK_CLASS = 0x66640001
 NO_STORE = 0
 STORE_SETTING = "frontdesk.store_id"  # the connection's store, read by the policies (0022)
+SNAPSHOT = "REPEATABLE READ"  # the isolation of a transaction without the lock (``snapshot``)
 
 
 def write_lock(store_id: int) -> tuple[int, int]:
@@ -119,16 +122,28 @@ class PostgresStore(PooledPostgresqlDatabase):
             )
         return self.store_id
 
-    def begin(self, isolation_level=None) -> None:
+    def begin(self, isolation_level=None, *, write_lock: bool = True) -> None:
         """Begin a transaction, holding the store's write lock from its first statement:
-        every write transaction waits for the one before it (SQLite's IMMEDIATE)."""
+        every write transaction waits for the one before it (SQLite's IMMEDIATE).
+        ``write_lock=False``: a transaction that writes nothing of the store's
+        (``snapshot``)."""
         super().begin(isolation_level)
+        if not write_lock:
+            return
         try:
             super().execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", self.write_lock)
         except BaseException:  # waited past lock_timeout: no transaction left open
             with contextlib.suppress(Exception):  # a connection lost: nothing to end
                 self.rollback()
             raise
+
+    def snapshot(self):
+        """A transaction that reads one snapshot of the store (REPEATABLE READ) and takes
+        no write lock, so it waits for no writer and no writer waits for it: for a job
+        that writes only its own temporary tables (an import's rehearsal,
+        ``store.shadow``), which makes it READ ONLY once they exist (PostgreSQL then
+        refuses any write to the store's tables). SQLite's deferred transaction."""
+        return self.atomic(SNAPSHOT, write_lock=False)
 
     def listen(self, channel: str) -> psycopg.Connection:
         """A connection of its own, outside the pool, in autocommit, listening for the

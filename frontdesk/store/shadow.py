@@ -3,20 +3,27 @@
 A job that would hold the write lock for a long time (an import of 50 000 rows: over a
 minute) rehearses instead. ``Shadow`` copies the rows the job can touch into TEMP tables of
 the same name on this thread's connection — SQLite resolves an unqualified table name to
-the TEMP one first, so the project's own services (``registration.register``, its SQL for
-first or returning, the intent cycles and the due dates) read and write the copies,
-unchanged. The rehearsal runs in deferred transactions (``rehearsal``; the copies are
-taken in the first): a read snapshot of the store, no write lock, and nothing any other
-connection can see (TEMP tables are the connection's own). An authorizer refuses every
-write to the store itself while a rehearsal transaction is open.
+the TEMP one first, and PostgreSQL to its session's temporary schema (``pg_temp``, searched
+before the path's schemas), so the project's own services (``registration.register``, its
+SQL for first or returning, the intent cycles and the due dates) read and write the
+copies, unchanged. The rehearsal runs in read transactions (``rehearsal``; the copies are
+taken in the first): a snapshot of the store, no write lock — SQLite's deferred
+transaction, PostgreSQL's REPEATABLE READ one without the store's advisory lock
+(``PostgresStore.snapshot``) — and nothing any other connection can see (temporary tables
+are the connection's own). No write to the store itself is possible while a rehearsal
+transaction is open: an authorizer refuses it on SQLite; on PostgreSQL the transaction is
+READ ONLY once the copies exist (which still lets it write temporary tables). The SQL
+that differs between the two is ``store.dialect``'s.
 
-``apply`` then brings what the rehearsal wrote into the store in one short ``BEGIN
-IMMEDIATE`` transaction: set-based ``INSERT … SELECT`` of the new rows and ``UPDATE … FROM``
-of the changed ones. Another terminal's save between the copy and the apply took ids the
-rehearsal also used: its new rows move up by as many ids as others added meanwhile (and
-the ids that point at them with them), as if the other save had come first. Whether that
-other save changed what the rehearsal read is the caller's question (``changed_since``
-answers it for new rows of given customers); the caller rehearses again when it did.
+``apply`` then brings what the rehearsal wrote into the store in one short write
+transaction (``BEGIN IMMEDIATE``; PostgreSQL's takes the store's write lock): set-based
+``INSERT … SELECT`` of the new rows and ``UPDATE … FROM`` of the changed ones (and on
+PostgreSQL each table's id counter moved past the ids written). Another terminal's save
+between the copy and the apply took ids the rehearsal also used: its new rows move up by
+as many ids as others added meanwhile (and the ids that point at them with them), as if
+the other save had come first. Whether that other save changed what the rehearsal read
+is the caller's question (``changed_since`` answers it for new rows of given customers);
+the caller rehearses again when it did.
 
 A crash at any point leaves the store as it was: the copies die with the connection, and
 ``close`` (always called) drops them, so a later job or a desk query on this connection
@@ -25,13 +32,14 @@ never reads a stale copy.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from peewee import Database, DatabaseProxy
+from peewee import Database, DatabaseError, DatabaseProxy
+
+from frontdesk.store import dialect
 
 # Authorizer action codes (sqlite3.h) that write a table or change the schema.
 _WRITES = {
@@ -44,8 +52,6 @@ _WRITES = {
     sqlite3.SQLITE_DROP_INDEX,
     sqlite3.SQLITE_ALTER_TABLE,
 }
-_CREATE_TABLE = re.compile(r'^CREATE TABLE (IF NOT EXISTS )?"?(\w+)"?', re.IGNORECASE)
-_CREATE_INDEX = re.compile(r"^CREATE (UNIQUE )?INDEX (IF NOT EXISTS )?", re.IGNORECASE)
 APPLY_CACHE_KIB = 256 * 1024  # the apply's page cache: index pages stay in memory
 
 
@@ -85,7 +91,7 @@ def _before(table: str) -> str:
 class Shadow:
     """Private copies of ``tables`` on ``db``'s connection of this thread (see the module).
 
-    Use as a context manager; inside it, ``rehearsal()`` is the deferred transaction in
+    Use as a context manager; inside it, ``rehearsal()`` is the read transaction in
     which ``copy()`` takes the copies and the job writes, ``apply(check)`` the short write
     transaction that stores the result. ``scratch``: the caller's own TEMP tables, dropped
     with the copies."""
@@ -100,14 +106,18 @@ class Shadow:
         self.highest: dict[tuple[str, str], int] = {}  # each running column's, likewise
         self.columns: dict[str, list[str]] = {}
         self._foreign_keys = 1
+        self.postgres = dialect.is_postgres(db)
+        self.main = dialect.store_schema(db)  # the store's tables' schema: main, public
+        self.temp = dialect.temp_schema(db)  # the copies': temp, pg_temp
 
     # -- the copies ------------------------------------------------------------------------
 
     def __enter__(self) -> Shadow:
         self._drop()  # copies left by a job that died with this connection still open
-        conn = self.conn
-        self._foreign_keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
-        conn.execute("PRAGMA foreign_keys = 0")  # the copies hold only some of the rows
+        if not self.postgres:  # PostgreSQL's copies have no foreign keys
+            conn = self.conn
+            self._foreign_keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+            conn.execute("PRAGMA foreign_keys = 0")  # the copies hold only some of the rows
         return self
 
     def __exit__(self, *exc) -> None:
@@ -115,7 +125,21 @@ class Shadow:
 
     @property
     def conn(self) -> sqlite3.Connection:
+        """SQLite's connection of this thread (its authorizer, its pragmas)."""
         return self.db.connection()
+
+    def run(self, sql: str, params: Iterable = ()) -> list[tuple]:
+        """One statement of the copies' SQL (SQLite's words: ``?``, ``IS NOT`` between
+        values), on this thread's connection; its rows."""
+        return dialect.execute(self.db if self.postgres else self.conn, sql, params)
+
+    def run_many(self, sql: str, rows: list) -> None:
+        """One statement for each of ``rows``."""
+        dialect.execute_many(self.db if self.postgres else self.conn, sql, rows)
+
+    def value(self, sql: str, params: Iterable = ()) -> Any:
+        """The first value of the first row of a statement."""
+        return self.run(sql, params)[0][0]
 
     def copy(self) -> None:
         """Copy the rows (inside ``rehearsal``: the copies and the marks are one snapshot),
@@ -123,25 +147,12 @@ class Shadow:
 
         Each table gets its largest id's row too, so that the rehearsal's new rows take the
         ids the store would give them now."""
-        conn = self.conn
+        main, temp = self.main, self.temp
         for table, entry in self.tables.items():
-            self.columns[table] = [
-                row[1] for row in conn.execute(f'PRAGMA main.table_info("{table}")')
-            ]
-            for kind, sql in conn.execute(
-                # Its table and indexes, not its triggers: the store's triggers (the counts
-                # kept of open rows, migration 0020) act when the apply writes the store.
-                "SELECT type, sql FROM main.sqlite_master WHERE tbl_name = ?"
-                " AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type = 'index'",
-                (table,),
-            ).fetchall():
-                if kind == "table":
-                    conn.execute(_CREATE_TABLE.sub(f'CREATE TEMP TABLE "{table}"', sql, count=1))
-                    before = _CREATE_TABLE.sub(f'CREATE TEMP TABLE "{_before(table)}"', sql, 1)
-                    conn.execute(before)
-                else:
-                    conn.execute(_CREATE_INDEX.sub(_temp_index, sql, count=1))
-            mark = conn.execute(f'SELECT MAX("id") FROM main."{table}"').fetchone()[0] or 0
+            self.columns[table] = dialect.table_columns(self.db, table)
+            for statement in dialect.temp_copy_statements(self.db, table, _before(table)):
+                self.run(statement)
+            mark = self.value(f'SELECT MAX("id") FROM {main}."{table}"') or 0
             self.marks[table] = mark
             for column in entry.running:
                 self.highest[table, column] = self._highest(table, column)
@@ -149,15 +160,22 @@ class Shadow:
             if entry.rows and not entry.owner:  # a derived table's new rows take fresh ids
                 where += f' OR "id" = {mark}'
             names = self._names(table)
-            conn.execute(
-                f'INSERT INTO temp."{table}" ({names}) SELECT {names} FROM main."{table}"{where}'
+            self.run(
+                f'INSERT INTO {temp}."{table}" ({names})'
+                f' SELECT {names} FROM {main}."{table}"{where}'
             )
-            conn.execute(
-                f'INSERT INTO temp."{_before(table)}" ({names}) SELECT {names} FROM temp."{table}"'
+            self.run(
+                f'INSERT INTO {temp}."{_before(table)}" ({names})'
+                f' SELECT {names} FROM {temp}."{table}"'
             )
+            counter = dialect.ids_from_sql(self.db, table, mark)
+            if counter:
+                self.run(counter)
+        for statement in dialect.after_temp_tables_sql(self.db):
+            self.run(statement)
 
     def rehearsal(self):
-        """The deferred transaction the job rehearses in: no write lock, the store's writes
+        """The read transaction the job rehearses in: no write lock, the store's writes
         refused, the copies' writes its own."""
         return _Rehearsal(self)
 
@@ -165,23 +183,24 @@ class Shadow:
         """Drop the copies and put the connection back as it was."""
         if self.db.is_closed():
             return
-        conn = self.conn
-        conn.set_authorizer(None)
         try:
+            if not self.postgres:
+                self.conn.set_authorizer(None)
             self._drop()
-            conn.execute(f"PRAGMA foreign_keys = {int(self._foreign_keys)}")
-        except sqlite3.Error:
-            self.db.close()  # the copies die with the connection: none may outlive the job
+            if not self.postgres:
+                self.conn.execute(f"PRAGMA foreign_keys = {int(self._foreign_keys)}")
+        except (sqlite3.Error, DatabaseError):
+            # The copies die with the connection: none may outlive the job.
+            dialect.drop_connection(self.db)
             raise
 
     def _drop(self) -> None:
-        conn = self.conn
         if self.db.in_transaction():
             self.db.rollback()
-        temp = {name for (name,) in conn.execute("SELECT name FROM sqlite_temp_master")}
+        temp = {name for (name,) in self.run(dialect.temp_tables_sql(self.db))}
         for table in (*self.tables, *map(_before, self.tables), *self.scratch):
             if table in temp:
-                conn.execute(f'DROP TABLE temp."{table}"')
+                self.run(f'DROP TABLE {self.temp}."{table}"')
 
     def _names(self, table: str, *, without: str = "") -> str:
         return ", ".join(f'"{name}"' for name in self.columns[table] if name != without)
@@ -191,28 +210,28 @@ class Shadow:
     def moved(self) -> dict[str, int]:
         """How many ids each table took in the store since the copy (others' saves)."""
         return {
-            table: (self.conn.execute(f'SELECT MAX("id") FROM main."{table}"').fetchone()[0] or 0)
-            - mark
+            table: (self.value(f'SELECT MAX("id") FROM {self.main}."{table}"') or 0) - mark
             for table, mark in self.marks.items()
         }
 
     def _highest(self, table: str, column: str) -> int:
-        sql = f'SELECT MAX("{column}") FROM main."{table}"'
-        return self.conn.execute(sql).fetchone()[0] or 0
+        return self.value(f'SELECT MAX("{column}") FROM {self.main}."{table}"') or 0
 
     def changed_by_others(self, table: str, ignored: Iterable[str] = ()) -> int:
         """How many copied rows of ``table`` others changed or deleted since the copy
         (changes of the ``ignored`` columns aside)."""
         columns = [name for name in self.columns[table] if name not in set(ignored)]
         differs = " OR ".join(f'm."{n}" IS NOT b."{n}"' for n in columns)
-        rows = self.tables[table].rows or "1"  # not the largest id's row, unless it is one
-        return self.conn.execute(
-            f'SELECT COUNT(*) FROM (SELECT * FROM temp."{_before(table)}" WHERE {rows}) AS b'
-            f' LEFT JOIN main."{table}" AS m ON m."id" = b."id" WHERE {differs}'
-        ).fetchone()[0]
+        # Not the largest id's row, unless it is one.
+        rows = self.tables[table].rows or dialect.condition_sql(self.db, True)
+        return self.value(
+            f'SELECT COUNT(*) FROM (SELECT * FROM {self.temp}."{_before(table)}" WHERE {rows})'
+            f' AS b LEFT JOIN {self.main}."{table}" AS m ON m."id" = b."id" WHERE {differs}'
+        )
 
     def apply(self, check: Callable[[Shadow], bool]) -> bool:
-        """Store what the rehearsal wrote, in one ``BEGIN IMMEDIATE`` transaction.
+        """Store what the rehearsal wrote, in one write transaction (``BEGIN IMMEDIATE``;
+        on PostgreSQL one that takes the store's write lock).
 
         ``check(shadow)`` runs first, under the lock: False means others changed what the
         rehearsal read, and nothing is written (the caller rehearses again). The new rows
@@ -220,20 +239,18 @@ class Shadow:
         added since the copy; of the copied rows, the columns the rehearsal changed are
         updated (others' changes to other columns kept), the rows it deleted deleted.
         Returns whether it stored."""
-        conn = self.conn
-        cache_size = conn.execute("PRAGMA cache_size").fetchone()[0]
-        conn.execute(f"PRAGMA cache_size = -{APPLY_CACHE_KIB}")
         try:
-            with self.db.atomic():
+            with dialect.page_cache(self.db, APPLY_CACHE_KIB), self.db.atomic():
                 if not check(self):
                     raise Stale
                 moved = self.moved()
                 for table in self.tables:
                     self._apply_table(table, moved)
+                    counter = dialect.ids_past_rows_sql(self.db, table)
+                    if counter:  # the store's next id after those written here
+                        self.run(counter)
         except Stale:
             return False
-        finally:
-            conn.execute(f"PRAGMA cache_size = {cache_size}")
         return True
 
     def _value(self, column: str, table: str, moved: dict[str, int]) -> str:
@@ -263,60 +280,59 @@ class Shadow:
         if entry.owner:
             self._apply_owned(table, moved)
             return
-        conn = self.conn
+        main, temp = self.main, self.temp
         columns = self.columns[table]
         before = _before(table)
-        conn.execute(  # copied rows the rehearsal deleted
-            f'DELETE FROM main."{table}" WHERE "id" IN (SELECT "id" FROM temp."{before}")'
-            f' AND "id" NOT IN (SELECT "id" FROM temp."{table}")'
+        self.run(  # copied rows the rehearsal deleted
+            f'DELETE FROM {main}."{table}" WHERE "id" IN (SELECT "id" FROM {temp}."{before}")'
+            f' AND "id" NOT IN (SELECT "id" FROM {temp}."{table}")'
         )
         others = [n for n in columns if n != "id"]
         differs = " OR ".join(f't."{n}" IS NOT b."{n}"' for n in others)
         sets = ", ".join(
             f'"{n}" = CASE WHEN t."{n}" IS NOT b."{n}" THEN {self._value(n, table, moved)}'
-            f' ELSE main."{table}"."{n}" END'
+            f' ELSE {main}."{table}"."{n}" END'
             for n in others
         )
-        conn.execute(
-            f'UPDATE main."{table}" SET {sets} FROM temp."{table}" AS t'
-            f' JOIN temp."{before}" AS b ON b."id" = t."id"'
-            f' WHERE t."id" = main."{table}"."id" AND ({differs})'
+        self.run(
+            f'UPDATE {main}."{table}" SET {sets} FROM {temp}."{table}" AS t'
+            f' JOIN {temp}."{before}" AS b ON b."id" = t."id"'
+            f' WHERE t."id" = {main}."{table}"."id" AND ({differs})'
         )
         values = ", ".join(self._value(n, table, moved) for n in columns)
-        conn.execute(
-            f'INSERT INTO main."{table}" ({self._names(table)}) SELECT {values}'
-            f' FROM temp."{table}" AS t WHERE t."id" > {self.marks[table]} ORDER BY t."id"'
+        self.run(
+            f'INSERT INTO {main}."{table}" ({self._names(table)}) SELECT {values}'
+            f' FROM {temp}."{table}" AS t WHERE t."id" > {self.marks[table]} ORDER BY t."id"'
         )
 
     def _apply_owned(self, table: str, moved: dict[str, int]) -> None:
         """A derived table: each owner whose rows changed gets its rows again, fresh ids."""
         entry = self.tables[table]
-        conn = self.conn
+        main, temp = self.main, self.temp
         content = self._names(table, without="id")
         owner = f'"{entry.owner}"'
         owners = (
-            f'SELECT {owner} FROM (SELECT {content} FROM temp."{table}"'
-            f' EXCEPT SELECT {content} FROM temp."{_before(table)}")'
-            f' UNION SELECT {owner} FROM (SELECT {content} FROM temp."{_before(table)}"'
-            f' EXCEPT SELECT {content} FROM temp."{table}")'
+            f'SELECT {owner} FROM (SELECT {content} FROM {temp}."{table}"'
+            f' EXCEPT SELECT {content} FROM {temp}."{_before(table)}")'
+            f"{dialect.alias_sql(self.db, 'added')}"
+            f' UNION SELECT {owner} FROM (SELECT {content} FROM {temp}."{_before(table)}"'
+            f' EXCEPT SELECT {content} FROM {temp}."{table}")'
+            f"{dialect.alias_sql(self.db, 'removed')}"
         )
-        conn.execute(f"CREATE TEMP TABLE shadow_owner AS {owners}")
+        self.run(f"CREATE TEMP TABLE shadow_owner AS {owners}")
         try:
-            owners = f"(SELECT {owner} FROM temp.shadow_owner)"
-            conn.execute(f'DELETE FROM main."{table}" WHERE {owner} IN {owners}')
+            owners = f"(SELECT {owner} FROM {temp}.shadow_owner)"
+            self.run(f'DELETE FROM {main}."{table}" WHERE {owner} IN {owners}')
             values = ", ".join(
                 self._value(n, table, moved) for n in self.columns[table] if n != "id"
             )
-            conn.execute(
-                f'INSERT INTO main."{table}" ({content}) SELECT {values} FROM temp."{table}" AS t'
-                f' WHERE t.{owner} IN (SELECT {owner} FROM temp.shadow_owner) ORDER BY t."id"'
+            self.run(
+                f'INSERT INTO {main}."{table}" ({content}) SELECT {values} FROM {temp}."{table}"'
+                f" AS t WHERE t.{owner} IN (SELECT {owner} FROM {temp}.shadow_owner)"
+                ' ORDER BY t."id"'
             )
         finally:
-            conn.execute("DROP TABLE temp.shadow_owner")
-
-
-def _temp_index(match: re.Match) -> str:
-    return f"CREATE {match.group(1) or ''}INDEX {match.group(2) or ''}temp."
+            self.run(f"DROP TABLE {temp}.shadow_owner")
 
 
 class _Rehearsal:
@@ -325,11 +341,16 @@ class _Rehearsal:
         self._atomic: Any = None
 
     def __enter__(self) -> Shadow:
-        self._atomic = self.shadow.db.atomic("DEFERRED")
+        shadow = self.shadow
+        self._atomic = dialect.read_transaction(shadow.db)
         self._atomic.__enter__()
-        self.shadow.conn.set_authorizer(_no_store_writes)
-        return self.shadow
+        if not shadow.postgres:
+            shadow.conn.set_authorizer(_no_store_writes)
+        elif shadow.columns:  # the copies exist: read only (the copy makes it so after them)
+            shadow.run(dialect.READ_ONLY)
+        return shadow
 
     def __exit__(self, *exc) -> None:
-        self.shadow.conn.set_authorizer(None)
+        if not self.shadow.postgres:
+            self.shadow.conn.set_authorizer(None)
         self._atomic.__exit__(*exc)
