@@ -54,7 +54,8 @@ def build(path) -> None:
     """The store before the import: 张三 walked in (level B, 李娜's), 李四 called, 孙九
     (not in the file) called with level C, and a contact recorded with 张三. ``path``: an
     SQLite file or a PostgreSQL URL."""
-    store.open_store(str(path))
+    target = str(path)
+    store.open_store(target, "main" if store.is_postgres(target) else None)
     settings.put(settings.WELCOMED, "1")
     team.add_staff("王磊", "consultant", by=OPERATOR)
     team.add_staff("李娜", "consultant", by=OPERATOR)

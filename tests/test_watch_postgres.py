@@ -122,12 +122,12 @@ def test_the_watcher_listens_again_after_losing_its_connection(db, showroom):
 
 
 async def test_a_registration_from_another_desk_appears_by_itself(showroom, make_app):
-    from textual.widgets import DataTable
+    from screens.desk.log_table import LogGrid
 
     app = make_app(watch_interval=0.1)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, 0.3)
-        log = app.screen.query_one("#log-table", DataTable)
+        log = app.screen.query_one("#log-table", LogGrid)
         assert log.row_count == 0
         walkin("另一台终端")
         await settle_until(pilot, lambda: log.row_count == 1)
