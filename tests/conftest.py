@@ -159,7 +159,8 @@ async def _workers_done(pilot) -> None:
 
 
 async def _tables_laid_out(pilot, timeout: float = 5.0) -> None:
-    """Wait until every DataTable shown has measured the rows it was given.
+    """Wait until every DataTable (of every screen, under a dialog too) has measured the
+    rows it was given.
 
     A DataTable sizes its columns to new rows on its own idle event, which a loaded
     machine can deliver after the pilot's pause: a snapshot then caught the month sheet
@@ -174,7 +175,7 @@ async def _tables_laid_out(pilot, timeout: float = 5.0) -> None:
     deadline = time.monotonic() + timeout
     once = False  # the last check found every table measured
     while time.monotonic() < deadline:
-        tables = pilot.app.screen.query(DataTable)
+        tables = [t for screen in pilot.app.screen_stack for t in screen.query(DataTable)]
         if not any(table._require_update_dimensions for table in tables):
             if once:
                 return

@@ -161,8 +161,8 @@ class AdminScreen(PeopleActions, StoreActions, Screen):
 
     # -- the pages ----------------------------------------------------------------------
 
-    def table(self, section: str | None = None) -> DataTable:
-        return self.query_one(f"#admin-{section or self.section}", DataTable)
+    def table(self, section: str | None = None) -> FdTable:
+        return self.query_one(f"#admin-{section or self.section}", FdTable)
 
     def action_section(self, delta: int) -> None:
         self.action_show(SECTIONS[(SECTIONS.index(self.section) + delta) % len(SECTIONS)])
@@ -217,6 +217,7 @@ class AdminScreen(PeopleActions, StoreActions, Screen):
             rows = sections.rows_of(section, data, self.size.width)
             for key, cells in rows:
                 table.add_row(*cells, key=key)
+            table.settle()
             keys_ = [key for key, _ in rows]
             if kept in keys_:
                 table.move_cursor(row=keys_.index(kept))
