@@ -21,6 +21,7 @@ from frontdesk.desk.registration import RegistrationInput
 from frontdesk.people import team
 from frontdesk.people.actor import OPERATOR
 from frontdesk.store import failures
+from frontdesk.store import guard as store_guard
 from frontdesk.store.models import Registration, Staff, database
 from frontdesk.store.postgres import WAIT_S, write_lock
 from tests.actors import as_member
@@ -148,3 +149,29 @@ def test_a_url_s_own_connection_options_are_kept_and_win(db):
         assert other.execute_sql("SHOW application_name").fetchone() == ("desk1",)
     finally:
         other.close_all()
+
+
+def test_a_desk_left_open_stops_saving_when_a_newer_program_upgrades_the_store(db, showroom):
+    """The write gate of a newer schema, as on SQLite (``test_backup_upgrade``): looked at
+    again under each save's lock, and at every open (then not migrated)."""
+    walkin = RegistrationInput(time_in="10:00", phone="13812345678")
+    registration.register(walkin, by=OPERATOR)
+    newer = store_guard.newest_known() + 100
+    with psycopg.connect(db.database, autocommit=True) as other:  # another program's upgrade
+        other.execute(
+            f'INSERT INTO "{store.MIGRATIONS_TABLE}" ("name", "applied") VALUES (%s, %s)',
+            (f"{newer}_from_a_newer_program", clock.now()),
+        )
+    later = RegistrationInput(time_in="10:05", phone="13900001111")
+    with pytest.raises(store_guard.StoreTooNew) as refused:
+        registration.register(later, by=OPERATOR)
+    assert (refused.value.version, refused.value.known) == (newer, store_guard.newest_known())
+    assert not database.in_transaction()
+    assert [r.phone for r in day_log.day_log(clock.today())] == ["13812345678"]  # reads go on
+    target = db.database
+    store.close_store()
+    store.open_store(target, "main")  # opened again: refused from the start, not migrated
+    with pytest.raises(store_guard.StoreTooNew):
+        registration.register(later, by=OPERATOR)
+    assert Registration.select().count() == 1
+    assert store.schema_version(store.database.obj) == newer

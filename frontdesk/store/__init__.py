@@ -158,7 +158,8 @@ def open_store(target: str, store: str | None = None, *, any_store: bool = False
     database.initialize(db)
     _connect(db)
     if dialect.is_postgres(db):
-        migrate(db)
+        if db.guard() is None:  # type: ignore[attr-defined]
+            migrate(db)
         if store is not None or not any_store:
             db.enter_store()  # type: ignore[attr-defined]
         return db

@@ -62,6 +62,13 @@ from typing import TYPE_CHECKING, Any
 from playhouse.pool import PooledPostgresqlDatabase
 
 from frontdesk.store import dialect, stores
+from frontdesk.store.guard import (
+    MIGRATIONS_TABLE,
+    StoreTooNew,
+    WriteRefused,
+    migration_number,
+    newest_known,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -85,7 +92,9 @@ def write_lock(store_id: int) -> tuple[int, int]:
 class PostgresStore(PooledPostgresqlDatabase):
     """The store's PostgreSQL database (see the module)."""
 
-    refusal = None  # the SQLite store's write gate (``store.guard``): none here yet
+    refusal: WriteRefused | None = None  # the write gate's answer (``guard``)
+    guarded = False  # the gate is on (``store.open_store``); a bare database has none
+    _ledger = False  # the migrations' table has been seen (a new database's comes later)
 
     def __init__(self, url: str, store: str | None = None, **options: Any) -> None:
         self.store_code = store  # the store this terminal works in, by its code
@@ -122,20 +131,53 @@ class PostgresStore(PooledPostgresqlDatabase):
             )
         return self.store_id
 
+    def guard(self) -> WriteRefused | None:
+        """Turn the write gate on and decide whether this store takes saves: not when a
+        newer frontdesk upgraded its schema (``store.guard``: the same rule as on SQLite;
+        a damaged file is the server's own, not this gate's). Returns the refusal."""
+        self.guarded = True
+        self.refusal = self._too_new(migrated=False)
+        return self.refusal
+
+    def _too_new(self, *, migrated: bool = True) -> StoreTooNew | None:
+        """The refusal when the schema is newer than this program (``migrated=False``: the
+        database may not have the migrations' table yet)."""
+        if not migrated:
+            ledger = super().execute_sql(
+                "SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = %s",
+                (MIGRATIONS_TABLE,),
+            )
+            if not ledger.fetchall():
+                return None  # not yet migrated (its first migration makes the table)
+            self._ledger = True
+        rows = super().execute_sql(f'SELECT "name" FROM "{MIGRATIONS_TABLE}"').fetchall()
+        version = max((migration_number(name) for (name,) in rows), default=0)
+        known = newest_known()
+        return StoreTooNew(version, known) if version > known else None
+
     def begin(self, isolation_level=None, *, write_lock: bool = True) -> None:
         """Begin a transaction, holding the store's write lock from its first statement:
-        every write transaction waits for the one before it (SQLite's IMMEDIATE).
+        every write transaction waits for the one before it (SQLite's IMMEDIATE). Under
+        the lock the gate looks again, as on SQLite: a desk left open all day stops saving
+        once a newer program has upgraded the store beside it.
         ``write_lock=False``: a transaction that writes nothing of the store's
         (``snapshot``)."""
+        if self.refusal is not None:
+            raise self.refusal
         super().begin(isolation_level)
         if not write_lock:
             return
         try:
             super().execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", self.write_lock)
+            refusal = self._too_new(migrated=self._ledger) if self.guarded else None
         except BaseException:  # waited past lock_timeout: no transaction left open
             with contextlib.suppress(Exception):  # a connection lost: nothing to end
                 self.rollback()
             raise
+        if refusal is not None:
+            self.refusal = refusal
+            self.rollback()
+            raise refusal
 
     def snapshot(self):
         """A transaction that reads one snapshot of the store (REPEATABLE READ) and takes
