@@ -155,17 +155,17 @@ class PostgresStore(PooledPostgresqlDatabase):
         known = newest_known()
         return StoreTooNew(version, known) if version > known else None
 
-    def begin(self, isolation_level=None, *, write_lock: bool = True) -> None:
+    def begin(self, isolation_level=None, *, locked: bool = True) -> None:
         """Begin a transaction, holding the store's write lock from its first statement:
         every write transaction waits for the one before it (SQLite's IMMEDIATE). Under
         the lock the gate looks again, as on SQLite: a desk left open all day stops saving
         once a newer program has upgraded the store beside it.
-        ``write_lock=False``: a transaction that writes nothing of the store's
+        ``locked=False``: a transaction that writes nothing of the store's
         (``snapshot``)."""
         if self.refusal is not None:
             raise self.refusal
         super().begin(isolation_level)
-        if not write_lock:
+        if not locked:
             return
         try:
             super().execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", self.write_lock)
@@ -185,7 +185,7 @@ class PostgresStore(PooledPostgresqlDatabase):
         that writes only its own temporary tables (an import's rehearsal,
         ``store.shadow``), which makes it READ ONLY once they exist (PostgreSQL then
         refuses any write to the store's tables). SQLite's deferred transaction."""
-        return self.atomic(SNAPSHOT, write_lock=False)
+        return self.atomic(SNAPSHOT, locked=False)
 
     def listen(self, channel: str) -> psycopg.Connection:
         """A connection of its own, outside the pool, in autocommit, listening for the
