@@ -234,6 +234,12 @@ def test_every_store_owned_table_is_copied_after_the_tables_it_references():
     assert order.index("intent_cycle") < order.index("open_by_met")  # the triggers' source first
 
 
+def test_a_signed_reports_rows_are_told_apart_as_the_report_writes_them():
+    from frontdesk.reports import daily_report
+
+    assert copy_store.REPORT_CONTACT_ROW == daily_report.CONTACT
+
+
 def test_every_id_column_of_a_store_is_mapped():
     """A column holding another row's id that the copy does not map would point at another
     store's row in the group's database: each one is a foreign key of the models, or listed

@@ -100,6 +100,9 @@ AUDIT_DETAIL_REFERENCES = {
     "consultant": STAFF,
     "customer": CUSTOMER,
 }
+# A signed report's row of a contact (``reports.daily_report.CONTACT``; else a reception,
+# a registration): named here, the store not depending on the reports.
+REPORT_CONTACT_ROW = "contact"
 EDIT_FORM = "edit:"  # a draft of a registration's correction: edit:<registration id>
 
 
@@ -311,8 +314,6 @@ def _day_close_snapshot(ids: _Ids, raw: str) -> str:
 
 
 def _report_snapshot(ids: _Ids, raw: str) -> str:
-    from frontdesk.reports.daily_report import CONTACT as CONTACT_ROW
-
     try:
         report = json.loads(raw)
     except ValueError:
@@ -325,7 +326,7 @@ def _report_snapshot(ids: _Ids, raw: str) -> str:
         if not isinstance(row, dict):
             continue
         if "id" in row:
-            kind = CONTACT if row.get("kind") == CONTACT_ROW else REGISTRATION
+            kind = CONTACT if row.get("kind") == REPORT_CONTACT_ROW else REGISTRATION
             row["id"] = ids.maybe(kind, row["id"])
         if "customer_id" in row:
             row["customer_id"] = ids.maybe(CUSTOMER, row["customer_id"])
