@@ -49,7 +49,7 @@ COMMAND_AREAS: dict[str, tuple[str, ...]] = {
     "targets": ("targets",),
     "serve": ("serve",),
     "doctor": ("doctor",),
-    "store": ("stores",),
+    **dict.fromkeys(("store", "copy-store"), ("stores",)),
 }
 GLOBAL_OPTIONS = (
     ("--db", "PATH_OR_URL", "cli.opt_db", "db"),
@@ -109,10 +109,15 @@ def prepare(args: argparse.Namespace) -> Actor:
     operator."""
     i18n.set_language(config.resolve_lang(getattr(args, "lang", None)))
     target = config.resolve_db(getattr(args, "db", None))
+    if args.command == "copy-store":
+        target = args.source
     code = config.resolve_store(getattr(args, "store", None))
     group = args.command == "store"  # the group's stores: the table of stores, no store's rows
     try:
-        store.open_store(target, code, any_store=group)
+        if args.command == "copy-store":  # its own stores: --from to read, --to to write
+            importlib.import_module("frontdesk.cli.stores").open_source(args)
+        else:
+            store.open_store(target, code, any_store=group)
     except (DatabaseError, sqlite3.Error, ImproperlyConfigured, OSError, RuntimeError) as error:
         failures.log_failure(error, "opening the store", store.shown(target))
         reason = (

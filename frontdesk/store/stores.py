@@ -58,6 +58,11 @@ class StoreRow:
     current: bool  # the store this terminal works in
 
 
+def valid_code(code: str) -> bool:
+    """Whether ``code`` can be a store's code (typed after --store, in a URL, a file)."""
+    return bool(_CODE.match(code)) and len(code) <= MAX_CODE
+
+
 def add_store(code: str, name: str, *, by: Actor) -> Store:
     """A new store of the group's database, its creation its first audit entry."""
     roles.require(by, roles.STORES_MANAGE)
@@ -65,7 +70,7 @@ def add_store(code: str, name: str, *, by: Actor) -> Store:
         raise FrontdeskError(t("stores.sqlite_add"))
     code, name = code.strip(), name.strip()
     errors = {}
-    if not _CODE.match(code) or len(code) > MAX_CODE:
+    if not valid_code(code):
         errors["code"] = t("stores.bad_code", max=MAX_CODE)
     if not name:
         errors["name"] = t("stores.no_name")
