@@ -509,3 +509,41 @@ def test_a_statement_prepared_before_the_copies_reads_the_copies(stores, tmp_pat
     finally:
         store.close_store()
     assert dump(imported_db) == one_by_one(registered_db, rows)
+
+
+def test_the_apply_sets_only_the_columns_the_rehearsal_changed(db):
+    """Rows changed in different columns are stored each with its own changes; a column
+    another terminal changed meanwhile in the same row keeps the other terminal's value,
+    and so does a row the rehearsal did not change."""
+    from frontdesk.store.models import Staff
+    from frontdesk.store.shadow import Copied
+
+    for name in ("王磊", "李娜", "赵强"):
+        team.add_staff(name, "consultant", by=OPERATOR)
+    ids = {row.name: row.id for row in Staff.select()}
+    with Shadow(database, [Copied("staff")]) as shadow:
+        with shadow.rehearsal():
+            shadow.copy()
+            temp = dialect.temp_schema(database)
+            shadow.run(
+                f"UPDATE {temp}.staff SET role = 'manager', on_duty = ? WHERE id = ?",
+                (False, ids["王磊"]),
+            )
+            shadow.run(f"UPDATE {temp}.staff SET name = '李娜娜' WHERE id = ?", (ids["李娜"],))
+
+        def other_terminal():
+            try:
+                Staff.update(login="wanglei2").where(Staff.id == ids["王磊"]).execute()
+                Staff.update(login="zhaoqiang2").where(Staff.id == ids["赵强"]).execute()
+            finally:
+                database.close()
+
+        in_another_connection(other_terminal)
+        assert shadow.apply(lambda _: True)
+    rows = {
+        row.id: (row.name, row.login, row.role, row.on_duty)
+        for row in Staff.select().order_by(Staff.id)
+    }
+    assert rows[ids["王磊"]] == ("王磊", "wanglei2", "manager", False)
+    assert rows[ids["李娜"]][0] == "李娜娜" and rows[ids["李娜"]][2] == "consultant"
+    assert rows[ids["赵强"]][:3] == ("赵强", "zhaoqiang2", "consultant")

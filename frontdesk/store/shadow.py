@@ -16,7 +16,9 @@ READ ONLY once the copies exist (which still lets it write temporary tables). Th
 that differs between the two is ``store.dialect``'s.
 
 ``apply`` then brings what the rehearsal wrote into the store in one short write
-transaction (``BEGIN IMMEDIATE``; PostgreSQL's takes the store's write lock): set-based
+transaction (``BEGIN IMMEDIATE``; PostgreSQL's takes the store's write lock), having first
+told, from the copies alone and without the lock, which copied rows the rehearsal changed
+or deleted (every copied row compared column by column: seconds for a large file): set-based
 ``INSERT … SELECT`` of the new rows and ``UPDATE … FROM`` of the changed ones (and on
 PostgreSQL each table's id counter moved past the ids written). Another terminal's save
 between the copy and the apply took ids the rehearsal also used: its new rows move up by
@@ -53,6 +55,7 @@ _WRITES = {
     sqlite3.SQLITE_ALTER_TABLE,
 }
 APPLY_CACHE_KIB = 256 * 1024  # the apply's page cache: index pages stay in memory
+MAX_COLUMNS = 62  # a table's columns told apart in one integer, a bit each
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,17 @@ def _before(table: str) -> str:
     return f"before_{table}"
 
 
+def _gone(table: str) -> str:
+    """The copied rows of ``table`` the rehearsal deleted (their ids)."""
+    return f"gone_{table}"
+
+
+def _changed(table: str) -> str:
+    """The copied rows of ``table`` the rehearsal changed (their ids); of a derived table
+    (``Copied.owner``), the owners whose rows it changed."""
+    return f"changed_{table}"
+
+
 class Shadow:
     """Private copies of ``tables`` on ``db``'s connection of this thread (see the module).
 
@@ -105,6 +119,8 @@ class Shadow:
         self.marks: dict[str, int] = {}  # each table's largest id in the store at the copy
         self.highest: dict[tuple[str, str], int] = {}  # each running column's, likewise
         self.columns: dict[str, list[str]] = {}
+        # Each set of columns changed together in some rows: its bits, its names.
+        self.changes: dict[str, list[tuple[int, list[str]]]] = {}
         self._foreign_keys = 1
         self.postgres = dialect.is_postgres(db)
         self.main = dialect.store_schema(db)  # the store's tables' schema: main, public
@@ -171,6 +187,18 @@ class Shadow:
             counter = dialect.ids_from_sql(self.db, table, mark)
             if counter:
                 self.run(counter)
+            # Filled by ``_diff`` once the rehearsal is done; made here, where the
+            # transaction may still create tables (PostgreSQL's turns READ ONLY after).
+            if entry.owner:
+                self.run(
+                    f'CREATE TEMP TABLE "{_changed(table)}" ("{entry.owner}" INTEGER PRIMARY KEY)'
+                )
+            else:  # each changed row, and which of its columns changed (bit i: column i)
+                self.run(
+                    f'CREATE TEMP TABLE "{_changed(table)}"'
+                    ' ("id" INTEGER PRIMARY KEY, "columns" BIGINT NOT NULL)'
+                )
+            self.run(f'CREATE TEMP TABLE "{_gone(table)}" ("id" INTEGER PRIMARY KEY)')
         for statement in dialect.after_temp_tables_sql(self.db):
             self.run(statement)
 
@@ -198,9 +226,15 @@ class Shadow:
         if self.db.in_transaction():
             self.db.rollback()
         temp = {name for (name,) in self.run(dialect.temp_tables_sql(self.db))}
-        for table in (*self.tables, *map(_before, self.tables), *self.scratch):
+        names = (_before, _gone, _changed)
+        owned = [name(table) for table in self.tables for name in names]
+        for table in (*self.tables, *owned, *self.scratch):
             if table in temp:
                 self.run(f'DROP TABLE {self.temp}."{table}"')
+
+    def _changeable(self, table: str) -> list[str]:
+        """The columns of ``table`` a rehearsal may change: all but the id."""
+        return [name for name in self.columns[table] if name != "id"]
 
     def _names(self, table: str, *, without: str = "") -> str:
         return ", ".join(f'"{name}"' for name in self.columns[table] if name != without)
@@ -239,6 +273,8 @@ class Shadow:
         added since the copy; of the copied rows, the columns the rehearsal changed are
         updated (others' changes to other columns kept), the rows it deleted deleted.
         Returns whether it stored."""
+        with self.rehearsal():  # before the lock: only the copies are read
+            self._diff()
         try:
             with dialect.page_cache(self.db, APPLY_CACHE_KIB), self.db.atomic():
                 if not check(self):
@@ -275,6 +311,49 @@ class Shadow:
             return "0"
         return f'CASE WHEN t."{column}" > {self.marks[target]} THEN {moved[target]} ELSE 0 END'
 
+    def _diff(self) -> None:
+        """What the rehearsal changed, from the copies alone (``gone_``, ``changed_``): the
+        comparisons of every copied row are made before the apply, not under its lock."""
+        temp = self.temp
+        for table, entry in self.tables.items():
+            before, changed, gone = _before(table), _changed(table), _gone(table)
+            self.run(f'DELETE FROM {temp}."{changed}"')
+            self.run(f'DELETE FROM {temp}."{gone}"')
+            if entry.owner:
+                content = self._names(table, without="id")
+                owner = f'"{entry.owner}"'
+                self.run(
+                    f'INSERT INTO {temp}."{changed}" ({owner})'
+                    f' SELECT {owner} FROM (SELECT {content} FROM {temp}."{table}"'
+                    f' EXCEPT SELECT {content} FROM {temp}."{before}")'
+                    f"{dialect.alias_sql(self.db, 'added')}"
+                    f' UNION SELECT {owner} FROM (SELECT {content} FROM {temp}."{before}"'
+                    f' EXCEPT SELECT {content} FROM {temp}."{table}")'
+                    f"{dialect.alias_sql(self.db, 'removed')}"
+                )
+                continue
+            self.run(
+                f'INSERT INTO {temp}."{gone}" ("id") SELECT "id" FROM {temp}."{before}"'
+                f' EXCEPT SELECT "id" FROM {temp}."{table}"'
+            )
+            others = self._changeable(table)
+            if len(others) > MAX_COLUMNS:
+                raise ValueError(f"{table}: more than {MAX_COLUMNS} columns to tell apart")
+            differs = " OR ".join(f't."{n}" IS NOT b."{n}"' for n in others)
+            bits = " + ".join(
+                f'CASE WHEN t."{n}" IS NOT b."{n}" THEN {1 << bit} ELSE 0 END'
+                for bit, n in enumerate(others)
+            )
+            self.run(
+                f'INSERT INTO {temp}."{changed}" ("id", "columns") SELECT t."id", {bits}'
+                f' FROM {temp}."{table}" AS t JOIN {temp}."{before}" AS b ON b."id" = t."id"'
+                f" WHERE {differs}"
+            )
+            self.changes[table] = [
+                (mask, [name for bit, name in enumerate(others) if mask >> bit & 1])
+                for (mask,) in self.run(f'SELECT DISTINCT "columns" FROM {temp}."{changed}"')
+            ]
+
     def _apply_table(self, table: str, moved: dict[str, int]) -> None:
         entry = self.tables[table]
         if entry.owner:
@@ -282,23 +361,21 @@ class Shadow:
             return
         main, temp = self.main, self.temp
         columns = self.columns[table]
-        before = _before(table)
-        self.run(  # copied rows the rehearsal deleted
-            f'DELETE FROM {main}."{table}" WHERE "id" IN (SELECT "id" FROM {temp}."{before}")'
-            f' AND "id" NOT IN (SELECT "id" FROM {temp}."{table}")'
-        )
-        others = [n for n in columns if n != "id"]
-        differs = " OR ".join(f't."{n}" IS NOT b."{n}"' for n in others)
-        sets = ", ".join(
-            f'"{n}" = CASE WHEN t."{n}" IS NOT b."{n}" THEN {self._value(n, table, moved)}'
-            f' ELSE {main}."{table}"."{n}" END'
-            for n in others
-        )
-        self.run(
-            f'UPDATE {main}."{table}" SET {sets} FROM {temp}."{table}" AS t'
-            f' JOIN {temp}."{before}" AS b ON b."id" = t."id"'
-            f' WHERE t."id" = {main}."{table}"."id" AND ({differs})'
-        )
+        gone = f'SELECT "id" FROM {temp}."{_gone(table)}"'
+        self.run(f'DELETE FROM {main}."{table}" WHERE "id" IN ({gone})')
+        # The rows that changed the same columns at once, setting those alone: others'
+        # changes to the other columns are kept, and no index or trigger of a column that
+        # did not change is touched.
+        for mask, names in self.changes.get(table, []):
+            sets = ", ".join(f'"{n}" = {self._value(n, table, moved)}' for n in names)
+            self.run(
+                f'UPDATE {main}."{table}" SET {sets} FROM {temp}."{table}" AS t'
+                # The ids named first: the copies have no statistics, and SQLite would
+                # otherwise read the store's whole table, looking each row up in the copy.
+                f' WHERE {main}."{table}"."id" IN'
+                f' (SELECT "id" FROM {temp}."{_changed(table)}" WHERE "columns" = {mask})'
+                f' AND t."id" = {main}."{table}"."id"'
+            )
         values = ", ".join(self._value(n, table, moved) for n in columns)
         self.run(
             f'INSERT INTO {main}."{table}" ({self._names(table)}) SELECT {values}'
@@ -311,28 +388,13 @@ class Shadow:
         main, temp = self.main, self.temp
         content = self._names(table, without="id")
         owner = f'"{entry.owner}"'
-        owners = (
-            f'SELECT {owner} FROM (SELECT {content} FROM {temp}."{table}"'
-            f' EXCEPT SELECT {content} FROM {temp}."{_before(table)}")'
-            f"{dialect.alias_sql(self.db, 'added')}"
-            f' UNION SELECT {owner} FROM (SELECT {content} FROM {temp}."{_before(table)}"'
-            f' EXCEPT SELECT {content} FROM {temp}."{table}")'
-            f"{dialect.alias_sql(self.db, 'removed')}"
+        owners = f'(SELECT {owner} FROM {temp}."{_changed(table)}")'
+        self.run(f'DELETE FROM {main}."{table}" WHERE {owner} IN {owners}')
+        values = ", ".join(self._value(n, table, moved) for n in self.columns[table] if n != "id")
+        self.run(
+            f'INSERT INTO {main}."{table}" ({content}) SELECT {values} FROM {temp}."{table}"'
+            f' AS t WHERE t.{owner} IN {owners} ORDER BY t."id"'
         )
-        self.run(f"CREATE TEMP TABLE shadow_owner AS {owners}")
-        try:
-            owners = f"(SELECT {owner} FROM {temp}.shadow_owner)"
-            self.run(f'DELETE FROM {main}."{table}" WHERE {owner} IN {owners}')
-            values = ", ".join(
-                self._value(n, table, moved) for n in self.columns[table] if n != "id"
-            )
-            self.run(
-                f'INSERT INTO {main}."{table}" ({content}) SELECT {values} FROM {temp}."{table}"'
-                f" AS t WHERE t.{owner} IN (SELECT {owner} FROM {temp}.shadow_owner)"
-                ' ORDER BY t."id"'
-            )
-        finally:
-            self.run(f"DROP TABLE {temp}.shadow_owner")
 
 
 class _Rehearsal:
