@@ -12,7 +12,8 @@ The saver's customers are not in the file, as on a normal day. A file holds at m
 to measure the issue's 50 000 (the write lock's hold grows with the rows). Reported: each
 run's longest and 99th-percentile wait, their ratio, failures (a save refused "database is
 locked" after the busy timeout counts as one), the import's duration and rows/s, and the
-longest time the import held the write lock (its apply, timed around ``Shadow.apply``).
+longest apply (timed around ``Shadow.apply``: its comparison of the copies, made before the
+write lock, then the write transaction; the lock is held for the second part only).
 """
 
 from __future__ import annotations
@@ -133,8 +134,8 @@ def _saver(store_path: Path, phones_file: Path, seconds: float, out: Path):
 
 
 def _import(store_path: Path, csv_path: Path) -> dict:
-    """Import the file (in this process), timing the whole and each hold of the write lock
-    (``Shadow.apply``: from its ``BEGIN IMMEDIATE`` to its commit, and the check before)."""
+    """Import the file (in this process), timing the whole and each apply (``Shadow.apply``:
+    its comparison of the copies, then from its ``BEGIN IMMEDIATE`` to its commit)."""
     from frontdesk import store
     from frontdesk.desk import import_reader, importer
     from frontdesk.people import team
@@ -252,7 +253,7 @@ def report(result: dict) -> str:
         f"- idle: longest {idle['longest'] * ms:.0f} ms, p99 {idle['p99'] * ms:.0f} ms,"
         f" {idle['saves']} saves, {idle['failures']} failed",
         f"- the import: {imported['seconds']:.1f} s"
-        f" ({imported['rows'] / imported['seconds']:.0f} rows/s), the write lock held"
+        f" ({imported['rows'] / imported['seconds']:.0f} rows/s), the apply took"
         f" {imported['held'] * ms:.0f} ms at the longest ({imported['applies']} apply"
         f"{'' if imported['applies'] == 1 else 'es'}: each stale rehearsal is one more)",
         "- reproduce: `.venv/bin/python -m bench --only import`",
