@@ -75,7 +75,7 @@ def build_store(
     conn.execute("PRAGMA synchronous = OFF")
     with conn:
         staff_rows = [
-            (name, f"bench{n}", role, 1, 1, n, now)
+            (n, name, f"bench{n}", role, 1, 1, n, now)
             for n, (name, role) in enumerate(
                 [(c, "consultant") for c in CONSULTANTS]
                 + [(r, "receptionist") for r in RECEPTIONISTS]
@@ -83,9 +83,13 @@ def build_store(
                 start=1,
             )
         ]
+        conn.executemany(  # each member a person of the group (migration 0023), the same id
+            "INSERT INTO person (id, name, login, created_at) VALUES (?, ?, ?, ?)",
+            [(row[0], row[1], row[2], row[7]) for row in staff_rows],
+        )
         conn.executemany(
-            "INSERT INTO staff (name, login, role, active, on_duty, rotation_order, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO staff (person_id, name, login, role, active, on_duty, rotation_order,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             staff_rows,
         )
         consultant_ids = list(range(1, len(CONSULTANTS) + 1))

@@ -22,7 +22,7 @@ KINDS = ("walkin", "phone")
 VISITS = ("first", "returning")
 LEVELS = ("O", "H", "A", "B", "C")
 GENDERS = ("", "M", "F")
-ROLES = ("receptionist", "consultant", "manager", "admin")
+ROLES = ("receptionist", "consultant", "manager", "admin", "group_manager")
 CONTACT_METHODS = ("call", "visit", "walkin", "message")
 # 访问目的 (seed 000 slide 42): 促进 an intent customer towards the deal, 手续 the paperwork
 # of a deal, 管理 keeping up a base customer or owner, 开拓 prospecting a new one.

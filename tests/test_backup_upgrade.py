@@ -277,6 +277,19 @@ def _snapshot(conn: sqlite3.Connection) -> dict[str, tuple[list[str], list[tuple
     return snapshot
 
 
+# A column a migration moved to another table, and how a kept row finds it there: the
+# desk PIN went from the store's member to the group's person (0023).
+MOVED = {
+    ("staff", "pin_hash"): '(SELECT "pin_hash" FROM "person" WHERE "id" = "staff"."person_id")'
+}
+
+
+def _kept_column(conn: sqlite3.Connection, table: str, column: str) -> str:
+    """A column of the rows before, as the upgraded table gives it (or where it moved)."""
+    now = [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
+    return f'"{column}"' if column in now else MOVED[(table, column)]
+
+
 @pytest.mark.parametrize("migration", _migrations()[1:])
 def test_a_store_one_version_back_upgrades_keeping_every_row(migration, tmp_path):
     names = _migrations()
@@ -308,7 +321,7 @@ def test_a_store_one_version_back_upgrades_keeping_every_row(migration, tmp_path
         after_tables = set(_tables(conn))
         for table, (columns, rows) in before.items():
             assert table in after_tables, f"{migration} dropped {table}"
-            quoted = ", ".join(f'"{c}"' for c in columns)
+            quoted = ", ".join(_kept_column(conn, table, c) for c in columns)
             kept = conn.execute(f'SELECT rowid, {quoted} FROM "{table}" ORDER BY rowid')
             kept_rows = {row[0]: row for row in kept}
             for row in rows:

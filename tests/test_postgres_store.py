@@ -15,7 +15,7 @@ import pytest
 
 from frontdesk import store
 from frontdesk.store import dialect
-from frontdesk.store.models import Customer, IntentCycle, Staff, database
+from frontdesk.store.models import Customer, IntentCycle, Person, Staff, database
 
 # SQLite's declared types, as PostgreSQL's information_schema names them.
 PG_TYPES = {
@@ -115,9 +115,21 @@ def test_migrating_again_changes_nothing_on_postgresql(pg_url, frozen_clock):
         assert postgres_schema(db) == first
 
 
+def _person(login: str, name: str) -> int:
+    """A person of the group, for a member written by hand (``team`` adds both)."""
+    return Person.create(login=login, name=name).id
+
+
 def test_yes_no_columns_hold_the_numbers_1_and_0_on_postgresql(pg_url, frozen_clock):
     with bound(pg_url) as db:
-        Staff.create(name="王磊", login="wanglei", role="consultant", active=True, on_duty=False)
+        Staff.create(
+            person_id=_person("wanglei", "王磊"),
+            name="王磊",
+            login="wanglei",
+            role="consultant",
+            active=True,
+            on_duty=False,
+        )
         assert db.execute_sql('SELECT "active", "on_duty" FROM "staff"').fetchone() == (1, 0)
         member = Staff.get(Staff.login == "wanglei")
         assert member.active is True and member.on_duty is False
@@ -166,8 +178,16 @@ def _story(db) -> list[tuple[Counter, Counter]]:
     """Customers and cycles written, changed, closed, reopened, moved and deleted; after
     each step the kept counts must equal the recount. Returns the kept counts of each."""
     day = dt.date(2026, 11, 25)
-    wang = Staff.create(name="王磊", login="wanglei", role="consultant", active=True)
-    li = Staff.create(name="李娜", login="lina", role="consultant", active=True)
+    wang = Staff.create(
+        person_id=_person("wanglei", "王磊"),
+        name="王磊",
+        login="wanglei",
+        role="consultant",
+        active=True,
+    )
+    li = Staff.create(
+        person_id=_person("lina", "李娜"), name="李娜", login="lina", role="consultant", active=True
+    )
     first = Customer.create(phone="13800000001", level="H", next_due=day, consultant=wang)
     second = Customer.create(phone="13800000002", level="A", next_due=day + dt.timedelta(3))
     third = Customer.create(phone="13800000003")

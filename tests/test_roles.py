@@ -60,7 +60,8 @@ def customer_of_wanglei(showroom) -> Customer:
             "manager",
             roles.ACTIONS
             - {"staff.manage", "keys.manage", "settings.manage", "codes.manage", "backup"}
-            - {"stores.manage"},  # a dealer group's stores: the admin's
+            - {"stores.manage"}  # a dealer group's stores: the admin's
+            - {"group.view"},  # every store's figures: the group manager's
         ),
         (
             "admin",
@@ -72,6 +73,21 @@ def customer_of_wanglei(showroom) -> Customer:
                 "backup",
                 "log.view",
                 "stores.manage",
+            },
+        ),
+        (
+            "group_manager",  # reads what a store's manager reads, changes nothing
+            {
+                "log.view",
+                "statistics.view",
+                "contacts.view",
+                "customer.view",
+                "reconcile.view",
+                "losses.view",
+                "report.view",
+                "targets.view",
+                "ups.view",
+                "group.view",  # and every store's figures with the group's total
             },
         ),
     ],

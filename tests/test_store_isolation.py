@@ -18,12 +18,13 @@ import pytest
 
 from frontdesk import clock, store
 from frontdesk.desk import day_log, registration
+from frontdesk.errors import Forbidden, NotFound, ValidationError
 from frontdesk.followup import contact_table
-from frontdesk.people import team
+from frontdesk.people import pins, team
 from frontdesk.people.actor import OPERATOR, Actor
 from frontdesk.stats import statistics
-from frontdesk.store import MIGRATIONS_TABLE, stores
-from frontdesk.store.models import GROUP_WIDE_TABLES, Store, database
+from frontdesk.store import MIGRATIONS_TABLE, dialect, stores
+from frontdesk.store.models import GROUP_WIDE_TABLES, Customer, Person, Setting, Store, database
 
 DESK_ROLE = "frontdesk_desk"
 PHONE = "13800138000"
@@ -92,7 +93,12 @@ def test_every_table_with_a_store_has_its_policy_and_row_level_security_forced(p
     for name, enabled, forced, _, policies in owned:
         assert enabled and forced, f"{name}: row-level security not enabled and forced"
         setting = "(NULLIF(current_setting('frontdesk.store_id'::text, true), ''::text))::integer"
-        assert policies == [f"{name}_store:(store_id = {setting}):(store_id = {setting})"], name
+        group = (
+            "(COALESCE(current_setting('frontdesk.group_read'::text, true), ''::text) = 'on'::text)"
+        )
+        seen = f"((store_id = {setting}) OR {group})"  # a group read sees every store (0023)
+        written = f"(store_id = {setting})"  # but writes only into its own, always
+        assert policies == [f"{name}_store:{seen}:{written}"], name
 
 
 def test_every_table_but_the_group_wide_ones_has_a_store(pg_url):
@@ -204,3 +210,109 @@ def test_each_store_writes_under_its_own_lock(group):
                 "SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
             ).fetchone()
         assert held == db.store_id
+
+
+# -- staff across stores, and the group manager's read (migration 0023) ------------------------
+
+
+def test_one_person_is_on_two_stores_staff_with_a_role_and_the_same_pin_in_each(group):
+    with working_in(group, "A"):
+        member = team.add_staff("王磊", "consultant", by=OPERATOR)
+        pins.set_pin(member, "2468", by=OPERATOR)
+    with working_in(group, "B"):
+        with pytest.raises(ValidationError):  # B's own new member may not take the login
+            team.add_staff("王磊二", "consultant", login="wanglei", by=OPERATOR)
+        joined = team.add_to_store("wanglei", "manager", by=OPERATOR)
+        assert (joined.login, joined.name, joined.person_id) == ("wanglei", "王磊", member.id)
+        here = team.find_staff("wanglei")
+        assert here is not None and Actor.member(here).role == "manager"
+        assert pins.verify_pin("2468", here.pin_hash)  # one PIN for the group
+        with pytest.raises(ValidationError):  # on B's staff once
+            team.add_to_store("wanglei", "consultant", by=OPERATOR)
+    with working_in(group, "A"):
+        here = team.find_staff("wanglei")
+        assert here is not None and Actor.member(here).role == "consultant"
+        assert [row.login for row in team.list_staff()] == ["wanglei"]
+    with working_in(group, "main"):  # not on main's staff: refused, and told why
+        assert team.find_staff("wanglei") is None
+        with pytest.raises(NotFound, match="main") as refused:
+            team.require_staff("wanglei")
+        assert "wanglei" in str(refused.value)
+        assert Person.select().count() == 1
+
+
+def _customers_in_a_group_read() -> tuple[int, int]:
+    with dialect.group_read(database):
+        every = Customer.select().count()
+    return every, Customer.select().count()
+
+
+def test_a_group_read_sees_every_store_and_writes_none_and_ends_with_its_transaction(group):
+    for code, name in (("A", "王先生"), ("B", "李女士")):
+        with working_in(group, code):
+            desk = Actor.member(team.add_staff("赵敏", "receptionist", by=OPERATOR))
+            _a_customer_at(desk, name)
+    with working_in(group, "A"):
+        ids = {row.code: row.id for row in Store.select()}
+        assert Customer.select().count() == 1
+        assert _customers_in_a_group_read() == (2, 1)  # both stores, then A's alone again
+        with pytest.raises(Exception, match="read-only"), dialect.group_read(database):
+            Setting.create(key="x", value="y")
+        never_inside_another = (database.atomic(), pytest.raises(RuntimeError))
+        with never_inside_another[0], never_inside_another[1], dialect.group_read(database):
+            pass
+    with psycopg.connect(group) as bare:  # by hand: the group read never widens a write
+        bare.execute("SELECT set_config('frontdesk.group_read', 'on', false)")
+        bare.execute("SELECT set_config('frontdesk.store_id', %s, false)", (str(ids["A"]),))
+        assert bare.execute("SELECT count(*) FROM customer").fetchone() == (2,)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+            bare.execute(
+                "INSERT INTO setting (store_id, key, value) VALUES (%s, 'x', 'y')", (ids["B"],)
+            )
+
+
+def _walkin(desk: Actor, phone: str, time_in: str, **figures) -> None:
+    registration.register(
+        registration.RegistrationInput(
+            kind="walkin", phone=phone, name="客户", level="H", time_in=time_in, **figures
+        ),
+        by=desk,
+    )
+
+
+def test_the_group_month_gives_each_store_and_the_total_summed_from_them(group):
+    """Store A: two first walk-ins (one test drive and order) and a call; store B: one
+    walk-in with a quote; main: nothing. Counted by hand."""
+    with working_in(group, "A"):
+        desk = Actor.member(team.add_staff("赵敏", "receptionist", by=OPERATOR))
+        _walkin(desk, "13800138001", "09:05", test_drive=True, ordered=True)
+        _walkin(desk, "13800138002", "09:40")
+        registration.register(
+            registration.RegistrationInput(kind="phone", phone="13800138003", time_in="10:00"),
+            by=desk,
+        )
+        boss = team.add_staff("周总", "group_manager", by=OPERATOR)
+        manager = team.add_staff("陈静", "manager", by=OPERATOR)
+    with working_in(group, "B"):
+        desk = Actor.member(team.add_staff("赵敏", "receptionist", by=OPERATOR))
+        _walkin(desk, "13800138001", "10:10", quote=True)  # the same phone: B's own customer
+    with working_in(group, "A"):
+        with pytest.raises(Forbidden):  # a store's manager reads their own store only
+            statistics.group_month(2026, 11, by=Actor.member(manager))
+        sheet = statistics.group_month(2026, 11, by=Actor.member(boss))
+        assert statistics.daily_statistics(clock.today()).parties == 2  # A's own, after it
+    rows = {row.code: row.figures for row in sheet.stores}
+    assert list(rows) == ["A", "B", "main"]
+    figures = [
+        (code, s.parties, s.first, s.test_drives, s.quotes, s.orders, s.calls, s.leads)
+        for code, s in (*rows.items(), ("total", sheet.total))
+    ]
+    assert figures == [
+        ("A", 2, 2, 1, 0, 1, 1, 3),
+        ("B", 1, 1, 0, 1, 0, 0, 1),
+        ("main", 0, 0, 0, 0, 0, 0, 0),
+        ("total", 3, 3, 1, 1, 1, 1, 4),
+    ]
+    assert sheet.total.test_drive_rate == pytest.approx(1 / 3)  # from the sums, not 1/2 + 0
+    assert rows["A"].order_rate == pytest.approx(1 / 2)
+    assert sheet.to_json()["stores"][1]["store"] == "B"

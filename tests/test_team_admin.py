@@ -36,7 +36,9 @@ def test_a_consultant_made_receptionist_is_told_of_their_open_customers(showroom
 def test_role_refusals(showroom, admin):
     with pytest.raises(ValidationError) as refused:
         team.set_role("王磊", "boss", by=admin)
-    assert refused.value.errors == {"role": "岗位只能是：receptionist, consultant, manager, admin"}
+    assert refused.value.errors == {
+        "role": "岗位只能是：receptionist, consultant, manager, admin, group_manager"
+    }
     with pytest.raises(ValidationError) as refused:
         team.set_role("周杰", "consultant", by=admin)
     assert refused.value.errors == {"role": "不能修改自己的岗位：请另一位管理员修改"}

@@ -132,8 +132,8 @@ def prepare(args: argparse.Namespace) -> Actor:
     if not name:
         return OPERATOR
     member = team.find_staff(name)
-    if member is None:
-        raise NotFound(t("error.no_staff", name=name))
+    if member is None:  # a person of the group not on this store's staff is told so
+        raise NotFound(team.not_here(name))
     if not member.active:
         raise NotFound(t("cli.staff_inactive", name=member.name))
     return Actor.member(member)

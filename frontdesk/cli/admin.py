@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from frontdesk import rules
 from frontdesk.cli import keys as staff_keys
 from frontdesk.cli import pins as staff_pins
 from frontdesk.cli.base import Handler, add_command, add_command_group, role_label, table
@@ -12,6 +13,8 @@ from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
 from frontdesk.store import backups, settings
+
+ROLES = "|".join(rules.ROLES)
 
 
 def add_commands(commands) -> dict[str, Handler]:
@@ -21,16 +24,17 @@ def add_commands(commands) -> dict[str, Handler]:
     add.add_argument(
         "--role",
         required=True,
-        metavar="receptionist|consultant|manager|admin",
+        metavar=ROLES,
         help=t("cli.staff_role"),
     )
     add.add_argument("--login", metavar="L", help=t("cli.staff_login"))
+    join = add_command(staff_commands, "join", "cli.cmd_staff_join")
+    join.add_argument("login", metavar="LOGIN", help=t("cli.staff_join_login"))
+    join.add_argument("--role", required=True, metavar=ROLES, help=t("cli.staff_role"))
     add_command(staff_commands, "list", "cli.cmd_staff_list")
     role = add_command(staff_commands, "role", "cli.cmd_staff_role")
     role.add_argument("name", metavar="NAME", help=t("cli.staff_name_or_login"))
-    role.add_argument(
-        "role", metavar="receptionist|consultant|manager|admin", help=t("cli.staff_role")
-    )
+    role.add_argument("role", metavar=ROLES, help=t("cli.staff_role"))
     for command in ("deactivate", "reactivate"):
         change = add_command(staff_commands, command, f"cli.cmd_staff_{command}")
         change.add_argument("name", metavar="NAME", help=t("cli.staff_name_or_login"))
@@ -79,6 +83,11 @@ def _staff(args: argparse.Namespace, actor: Actor) -> int:
         print(
             t("cli.staff_added", name=member.name, login=member.login, role=role_label(member.role))
         )
+        return 0
+    if args.staff_command == "join":
+        member = team.add_to_store(args.login, args.role, by=actor)
+        role = role_label(member.role)
+        print(t("cli.staff_joined", name=member.name, login=member.login, role=role))
         return 0
     if args.staff_command == "role":
         member, still_open = team.set_role(args.name, args.role, by=actor)

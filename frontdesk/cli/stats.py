@@ -10,6 +10,7 @@ from rich.cells import cell_len
 
 from frontdesk import bounds, clock
 from frontdesk.cli.base import EXPORT, Handler, add_command, export_subparsers, run_export, table
+from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
 from frontdesk.people import roles
 from frontdesk.people.actor import Actor
@@ -23,6 +24,7 @@ def add_commands(commands) -> dict[str, Handler]:
     when = stats.add_mutually_exclusive_group()
     when.add_argument("--date", metavar="YYYY-MM-DD", help=t("stats.cli.date"))
     when.add_argument("--month", metavar="YYYY-MM", help=t("stats.cli.month"))
+    stats.add_argument("--group", action="store_true", help=t("stats.cli.group"))
     stats.add_argument("--json", action="store_true", help=t("stats.cli.json"))
 
     export = add_command(export_subparsers(commands), "stats", "stats.cli.cmd_export")
@@ -42,8 +44,14 @@ def parse_month(text: str) -> tuple[int, int]:
 
 def _stats(args: argparse.Namespace, actor: Actor) -> int:
     roles.require(actor, roles.STATISTICS_VIEW)
-    result: statistics.MonthSheet | statistics.DayStatistics
-    if args.month:
+    result: statistics.MonthSheet | statistics.DayStatistics | statistics.GroupMonth
+    if args.group:
+        if args.date:
+            raise ValidationError({"date": t("stats.cli.group_month_only")})
+        month = parse_month(args.month) if args.month else (clock.today().year, clock.today().month)
+        group = statistics.group_month(*month, by=actor)
+        result, lines = group, group_lines(group)
+    elif args.month:
         sheet = statistics.month_sheet(*parse_month(args.month))
         result, lines = sheet, month_lines(sheet)
     else:
@@ -152,6 +160,27 @@ def month_lines(sheet: statistics.MonthSheet) -> list[str]:
         *table(rows),
         "",
         sheet_layout.rate_base_note(sheet.total),
+    ]
+
+
+GROUP_COLUMNS = sheet_layout.COLUMNS[2:]  # the month sheet's figures, without day and weekday
+
+
+def group_lines(group: statistics.GroupMonth) -> list[str]:
+    """Each store's row and the group's total, with the month sheet's figures: a column
+    each, its one-line header (``Column.header``)."""
+    header = [t("stats.col.store"), t("stats.col.store_name")]
+    rows = [header + [column.header() for column in GROUP_COLUMNS]]
+    shown = [(row.code, row.name, row.figures) for row in group.stores]
+    for code, name, figures in [*shown, (t("stats.group_total"), "", group.total)]:
+        values = [_value(column.value(figures), column.kind) for column in GROUP_COLUMNS]
+        rows.append([code, name, *values])
+    return [
+        t("stats.group_title", month=group.label, stores=len(group.stores)),
+        "",
+        *table(rows),
+        "",
+        sheet_layout.rate_base_note(group.total),
     ]
 
 

@@ -41,13 +41,14 @@ from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.people.actor import DESK, Actor
 from frontdesk.store import audit
-from frontdesk.store.models import PinLockout, Staff, database
+from frontdesk.store.models import Person, PinLockout, Staff, database
 
 log = logging.getLogger("frontdesk.people.pins")
 
 FIELD = "pin"
 PIN_PATTERN = re.compile(r"[0-9]{4,12}")
-PIN_ROLES = frozenset({"manager", "admin"})  # may not sign in at the desk without a PIN
+# may not sign in at the desk without a PIN
+PIN_ROLES = frozenset({"manager", "admin", "group_manager"})
 
 # scrypt with N = 2^15, r = 8: 32 MiB and about 0.1 s per check on the desk's machine.
 SCRYPT_N = 2**15
@@ -206,10 +207,9 @@ def clear_pin(name_or_login: Staff | str, *, by: Actor) -> Staff:
 def _store_pin(member: Staff, stored: str | None, action: str, by: Actor) -> Staff:
     """Write the member's PIN hash (None: no PIN), end their locks, and audit it."""
     with database.atomic():
-        Staff.update(pin_hash=stored).where(Staff.id == member.id).execute()
+        Person.update(pin_hash=stored).where(Person.id == member.person_id).execute()
         PinLockout.delete().where(PinLockout.staff == member.id).execute()
         audit.record(action, "staff", member.id, by)
-    member.pin_hash = stored
     return member
 
 

@@ -23,6 +23,13 @@ use. The same rules hold at the desk, over SSH and on the command line.
   day.
 - admin 系统管理员: staff, SSH keys, settings, the code lists (代码表), backups; reads
   today's log.
+- group_manager 集团经理: a dealer group's manager, on the staff of the stores they look
+  after (one person, a role per store: ``people.team``): reads what a store's manager
+  reads in the store they work in — the log, the statistics, the contact table and the
+  cards, the reconciliation, the loss analysis, the daily reports, the targets and the
+  ups — and changes nothing; and reads every store's figures side by side with the
+  group's total (``GROUP_VIEW``: ``stats --group``, F5's store column, the compliance
+  and loss roll-ups), which no store role may.
 - the store machine's operator (the CLI without ``--as``): every right — whoever can run a
   command there can read and copy the store file anyway.
 """
@@ -74,6 +81,7 @@ SETTINGS_MANAGE = "settings.manage"
 CODES_MANAGE = "codes.manage"  # the code lists: channels, models, defeat reasons, competitors
 BACKUP = "backup"
 STORES_MANAGE = "stores.manage"  # a dealer group's stores: add one, list them
+GROUP_VIEW = "group.view"  # every store's figures and the group's total (集团汇总)
 
 _DESK_WORK = frozenset(
     {
@@ -115,11 +123,27 @@ _ADMIN_WORK = frozenset(
     {STAFF_MANAGE, KEYS_MANAGE, SETTINGS_MANAGE, CODES_MANAGE, BACKUP, LOG_VIEW, STORES_MANAGE}
 )
 
+_GROUP_MANAGER_WORK = frozenset(
+    {
+        LOG_VIEW,
+        STATISTICS_VIEW,
+        CONTACTS_VIEW,
+        CUSTOMER_VIEW,
+        RECONCILE_VIEW,
+        LOSSES_VIEW,
+        REPORT_VIEW,
+        TARGETS_VIEW,
+        UPS_VIEW,
+        GROUP_VIEW,
+    }
+)
+
 STAFF_RIGHTS: dict[str, frozenset[str]] = {
     "receptionist": _DESK_WORK,
     "consultant": _CONSULTANT_WORK,
     "manager": frozenset(_MANAGER_WORK),
     "admin": _ADMIN_WORK,
+    "group_manager": _GROUP_MANAGER_WORK,
 }
 ACTIONS = frozenset().union(*STAFF_RIGHTS.values())
 RIGHTS: dict[str, frozenset[str]] = {**STAFF_RIGHTS, OPERATOR_ROLE: ACTIONS}

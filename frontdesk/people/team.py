@@ -25,6 +25,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from peewee import JOIN, SQL, fn
 
@@ -33,8 +34,17 @@ from frontdesk.errors import NotFound, ValidationError
 from frontdesk.i18n import t
 from frontdesk.people import roles
 from frontdesk.people.actor import Actor
-from frontdesk.store import audit, settings
-from frontdesk.store.models import Customer, DutyPeriod, RotationSkip, Staff, database, is_yes
+from frontdesk.store import audit, dialect, settings
+from frontdesk.store.models import (
+    Customer,
+    DutyPeriod,
+    Person,
+    RotationSkip,
+    Staff,
+    Store,
+    database,
+    is_yes,
+)
 
 
 def add_staff(name: str, role: str, login: str | None = None, *, by: Actor) -> Staff:
@@ -66,16 +76,64 @@ def add_staff(name: str, role: str, login: str | None = None, *, by: Actor) -> S
         if login is None:
             login = _free_login(rules.login_for(name))
         elif (
-            Staff.select()
-            .where((Staff.login == login.lower()) | (fn.LOWER(Staff.name) == login.lower()))
-            .exists()
+            Person.select().where(Person.login == login.lower()).exists()
+            or Staff.select().where(fn.LOWER(Staff.name) == login.lower()).exists()
         ):
             raise ValidationError({"login": t("error.login_taken", login=login)})
-        order = (Staff.select(fn.MAX(Staff.rotation_order)).scalar() or 0) + 1
-        member = Staff.create(name=name, login=login.lower(), role=role, rotation_order=order)
-        _keep_duty_spell(member)
+        person = Person.create(login=login.lower(), name=name)
+        member = _join(person, role)
         audit.record("create", "staff", member.id, by, name=name, role=role)
     return member
+
+
+def _join(person: Person, role: str) -> Staff:
+    """The person's membership of this store, in ``role``: last in the rotation."""
+    order = (Staff.select(fn.MAX(Staff.rotation_order)).scalar() or 0) + 1
+    member = Staff.create(
+        person_id=person.id, name=person.name, login=person.login, role=role, rotation_order=order
+    )
+    _keep_duty_spell(member)
+    return member
+
+
+def add_to_store(login: str, role: str, *, by: Actor) -> Staff:
+    """Put a person already on another store's staff on this store's too, in ``role`` here
+    (one person, a role per store): the same login and PIN, found by their login.
+
+    Refused when no person has the login, when they are on this store's staff already,
+    or when their name is another member's name or login here.
+    """
+    roles.require(by, roles.STAFF_MANAGE)
+    if role not in rules.ROLES:
+        raise ValidationError({"role": t("error.role", roles=", ".join(rules.ROLES))})
+    with database.atomic():
+        person = Person.get_or_none(Person.login == (login or "").strip().lower())
+        if person is None:
+            raise NotFound(t("error.no_person", login=login))
+        if Staff.select().where(Staff.person_id == person.id).exists():
+            raise ValidationError({"login": t("error.person_here", login=person.login)})
+        if (
+            Staff.select()
+            .where((Staff.name == person.name) | (Staff.login == person.name.lower()))
+            .exists()
+        ):
+            raise ValidationError({"login": t("error.staff_exists", name=person.name)})
+        member = _join(person, role)
+        audit.record("join", "staff", member.id, by, login=person.login, role=role)
+    return member
+
+
+def stores_of(person_id: int) -> list[tuple[str, str]]:
+    """(store code, role) of each store whose staff the person is on, that this terminal
+    may see: its own store's membership (on PostgreSQL a store sees only its own staff)."""
+    query = (
+        Staff.select(Store.code, Staff.role)
+        .join(Store, on=(Staff.store_id == Store.id))
+        .where(Staff.person_id == person_id)
+        .order_by(Store.code)
+        .tuples()
+    )
+    return cast(list[tuple[str, str]], list(query))
 
 
 def set_active(name_or_login: str, active: bool, *, by: Actor) -> tuple[Staff, int]:
@@ -140,8 +198,9 @@ def is_active(staff_id: int) -> bool:
 
 
 def _free_login(base: str) -> str:
-    """``base``, or ``base2``, ``base3``…: the first that is no member's login nor name."""
-    logins = Staff.select(Staff.login).where(Staff.login.startswith(base)).scalars()
+    """``base``, or ``base2``, ``base3``…: the first that is no person's login in the group
+    nor a member's name here."""
+    logins = Person.select(Person.login).where(Person.login.startswith(base)).scalars()
     names = Staff.select(Staff.name).where(Staff.name.startswith(base)).scalars()
     taken = set(logins) | {name.lower() for name in names}
     if base not in taken:
@@ -190,8 +249,23 @@ def find_staff(name_or_login: str) -> Staff | None:
 def require_staff(name_or_login: str) -> Staff:
     member = find_staff(name_or_login)
     if member is None:
-        raise NotFound(t("error.no_staff", name=name_or_login))
+        raise NotFound(not_here(name_or_login))
     return member
+
+
+def not_here(name_or_login: str) -> str:
+    """Why no member of this store answers to ``name_or_login``: a person of the group
+    who is not on this store's staff is told so (a terminal in a store acts as the
+    person's role there, and they have none); anyone else is unknown."""
+    key = (name_or_login or "").strip().lower()
+    if key and Person.select().where(Person.login == key).exists():
+        return t("error.not_on_staff", login=key, store=_store_code())
+    return t("error.no_staff", name=name_or_login)
+
+
+def _store_code() -> str:
+    code = Store.select(Store.code).where(dialect.this_store(Store.id)).scalar()
+    return code or ""
 
 
 # Why a consultant at the head is skipped (跳过原因): with a customer (接待中) keeps the turn,

@@ -54,12 +54,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
+from typing import cast
 
 from peewee import JOIN, SQL, Case, Select, fn
 
 from frontdesk import clock, months, rules
 from frontdesk.followup import cycles
+from frontdesk.people import roles
+from frontdesk.people.actor import Actor
 from frontdesk.store import dialect, settings
 from frontdesk.store.models import (
     Contact,
@@ -67,6 +70,7 @@ from frontdesk.store.models import (
     Registration,
     Setting,
     Staff,
+    Store,
     database,
 )
 
@@ -298,6 +302,12 @@ def _day_of(column):
     return dialect.day_of(column)
 
 
+def _bucket(moment, by_store: bool):
+    """What the figures are grouped by, as the column ``day``: the day of ``moment`` (a
+    day, a month's days), or the row's store (``group_month``: the stores side by side)."""
+    return (moment.model.store_id if by_store else _day_of(moment)).alias("day")
+
+
 def _earlier(kind: str):
     """EXISTS a registration of ``kind`` of the same customer before this one (time in,
     then id): one search of the (customer, kind, time_in) index."""
@@ -351,7 +361,7 @@ def _in_range():
     return (Registration.time_in >= _START) & (Registration.time_in < _END)
 
 
-def _totals():
+def _totals(by_store: bool = False):
     """(day, kind, is_returning, is_repeat, count, people, on file, of a customer, test
     drives, quotes, orders, invited, stay seconds, left, open).
 
@@ -370,7 +380,7 @@ def _totals():
     invited = first_walkin_of_a_customer & (_earlier(PHONE) | _contacted_before())
     return (
         R.select(
-            _day_of(R.time_in).alias("day"),
+            _bucket(R.time_in, by_store),
             R.kind,
             _is_returning().alias("is_returning"),
             _is_repeat().alias("is_repeat"),
@@ -391,36 +401,36 @@ def _totals():
     )
 
 
-def _by_kind(key):
+def _by_kind(key, by_store: bool = False):
     """(day, key, kind, count): a split of walk-ins and calls. ``kind IN (…)`` lets the
     (kind, time_in) index answer the hour split alone."""
     R = Registration
     return (
-        R.select(_day_of(R.time_in).alias("day"), key.alias("key"), R.kind, fn.COUNT(SQL("*")))
+        R.select(_bucket(R.time_in, by_store), key.alias("key"), R.kind, fn.COUNT(SQL("*")))
         .where(R.kind.in_([WALKIN, PHONE]) & _in_range())
         .group_by(SQL("day"), SQL("key"), R.kind)
     )
 
 
-def _by_hour():
-    return _by_kind(dialect.hour_of(Registration.time_in))
+def _by_hour(by_store: bool = False):
+    return _by_kind(dialect.hour_of(Registration.time_in), by_store)
 
 
-def _by_channel():
-    return _by_kind(Registration.channel)
+def _by_channel(by_store: bool = False):
+    return _by_kind(Registration.channel, by_store)
 
 
-def _by_model():
-    return _by_kind(Registration.model)
+def _by_model(by_store: bool = False):
+    return _by_kind(Registration.model, by_store)
 
 
-def _by_consultant():
+def _by_consultant(by_store: bool = False):
     """(day, consultant name, is_returning, parties, on file, test drives, orders); the
     parties not returning are the consultant's first visits."""
     R = Registration
     return (
         R.select(
-            _day_of(R.time_in).alias("day"),
+            _bucket(R.time_in, by_store),
             Staff.name,
             _is_returning().alias("is_returning"),
             fn.COUNT(SQL("*")),
@@ -434,21 +444,21 @@ def _by_consultant():
     )
 
 
-def _new_intent():
+def _new_intent(by_store: bool = False):
     """(day, level, origin, customers): cycles met face to face on the day (新增意向客户)."""
     C = IntentCycle
     return (
-        C.select(_day_of(C.met_at).alias("day"), C.met_level, C.origin, fn.COUNT(SQL("*")))
+        C.select(_bucket(C.met_at, by_store), C.met_level, C.origin, fn.COUNT(SQL("*")))
         .where((C.met_at >= _START) & (C.met_at < _END))
         .group_by(SQL("day"), C.met_level, C.origin)
     )
 
 
-def _new_leads():
+def _new_leads(by_store: bool = False):
     """(day, level, customers): cycles opened on the day by a call or message (来电意向)."""
     C = IntentCycle
     return (
-        C.select(_day_of(C.opened_at).alias("day"), C.opened_level, fn.COUNT(SQL("*")))
+        C.select(_bucket(C.opened_at, by_store), C.opened_level, fn.COUNT(SQL("*")))
         .where((C.opened_at >= _START) & (C.opened_at < _END))
         .where(C.opened_by.not_in(cycles.FACE_TO_FACE))
         .group_by(SQL("day"), C.opened_level)
@@ -484,8 +494,21 @@ def _collect(first_day: dt.date, last_day: dt.date) -> list[DayStatistics]:
         )
         for n in range(count)
     }
+    _fill(days, _DAY_QUERIES, start, end)
+    return list(days.values())
 
-    for totals in _rows(_totals, start, end):
+
+# The same queries grouped by day, or by store (``group_month``); each built once.
+_DAY_QUERIES = (_totals, _by_hour, _by_channel, _by_model, _by_consultant, _new_intent, _new_leads)
+_STORE_QUERIES = tuple(partial(query, by_store=True) for query in _DAY_QUERIES)
+
+
+def _fill(buckets: dict, queries: tuple, start: dt.datetime, end: dt.datetime) -> None:
+    """Add the figures of [start, end) to ``buckets`` (each a ``Statistics``, by the key the
+    queries group by: a day's text, or a store's id) from the queries' aggregate rows."""
+    totals_q, by_hour_q, by_channel_q, by_model_q, by_consultant_q, intent_q, leads_q = queries
+    days = buckets
+    for totals in _rows(totals_q, start, end):
         day, kind, is_returning, is_repeat, n, people, on_file, customers = totals[:8]
         drives, quotes, orders, invited, stay, left, open_ = totals[8:]
         stats = days[day]
@@ -512,16 +535,16 @@ def _collect(first_day: dt.date, last_day: dt.date) -> list[DayStatistics]:
             stats.calls_on_file += new_leads
 
     for split, query in (
-        ("by_hour", _by_hour),
-        ("by_channel", _by_channel),
-        ("by_model", _by_model),
+        ("by_hour", by_hour_q),
+        ("by_channel", by_channel_q),
+        ("by_model", by_model_q),
     ):
         for day, name, kind, n in _rows(query, start, end):
             row = getattr(days[day], split).setdefault(name or UNASSIGNED, {WALKIN: 0, PHONE: 0})
             row[kind] += n
 
     for day, name, is_returning, parties, on_file, drives, orders in _rows(
-        _by_consultant, start, end
+        by_consultant_q, start, end
     ):
         row = days[day].by_consultant.setdefault(
             name or UNASSIGNED, dict.fromkeys(CONSULTANT_FIGURES, 0)
@@ -533,18 +556,17 @@ def _collect(first_day: dt.date, last_day: dt.date) -> list[DayStatistics]:
             row["first"] += parties
             row["first_on_file"] += on_file or 0
 
-    for day, level, origin, n in _rows(_new_intent, start, end):
+    for day, level, origin, n in _rows(intent_q, start, end):
         if level in rules.LEVELS:
             days[day].new_intent[level] += n
         if origin in cycles.FACE_TO_FACE:
             days[day].new_intent_by_origin[origin] += n
-    for day, level, n in _rows(_new_leads, start, end):
+    for day, level, n in _rows(leads_q, start, end):
         if level in rules.LEVELS:
             days[day].new_leads[level] += n
 
     for stats in days.values():
         stats.sort_splits()
-    return list(days.values())
 
 
 def _rate_base_setting():
@@ -577,3 +599,77 @@ def month_sheet(year: int, month: int) -> MonthSheet:
         total.add(stats)
     total.sort_splits()
     return MonthSheet(year=year, month=month, days=days, total=total)
+
+
+# -- the group: every store side by side ------------------------------------------------------
+
+
+@dataclass
+class StoreFigures:
+    """One store's figures over a span: its code (``--store``), its name, the figures."""
+
+    code: str
+    name: str
+    figures: Statistics
+
+    def to_json(self) -> dict:
+        return {"store": self.code, "name": self.name, **self.figures.figures_json()}
+
+
+@dataclass
+class GroupMonth:
+    """A month of a dealer group (集团月度汇总): each store's figures, and the group's total
+    summed from them (rates from the sums, as the month sheet's total)."""
+
+    year: int
+    month: int
+    stores: list[StoreFigures]
+    total: Statistics
+
+    @property
+    def label(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def to_json(self) -> dict:
+        """``{"month", "stores": [{"store", "name", figures…}], "total": {figures}}``."""
+        return {
+            "month": self.label,
+            "stores": [row.to_json() for row in self.stores],
+            "total": self.total.figures_json(),
+        }
+
+
+def _known_base(value: str | None) -> str:
+    return value if value in settings.RATE_BASES else settings.known_setting(RATE_BASE).default
+
+
+def group_month(year: int, month: int, *, by: Actor) -> GroupMonth:
+    """Every store's figures for the month, side by side, and the group's total: a group
+    manager's (or the operator's) roll-up, refused to a store's own roles.
+
+    The same aggregate queries as a month sheet's, grouped by the rows' store instead of
+    their day, in one read-only transaction that sees every store (``dialect.group_read``);
+    each store's rates divide by its own setting, the total's by the stores' common one
+    (the default when they differ). A consultant is one store's: the total has no split by
+    consultant. On SQLite, the file's one store and the total."""
+    roles.require(by, roles.GROUP_VIEW)
+    dates = months.month_days(dt.date(year, month, 1))
+    start, end = clock.day_bounds(dates[0])[0], clock.day_bounds(dates[-1])[1]
+    with dialect.group_read(database):
+        query = Store.select(Store.id, Store.code, Store.name).order_by(Store.code).tuples()
+        stores = cast(list[tuple[int, str, str]], list(query))
+        by_store = Setting.select(Setting.store_id, Setting.value).where(Setting.key == RATE_BASE)
+        bases = dict(cast(list[tuple[int, str]], list(by_store.tuples())))
+        figures = {
+            store_id: Statistics(rate_base=_known_base(bases.get(store_id)))
+            for store_id, _, _ in stores
+        }
+        _fill(figures, _STORE_QUERIES, start, end)
+    common = {stats.rate_base for stats in figures.values()}
+    total = Statistics(rate_base=common.pop() if len(common) == 1 else _known_base(None))
+    for stats in figures.values():
+        total.add(stats)
+    total.by_consultant = {}
+    total.sort_splits()
+    rows = [StoreFigures(code, name, figures[store_id]) for store_id, code, name in stores]
+    return GroupMonth(year=year, month=month, stores=rows, total=total)

@@ -406,6 +406,29 @@ def read_transaction(db: Database | DatabaseProxy):
     return db.atomic("DEFERRED")
 
 
+GROUP_READ_SETTING = "frontdesk.group_read"  # 'on': the policies' USING shows every store (0023)
+
+
+@contextlib.contextmanager
+def group_read(db: Database | DatabaseProxy):
+    """A read-only transaction that sees every store's rows: a group manager's roll-up
+    (``stats --group``). On PostgreSQL it is READ ONLY and sets ``frontdesk.group_read``
+    for itself alone (``set_config(…, true)``: gone at its end), which the store-owned
+    tables' policies honour in their USING only — never their WITH CHECK, so no write
+    could take another store's row even if one were tried. The caller has checked the
+    right (``roles.GROUP_VIEW``) and names the store in its queries' keys, as it must:
+    every other query of the app narrows to the connection's store
+    (``this_store``) or relies on the policy. Refused inside another transaction, whose
+    end it would otherwise share. On SQLite (one store) a deferred read transaction."""
+    if db.in_transaction():
+        raise RuntimeError("a group read begins its own transaction")
+    with read_transaction(db):
+        if is_postgres(db):
+            db.execute_sql(READ_ONLY)
+            db.execute_sql("SELECT set_config(%s, 'on', true)", (GROUP_READ_SETTING,))
+        yield
+
+
 def drop_connection(db: Database | DatabaseProxy) -> None:
     """Close this thread's connection for good (a pooled one is not given back)."""
     if is_postgres(db):

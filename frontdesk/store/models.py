@@ -77,7 +77,21 @@ class Store(BaseModel):
 
 # The tables that are not a store's, besides the migrations' own ledger: the stores
 # themselves. Every other table is store-owned (``tests/test_store_isolation.py``).
-GROUP_WIDE_TABLES = ("store",)
+GROUP_WIDE_TABLES = ("store", "person")
+
+
+class Person(BaseModel):
+    """A person (人员) of the group, once whatever stores they work in: their login
+    (``--as``, the SSH user name) and desk PIN are theirs. Group-wide; their role is per
+    store: a ``Staff`` row (a membership) in each store they are on (migration 0023)."""
+
+    id = AutoField()
+    login = CharField(unique=True)
+    name = CharField()
+    # The PIN asked at the desk's sign-in (frontdesk.people.pins): ``scrypt$n$r$p$salt$hash``,
+    # None when no PIN is set; never the PIN itself.
+    pin_hash = CharField(null=True)
+    created_at = DateTimeField(default=clock.now)
 
 
 class StoreOwned(BaseModel):
@@ -104,7 +118,11 @@ class Setting(StoreOwned):
 
 
 class Staff(StoreOwned):
-    """A member of staff. ``rotation_order`` orders the consultants on duty (接待顺序)."""
+    """A member of a store's staff: a person's membership of this store, with their role
+    here. ``rotation_order`` orders the consultants on duty (接待顺序). ``login`` and
+    ``name`` are the person's (``Person``), kept equal by ``people.team``; ``person_id``
+    has no foreign key in the model, as ``store_id`` (SQLite cannot add one to rows kept;
+    PostgreSQL has it)."""
 
     id = AutoField()
     name = CharField()
@@ -114,15 +132,24 @@ class Staff(StoreOwned):
     on_duty = BooleanField(default=True)
     rotation_order = IntegerField(default=0)
     created_at = DateTimeField(default=clock.now)
-    # The PIN asked at the desk's sign-in (frontdesk.people.pins): ``scrypt$n$r$p$salt$hash``,
-    # None when no PIN is set; never the PIN itself.
-    pin_hash = CharField(null=True)
+    person_id = IntegerField()
 
     class Meta:
         indexes = (
             (("store_id", "name"), True),
             (("store_id", "login"), True),
+            (("store_id", "person_id"), True),
         )
+
+    @property
+    def person(self) -> Person:
+        """The person this membership is of (group-wide: their login and PIN)."""
+        return Person.get_by_id(self.person_id)
+
+    @property
+    def pin_hash(self) -> str | None:
+        """The person's desk PIN hash (one PIN in every store they work in), or None."""
+        return Person.select(Person.pin_hash).where(Person.id == self.person_id).scalar()
 
 
 class Customer(StoreOwned):
@@ -573,6 +600,7 @@ class PinLockout(StoreOwned):
 
 ALL_MODELS = (
     Store,
+    Person,
     Setting,
     Staff,
     Customer,

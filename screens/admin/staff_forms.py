@@ -15,7 +15,13 @@ from screens import access
 from screens.admin.form import AdminForm
 from screens.widgets import FdChoice, FdCycle
 
-ROLE_HOT_KEYS = {"receptionist": "r1", "consultant": "c2", "manager": "m3", "admin": "a4"}
+ROLE_HOT_KEYS = {
+    "receptionist": "r1",
+    "consultant": "c2",
+    "manager": "m3",
+    "admin": "a4",
+    "group_manager": "g5",
+}
 
 
 def role_options() -> list[tuple[object, str, str]]:
