@@ -87,6 +87,8 @@ def _copy_store(args: argparse.Namespace, actor: Actor) -> int:
         print(line)
     if any(count.filled_by_triggers for count in result.tables):
         print(t("copy_store.by_triggers"))
+    for old, new in result.renamed:
+        print(t("copy_store.renamed", login=old, now=new))
     print(
         t(
             "copy_store.proved",

@@ -74,7 +74,7 @@ def add_staff(name: str, role: str, login: str | None = None, *, by: Actor) -> S
         if Staff.select().where(Staff.login == name.lower()).exists():
             raise ValidationError({"name": t("error.name_is_login", name=name)})
         if login is None:
-            login = _free_login(rules.login_for(name))
+            login = free_login(rules.login_for(name))
         elif (
             Person.select().where(Person.login == login.lower()).exists()
             or Staff.select().where(fn.LOWER(Staff.name) == login.lower()).exists()
@@ -197,7 +197,7 @@ def is_active(staff_id: int) -> bool:
     return Staff.select().where((Staff.id == staff_id) & is_yes(Staff.active)).exists()
 
 
-def _free_login(base: str) -> str:
+def free_login(base: str) -> str:
     """``base``, or ``base2``, ``base3``…: the first that is no person's login in the group
     nor a member's name here."""
     logins = Person.select(Person.login).where(Person.login.startswith(base)).scalars()

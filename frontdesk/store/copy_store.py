@@ -52,13 +52,14 @@ from peewee import CompositeKey, Database, ForeignKeyField, IntegrityError, Mode
 from frontdesk import clock
 from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
-from frontdesk.people import roles
+from frontdesk.people import roles, team
 from frontdesk.people.actor import OPERATOR, Actor
 from frontdesk.store import audit, dialect, failures, is_postgres, make_database, settings, stores
 from frontdesk.store.guard import MIGRATIONS_DIR, MIGRATIONS_TABLE, migration_number
 from frontdesk.store.models import (
     ALL_MODELS,
     GROUP_WIDE_TABLES,
+    Person,
     Setting,
     Store,
     StoreOwned,
@@ -67,10 +68,12 @@ from frontdesk.store.models import (
 
 STORE = "store"
 STAFF, CUSTOMER, REGISTRATION, CONTACT = "staff", "customer", "registration", "contact"
+PERSON = "person"
 
 # Id columns that are no foreign key of the models: (table, column) → the table they name.
 # 0 in them is "none" (the counts' consultant), as None is.
 SOFT_REFERENCES: dict[tuple[str, str], str] = {
+    ("staff", "person_id"): PERSON,
     ("intent_cycle", "open_consultant_id"): STAFF,
     ("open_by_met", "consultant_id"): STAFF,
     ("open_by_due", "consultant_id"): STAFF,
@@ -135,6 +138,9 @@ class CopyResult:
     months: list[str] = field(default_factory=list)  # YYYY-MM, each one's statistics equal
     followups: int = 0  # the follow-ups (followups --all) found equal
     seconds: float = 0.0
+    # The file's people whose login another person of the group already has: (in the
+    # file, as given them in the group).
+    renamed: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -157,6 +163,7 @@ class CopyResult:
             "rows": self.rows,
             "months": self.months,
             "followups": self.followups,
+            "renamed": [{"login": old, "now": new} for old, new in self.renamed],
             "proved": True,
             "seconds": round(self.seconds, 3),
         }
@@ -264,6 +271,7 @@ class _Ids:
     def __init__(self, store_id: int) -> None:
         self.tables: dict[str, dict[int, int]] = {STORE: {}}
         self.store_id = store_id
+        self.logins: dict[str, str] = {}  # a person's login in the file → in the group
 
     def of(self, table: str, old: int | None, *, zero_is_none: bool = False) -> int | None:
         """The target's id of the file's ``old`` in ``table``; KeyError when the file has
@@ -350,6 +358,9 @@ def _text_references(table: str, columns: list[str]) -> Callable[[_Ids, list], N
     def report_signoff(ids: _Ids, row: list) -> None:
         row[at["snapshot"]] = _report_snapshot(ids, row[at["snapshot"]])
 
+    def staff(ids: _Ids, row: list) -> None:  # the person's login, as the group has it
+        row[at["login"]] = ids.logins.get(row[at["login"]], row[at["login"]])
+
     def draft(ids: _Ids, row: list) -> None:
         form = row[at["form"]]
         if form.startswith(EDIT_FORM) and form[len(EDIT_FORM) :].isdigit():
@@ -363,6 +374,7 @@ def _text_references(table: str, columns: list[str]) -> Callable[[_Ids, list], N
         "day_close": day_close,
         "report_signoff": report_signoff,
         "draft": draft,
+        "staff": staff,
     }.get(table, lambda ids, row: None)
 
 
@@ -569,9 +581,10 @@ def copy_store(
         name = (name or "").strip() or _own_name(source) or code
         tables = [_Table(model, _columns(model), _read(model, source)) for model in models]
         counted = {table.name: _count(source, table.name) for table in tables}
+        persons = _Table(Person, _columns(Person), _read(Person, source))
     try:
         result = _write_and_prove(
-            target, tables, counted, months, expected, code, name, by, source_name
+            target, persons, tables, counted, months, expected, code, name, by, source_name
         )
     except peewee.DatabaseError as error:  # rolled back: the server refused, or was lost
         failures.log_failure(error, "copying a store in", code)
@@ -580,8 +593,35 @@ def copy_store(
     return result
 
 
+def _copy_persons(target: Database, persons: _Table, ids: _Ids, result: CopyResult) -> None:
+    """The file's people as people of the group, under new ids. A login another person of
+    the group already has is given the first free one after it (``wanglei`` →
+    ``wanglei2``), as migration 0023 does for a login met in two stores: two files' 王磊
+    are two people until an admin says otherwise (``staff join``). Proved as the tables."""
+    at = {column: index for index, column in enumerate(persons.columns)}
+    olds = [row[at["id"]] for row in persons.rows]
+    ids.tables[PERSON] = dict(zip(olds, _take_ids(target, PERSON, len(olds)), strict=True))
+    rows = []
+    for source_row in persons.rows:
+        row = list(source_row)
+        row[at["id"]] = ids.of(PERSON, row[at["id"]])
+        login = row[at["login"]]
+        if Person.select().where(Person.login == login).exists():
+            free = team.free_login(login)
+            ids.logins[login] = free
+            result.renamed.append((login, free))
+            row[at["login"]] = free
+        rows.append(row)
+    _insert(target, persons, rows)
+    new_ids = list(ids.tables[PERSON].values())
+    if _read(Person, target, Person.id.in_(new_ids)) != sorted(rows):
+        raise ProofFailed(t("copy_store.rows_differ", table=PERSON))
+    result.tables.append(TableCount(PERSON, len(olds), len(rows)))
+
+
 def _write_and_prove(
     target: Database,
+    persons: _Table,
     tables: list[_Table],
     counted: dict[str, int],
     months: list[str],
@@ -597,6 +637,7 @@ def _write_and_prove(
         created = _new_store(code, name)
         ids = _Ids(created.id)
         result = CopyResult(code=code, name=name, store_id=created.id, months=months)
+        _copy_persons(target, persons, ids, result)
         for table in tables:
             if "id" in table.columns:
                 olds = [row[table.columns.index("id")] for row in table.rows]
