@@ -20,6 +20,7 @@ import uuid
 from pathlib import Path
 
 SUPERUSER = "frontdesk"
+DESK_ROLE = "frontdesk_desk"  # the README's role of the desks: logs in, owns nothing
 UNPRIVILEGED = "nobody"
 START_TIMEOUT_S = 60
 
@@ -78,6 +79,22 @@ class Cluster:
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{SUPERUSER}@/{database}?host={self.socket}"
+
+    def as_desk(self, url: str) -> str:
+        """``url`` (a database of this server, as the superuser) as the desks' role, as the
+        README sets it up: it may read and write every table there and owns none."""
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (DESK_ROLE,))
+            if exists.fetchone() is None:
+                conn.execute(f'CREATE ROLE "{DESK_ROLE}" LOGIN')
+            for grant in (
+                "SELECT, INSERT, UPDATE, DELETE ON ALL TABLES",
+                "USAGE, SELECT ON ALL SEQUENCES",
+            ):
+                conn.execute(f'GRANT {grant} IN SCHEMA public TO "{DESK_ROLE}"')
+        return url.replace(f"postgresql://{SUPERUSER}@", f"postgresql://{DESK_ROLE}@")
 
     def new_database(self, template: str | None = None) -> str:
         """A new database, empty or a copy of ``template`` (a database nobody is connected

@@ -20,7 +20,7 @@ import pytest
 from openpyxl import load_workbook
 
 from frontdesk import cli, i18n, store
-from frontdesk.store import doctor
+from frontdesk.store import doctor, row_security
 from frontdesk.store.models import Registration
 from frontdesk.store.watch import ChangeWatcher, PostgresChangeWatcher
 from tests.conftest import FROZEN_NOW, screen_text, settle
@@ -201,40 +201,126 @@ def doctor_lines(out: str) -> dict[str, str]:
     return found
 
 
-def test_doctor_checks_the_server_and_the_schema_and_leaves_the_files_to_it(pg_target):
+@pytest.fixture
+def pg_desk(pg_target, pg_cluster):
+    """``pg_target`` as the desks' role: no superuser, owns no table (README, "Stores")."""
+    return pg_cluster.as_desk(pg_target)
+
+
+@contextlib.contextmanager
+def superuser(url: str):
+    """The database of ``url`` as the tests' superuser, for a block (autocommit)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        yield conn
+
+
+DOCTOR_LABELS = [
+    "Database server",
+    "Schema version",
+    "Database role",
+    "Table owner",
+    "Row-level security",
+    "File checks",
+    "Last backup",
+]
+
+
+def test_doctor_checks_the_server_the_schema_the_role_and_leaves_the_files_to_it(
+    pg_target, pg_desk
+):
     ok(pg_target, "register", "--kind", "walkin", "--at", "2026-11-25 09:00")
-    out = ok(pg_target, "--lang", "en", "doctor")
-    assert out.splitlines()[0] == f"Store: {pg_target}"
+    out = ok(pg_desk, "--lang", "en", "doctor")
+    assert out.splitlines()[0] == f"Store: {pg_desk}"
     lines = doctor_lines(out)
-    assert list(lines) == ["Database server", "Schema version", "File checks", "Last backup"]
+    assert list(lines) == DOCTOR_LABELS
     assert lines["Database server"].startswith("✓ reachable: PostgreSQL 1")
     latest = doctor.store_guard.newest_known()
     assert lines["Schema version"] == f"✓ {latest} (the newest this program knows: {latest})"
+    assert lines["Database role"] == (
+        "✓ frontdesk_desk: bound by the stores' row-level security (no superuser, no BYPASSRLS)"
+    )
+    assert (
+        lines["Table owner"]
+        == "✓ frontdesk_desk owns none of the tables, as the desks' role should"
+    )
+    count = len(row_security.store_owned_tables())
+    assert lines["Row-level security"] == (
+        f"✓ enabled, forced and with its store policy on all {count} store tables"
+    )
     assert "free disk are the PostgreSQL server's" in lines["File checks"]
     backup = lines["Last backup"]  # a registration, yet no "never backed up": pg_dump's
     assert backup.startswith("✓") and "pg_dump" in backup and "pg_restore" in backup
     assert out.splitlines()[-1] == "All is well."
-    zh = ok(pg_target, "doctor")
+    zh = ok(pg_desk, "doctor")
     assert "数据库服务器" in zh and "由 PostgreSQL 服务器负责" in zh and "一切正常" in zh
+    assert "受门店行级安全策略约束" in zh and f"全部 {count} 张门店数据表" in zh
 
 
-def test_doctor_finds_a_schema_newer_than_the_program(pg_target):
+def test_doctor_reports_a_superuser_connection_and_the_tables_it_owns(pg_target):
+    status, out, _ = run(pg_target, "--lang", "en", "doctor")  # the tests' own superuser
+    assert status == 1
+    lines = doctor_lines(out)
+    assert lines["Database role"].startswith("✗ frontdesk is a superuser or has BYPASSRLS")
+    assert "sees every store's rows" in lines["Database role"]
+    assert lines["Table owner"].startswith("! frontdesk owns 23 table(s) (")  # all, and the ledger
+    assert lines["Row-level security"].startswith("✓")
+    assert out.splitlines()[-1] == "1 answer(s) need attention (exit status 1)."
+    status, zh, _ = run(pg_target, "doctor")
+    assert status == 1 and "frontdesk 是超级用户或带 BYPASSRLS" in zh
+
+
+def test_doctor_warns_of_a_desk_role_that_owns_a_table_and_still_exits_0(pg_target, pg_desk):
+    with superuser(pg_target) as conn:
+        conn.execute('ALTER TABLE "code_item" OWNER TO "frontdesk_desk"')
+    try:
+        out = ok(pg_desk, "--lang", "en", "doctor")
+    finally:
+        with superuser(pg_target) as conn:
+            conn.execute('ALTER TABLE "code_item" OWNER TO "frontdesk"')
+    lines = doctor_lines(out)
+    assert lines["Table owner"].startswith("! frontdesk_desk owns 1 table(s) (code_item): ")
+    assert lines["Database role"].startswith("✓") and lines["Row-level security"].startswith("✓")
+    assert out.splitlines()[-1] == "No problem; 1 warning(s), marked !, to read (exit status 0)."
+
+
+def test_doctor_names_the_tables_whose_row_level_security_is_off(pg_target, pg_desk):
+    with superuser(pg_target) as conn:
+        conn.execute('ALTER TABLE "customer" NO FORCE ROW LEVEL SECURITY')
+        conn.execute('ALTER TABLE "contact" DISABLE ROW LEVEL SECURITY')
+    try:
+        status, out, _ = run(pg_desk, "--lang", "en", "doctor")
+        status_zh, zh, _ = run(pg_desk, "doctor")
+    finally:
+        with superuser(pg_target) as conn:
+            conn.execute('ALTER TABLE "customer" FORCE ROW LEVEL SECURITY')
+            conn.execute('ALTER TABLE "contact" ENABLE ROW LEVEL SECURITY')
+    assert (status, status_zh) == (1, 1)
+    answer = doctor_lines(out)["Row-level security"]
+    assert answer.startswith("✗ NOT in force on contact, customer: there every store's rows")
+    assert "FORCE ROW LEVEL SECURITY" in answer
+    assert "以下数据表的行级安全未生效：contact, customer" in zh
+    assert ok(pg_desk, "doctor").splitlines()[-1] == "一切正常。"  # put back: sound again
+
+
+def test_doctor_finds_a_schema_newer_than_the_program(pg_target, pg_desk):
     store.open_store(pg_target, "main")
     store.database.execute_sql(
         f'INSERT INTO "{store.MIGRATIONS_TABLE}" ("name", "applied") VALUES (?, ?)',
         ("9999_from_a_newer_program", FROZEN_NOW),
     )
     store.close_store()
-    status, out, _ = run(pg_target, "doctor")
-    assert status == 1
+    status, out, _ = run(pg_desk, "doctor")
+    assert status == 1 and "有 1 项需要处理" in out
     schema = next(line for line in out.splitlines() if "结构版本" in line)
     assert "✗" in schema and "9999" in schema and "请先升级本程序" in schema
 
 
-def test_doctor_finds_a_server_older_than_the_program_needs(pg_target, monkeypatch):
+def test_doctor_finds_a_server_older_than_the_program_needs(pg_desk, monkeypatch):
     monkeypatch.setattr(doctor, "MIN_POSTGRES", 99)
-    status, out, _ = run(pg_target, "--lang", "en", "doctor")
-    assert status == 1
+    status, out, _ = run(pg_desk, "--lang", "en", "doctor")
+    assert status == 1 and out.splitlines()[-1].startswith("1 answer(s)")
     assert "too old: frontdesk needs 99 or newer" in doctor_lines(out)["Database server"]
 
 

@@ -23,47 +23,22 @@ from frontdesk.followup import contact_table
 from frontdesk.people import pins, team
 from frontdesk.people.actor import OPERATOR, Actor
 from frontdesk.stats import statistics
-from frontdesk.store import MIGRATIONS_TABLE, dialect, stores
+from frontdesk.store import MIGRATIONS_TABLE, dialect, row_security, stores
 from frontdesk.store.models import GROUP_WIDE_TABLES, Customer, Person, Setting, Store, database
 
-DESK_ROLE = "frontdesk_desk"
 PHONE = "13800138000"
-
-_TABLES = """
-SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
-       EXISTS (SELECT 1 FROM information_schema.columns col
-                WHERE col.table_schema = 'public' AND col.table_name = c.relname
-                  AND col.column_name = 'store_id'),
-       (SELECT array_agg(p.polname || ':' || pg_get_expr(p.polqual, p.polrelid) || ':'
-                         || pg_get_expr(p.polwithcheck, p.polrelid))
-          FROM pg_policy p WHERE p.polrelid = c.oid)
-  FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
- WHERE ns.nspname = 'public' AND c.relkind = 'r'
- ORDER BY 1
-"""
 
 
 @pytest.fixture
 def group(pg_cluster, pg_url, frozen_clock):
-    """A group's database with the stores A and B, and a role that owns no table: the
-    URL as that role."""
-    with psycopg.connect(
-        host=str(pg_cluster.socket), user="frontdesk", dbname="postgres", autocommit=True
-    ) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (DESK_ROLE,))
-        if exists.fetchone() is None:
-            admin.execute(f'CREATE ROLE "{DESK_ROLE}" LOGIN')
+    """A group's database with the stores A and B: the URL as the desks' role, which owns
+    no table (``tests.postgres.Cluster.as_desk``)."""
     db = store.open_store(pg_url, any_store=True)
     stores.add_store("A", "A店", by=OPERATOR)
     stores.add_store("B", "B店", by=OPERATOR)
-    for grant in (
-        f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{DESK_ROLE}"',
-        f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{DESK_ROLE}"',
-    ):
-        db.execute_sql(grant)
     store.close_store()
     db.close_all()
-    return pg_url.replace("postgresql://frontdesk@", f"postgresql://{DESK_ROLE}@")
+    return pg_cluster.as_desk(pg_url)
 
 
 @contextlib.contextmanager
@@ -77,33 +52,33 @@ def working_in(url: str, code: str):
         db.close_all()
 
 
-def _tables(url: str) -> list[tuple]:
-    """Each table: name, row-level security enabled, forced, has store_id, its policies."""
+def _tables(url: str) -> list[row_security.TableSecurity]:
+    """Each table: its row-level security, store_id and policies (``store.row_security``,
+    the query doctor asks too)."""
     db = store.open_store(url, "main")
     try:
-        return db.execute_sql(_TABLES).fetchall()
+        return row_security.tables(db)
     finally:
         store.close_store()
         db.close_all()
 
 
 def test_every_table_with_a_store_has_its_policy_and_row_level_security_forced(pg_url):
-    owned = [row for row in _tables(pg_url) if row[3]]
+    owned = [table for table in _tables(pg_url) if table.has_store]
     assert len(owned) >= 21
-    for name, enabled, forced, _, policies in owned:
-        assert enabled and forced, f"{name}: row-level security not enabled and forced"
-        setting = "(NULLIF(current_setting('frontdesk.store_id'::text, true), ''::text))::integer"
-        group = (
-            "(COALESCE(current_setting('frontdesk.group_read'::text, true), ''::text) = 'on'::text)"
-        )
-        seen = f"((store_id = {setting}) OR {group})"  # a group read sees every store (0023)
-        written = f"(store_id = {setting})"  # but writes only into its own, always
-        assert policies == [f"{name}_store:{seen}:{written}"], name
+    assert [table.name for table in owned] == row_security.store_owned_tables()  # the models'
+    setting = "(NULLIF(current_setting('frontdesk.store_id'::text, true), ''::text))::integer"
+    group = "(COALESCE(current_setting('frontdesk.group_read'::text, true), ''::text) = 'on'::text)"
+    seen = f"((store_id = {setting}) OR {group})"  # a group read sees every store (0023)
+    written = f"(store_id = {setting})"  # but writes only into its own, always
+    for table in owned:
+        assert table.enabled and table.forced, f"{table.name}: not enabled and forced"
+        assert table.policies == (f"{table.name}_store:{seen}:{written}",), table.name
+        assert table.guarded
 
 
 def test_every_table_but_the_group_wide_ones_has_a_store(pg_url):
-    tables = _tables(pg_url)
-    without = {name for name, *_, has_store, _ in tables if not has_store}
+    without = {table.name for table in _tables(pg_url) if not table.has_store}
     assert without == {MIGRATIONS_TABLE, *GROUP_WIDE_TABLES}  # every other table is a store's
 
 

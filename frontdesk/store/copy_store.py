@@ -54,16 +54,24 @@ from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.people.actor import OPERATOR, Actor
-from frontdesk.store import audit, dialect, failures, is_postgres, make_database, settings, stores
+from frontdesk.store import (
+    audit,
+    dialect,
+    failures,
+    is_postgres,
+    make_database,
+    row_security,
+    settings,
+    stores,
+)
 from frontdesk.store.guard import MIGRATIONS_DIR, MIGRATIONS_TABLE, migration_number
 from frontdesk.store.models import (
-    ALL_MODELS,
     GROUP_WIDE_TABLES,
     Person,
     Setting,
     Store,
-    StoreOwned,
     database,
+    store_owned_models,
 )
 
 STORE = "store"
@@ -175,7 +183,7 @@ class CopyResult:
 def store_models() -> list[type[Model]]:
     """Every store-owned model, each after the tables its foreign keys name (ties in the
     order of ``ALL_MODELS``: the intent cycles before the counts their triggers keep)."""
-    owned = [model for model in ALL_MODELS if issubclass(model, StoreOwned)]
+    owned = store_owned_models()
     placed: list[type[Model]] = []
     while len(placed) < len(owned):
         for model in owned:
@@ -536,11 +544,8 @@ def _bound_by_policies(target: Database) -> None:
     """Refuse a role the row-level security policies do not bind (a superuser, BYPASSRLS):
     through it the services read every store at once, and the proof would compare the file
     with the whole group."""
-    row = target.execute_sql(
-        "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user"
-    ).fetchone()
-    if row and row[0]:
-        user = target.execute_sql("SELECT current_user").fetchone()[0]
+    user = row_security.bypassing_role(target)
+    if user is not None:
         raise CopyRefused(t("copy_store.superuser", user=user))
 
 

@@ -17,9 +17,15 @@ A dealer group's PostgreSQL database has no file of this program's to look at: i
 integrity, foreign keys, write-ahead log, disk and backups (``pg_dump``) are the database
 server's and its IT's. There doctor asks what this program can answer — the server is
 reachable and runs PostgreSQL ``MIN_POSTGRES`` or newer, the schema is neither newer than
-this program nor missing a migration — and says, in a line, that the rest is the server's.
+this program nor missing a migration — and whether row-level security keeps each store to
+its own rows (``row_security``): the connected role is no superuser and has no BYPASSRLS
+(else every store's rows are visible: not ok), owns none of the tables (a warning: FORCE
+binds an owner too, but the desks should connect as a role that owns nothing), and every
+store-owned table has row-level security enabled, forced, with 0022's policy (not ok,
+naming the tables). A line says that the rest is the server's.
 
-The command exits 1 when any answer is not ok, so cron or a monitoring script can run it.
+The command exits 1 when any answer is not ok, so cron or a monitoring script can run it;
+a warning alone leaves it 0.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from playhouse.migrations import Runner
 from frontdesk import clock, store
 from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
-from frontdesk.store import dialect, settings
+from frontdesk.store import dialect, row_security, settings
 from frontdesk.store import guard as store_guard
 from frontdesk.store.models import Registration, database
 
@@ -48,15 +54,19 @@ INTEGRITY_LINES = 5  # integrity_check stops after this many problems
 FOREIGN_KEY_EXAMPLES = 3
 MIB = 1024 * 1024
 MIN_POSTGRES = 15  # the oldest PostgreSQL the store is built and tested on
+OWNED_EXAMPLES = 3  # tables named when the connected role owns some
 
 
 @dataclass(frozen=True)
 class Finding:
     """The answer to one question: which, whether it is ok, and the plain sentence."""
 
-    check: str  # integrity | foreign_keys | wal | schema | backup; server | files (PostgreSQL)
+    # integrity | foreign_keys | wal | schema | backup; PostgreSQL: server | role | owner |
+    # row_security | files
+    check: str
     ok: bool
     answer: str
+    warning: bool = False  # ok, yet worth reading: does not make the exit status 1
 
     @property
     def label(self) -> str:
@@ -173,6 +183,34 @@ def check_server() -> Finding:
     return Finding("server", True, t("doctor.server_ok", version=version, needed=MIN_POSTGRES))
 
 
+def check_role() -> Finding:
+    """Row-level security binds the connected role: no superuser, no BYPASSRLS."""
+    user = row_security.bypassing_role(database.obj)
+    if user is not None:
+        return Finding("role", False, t("doctor.role_bypasses", user=user))
+    return Finding("role", True, t("doctor.role_ok", user=row_security.current_role(database.obj)))
+
+
+def check_owner() -> Finding:
+    """The connected role owns none of the tables (a warning when it does)."""
+    user = row_security.current_role(database.obj)
+    owned = row_security.owned(database.obj)
+    if owned:
+        names = ", ".join(owned[:OWNED_EXAMPLES]) + (", …" if len(owned) > OWNED_EXAMPLES else "")
+        answer = t("doctor.owner_owns", user=user, count=len(owned), names=names)
+        return Finding("owner", True, answer, warning=True)
+    return Finding("owner", True, t("doctor.owner_none", user=user))
+
+
+def check_row_security() -> Finding:
+    """Every store-owned table has row-level security enabled, forced, and its policy."""
+    missing = row_security.unguarded(database.obj)
+    if missing:
+        return Finding("row_security", False, t("doctor.rls_missing", names=", ".join(missing)))
+    count = len(row_security.store_owned_tables())
+    return Finding("row_security", True, t("doctor.rls_ok", count=count))
+
+
 def store_name() -> str:
     """The open store as the report's title names it: its file, or its database's URL
     (without a password)."""
@@ -215,6 +253,9 @@ def examine(now: dt.datetime | None = None) -> list[Finding]:
         return [
             _answer("server", check_server),
             _answer("schema", check_schema),
+            _answer("role", check_role),
+            _answer("owner", check_owner),
+            _answer("row_security", check_row_security),
             Finding("files", True, t("doctor.files_on_server")),
             Finding("backup", True, t("doctor.backup_on_server")),
         ]

@@ -623,3 +623,8 @@ ALL_MODELS = (
     RotationSkip,
     DutyPeriod,
 )
+
+
+def store_owned_models() -> list[type[Model]]:
+    """Every store-owned model (deriving from ``StoreOwned``), in the order of ``ALL_MODELS``."""
+    return [model for model in ALL_MODELS if issubclass(model, StoreOwned)]
