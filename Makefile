@@ -6,10 +6,10 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test soak lint snapshots bench clean
 
-# Test processes: three for every two cores. A Pilot test spends about two thirds of its
-# time waiting for the app to go idle, so a process more than the cores keeps them busy
-# (on 2 cores the suite took 5 min 46 s with 3 processes, about 8 min with 2).
-TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print(max(2, (os.cpu_count() or 1) * 3 // 2))")
+# Test processes: two for every core. A Pilot test spends about two thirds of its time
+# waiting for the app to go idle, so processes beyond the cores keep them busy (on 2 cores:
+# the suite took about 8 min with 2 processes and 7 min with 3 on a fresh clone).
+TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print(max(2, (os.cpu_count() or 1) * 2))")
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
