@@ -19,9 +19,10 @@ import pytest
 from frontdesk import clock, store
 from frontdesk.desk import day_log, registration
 from frontdesk.errors import Forbidden, NotFound, ValidationError
-from frontdesk.followup import contact_table
+from frontdesk.followup import close_review, contact_table, contacts
 from frontdesk.people import pins, team
 from frontdesk.people.actor import OPERATOR, Actor
+from frontdesk.reports import losses
 from frontdesk.stats import statistics
 from frontdesk.store import MIGRATIONS_TABLE, dialect, row_security, stores
 from frontdesk.store.models import GROUP_WIDE_TABLES, Customer, Person, Setting, Store, database
@@ -291,3 +292,34 @@ def test_the_group_month_gives_each_store_and_the_total_summed_from_them(group):
     assert sheet.total.test_drive_rate == pytest.approx(1 / 3)  # from the sums, not 1/2 + 0
     assert rows["A"].order_rate == pytest.approx(1 / 2)
     assert sheet.to_json()["stores"][1]["store"] == "B"
+
+
+def test_the_group_losses_give_each_store_and_the_total_summed_from_them(group):
+    """A: a customer defeated, another applied for as lost (pending); B: one lost; main:
+    none. Counted by hand; all met and closed today, so 0 days followed."""
+    closes = {"A": ("defeat", "价格", "大众帕萨特"), "B": ("lost", "电话停机", "")}
+    for code, (outcome, reason, competitor) in closes.items():
+        with working_in(group, code):
+            desk = Actor.member(team.add_staff("赵敏", "receptionist", by=OPERATOR))
+            boss = Actor.member(team.add_staff("陈静", "manager", by=OPERATOR))
+            _walkin(desk, "13800138001", "09:05")
+            customer = Customer.get(Customer.phone == "13800138001")
+            contacts.close_customer(customer.id, outcome, reason, competitor, by=boss)
+            if code == "A":
+                wang = team.add_staff("王磊", "consultant", by=OPERATOR)
+                _walkin(desk, "13800138002", "09:30", consultant="王磊")
+                other = Customer.get(Customer.phone == "13800138002")
+                close_review.apply(other.id, "lost", "联系不上", by=Actor.member(wang))
+                group_boss = Actor.member(team.add_staff("周总", "group_manager", by=OPERATOR))
+    with working_in(group, "A"):
+        with pytest.raises(Forbidden):
+            losses.group_losses(clock.today(), by=boss)
+        rolled = losses.group_losses(clock.today(), by=group_boss)
+    figures = [
+        (row.code, row.losses.defeat, row.losses.lost, row.applications.applied,
+         row.applications.pending)
+        for row in rolled.stores
+    ]  # fmt: skip
+    assert figures == [("A", 1, 0, 1, 1), ("B", 0, 1, 0, 0), ("main", 0, 0, 0, 0)]
+    assert (rolled.losses.defeat, rolled.losses.lost, rolled.losses.mean_days) == (1, 1, 0.0)
+    assert (rolled.applications.applied, rolled.applications.rate) == (1, 0.0)

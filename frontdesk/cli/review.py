@@ -40,6 +40,7 @@ def add_commands(commands) -> dict[str, Handler]:
 
     report = add_command(report_subparsers(commands), "losses", "losses.cli.cmd")
     report.add_argument("--month", required=True, metavar="YYYY-MM", help=t("losses.cli.month"))
+    report.add_argument("--group", action="store_true", help=t("losses.cli.group"))
     report.add_argument("--json", action="store_true", help=t("losses.cli.json"))
     report.set_defaults(report_handler=_report)
 
@@ -135,6 +136,13 @@ def _status(item: close_review.QueueItem) -> str:
 
 
 def _report(args: argparse.Namespace, actor: Actor) -> int:
+    if args.group:
+        group = losses.group_losses(bounds.parse_month(args.month), by=actor)
+        if args.json:
+            print(json.dumps(group.to_json(), ensure_ascii=False, indent=2))
+        else:
+            print("\n".join(group_lines(group)))
+        return 0
     analysis = losses.loss_analysis(bounds.parse_month(args.month), by=actor)
     if args.json:
         print(json.dumps(analysis.to_json(), ensure_ascii=False, indent=2))
@@ -190,3 +198,27 @@ def analysis_lines(analysis: losses.LossAnalysis) -> list[str]:
             block.append([str(value) for value in cells])
     flush()
     return lines
+
+
+def group_lines(group: losses.GroupLosses) -> list[str]:
+    """Each store's losses and applications of the month, and the group's total."""
+    header = [
+        t("stats.col.store"),
+        t("stats.col.store_name"),
+        t("contacts.outcome.defeat"),
+        t("contacts.outcome.lost"),
+        t("losses.col.total"),
+        t("losses.col.mean_days"),
+        *(t(f"losses.col.{key}") for key in ("applied", "approved", "rejected", "pending", "rate")),
+    ]
+    shown = [(row.code, row.name, row.losses, row.applications) for row in group.stores]
+    rows = [header]
+    for code, name, lost, apps in [
+        *shown,
+        (t("stats.group_total"), "", group.losses, group.applications),
+    ]:
+        counts = (lost.defeat, lost.lost, lost.total)
+        applied = (apps.applied, apps.approved, apps.rejected, apps.pending)
+        days, rate = _cell(lost.mean_days), _share(apps.rate)
+        rows.append([code, name, *map(str, counts), days, *map(str, applied), rate])
+    return [t("losses.cli.group_title", month=group.label), "", *table(rows)]

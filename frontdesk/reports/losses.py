@@ -38,9 +38,10 @@ OUTCOMES = ("defeat", "lost")
 
 # Every loss of the month, one row each: the close, what the customer and the application
 # say of it, and the days from the cycle's first contact to it.
-_LOSSES = """
+_LOSS_ROWS = """
 WITH "loss" AS (
-  SELECT lc."closed_as" AS "outcome",
+  SELECT lc."store_id" AS "store_id",
+         lc."closed_as" AS "outcome",
          lc."close_reason" AS "reason",
          lc."competitor" AS "competitor",
          cu."model" AS "model",
@@ -54,10 +55,24 @@ WITH "loss" AS (
    WHERE lc."at" >= ? AND lc."at" < ?
      AND lc."to_level" IS NULL AND lc."contact_id" IS NULL AND lc."registration_id" IS NULL
      AND lc."closed_as" IN ('defeat', 'lost'))
-SELECT {key}, SUM(CASE WHEN "outcome" = 'defeat' THEN 1 ELSE 0 END),
+"""
+_LOSSES = (
+    _LOSS_ROWS
+    + """SELECT {key}, SUM(CASE WHEN "outcome" = 'defeat' THEN 1 ELSE 0 END),
        SUM(CASE WHEN "outcome" = 'lost' THEN 1 ELSE 0 END), AVG(CAST("days" AS DOUBLE PRECISION))
   FROM "loss" {where} {group}
 """
+)
+# By store, for the group (``group_losses``): the days summed and counted, not averaged, so
+# that the group's mean is taken from the sums.
+_GROUP_LOSSES = (
+    _LOSS_ROWS
+    + """SELECT "store_id", SUM(CASE WHEN "outcome" = 'defeat' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN "outcome" = 'lost' THEN 1 ELSE 0 END),
+       SUM(CAST("days" AS DOUBLE PRECISION)), COUNT("days")
+  FROM "loss" GROUP BY "store_id"
+"""
+)
 _CYCLE_OPENED = """COALESCE(
              (SELECT ic."opened_at" FROM "intent_cycle" ic
                WHERE ic."customer_id" = lc."customer_id" AND ic."closed_at" = lc."at"
@@ -212,3 +227,89 @@ def loss_analysis(month: dt.date, *, by: Actor) -> LossAnalysis:
     applications = _application_rows(month, False)[0]
     per_consultant = tuple(_application_rows(month, True))
     return LossAnalysis(month, total, by_dimension, applications, per_consultant)
+
+
+# -- the group: every store's losses side by side ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoreLosses:
+    """One store's losses and applications of the month (``key``: the store's code)."""
+
+    code: str
+    name: str
+    losses: LossCount
+    applications: ApplicationCount
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "store": self.code,
+            "name": self.name,
+            "losses": self.losses.to_json(),
+            "applications": self.applications.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class GroupLosses:
+    """The month's losses of a dealer group: each store's, and the group's total summed
+    from them (the mean days from the summed days and losses, the rate from the sums)."""
+
+    month: dt.date
+    stores: tuple[StoreLosses, ...]
+    losses: LossCount
+    applications: ApplicationCount
+
+    @property
+    def label(self) -> str:
+        return self.month.strftime("%Y-%m")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "month": self.label,
+            "stores": [row.to_json() for row in self.stores],
+            "total": {"losses": self.losses.to_json(), "applications": self.applications.to_json()},
+        }
+
+
+def _mean(days: float, counted: int) -> float | None:
+    return days / counted if counted else None
+
+
+def group_losses(month: dt.date, *, by: Actor) -> GroupLosses:
+    """Every store's losses and applications of ``month``, and the group's total: a group
+    manager's (or the operator's) roll-up, refused to a store's roles. The same rows as the
+    analysis, grouped by store, in a read-only transaction that sees every store
+    (``dialect.group_read``)."""
+    roles.require(by, roles.GROUP_VIEW)
+    month = months.month_of(month)
+    applications_sql = _APPLICATIONS.format(
+        key='ca."store_id" AS "key"', group='GROUP BY ca."store_id"'
+    )
+    with dialect.group_read(database):
+        stores = database.execute_sql(
+            'SELECT "id", "code", "name" FROM "store" ORDER BY "code"'
+        ).fetchall()
+        lost = database.execute_sql(_GROUP_LOSSES.format(days=_days()), _bounds(month))
+        loss_by_store = {row[0]: row[1:] for row in lost.fetchall()}
+        applied = database.execute_sql(applications_sql, _bounds(month)).fetchall()
+        applied_by_store = {row[0]: row[1:] for row in applied}
+    rows = []
+    sums = [0, 0, 0.0, 0]  # defeats, lost, days, losses with days
+    applications = [0, 0, 0, 0]
+    for store_id, code, name in stores:
+        defeat, lost_count, days, counted = loss_by_store.get(store_id, (0, 0, 0.0, 0))
+        figures = (int(defeat or 0), int(lost_count or 0), float(days or 0), int(counted or 0))
+        apps = tuple(int(n or 0) for n in applied_by_store.get(store_id, (0, 0, 0, 0)))
+        sums = [total + value for total, value in zip(sums, figures, strict=True)]
+        applications = [total + n for total, n in zip(applications, apps, strict=True)]
+        rows.append(
+            StoreLosses(
+                str(code),
+                str(name),
+                LossCount(code, figures[0], figures[1], _mean(figures[2], figures[3])),
+                ApplicationCount(code, *apps),
+            )
+        )
+    total = LossCount("", int(sums[0]), int(sums[1]), _mean(sums[2], int(sums[3])))
+    return GroupLosses(month, tuple(rows), total, ApplicationCount("", *applications))
