@@ -567,3 +567,26 @@ def test_a_superuser_connection_is_refused(source, pg_url, capsys, frozen_clock)
         capsys=capsys,
     )  # fmt: skip
     assert status == 1 and "superuser" in err
+
+
+def test_a_login_given_to_a_renamed_person_is_taken_for_the_next(source, group, pg_cluster, capsys):
+    """North has wanglei; the file has wanglei and wanglei2. The file's wanglei takes the
+    first free login, wanglei2, so the file's own wanglei2 takes the next one: no two people
+    of the group share a login, and the copy says each change."""
+    status, _, err = _run(
+        "--db", source, "staff", "add", "王二磊", "--role", "consultant", "--login", "wanglei2",
+        capsys=capsys,
+    )  # fmt: skip
+    assert status == 0, err
+    result = _copy(source, group, "east", capsys)
+    assert result["renamed"] == [
+        {"login": "wanglei", "now": "wanglei2"},
+        {"login": "wanglei2", "now": "wanglei22"},
+    ]
+    with _superuser(pg_cluster, group) as conn:
+        people = dict(conn.execute("SELECT login, name FROM person").fetchall())
+    assert {k: v for k, v in people.items() if k.startswith("wanglei")} == {
+        "wanglei": "王磊",  # north's
+        "wanglei2": "王磊",  # the file's
+        "wanglei22": "王二磊",
+    }

@@ -607,7 +607,7 @@ def _copy_persons(target: Database, persons: _Table, ids: _Ids, result: CopyResu
     olds = [row[at["id"]] for row in persons.rows]
     ids.tables[PERSON] = dict(zip(olds, _take_ids(target, PERSON, len(olds)), strict=True))
     rows = []
-    for source_row in persons.rows:
+    for source_row in persons.rows:  # one by one: a login given here is taken for the next
         row = list(source_row)
         row[at["id"]] = ids.of(PERSON, row[at["id"]])
         login = row[at["login"]]
@@ -616,8 +616,8 @@ def _copy_persons(target: Database, persons: _Table, ids: _Ids, result: CopyResu
             ids.logins[login] = free
             result.renamed.append((login, free))
             row[at["login"]] = free
+        _insert(target, persons, [row])
         rows.append(row)
-    _insert(target, persons, rows)
     new_ids = list(ids.tables[PERSON].values())
     if _read(Person, target, Person.id.in_(new_ids)) != sorted(rows):
         raise ProofFailed(t("copy_store.rows_differ", table=PERSON))
