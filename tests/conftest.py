@@ -144,6 +144,18 @@ async def settle(pilot, delay: float = 0.0) -> None:
     await _tables_laid_out(pilot)
 
 
+def _messages_waiting(app) -> bool:
+    """Whether the app or a widget of a screen shown has a message not yet handled.
+
+    A key the pilot pressed is in the app's queue until the app hands it on: on a loaded
+    machine that can be after the pilot's pause, and a snapshot then caught the review
+    queue's rows added (the key's read done) but not yet measured. Textual has no public
+    way to ask; the queues are read here only."""
+    nodes = [app, *(node for screen in app.screen_stack for node in screen.walk_children())]
+    nodes.extend(app.screen_stack)
+    return any(not node._message_queue.empty() for node in nodes)
+
+
 async def _workers_done(pilot) -> None:
     """Wait for the app's workers. A worker of an exclusive group (the change watcher's poll,
     every 50 ms in some tests) can be cancelled by its successor while it is waited for:
@@ -173,10 +185,12 @@ async def _tables_laid_out(pilot, timeout: float = 5.0) -> None:
     from textual.widgets import DataTable
 
     deadline = time.monotonic() + timeout
-    once = False  # the last check found every table measured
+    once = False  # the last check found every table measured and no message waiting
     while time.monotonic() < deadline:
+        await _workers_done(pilot)
         tables = [t for screen in pilot.app.screen_stack for t in screen.query(DataTable)]
-        if not any(table._require_update_dimensions for table in tables):
+        measured = not any(table._require_update_dimensions for table in tables)
+        if measured and not _messages_waiting(pilot.app) and not pilot.app.workers:
             if once:
                 return
             once = True
