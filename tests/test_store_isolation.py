@@ -27,6 +27,9 @@ from frontdesk.reports import compliance, losses
 from frontdesk.stats import statistics
 from frontdesk.store import MIGRATIONS_TABLE, dialect, row_security, stores
 from frontdesk.store.models import GROUP_WIDE_TABLES, Customer, Person, Setting, Store, database
+from screens.app import FrontdeskApp
+from tests.conftest import settle
+from tests.test_statistics_screen import open_statistics
 
 PHONE = "13800138000"
 
@@ -365,3 +368,34 @@ def test_the_group_compliance_counts_each_store_alone_and_sums_the_total(group):
         "store": "B", "name": "B店", "planned": 3, "on_time": 1, "late": 1, "open": 1,
         "rate": 0.3333,
     }  # fmt: skip
+
+
+async def test_f5_of_a_group_manager_shows_each_store_and_the_total_by_keys(group):
+    """The desk of store A, a group manager signed in: F5, g. A: two first walk-ins, one
+    with a test drive; B: one with a quote; main: none. Counted by hand."""
+    with working_in(group, "A"):
+        desk = Actor.member(team.add_staff("赵敏", "receptionist", by=OPERATOR))
+        _walkin(desk, "13800138001", "09:05", test_drive=True)
+        _walkin(desk, "13800138002", "09:40")
+        boss = team.add_staff("周总", "group_manager", by=OPERATOR)
+    with working_in(group, "B"):
+        desk = Actor.member(team.add_staff("赵敏", "receptionist", by=OPERATOR))
+        _walkin(desk, "13800138001", "10:10", quote=True)
+    with working_in(group, "A"):
+        app = FrontdeskApp(staff=boss, store_name="A店", show_welcome=False, watch_interval=None)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_statistics(pilot)
+            await pilot.press("g")
+            await settle(pilot)
+            table = app.screen.query_one("#month-table")
+            rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+            # store, name, parties, people, first, returning, first on file, on-file rate
+            assert [row[:8] for row in rows] == [
+                ["A", "A店", "2", "2", "2", "0", "2", "100.0%"],
+                ["B", "B店", "1", "1", "1", "0", "1", "100.0%"],
+                ["main", "main", "0", "0", "0", "0", "0", "—"],
+                ["集团合计", "", "3", "3", "3", "0", "3", "100.0%"],
+            ]
+            await pilot.press("g")  # this store's days: A's alone
+            await settle(pilot)
+            assert [str(cell) for cell in table.get_row_at(24)][:3] == ["25", "三", "2"]
