@@ -264,3 +264,53 @@ def test_report_compliance_as_json_and_refused_to_the_desk(run_cli, cli_november
         "--as", "wanglei", "report", "compliance", "--month", "2026-11", "--consultant", "李娜"
     )
     assert (status, err.strip()) == (1, "销售顾问只能查看自己的跟进达成")
+
+
+# -- the group's roll-up (two stores on PostgreSQL: tests/test_store_isolation.py) -------------
+
+
+def test_the_group_compliance_on_one_file_is_its_store_and_a_total_equal_to_it(november):
+    boss = Actor.member(team.add_staff("周总", "group_manager", by=OPERATOR))
+    group = compliance.group_compliance(NOVEMBER, by=boss)
+    assert group.as_of == D(2026, 11, 30)
+    # the store's own report above, by hand: 12 planned, 5 on time, 4 late, 3 open
+    assert [(row.code, *figures(row.tally)[2:]) for row in group.stores] == [("main", 12, 5, 4, 3)]
+    assert figures(group.total) == (None, "", 12, 5, 4, 3)
+    assert group.total.rate == pytest.approx(5 / 12)
+    assert group == compliance.group_compliance(NOVEMBER, by=OPERATOR)
+    with pytest.raises(Forbidden, match="展厅主管无权查看各门店及集团汇总"):
+        compliance.group_compliance(NOVEMBER, by=Actor.member(november["chenjing"]))
+    with pytest.raises(Forbidden):
+        compliance.group_compliance(NOVEMBER, by=Actor.member(november["wanglei"]))
+
+
+def test_report_compliance_group_on_the_command_line_is_a_group_managers_right(
+    run_cli, cli_november
+):
+    assert run_cli("staff", "add", "周总", "--role", "group_manager")[0] == 0
+    args = ("report", "compliance", "--month", "2026-11", "--group")
+    status, out, err = run_cli("--as", "zhouzong", *args)
+    assert (status, err) == (0, "")
+    lines = [line.split() for line in out.splitlines()]
+    assert lines[0] == ["集团跟进达成", "·", "2026-11（截至", "2026-11-30）"]
+    assert lines[2] == ["门店", "店名", "计划跟进", "按时", "逾期", "未跟进", "达成率"]
+    assert lines[3:] == [
+        ["main", "main", "12", "5", "4", "3", "41.7%"],
+        ["集团合计", "12", "5", "4", "3", "41.7%"],
+    ]
+    status, out, err = run_cli("--as", "zhouzong", *args, "--json")
+    assert status == 0, err
+    assert json.loads(out) == {
+        "month": "2026-11",
+        "as_of": "2026-11-30",
+        "stores": [
+            {"store": "main", "name": "main", "planned": 12, "on_time": 5, "late": 4, "open": 3,
+             "rate": 0.4167},
+        ],
+        "total": {"planned": 12, "on_time": 5, "late": 4, "open": 3, "rate": 0.4167},
+    }  # fmt: skip
+    status, out, err = run_cli("--lang", "en", "--as", "chenjing", *args)
+    assert (status, out) == (1, "")
+    assert err.strip() == "Manager: you may not read every store's figures and the group's total"
+    status, _, err = run_cli("--lang", "en", *args, "--consultant", "李娜")
+    assert status != 0 and "--consultant" in err

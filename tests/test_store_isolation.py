@@ -11,6 +11,7 @@ These need a PostgreSQL server (``tests.postgres``); without one they are skippe
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import uuid
 
 import psycopg
@@ -22,10 +23,13 @@ from frontdesk.errors import Forbidden, NotFound, ValidationError
 from frontdesk.followup import close_review, contact_table, contacts
 from frontdesk.people import pins, team
 from frontdesk.people.actor import OPERATOR, Actor
-from frontdesk.reports import losses
+from frontdesk.reports import compliance, losses
 from frontdesk.stats import statistics
 from frontdesk.store import MIGRATIONS_TABLE, dialect, row_security, stores
 from frontdesk.store.models import GROUP_WIDE_TABLES, Customer, Person, Setting, Store, database
+from screens.app import FrontdeskApp
+from tests.conftest import settle
+from tests.test_statistics_screen import open_statistics
 
 PHONE = "13800138000"
 
@@ -323,3 +327,75 @@ def test_the_group_losses_give_each_store_and_the_total_summed_from_them(group):
     assert figures == [("A", 1, 0, 1, 1), ("B", 0, 1, 0, 0), ("main", 0, 0, 0, 0)]
     assert (rolled.losses.defeat, rolled.losses.lost, rolled.losses.mean_days) == (1, 1, 0.0)
     assert (rolled.applications.applied, rolled.applications.rate) == (1, 0.0)
+
+
+def test_the_group_compliance_counts_each_store_alone_and_sums_the_total(group):
+    """A: 王磊's H walk-in of 11-20 is due 11-22, called then (on time), due 11-24, not yet
+    (open). B: 李娜's A walk-in of 11-10 is due 11-13, called 11-15 (late), due 11-18,
+    called then (on time), due 11-21, not yet (open). main: nothing. Counted by hand
+    (H every 2 days, A every 3); today is 11-25."""
+    calls = {"A": ("王磊", "H", (20,), (22,)), "B": ("李娜", "A", (10,), (15, 18))}
+    for code, (name, level, (day,), called) in calls.items():
+        with working_in(group, code):
+            team.add_staff(name, "consultant", by=OPERATOR)
+            data = registration.RegistrationInput(
+                kind="walkin", phone=PHONE, name="客户", level=level, consultant=name,
+                time_in=dt.datetime(2026, 11, day, 10, 0),
+            )  # fmt: skip
+            customer_id = registration.register(data, by=OPERATOR).customer_id
+            for when in called:
+                contact = contacts.ContactInput(method="call", at=f"2026-11-{when} 10:00")
+                contacts.record_contact(customer_id, contact, by=OPERATOR)
+            if code == "A":
+                boss = Actor.member(team.add_staff("周总", "group_manager", by=OPERATOR))
+                manager = Actor.member(team.add_staff("陈静", "manager", by=OPERATOR))
+    november = dt.date(2026, 11, 1)
+    with working_in(group, "A"):
+        with pytest.raises(Forbidden, match="展厅主管无权查看各门店及集团汇总"):
+            compliance.group_compliance(november, by=manager)
+        rolled = compliance.group_compliance(november, by=boss)
+        own = compliance.compliance(november, by=manager).total  # A's own, after it
+    counts = [
+        (row.code, row.tally.planned, row.tally.on_time, row.tally.late, row.tally.open)
+        for row in rolled.stores
+    ]
+    assert counts == [("A", 2, 1, 0, 1), ("B", 3, 1, 1, 1), ("main", 0, 0, 0, 0)]
+    total = rolled.total
+    assert (total.planned, total.on_time, total.late, total.open) == (5, 2, 1, 2)
+    assert total.rate == 0.4  # 2 / 5 from the sums, not the mean of 1/2 and 1/3
+    assert (own.planned, own.on_time, own.open) == (2, 1, 1)
+    assert rolled.as_json()["stores"][1] == {
+        "store": "B", "name": "B店", "planned": 3, "on_time": 1, "late": 1, "open": 1,
+        "rate": 0.3333,
+    }  # fmt: skip
+
+
+async def test_f5_of_a_group_manager_shows_each_store_and_the_total_by_keys(group):
+    """The desk of store A, a group manager signed in: F5, g. A: two first walk-ins, one
+    with a test drive; B: one with a quote; main: none. Counted by hand."""
+    with working_in(group, "A"):
+        desk = Actor.member(team.add_staff("赵敏", "receptionist", by=OPERATOR))
+        _walkin(desk, "13800138001", "09:05", test_drive=True)
+        _walkin(desk, "13800138002", "09:40")
+        boss = team.add_staff("周总", "group_manager", by=OPERATOR)
+    with working_in(group, "B"):
+        desk = Actor.member(team.add_staff("赵敏", "receptionist", by=OPERATOR))
+        _walkin(desk, "13800138001", "10:10", quote=True)
+    with working_in(group, "A"):
+        app = FrontdeskApp(staff=boss, store_name="A店", show_welcome=False, watch_interval=None)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_statistics(pilot)
+            await pilot.press("g")
+            await settle(pilot)
+            table = app.screen.query_one("#month-table")
+            rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+            # store, name, parties, people, first, returning, first on file, on-file rate
+            assert [row[:8] for row in rows] == [
+                ["A", "A店", "2", "2", "2", "0", "2", "100.0%"],
+                ["B", "B店", "1", "1", "1", "0", "1", "100.0%"],
+                ["main", "main", "0", "0", "0", "0", "0", "—"],
+                ["集团合计", "", "3", "3", "3", "0", "3", "100.0%"],
+            ]
+            await pilot.press("g")  # this store's days: A's alone
+            await settle(pilot)
+            assert [str(cell) for cell in table.get_row_at(24)][:3] == ["25", "三", "2"]

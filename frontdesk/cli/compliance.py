@@ -1,4 +1,5 @@
-"""Command-line report of the follow-up compliance (跟进达成): ``report compliance``."""
+"""Command-line report of the follow-up compliance (跟进达成): ``report compliance``, and a
+dealer group's roll-up of it by store (``--group``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 
 from frontdesk import bounds, rules
 from frontdesk.cli.base import REPORT, Handler, report_subparsers, run_report, table
+from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
 from frontdesk.people import team
 from frontdesk.people.actor import Actor
@@ -20,6 +22,7 @@ def add_commands(commands) -> dict[str, Handler]:
     )
     report.add_argument("--month", required=True, metavar="YYYY-MM", help=t("compliance.cli.month"))
     report.add_argument("--consultant", metavar="NAME", help=t("compliance.cli.consultant"))
+    report.add_argument("--group", action="store_true", help=t("compliance.cli.group"))
     report.add_argument("--json", action="store_true", help=t("compliance.cli.json"))
     report.set_defaults(report_handler=_compliance)
     return {REPORT: run_report}
@@ -27,12 +30,20 @@ def add_commands(commands) -> dict[str, Handler]:
 
 def _compliance(args: argparse.Namespace, actor: Actor) -> int:
     month = bounds.parse_month(args.month)
-    consultant_id = team.require_staff(args.consultant).id if args.consultant else None
-    result = compliance.compliance(month, by=actor, consultant_id=consultant_id)
+    result: compliance.Compliance | compliance.GroupCompliance
+    if args.group:
+        if args.consultant:
+            raise ValidationError({"consultant": t("compliance.cli.group_no_consultant")})
+        result = compliance.group_compliance(month, by=actor)
+        text = group_lines(result)
+    else:
+        consultant_id = team.require_staff(args.consultant).id if args.consultant else None
+        result = compliance.compliance(month, by=actor, consultant_id=consultant_id)
+        text = lines(result)
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:
-        print("\n".join(lines(result)))
+        print("\n".join(text))
     return 0
 
 
@@ -42,16 +53,17 @@ def _consultant(name: str | None) -> str:
     return name or t("compliance.unassigned")
 
 
+def _figures(line: compliance.Tally) -> list[str]:
+    """Planned, on time, late, open and the rate of a tally, as the columns show them."""
+    counts = (line.planned, line.on_time, line.late, line.open)
+    return [*map(str, counts), format_value(line.rate, RATE)]
+
+
+_FIGURE_COLUMNS = ("planned", "on_time", "late", "open", "rate")
+
+
 def _tally_row(line: compliance.Tally) -> list[str]:
-    return [
-        _consultant(line.consultant),
-        line.level or t("compliance.all_levels"),
-        str(line.planned),
-        str(line.on_time),
-        str(line.late),
-        str(line.open),
-        format_value(line.rate, RATE),
-    ]
+    return [_consultant(line.consultant), line.level or t("compliance.all_levels"), *_figures(line)]
 
 
 def lines(result: compliance.Compliance) -> list[str]:
@@ -63,10 +75,7 @@ def lines(result: compliance.Compliance) -> list[str]:
     )
     if not result.total.planned:
         return [title, "", t("compliance.none")]
-    header = [
-        t(f"compliance.col.{key}")
-        for key in ("consultant", "level", "planned", "on_time", "late", "open", "rate")
-    ]
+    header = [t(f"compliance.col.{key}") for key in ("consultant", "level", *_FIGURE_COLUMNS)]
     rows = []
     for mine in result.consultants:
         rows += [_tally_row(line) for line in result.lines if line.consultant == mine.consultant]
@@ -92,3 +101,17 @@ def lines(result: compliance.Compliance) -> list[str]:
         ]
         out += ["", t("compliance.missed"), *table([header, *missed])]
     return out
+
+
+def group_lines(group: compliance.GroupCompliance) -> list[str]:
+    """Each store's planned contacts of the month and the group's total, a row each."""
+    title = t(
+        "compliance.group_title",
+        month=group.month.strftime("%Y-%m"),
+        as_of=group.as_of.isoformat(),
+    )
+    header = [t("stats.col.store"), t("stats.col.store_name")]
+    header += [t(f"compliance.col.{key}") for key in _FIGURE_COLUMNS]
+    rows = [[row.code, row.name, *_figures(row.tally)] for row in group.stores]
+    rows.append([t("stats.group_total"), "", *_figures(group.total)])
+    return [title, "", *table([header, *rows])]

@@ -21,6 +21,10 @@ The table's rows come a keyset page at a time with one events query per page, as
 due day depends on each customer's sequence of events (an agreement holds until a later
 contact passes it, a cadence counts from the last one, each interval from its change on),
 which no aggregate expresses.
+
+A dealer group's roll-up (``group_compliance``, ``report compliance --group``): each store's
+planned contacts counted as its own report counts them, store by store in one read of the
+group, and the group's total summed from the stores' counts (its rate from the sums).
 """
 
 from __future__ import annotations
@@ -39,7 +43,8 @@ from frontdesk.i18n import t
 from frontdesk.months import month_end
 from frontdesk.people import roles
 from frontdesk.people.actor import Actor
-from frontdesk.store.models import IntentCycle
+from frontdesk.store import dialect
+from frontdesk.store.models import IntentCycle, Store, database
 
 BATCH = 500  # the table's rows per page (and per events query)
 RATE_PLACES = 4  # a rate's places in JSON (0.8333), as the statistics give theirs
@@ -147,9 +152,13 @@ def compliance(month: dt.date, *, by: Actor, consultant_id: int | None = None) -
             raise Forbidden(t("compliance.not_own"))
         consultant_id = by.staff_id
     today = clock.today()
-    as_of = min(today, month_end(month) - dt.timedelta(days=1))
     f = TableFilter(month=month, today=today, viewer=by, consultant_id=consultant_id)
-    return _tallied(month, as_of, list(planned_contacts(f)))
+    return _tallied(month, _as_of(month, today), list(planned_contacts(f)))
+
+
+def _as_of(month: dt.date, today: dt.date) -> dt.date:
+    """The last day counted: today in the month in progress, else the month's last."""
+    return min(today, month_end(month) - dt.timedelta(days=1))
 
 
 def planned_contacts(f: TableFilter) -> Iterator[PlannedContact]:
@@ -242,3 +251,64 @@ def _tallied(month: dt.date, as_of: dt.date, planned: list[PlannedContact]) -> C
         tally((None, None)),
         tuple(missed),
     )
+
+
+# -- the group: every store's compliance side by side -----------------------------------------
+
+
+@dataclass(frozen=True)
+class StoreCompliance:
+    """One store's planned contacts of the month, by what became of them (its code, name)."""
+
+    code: str
+    name: str
+    tally: Tally
+
+    def as_json(self) -> dict:
+        figures = self.tally.as_json()
+        del figures["consultant"], figures["level"]
+        return {"store": self.code, "name": self.name, **figures}
+
+
+@dataclass(frozen=True)
+class GroupCompliance:
+    """A month's follow-up compliance of a dealer group: each store's, and the group's
+    total summed from the stores' counts (the rate from the sums, not a mean of rates)."""
+
+    month: dt.date
+    as_of: dt.date
+    stores: tuple[StoreCompliance, ...]
+    total: Tally
+
+    def as_json(self) -> dict:
+        total = self.total.as_json()
+        del total["consultant"], total["level"]
+        return {
+            "month": self.month.strftime("%Y-%m"),
+            "as_of": self.as_of.isoformat(),
+            "stores": [row.as_json() for row in self.stores],
+            "total": total,
+        }
+
+
+def group_compliance(month: dt.date, *, by: Actor) -> GroupCompliance:
+    """Every store's follow-up compliance of ``month`` (its first day), and the group's
+    total: a group manager's (or the operator's) roll-up, refused to a store's roles.
+
+    In one read-only transaction that sees every store (``dialect.group_read``), each
+    store's part sees that store alone (``dialect.one_store_of_group_read``) and counts its
+    planned contacts as the store's own report does — a due day is no aggregate (see the
+    module) — and the total adds the stores' counts. On SQLite, the file's one store."""
+    roles.require(by, roles.GROUP_VIEW)
+    today = clock.today()
+    as_of = _as_of(month, today)
+    rows: list[StoreCompliance] = []
+    with dialect.group_read(database):
+        query = Store.select(Store.id, Store.code, Store.name).order_by(Store.code).tuples()
+        for store_id, code, name in cast("list[tuple[int, str, str]]", list(query)):
+            with dialect.one_store_of_group_read(database, store_id):
+                f = TableFilter(month=month, today=today, viewer=by)
+                tally = _tallied(month, as_of, list(planned_contacts(f))).total
+            rows.append(StoreCompliance(code, name, tally))
+    sums = [sum(getattr(row.tally, status) for row in rows) for status in ("planned", *STATUSES)]
+    return GroupCompliance(month, as_of, tuple(rows), Tally(None, "", *sums))

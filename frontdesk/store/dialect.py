@@ -407,6 +407,7 @@ def read_transaction(db: Database | DatabaseProxy):
 
 
 GROUP_READ_SETTING = "frontdesk.group_read"  # 'on': the policies' USING shows every store (0023)
+STORE_SETTING = "frontdesk.store_id"  # the connection's store, read by the policies (0022)
 
 
 @contextlib.contextmanager
@@ -427,6 +428,36 @@ def group_read(db: Database | DatabaseProxy):
             db.execute_sql(READ_ONLY)
             db.execute_sql("SELECT set_config(%s, 'on', true)", (GROUP_READ_SETTING,))
         yield
+
+
+@contextlib.contextmanager
+def one_store_of_group_read(db: Database | DatabaseProxy, store_id: int):
+    """Inside a group read, a part that sees one store's rows alone, as that store's own
+    terminal does: for a roll-up whose figures no aggregate gives (the compliance's planned
+    days, a pass over each customer's events), run store by store with the store's own
+    queries. On PostgreSQL it sets, for the transaction, ``frontdesk.store_id`` to the
+    store and ``frontdesk.group_read`` off — what the policies and ``this_store`` read —
+    and puts both back after; the group read's transaction stays READ ONLY, so nothing is
+    written in the other store. On SQLite the file's one store: nothing to narrow."""
+    if not db.in_transaction():
+        raise RuntimeError("one store's part of a group read is inside the group read")
+    if not is_postgres(db):
+        yield
+        return
+    settings = (STORE_SETTING, GROUP_READ_SETTING)
+    before = db.execute_sql(
+        "SELECT current_setting(%s, true), current_setting(%s, true)", settings
+    ).fetchone()
+    narrowed = (str(store_id), "off")
+    db.execute_sql(_SET_TWO, (settings[0], narrowed[0], settings[1], narrowed[1]))
+    try:
+        yield
+    finally:
+        restored = [value or "" for value in before]
+        db.execute_sql(_SET_TWO, (settings[0], restored[0], settings[1], restored[1]))
+
+
+_SET_TWO = "SELECT set_config(%s, %s, true), set_config(%s, %s, true)"
 
 
 def drop_connection(db: Database | DatabaseProxy) -> None:

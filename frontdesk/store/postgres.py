@@ -80,7 +80,7 @@ WAIT_S = 15  # a thread waits this long for a pooled connection or a lock (SQLit
 # class ("fd" 0 1), and the store whose writes it serialises (its id; 0 before one is chosen).
 WRITE_LOCK_CLASS = 0x66640001
 NO_STORE = 0
-STORE_SETTING = "frontdesk.store_id"  # the connection's store, read by the policies (0022)
+STORE_SETTING = dialect.STORE_SETTING  # the connection's store, read by the policies (0022)
 SNAPSHOT = "REPEATABLE READ"  # the isolation of a transaction without the lock (``snapshot``)
 
 

@@ -3,7 +3,8 @@
 At the top the day's figures and rates, each beside the same weekday last week; then the
 traffic by hour as a bar chart (walk-ins and calls side by side); then the splits by
 channel, by model and by consultant. ←/→ (or [/]) move a day, ``t`` comes back to today,
-``m`` opens the month sheet, ``x`` exports the month, ``?`` shows how figures are counted.
+``m`` opens the month sheet, ``x`` exports the month, ``?`` shows how figures are counted;
+for a group manager ``g`` opens the group's month, a row per store (``month_sheet``).
 Every figure comes from ``frontdesk.stats.statistics``; the screen reloads itself (in a worker)
 when another terminal commits.
 """
@@ -29,10 +30,10 @@ from frontdesk.i18n import t
 from frontdesk.people import roles
 from frontdesk.stats import statistics
 from frontdesk.stats import statistics_sheet as sheet
-from screens import registry
+from screens import access, registry
 from screens.bindings import translate_bindings
 from screens.db import run_db
-from screens.stats.month_sheet import MonthSheetScreen
+from screens.stats.month_sheet import GROUP_KEY, MonthSheetScreen
 from screens.stats.statistics_dialogs import MONTH_KEYS, FormulasScreen, export_month
 from screens.tables import FdTable
 from screens.widgets import FdFooter, FdHeader
@@ -159,8 +160,10 @@ class StatisticsScreen(Screen):
         ),
         Binding("t", "today", "stats.key.today", id="stats-today"),
         Binding("m", "month", "stats.key.month", tooltip="stats.help.month_key", id="stats-month"),
+        GROUP_KEY,
         *MONTH_KEYS,
     ]
+    ACTION_RIGHTS = {"group": roles.GROUP_VIEW}
 
     def __init__(self, day: dt.date | None = None) -> None:
         super().__init__()
@@ -336,12 +339,20 @@ class StatisticsScreen(Screen):
     def action_today(self) -> None:
         self.show_day(clock.today())
 
-    def action_month(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return access.allowed(self, action)
+
+    def action_month(self, by_store: bool = False) -> None:
         def closed(day: dt.date | None) -> None:
             if day is not None:
                 self.show_day(day)
 
-        self.app.push_screen(MonthSheetScreen(self.day.year, self.day.month), closed)
+        month = MonthSheetScreen(self.day.year, self.day.month, by_store=by_store)
+        self.app.push_screen(month, closed)
+
+    def action_group(self) -> None:
+        """The group's month of this day, a row per store (a group manager's)."""
+        self.action_month(by_store=True)
 
     def action_export(self) -> None:
         export_month(self, self.day.year, self.day.month)
