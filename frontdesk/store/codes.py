@@ -31,7 +31,7 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from peewee import SQL, Field, fn
+from peewee import SQL, Field, Value, fn
 
 from frontdesk import rules
 from frontdesk.errors import NotFound, ValidationError
@@ -229,7 +229,7 @@ def list_codes(kind: str | None = None, *, by: Actor, group: bool = False) -> li
                 GroupCodeItem.active,
                 GroupCodeItem.position,
                 GroupCodeItem.id,
-                SQL("'group'"),
+                Value(layers.GROUP),
             ).where(GroupCodeItem.kind == each)
             items = list(rows.tuples(query.order_by(GroupCodeItem.position, GroupCodeItem.id)))
             with dialect.group_read(database):

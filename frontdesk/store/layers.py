@@ -5,10 +5,10 @@ A setting and a code list are kept per store with a group default: the store's r
 ``GroupCodeItem``: group-wide, migration 0024). What a store uses is decided for each
 *holder* — a setting's key, a code list's kind — as a whole: the store's rows when it has
 any for it, else the group's; neither, and the program's built-in default holds (a
-setting's ``Known.default``; a code list is then empty). So a store that sets one
-follow-up interval keeps the group's for the others, and a store with a model list of its
-own offers none of the group's models, while one without it follows the group's list as the
-group changes it.
+setting's ``Known.default``; a code list is then empty). So a store that sets its own rate
+base keeps the group's rotation rule, and a store with a model list of its own offers none
+of the group's models, while one without it follows the group's list as the group changes
+it.
 
 One mechanism for both: ``Layered.rows`` is one query, the store's rows and the group's
 for the holders the store does not hold, each marked with where it comes from (``STORE`` /
