@@ -35,7 +35,7 @@ class AdminData:
     keys: list[StaffKey]
     settings: list[tuple[settings.Known, str | None]]
     codes: list[codes.Code]
-    # The group's default of each setting the store has no value of its own for.
+    # The group's default of each setting it has one of (what holds without the store's own).
     group_values: dict[str, str] = field(default_factory=dict)
 
 
@@ -50,7 +50,9 @@ def load(by: Actor) -> AdminData:
         settings=settings.known(),
         codes=codes.list_codes(by=by),
         group_values={
-            held.entry.key: held.value for held in settings.holding() if held.source == layers.GROUP
+            held.entry.key: held.value
+            for held in settings.group_defaults()
+            if held.source == layers.GROUP
         },
     )
 
