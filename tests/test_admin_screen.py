@@ -323,3 +323,22 @@ async def test_f1_lists_the_admin_keys_to_the_admin_only(admin, showroom, make_a
                 assert rows["d"] == "光标处的销售顾问当班或不当班"
                 assert rows["Enter"] == "员工页：改岗位 · 设置页：修改 · 代码表页：改名"
                 assert dict(sections["系统管理的表单"])["Ctrl+S"] == "保存"
+
+
+async def test_a_setting_emptied_goes_back_to_the_groups_default(admin, make_app):
+    settings.change(settings.ROTATION_OVERDUE_OUT, "3", by=OPERATOR, group=True)
+    settings.change(settings.ROTATION_OVERDUE_OUT, "1", by=OPERATOR)  # the store's own
+    app = make_app(staff=admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_admin(pilot, "3", *["down"] * 7)  # rotation.overdue_out
+        await press(pilot, "enter")
+        form = app.screen
+        assert isinstance(form, AdminForm)
+        assert text_of(form, "hint-value") == "空白：改用集团默认值（3）"
+        await press(pilot, "ctrl+a", "ctrl+k", "enter")
+        assert app.screen is screen
+        assert settings.get(settings.ROTATION_OVERDUE_OUT) == "3"
+        assert settings.known_setting(settings.ROTATION_OVERDUE_OUT).description in text_of(
+            screen, "admin-status"
+        )
+        assert text_of(screen, "admin-status").endswith("：3")

@@ -225,13 +225,15 @@ def test_a_member_who_leaves_and_comes_back(staffed):
 def test_settings_list_change_and_reset(staffed):
     status, out, _ = staffed("settings")
     lines = out.splitlines()
-    assert status == 0 and lines[0].split() == ["设置项", "当前值", "默认值", "说明"]
-    rows = {line.split()[0]: line.split()[1:3] for line in lines[1:]}
-    assert rows["follow_up_days.C"] == ["—", "14"] and rows["ssh.max_sessions"] == ["—", "20"]
+    assert status == 0 and lines[0].split() == ["设置项", "当前值", "取自", "默认值", "说明"]
+    rows = {line.split()[0]: line.split()[1:4] for line in lines[1:]}
+    assert rows["follow_up_days.C"] == ["14", "系统默认", "14"]
+    assert rows["ssh.max_sessions"] == ["20", "系统默认", "20"]
+    assert rows["store_name"] == ["—", "系统默认", "—"]
     assert staffed("settings", "set", "ssh.max_sessions", "8") == (0, "ssh.max_sessions = 8\n", "")
-    status, out, _ = staffed("--lang", "en", "settings")
-    rows = {line.split()[0]: line.split()[1:3] for line in out.splitlines()[1:]}
-    assert rows["ssh.max_sessions"] == ["8", "20"]
+    status, out, _ = staffed("--lang", "en", "settings", "list")
+    rows = {line.split()[0]: line.split()[1:4] for line in out.splitlines()[1:]}
+    assert rows["ssh.max_sessions"] == ["8", "store", "20"]
     status, _, err = staffed("settings", "set", "ssh.max_sessions", "0")
     assert (status, err.strip()) == (1, "ssh.max_sessions: 不能小于 1")
     status, _, err = staffed("--as", "赵敏", "settings", "reset", "ssh.max_sessions")

@@ -264,7 +264,7 @@ def test_doctor_reports_a_superuser_connection_and_the_tables_it_owns(pg_target)
     lines = doctor_lines(out)
     assert lines["Database role"].startswith("✗ frontdesk is a superuser or has BYPASSRLS")
     assert "sees every store's rows" in lines["Database role"]
-    assert lines["Table owner"].startswith("! frontdesk owns 24 table(s) (")  # all, and the ledger
+    assert lines["Table owner"].startswith("! frontdesk owns 26 table(s) (")  # all, and the ledger
     assert lines["Row-level security"].startswith("✓")
     assert out.splitlines()[-1] == "1 answer(s) need attention (exit status 1)."
     status, zh, _ = run(pg_target, "doctor")

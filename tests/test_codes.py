@@ -199,18 +199,18 @@ def test_codes_commands_add_rename_retire_and_list(store_with_admin):
     status, out, _ = run("--as", "zhoujie", "codes", "list", "model")
     assert status == 0
     assert out.splitlines() == [
-        "代码表  名称    状态    已用",
-        "车型    凯美瑞  在用    0",
-        "车型    卡罗拉  已停用  0",
+        "代码表  名称    状态    已用  取自",
+        "车型    凯美瑞  在用    0     本店",
+        "车型    卡罗拉  已停用  0     本店",
     ]
     status, out, _ = run("--as", "zhoujie", "codes", "restore", "model", "卡罗拉")
     assert (status, out) == (0, "车型表：已恢复“卡罗拉”\n")
     status, out, _ = run("--as", "zhoujie", "--lang", "en", "codes")
     assert status == 0
     rows = [line.split() for line in out.splitlines()]
-    assert rows[0] == ["List", "Name", "State", "Used"]
-    assert ["channel", "网络", "in", "use", "0"] in rows
-    assert rows[-1] == ["competitor", "大众朗逸", "in", "use", "0"]
+    assert rows[0] == ["List", "Name", "State", "Used", "From"]
+    assert ["channel", "网络", "in", "use", "0", "store"] in rows
+    assert rows[-1] == ["competitor", "大众朗逸", "in", "use", "0", "store"]
 
 
 def test_codes_commands_refuse_others_and_bad_input(store_with_admin):

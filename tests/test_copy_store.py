@@ -590,3 +590,31 @@ def test_a_login_given_to_a_renamed_person_is_taken_for_the_next(source, group, 
         "wanglei2": "王磊",  # the file's
         "wanglei22": "王二磊",
     }
+
+
+def test_a_store_moved_in_keeps_the_settings_it_used_where_the_group_says_otherwise(
+    source, group, pg_cluster, capsys
+):
+    # The group's defaults: rates over all parties, out of the rotation at 3 overdue. The
+    # file's store has neither of its own (the built-in first visits and 0), and its own
+    # store name, which the group has no default of.
+    north = ["--db", group, "--store", "north"]
+    for key, value in (("stats.rate_base", "all"), ("rotation.overdue_out", "3")):
+        assert _run(*north, "settings", "set", "--group", key, value, capsys=capsys)[0] == 0
+    result = _copy(source, group, "east", capsys)
+    assert result["proved"]  # the month sheets say first visits, as the file's do
+    assert result["kept_settings"] == [
+        {"key": "rotation.overdue_out", "value": "0", "group": "3"},
+        {"key": "stats.rate_base", "value": "first", "group": "all"},
+    ]
+    status, out, _ = _run(
+        "--lang", "en", "--db", group, "--store", "east", "settings", capsys=capsys
+    )  # fmt: skip
+    assert status == 0
+    rows = {line.split()[0]: line.split()[1:3] for line in out.splitlines()[1:]}
+    assert rows["stats.rate_base"] == ["first", "store"]
+    assert rows["rotation.overdue_out"] == ["0", "store"]
+    assert rows["ssh.max_sessions"] == ["20", "built-in"]
+    status, out, _ = _run("--lang", "en", *north, "settings", capsys=capsys)
+    rows = {line.split()[0]: line.split()[1:3] for line in out.splitlines()[1:]}
+    assert status == 0 and rows["stats.rate_base"] == ["all", "group"]  # north: the group's

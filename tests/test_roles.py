@@ -61,7 +61,8 @@ def customer_of_wanglei(showroom) -> Customer:
             roles.ACTIONS
             - {"staff.manage", "keys.manage", "settings.manage", "codes.manage", "backup"}
             - {"stores.manage"}  # a dealer group's stores: the admin's
-            - {"group.view"},  # every store's figures: the group manager's
+            - {"group.view"}  # every store's figures: the group manager's
+            - {"group.defaults"},  # the group's defaults: the group manager's too
         ),
         (
             "admin",
@@ -76,7 +77,7 @@ def customer_of_wanglei(showroom) -> Customer:
             },
         ),
         (
-            "group_manager",  # reads what a store's manager reads, changes nothing
+            "group_manager",  # reads what a store's manager reads, changes no store's rows
             {
                 "log.view",
                 "statistics.view",
@@ -88,6 +89,7 @@ def customer_of_wanglei(showroom) -> Customer:
                 "targets.view",
                 "ups.view",
                 "group.view",  # and every store's figures with the group's total
+                "group.defaults",  # and sets the group's defaults, no store's own
             },
         ),
     ],

@@ -25,8 +25,17 @@ from frontdesk.people import pins, team
 from frontdesk.people.actor import OPERATOR, Actor
 from frontdesk.reports import compliance, losses
 from frontdesk.stats import statistics
-from frontdesk.store import MIGRATIONS_TABLE, dialect, row_security, stores
-from frontdesk.store.models import GROUP_WIDE_TABLES, Customer, Person, Setting, Store, database
+from frontdesk.store import MIGRATIONS_TABLE, codes, dialect, layers, row_security, settings, stores
+from frontdesk.store.models import (
+    GROUP_DEFAULT_TABLES,
+    GROUP_WIDE_TABLES,
+    Customer,
+    GroupCodeItem,
+    Person,
+    Setting,
+    Store,
+    database,
+)
 from screens.app import FrontdeskApp
 from tests.conftest import settle
 from tests.test_statistics_screen import open_statistics
@@ -399,3 +408,67 @@ async def test_f5_of_a_group_manager_shows_each_store_and_the_total_by_keys(grou
             await pilot.press("g")  # this store's days: A's alone
             await settle(pilot)
             assert [str(cell) for cell in table.get_row_at(24)][:3] == ["25", "三", "2"]
+
+
+# -- the group's defaults (0024): every store reads them, a group manager writes them ---------
+
+GROUP_WRITE = (
+    "(COALESCE(current_setting('frontdesk.group_write'::text, true), ''::text) = 'on'::text)"
+)
+
+
+def test_the_groups_defaults_are_read_by_every_store_and_written_by_a_group_write(pg_url):
+    found = {table.name: table for table in _tables(pg_url)}
+    for name in GROUP_DEFAULT_TABLES:
+        table = found[name]
+        assert table.enabled and table.forced and not table.has_store, name
+        assert table.policies == (f"{name}_read:true:", f"{name}_write:{GROUP_WRITE}:{GROUP_WRITE}")
+        assert table.guarded
+    db = store.open_store(pg_url, "main")
+    try:
+        assert row_security.unguarded(db) == []
+        db.execute_sql('DROP POLICY "group_setting_write" ON "group_setting"')
+        assert row_security.unguarded(db) == ["group_setting"]  # doctor would say so
+    finally:
+        store.close_store()
+        db.close_all()
+
+
+def test_a_store_uses_the_defaults_a_group_manager_set_from_another_store(group):
+    with working_in(group, "A"):
+        boss = Actor.member(team.add_staff("周总", "group_manager", by=OPERATOR))
+        settings.change(settings.ROTATION_OVERDUE_OUT, "3", by=boss, group=True)
+        codes.add_code(codes.MODEL, "威兰达", by=boss, group=True)
+        settings.change(settings.ROTATION_OVERDUE_OUT, "1", by=OPERATOR)  # A's own
+        codes.add(codes.MODEL, "凯美瑞")  # A's own list: a copy of the group's, and its own
+        codes.add_code(codes.MODEL, "别克君威", by=boss, group=True)  # reaches A no more
+        assert team.overdue_out_threshold() == 1
+        assert codes.names(codes.MODEL) == ["威兰达", "凯美瑞"]
+    with working_in(group, "B"):  # added by store add: nothing of its own
+        assert team.overdue_out_threshold() == 3
+        held = {held.entry.key: (held.value, held.source) for held in settings.holding()}
+        assert held[settings.ROTATION_OVERDUE_OUT] == ("3", layers.GROUP)
+        assert codes.names(codes.MODEL) == ["威兰达", "别克君威"]
+        assert codes.names(codes.CHANNEL)[:3] == ["网络", "电视", "广播"]  # the group's, 0024's
+        assert Setting.select().count() == 0
+
+
+def test_a_store_cannot_change_the_groups_defaults_outside_a_group_write(group):
+    with working_in(group, "A") as db:
+        with pytest.raises(Exception, match="row-level security"), database.atomic():
+            db.execute_sql(
+                "INSERT INTO group_setting (key, value) VALUES ('ssh.max_sessions', '1')"
+            )
+        with database.atomic():
+            renamed = db.execute_sql("UPDATE group_code_item SET name = name || 'x'").rowcount
+            deleted = db.execute_sql("DELETE FROM group_code_item").rowcount
+        assert (renamed, deleted) == (0, 0)  # the write policy shows them no row
+        assert GroupCodeItem.select().count() == 10  # 0024's channels, all there
+        with dialect.group_write(database):
+            db.execute_sql(
+                "INSERT INTO group_setting (key, value) VALUES ('ssh.max_sessions', '9')"
+            )
+        assert settings.get("ssh.max_sessions") == "9"
+        admin = Actor.member(team.add_staff("周杰", "admin", by=OPERATOR))
+        with pytest.raises(Forbidden):  # a store's admin is refused before any SQL
+            settings.change("ssh.max_sessions", "5", by=admin, group=True)

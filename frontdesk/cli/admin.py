@@ -12,7 +12,7 @@ from frontdesk.cli.base import Handler, add_command, add_command_group, role_lab
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
-from frontdesk.store import backups, settings
+from frontdesk.store import backups, layers, settings
 
 ROLES = "|".join(rules.ROLES)
 
@@ -47,27 +47,55 @@ def add_commands(commands) -> dict[str, Handler]:
     _, settings_commands = add_command_group(
         commands, "settings", "settings.cmd", "settings_command"
     )
+    listing = add_command(settings_commands, "list", "settings.cmd_list")
     change = add_command(settings_commands, "set", "settings.cmd_set")
     change.add_argument("key", metavar="KEY", help=t("settings.key"))
     change.add_argument("value", metavar="VALUE", help=t("settings.value"))
     reset = add_command(settings_commands, "reset", "settings.cmd_reset")
     reset.add_argument("key", metavar="KEY", help=t("settings.key"))
+    for parser in (listing, change, reset):
+        parser.add_argument("--group", action="store_true", help=t("settings.opt_group"))
     return {"staff": _staff, "backup": _backup, "settings": _settings}
 
 
 def _settings(args: argparse.Namespace, actor: Actor) -> int:
-    """``frontdesk settings``: the list; ``… set KEY VALUE``, ``… reset KEY``: a change."""
+    """``frontdesk settings [list]``: the store's settings and where each value comes from
+    (the store, the group, the program); ``… set KEY VALUE``, ``… reset KEY``: a change;
+    ``--group``: the group's defaults."""
+    group = getattr(args, "group", False)
     if args.settings_command in ("set", "reset"):
         value = args.value if args.settings_command == "set" else None
-        now = settings.change(args.key, value, by=actor)
-        print(t("settings.changed", key=args.key, value=now))
+        now = settings.change(args.key, value, by=actor, group=group)
+        message = "settings.changed_group" if group else "settings.changed"
+        print(t(message, key=args.key, value=now))
         return 0
-    roles.require(actor, roles.SETTINGS_MANAGE)
-    header = [t(f"settings.col_{key}") for key in ("key", "value", "default", "about")]
-    body = [
-        [entry.key, value if value is not None else "—", entry.default or "—", entry.description]
-        for entry, value in settings.known()
-    ]
+    if group:
+        roles.require(actor, roles.GROUP_DEFAULTS)
+        header = [t(f"settings.col_{key}") for key in ("key", "group_value", "default", "about")]
+        body = [
+            [
+                held.entry.key,
+                held.value if held.source == layers.GROUP else "—",
+                held.entry.default or "—",
+                held.entry.description,
+            ]
+            for held in settings.group_defaults()
+        ]
+    else:
+        roles.require(actor, roles.SETTINGS_MANAGE)
+        header = [
+            t(f"settings.col_{key}") for key in ("key", "value", "source", "default", "about")
+        ]
+        body = [
+            [
+                held.entry.key,
+                held.value or "—",
+                t(f"settings.source.{held.source}"),
+                held.entry.default or "—",
+                held.entry.description,
+            ]
+            for held in settings.holding()
+        ]
     for line in table([header, *body]):
         print(line)
     return 0

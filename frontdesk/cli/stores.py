@@ -89,6 +89,8 @@ def _copy_store(args: argparse.Namespace, actor: Actor) -> int:
         print(t("copy_store.by_triggers"))
     for old, new in result.renamed:
         print(t("copy_store.renamed", login=old, now=new))
+    for key, value, group in result.kept_settings:
+        print(t("copy_store.kept_setting", key=key, value=value, group=group))
     print(
         t(
             "copy_store.proved",

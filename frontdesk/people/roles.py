@@ -82,6 +82,8 @@ CODES_MANAGE = "codes.manage"  # the code lists: channels, models, defeat reason
 BACKUP = "backup"
 STORES_MANAGE = "stores.manage"  # a dealer group's stores: add one, list them
 GROUP_VIEW = "group.view"  # every store's figures and the group's total (集团汇总)
+# The group's defaults (集团默认): the settings and code lists every store without its own uses.
+GROUP_DEFAULTS = "group.defaults"
 
 _DESK_WORK = frozenset(
     {
@@ -135,6 +137,7 @@ _GROUP_MANAGER_WORK = frozenset(
         TARGETS_VIEW,
         UPS_VIEW,
         GROUP_VIEW,
+        GROUP_DEFAULTS,
     }
 )
 

@@ -63,9 +63,10 @@ from frontdesk import clock, months, rules
 from frontdesk.followup import cycles
 from frontdesk.people import roles
 from frontdesk.people.actor import Actor
-from frontdesk.store import dialect, settings
+from frontdesk.store import dialect, layers, settings
 from frontdesk.store.models import (
     Contact,
+    GroupSetting,
     IntentCycle,
     Registration,
     Setting,
@@ -570,7 +571,8 @@ def _fill(buckets: dict, queries: tuple, start: dt.datetime, end: dt.datetime) -
 
 
 def _rate_base_setting():
-    return Setting.select(Setting.value).where(Setting.key == RATE_BASE)
+    """The store's rate base: its own, else the group's default (``store.layers``)."""
+    return layers.SETTINGS.rows("value", holder=RATE_BASE)
 
 
 def rate_base() -> str:
@@ -649,8 +651,9 @@ def group_month(year: int, month: int, *, by: Actor) -> GroupMonth:
 
     The same aggregate queries as a month sheet's, grouped by the rows' store instead of
     their day, in one read-only transaction that sees every store (``dialect.group_read``);
-    each store's rates divide by its own setting, the total's by the stores' common one
-    (the default when they differ). A consultant is one store's: the total has no split by
+    each store's rates divide by its own setting (else the group's default), the total's
+    by the stores' common one (the group's default, else the built-in one, when they
+    differ). A consultant is one store's: the total has no split by
     consultant. On SQLite, the file's one store and the total."""
     roles.require(by, roles.GROUP_VIEW)
     dates = months.month_days(dt.date(year, month, 1))
@@ -660,13 +663,15 @@ def group_month(year: int, month: int, *, by: Actor) -> GroupMonth:
         stores = cast(list[tuple[int, str, str]], list(query))
         by_store = Setting.select(Setting.store_id, Setting.value).where(Setting.key == RATE_BASE)
         bases = dict(cast(list[tuple[int, str]], list(by_store.tuples())))
+        group = GroupSetting.select(GroupSetting.value).where(GroupSetting.key == RATE_BASE)
+        group_base = group.scalar()  # a store without its own: the group's default
         figures = {
-            store_id: Statistics(rate_base=_known_base(bases.get(store_id)))
+            store_id: Statistics(rate_base=_known_base(bases.get(store_id, group_base)))
             for store_id, _, _ in stores
         }
         _fill(figures, _STORE_QUERIES, start, end)
     common = {stats.rate_base for stats in figures.values()}
-    total = Statistics(rate_base=common.pop() if len(common) == 1 else _known_base(None))
+    total = Statistics(rate_base=common.pop() if len(common) == 1 else _known_base(group_base))
     for stats in figures.values():
         total.add(stats)
     total.by_consultant = {}

@@ -44,7 +44,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import peewee
 from peewee import CompositeKey, Database, ForeignKeyField, IntegrityError, Model
@@ -59,6 +59,7 @@ from frontdesk.store import (
     dialect,
     failures,
     is_postgres,
+    layers,
     make_database,
     row_security,
     settings,
@@ -67,6 +68,7 @@ from frontdesk.store import (
 from frontdesk.store.guard import MIGRATIONS_DIR, MIGRATIONS_TABLE, migration_number
 from frontdesk.store.models import (
     GROUP_WIDE_TABLES,
+    GroupSetting,
     Person,
     Setting,
     Store,
@@ -149,6 +151,9 @@ class CopyResult:
     # The file's people whose login another person of the group already has: (in the
     # file, as given them in the group).
     renamed: list[tuple[str, str]] = field(default_factory=list)
+    # The settings the file's store used without a value of its own, where the group's
+    # default differs, kept as the new store's own: (key, the file's value, the group's).
+    kept_settings: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -172,6 +177,10 @@ class CopyResult:
             "months": self.months,
             "followups": self.followups,
             "renamed": [{"login": old, "now": new} for old, new in self.renamed],
+            "kept_settings": [
+                {"key": key, "value": value, "group": group}
+                for key, value, group in self.kept_settings
+            ],
             "proved": True,
             "seconds": round(self.seconds, 3),
         }
@@ -514,6 +523,29 @@ def figures(months: list[str]) -> tuple[dict[str, Any], list[Any]]:
     return sheets, [item.as_json() for item in due]
 
 
+def _used_without_own(source: Database) -> dict[str, str]:
+    """The settings the file's store used without a value of its own (the file's group
+    default, or the built-in one), by key: read with the services on the file."""
+    return {
+        held.entry.key: held.value for held in settings.holding() if held.source != layers.STORE
+    }
+
+
+def _keep_used_settings(used: dict[str, str]) -> list[tuple[str, str, str]]:
+    """Keep, as the new store's own, each setting the file's store used without its own
+    value where the group's default says otherwise: a store moved in works, counts and
+    divides as it did (its statistics are proved equal), until its admin drops the value
+    (``settings reset KEY``) to follow the group's. Written after the tables are proved,
+    in the new store (the transaction's setting)."""
+    kept: list[tuple[str, str, str]] = []
+    group = GroupSetting.select(GroupSetting.key, GroupSetting.value).order_by(GroupSetting.key)
+    for key, default in cast("list[tuple[str, str]]", list(group.tuples())):
+        if key in used and used[key] != default:
+            Setting.insert(key=key, value=used[key]).execute()
+            kept.append((key, used[key], default))
+    return kept
+
+
 def _new_store(code: str, name: str) -> Store:
     try:
         with database.atomic():  # a savepoint: the store's code taken is this refusal
@@ -583,13 +615,14 @@ def copy_store(
         months = source_months(source)
         with _working_on(source):
             expected = figures(months)
+            used = _used_without_own(source)
         name = (name or "").strip() or _own_name(source) or code
         tables = [_Table(model, _columns(model), _read(model, source)) for model in models]
         counted = {table.name: _count(source, table.name) for table in tables}
         persons = _Table(Person, _columns(Person), _read(Person, source))
     try:
         result = _write_and_prove(
-            target, persons, tables, counted, months, expected, code, name, by, source_name
+            target, persons, tables, counted, months, expected, code, name, by, source_name, used
         )
     except peewee.DatabaseError as error:  # rolled back: the server refused, or was lost
         failures.log_failure(error, "copying a store in", code)
@@ -635,6 +668,7 @@ def _write_and_prove(
     name: str,
     by: Actor,
     source_name: str,
+    used: dict[str, str],
 ) -> CopyResult:
     """The new store written and proved in one transaction of ``target`` (see the module);
     any exception leaves it rolled back."""
@@ -670,6 +704,7 @@ def _write_and_prove(
                     )
                 )
             result.tables.append(TableCount(table.name, counted[table.name], copied, bool(made)))
+        result.kept_settings = _keep_used_settings(used)
         sheets, due = figures(months)
         for month in months:
             if sheets[month] != expected[0][month]:

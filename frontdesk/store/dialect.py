@@ -459,6 +459,28 @@ def one_store_of_group_read(db: Database | DatabaseProxy, store_id: int):
 
 _SET_TWO = "SELECT set_config(%s, %s, true), set_config(%s, %s, true)"
 
+GROUP_WRITE_SETTING = "frontdesk.group_write"  # 'on': the group's defaults may be written (0024)
+
+
+@contextlib.contextmanager
+def group_write(db: Database | DatabaseProxy):
+    """A write transaction that may change the group's defaults (``group_setting``,
+    ``group_code_item``): a group manager's, the caller having checked the right
+    (``roles.GROUP_DEFAULTS``). On PostgreSQL it sets ``frontdesk.group_write`` for itself
+    alone (``set_config(…, true)``), which those tables' policies ask of every change
+    (migration 0024), and takes the group's write lock after its store's, so two group
+    managers' changes never interleave. Its writes to the store's own tables (the audit
+    entry) stay its store's. Refused inside another transaction, whose end it would
+    otherwise share. On SQLite (one writer at a time) an ordinary write transaction."""
+    if db.in_transaction():
+        raise RuntimeError("a group write begins its own transaction")
+    with db.atomic():
+        if is_postgres(db):
+            store: Any = db  # a PostgresStore
+            store.lock_group()
+            db.execute_sql("SELECT set_config(%s, 'on', true)", (GROUP_WRITE_SETTING,))
+        yield
+
 
 def drop_connection(db: Database | DatabaseProxy) -> None:
     """Close this thread's connection for good (a pooled one is not given back)."""

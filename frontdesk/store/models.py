@@ -14,6 +14,8 @@ Business terms, as the paper forms name them:
 - ``CloseApplication``: a consultant's application to close a customer as defeated or
   lost (战败申请 / 失控申请), and the manager's decision on it.
 - ``CodeItem``: the store's code lists — information channels (信息来源) and models (车型).
+- ``GroupSetting`` and ``GroupCodeItem``: the group's defaults (集团默认) of the settings
+  and the code lists, which a store without its own uses (group-wide, migration 0024).
 - ``Draft``: a form being typed, kept so that a crash loses nothing.
 - ``OpenByMet`` and ``OpenByDue``: the open intent customers the contact table's foot
   counts, kept counted by level, consultant, month met and due date (triggers).
@@ -76,8 +78,12 @@ class Store(BaseModel):
 
 
 # The tables that are not a store's, besides the migrations' own ledger: the stores
-# themselves. Every other table is store-owned (``tests/test_store_isolation.py``).
-GROUP_WIDE_TABLES = ("store", "person")
+# themselves, the people, the group's defaults. Every other table is store-owned
+# (``tests/test_store_isolation.py``).
+GROUP_WIDE_TABLES = ("store", "person", "group_setting", "group_code_item")
+# Of those, the group's defaults (集团默认): every store reads them, only a group manager's
+# transaction writes them (``dialect.group_write``; on PostgreSQL their policies, 0024).
+GROUP_DEFAULT_TABLES = ("group_setting", "group_code_item")
 
 
 class Person(BaseModel):
@@ -115,6 +121,14 @@ class Setting(StoreOwned):
 
     class Meta:
         primary_key = CompositeKey("store_id", "key")
+
+
+class GroupSetting(BaseModel):
+    """A group default of a setting (集团默认设置): the value every store of the group uses
+    that has none of its own (``store.layers``), before the program's built-in default."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
 
 
 class Staff(StoreOwned):
@@ -501,6 +515,20 @@ class CodeItem(StoreOwned):
         indexes = ((("store_id", "kind", "name"), True),)
 
 
+class GroupCodeItem(BaseModel):
+    """An entry of one of the group's code lists (集团代码表): a store with no list of its
+    own of that ``kind`` offers the group's (``store.layers``)."""
+
+    id = AutoField()
+    kind = CharField()
+    name = CharField()
+    position = IntegerField(default=0)
+    active = BooleanField(default=True)
+
+    class Meta:
+        indexes = ((("kind", "name"), True),)
+
+
 class Draft(StoreOwned):
     """The form a staff member was typing, saved as JSON as they type."""
 
@@ -622,6 +650,8 @@ ALL_MODELS = (
     PinLockout,
     RotationSkip,
     DutyPeriod,
+    GroupSetting,
+    GroupCodeItem,
 )
 
 

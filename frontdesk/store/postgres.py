@@ -179,6 +179,11 @@ class PostgresStore(PooledPostgresqlDatabase):
             self.rollback()
             raise refusal
 
+    def lock_group(self) -> None:
+        """Take, in the transaction begun, the write lock of the group's defaults (the key
+        of no store: ``NO_STORE``), after the store's own (``dialect.group_write``)."""
+        super().execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", write_lock(NO_STORE))
+
     def snapshot(self):
         """A transaction that reads one snapshot of the store (REPEATABLE READ) and takes
         no write lock, so it waits for no writer and no writer waits for it: for a job

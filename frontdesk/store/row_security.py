@@ -8,7 +8,9 @@ of the connection's ``frontdesk.store_id``. That holds only for a connection the
 bind: a superuser or a role with ``BYPASSRLS`` sees every store's rows; the tables' owner
 would too without FORCE. The questions here are asked by ``frontdesk doctor``, by
 ``copy-store`` (which refuses a role the policies do not bind) and by
-``tests/test_store_isolation.py`` — one query each, for all of them.
+``tests/test_store_isolation.py`` — one query each, for all of them. The group's defaults
+(``models.GROUP_DEFAULT_TABLES``, 0024) are guarded the other way: every store reads them,
+and only a group manager's transaction writes them.
 
 PostgreSQL only: each function takes an open PostgreSQL database.
 """
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 
 from peewee import Database
 
-from frontdesk.store.models import store_owned_models
+from frontdesk.store.models import GROUP_DEFAULT_TABLES, store_owned_models
 
 # The policy's expressions, as PostgreSQL prints them back (``pg_get_expr``): its WITH
 # CHECK (what a transaction may write) is 0022's ``"store_id" = NULLIF(current_setting(…),
@@ -32,13 +34,29 @@ POLICY_USING = (
     " (COALESCE(current_setting('frontdesk.group_read'::text, true), ''::text) = 'on'::text))"
 )
 
+# The group's defaults (0024): read by every connection, written only in a transaction that
+# set ``frontdesk.group_write`` (a group manager's, ``dialect.group_write``).
+GROUP_WRITE = (
+    "(COALESCE(current_setting('frontdesk.group_write'::text, true), ''::text) = 'on'::text)"
+)
+
+
+def expected_policies(table: str) -> tuple[str, ...]:
+    """The policies (each "name:USING:WITH CHECK") a guarded table has: a store-owned
+    table its store's (0022, 0023); a table of the group's defaults its two (0024)."""
+    if table in GROUP_DEFAULT_TABLES:
+        return (f"{table}_read:true:", f"{table}_write:{GROUP_WRITE}:{GROUP_WRITE}")
+    return (f"{table}_store:{POLICY_USING}:{POLICY_CHECK}",)
+
+
 _TABLES = """
 SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
        EXISTS (SELECT 1 FROM information_schema.columns col
                 WHERE col.table_schema = 'public' AND col.table_name = c.relname
                   AND col.column_name = 'store_id'),
-       (SELECT array_agg(p.polname || ':' || pg_get_expr(p.polqual, p.polrelid) || ':'
-                         || pg_get_expr(p.polwithcheck, p.polrelid) ORDER BY p.polname)
+       (SELECT array_agg(p.polname || ':' || COALESCE(pg_get_expr(p.polqual, p.polrelid), '')
+                         || ':' || COALESCE(pg_get_expr(p.polwithcheck, p.polrelid), '')
+                         ORDER BY p.polname)
           FROM pg_policy p WHERE p.polrelid = c.oid),
        pg_has_role(current_user, c.relowner, 'USAGE')
   FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
@@ -60,9 +78,9 @@ class TableSecurity:
 
     @property
     def guarded(self) -> bool:
-        """Enabled, forced, and the store's policy alone, as 0022 and 0023 wrote it."""
-        policy = f"{self.name}_store:{POLICY_USING}:{POLICY_CHECK}"
-        return self.enabled and self.forced and self.policies == (policy,)
+        """Enabled, forced, and its policies alone, as the migrations wrote them
+        (``expected_policies``)."""
+        return self.enabled and self.forced and self.policies == expected_policies(self.name)
 
 
 def tables(db: Database) -> list[TableSecurity]:
@@ -80,10 +98,12 @@ def store_owned_tables() -> list[str]:
 
 
 def unguarded(db: Database) -> list[str]:
-    """The store-owned tables that row-level security does not keep to their store: not
-    enabled, not forced, or without 0022's policy (or missing altogether)."""
+    """The store-owned tables that row-level security does not keep to their store, and
+    the tables of the group's defaults it does not keep from a store's writes: not
+    enabled, not forced, or without their policies (or missing altogether)."""
     guarded = {table.name for table in tables(db) if table.guarded}
-    return [name for name in store_owned_tables() if name not in guarded]
+    names = [*store_owned_tables(), *GROUP_DEFAULT_TABLES]
+    return [name for name in names if name not in guarded]
 
 
 def owned(db: Database) -> list[str]:

@@ -1,11 +1,16 @@
 """Store settings kept in the ``setting`` table (store name, first-run state, follow-up
 intervals, when a silent customer counts as lost, when overdue follow-ups take a consultant
 out of the up rotation, what the statistics' rates divide by,
-the SSH server's limits).
+the SSH server's limits), with the group's defaults (集团默认) in ``group_setting``.
 
-``known()`` lists the ones an admin may change (``frontdesk settings``), each with its
-kind, its default and its lower bound, checked by ``change``; the others (first-run state,
-last backup) are the program's own.
+A store's setting holds its own value, else the group's default, else the program's
+built-in default (``store.layers``): ``get`` reads it so, ``holding`` says which of the
+three holds each one. ``known()`` lists the ones an admin may change (``frontdesk
+settings``), each with its kind, its default and its lower bound, checked by ``change``;
+the others (first-run state, last backup) are the program's own. A group manager sets a
+group default (``change(…, group=True)``) for every setting but those a store keeps for
+itself (``Known.own_only``): its name, and the follow-up intervals, which each store's due
+dates are computed from in the transaction that changes one.
 """
 
 from __future__ import annotations
@@ -17,16 +22,17 @@ from frontdesk.errors import ValidationError
 from frontdesk.i18n import t
 from frontdesk.people import roles
 from frontdesk.people.actor import Actor
-from frontdesk.store import audit
-from frontdesk.store.models import IntervalChange, Setting, database
+from frontdesk.store import audit, dialect, layers, rows
+from frontdesk.store.models import GroupSetting, IntervalChange, Setting, database
 
 STORE_NAME = "store_name"
 WELCOMED = "welcomed"
 
 
 def get(key: str, default: str = "") -> str:
-    row = Setting.get_or_none(Setting.key == key)
-    return row.value if row else default
+    """The setting the store uses: its own value, else the group's, else ``default``."""
+    found = next(rows.tuples(layers.SETTINGS.rows("value", holder=key)), None)
+    return found[0] if found else default
 
 
 def put(key: str, value: str) -> None:
@@ -50,10 +56,11 @@ FOLLOW_UP_DAYS = "follow_up_days."  # + level: days between follow-ups (H → fo
 def follow_up_days() -> dict[str, int]:
     """Days between follow-ups by intent level: the store's settings over the seed's defaults."""
     days = dict(rules.FOLLOW_UP_DAYS)
-    for row in Setting.select().where(Setting.key.startswith(FOLLOW_UP_DAYS)):
-        level = row.key.removeprefix(FOLLOW_UP_DAYS)
-        if level in days and row.value.strip().isdigit() and int(row.value) > 0:
-            days[level] = int(row.value)
+    query = layers.SETTINGS.rows("key", "value", where=lambda m: m.key.startswith(FOLLOW_UP_DAYS))
+    for key, value, _ in rows.tuples(query):
+        level = key.removeprefix(FOLLOW_UP_DAYS)
+        if level in days and value.strip().isdigit() and int(value) > 0:
+            days[level] = int(value)
     return days
 
 
@@ -76,6 +83,9 @@ SSH_BACKOFF_AFTER = "ssh.backoff_after"
 SSH_BACKOFF_SECONDS = "ssh.backoff_seconds"
 
 
+OWN_INTERVALS = "settings.own_intervals"
+
+
 @dataclass(frozen=True)
 class Known:
     """A setting an admin may change: ``kind`` is "text", "int", "number" or "choice" (one
@@ -86,6 +96,8 @@ class Known:
     default: str
     minimum: float = 0
     choices: tuple[str, ...] = ()
+    # Why the group sets no default of it (a catalogue key), or "": the group may.
+    own_only: str = ""
 
     @property
     def description(self) -> str:
@@ -98,9 +110,9 @@ def _known() -> dict[str, Known]:
     from frontdesk.ssh.options import DEFAULT_IDLE_TIMEOUT_S, DEFAULT_MAX_SESSIONS
 
     known = [
-        Known(STORE_NAME, "text", ""),
+        Known(STORE_NAME, "text", "", own_only="settings.own_name"),
         *(
-            Known(f"{FOLLOW_UP_DAYS}{level}", "int", str(days), minimum=1)
+            Known(f"{FOLLOW_UP_DAYS}{level}", "int", str(days), minimum=1, own_only=OWN_INTERVALS)
             for level, days in rules.FOLLOW_UP_DAYS.items()
         ),
         Known(AUTO_LOST_DAYS, "int", "0"),
@@ -131,9 +143,45 @@ def number(key: str) -> int | float:
 
 
 def known() -> list[tuple[Known, str | None]]:
-    """Every setting an admin may change, with its stored value (None: the default holds)."""
-    stored = {row.key: row.value for row in Setting.select()}
+    """Every setting an admin may change, with the store's own value (None: the group's
+    default or the built-in one holds: ``holding``)."""
+    stored = dict(rows.tuples(Setting.select(Setting.key, Setting.value)))
     return [(entry, stored.get(key)) for key, entry in _known().items()]
+
+
+@dataclass(frozen=True)
+class Held:
+    """A setting as a store uses it: the value, and where it comes from (``layers.STORE``,
+    ``GROUP`` or ``BUILT_IN``: the entry's default)."""
+
+    entry: Known
+    value: str
+    source: str
+
+
+def holding() -> list[Held]:
+    """Every setting an admin may change, the value the store uses and its source."""
+    used = {
+        key: (value, level)
+        for key, value, level in rows.tuples(layers.SETTINGS.rows("key", "value"))
+    }
+    return [
+        Held(entry, *used.get(key, (entry.default, layers.BUILT_IN)))
+        for key, entry in _known().items()
+    ]
+
+
+def group_defaults() -> list[Held]:
+    """Every setting an admin may change as the group sets it: its default (``GROUP``) or
+    the built-in one; a setting each store keeps for itself is left out."""
+    stored = dict(rows.tuples(GroupSetting.select(GroupSetting.key, GroupSetting.value)))
+    return [
+        Held(entry, stored[key], layers.GROUP)
+        if key in stored
+        else Held(entry, entry.default, layers.BUILT_IN)
+        for key, entry in _known().items()
+        if not entry.own_only
+    ]
 
 
 def _named(entry: Known) -> dict[str, str]:
@@ -179,14 +227,15 @@ def _keep_interval_change(level: str, stored: str | None) -> None:
         IntervalChange.create(level=level, days_before=before, days_after=after, at=clock.now())
 
 
-def change(key: str, value: str | None, *, by: Actor) -> str:
-    """Set a known setting (``value`` None: back to its default); returns what is stored
-    now, or the default. A follow-up interval changes every open customer's due date, in
-    the same transaction."""
+def change(key: str, value: str | None, *, by: Actor, group: bool = False) -> str:
+    """Set a known setting (``value`` None: back to what holds without it); returns the
+    value that holds now. A follow-up interval changes every open customer's due date, in
+    the same transaction. ``group``: the group's default, a group manager's
+    (``roles.GROUP_DEFAULTS``), used by every store without its own value."""
+    if group:
+        return _change_group(key, value, by)
     roles.require(by, roles.SETTINGS_MANAGE)
-    entry = _known().get(key)
-    if entry is None:
-        raise ValidationError({"key": t("settings.unknown", key=key)})
+    entry = _entry(key)
     stored = None if value is None else _checked(entry, value)
     with database.atomic():
         if key.startswith(FOLLOW_UP_DAYS):
@@ -200,4 +249,29 @@ def change(key: str, value: str | None, *, by: Actor) -> str:
 
             contacts.recompute_follow_up(history=False)
         audit.record("setting", "setting", None, by, key=key, value=stored)
+        return get(key, entry.default)
+
+
+def _entry(key: str) -> Known:
+    entry = _known().get(key)
+    if entry is None:
+        raise ValidationError({"key": t("settings.unknown", key=key)})
+    return entry
+
+
+def _change_group(key: str, value: str | None, by: Actor) -> str:
+    """Set or clear the group's default of a setting (see ``change``)."""
+    roles.require(by, roles.GROUP_DEFAULTS)
+    entry = _entry(key)
+    if entry.own_only:
+        raise ValidationError({"key": t(entry.own_only, key=key)})
+    stored = None if value is None else _checked(entry, value)
+    with dialect.group_write(database):
+        if stored is None:
+            GroupSetting.delete().where(GroupSetting.key == key).execute()
+        else:
+            GroupSetting.insert(key=key, value=stored).on_conflict(
+                conflict_target=[GroupSetting.key], update={GroupSetting.value: stored}
+            ).execute()
+        audit.record("group_setting", "setting", None, by, key=key, value=stored)
     return entry.default if stored is None else stored

@@ -3,7 +3,7 @@ lists — read in one worker, laid out as table rows of user text (never markup)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -11,7 +11,7 @@ from rich.text import Text
 from frontdesk.i18n import t
 from frontdesk.people import keys, pins, roles, team
 from frontdesk.people.actor import Actor
-from frontdesk.store import codes, settings
+from frontdesk.store import codes, layers, settings
 from frontdesk.store.models import Staff, StaffKey
 
 SECTIONS = ("staff", "keys", "settings", "codes")
@@ -35,6 +35,8 @@ class AdminData:
     keys: list[StaffKey]
     settings: list[tuple[settings.Known, str | None]]
     codes: list[codes.Code]
+    # The group's default of each setting it has one of (what holds without the store's own).
+    group_values: dict[str, str] = field(default_factory=dict)
 
 
 def load(by: Actor) -> AdminData:
@@ -47,6 +49,11 @@ def load(by: Actor) -> AdminData:
         keys=keys.list_keys(by=by),
         settings=settings.known(),
         codes=codes.list_codes(by=by),
+        group_values={
+            held.entry.key: held.value
+            for held in settings.group_defaults()
+            if held.source == layers.GROUP
+        },
     )
 
 
@@ -126,6 +133,8 @@ def setting_rows(data: AdminData, width: int = ABOUT_WIDTH) -> list[tuple[str, l
     rows = []
     for entry, stored in data.settings:
         value = stored if stored is not None else t("admin.default_value")
+        if stored is None and entry.key in data.group_values:
+            value = t("admin.group_value", value=data.group_values[entry.key])
         cells = [
             cut(entry.description, width),
             cut(value, VALUE_WIDTH),
@@ -187,4 +196,7 @@ def code_detail(code: codes.Code) -> str:
         else "admin.code_detail_customers"
     )
     state = t("codes.active") if code.active else t("codes.retired")
-    return t(on, kind=codes.kind_label(code.kind), name=code.name, state=state, count=code.uses)
+    detail = t(on, kind=codes.kind_label(code.kind), name=code.name, state=state, count=code.uses)
+    if code.source == layers.GROUP:
+        return f"{detail} · {t('admin.code_of_group')}"
+    return detail

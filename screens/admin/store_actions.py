@@ -21,8 +21,9 @@ class StoreActions(PageHost):
         if not isinstance(row, tuple):
             return
         entry, stored = row
+        group = self.data.group_values.get(entry.key) if self.data is not None else None
         self._open(
-            SettingForm(entry, stored),
+            SettingForm(entry, stored, group),
             lambda value: t("admin.setting_changed", about=entry.description, value=value or "—"),
         )
 

@@ -18,14 +18,16 @@ MAX_SETTING_INPUT = 100
 
 
 class SettingForm(AdminForm):
-    """Change one setting; an empty value puts it back to its default."""
+    """Change one setting; an empty value puts it back to its default: the group's, if it
+    has one (``group``), else the built-in one."""
 
     FIELDS = (("value", "admin.form.value", "admin.form.hint_setting"),)
 
-    def __init__(self, entry: settings.Known, stored: str | None) -> None:
+    def __init__(self, entry: settings.Known, stored: str | None, group: str | None = None) -> None:
         super().__init__()
         self.entry = entry
         self.stored = stored
+        self.group = group
         # The core names a refused value by the setting's key.
         self.CORE_FIELDS = {"value": entry.key}
 
@@ -33,6 +35,8 @@ class SettingForm(AdminForm):
         return self.entry.description
 
     def hint_text(self, field_id: str, hint_key: str) -> str:
+        if self.group is not None:
+            return t("admin.form.hint_setting_group", value=self.group)
         return t(hint_key, default=self.entry.default or t("admin.empty_value"))
 
     def make_widget(self, field_id: str) -> Widget:
