@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 from bench.generate import GIVEN, HOURLY, MODELS, SURNAMES
 from frontdesk import clock, rules, store
@@ -400,7 +401,7 @@ QUICK = GroupSize(stores=5, days=90)
 class Group:
     """A group's database on the kept server: how to reach it and how it was built."""
 
-    cluster: object  # tests.postgres.Cluster
+    cluster: Any  # tests.postgres.Cluster (a kept one)
     name: str
     url: str  # as the server's superuser
     built: dict  # {"seconds": {step: s}, "built_at": text, "bytes": size on disk}

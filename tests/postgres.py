@@ -50,7 +50,7 @@ class Cluster:
         self.kept = folder is not None
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
-        self.folder = folder or Path(tempfile.mkdtemp(prefix="frontdesk-pg-"))
+        self.folder = (folder or Path(tempfile.mkdtemp(prefix="frontdesk-pg-"))).resolve()
         self.data = self.folder / "data"
         self.socket = self.folder
         self._user = pwd.getpwnam(UNPRIVILEGED) if os.geteuid() == 0 else None
