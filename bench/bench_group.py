@@ -535,7 +535,9 @@ def run(store_path: str, quick: bool = False) -> str:
         " (`bench/generate_group.py`);"
         f" built {built['built_at']} in {seconds['total']:.0f} s (registrations"
         f" {seconds['registrations']:.0f} s, indexes {seconds['indexes']:.0f} s, vacuum and"
-        f" analyze {seconds['vacuum, analyze']:.0f} s), {built['bytes'] / 2**30:.2f} GiB on disk;"
+        f" analyze {seconds['vacuum, analyze']:.0f} s), {built['bytes'] / 2**30:.2f} GiB on disk"
+        f" ({built.get('server_bytes', 0) / 2**30:.2f} GiB the server's whole folder, its WAL"
+        " included);"
         " PostgreSQL as `tests/postgres.py` starts it, with shared_buffers 1 GB;"
         " every measure as the desks' role (`frontdesk_desk`, bound by row-level security).",
         f"- the month {month['month']} ({month['registrations']:,} registrations,"
