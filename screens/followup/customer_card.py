@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from frontdesk import clock, rules
 from frontdesk.followup import customer_card
@@ -184,10 +184,11 @@ class CustomerScreen(CustomerActions, Screen):
             )
             lines.append(Content.styled(waiting, "bold $warning"))
         self.query_one("#card-info", Static).update(Content("\n").join(lines))
-        table = self.query_one("#card-history", DataTable)
+        table = self.query_one("#card-history", FdTable)
         table.clear()
         for entry in card.entries:
             table.add_row(*history_cells(entry))
+        table.settle()
 
     def contact_target(self) -> ContactTarget | None:
         card = self.card

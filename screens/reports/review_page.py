@@ -113,11 +113,12 @@ class ReviewPage(Vertical):
 
     def _show(self, items: list[QueueItem]) -> None:
         self.view = items
-        table = self.query_one("#review-table", DataTable)
+        table = self.query_one("#review-table", FdTable)
         chosen = self.chosen()
         table.clear()
         for item in items:
             table.add_row(*(Text(cell) for cell in _cells(item)), key=str(item.id))
+        table.settle()  # measured now: a table just shown may get its idle after a frame
         ids = [item.id for item in items]
         if chosen is not None and chosen.id in ids:
             table.move_cursor(row=ids.index(chosen.id))

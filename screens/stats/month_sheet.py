@@ -206,12 +206,13 @@ class MonthSheetScreen(Screen[dt.date | None]):
     def _show(self, month_sheet: statistics.MonthSheet) -> None:
         if self.by_store or (month_sheet.year, month_sheet.month) != (self.year, self.month):
             return  # the user moved on while this month was counted
-        table = self.query_one("#month-table", DataTable)
+        table = self.query_one("#month-table", FdTable)
         cursor = table.cursor_row if table.row_count else None
         table.clear()
         for stats, values in sheet.sheet_rows(month_sheet):
             key = stats.day.isoformat() if isinstance(stats, statistics.DayStatistics) else None
             table.add_row(*_cells(stats, values), key=key or TOTAL_KEY)
+        table.settle()
         today = clock.today()
         if cursor is None:
             same_month = (today.year, today.month) == (self.year, self.month)
@@ -225,7 +226,7 @@ class MonthSheetScreen(Screen[dt.date | None]):
             return  # the user moved on, or back to this store, while it was counted
         title = t("stats.group_title", month=group.label, stores=len(group.stores))
         self.query_one("#month-title", Static).update(Content.styled(title, "bold"))
-        table = self.query_one("#month-table", DataTable)
+        table = self.query_one("#month-table", FdTable)
         cursor = table.cursor_row if table.row_count else 0
         self._store_columns(group)
         for row in group.stores:
@@ -237,6 +238,7 @@ class MonthSheetScreen(Screen[dt.date | None]):
         for cell in cells:
             cell.stylize("bold")
         table.add_row(*cells, key=TOTAL_KEY)
+        table.settle()
         table.move_cursor(row=min(cursor, table.row_count - 1))
         table.focus()
         self._summary(group.total)

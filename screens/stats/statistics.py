@@ -314,10 +314,11 @@ class StatisticsScreen(Screen):
             self.query_one(f"#stats-{split}-title", Static).update(Content.styled(t(title), "bold"))
 
     def _fill(self, split: str, rows: statistics.Split, figures) -> None:
-        table = self.query_one(f"#stats-{split}", DataTable)
+        table = self.query_one(f"#stats-{split}", FdTable)
         table.clear()
         for key, counts in rows.items():
             table.add_row(name_cell(key), *(number(counts[name]) for name in figures))
+        table.settle()
 
     # -- keys --------------------------------------------------------------------------
 
