@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
+import inspect
 import os
 import platform
 import sqlite3
@@ -73,12 +74,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
-    path = large_store(sizes)
+    chosen = [importlib.import_module(f"bench.{name}") for name in modules(args.only)]
+    # A module that builds its own store (``NEEDS_LARGE_STORE = False``) does not wait for
+    # the large SQLite store to be built.
+    needed = any(getattr(module, "NEEDS_LARGE_STORE", True) for module in chosen)
+    path = large_store(sizes) if needed else CACHE / "no-large-store"
     sections = []
-    for name in modules(args.only):
-        print(f"running {name} …", file=sys.stderr)
-        module = importlib.import_module(f"bench.{name}")
-        sections.append(module.run(str(path)))
+    for module in chosen:
+        print(f"running {module.__name__} …", file=sys.stderr)
+        # A module whose ``run`` takes ``quick`` sizes its own store by it.
+        quick = {"quick": args.quick} if "quick" in inspect.signature(module.run).parameters else {}
+        sections.append(module.run(str(path), **quick))
     header = [
         "# Benchmarks",
         "",

@@ -38,39 +38,53 @@ def binaries() -> Path | None:
 
 
 class Cluster:
-    """One server for the whole run; ``new_database()`` gives each test its own."""
+    """One server for the whole run; ``new_database()`` gives each test its own.
 
-    def __init__(self, bin_dir: Path) -> None:
+    ``folder``: a server kept there between runs (the benchmarks' group, ``bench.
+    generate_group``): made on its first start, started again on the next (or found
+    running), stopped cleanly and never removed. Without it, a throwaway one in a
+    temporary folder."""
+
+    def __init__(self, bin_dir: Path, folder: Path | None = None) -> None:
         self.bin_dir = bin_dir
-        self.folder = Path(tempfile.mkdtemp(prefix="frontdesk-pg-"))
+        self.kept = folder is not None
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+        self.folder = (folder or Path(tempfile.mkdtemp(prefix="frontdesk-pg-"))).resolve()
         self.data = self.folder / "data"
         self.socket = self.folder
         self._user = pwd.getpwnam(UNPRIVILEGED) if os.geteuid() == 0 else None
 
-    def _run(self, *args: str) -> None:
+    def _run(self, *args: str, check: bool = True) -> int:
         options: dict = {}
         if self._user is not None:
             options = {"user": self._user.pw_uid, "group": self._user.pw_gid}
-        subprocess.run(
+        done = subprocess.run(
             [str(self.bin_dir / args[0]), *args[1:]],
-            check=True,
+            check=check,
             capture_output=True,
             timeout=START_TIMEOUT_S,
             cwd=self.folder,
             **options,
         )
+        return done.returncode
 
-    def start(self) -> Cluster:
+    def start(self, settings: str = "") -> Cluster:
+        """Start the server (``settings``: more ``-c name=value`` for it)."""
         if self._user is not None:
             os.chown(self.folder, self._user.pw_uid, self._user.pw_gid)
-        self._run(
-            "initdb", "-D", str(self.data), "-U", SUPERUSER, "-A", "trust",
-            "-E", "UTF8", "--locale=C", "--no-sync",
-        )  # fmt: skip
+        if not (self.data / "PG_VERSION").exists():
+            self._run(
+                "initdb", "-D", str(self.data), "-U", SUPERUSER, "-A", "trust",
+                "-E", "UTF8", "--locale=C", "--no-sync",
+            )  # fmt: skip
+        elif self._run("pg_ctl", "-D", str(self.data), "status", check=False) == 0:
+            return self  # a kept server left running by an earlier run
         settings = (
             f"-k {self.socket} -c listen_addresses='' -F"
             " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
+            f" {settings}"
+        ).strip()
         self._run(
             "pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"),
             "-o", settings, "-w", "-t", str(START_TIMEOUT_S), "start",
@@ -114,9 +128,12 @@ class Cluster:
         return Reusable(self, self.new_database(template))
 
     def stop(self) -> None:
+        """Stop the server; a throwaway one is removed, a kept one shut down cleanly."""
+        mode = "fast" if self.kept else "immediate"
         with contextlib.suppress(subprocess.SubprocessError, OSError):
-            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(self.folder, ignore_errors=True)
+            self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+        if not self.kept:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class Reusable:
