@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from frontdesk.desk import registration
 from frontdesk.errors import NotFound
 from frontdesk.i18n import t
+from frontdesk.store import dialect
 from frontdesk.store.models import AuditEntry, Registration, Staff
 
 
@@ -33,7 +34,10 @@ def stored_version(registration_id: int) -> StoredVersion:
         raise NotFound(t("conflict.gone", id=registration_id))
     last = (
         AuditEntry.select()
-        .where((AuditEntry.entity == "registration") & (AuditEntry.entity_id == registration_id))
+        .where(
+            dialect.seek_this_store(AuditEntry.store_id),  # (store, entity, id) on PostgreSQL
+            (AuditEntry.entity == "registration") & (AuditEntry.entity_id == registration_id),
+        )
         .order_by(AuditEntry.id.desc())
         .first()
     )

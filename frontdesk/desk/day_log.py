@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from peewee import JOIN, Case, fn
 
 from frontdesk import clock, rules
-from frontdesk.store import rows
+from frontdesk.store import dialect, rows
 from frontdesk.store.models import Registration, Staff
 
 
@@ -63,6 +63,14 @@ class LogRow:
         return rules.stay_minutes(self.time_in, self.time_out, now)
 
 
+def _of_the_day(start: dt.datetime, end: dt.datetime):
+    """The store's registrations with time in in [start, end): named by their store, which
+    lets PostgreSQL seek the (store, time in) index (migration 0025) rather than read the
+    whole group's day and leave it to row-level security."""
+    R = Registration
+    return dialect.seek_this_store(R.store_id) & (R.time_in >= start) & (R.time_in < end)
+
+
 def day_log(day: dt.date) -> list[LogRow]:
     """Every registration whose time in falls on ``day``, in order of arrival, numbered."""
     start, end = clock.day_bounds(day)
@@ -90,7 +98,7 @@ def day_log(day: dt.date) -> list[LogRow]:
             Registration.left_unrecorded_at,
         )
         .join(Staff, on=(Registration.consultant == Staff.id), join_type=JOIN.LEFT_OUTER)
-        .where((Registration.time_in >= start) & (Registration.time_in < end))
+        .where(_of_the_day(start, end))
         .order_by(*arrival)
     )
     return [
@@ -133,6 +141,6 @@ def day_summary(day: dt.date) -> DaySummary:
             total(Registration.party_size, walkin),
             total(1, walkin & still_in()),
             total(1, Registration.kind == "phone"),
-        ).where((Registration.time_in >= start) & (Registration.time_in < end))
+        ).where(_of_the_day(start, end))
     )
     return DaySummary(walkins=walkins, people=people, open=in_showroom, calls=calls)

@@ -105,7 +105,7 @@ def lookup(raw_phone: str) -> CustomerSummary | None:
     phone = rules.normalise_phone(raw_phone)
     if phone is None:
         return None
-    customer = Customer.get_or_none(Customer.phone == phone)
+    customer = contacts.customer_with_phone(phone)
     if customer is None:
         return None
     registrations = Registration.select().where(Registration.customer == customer)
@@ -161,7 +161,7 @@ def stamp_visits(customer_ids: list[int | None]) -> None:
 def propose_consultant(customer_phone: str = "") -> Staff | None:
     """A returning customer's own consultant, else the head of the up rotation."""
     phone = rules.normalise_phone(customer_phone) if customer_phone else None
-    return _consultant_for(Customer.get_or_none(Customer.phone == phone) if phone else None)
+    return _consultant_for(contacts.customer_with_phone(phone) if phone else None)
 
 
 def _consultant_for(customer: Customer | None) -> Staff | None:
@@ -250,9 +250,7 @@ def register(data: RegistrationInput, *, by: Actor) -> Registration:
     roles.require(by, roles.REGISTRATION_CREATE)
     with database.atomic():
         clean_data = clean(data)
-        existing = (
-            Customer.get_or_none(Customer.phone == clean_data.phone) if clean_data.phone else None
-        )
+        existing = contacts.customer_with_phone(clean_data.phone) if clean_data.phone else None
         if existing is not None and not clean_data.channel:
             # 信息来源: a known customer's own, as the form prefills it on the phone's lookup.
             clean_data.channel = existing.channel
@@ -310,9 +308,7 @@ def update(
         data.kind = current.kind
         kept = {"model": current.model, "channel": current.channel}  # even if retired since
         clean_data = clean(data, today=current.time_in.date(), kept=kept)
-        existing = (
-            Customer.get_or_none(Customer.phone == clean_data.phone) if clean_data.phone else None
-        )
+        existing = contacts.customer_with_phone(clean_data.phone) if clean_data.phone else None
         old_level = existing.level if existing else None
         consultant = clean_data.consultant or current.consultant
         for_customer = clean_data

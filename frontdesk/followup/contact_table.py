@@ -193,6 +193,7 @@ def _scope(viewer: Actor) -> list:
 def _in_month(f: TableFilter) -> list:
     C = IntentCycle
     return [
+        dialect.seek_this_store(C.store_id),  # the (store, opened at) index on PostgreSQL (0025)
         C.opened_at < f.end,
         C.closed_at.is_null() | (C.closed_at >= f.start),
         *_scope(f.viewer),
@@ -496,6 +497,7 @@ def _counted_open_rows(f: TableFilter, kind) -> list:
         .join(C, JOIN.CROSS)
         .where(
             (C.customer == Customer.id) & C.closed_at.is_null(),
+            dialect.seek_this_store(Customer.store_id),  # (store, level, next due) on PostgreSQL
             Customer.level.is_null(False),
             Customer.next_due.is_null(False),
             *_scope(f.viewer),
@@ -839,7 +841,11 @@ def followups(
         if not include_later:
             found = [row for row in found if row.next_due <= day]
         return found
-    clauses = [Customer.next_due.is_null(False), *_scope(viewer)]
+    clauses = [
+        dialect.seek_this_store(Customer.store_id),  # (store, next due) on PostgreSQL
+        Customer.next_due.is_null(False),
+        *_scope(viewer),
+    ]
     if consultant_id:
         clauses.append(Customer.consultant == consultant_id)
     if not include_later:
@@ -906,6 +912,7 @@ def _followups_then(viewer: Actor, day: dt.date, consultant_id: int | None) -> l
             staff=True,
         )
         .where(
+            dialect.seek_this_store(C.store_id),  # (store, opened at) on PostgreSQL
             C.opened_at < start,
             C.closed_at.is_null() | (C.closed_at >= start),
             *_scope(viewer),

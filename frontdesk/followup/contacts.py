@@ -150,6 +150,13 @@ def overdue_days(next_due: dt.date | None, today: dt.date) -> int:
     return max(0, (today - next_due).days)
 
 
+def customer_with_phone(phone: str) -> Customer | None:
+    """The store's customer with this (normalised) phone, if any: by the key (store, phone)
+    — on PostgreSQL the store named so that the key is sought (migration 0025 dropped the
+    index on the phone alone), on SQLite by the phone's own index."""
+    return Customer.get_or_none(dialect.seek_this_store(Customer.store_id), Customer.phone == phone)
+
+
 def find_customer(raw_phone: str) -> Customer:
     """The customer on file with this phone number; a sentence to act on otherwise."""
     phone = rules.normalise_phone(raw_phone)
@@ -157,7 +164,7 @@ def find_customer(raw_phone: str) -> Customer:
         raise ValidationError({"phone": t("error.phone_letters")})
     if phone is None:
         raise ValidationError({"phone": t("error.phone")})
-    customer = Customer.get_or_none(Customer.phone == phone)
+    customer = customer_with_phone(phone)
     if customer is None:
         raise NotFound(t("contacts.error.no_customer", phone=rules.format_phone(phone)))
     return customer

@@ -295,9 +295,10 @@ def audited_query(customer_id: int):
             on=(after.id == dialect.json_number(AuditEntry.detail, "to_consultant")),
         )
         .where(
+            dialect.seek_this_store(AuditEntry.store_id),  # (store, entity, id) on PostgreSQL
             (AuditEntry.entity == "customer")
             & (AuditEntry.entity_id == customer_id)
-            & AuditEntry.action.in_(_AUDITED)
+            & AuditEntry.action.in_(_AUDITED),
         )
         .order_by(happened.desc(), AuditEntry.id.desc())
         .dicts()

@@ -15,7 +15,7 @@ from peewee import JOIN, Case
 from frontdesk.followup.contact_table import search_clause
 from frontdesk.people import roles
 from frontdesk.people.actor import Actor
-from frontdesk.store import rows
+from frontdesk.store import dialect, rows
 from frontdesk.store.models import Customer, Staff
 
 MAX_FOUND = 8  # the palette shows a handful; typing more narrows it
@@ -41,7 +41,7 @@ def find_customers(query: str, *, by: Actor, limit: int = MAX_FOUND) -> list[Fou
     select = (
         Customer.select(Customer.id, Customer.name, Customer.phone, Customer.level, Staff.name)
         .join(Staff, JOIN.LEFT_OUTER, on=(Customer.consultant == Staff.id))
-        .where(search_clause(text))
+        .where(dialect.seek_this_store(Customer.store_id), search_clause(text))
         .order_by(
             Case(None, [(exact, 0)], 1),
             Customer.level.is_null(),

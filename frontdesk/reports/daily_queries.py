@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from frontdesk.months import month_of
+from frontdesk.store import dialect
 from frontdesk.store.models import database
 
 
@@ -99,12 +100,13 @@ SELECT cu."customer_class", COUNT(*) FROM "customer" cu
 """
 
 # The day's level changes through the rows' records, and the closes of the member's
-# customers (start, end, member, start, end, member, start, end, member).
+# customers (start, end, member, start, end, member, start, end, member); the store named
+# ({store}: ``dialect.this_store_id``) for the (store, at) index on PostgreSQL (0025).
 _MOVES_SQL = """
 SELECT lc."id", lc."at", cu."name", cu."phone", COALESCE(lc."from_level", ''),
        COALESCE(lc."to_level", ''), COALESCE(lc."closed_as", '')
   FROM "level_change" lc JOIN "customer" cu ON cu."id" = lc."customer_id"
- WHERE lc."at" >= ? AND lc."at" < ?
+ WHERE lc."store_id" = {store} AND lc."at" >= ? AND lc."at" < ?
    AND (lc."contact_id" IN (SELECT c."id" FROM "contact" c
                              WHERE c."staff_id" = ? AND c."at" >= ? AND c."at" < ?)
         OR lc."registration_id" IN (SELECT r."id" FROM "registration" r
@@ -151,4 +153,5 @@ def owners(w: Window) -> dict[str, int]:
 def moves(w: Window) -> list[tuple]:
     """(id, at, name, phone, from, to, closed as) of the day's level changes."""
     s, e, me = w.start, w.end, w.member
-    return _query(_MOVES_SQL, s, e, me, s, e, me, s, e, me)
+    sql = _MOVES_SQL.format(store=dialect.this_store_id(database))
+    return _query(sql, s, e, me, s, e, me, s, e, me)

@@ -27,7 +27,7 @@ from frontdesk.i18n import t
 from frontdesk.people import roles
 from frontdesk.people.actor import Actor
 from frontdesk.reports import daily_report
-from frontdesk.store import audit
+from frontdesk.store import audit, dialect
 from frontdesk.store.models import ReportSignoff, database
 from frontdesk.store.rows import day as stored_day
 
@@ -115,13 +115,16 @@ class Unsigned:
 
 
 # Each member's days with rows (as the report counts them) in the window, less the signed.
+# Both queries name the store ({store}: ``dialect.this_store_id``): on PostgreSQL its part of
+# the (store, moment) indexes is sought (migration 0025), not the whole group's window.
 _UNSIGNED_SQL = """
 SELECT s."id", s."name", w."day", COUNT(*)
   FROM (SELECT c."staff_id" AS "member", date(c."at") AS "day" FROM "contact" c
-         WHERE c."at" >= ? AND c."at" < ? AND c."staff_id" IS NOT NULL
+         WHERE c."store_id" = {store} AND c."at" >= ? AND c."at" < ? AND c."staff_id" IS NOT NULL
         UNION ALL
         SELECT r."consultant_id", date(r."time_in") FROM "registration" r
-         WHERE r."time_in" >= ? AND r."time_in" < ? AND r."consultant_id" IS NOT NULL
+         WHERE r."store_id" = {store} AND r."time_in" >= ? AND r."time_in" < ?
+           AND r."consultant_id" IS NOT NULL
            AND r."customer_id" IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM "contact" k WHERE k."registration_id" = r."id")) w
   JOIN "staff" s ON s."id" = w."member"
@@ -139,7 +142,7 @@ SELECT s."id", s."name", w."day", COUNT(*)
 _TOUCHED_SQL = """
 WITH "last" AS (SELECT so."consultant_id" AS "member", so."day", MAX(so."signed_at") AS "at"
                   FROM "report_signoff" so
-                 WHERE so."day" >= ? AND so."day" <= ?
+                 WHERE so."store_id" = {store} AND so."day" >= ? AND so."day" <= ?
                  GROUP BY so."consultant_id", so."day")
 SELECT l."member", l."day" FROM "last" l
  WHERE EXISTS (SELECT 1 FROM "contact" c
@@ -159,7 +162,8 @@ def unsigned(*, by: Actor, today: dt.date | None = None) -> list[Unsigned]:
     start = dt.datetime.combine(today - LOOK_BACK, dt.time())
     end = dt.datetime.combine(today - SIGN_WITHIN, dt.time())  # days before yesterday
     window = (start.isoformat(" "), end.isoformat(" "))
-    rows = database.execute_sql(_UNSIGNED_SQL, window + window).fetchall()
+    sql = _UNSIGNED_SQL.format(store=dialect.this_store_id(database))
+    rows = database.execute_sql(sql, window + window).fetchall()
     waiting = [Unsigned(member, name, stored_day(day), count) for member, name, day, count in rows]
     waiting.extend(_amended(today - LOOK_BACK, today, by))
     return sorted(waiting, key=lambda item: (item.day, item.consultant))
@@ -168,7 +172,8 @@ def unsigned(*, by: Actor, today: dt.date | None = None) -> list[Unsigned]:
 def _amended(first: dt.date, last: dt.date, by: Actor) -> list[Unsigned]:
     """The signed reports of ``first`` … ``last`` that read differently now than when
     they were last signed: a manager signs them again (重新签核)."""
-    touched = database.execute_sql(_TOUCHED_SQL, (first.isoformat(), last.isoformat()))
+    sql = _TOUCHED_SQL.format(store=dialect.this_store_id(database))
+    touched = database.execute_sql(sql, (first.isoformat(), last.isoformat()))
     found = []
     for member_id, day_text in touched.fetchall():
         day = stored_day(day_text)

@@ -158,9 +158,38 @@ def this_store(column: Field) -> Node:
     the file's one store (1), on PostgreSQL the connection's ``frontdesk.store_id`` — what
     the table's row-level security policy says too (migration 0022). Said in a query over a
     key led by the store, it lets the key's index be sought (SQLite sees no policy)."""
+    return column == SQL(this_store_id(_engine_of(column)))
+
+
+def seek_this_store(column: Field) -> Node:
+    """``this_store(column)`` where the store-owned tables' indexes lead with the store
+    (PostgreSQL, migration 0025): said in a query over a range or a filter, it lets the
+    store's part of the index be sought, where row-level security alone (an OR) would have
+    the whole group's rows read. On SQLite always true: a file is one store and its indexes
+    name none; a condition on ``store_id`` would have SQLite read each row where an index
+    covered the query."""
     if is_postgres(_engine_of(column)):
-        return column == SQL("NULLIF(current_setting('frontdesk.store_id', true), '')::int")
-    return column == SQL("1")
+        return this_store(column)
+    return SQL("1 = 1")
+
+
+def seek_every_store(column: Field, stores: Node) -> Node:
+    """``column`` (a table's ``store_id``) is one of ``stores`` (a query of the stores'
+    ids), said for a group read (every store's rows) so that PostgreSQL seeks the (store,
+    …) indexes of 0025 store by store: ``= ANY(ARRAY(…))``, an index condition, where an
+    ``IN (…)`` is a join the planner may answer by reading the whole table. On SQLite
+    always true, as ``seek_this_store``."""
+    if is_postgres(_engine_of(column)):
+        return column == fn.ANY(fn.ARRAY(stores))
+    return SQL("1 = 1")
+
+
+def this_store_id(db: Database | DatabaseProxy) -> str:
+    """The SQL of the store the connection works in (``this_store``), for a query written
+    as text: ``"store_id" = {this_store_id(db)}``."""
+    if is_postgres(db):
+        return "NULLIF(current_setting('frontdesk.store_id', true), '')::int"
+    return "1"
 
 
 def engine(db: Database | DatabaseProxy) -> str:
