@@ -33,7 +33,6 @@ import sqlite3
 import statistics as stats_lib
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from bench.generate_group import (
@@ -48,6 +47,7 @@ from bench.generate_group import (
     store_code,
     store_id,
 )
+from bench.support import side_by_side
 from frontdesk import clock, months, store
 
 NEEDS_LARGE_STORE = False  # ``bench.__main__``: this one builds its own
@@ -217,18 +217,6 @@ def _agree(core, raw: dict) -> None:
             assert getattr(mine, split) == theirs[split], (row.code, split)
 
 
-def _side_by_side(core: Callable[[], object], raw: Callable[[], object], runs: int):
-    """Median seconds of each, their runs interleaved (warmed up once)."""
-    core(), raw()
-    core_times, raw_times = [], []
-    for _ in range(runs):
-        for job, times in ((core, core_times), (raw, raw_times)):
-            started = time.perf_counter()
-            job()
-            times.append(time.perf_counter() - started)
-    return stats_lib.median(core_times), stats_lib.median(raw_times)
-
-
 def _desk_url(group: Group) -> str:
     return group.url.replace("postgresql://frontdesk@", "postgresql://frontdesk_desk@")
 
@@ -259,7 +247,7 @@ def measure_month(group: Group, runs: int) -> dict:
         def raw_job():
             return raw_group_month(conn, start, end)
 
-        core_s, raw_s = _side_by_side(core_job, raw_job, runs)
+        core_s, raw_s = side_by_side(core_job, raw_job, runs)
         return {
             "month": f"{month_first:%Y-%m}",
             "registrations": core.total.parties + core.total.calls,

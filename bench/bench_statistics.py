@@ -15,10 +15,9 @@ import datetime as dt
 import io
 import pstats
 import sqlite3
-import statistics as stats_lib
-import time
 from collections.abc import Callable
 
+from bench.support import side_by_side
 from frontdesk import months, store
 from frontdesk.stats import statistics
 
@@ -181,18 +180,6 @@ def _agree(core: statistics.Statistics, raw: dict) -> None:
     assert core.by_consultant == raw["by_consultant"]
 
 
-def _side_by_side(core: Callable[[], object], raw: Callable[[], object], runs: int):
-    """Median seconds of each, their runs interleaved (warmed up once)."""
-    core(), raw()
-    core_times, raw_times = [], []
-    for _ in range(runs):
-        for job, times in ((core, core_times), (raw, raw_times)):
-            started = time.perf_counter()
-            job()
-            times.append(time.perf_counter() - started)
-    return stats_lib.median(core_times), stats_lib.median(raw_times)
-
-
 def _profile(job: Callable[[], object]) -> str:
     profiler = cProfile.Profile()
     profiler.enable()
@@ -247,8 +234,8 @@ def run(store_path: str) -> str:
         def raw_month_job():
             return raw_statistics(conn, month_dates[0], month_dates[-1])
 
-        day_core, day_raw = _side_by_side(core_day_job, raw_day_job, DAY_RUNS)
-        month_core, month_raw = _side_by_side(core_month_job, raw_month_job, MONTH_RUNS)
+        day_core, day_raw = side_by_side(core_day_job, raw_day_job, DAY_RUNS)
+        month_core, month_raw = side_by_side(core_month_job, raw_month_job, MONTH_RUNS)
         day_ratio, month_ratio = day_core / day_raw, month_core / month_raw
         lines = [
             "## Statistics (F5, `frontdesk stats`)",

@@ -3,6 +3,9 @@ not run)."""
 
 from __future__ import annotations
 
+import statistics as stats_lib
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from frontdesk import store
@@ -45,3 +48,15 @@ def empty_store(path: Path, like: str, count: int) -> list[str]:
     finally:
         store.close_store()
     return phones
+
+
+def side_by_side(core: Callable[[], object], raw: Callable[[], object], runs: int):
+    """Median seconds of each, their runs interleaved (warmed up once)."""
+    core(), raw()
+    core_times, raw_times = [], []
+    for _ in range(runs):
+        for job, times in ((core, core_times), (raw, raw_times)):
+            started = time.perf_counter()
+            job()
+            times.append(time.perf_counter() - started)
+    return stats_lib.median(core_times), stats_lib.median(raw_times)

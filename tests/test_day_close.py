@@ -40,6 +40,8 @@ from frontdesk.store.models import AuditEntry, DayClose, Registration
 from tests.actors import as_member
 from tests.conftest import FROZEN_NOW
 
+pytestmark = pytest.mark.both_engines  # the store's tests, on SQLite and on PostgreSQL
+
 DAY = FROZEN_NOW.date()
 YESTERDAY = DAY - dt.timedelta(days=1)
 

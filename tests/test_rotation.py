@@ -24,6 +24,8 @@ from frontdesk.store import settings
 from frontdesk.store.models import AuditEntry, Customer, DutyPeriod, RotationSkip, database
 from tests.actors import as_member
 
+pytestmark = pytest.mark.both_engines  # the store's tests, on SQLite and on PostgreSQL
+
 NOW = dt.datetime(2026, 11, 25, 10, 30)
 
 

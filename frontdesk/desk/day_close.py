@@ -43,7 +43,7 @@ from frontdesk.errors import ConflictError, NotFound, ValidationError
 from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor, ActorKind
-from frontdesk.store import audit, rows
+from frontdesk.store import audit, dialect, rows
 from frontdesk.store.models import DayClose, Registration, Staff, database
 
 LOOK_BACK = dt.timedelta(days=31)  # how far back the days not closed are looked for
@@ -126,7 +126,7 @@ def _numbered(day: dt.date, *columns):
             *columns,
         )
         .join(Staff, JOIN.LEFT_OUTER, on=(R.consultant == Staff.id))
-        .where((R.time_in >= start) & (R.time_in < end))
+        .where(dialect.seek_this_store(R.store_id) & (R.time_in >= start) & (R.time_in < end))
         .alias("day_rows")
     )
 

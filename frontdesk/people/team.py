@@ -286,6 +286,7 @@ def _overdue_by_consultant(threshold: int):
     overdue = fn.COUNT(SQL("*"))
     return (
         Customer.select(Customer.consultant, overdue.alias("overdue"))
+        .where(dialect.seek_this_store(Customer.store_id))  # (store, next due) on PostgreSQL
         .where(Customer.consultant.is_null(False) & (Customer.next_due < clock.today()))
         .group_by(Customer.consultant)
         .having(overdue >= threshold)

@@ -54,7 +54,7 @@ from frontdesk.i18n import t
 from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
 from frontdesk.stats.statistics import WALKIN
-from frontdesk.store import audit, codes
+from frontdesk.store import audit, codes, dialect
 from frontdesk.store.models import Customer, LevelChange, Registration, SalesTarget, Staff, database
 from frontdesk.store.rows import dicts as row_dicts
 from frontdesk.store.rows import tuples as row_tuples
@@ -192,6 +192,7 @@ def _walkin_actuals(month: dt.date, consultant_id: int | None) -> dict[Key, dict
     query = (
         R.select(R.consultant, R.model, fn.COUNT(SQL("*")), fn.SUM(R.test_drive),
                  fn.SUM(R.ordered))
+        .where(dialect.seek_this_store(R.store_id))  # (store, kind, time in) on PostgreSQL
         .where((R.kind == WALKIN) & (R.time_in >= start) & (R.time_in < end))
         .where(R.consultant.is_null(False))
         .group_by(R.consultant, R.model)
@@ -221,6 +222,7 @@ def _delivery_actuals(month: dt.date, consultant_id: int | None) -> dict[Key, in
         LC.select(credited.alias("who"), Customer.model, fn.COUNT(SQL("*")))
         .join(Customer, on=(Customer.id == LC.customer))
         .join_from(LC, Closer, JOIN.LEFT_OUTER, on=(Closer.id == LC.staff))
+        .where(dialect.seek_this_store(LC.store_id))  # (store, at) on PostgreSQL
         .where((LC.at >= start) & (LC.at < end) & (LC.closed_as == "deal"))
         .where(LC.to_level.is_null() & LC.contact.is_null() & LC.registration.is_null())
         .group_by(credited, Customer.model)

@@ -184,6 +184,19 @@ def seek_every_store(column: Field, stores: Node) -> Node:
     return SQL("1 = 1")
 
 
+def seek_this_store_sql(db: Database | DatabaseProxy, column: str) -> str:
+    """``seek_this_store`` for a query written as text: ``column`` (quoted, with its table's
+    alias: ``'r."store_id"'``) is the connection's store on PostgreSQL; on SQLite true."""
+    return f"{column} = {this_store_id(db)}" if is_postgres(db) else "1 = 1"
+
+
+def seek_every_store_sql(db: Database | DatabaseProxy, column: str) -> str:
+    """``seek_every_store`` for a query written as text, over every store of the group."""
+    if is_postgres(db):
+        return f'{column} = ANY(ARRAY(SELECT "id" FROM "store"))'
+    return "1 = 1"
+
+
 def this_store_id(db: Database | DatabaseProxy) -> str:
     """The SQL of the store the connection works in (``this_store``), for a query written
     as text: ``"store_id" = {this_store_id(db)}``."""
