@@ -47,7 +47,7 @@ from bench.generate_group import (
     store_code,
     store_id,
 )
-from bench.support import side_by_side
+from bench.support import add_consultant_row, side_by_side
 from frontdesk import clock, months, store
 
 NEEDS_LARGE_STORE = False  # ``bench.__main__``: this one builds its own
@@ -170,16 +170,9 @@ def raw_group_month(conn, start: dt.datetime, end: dt.datetime) -> dict:
         for sid, name, returning, parties, on_file, drives, orders in conn.execute(
             RAW_CONSULTANT, bounds
         ).fetchall():
-            row = stores[sid]["by_consultant"].setdefault(
-                name or "",
-                {"parties": 0, "first": 0, "first_on_file": 0, "test_drives": 0, "orders": 0},
+            add_consultant_row(
+                stores[sid]["by_consultant"], name, returning, parties, on_file, drives, orders
             )
-            row["parties"] += parties
-            row["test_drives"] += drives
-            row["orders"] += orders
-            if not returning:
-                row["first"] += parties
-                row["first_on_file"] += on_file
         for sid, level, n in conn.execute(RAW_NEW_INTENT, bounds).fetchall():
             stores[sid]["new_intent"][level] = n
         for sid, level, n in conn.execute(RAW_NEW_LEADS, bounds).fetchall():

@@ -17,7 +17,7 @@ import pstats
 import sqlite3
 from collections.abc import Callable
 
-from bench.support import side_by_side
+from bench.support import add_consultant_row, side_by_side
 from frontdesk import months, store
 from frontdesk.stats import statistics
 
@@ -59,13 +59,13 @@ SELECT substr(r.time_in, 1, 10) AS day, s.name, {_RETURNING} AS is_returning, CO
 FROM registration r LEFT JOIN staff s ON s.id = r.consultant_id
 WHERE r.kind = 'walkin' AND r.time_in >= ? AND r.time_in < ?
 GROUP BY day, r.consultant_id, is_returning"""
+# New intent customers (新增意向): the intent cycles met face to face on the day, by the
+# level then (a defeated customer who comes back is new again), as the statistics count them.
 RAW_NEW_INTENT = """
-SELECT substr(l.at, 1, 10) AS day, l.to_level, COUNT(*)
-FROM level_change l
-WHERE l.at >= ? AND l.at < ? AND l.to_level IS NOT NULL AND NOT EXISTS (
-    SELECT 1 FROM level_change p WHERE p.customer_id = l.customer_id AND p.to_level IS NOT NULL
-    AND p.at <= l.at AND (p.at < l.at OR p.id < l.id))
-GROUP BY day, l.to_level"""
+SELECT substr(met_at, 1, 10) AS day, met_level, COUNT(*)
+FROM intent_cycle
+WHERE met_at >= ? AND met_at < ?
+GROUP BY day, met_level"""
 
 
 def raw_statistics(conn: sqlite3.Connection, first: dt.date, last: dt.date) -> dict:
@@ -138,16 +138,9 @@ def raw_statistics(conn: sqlite3.Connection, first: dt.date, last: dt.date) -> d
     for day, name, returning, parties, on_file, drives, orders in conn.execute(
         RAW_CONSULTANT, bounds
     ):
-        row = day_of(day)["by_consultant"].setdefault(
-            name or "",
-            {"parties": 0, "first": 0, "first_on_file": 0, "test_drives": 0, "orders": 0},
+        add_consultant_row(
+            day_of(day)["by_consultant"], name, returning, parties, on_file, drives, orders
         )
-        row["parties"] += parties
-        row["test_drives"] += drives
-        row["orders"] += orders
-        if not returning:
-            row["first"] += parties
-            row["first_on_file"] += on_file
     for day, level, n in conn.execute(RAW_NEW_INTENT, bounds):
         day_of(day)["new_intent"][level] = n
     return days

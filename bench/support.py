@@ -60,3 +60,20 @@ def side_by_side(core: Callable[[], object], raw: Callable[[], object], runs: in
             job()
             times.append(time.perf_counter() - started)
     return stats_lib.median(core_times), stats_lib.median(raw_times)
+
+
+def add_consultant_row(
+    by_consultant: dict, name, returning, parties, on_file, drives, orders
+) -> None:
+    """Add one row of the hand-written consultant split (a returning flag's parties) into
+    ``by_consultant``'s figures of ``name``, as the statistics count them."""
+    row = by_consultant.setdefault(
+        name or "",
+        {"parties": 0, "first": 0, "first_on_file": 0, "test_drives": 0, "orders": 0},
+    )
+    row["parties"] += parties
+    row["test_drives"] += drives
+    row["orders"] += orders
+    if not returning:
+        row["first"] += parties
+        row["first_on_file"] += on_file
