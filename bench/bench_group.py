@@ -93,11 +93,12 @@ SELECT store_id, {{key}} AS key, kind, COUNT(*) FROM registration
  WHERE {_EVERY_STORE} AND kind IN ('walkin', 'phone') AND time_in >= %s AND time_in < %s
  GROUP BY store_id, key, kind"""
 RAW_CONSULTANT = f"""
-SELECT r.store_id, s.name, {_RETURNING} AS is_returning, COUNT(*),
+SELECT r.store_id, r.consultant_id, {_RETURNING} AS is_returning, COUNT(*),
        SUM(CASE WHEN r.phone IS NOT NULL THEN 1 ELSE 0 END), SUM(r.test_drive), SUM(r.ordered)
-  FROM registration r LEFT JOIN staff s ON s.id = r.consultant_id
+  FROM registration r
  WHERE r.{_EVERY_STORE} AND r.kind = 'walkin' AND r.time_in >= %s AND r.time_in < %s
- GROUP BY r.store_id, r.consultant_id, s.name, is_returning"""
+ GROUP BY r.store_id, r.consultant_id, is_returning"""
+RAW_NAMES = "SELECT id, name FROM staff"
 RAW_NEW_INTENT = f"""
 SELECT store_id, met_level, COUNT(*) FROM intent_cycle
  WHERE {_EVERY_STORE} AND met_at >= %s AND met_at < %s GROUP BY store_id, met_level"""
@@ -167,9 +168,10 @@ def raw_group_month(conn, start: dt.datetime, end: dt.datetime) -> dict:
         ):
             for sid, name, kind, n in conn.execute(RAW_SPLIT.format(key=key), bounds).fetchall():
                 stores[sid][split].setdefault(name, {"walkin": 0, "phone": 0})[kind] += n
-        for sid, name, returning, parties, on_file, drives, orders in conn.execute(
-            RAW_CONSULTANT, bounds
-        ).fetchall():
+        consultants = conn.execute(RAW_CONSULTANT, bounds).fetchall()
+        names = dict(conn.execute(RAW_NAMES).fetchall())
+        for sid, consultant_id, returning, parties, on_file, drives, orders in consultants:
+            name = names.get(consultant_id)
             add_consultant_row(
                 stores[sid]["by_consultant"], name, returning, parties, on_file, drives, orders
             )

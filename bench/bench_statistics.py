@@ -54,11 +54,12 @@ SELECT substr(time_in, 1, 10) AS day, {key} AS key, kind, COUNT(*)
 FROM registration WHERE kind IN ('walkin', 'phone') AND time_in >= ? AND time_in < ?
 GROUP BY day, key, kind"""
 RAW_CONSULTANT = f"""
-SELECT substr(r.time_in, 1, 10) AS day, s.name, {_RETURNING} AS is_returning, COUNT(*),
+SELECT substr(r.time_in, 1, 10) AS day, r.consultant_id, {_RETURNING} AS is_returning, COUNT(*),
        SUM(r.phone IS NOT NULL), SUM(r.test_drive), SUM(r.ordered)
-FROM registration r LEFT JOIN staff s ON s.id = r.consultant_id
+FROM registration r
 WHERE r.kind = 'walkin' AND r.time_in >= ? AND r.time_in < ?
 GROUP BY day, r.consultant_id, is_returning"""
+RAW_NAMES = "SELECT id, name FROM staff"
 # New intent customers (新增意向): the intent cycles met face to face on the day, by the
 # level then (a defeated customer who comes back is new again), as the statistics count them.
 RAW_NEW_INTENT = """
@@ -135,9 +136,10 @@ def raw_statistics(conn: sqlite3.Connection, first: dt.date, last: dt.date) -> d
         for day, name, kind, n in conn.execute(RAW_SPLIT.format(key=key), bounds):
             row = day_of(day)[split].setdefault(name, {"walkin": 0, "phone": 0})
             row[kind] += n
-    for day, name, returning, parties, on_file, drives, orders in conn.execute(
-        RAW_CONSULTANT, bounds
-    ):
+    consultants = conn.execute(RAW_CONSULTANT, bounds).fetchall()
+    names = dict(conn.execute(RAW_NAMES).fetchall())
+    for day, consultant_id, returning, parties, on_file, drives, orders in consultants:
+        name = names.get(consultant_id)
         add_consultant_row(
             day_of(day)["by_consultant"], name, returning, parties, on_file, drives, orders
         )
