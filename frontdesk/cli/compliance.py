@@ -103,15 +103,24 @@ def lines(result: compliance.Compliance) -> list[str]:
     return out
 
 
-def group_lines(group: compliance.GroupCompliance) -> list[str]:
-    """Each store's planned contacts of the month and the group's total, a row each."""
-    title = t(
-        "compliance.group_title",
-        month=group.month.strftime("%Y-%m"),
-        as_of=group.as_of.isoformat(),
-    )
+def group_rows(group: compliance.GroupCompliance) -> list[list[str]]:
+    """The group's table: its header, each store's row, then the group's total (F7 shows
+    the same)."""
     header = [t("stats.col.store"), t("stats.col.store_name")]
     header += [t(f"compliance.col.{key}") for key in _FIGURE_COLUMNS]
     rows = [[row.code, row.name, *_figures(row.tally)] for row in group.stores]
     rows.append([t("stats.group_total"), "", *_figures(group.total)])
-    return [title, "", *table([header, *rows])]
+    return [header, *rows]
+
+
+def group_title(group: compliance.GroupCompliance) -> str:
+    return t(
+        "compliance.group_title",
+        month=group.month.strftime("%Y-%m"),
+        as_of=group.as_of.isoformat(),
+    )
+
+
+def group_lines(group: compliance.GroupCompliance) -> list[str]:
+    """Each store's planned contacts of the month and the group's total, a row each."""
+    return [group_title(group), "", *table(group_rows(group))]

@@ -200,8 +200,9 @@ def analysis_lines(analysis: losses.LossAnalysis) -> list[str]:
     return lines
 
 
-def group_lines(group: losses.GroupLosses) -> list[str]:
-    """Each store's losses and applications of the month, and the group's total."""
+def group_rows(group: losses.GroupLosses) -> list[list[str]]:
+    """The group's table: its header, each store's losses and applications of the month,
+    then the group's total (F7 shows the same)."""
     header = [
         t("stats.col.store"),
         t("stats.col.store_name"),
@@ -221,4 +222,9 @@ def group_lines(group: losses.GroupLosses) -> list[str]:
         applied = (apps.applied, apps.approved, apps.rejected, apps.pending)
         days, rate = _cell(lost.mean_days), _share(apps.rate)
         rows.append([code, name, *map(str, counts), days, *map(str, applied), rate])
-    return [t("losses.cli.group_title", month=group.label), "", *table(rows)]
+    return rows
+
+
+def group_lines(group: losses.GroupLosses) -> list[str]:
+    """Each store's losses and applications of the month, and the group's total."""
+    return [t("losses.cli.group_title", month=group.label), "", *table(group_rows(group))]

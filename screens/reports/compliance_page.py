@@ -2,9 +2,11 @@
 and level, made on time ÷ planned, then the late and the open ones with how late — from
 ``frontdesk.reports.compliance``.
 
-``,`` / ``.`` change the month. The figures walk the month's contact table, which takes a
-while on a big store: they are read in a worker, the page saying 正在载入… meanwhile. A
-consultant sees their own.
+``,`` / ``.`` change the month. For a group manager (``roles.GROUP_VIEW``) ``g`` switches
+to the group's month and back: each store's row and the group's total
+(``compliance.group_compliance``, the CLI's ``report compliance --group`` table). The
+figures walk the month's contact table, which takes a while on a big store: they are read
+in a worker, the page saying 正在载入… meanwhile. A consultant sees their own.
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from textual.content import Content
 from textual.widgets import Static
 
 from frontdesk import rules
+from frontdesk.cli.compliance import group_rows, group_title
 from frontdesk.i18n import t
+from frontdesk.people import roles
 from frontdesk.reports import compliance
-from frontdesk.reports.compliance import Compliance, PlannedContact, Tally
+from frontdesk.reports.compliance import Compliance, GroupCompliance, PlannedContact, Tally
 from frontdesk.stats.statistics_sheet import RATE, format_value
 from screens import access
 from screens.db import run_db
+from screens.reports.group_table import group_key, group_table
 from screens.reports.month_paging import MonthPage
 
 PAGE = "compliance"
@@ -32,8 +37,10 @@ KEYS = [
             tooltip="compliance.help.prev_month_key", id="compliance-prev-month"),
     Binding("full_stop", "compliance_month(1)", "compliance.key.next_month",
             tooltip="compliance.help.next_month_key", id="compliance-next-month"),
+    group_key(PAGE),
 ]  # fmt: skip
-RIGHTS: dict[str, str] = {}  # whose figures is the core's (roles.CONTACTS_VIEW)
+# Whose figures is the core's (roles.CONTACTS_VIEW); the group's, a group manager's.
+RIGHTS = {"compliance_group": roles.GROUP_VIEW}
 TALLY_HEADS = ("consultant", "level", "planned", "on_time", "late", "open", "rate")
 MISSED_HEADS = ("due", "consultant", "level", "name", "phone", "made_on", "days_late")
 
@@ -102,7 +109,8 @@ class CompliancePage(MonthPage):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.view: Compliance | None = None
+        self.view: Compliance | GroupCompliance | None = None
+        self.by_store = False  # the group's month, a row per store
 
     def compose(self) -> ComposeResult:
         yield Static(Content(t("daily.loading")), id="compliance-title", classes="report-title")
@@ -118,6 +126,12 @@ class CompliancePage(MonthPage):
     def refresh_data(self) -> None:
         by = access.actor_of(self)
         month = self.month
+
+        if self.by_store:
+            run_db(self, lambda: compliance.group_compliance(month, by=by),
+                   on_done=self._show_group, on_error=self._refused, group="compliance",
+                   exclusive=True)  # fmt: skip
+            return
 
         def load() -> Compliance:
             return compliance.compliance(month, by=by)
@@ -135,8 +149,8 @@ class CompliancePage(MonthPage):
         self.query_one("#compliance-body").display = False
 
     def _show(self, result: Compliance) -> None:
-        if result.month != self.month:
-            return  # the user moved on while this one was read
+        if self.by_store or result.month != self.month:
+            return  # the user moved on, or to the group, while this one was read
         self.view = result
         title = t(
             "compliance.title_month",
@@ -156,7 +170,28 @@ class CompliancePage(MonthPage):
         missed.update(missed_table(result))
         self.screen.refresh_bindings()
 
+    def _show_group(self, group: GroupCompliance) -> None:
+        if not self.by_store or group.month != self.month:
+            return  # the user moved on, or back to this store, while it was read
+        self.view = group
+        self.query_one("#compliance-title", Static).update(
+            Content.styled(group_title(group), "bold")
+        )
+        self.query_one("#compliance-body").display = True
+        if self.screen.focused is None:
+            self.focus_body()
+        self.query_one("#compliance-tally", Static).update(group_table(group_rows(group)))
+        self.query_one("#compliance-missed-head").display = False
+        self.query_one("#compliance-missed").display = False
+        self.screen.refresh_bindings()
+
     # -- what the keys do ----------------------------------------------------------------
 
     def may(self, action: str) -> bool:
         return True
+
+    def toggle_group(self) -> None:
+        """Switch between this store's month and the group's stores, the same month."""
+        self.by_store = not self.by_store
+        self.loading()
+        self.refresh_data()

@@ -187,11 +187,17 @@ class ReportsScreen(Screen):
     def action_daily_export(self) -> None:
         self.page().export()
 
+    def action_compliance_group(self) -> None:
+        self.page().toggle_group()
+
     def action_losses_month(self, delta: int) -> None:
         self.page().move(delta)
 
     def action_losses_export(self) -> None:
         self.page().export()
+
+    def action_losses_group(self) -> None:
+        self.page().toggle_group()
 
     def action_targets_month(self, delta: int) -> None:
         self.page().move(delta)

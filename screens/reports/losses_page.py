@@ -4,7 +4,10 @@ the applications and 战败明确率 — from ``frontdesk.reports.losses``, laid
 (``losses_sheet.sheet_rows``: the same lines, in the same order).
 
 ``,`` / ``.`` change the month, ``x`` exports it (XLSX, the paper form with its signature
-lines). Managers only: the page is not offered to others.
+lines). For a group manager (``roles.GROUP_VIEW``) ``g`` switches to the group's month and
+back: each store's row and the group's total (``losses.group_losses``, the CLI's
+``report losses --group`` table); the export is this store's. Managers only: the page is
+not offered to others.
 """
 
 from __future__ import annotations
@@ -20,13 +23,15 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from frontdesk.cli.review import group_rows
 from frontdesk.i18n import t
 from frontdesk.people import roles
 from frontdesk.reports import losses, losses_sheet
-from frontdesk.reports.losses import LossAnalysis
+from frontdesk.reports.losses import GroupLosses, LossAnalysis
 from screens import access
 from screens.db import run_db
 from screens.export_dialog import Export, export_file, xlsx_target
+from screens.reports.group_table import group_key, group_table
 from screens.reports.month_paging import MonthPage
 
 PAGE = "losses"
@@ -37,8 +42,9 @@ KEYS = [
             tooltip="compliance.help.next_month_key", id="losses-next-month"),
     Binding("x", "losses_export", "losses.key.export", tooltip="losses.help.export_key",
             id="losses-export"),
+    group_key(PAGE),
 ]  # fmt: skip
-RIGHTS = {"losses_export": roles.LOSSES_VIEW}
+RIGHTS = {"losses_export": roles.LOSSES_VIEW, "losses_group": roles.GROUP_VIEW}
 _STYLES = {"header": "dim", "total": "bold", "apps_total": "bold"}
 _SHARES = {"row": 4, "total": 4, "apps_row": 5, "apps_total": 5}  # 0-based cell of a share
 
@@ -89,7 +95,8 @@ class LossesPage(MonthPage):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.view: LossAnalysis | None = None
+        self.view: LossAnalysis | GroupLosses | None = None
+        self.by_store = False  # the group's month, a row per store
 
     def compose(self) -> ComposeResult:
         yield Static(Content(t("daily.loading")), id="losses-title", classes="report-title")
@@ -103,6 +110,11 @@ class LossesPage(MonthPage):
         by = access.actor_of(self)
         month = self.month
 
+        if self.by_store:
+            run_db(self, lambda: losses.group_losses(month, by=by), on_done=self._show_group,
+                   on_error=self._refused, group="losses", exclusive=True)  # fmt: skip
+            return
+
         def load() -> LossAnalysis:
             return losses.loss_analysis(month, by=by)
 
@@ -113,8 +125,8 @@ class LossesPage(MonthPage):
         self.query_one("#losses-title", Static).update(Content.styled(str(error), "bold $error"))
 
     def _show(self, analysis: LossAnalysis) -> None:
-        if analysis.month != self.month:
-            return  # the user moved on while this one was read
+        if self.by_store or analysis.month != self.month:
+            return  # the user moved on, or to the group, while this one was read
         self.view = analysis
         title = t("losses.cli.title", month=analysis.label)
         self.query_one("#losses-title", Static).update(Content.styled(title, "bold"))
@@ -128,10 +140,30 @@ class LossesPage(MonthPage):
             table.update(Text(t("losses.none_in_month"), style="dim"))
         self.screen.refresh_bindings()
 
+    def _show_group(self, group: GroupLosses) -> None:
+        if not self.by_store or group.month != self.month:
+            return  # the user moved on, or back to this store, while it was read
+        self.view = group
+        title = t("losses.cli.group_title", month=group.label)
+        self.query_one("#losses-title", Static).update(Content.styled(title, "bold"))
+        self.query_one("#losses-body").display = True
+        if self.screen.focused is None:
+            self.focus_body()
+        self.query_one("#losses-table", Static).update(group_table(group_rows(group)))
+        self.screen.refresh_bindings()
+
     # -- what the keys do ----------------------------------------------------------------
 
     def may(self, action: str) -> bool:
-        return action != "losses_export" or self.view is not None
+        if action == "losses_export":  # this store's month, as its paper form
+            return isinstance(self.view, LossAnalysis)
+        return True
+
+    def toggle_group(self) -> None:
+        """Switch between this store's month and the group's stores, the same month."""
+        self.by_store = not self.by_store
+        self.loading()
+        self.refresh_data()
 
     def loading(self) -> None:
         self.query_one("#losses-title", Static).update(Content(t("daily.loading")))
@@ -140,7 +172,7 @@ class LossesPage(MonthPage):
     def export(self) -> None:
         """Ask for a file and write the month shown to it (XLSX)."""
         analysis = self.view
-        if analysis is None:
+        if not isinstance(analysis, LossAnalysis):
             return
         export_file(
             self,
