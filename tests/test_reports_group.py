@@ -10,6 +10,7 @@ tests/test_losses.py).
 from __future__ import annotations
 
 import pytest
+from rich.cells import cell_len
 from textual.widgets import Static
 
 from frontdesk import i18n
@@ -20,6 +21,7 @@ from screens.reports.desk import ReportsScreen
 from tests.conftest import SNAPSHOT_SIZES, screen_lines, screen_text, settle, shoot
 from tests.test_access import notices
 from tests.test_compliance import build_november
+from tests.test_every_screen_fits import cuts
 from tests.test_losses import build_month_of_losses
 from tests.test_palette import open_palette, palette_lines
 
@@ -88,9 +90,14 @@ async def test_g_on_losses_shows_the_store_and_the_group_total_and_back(
         assert title(app, "losses") == "集团销售促成失控(败)汇总 · 2026-11"
         # defeats 张三 王五 李四(2), lost 钱七 李四(1): 5, days 13+4+10+10+5 = 42 → 8.4;
         # applications filed in November 张三 ✓ 王五 ✓ 孙八 … 赵六 ✗: 4, 2 / 4 = 50.0%
-        assert [line.split() for line in body_lines(app)][1:] == [
-            ["main", "main", "3", "2", "5", "8.4", "4", "2", "1", "1", "50.0%"],
-            ["集团合计", "3", "2", "5", "8.4", "4", "2", "1", "1", "50.0%"],
+        assert [line.split() for line in body_lines(app)] == [
+            ["门店", "店名", "战败", "失控", "合计", "平均跟进天数"],
+            ["main", "main", "3", "2", "5", "8.4"],
+            ["集团合计", "3", "2", "5", "8.4"],
+            ["战败、失控申请与战败明确率（批准", "÷", "申请）"],
+            ["门店", "店名", "申请", "批准", "驳回", "待审批", "战败明确率"],
+            ["main", "main", "4", "2", "1", "1", "50.0%"],
+            ["集团合计", "4", "2", "1", "1", "50.0%"],
         ]
         assert "x 导出" not in footer(app)  # the export is this store's paper form
         await pilot.press("x")
@@ -143,6 +150,33 @@ async def test_a_store_manager_has_no_group_key_and_is_told_why(
         assert "集团" not in screen_text(app)
         await open_palette(pilot, "j", "t", "b")
         assert not any(line.startswith("集团") for line in palette_lines(app))
+
+
+# The last columns' labels of each page's group view, whole when nothing is cut.
+LAST_LABELS = {
+    ("4", "zh_CN"): ["未跟进", "达成率"],
+    ("4", "en"): ["Open", "On-time rate"],
+    ("5", "zh_CN"): ["平均跟进天数", "待审批", "战败明确率"],
+    ("5", "en"): ["Mean days followed", "Pending", "Approval rate"],
+}
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+@pytest.mark.parametrize("page", ["4", "5"])
+async def test_the_group_views_fit_80x24_with_nothing_cut(
+    showroom, frozen_clock, make_app, language, page
+):
+    build_month_of_losses(showroom, frozen_clock)
+    i18n.set_language(language)
+    app = make_app(staff=a_group_manager())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_page(pilot, page, "comma", "g")
+        assert cuts(app) == []
+        text = screen_text(app)
+        assert "…" not in text
+        assert all(label in text for label in LAST_LABELS[page, language]), text
+        lines = screen_lines(app)
+        assert all(cell_len(line.rstrip()) < 80 for line in lines[:-1]), lines  # none at the edge
 
 
 @pytest.mark.parametrize("size", SNAPSHOT_SIZES)

@@ -6,7 +6,8 @@ the applications and 战败明确率 — from ``frontdesk.reports.losses``, laid
 ``,`` / ``.`` change the month, ``x`` exports it (XLSX, the paper form with its signature
 lines). For a group manager (``roles.GROUP_VIEW``) ``g`` switches to the group's month and
 back: each store's row and the group's total (``losses.group_losses``, the CLI's
-``report losses --group`` table); the export is this store's. Managers only: the page is
+``report losses --group`` table, its losses and its applications one under the other to fit
+80 columns); the export is this store's. Managers only: the page is
 not offered to others.
 """
 
@@ -31,7 +32,7 @@ from frontdesk.reports.losses import GroupLosses, LossAnalysis
 from screens import access
 from screens.db import run_db
 from screens.export_dialog import Export, export_file, xlsx_target
-from screens.reports.group_table import group_key, group_table
+from screens.reports.group_table import NAMES, group_key, group_table
 from screens.reports.month_paging import MonthPage
 
 PAGE = "losses"
@@ -45,6 +46,7 @@ KEYS = [
     group_key(PAGE),
 ]  # fmt: skip
 RIGHTS = {"losses_export": roles.LOSSES_VIEW, "losses_group": roles.GROUP_VIEW}
+APPLICATIONS = 6  # the first column of the applications in the CLI's group rows
 _STYLES = {"header": "dim", "total": "bold", "apps_total": "bold"}
 _SHARES = {"row": 4, "total": 4, "apps_row": 5, "apps_total": 5}  # 0-based cell of a share
 
@@ -88,6 +90,16 @@ def analysis_table(analysis: LossAnalysis) -> Group:
         table.add_row(*(Text(_cell(role, i, v), style=style) for i, v in enumerate(cells)))
     parts.append(table)
     return Group(*parts)
+
+
+def group_tables(group: GroupLosses) -> Group:
+    """The CLI's group table in two: each store's losses, then under their heading each
+    store's applications (one table is wider than 80 columns in English)."""
+    rows = group_rows(group)
+    lost = [row[:APPLICATIONS] for row in rows]
+    applications = [row[:NAMES] + row[APPLICATIONS:] for row in rows]
+    heading = Text(t("losses.applications"), style="bold")
+    return Group(group_table(lost), Text(""), heading, group_table(applications))
 
 
 class LossesPage(MonthPage):
@@ -149,7 +161,7 @@ class LossesPage(MonthPage):
         self.query_one("#losses-body").display = True
         if self.screen.focused is None:
             self.focus_body()
-        self.query_one("#losses-table", Static).update(group_table(group_rows(group)))
+        self.query_one("#losses-table", Static).update(group_tables(group))
         self.screen.refresh_bindings()
 
     # -- what the keys do ----------------------------------------------------------------
