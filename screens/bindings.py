@@ -67,3 +67,9 @@ def key_label(key: str) -> str:
         )
 
     return ", ".join(one(part) for part in key.split(","))
+
+
+def group_key(action: str, binding_id: str) -> Binding:
+    """``g``: a group manager's switch between this store and the group (集团/本店), the
+    same words on F5 and on F7's pages."""
+    return Binding("g", action, "stats.key.group", tooltip="stats.help.group_key", id=binding_id)

@@ -13,7 +13,12 @@ from frontdesk.i18n import t
 from frontdesk.people import team
 from frontdesk.people.actor import Actor
 from frontdesk.reports import compliance
-from frontdesk.stats.statistics_sheet import RATE, format_value
+from frontdesk.reports.group_tables import (
+    COMPLIANCE_FIGURES,
+    compliance_figures,
+    compliance_rows,
+    compliance_title,
+)
 
 
 def add_commands(commands) -> dict[str, Handler]:
@@ -53,17 +58,12 @@ def _consultant(name: str | None) -> str:
     return name or t("compliance.unassigned")
 
 
-def _figures(line: compliance.Tally) -> list[str]:
-    """Planned, on time, late, open and the rate of a tally, as the columns show them."""
-    counts = (line.planned, line.on_time, line.late, line.open)
-    return [*map(str, counts), format_value(line.rate, RATE)]
-
-
-_FIGURE_COLUMNS = ("planned", "on_time", "late", "open", "rate")
-
-
 def _tally_row(line: compliance.Tally) -> list[str]:
-    return [_consultant(line.consultant), line.level or t("compliance.all_levels"), *_figures(line)]
+    return [
+        _consultant(line.consultant),
+        line.level or t("compliance.all_levels"),
+        *compliance_figures(line),
+    ]
 
 
 def lines(result: compliance.Compliance) -> list[str]:
@@ -75,7 +75,7 @@ def lines(result: compliance.Compliance) -> list[str]:
     )
     if not result.total.planned:
         return [title, "", t("compliance.none")]
-    header = [t(f"compliance.col.{key}") for key in ("consultant", "level", *_FIGURE_COLUMNS)]
+    header = [t(f"compliance.col.{key}") for key in ("consultant", "level", *COMPLIANCE_FIGURES)]
     rows = []
     for mine in result.consultants:
         rows += [_tally_row(line) for line in result.lines if line.consultant == mine.consultant]
@@ -103,24 +103,6 @@ def lines(result: compliance.Compliance) -> list[str]:
     return out
 
 
-def group_rows(group: compliance.GroupCompliance) -> list[list[str]]:
-    """The group's table: its header, each store's row, then the group's total (F7 shows
-    the same)."""
-    header = [t("stats.col.store"), t("stats.col.store_name")]
-    header += [t(f"compliance.col.{key}") for key in _FIGURE_COLUMNS]
-    rows = [[row.code, row.name, *_figures(row.tally)] for row in group.stores]
-    rows.append([t("stats.group_total"), "", *_figures(group.total)])
-    return [header, *rows]
-
-
-def group_title(group: compliance.GroupCompliance) -> str:
-    return t(
-        "compliance.group_title",
-        month=group.month.strftime("%Y-%m"),
-        as_of=group.as_of.isoformat(),
-    )
-
-
 def group_lines(group: compliance.GroupCompliance) -> list[str]:
     """Each store's planned contacts of the month and the group's total, a row each."""
-    return [group_title(group), "", *table(group_rows(group))]
+    return [compliance_title(group), "", *table(compliance_rows(group))]

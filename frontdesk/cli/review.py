@@ -25,6 +25,7 @@ from frontdesk.followup import close_review
 from frontdesk.i18n import t
 from frontdesk.people.actor import Actor
 from frontdesk.reports import losses, losses_sheet
+from frontdesk.reports.group_tables import count_text, losses_rows, share_text
 
 
 def add_commands(commands) -> dict[str, Handler]:
@@ -158,18 +159,6 @@ def _export(args: argparse.Namespace, actor: Actor) -> int:
     return 0
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    return str(value)
-
-
-def _share(value: object) -> str:
-    return "—" if not isinstance(value, float) else f"{value:.1%}"
-
-
 def analysis_lines(analysis: losses.LossAnalysis) -> list[str]:
     """The analysis as aligned text: the sheet's lines, each table aligned on its own."""
     lines: list[str] = [t("losses.cli.title", month=analysis.label)]
@@ -190,41 +179,16 @@ def analysis_lines(analysis: losses.LossAnalysis) -> list[str]:
             continue
         if role in ("row", "total"):
             name, defeat, lost, total, share, days = cells
-            block.append([str(name), _cell(defeat), _cell(lost), _cell(total), _share(share),
-                          _cell(days)])  # fmt: skip
+            counts = (count_text(defeat), count_text(lost), count_text(total))
+            block.append([str(name), *counts, share_text(share), count_text(days)])
         elif role in ("apps_row", "apps_total"):
-            block.append([*(_cell(value) for value in cells[:5]), _share(cells[5])])
+            block.append([*(count_text(value) for value in cells[:5]), share_text(cells[5])])
         else:
             block.append([str(value) for value in cells])
     flush()
     return lines
 
 
-def group_rows(group: losses.GroupLosses) -> list[list[str]]:
-    """The group's table: its header, each store's losses and applications of the month,
-    then the group's total (F7 shows the same)."""
-    header = [
-        t("stats.col.store"),
-        t("stats.col.store_name"),
-        t("contacts.outcome.defeat"),
-        t("contacts.outcome.lost"),
-        t("losses.col.total"),
-        t("losses.col.mean_days"),
-        *(t(f"losses.col.{key}") for key in ("applied", "approved", "rejected", "pending", "rate")),
-    ]
-    shown = [(row.code, row.name, row.losses, row.applications) for row in group.stores]
-    rows = [header]
-    for code, name, lost, apps in [
-        *shown,
-        (t("stats.group_total"), "", group.losses, group.applications),
-    ]:
-        counts = (lost.defeat, lost.lost, lost.total)
-        applied = (apps.applied, apps.approved, apps.rejected, apps.pending)
-        days, rate = _cell(lost.mean_days), _share(apps.rate)
-        rows.append([code, name, *map(str, counts), days, *map(str, applied), rate])
-    return rows
-
-
 def group_lines(group: losses.GroupLosses) -> list[str]:
     """Each store's losses and applications of the month, and the group's total."""
-    return [t("losses.cli.group_title", month=group.label), "", *table(group_rows(group))]
+    return [t("losses.cli.group_title", month=group.label), "", *table(losses_rows(group))]

@@ -20,15 +20,16 @@ from textual.content import Content
 from textual.widgets import Static
 
 from frontdesk import rules
-from frontdesk.cli.compliance import group_rows, group_title
 from frontdesk.i18n import t
 from frontdesk.people import roles
 from frontdesk.reports import compliance
 from frontdesk.reports.compliance import Compliance, GroupCompliance, PlannedContact, Tally
+from frontdesk.reports.group_tables import compliance_rows, compliance_title
 from frontdesk.stats.statistics_sheet import RATE, format_value
 from screens import access
+from screens.bindings import group_key
 from screens.db import run_db
-from screens.reports.group_table import group_key, group_table
+from screens.reports.group_table import group_table
 from screens.reports.month_paging import MonthPage
 
 PAGE = "compliance"
@@ -37,7 +38,7 @@ KEYS = [
             tooltip="compliance.help.prev_month_key", id="compliance-prev-month"),
     Binding("full_stop", "compliance_month(1)", "compliance.key.next_month",
             tooltip="compliance.help.next_month_key", id="compliance-next-month"),
-    group_key(PAGE),
+    group_key(f"{PAGE}_group", f"{PAGE}-group"),
 ]  # fmt: skip
 # Whose figures is the core's (roles.CONTACTS_VIEW); the group's, a group manager's.
 RIGHTS = {"compliance_group": roles.GROUP_VIEW}
@@ -175,12 +176,12 @@ class CompliancePage(MonthPage):
             return  # the user moved on, or back to this store, while it was read
         self.view = group
         self.query_one("#compliance-title", Static).update(
-            Content.styled(group_title(group), "bold")
+            Content.styled(compliance_title(group), "bold")
         )
         self.query_one("#compliance-body").display = True
         if self.screen.focused is None:
             self.focus_body()
-        self.query_one("#compliance-tally", Static).update(group_table(group_rows(group)))
+        self.query_one("#compliance-tally", Static).update(group_table(compliance_rows(group)))
         self.query_one("#compliance-missed-head").display = False
         self.query_one("#compliance-missed").display = False
         self.screen.refresh_bindings()

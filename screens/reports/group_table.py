@@ -1,7 +1,7 @@
-"""The group view of F7's month pages (跟进达成, 战败分析), a group manager's: the CLI's
-table of the group (a header, each store's row, the group's total last), drawn as a table
-whose figures are right-aligned and whose total is bold; and the key ``g`` that switches a
-page between this store and the group (F5's key, the same words)."""
+"""The group view of F7's month pages (跟进达成, 战败分析), a group manager's: the group's
+table (``frontdesk.reports.group_tables``: a header, each store's row, the group's total
+last), drawn with its figures right-aligned and its total bold. The key ``g`` that switches
+a page between this store and the group is F5's (``bindings.group_key``)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,8 @@ from collections.abc import Sequence
 
 from rich.table import Table
 from rich.text import Text
-from textual.binding import Binding
 
 NAMES = 2  # the store's code and name; the figures after them
-
-
-def group_key(page: str) -> Binding:
-    """``g`` on ``page``: its action ``{page}_group``, under F5's label and help."""
-    return Binding(
-        "g", f"{page}_group", "stats.key.group", tooltip="stats.help.group_key", id=f"{page}-group"
-    )
 
 
 def group_table(rows: Sequence[Sequence[str]]) -> Table:

@@ -24,15 +24,16 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from frontdesk.cli.review import group_rows
 from frontdesk.i18n import t
 from frontdesk.people import roles
 from frontdesk.reports import losses, losses_sheet
+from frontdesk.reports.group_tables import losses_rows
 from frontdesk.reports.losses import GroupLosses, LossAnalysis
 from screens import access
+from screens.bindings import group_key
 from screens.db import run_db
 from screens.export_dialog import Export, export_file, xlsx_target
-from screens.reports.group_table import NAMES, group_key, group_table
+from screens.reports.group_table import NAMES, group_table
 from screens.reports.month_paging import MonthPage
 
 PAGE = "losses"
@@ -43,7 +44,7 @@ KEYS = [
             tooltip="compliance.help.next_month_key", id="losses-next-month"),
     Binding("x", "losses_export", "losses.key.export", tooltip="losses.help.export_key",
             id="losses-export"),
-    group_key(PAGE),
+    group_key(f"{PAGE}_group", f"{PAGE}-group"),
 ]  # fmt: skip
 RIGHTS = {"losses_export": roles.LOSSES_VIEW, "losses_group": roles.GROUP_VIEW}
 APPLICATIONS = 6  # the first column of the applications in the CLI's group rows
@@ -95,7 +96,7 @@ def analysis_table(analysis: LossAnalysis) -> Group:
 def group_tables(group: GroupLosses) -> Group:
     """The CLI's group table in two: each store's losses, then under their heading each
     store's applications (one table is wider than 80 columns in English)."""
-    rows = group_rows(group)
+    rows = losses_rows(group)
     lost = [row[:APPLICATIONS] for row in rows]
     applications = [row[:NAMES] + row[APPLICATIONS:] for row in rows]
     heading = Text(t("losses.applications"), style="bold")

@@ -30,7 +30,7 @@ from frontdesk.people import roles
 from frontdesk.stats import statistics
 from frontdesk.stats import statistics_sheet as sheet
 from screens import access, registry
-from screens.bindings import translate_bindings
+from screens.bindings import group_key, translate_bindings
 from screens.db import run_db
 from screens.stats.statistics_dialogs import MONTH_KEYS, FormulasScreen, export_month
 from screens.tables import FdTable
@@ -43,9 +43,7 @@ STORE_LABELS = ("stats.col.store", "stats.col.store_name")  # the group's two fi
 MAX_STORE_NAME = 16  # a store's name beyond this many cells is cut (…): the figures stay in view
 
 # The group's month and back (a group manager's; the day's F5 has it too).
-GROUP_KEY = Binding(
-    "g", "group", "stats.key.group", tooltip="stats.help.group_key", id="stats-group"
-)
+GROUP_KEY = group_key("group", "stats-group")
 
 
 def _headers() -> list[Text]:
