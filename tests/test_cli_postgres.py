@@ -222,6 +222,7 @@ DOCTOR_LABELS = [
     "Database role",
     "Table owner",
     "Row-level security",
+    "Imports",
     "File checks",
     "Last backup",
 ]
@@ -249,6 +250,7 @@ def test_doctor_checks_the_server_the_schema_the_role_and_leaves_the_files_to_it
     assert lines["Row-level security"] == (
         f"✓ enabled, forced and with its store policy on all {count} store tables"
     )
+    assert lines["Imports"] == "✓ none cut off and left unfinished"
     assert "free disk are the PostgreSQL server's" in lines["File checks"]
     backup = lines["Last backup"]  # a registration, yet no "never backed up": pg_dump's
     assert backup.startswith("✓") and "pg_dump" in backup and "pg_restore" in backup

@@ -36,7 +36,7 @@ def test_a_sound_store_backed_up_today_is_all_well(busy, tmp_path):
     lines = out.splitlines()
     assert len(lines) <= SCREEN_LINES
     assert str(tmp_path / "store.db") in lines[0]
-    for key in ("integrity", "foreign_keys", "wal", "schema", "backup"):
+    for key in ("integrity", "foreign_keys", "wal", "schema", "backup", "imports"):
         assert line_of(out, key).lstrip().startswith("✓"), key
     latest = max(int(p.name[:4]) for p in store.MIGRATIONS_DIR.glob("[0-9]*.py"))
     assert f"{latest}（本程序所知最新：{latest}）" in line_of(out, "schema")
@@ -192,3 +192,41 @@ def test_a_damaged_store_refuses_saves_until_doctor_passes(busy, cli_store, tmp_
     assert "可以再保存" in line_of(out, "integrity")
     assert busy("staff", "add", "李娜", "--role", "consultant")[0] == 0
     assert busy(*walk_in)[0] == 0
+
+
+def test_an_import_cut_off_between_parts_is_a_warning_until_finished(
+    busy, tmp_path, cli_store, monkeypatch
+):
+    """Other saves keep the second part of a three-row import (parts of two) stale: doctor
+    warns, naming when and how far, and exits 0; importing the same file again clears it."""
+    from frontdesk.desk import importer
+    from frontdesk.store.shadow import Shadow
+
+    monkeypatch.setattr(importer, "PART_ROWS", 2)
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "kind,time_in,phone\nwalkin,2026-11-20 10:00,13812345601\n"
+        "walkin,2026-11-20 11:00,13812345602\nphone,2026-11-21 09:00,13812345603\n",
+        encoding="utf-8",
+    )
+    real = Shadow.apply
+    applies: list[int] = []
+    monkeypatch.setattr(
+        Shadow,
+        "apply",
+        lambda self, check: applies.append(1) or (len(applies) == 1 and real(self, check)),
+    )
+    assert busy("import", str(log))[0] == 1
+    busy("backup", str(tmp_path / "b.db"))
+    status, out, _ = busy("doctor")
+    assert status == 0
+    assert line_of(out, "imports").split(None, 2) == [
+        "!",
+        "导入",
+        "2026-11-25 10:30 中断的导入（已保存 2 / 3 条）：再导入同一文件，会接着保存其余各条",
+    ]
+    assert out.splitlines()[-1] == "没有问题；有 1 条提醒（标 !），请阅读（退出码 0）。"
+    monkeypatch.setattr(Shadow, "apply", real)
+    assert busy("import", str(log))[0] == 0
+    status, out, _ = busy("doctor")
+    assert line_of(out, "imports").split(None, 2) == ["✓", "导入", "没有中断未完的导入"]

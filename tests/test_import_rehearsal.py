@@ -1,6 +1,8 @@
-"""An import rehearses on private copies and stores in one short transaction: the same store
-as registering its rows one by one, nothing visible before the end, nothing left on failure,
-and no desk's save held up while it rehearses. On SQLite and on PostgreSQL.
+"""An import rehearses on private copies and stores each part of the file in one short
+transaction: the same store as registering its rows one by one, nothing of a part visible
+before its end, nothing left of a refused file, a file cut off between parts finished by
+importing it again, and no desk's save held up while it rehearses. On SQLite and on
+PostgreSQL.
 
 Each test builds the same small store twice (memorable customers, on the frozen clock):
 one imports a file, the other registers the file's rows one by one through ``register``
@@ -10,6 +12,7 @@ one imports a file, the other registers the file's rows one by one through ``reg
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
 import threading
@@ -17,7 +20,7 @@ import threading
 import pytest
 
 from frontdesk import store
-from frontdesk.desk import import_rehearsal, importer, registration
+from frontdesk.desk import import_progress, import_rehearsal, importer, registration
 from frontdesk.desk.registration import RegistrationInput
 from frontdesk.followup import contacts
 from frontdesk.followup.contact_input import ContactInput
@@ -547,3 +550,139 @@ def test_the_apply_sets_only_the_columns_the_rehearsal_changed(db):
     assert rows[ids["王磊"]] == ("王磊", "wanglei2", "manager", False)
     assert rows[ids["李娜"]][0] == "李娜娜" and rows[ids["李娜"]][2] == "consultant"
     assert rows[ids["赵强"]][:3] == ("赵强", "zhaoqiang2", "consultant")
+
+
+# -- a file of several parts ------------------------------------------------------------------
+
+
+def progress_notes(target) -> list[tuple[int, int]]:
+    """The import's progress notes (``desk.import_progress``): (stored, total) of each."""
+    notes = query(target, "SELECT detail FROM audit_entry WHERE entity = 'import_file' ORDER BY id")
+    return [(json.loads(d)["stored"], json.loads(d)["total"]) for (d,) in notes]
+
+
+def without_notes(found: dict) -> dict:
+    """A dump without the progress notes, the audit log compared without its ids (the
+    notes took some)."""
+    audit = [row[1:] for row in found["audit_entry"] if "import_file" not in row]
+    return {**found, "audit_entry": audit}
+
+
+@pytest.fixture
+def parts_of(monkeypatch):
+    def parts(rows: int) -> None:
+        monkeypatch.setattr(importer, "PART_ROWS", rows)
+
+    return parts
+
+
+def test_a_file_of_several_parts_stores_what_registering_each_row_stores(stores, parts_of):
+    """Each part in its own write transaction: the rows, ids and counts the same as one by
+    one, and a note of the rows stored with each part."""
+    imported_db, registered_db, file = stores
+    parts_of(7)
+    rows = random_rows(60, seed=6)
+    assert imported(imported_db, file, rows) == importer.ImportResult(imported=60)
+    assert progress_notes(imported_db) == [(n, 60) for n in (7, 14, 21, 28, 35, 42, 49, 56, 60)]
+    assert without_notes(dump(imported_db)) == without_notes(one_by_one(registered_db, rows))
+
+
+def test_a_desk_save_between_two_parts_comes_between_their_rows(stores, parts_of, monkeypatch):
+    """李四 walks in at the desk after the first part is stored: the second part is
+    rehearsed on the store with his walk-in, as if the desk had registered the first rows,
+    then his, then the rest."""
+    imported_db, registered_db, file = stores
+    parts_of(20)
+    rows = random_rows(40, seed=7)
+    assert "13800000002" in {row[2] for row in rows[20:]}  # he is in the second part
+    desk = RegistrationInput(time_in="2026-11-25 10:00", phone="13800000002", level="H")
+    real = Shadow.apply
+    applies: list[bool] = []
+
+    def apply(self, check):
+        applies.append(real(self, check))
+        if len(applies) == 1:
+            in_another_connection(lambda: save_and_close(desk))
+        return applies[-1]
+
+    monkeypatch.setattr(Shadow, "apply", apply)
+    assert imported(imported_db, file, rows).imported == 40
+    monkeypatch.undo()
+    assert applies == [True, True]
+    build(registered_db)
+    for row in rows[:20]:
+        registration.register(as_input(row), by=DESK)
+    registration.register(desk, by=DESK)
+    for row in rows[20:]:
+        registration.register(as_input(row), by=DESK)
+    store.close_store()
+    assert without_notes(dump(imported_db)) == without_notes(dump(registered_db))
+
+
+def save_and_close(data: RegistrationInput) -> int:
+    try:
+        return registration.register(data, by=DESK).id
+    finally:
+        database.close()
+
+
+@pytest.mark.parametrize("cut_off", ["crash", "stale"])
+def test_an_import_cut_off_between_parts_goes_on_when_imported_again(
+    stores, parts_of, monkeypatch, cut_off
+):
+    """The power fails in the second part's apply, or other saves keep it stale: the first
+    part is stored whole (the store as registering its rows left it), the rest not; the
+    same file imported again stores only the rest. Imported once more after that, it is a
+    new import."""
+    imported_db, registered_db, file = stores
+    parts_of(20)
+    rows = random_rows(50, seed=8)
+    build(imported_db)
+    real = Shadow.apply
+    applies: list[int] = []
+
+    def apply(self, check):
+        applies.append(1)
+        if len(applies) > 1:
+            if cut_off == "crash":
+                raise RuntimeError("power cut")
+            return False  # others' saves made the part stale
+        return real(self, check)
+
+    monkeypatch.setattr(Shadow, "apply", apply)
+    refused = RuntimeError if cut_off == "crash" else importer.ImportBusy
+    with pytest.raises(refused) as raised:
+        importer.import_file(write(file, rows), by=DESK)
+    if cut_off == "stale":
+        assert "最早的 20 条已保存" in str(raised.value) and "共 50 条" in str(raised.value)
+    assert_no_copies_left()
+    store.close_store()
+    assert progress_notes(imported_db) == [(20, 50)]
+    assert without_notes(dump(imported_db)) == without_notes(one_by_one(registered_db, rows[:20]))
+
+    monkeypatch.setattr(Shadow, "apply", real)
+    reopen(imported_db)
+    try:
+        cut_off_at = [(u.stored, u.total) for u in import_progress.unfinished()]
+        again = importer.import_file(str(file), by=DESK)
+        assert import_progress.unfinished() == []
+    finally:
+        store.close_store()
+    assert cut_off_at == [(20, 50)]  # what doctor warns of
+    assert (again.resumed, again.imported) == (20, 30)
+    assert progress_notes(imported_db) == [(20, 50), (40, 50), (50, 50)]
+    reopen(registered_db)
+    for row in rows[20:]:
+        registration.register(as_input(row), by=DESK)
+    store.close_store()
+    assert without_notes(dump(imported_db)) == without_notes(dump(registered_db))
+
+    reopen(imported_db)
+    try:
+        assert importer.import_file(str(file), by=DESK) == importer.ImportResult(imported=50)
+    finally:
+        store.close_store()
+
+
+def reopen(target) -> None:
+    store.open_store(str(target), "main" if store.is_postgres(str(target)) else None)

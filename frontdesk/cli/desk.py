@@ -71,10 +71,17 @@ def _checkout(args: argparse.Namespace, actor: Actor) -> int:
 
 def _import(args: argparse.Namespace, actor: Actor) -> int:
     result = importer.import_file(args.file, by=actor)
+    stored = result.resumed + result.imported
     if result.errors:
-        print(t("import.failed", count=result.error_count), file=sys.stderr)
+        if stored:  # parts stored before the store's lists changed under the import
+            print(t("import.failed_part", count=result.error_count, stored=stored), file=sys.stderr)
+        else:
+            print(t("import.failed", count=result.error_count), file=sys.stderr)
         for line in result.report_lines():
             print(line, file=sys.stderr)
         return 1
-    print(t("import.done", count=result.imported))
+    if result.resumed:
+        print(t("import.done_resumed", count=result.imported, resumed=result.resumed))
+    else:
+        print(t("import.done", count=result.imported))
     return 0

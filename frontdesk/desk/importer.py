@@ -6,18 +6,23 @@ file, one row per registration, the header row first. Headers are accepted in En
 names them, and each cell is read by its field's type. Every row goes through
 ``registration.register``, so the import follows the same rules as the form.
 
-All or nothing, without holding the desk up: every row is registered first on private
+All or nothing, without holding the desk up. Every row is first checked as the form checks
+it (``registration.clean``): if any is refused, nothing reaches the store and the rows'
+errors are reported, with the row number as the spreadsheet shows it (the header is row
+1): the first ``MAX_REPORTED_ERRORS`` of them, each at most ``MAX_MESSAGE_CHARS`` long,
+then how many more there are. Otherwise the rows are stored in order of time in, at most
+``PART_ROWS`` in one short write transaction: each part is registered first on private
 copies of the rows it can touch (``desk.import_rehearsal``, ``store.shadow``), with no
-write lock and nothing visible to anyone, however long the file. If any row is refused,
-nothing reaches the store and the rows' errors are reported, with the row number as the
-spreadsheet shows it (the header is row 1): the first ``MAX_REPORTED_ERRORS`` of them,
-each at most ``MAX_MESSAGE_CHARS`` long, then how many more there are. Otherwise the
-result is stored in one short write transaction, after checking under its lock that no
-other save changed what the rehearsal read; if one did, the import rehearses again on
-fresh copies (at most ``MAX_REHEARSALS`` times, then ``ImportBusy``: nothing stored). The
-same on PostgreSQL, whose every write transaction takes the store's write lock: the
-rehearsal takes none (its transactions are read only but for its own temporary tables),
-so no desk's save waits for a long file, only for the short apply. Reading the
+write lock and nothing visible to anyone, then stored after checking under the lock that
+no other save changed what the rehearsal read; if one did, the part rehearses again on
+fresh copies (at most ``MAX_REHEARSALS`` times, then ``ImportBusy``). Between two parts
+the store is what registering the file's rows up to there would have made it, and another
+terminal's save there comes between those rows and the next part's. An import cut off
+between parts (a crash, ``ImportBusy``) has stored its first parts whole: importing the
+same file again stores only the rest (``desk.import_progress``). The same on
+PostgreSQL, whose every write transaction takes the store's write lock: the rehearsal
+takes none (its transactions are read only but for its own temporary tables), so no
+desk's save waits for a long file, only for one part's short apply. Reading the
 file — its limits, encodings and hostile content — is ``frontdesk.desk.import_reader``'s job.
 Cells are data: a name ``=1+1`` is stored as ``=1+1`` (exports neutralise it).
 """
@@ -29,15 +34,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from frontdesk import clock, rules
-from frontdesk.desk import import_rehearsal
+from frontdesk.desk import import_progress, import_rehearsal
 from frontdesk.desk import registration as registration_service
 from frontdesk.desk.fields import FIELDS, FieldTable
 from frontdesk.desk.fields import ValueType as Type
 from frontdesk.desk.fields import labels as field_labels
 from frontdesk.desk.import_reader import ImportFileError, SheetRows, read_rows
+from frontdesk.desk.registration_input import KeptLookups
 from frontdesk.errors import FrontdeskError, ValidationError
 from frontdesk.i18n import t
-from frontdesk.people import team
+from frontdesk.people import roles, team
 from frontdesk.people.actor import Actor
 from frontdesk.store.models import database
 from frontdesk.store.shadow import Shadow
@@ -49,8 +55,9 @@ MAX_MESSAGE_CHARS = 200  # one row error's message, the cell's value included
 MAX_SHOWN_CHARS = 40  # a cell's text quoted in a message
 MAX_SHOWN_NAMES = 10  # unknown headers listed in a message
 ELLIPSIS = "…"
-MAX_REHEARSALS = 3  # rehearsals of one import that others' saves may make stale
+MAX_REHEARSALS = 3  # rehearsals of one part that others' saves may make stale
 ROWS_PER_READ = 500  # rows rehearsed in one read transaction
+PART_ROWS = 2_500  # rows stored in one write transaction: the longest a desk's save waits
 
 KIND_VALUES = {
     "walkin": "walkin",
@@ -75,6 +82,7 @@ class ImportResult:
     imported: int = 0
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
     more_errors: int = 0
+    resumed: int = 0  # rows an interrupted import of the same file had stored before
 
     @property
     def ok(self) -> bool:
@@ -274,6 +282,40 @@ def import_file(path: str | Path, *, by: Actor, fields: FieldTable = FIELDS) -> 
         prepared.append((number, data, {shown_column(c): m for c, m in errors.items()}))
     prepared.sort(key=_sort_key)
 
+    # Every row checked before any is stored: a file refused on its last row stores nothing.
+    failures = _Failures()
+    _check_rows(prepared, failures, shown_column, by)
+    if failures.count:
+        first = failures.first()
+        return ImportResult(errors=first, more_errors=failures.count - len(first))
+    progress = import_progress.Progress.of_file(Path(path), prepared)
+    stored = progress.stored_before()
+    result = ImportResult(resumed=stored)
+    for start in range(stored, len(prepared), PART_ROWS):
+        part = prepared[start : start + PART_ROWS]
+        # A file of one part needs no progress kept: its one transaction stores it all.
+        mark = progress if len(prepared) > PART_ROWS else None
+        try:
+            result.imported += _store_part(part, start, mark, failures, shown_column, by)
+        except ImportBusy as busy:
+            if start == 0:
+                raise
+            raise ImportBusy(
+                t("import.busy_part", tries=MAX_REHEARSALS, stored=start, total=len(prepared))
+            ) from busy
+        if failures.count:  # refused now, checked before: the store changed in between
+            first = failures.first()
+            result.errors, result.more_errors = first, failures.count - len(first)
+            return result
+    return result
+
+
+def _store_part(prepared, start: int, progress, failures: _Failures, shown_column, by) -> int:
+    """Store ``prepared`` (the file's rows from its ``start``-th on) in one short write
+    transaction, after rehearsing them on private copies (again, each time another save
+    made the rehearsal stale); the rows stored, or 0 and their errors in ``failures``.
+    ``progress``: noted with the rows (an import of several parts), so that importing the
+    file again after an interruption stores only the rest."""
     phones = {rules.normalise_phone(data.phone) for _, data, _ in prepared if data.phone}
     for _ in range(MAX_REHEARSALS):
         tables = import_rehearsal.copied_tables(
@@ -282,21 +324,37 @@ def import_file(path: str | Path, *, by: Actor, fields: FieldTable = FIELDS) -> 
         with Shadow(database, tables, scratch=import_rehearsal.SCRATCH) as shadow:
             with shadow.rehearsal():
                 watched = import_rehearsal.copy(shadow, {p for p in phones if p})
-            failures = _Failures()
             imported = 0
-            # A read transaction at a time of a few hundred rows, not one for the file: a
+            # A read transaction at a time of a few hundred rows, not one for the part: a
             # reader's snapshot keeps the store's WAL from being checkpointed (every change
             # since the copy is still checked at the apply, whichever snapshot read it).
-            for start in range(0, len(prepared), ROWS_PER_READ):
+            for first in range(0, len(prepared), ROWS_PER_READ):
                 with shadow.rehearsal():
-                    chunk = prepared[start : start + ROWS_PER_READ]
+                    chunk = prepared[first : first + ROWS_PER_READ]
                     imported += _store_rows(chunk, failures, shown_column, by)
             if failures.count:
-                first = failures.first()
-                return ImportResult(errors=first, more_errors=failures.count - len(first))
+                return 0
+            if progress is not None:  # on the copies: stored with the part, or not at all
+                with shadow.rehearsal():
+                    progress.note(start + len(prepared), by)
             if shadow.apply(watched.unchanged):
-                return ImportResult(imported=imported)
+                return imported
     raise ImportBusy(t("import.busy", tries=MAX_REHEARSALS))
+
+
+def _check_rows(prepared, failures: _Failures, shown_column, by: Actor) -> None:
+    """Each row as the form checks it (``registration.clean``), every refusal kept in
+    ``failures``: what registering the rows would refuse, before any is stored."""
+    roles.require(by, roles.REGISTRATION_CREATE)
+    lookups = KeptLookups()  # the lists and the staff, read once for the whole file
+    for number, data, row_errors in prepared:
+        try:
+            registration_service.clean(data, lookups=lookups)
+        except ValidationError as error:
+            for name, message in error.errors.items():
+                row_errors[shown_column(name)] = message
+        for column, message in row_errors.items():
+            failures.add(number, column, message)
 
 
 def _store_rows(prepared, failures: _Failures, shown_column, by: Actor) -> int:

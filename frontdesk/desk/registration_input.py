@@ -172,12 +172,44 @@ def _gender(field: RegistrationField, raw: object) -> str:
     return gender
 
 
-def _code(field: RegistrationField, raw: object, kept: Mapping[str, str]) -> str:
+class Lookups:
+    """Where ``clean`` reads the code lists and the staff: the store, at every call."""
+
+    def names(self, kind: str) -> list[str]:
+        return codes.names(kind)
+
+    def staff(self, name_or_login: str) -> Staff | None:
+        return team.find_staff(name_or_login)
+
+
+class KeptLookups(Lookups):
+    """The same, each answer read once and kept: for checking many rows against lists
+    that do not change meanwhile (an import's rows, checked before any is stored)."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, list[str]] = {}
+        self._staff: dict[str, Staff | None] = {}
+
+    def names(self, kind: str) -> list[str]:
+        if kind not in self._names:
+            self._names[kind] = super().names(kind)
+        return self._names[kind]
+
+    def staff(self, name_or_login: str) -> Staff | None:
+        if name_or_login not in self._staff:
+            self._staff[name_or_login] = super().staff(name_or_login)
+        return self._staff[name_or_login]
+
+
+STORE = Lookups()
+
+
+def _code(field: RegistrationField, raw: object, kept: Mapping[str, str], lookups: Lookups) -> str:
     """A name on the field's code list: as typed, or the one name the typing picks out;
     or the name the row being corrected already has (``kept``), retired or not."""
     text = _text(field, raw)
     if text and text != kept.get(field.name):
-        known = codes.names(field.codes)
+        known = lookups.names(field.codes)
         if text not in known:
             matches = rules.choice_matches(text, known)
             if len(matches) != 1:
@@ -186,12 +218,12 @@ def _code(field: RegistrationField, raw: object, kept: Mapping[str, str]) -> str
     return text
 
 
-def _consultant(field: RegistrationField, raw: object) -> Staff | None:
+def _consultant(field: RegistrationField, raw: object, lookups: Lookups) -> Staff | None:
     """The active member of staff who receives customers, by name or login; or None."""
     text = _text(field, raw)
     if not text:
         return None
-    consultant = team.find_staff(text)
+    consultant = lookups.staff(text)
     if consultant is None or not consultant.active:
         raise _Refused(unknown_choice(field, text))
     if consultant.role not in team.RECEIVING_ROLES:
@@ -219,6 +251,7 @@ def _cleaned(
     day: dt.date,
     now: dt.datetime,
     kept: Mapping[str, str],
+    lookups: Lookups,
 ) -> object:
     """One field's value as stored, by its type; raises _Refused."""
     match field.type:
@@ -241,7 +274,7 @@ def _cleaned(
         case Type.GENDER:
             return _gender(field, raw)
         case Type.CODE:
-            return _code(field, raw, kept)
+            return _code(field, raw, kept, lookups)
         case Type.LEVEL:
             return _level(field, raw)
         case Type.SOURCE:
@@ -250,7 +283,7 @@ def _cleaned(
                 raise _Refused(error)
             return source
         case Type.STAFF:
-            return _consultant(field, raw)
+            return _consultant(field, raw, lookups)
         case Type.YES_NO:
             return bool(raw)
     raise AssertionError(field.type)
@@ -261,11 +294,13 @@ def clean(
     *,
     today: dt.date | None = None,
     kept: Mapping[str, str] | None = None,
+    lookups: Lookups = STORE,
 ) -> CleanRegistration:
     """Validate every field at once; raises ValidationError naming each bad field.
 
     ``kept``: the model and channel the row being corrected already has, taken even when
     that code has been retired since (``store.codes``): a retired code stays on its rows.
+    ``lookups``: where the code lists and the staff are read (``KeptLookups``: once).
     """
     errors: dict[str, str] = {}
     values: dict[str, object] = {}
@@ -274,7 +309,7 @@ def clean(
     for field in data.fields:  # in the table's order: kind and time in come first
         try:
             values[field.name] = _cleaned(
-                field, getattr(data, field.name), values, day, now, kept or {}
+                field, getattr(data, field.name), values, day, now, kept or {}, lookups
             )
         except _Refused as refused:
             errors[field.name] = refused.message

@@ -1,6 +1,6 @@
 """``frontdesk doctor``: is the store sound? Plain answers on one screen.
 
-Five questions, each answered ok or not, with what to do when not:
+Six questions, each answered ok or not, with what to do when not:
 
 - integrity (``PRAGMA integrity_check``): the file is not damaged. Its answer is also the
   store's damage mark (``store_guard``): damage found sets it, so every program refuses
@@ -11,18 +11,21 @@ Five questions, each answered ok or not, with what to do when not:
 - the schema version (``store.schema_version``): not newer than this program knows (a
   newer frontdesk wrote the store — upgrade this one before using it);
 - the last backup (recorded by ``frontdesk backup``): there is one, and it is recent —
-  once the store holds registrations, a store never backed up is a problem.
+  once the store holds registrations, a store never backed up is a problem;
+- the imports (``desk.import_progress``): none was cut off between two parts and left
+  unfinished (a warning, saying to import the same file again, which stores the rest).
 
 A dealer group's PostgreSQL database has no file of this program's to look at: its
 integrity, foreign keys, write-ahead log, disk and backups (``pg_dump``) are the database
 server's and its IT's. There doctor asks what this program can answer — the server is
 reachable and runs PostgreSQL ``MIN_POSTGRES`` or newer, the schema is neither newer than
-this program nor missing a migration — and whether row-level security keeps each store to
-its own rows (``row_security``): the connected role is no superuser and has no BYPASSRLS
-(else every store's rows are visible: not ok), owns none of the tables (a warning: FORCE
-binds an owner too, but the desks should connect as a role that owns nothing), and every
-store-owned table has row-level security enabled, forced, with 0022's policy (not ok,
-naming the tables). A line says that the rest is the server's.
+this program nor missing a migration, no import is left unfinished — and whether
+row-level security keeps each store to its own rows (``row_security``): the connected
+role is no superuser and has no BYPASSRLS (else every store's rows are visible: not ok),
+owns none of the tables (a warning: FORCE binds an owner too, but the desks should
+connect as a role that owns nothing), and every store-owned table has row-level security
+enabled, forced, with 0022's policy (not ok, naming the tables). A line says that the
+rest is the server's.
 
 The command exits 1 when any answer is not ok, so cron or a monitoring script can run it;
 a warning alone leaves it 0.
@@ -41,6 +44,7 @@ from peewee import DatabaseError, SqliteDatabase
 from playhouse.migrations import Runner
 
 from frontdesk import clock, store
+from frontdesk.desk import import_progress
 from frontdesk.errors import FrontdeskError
 from frontdesk.i18n import t
 from frontdesk.store import dialect, row_security, settings
@@ -61,8 +65,8 @@ OWNED_EXAMPLES = 3  # tables named when the connected role owns some
 class Finding:
     """The answer to one question: which, whether it is ok, and the plain sentence."""
 
-    # integrity | foreign_keys | wal | schema | backup; PostgreSQL: server | role | owner |
-    # row_security | files
+    # integrity | foreign_keys | wal | schema | backup | imports; PostgreSQL: server | role |
+    # owner | row_security | files
     check: str
     ok: bool
     answer: str
@@ -171,6 +175,18 @@ def check_backup(now: dt.datetime) -> Finding:
     return Finding("backup", True, t("doctor.backup_ok", time=when, days=days, path=last.path))
 
 
+def check_imports() -> Finding:
+    """No import cut off between two parts is left unfinished (a warning when one is)."""
+    cut_off = import_progress.unfinished()
+    if not cut_off:
+        return Finding("imports", True, t("doctor.imports_ok"))
+    imports = t("doctor.imports_sep").join(
+        t("doctor.imports_one", time=f"{u.at:%Y-%m-%d %H:%M}", stored=u.stored, total=u.total)
+        for u in cut_off
+    )
+    return Finding("imports", True, t("doctor.imports_cut_off", imports=imports), warning=True)
+
+
 def check_server() -> Finding:
     """The PostgreSQL server answers, and is recent enough."""
     (number,) = database.execute_sql("SHOW server_version_num").fetchone()
@@ -256,6 +272,7 @@ def examine(now: dt.datetime | None = None) -> list[Finding]:
             _answer("role", check_role),
             _answer("owner", check_owner),
             _answer("row_security", check_row_security),
+            _answer("imports", check_imports),
             Finding("files", True, t("doctor.files_on_server")),
             Finding("backup", True, t("doctor.backup_on_server")),
         ]
@@ -266,4 +283,5 @@ def examine(now: dt.datetime | None = None) -> list[Finding]:
         _answer("wal", lambda: check_wal(path)),
         _answer("schema", check_schema),
         _answer("backup", lambda: check_backup(now or clock.now())),
+        _answer("imports", check_imports),
     ]
