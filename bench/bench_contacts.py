@@ -290,8 +290,9 @@ def run(store_path: str) -> str:
         " `(opened_at, id, closed_at, customer_id)` and drawn by a virtual grid"
         " (`screens/followup/contact_grid.py`); the totals of the month in progress are"
         " read from the counts the store keeps of its open rows (`open_by_met`,"
-        " `open_by_due`, kept by triggers: migration 0020), on a thread of their own"
-        " started with the rows'.",
+        " `open_by_due`, kept by triggers: migration 0020), summed from their indexes alone"
+        " (0026; overdue as the open rows less those due from today on), on a thread of"
+        " their own started with the rows'.",
         "- the large store is measured on a private copy (migrated there), never in place;"
         " before each probe the store's files are read through once (the page cache warm, as"
         " on a desk in use).",

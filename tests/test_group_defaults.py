@@ -265,7 +265,7 @@ def test_a_file_at_0023_upgrades_keeping_its_own_settings_and_lists(tmp_path, fr
         }
     store.open_store(path)
     try:
-        assert store.schema_version(database) == 25  # 0024, then 0025 (nothing on SQLite)
+        assert store.schema_version(database) == 26  # 0024, then 0025 (nothing on SQLite), 0026
         assert source("rotation.overdue_out") == ("2", STORE)
         assert source("store_name") == ("丰田4S店", STORE)
         assert source("ssh.max_sessions") == ("20", BUILT_IN)
