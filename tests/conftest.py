@@ -336,3 +336,29 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"{len(skipped)} PostgreSQL tests skipped: {_PG_SKIP}", yellow=True
         )
+
+
+@pytest.fixture
+def import_cut_off(tmp_path, monkeypatch):
+    """A three-row log imported in parts of two, whose second part other saves keep stale
+    (every apply after the first refused): ``(log path, let_it_through)``, the second
+    putting the real apply back, so that importing the log again finishes it."""
+    from frontdesk.desk import importer
+    from frontdesk.store.shadow import Shadow
+
+    monkeypatch.setattr(importer, "PART_ROWS", 2)
+    log = tmp_path / "cut-off.csv"
+    log.write_text(
+        "kind,time_in,phone\nwalkin,2026-11-20 10:00,13812345601\n"
+        "walkin,2026-11-20 11:00,13812345602\nphone,2026-11-21 09:00,13812345603\n",
+        encoding="utf-8",
+    )
+    real = Shadow.apply
+    applies: list[int] = []
+
+    def apply(self, check):
+        applies.append(1)
+        return real(self, check) if len(applies) == 1 else False
+
+    monkeypatch.setattr(Shadow, "apply", apply)
+    return str(log), lambda: monkeypatch.setattr(Shadow, "apply", real)

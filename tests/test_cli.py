@@ -315,34 +315,15 @@ def test_import_command(staffed, tmp_path, cli_store):
     assert Registration.select().count() == 2
 
 
-def test_an_import_cut_off_between_parts_says_so_and_goes_on(
-    staffed, tmp_path, cli_store, monkeypatch
-):
+def test_an_import_cut_off_between_parts_says_so_and_goes_on(staffed, cli_store, import_cut_off):
     """Other saves keep the second part stale: the command says how many rows are stored
     and exits 1; the same file again stores the rest and says it went on."""
-    from frontdesk.desk import importer
-    from frontdesk.store.shadow import Shadow
-
-    monkeypatch.setattr(importer, "PART_ROWS", 2)
-    log = tmp_path / "log.csv"
-    log.write_text(
-        "kind,time_in,phone\nwalkin,2026-11-20 10:00,13812345678\n"
-        "walkin,2026-11-20 11:00,13812345679\nphone,2026-11-21 09:00,13812345670\n",
-        encoding="utf-8",
-    )
-    real = Shadow.apply
-    applies: list[int] = []
-
-    def apply(self, check):
-        applies.append(1)
-        return real(self, check) if len(applies) == 1 else False
-
-    monkeypatch.setattr(Shadow, "apply", apply)
-    status, out, err = staffed("import", str(log))
+    log, let_it_through = import_cut_off
+    status, out, err = staffed("import", log)
     assert status == 1 and out == ""
     assert "共 3 条，按来店时间最早的 2 条已保存，其余未保存" in err
-    monkeypatch.setattr(Shadow, "apply", real)
-    status, out, _ = staffed("import", str(log))
+    let_it_through()
+    status, out, _ = staffed("import", log)
     assert status == 0 and out.strip() == "已导入 1 条登记（接着上次中断的导入：此前已保存 2 条）"
     opened(cli_store)
     assert Registration.select().count() == 3

@@ -195,28 +195,12 @@ def test_a_damaged_store_refuses_saves_until_doctor_passes(busy, cli_store, tmp_
 
 
 def test_an_import_cut_off_between_parts_is_a_warning_until_finished(
-    busy, tmp_path, cli_store, monkeypatch
+    busy, tmp_path, import_cut_off
 ):
     """Other saves keep the second part of a three-row import (parts of two) stale: doctor
     warns, naming when and how far, and exits 0; importing the same file again clears it."""
-    from frontdesk.desk import importer
-    from frontdesk.store.shadow import Shadow
-
-    monkeypatch.setattr(importer, "PART_ROWS", 2)
-    log = tmp_path / "log.csv"
-    log.write_text(
-        "kind,time_in,phone\nwalkin,2026-11-20 10:00,13812345601\n"
-        "walkin,2026-11-20 11:00,13812345602\nphone,2026-11-21 09:00,13812345603\n",
-        encoding="utf-8",
-    )
-    real = Shadow.apply
-    applies: list[int] = []
-    monkeypatch.setattr(
-        Shadow,
-        "apply",
-        lambda self, check: applies.append(1) or (len(applies) == 1 and real(self, check)),
-    )
-    assert busy("import", str(log))[0] == 1
+    log, let_it_through = import_cut_off
+    assert busy("import", log)[0] == 1
     busy("backup", str(tmp_path / "b.db"))
     status, out, _ = busy("doctor")
     assert status == 0
@@ -226,7 +210,7 @@ def test_an_import_cut_off_between_parts_is_a_warning_until_finished(
         "2026-11-25 10:30 中断的导入（已保存 2 / 3 条）：再导入同一文件，会接着保存其余各条",
     ]
     assert out.splitlines()[-1] == "没有问题；有 1 条提醒（标 !），请阅读（退出码 0）。"
-    monkeypatch.setattr(Shadow, "apply", real)
-    assert busy("import", str(log))[0] == 0
+    let_it_through()
+    assert busy("import", log)[0] == 0
     status, out, _ = busy("doctor")
     assert line_of(out, "imports").split(None, 2) == ["✓", "导入", "没有中断未完的导入"]

@@ -410,7 +410,10 @@ class OpenByMet(StoreOwned):
     number = IntegerField()
 
     class Meta:
-        indexes = ((("store_id", "consultant_id", "level", "met_month"), True),)
+        indexes = (
+            (("store_id", "consultant_id", "level", "met_month"), True),
+            (("store_id", "level", "met_month", "number"), False),  # a store's foot (0026)
+        )
 
 
 class OpenByDue(StoreOwned):
@@ -424,7 +427,10 @@ class OpenByDue(StoreOwned):
     number = IntegerField()
 
     class Meta:
-        indexes = ((("store_id", "consultant_id", "level", "next_due"), True),)
+        indexes = (
+            (("store_id", "consultant_id", "level", "next_due"), True),
+            (("store_id", "next_due", "number"), False),  # a store's foot (0026)
+        )
 
 
 class ReportSignoff(StoreOwned):
