@@ -201,7 +201,7 @@ class KeptLookups(Lookups):
         return self._staff[name_or_login]
 
 
-STORE = Lookups()
+LIVE = Lookups()  # the lists and the staff as they are at each call
 
 
 def _code(field: RegistrationField, raw: object, kept: Mapping[str, str], lookups: Lookups) -> str:
@@ -294,7 +294,7 @@ def clean(
     *,
     today: dt.date | None = None,
     kept: Mapping[str, str] | None = None,
-    lookups: Lookups = STORE,
+    lookups: Lookups = LIVE,
 ) -> CleanRegistration:
     """Validate every field at once; raises ValidationError naming each bad field.
 
