@@ -503,3 +503,34 @@ def test_formula_cells_are_stored_as_their_text(showroom, tmp_path):
         ("=1+1", ""),
         ("=1+1", ""),
     ]
+
+
+def test_a_file_is_checked_with_the_lists_and_the_staff_read_once(showroom, tmp_path, monkeypatch):
+    """Before any row is stored every row is checked as the form checks it, the model
+    list and the consultants read once for the whole file (once a row, 3 000 rows took
+    13.8 s under the profiler; 1.5 s once a file); the rows are then registered as the
+    form registers them."""
+    from frontdesk.store.models import database
+
+    rows = [f"walkin,2026-11-2{n % 5} 10:{n:02d},1381234{n:04d},凯美瑞,李娜" for n in range(40)]
+    path = write_csv(tmp_path / "log.csv", ["kind,time_in,phone,model,consultant", *rows])
+    seen: list[str] = []
+    execute = database.obj.execute_sql
+
+    def counting(sql, params=None, *args, **kwargs):
+        seen.append(sql)
+        return execute(sql, params, *args, **kwargs)
+
+    real_register = importer.registration_service.register
+    checked: list[int] = []
+
+    def register(data, *, by):  # the check is over once the first row is registered
+        checked.append(len(seen))
+        return real_register(data, by=by)
+
+    monkeypatch.setattr(database.obj, "execute_sql", counting)
+    monkeypatch.setattr(importer.registration_service, "register", register)
+    assert import_file(path, by=as_member(showroom["zhaomin"])).imported == 40
+    before_storing = seen[: checked[0]]
+    assert len([sql for sql in before_storing if '"code_item"' in sql]) == 1
+    assert len([sql for sql in before_storing if 'FROM "staff"' in sql]) <= 3  # login, name
