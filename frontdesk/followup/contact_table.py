@@ -519,7 +519,7 @@ def _kept_open_rows(f: TableFilter) -> list | None:
 
     Overdue is the open rows less those due today or later: the due dates from today on
     are at most the longest follow-up interval ahead, while those before it reach back
-    as far as any customer was left overdue (on the benchmarks' large store 837 of the
+    as far as any customer was left overdue (on the benchmarks' large store 737 of the
     12 440 due-date counts are from today on). So the by-met groups carry their rows as
     overdue too, and the due-date group takes away the rows due from today on, read from
     the index of 0026 over that range alone.
