@@ -30,6 +30,7 @@ Cells are data: a name ``=1+1`` is stored as ``=1+1`` (exports neutralise it).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -286,15 +287,14 @@ def import_file(path: str | Path, *, by: Actor, fields: FieldTable = FIELDS) -> 
     failures = _Failures()
     _check_rows(prepared, failures, shown_column, by)
     if failures.count:
-        first = failures.first()
-        return ImportResult(errors=first, more_errors=failures.count - len(first))
+        return failures.result()
     progress = import_progress.Progress.of_file(Path(path), prepared)
     stored = progress.stored_before()
     result = ImportResult(resumed=stored)
+    # A file of one part needs no progress kept: its one transaction stores it all.
+    mark = progress if len(prepared) > PART_ROWS else None
     for start in range(stored, len(prepared), PART_ROWS):
         part = prepared[start : start + PART_ROWS]
-        # A file of one part needs no progress kept: its one transaction stores it all.
-        mark = progress if len(prepared) > PART_ROWS else None
         try:
             result.imported += _store_part(part, start, mark, failures, shown_column, by)
         except ImportBusy as busy:
@@ -304,9 +304,7 @@ def import_file(path: str | Path, *, by: Actor, fields: FieldTable = FIELDS) -> 
                 t("import.busy_part", tries=MAX_REHEARSALS, stored=start, total=len(prepared))
             ) from busy
         if failures.count:  # refused now, checked before: the store changed in between
-            first = failures.first()
-            result.errors, result.more_errors = first, failures.count - len(first)
-            return result
+            return failures.result(imported=result.imported, resumed=result.resumed)
     return result
 
 
@@ -331,7 +329,13 @@ def _store_part(prepared, start: int, progress, failures: _Failures, shown_colum
             for first in range(0, len(prepared), ROWS_PER_READ):
                 with shadow.rehearsal():
                     chunk = prepared[first : first + ROWS_PER_READ]
-                    imported += _store_rows(chunk, failures, shown_column, by)
+                    # Registered as the form registers (here: on the private copies).
+                    imported += _each_row(
+                        chunk,
+                        failures,
+                        shown_column,
+                        lambda data: registration_service.register(data, by=by),
+                    )
             if failures.count:
                 return 0
             if progress is not None:  # on the copies: stored with the part, or not at all
@@ -347,33 +351,28 @@ def _check_rows(prepared, failures: _Failures, shown_column, by: Actor) -> None:
     ``failures``: what registering the rows would refuse, before any is stored."""
     roles.require(by, roles.REGISTRATION_CREATE)
     lookups = KeptLookups()  # the lists and the staff, read once for the whole file
+    _each_row(
+        prepared,
+        failures,
+        shown_column,
+        lambda data: registration_service.clean(data, lookups=lookups),
+    )
+
+
+def _each_row(prepared, failures: _Failures, shown_column, action: Callable) -> int:
+    """``action(data)`` on every row, in order; how many it took. Each refusal, with the
+    row's own errors (its cells as read), is kept in ``failures``."""
+    taken = 0
     for number, data, row_errors in prepared:
         try:
-            registration_service.clean(data, lookups=lookups)
+            action(data)
         except ValidationError as error:
             for name, message in error.errors.items():
                 row_errors[shown_column(name)] = message
         for column, message in row_errors.items():
             failures.add(number, column, message)
-
-
-def _store_rows(prepared, failures: _Failures, shown_column, by: Actor) -> int:
-    """Register every row, in order (in the rehearsal: on the private copies); the count
-    stored, each refused row's errors kept in ``failures``."""
-    imported = 0
-    for number, data, row_errors in prepared:
-        try:
-            if row_errors:
-                registration_service.clean(data)
-            else:
-                registration_service.register(data, by=by)
-                imported += 1
-        except ValidationError as error:
-            for name, message in error.errors.items():
-                row_errors[shown_column(name)] = message
-        for column, message in row_errors.items():
-            failures.add(number, column, message)
-    return imported
+        taken += not row_errors
+    return taken
 
 
 class _Failures:
@@ -392,3 +391,8 @@ class _Failures:
 
     def first(self) -> list[tuple[int, str, str]]:
         return sorted(self._kept)[:MAX_REPORTED_ERRORS]
+
+    def result(self, **stored: int) -> ImportResult:
+        """The import's result: these errors, and what ``stored`` says was stored."""
+        first = self.first()
+        return ImportResult(errors=first, more_errors=self.count - len(first), **stored)
